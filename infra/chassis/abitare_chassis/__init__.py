@@ -1,0 +1,16 @@
+"""Abitare microservice chassis: the one shared, domain-free library.
+
+Modules, from the outside in:
+
+- :mod:`config`    settings from the environment with embedded defaults
+- :mod:`actor`     the signed actor context carried by every RPC call and event
+- :mod:`envelope`  the CloudEvents 1.0 envelope with our extensions, signed
+- :mod:`errors`    typed errors a service raises and the gateway maps to HTTP
+- :mod:`tables`    the outbox and inbox tables every service database holds
+- :mod:`outbox`    the relay that publishes committed events with confirms
+- :mod:`nameko_ext` nameko entrypoints and providers: ``rpc``, ``event_handler``, ``Database``
+- :mod:`migrate`   Alembic helpers shared by the services' migration environments
+- :mod:`run`       ``abitare-service``: run one service with configuration from the environment
+- :mod:`broker`    ``abitare-broker``: declare the broker definitions, inspect and replay dead letters
+- :mod:`testing`   pytest fixtures: private RabbitMQ nodes, vhosts, databases, running services
+"""

@@ -1,0 +1,136 @@
+"""The unit of work a service uses: one SQLAlchemy session per transaction, outbox rows written in
+the same transaction as the state change, and inbox checks for idempotent handlers.
+
+Plain SQLAlchemy, no nameko: the nameko provider (:mod:`nameko_ext`) hands a :class:`Db` to
+each worker, and scripts (demo data, tests) can build one directly.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .actor import Actor, sign_actor
+from .envelope import new_envelope, sign_envelope
+from .faults import failpoint
+from .tables import add_chassis_tables
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+class Transaction:
+    """What a use case writes through: ``session`` for its own rows, ``emit`` for its events."""
+
+    def __init__(self, db: "Db", session: Session, causation=None):
+        self.db = db
+        self.session = session
+        self.causation = causation   # the CloudEvent being handled, if any
+        self.emitted: list[dict] = []
+
+    def emit(self, event: str, data: dict, *, actor: Actor, subject: str | None = None,
+             tenant: str | None = None, exchange: str | None = None, routing_key: str | None = None,
+             envelope: dict | None = None) -> dict:
+        """Record ``<service>.<event>.v1`` in the outbox of this transaction. ``exchange`` and
+        ``routing_key`` default to nameko's ``<service>.events`` / ``<event>``."""
+        if envelope is None:
+            envelope = new_envelope(
+                service=self.db.service_name, event=event, data=data, subject=subject,
+                tenant=tenant, actor_token=sign_actor(actor),
+                correlationid=getattr(self.causation, "correlationid", None),
+                causationid=getattr(self.causation, "id", None))
+            envelope = sign_envelope(envelope)
+        self.session.execute(insert(self.db.outbox).values(
+            event_id=envelope["id"], exchange=exchange or f"{self.db.service_name}.events",
+            routing_key=routing_key or event, body=envelope, created_at=_now(), attempts=0))
+        self.emitted.append(envelope)
+        return envelope
+
+    def already_handled(self, event, handler: str) -> bool:
+        """True if ``handler`` already applied ``event``; otherwise remember that it does now.
+        The inbox row commits with the handler's effect, so a redelivery is skipped, and two
+        concurrent deliveries cannot both commit (unique constraint)."""
+        inbox = self.db.inbox
+        seen = self.session.execute(select(inbox.c.id).where(
+            inbox.c.event_id == event.id, inbox.c.handler == handler)).first()
+        if seen:
+            return True
+        self.session.execute(insert(inbox).values(event_id=event.id, handler=handler,
+                                                  processed_at=_now()))
+        return False
+
+
+class Db:
+    """A service's database: engine, session factory, outbox/inbox tables."""
+
+    def __init__(self, service_name: str, url: str, metadata, engine: Engine | None = None):
+        self.service_name = service_name
+        self.url = url
+        self.metadata = metadata
+        self.outbox, self.inbox = add_chassis_tables(metadata)
+        self.engine = engine or make_engine(url)
+        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # SQLite allows one writer; inside one process we queue writers instead of letting
+        # SQLite's busy-wait block the whole eventlet hub. (threading is green under nameko.)
+        self.write_lock = threading.RLock() if is_sqlite(self.engine) else None
+        self.on_commit = []   # callbacks run after a transaction that emitted events commits
+
+    @contextlib.contextmanager
+    def transaction(self, causation=None):
+        lock = self.write_lock or contextlib.nullcontext()
+        with lock:
+            session = self.sessions()
+            tx = Transaction(self, session, causation)
+            try:
+                yield tx
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+        if tx.emitted:
+            failpoint("after_commit")
+            for callback in self.on_commit:
+                callback()
+
+    @contextlib.contextmanager
+    def session(self):
+        """A read-only session (nothing is committed)."""
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def create_all(self):
+        """Tests and throwaway databases only; real databases are migrated with Alembic."""
+        self.metadata.create_all(self.engine)
+
+    def dispose(self):
+        self.engine.dispose()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

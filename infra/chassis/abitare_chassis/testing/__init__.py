@@ -1,0 +1,1 @@
+"""Test support: private RabbitMQ nodes, per-test vhosts and databases, running services."""

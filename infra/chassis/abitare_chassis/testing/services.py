@@ -1,0 +1,68 @@
+"""Run nameko services in the test process against a real broker and a real database."""
+from __future__ import annotations
+
+import time
+
+from nameko.containers import ServiceContainer
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from .. import config as chassis_config
+from .. import migrate
+from ..actor import Actor, sign_actor
+
+
+class ServiceHarness:
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+        self.containers: dict[str, ServiceContainer] = {}
+
+    def config(self, service_cls, db_url: str) -> dict:
+        cfg = chassis_config.service_config(service_cls.name)
+        cfg.update(AMQP_URI=self.amqp_uri, DATABASE_URL=db_url)
+        return cfg
+
+    def start(self, service_cls, db_url: str) -> ServiceContainer:
+        if getattr(service_cls, "migrations_dir", None):
+            migrate.upgrade(service_cls.migrations_dir, db_url)
+        else:  # a service defined inside a test: no migrations, create its tables directly
+            from sqlalchemy import create_engine
+            engine = create_engine(db_url)
+            next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata.create_all(engine)
+            engine.dispose()
+        container = ServiceContainer(service_cls, self.config(service_cls, db_url))
+        container.start()
+        self.containers[service_cls.name] = container
+        return container
+
+    def db(self, name: str):
+        """The running service's Db (to look at what it stored)."""
+        from ..nameko_ext import Database
+        container = self.containers[name]
+        return next(d for d in container.dependencies if isinstance(d, Database)).db
+
+    def kill(self, name: str):
+        self.containers.pop(name).kill()
+
+    def stop(self):
+        for container in self.containers.values():
+            container.stop()
+        self.containers.clear()
+
+    def rpc(self, timeout: float = 10):
+        return ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=timeout)
+
+
+def token(role: str = "agency_operator", comuni=("015195",), sub: str = "operator:test") -> str:
+    return sign_actor(Actor(sub=sub, role=role, comuni=tuple(comuni), name=sub))
+
+
+def wait_for(predicate, timeout: float = 20, interval: float = 0.05, message: str = "condition"):
+    """Poll ``predicate`` until it returns a truthy value; return it or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)

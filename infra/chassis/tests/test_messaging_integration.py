@@ -1,0 +1,166 @@
+"""The chassis against a real RabbitMQ and real databases: outbox, inbox, retries and dead
+letters, signed actor contexts. Two tiny services defined here stand in for real ones."""
+import json
+
+import pytest
+from kombu import Connection, Exchange, Queue
+from nameko.exceptions import RemoteError
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.envelope import new_envelope, sign_envelope
+from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.testing.services import token, wait_for
+
+producer_metadata = MetaData()
+thing = Table("thing", producer_metadata, Column("id", Integer, primary_key=True),
+              Column("value", String(50)), Column("comune", String(6)))
+
+consumer_metadata = MetaData()
+copy = Table("copy", consumer_metadata, Column("id", Integer, primary_key=True),
+             Column("event_id", String(36)), Column("value", String(50)))
+
+POISON = "poison"
+
+
+class ProducerService:
+    name = "producer"
+    db = Database(producer_metadata)
+
+    @rpc
+    def record(self, actor: Actor, value: str, comune: str = "015195"):
+        with self.db.transaction() as tx:
+            tx.session.execute(insert(thing).values(value=value, comune=comune))
+            tx.emit("recorded", {"value": value}, actor=actor, subject=value, tenant=comune)
+        return value
+
+
+class ConsumerService:
+    name = "consumer"
+    db = Database(consumer_metadata)
+
+    @event_handler("producer", "recorded")
+    def handle_producer_recorded(self, event):
+        if event.data["value"] == POISON:
+            raise RuntimeError("this handler cannot cope with poison")
+        with self.db.transaction(causation=event) as tx:
+            if tx.already_handled(event, "consumer.handle_producer_recorded"):
+                return
+            tx.session.execute(insert(copy).values(event_id=event.id, value=event.data["value"]))
+
+
+def copies(harness):
+    with harness.db("consumer").session() as session:
+        return session.execute(select(copy.c.value).order_by(copy.c.id)).scalars().all()
+
+
+def sent_and_pending(harness, name="producer"):
+    db = harness.db(name)
+    with db.session() as session:
+        sent = session.execute(select(func.count()).select_from(db.outbox)
+                               .where(db.outbox.c.sent_at.is_not(None))).scalar_one()
+        total = session.execute(select(func.count()).select_from(db.outbox)).scalar_one()
+    return sent, total - sent
+
+
+HANDLER_QUEUE = "evt-producer-recorded--consumer.handle_producer_recorded"
+
+
+def queue_depth(amqp_uri, name):
+    with Connection(amqp_uri) as conn:
+        channel = conn.channel()
+        _, messages, _ = channel.queue_declare(name, passive=True)
+        channel.close()
+        return messages
+
+
+@pytest.fixture
+def both(service_runner, db_url, tmp_path):
+    service_runner.start(ConsumerService, f"sqlite:///{tmp_path / 'consumer.db'}")
+    service_runner.start(ProducerService, db_url)
+    return service_runner
+
+
+def test_event_committed_with_state_reaches_consumer_and_is_marked_sent(both):
+    with both.rpc() as proxy:
+        proxy.producer.record(token(), "first")
+    assert wait_for(lambda: copies(both) == ["first"], message="copy of the event")
+    assert wait_for(lambda: sent_and_pending(both) == (1, 0), message="outbox row marked sent")
+
+
+def test_same_event_delivered_twice_has_one_effect(both):
+    env = sign_envelope(new_envelope(service="producer", event="recorded", data={"value": "twice"},
+                                     subject="twice", tenant="015195", actor_token=token()))
+    with Connection(both.amqp_uri) as conn:
+        producer = conn.Producer()
+        for _ in range(2):
+            producer.publish(env, exchange=Exchange("producer.events", type="topic", durable=True),
+                             routing_key="recorded", serializer="json")
+    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE) == 0, message="queue drained")
+    with both.rpc() as proxy:   # a later event proves the consumer is past both copies
+        proxy.producer.record(token(), "after")
+    wait_for(lambda: copies(both)[-1:] == ["after"], message="later event")
+    assert copies(both) == ["twice", "after"]
+
+
+def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
+    with both.rpc() as proxy:
+        proxy.producer.record(token(), POISON)
+        for i in range(5):
+            proxy.producer.record(token(), f"good-{i}")
+    wait_for(lambda: len(copies(both)) == 5, message="the good events")
+    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1, timeout=30,
+             message="poison message in the dead-letter queue")
+    with Connection(both.amqp_uri) as conn:
+        message = conn.default_channel.basic_get(HANDLER_QUEUE + ".dlq", no_ack=True)
+    body = json.loads(message.body)
+    assert body["data"] == {"value": POISON}
+    assert message.headers["x-abitare-retries"] == 3          # bounded: 1 try + 3 retries
+    assert "RuntimeError" in message.headers["x-abitare-error"]
+    assert POISON not in copies(both)
+
+
+def test_forged_event_is_refused_and_parked(both):
+    unsigned = new_envelope(service="producer", event="recorded", data={"value": "forged"},
+                            subject="forged", tenant="015195", actor_token=token())
+    badly_signed = sign_envelope(dict(unsigned), key="attacker-key")
+    with Connection(both.amqp_uri) as conn:
+        producer = conn.Producer()
+        for env in (unsigned, badly_signed):
+            producer.publish(env, exchange=Exchange("producer.events", type="topic", durable=True),
+                             routing_key="recorded", serializer="json")
+    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 2, message="refused events parked")
+    assert copies(both) == []
+
+
+@pytest.mark.parametrize("bad_token", [None, "garbage", token().replace("a", "b", 1) + "x"])
+def test_rpc_with_forged_or_missing_actor_is_refused(both, bad_token):
+    with both.rpc() as proxy:
+        with pytest.raises(RemoteError) as error:
+            proxy.producer.record(bad_token, "nope")
+    assert error.value.exc_type == "ActorRejected"
+    with both.db("producer").session() as session:
+        assert session.execute(select(func.count()).select_from(thing)).scalar_one() == 0
+
+
+def test_events_committed_while_broker_is_down_are_published_after_restart(private_rabbit, tmp_path):
+    from abitare_chassis.testing.services import ServiceHarness
+    harness = ServiceHarness(private_rabbit.create_vhost("restart"))
+    try:
+        harness.start(ConsumerService, f"sqlite:///{tmp_path / 'c.db'}")
+        harness.start(ProducerService, f"sqlite:///{tmp_path / 'p.db'}")
+        producer_db = harness.db("producer")
+        private_rabbit.stop_app()
+        # The broker is away: the use case still commits, its events wait in the outbox.
+        for i in range(20):
+            with producer_db.transaction() as tx:
+                tx.session.execute(insert(thing).values(value=f"v{i}", comune="015195"))
+                tx.emit("recorded", {"value": f"v{i}"}, actor=Actor("system:test", "system"),
+                        subject=f"v{i}", tenant="015195")
+        assert sent_and_pending(harness) == (0, 20)
+        private_rabbit.start_app()
+        wait_for(lambda: sent_and_pending(harness) == (20, 0), timeout=60, message="outbox drained")
+        wait_for(lambda: len(copies(harness)) == 20, timeout=60, message="all copies")
+        assert copies(harness) == [f"v{i}" for i in range(20)]
+    finally:
+        harness.stop()

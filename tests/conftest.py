@@ -1,0 +1,15 @@
+"""Fixtures of the cross-service tests: the whole suite as real processes on a private vhost."""
+import uuid
+
+import pytest
+
+from tests.support.suite import Suite
+
+
+@pytest.fixture(scope="module")
+def suite(rabbit, tmp_path_factory):
+    vhost = f"suite-{uuid.uuid4().hex[:8]}"
+    running = Suite(rabbit.create_vhost(vhost), tmp_path_factory.mktemp("suite")).start()
+    yield running
+    running.stop()
+    rabbit.delete_vhost(vhost)

@@ -1,0 +1,90 @@
+"""End to end through the gateway's HTTP API with all services running as processes: a referral
+POSTed by a comune's system reaches all four services and the partner FWA's queue, and the
+aggregated view shows it."""
+import json
+
+import requests
+from jsonschema import Draft202012Validator
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.envelope import verify_envelope
+from abitare_chassis.testing.services import wait_for
+from tests.support.amqp import drain
+from tests.support.data import referral
+from tests.support.suite import DEMO_AMBITO, REPO
+
+FWA_FIELDS = {"referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
+              "housing_situation", "household", "economics"}
+
+
+def subscribe_fwa(suite):
+    system = sign_actor(Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)))
+    with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
+        rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
+
+
+def test_posted_referral_reaches_every_service_and_fwa(suite):
+    subscribe_fwa(suite)
+    drain(suite.amqp_uri, "partner.fwa")
+    api = suite.api("015195")
+    payload = referral("015195", members=3)
+    created = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=15)
+    assert created.status_code == 201, created.text
+    referral_id = created.json()["id"]
+    assert created.headers["Location"].endswith(f"/api/v1/referrals/{referral_id}")
+
+    fetched = api.get(f"{suite.base_url}/api/v1/referrals/{referral_id}", timeout=10)
+    assert fetched.status_code == 200
+    assert fetched.json()["comune_istat"] == "015195"
+    listed = api.get(f"{suite.base_url}/api/v1/referrals", timeout=10).json()
+    assert referral_id in [item["id"] for item in listed["items"]]
+
+    def overview():
+        body = api.get(f"{suite.base_url}/api/v1/referrals/{referral_id}/overview", timeout=10).json()
+        ready = all(isinstance(body.get(k), dict) and body[k].get("status") not in ("in_attesa", "non_disponibile")
+                    for k in ("funds", "housing_stock"))
+        return body if ready and body.get("partners") else None
+    view = wait_for(overview, timeout=30, message="the four services to know the referral")
+    assert view["intake"]["id"] == referral_id
+    funds = view["funds"]
+    assert funds["affordability"]["outcome"] == "non_sostenibile"        # 900 € over 1 500 € = 60%
+    assert funds["affordability"]["rent_to_income_ratio"] == "0.6000"
+    assert view["housing_stock"]["household_size"] == 3
+    deliveries = view["partners"] if isinstance(view["partners"], list) else view["partners"]["deliveries"]
+    assert [d["partner_code"] for d in deliveries] == ["FWA"]
+
+    messages = wait_for(lambda: drain(suite.amqp_uri, "partner.fwa"), timeout=20, message="FWA's copy")
+    assert len(messages) == 1
+    event = verify_envelope(messages[0])          # a genuine, signed CloudEvent
+    assert event.type == "intake.referral_received.v1" and event.subject == referral_id
+    assert set(event.data) <= FWA_FIELDS
+    assert set(event.data["household"]) == {"size", "minors"}
+    text = json.dumps(messages[0])
+    for member in payload["household"]:
+        assert member["codice_fiscale"] not in text and member["last_name"] not in text
+    assert payload["description"] not in text
+
+
+def test_emitted_event_matches_its_published_contract(suite):
+    """What intake really emits validates against infra/contracts (the consumer's view)."""
+    schema = json.loads((REPO / "infra/contracts/events/intake.referral_received.v1.json").read_text())
+    envelope_schema = json.loads((REPO / "infra/contracts/envelope.schema.json").read_text())
+    import sqlite3
+    api = suite.api("015140")
+    created = api.post(f"{suite.base_url}/api/v1/referrals", json=referral("015140"), timeout=15)
+    assert created.status_code == 201, created.text
+    db = sqlite3.connect(suite.var_dir / "intake.db")
+    row = db.execute("select body from outbox_message where json_extract(body, '$.subject') = ?",
+                     (created.json()["id"],)).fetchone()
+    envelope = json.loads(row[0])
+    Draft202012Validator(envelope_schema).validate(envelope)
+    Draft202012Validator(schema).validate(envelope["data"])
+
+
+def test_health_reports_broker_and_every_service(suite):
+    health = requests.get(f"{suite.base_url}/healthz", timeout=10)
+    assert health.status_code == 200
+    text = health.text
+    for name in ("broker", "intake", "funds", "housing_stock", "partners"):
+        assert name in text

@@ -1,0 +1,130 @@
+"""The whole suite as real processes (four services + gateway) for end-to-end, security,
+reliability and browser tests: its own vhost, its own var/ directory, its own port."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from abitare_chassis import broker
+from abitare_chassis.testing.rabbit import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SERVICES = ("intake", "funds", "housing_stock", "partners")
+DEMO_AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
+
+
+class Suite:
+    def __init__(self, amqp_uri: str, var_dir: Path, extra_env: dict | None = None):
+        self.amqp_uri = amqp_uri
+        self.var_dir = Path(var_dir)
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = extra_env or {}
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.logs: dict[str, Path] = {}
+
+    def env(self, **overrides) -> dict:
+        env = dict(os.environ)
+        env.update({"AMQP_URI": self.amqp_uri, "ABITARE_VAR_DIR": str(self.var_dir),
+                    "ABITARE_RETRY_DELAY_MS": "200", "PYTHONUNBUFFERED": "1"})
+        env.pop("ABITARE_FAILPOINT", None)
+        env.update(self.extra_env)
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return env
+
+    def database_url(self, service: str) -> str:
+        return f"sqlite:///{self.var_dir / (service + '.db')}"
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def prepare(self):
+        broker.declare(self.amqp_uri)
+        for service in SERVICES:
+            self._run([str(BIN / "abitare-service"), service, "--migrate-only"])
+        self._run([str(BIN / "abitare-gateway"), "seed-demo"])
+
+    def _run(self, cmd):
+        subprocess.run(cmd, env=self.env(), check=True, cwd=REPO, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+
+    def start_service(self, service: str, **env):
+        log = self.var_dir / f"{service}.log"
+        self.logs[service] = log
+        self.processes[service] = subprocess.Popen(
+            [str(BIN / "abitare-service"), service], env=self.env(**env), cwd=REPO,
+            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+
+    def start_gateway(self, **env):
+        log = self.var_dir / "gateway.log"
+        self.logs["gateway"] = log
+        self.processes["gateway"] = subprocess.Popen(
+            [str(BIN / "abitare-gateway"), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env(**env), cwd=REPO, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+
+    def start(self):
+        self.prepare()
+        for service in SERVICES:
+            self.start_service(service)
+        self.start_gateway()
+        self.wait_healthy()
+        return self
+
+    def wait_healthy(self, timeout: float = 90):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            for name, proc in self.processes.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.tail(name)}")
+            try:
+                last = requests.get(f"{self.base_url}/healthz", timeout=5)
+                if last.status_code == 200:
+                    return
+            except requests.RequestException as exc:
+                last = exc
+            time.sleep(0.5)
+        raise TimeoutError(f"suite not healthy: {getattr(last, 'text', last)}")
+
+    def kill(self, name: str, sig=signal.SIGKILL):
+        proc = self.processes.pop(name)
+        if proc.poll() is None:
+            proc.send_signal(sig)
+        proc.wait(timeout=30)
+        return proc.returncode
+
+    def wait_exit(self, name: str, timeout: float = 30) -> int:
+        proc = self.processes.pop(name)
+        return proc.wait(timeout=timeout)
+
+    def stop(self):
+        for name in list(self.processes):
+            proc = self.processes.pop(name)
+            if proc.poll() is None:
+                proc.terminate()
+        time.sleep(0.2)
+
+    def tail(self, name: str, lines: int = 40) -> str:
+        path = self.logs.get(name)
+        if not path or not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    # -- API helpers -------------------------------------------------------------------------
+    def client_token(self, istat: str) -> str:
+        response = requests.post(f"{self.base_url}/api/v1/auth/token", timeout=10, json={
+            "client_id": f"comune-{istat}", "client_secret": f"demo-secret-{istat}"})
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def api(self, istat: str) -> requests.Session:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.client_token(istat)}"
+        session.base = self.base_url
+        return session
