@@ -1,0 +1,89 @@
+"""The operator UI in a real headless Chromium (Debian's, driven by Playwright): log in, file a
+referral through the form, see it listed and open it."""
+import os
+
+import pytest
+
+from tests.support.data import codice_fiscale
+
+CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs it) or apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, suite):
+    context = browser.new_context(base_url=suite.base_url, locale="it-IT")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def login(page, username="agenzia", password="agenzia-demo"):
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login")
+    page.wait_for_url("**/schede**")
+
+
+def test_wrong_password_is_refused(page):
+    page.goto("/login")
+    page.fill("#username", "agenzia")
+    page.fill("#password", "sbagliata")
+    page.click("#login")
+    assert "/login" in page.url
+    assert page.locator("[role=alert], .alert").count() >= 1
+
+
+def test_operator_files_a_referral_and_sees_it_listed(page):
+    login(page)
+    page.goto("/schede/nuova")
+    assert page.locator("html").get_attribute("lang") == "it"
+    page.select_option("#comune_istat", "015140")
+    page.select_option("#referring_body", "servizi_sociali_comune")
+    page.select_option("#problem_reported", "sfratto_esecutivo")
+    page.select_option("#housing_situation", "sfratto_in_corso")
+    surname = "Browserini"
+    page.fill("#members-0-codice_fiscale", codice_fiscale(424242))
+    page.fill("#members-0-first_name", "Lucia")
+    page.fill("#members-0-last_name", surname)
+    page.fill("#members-0-birth_date", "1980-04-02")
+    page.select_option("#members-0-relation", "intestatario")
+    page.click("#submit-referral")
+    page.wait_for_load_state("networkidle")
+    assert surname in page.content()          # the detail page of the new referral
+    page.goto("/schede")
+    assert page.get_by_text(surname).count() >= 1
+    page.get_by_text(surname).first.click()
+    page.wait_for_load_state("networkidle")
+    for section in ("Fondi", "Partner"):
+        assert section in page.content()
+
+
+def test_invalid_codice_fiscale_is_shown_next_to_the_field(page):
+    login(page)
+    page.goto("/schede/nuova")
+    page.select_option("#comune_istat", "015140")
+    page.fill("#members-0-codice_fiscale", "RSSMRA80A01F205Y")   # wrong check character
+    page.fill("#members-0-first_name", "Mario")
+    page.fill("#members-0-last_name", "Sbagliato")
+    page.fill("#members-0-birth_date", "1980-01-01")
+    page.click("#submit-referral")
+    page.wait_for_load_state("networkidle")
+    assert "/schede/nuova" in page.url or "nuova" in page.content()
+    assert page.locator("#members-0-codice_fiscale").input_value() == "RSSMRA80A01F205Y"
+    assert page.locator(".invalid-feedback, .form-feedback, [role=alert]").count() >= 1
