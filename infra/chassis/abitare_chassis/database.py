@@ -48,12 +48,15 @@ class Transaction:
         self.causation = causation   # the CloudEvent being handled, if any
         self.emitted: list[dict] = []
 
-    def emit(self, event: str, data: dict, *, actor: Actor, subject: str | None = None,
+    def emit(self, event: str, data: dict | None = None, *, actor: Actor | None = None, subject: str | None = None,
              tenant: str | None = None, exchange: str | None = None, routing_key: str | None = None,
              envelope: dict | None = None) -> dict:
         """Record ``<service>.<event>.v1`` in the outbox of this transaction. ``exchange`` and
-        ``routing_key`` default to nameko's ``<service>.events`` / ``<event>``."""
+        ``routing_key`` default to nameko's ``<service>.events`` / ``<event>``. A ready, signed
+        ``envelope`` (a copy for a partner, say) is stored as it is."""
         if envelope is None:
+            if actor is None:
+                raise ValueError("an event needs the actor it is emitted for")
             envelope = new_envelope(
                 service=self.db.service_name, event=event, data=data, subject=subject,
                 tenant=tenant, actor_token=sign_actor(actor),

@@ -30,7 +30,7 @@ from . import config
 from .actor import verify_actor
 from .database import Db
 from .envelope import verify_envelope
-from .errors import AbitareError, ActorRejected
+from .errors import AbitareError, ActorRejected, InvalidInput
 from .outbox import OutboxRelay
 from .tables import add_chassis_tables
 
@@ -126,7 +126,8 @@ class ReliableEventHandler(EventHandler):
             return
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0))
         error = f"{exc_info[0].__name__}: {exc_info[1]}"[:1000]
-        if retries < self.max_retries:
+        permanent = issubclass(exc_info[0], InvalidInput)   # retrying cannot fix bad data
+        if retries < self.max_retries and not permanent:
             delay = self.retry_delay_ms * (2 ** retries)
             self._forward(message, retry_queue_name(self.queue.name),
                           {RETRIES_HEADER: retries + 1, ERROR_HEADER: error}, expiration=delay)

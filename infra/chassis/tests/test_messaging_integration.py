@@ -9,6 +9,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
+from abitare_chassis.errors import InvalidInput
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
 from abitare_chassis.testing.services import token, wait_for
 
@@ -21,6 +22,7 @@ copy = Table("copy", consumer_metadata, Column("id", Integer, primary_key=True),
              Column("event_id", String(36)), Column("value", String(50)))
 
 POISON = "poison"
+INVALID = "invalid"
 
 
 class ProducerService:
@@ -43,6 +45,8 @@ class ConsumerService:
     def handle_producer_recorded(self, event):
         if event.data["value"] == POISON:
             raise RuntimeError("this handler cannot cope with poison")
+        if event.data["value"] == INVALID:
+            raise InvalidInput({"value": ["not acceptable"]})
         with self.db.transaction(causation=event) as tx:
             if tx.already_handled(event, "consumer.handle_producer_recorded"):
                 return
@@ -118,6 +122,16 @@ def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
     assert message.headers["x-abitare-retries"] == 3          # bounded: 1 try + 3 retries
     assert "RuntimeError" in message.headers["x-abitare-error"]
     assert POISON not in copies(both)
+
+
+def test_invalid_event_data_is_parked_at_once_without_retries(both):
+    with both.rpc() as proxy:
+        proxy.producer.record(token(), INVALID)
+    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1, message="parked")
+    with Connection(both.amqp_uri) as conn:
+        message = conn.default_channel.basic_get(HANDLER_QUEUE + ".dlq", no_ack=True)
+    assert "x-abitare-retries" not in message.headers
+    assert "InvalidInput" in message.headers["x-abitare-error"]
 
 
 def test_forged_event_is_refused_and_parked(both):
