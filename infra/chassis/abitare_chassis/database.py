@@ -119,12 +119,12 @@ class Db:
 
     @contextlib.contextmanager
     def session(self):
-        """A read-only session (nothing is committed)."""
+        """A read-only session (nothing is committed). Closing it ends its transaction and
+        detaches what was loaded, which stays readable after the block."""
         session = self.sessions()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def create_all(self):

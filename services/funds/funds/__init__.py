@@ -1,0 +1,1 @@
+"""Abitare funds service: one funds file per referral, opened with the rent affordability check."""

@@ -1,0 +1,1 @@
+"""The funds rules, plain Python (no nameko, SQLAlchemy or marshmallow)."""

@@ -1,0 +1,114 @@
+"""Integration: the funds service with a real broker and a real database (SQLite, PostgreSQL)."""
+import time
+
+import pytest
+from nameko.exceptions import RemoteError
+
+from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.testing.services import token, wait_for
+from funds.service import FundsService
+
+SGM = "015195"
+OPERATOR = token("agency_operator", [SGM])
+HANDLER_QUEUE = "evt-intake-referral_received--funds.handle_intake_referral_received"
+
+
+def open_file(rpc, referral_id, actor=OPERATOR):
+    try:
+        return rpc.funds.get_funds_file(actor, referral_id)
+    except RemoteError as exc:
+        if exc.exc_type.endswith("NotFound"):
+            return None
+        raise
+
+
+@pytest.fixture
+def funds(service_runner, db_url):
+    service_runner.start(FundsService, db_url)
+    with service_runner.rpc() as rpc:
+        yield rpc
+
+
+def test_a_referral_opens_a_funds_file_with_the_affordability_check(funds, broker, make_referral,
+                                                                    make_envelope):
+    data = make_referral(economics={"monthly_net_income_cents": 160000,
+                                    "monthly_rent_cents": 90000})
+    broker.publish(make_envelope(data))
+    file = wait_for(lambda: open_file(funds, data["referral_id"]), message="funds file")
+    assert file["referral_id"] == data["referral_id"]
+    assert file["comune_istat"] == SGM
+    assert file["household_size"] == 2
+    assert file["opened_at"].endswith("+00:00")
+    check = file["affordability"]
+    assert check["monthly_rent_cents"] == 90000 and check["monthly_net_income_cents"] == 160000
+    assert check["rent_to_income_ratio"] == "0.5625"
+    assert check["threshold"] == "0.30"
+    assert check["threshold_valid_from"] == "2024-01-01"
+    assert check["assessed_on"] == "2025-03-10"
+    assert check["outcome"] == "non_sostenibile"
+    assert "56,25%" in check["explanation"]
+
+
+def test_missing_income_gives_a_file_that_is_not_assessable(funds, broker, make_referral,
+                                                            make_envelope):
+    data = make_referral(economics={"monthly_net_income_cents": None, "monthly_rent_cents": 50000})
+    broker.publish(make_envelope(data))
+    check = wait_for(lambda: open_file(funds, data["referral_id"]))["affordability"]
+    assert check["outcome"] == "non_valutabile"
+    assert check["rent_to_income_ratio"] is None
+    assert "reddito netto mensile" in check["explanation"]
+
+
+def test_the_same_event_twice_opens_one_file(funds, broker, make_referral, make_envelope):
+    envelope = make_envelope()
+    broker.publish(envelope)
+    broker.publish(envelope)
+    other = make_envelope()
+    broker.publish(other)
+    wait_for(lambda: funds.funds.count_files(OPERATOR) >= 2, message="two files")
+    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
+    time.sleep(0.3)
+    assert funds.funds.count_files(OPERATOR) == 2
+    assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
+    assert open_file(funds, envelope["data"]["referral_id"])["referral_id"] == envelope["data"]["referral_id"]
+
+
+def test_unsigned_and_forged_events_are_parked_and_change_nothing(funds, broker, make_referral,
+                                                                 make_envelope):
+    unsigned = make_envelope(signed=False)
+    forged = make_envelope()
+    forged["data"]["economics"]["monthly_rent_cents"] = 1   # altered after signing
+    broker.publish(unsigned)
+    broker.publish(forged)
+    dlq = dead_letter_queue_name(HANDLER_QUEUE)
+    wait_for(lambda: broker.depth(dlq) == 2, message="two dead letters")
+    parked = broker.get_all(dlq)
+    assert {body["id"] for _, body in parked} == {unsigned["id"], forged["id"]}
+    assert all("unsigned or forged" in headers["x-abitare-error"] for headers, _ in parked)
+    assert funds.funds.count_files(OPERATOR) == 0
+
+
+def test_a_file_outside_the_actor_comuni_is_not_found(funds, broker, make_envelope):
+    envelope = make_envelope()
+    broker.publish(envelope)
+    referral_id = envelope["data"]["referral_id"]
+    wait_for(lambda: open_file(funds, referral_id))
+    milano = token("comune_operator", ["015146"])
+    with pytest.raises(RemoteError) as error:
+        funds.funds.get_funds_file(milano, referral_id)
+    assert error.value.exc_type.endswith("NotFound")
+    assert funds.funds.count_files(milano) == 0
+    with pytest.raises(RemoteError) as error:
+        funds.funds.get_funds_file(OPERATOR, "00000000-0000-0000-0000-000000000000")
+    assert error.value.exc_type == "FundsFileNotFound"
+
+
+@pytest.mark.parametrize("bad_token", [
+    "not-a-token",
+    sign_actor(Actor(sub="operator:x", role="agency_operator", comuni=(SGM,)), key="another-key"),
+])
+def test_a_forged_actor_is_rejected(funds, bad_token):
+    with pytest.raises(RemoteError) as error:
+        funds.funds.count_files(bad_token)
+    assert error.value.exc_type == "ActorRejected"

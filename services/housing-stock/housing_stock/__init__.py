@@ -1,0 +1,1 @@
+"""Abitare housing_stock service: the housing need of every referred household."""

@@ -1,0 +1,1 @@
+"""The housing rules, plain Python (no nameko, SQLAlchemy or marshmallow)."""

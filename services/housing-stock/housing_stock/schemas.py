@@ -1,0 +1,63 @@
+"""What housing_stock reads from ``intake.referral_received.v1``: only the fields it needs,
+unknown fields ignored (consumers read tolerantly, DESIGN.md §5)."""
+from datetime import date
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from .exceptions import ReferralEventInvalid
+
+COUNT = {"strict": True, "allow_none": True, "load_default": None,
+         "validate": validate.Range(min=0)}
+
+
+class _Tolerant(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class HouseholdSchema(_Tolerant):
+    size = fields.Integer(strict=True, allow_none=True, load_default=None,
+                          validate=validate.Range(min=1))
+    minors = fields.Integer(**COUNT)
+    over_65 = fields.Integer(**COUNT)
+    members = fields.List(fields.Dict(), load_default=list)
+
+
+class ReferralReceivedSchema(_Tolerant):
+    referral_id = fields.UUID(required=True)
+    comune_istat = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"))
+    comune_name = fields.String(allow_none=True, load_default=None)
+    housing_situation = fields.String(allow_none=True, load_default=None)
+    eviction_date = fields.Raw(allow_none=True, load_default=None)   # checked below
+    household = fields.Nested(HouseholdSchema, load_default=dict)
+
+
+def read_referral(event) -> dict:
+    """The referral facts of a verified CloudEvent, or :class:`ReferralEventInvalid`."""
+    try:
+        data = ReferralReceivedSchema().load(event.data if isinstance(event.data, dict) else {})
+    except ValidationError as exc:
+        raise ReferralEventInvalid(exc.messages) from None
+    if event.tenant is not None and event.tenant != data["comune_istat"]:
+        raise ReferralEventInvalid({"comune_istat": ["differs from the event tenant"]})
+    data["referral_id"] = str(data["referral_id"])
+    data["eviction_date"] = _day(data["eviction_date"])
+    household = data["household"]
+    if household.get("size") is None:
+        household["size"] = len(household.get("members") or []) or None
+    return data
+
+
+def _day(value):
+    """A date from ``YYYY-MM-DD`` (a date-time's day is accepted too); a date that cannot be
+    read is refused, not dropped: an eviction date must not get lost on the way."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else _bad()
+    except ValueError:
+        return _bad()
+
+
+def _bad():
+    raise ReferralEventInvalid({"eviction_date": ["Not a valid date."]})

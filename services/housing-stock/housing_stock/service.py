@@ -1,0 +1,37 @@
+"""The housing_stock service: records the housing need of every referral received."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from abitare_chassis.nameko_ext import Database, event_handler, rpc
+
+from . import needs
+from .models import metadata
+from .schemas import read_referral
+
+HANDLER = "housing_stock.handle_intake_referral_received"
+
+
+class HousingStockService:
+    name = "housing_stock"
+    migrations_dir = Path(__file__).resolve().parents[1] / "migrations"
+
+    db = Database(metadata)
+
+    @event_handler("intake", "referral_received")
+    def handle_intake_referral_received(self, event):
+        referral = read_referral(event)
+        with self.db.transaction(causation=event) as tx:
+            if tx.already_handled(event, HANDLER):
+                return
+            needs.record_housing_need(tx.session, referral, source_event_id=event.id)
+
+    @rpc
+    def get_housing_need(self, actor, referral_id):
+        with self.db.session() as session:
+            return needs.get_housing_need(session, actor, referral_id)
+
+    @rpc
+    def count_needs(self, actor):
+        with self.db.session() as session:
+            return needs.count_needs(session, actor)

@@ -1,0 +1,5 @@
+from abitare_chassis.migrate import run_migrations
+
+from housing_stock.models import metadata
+
+run_migrations(metadata)

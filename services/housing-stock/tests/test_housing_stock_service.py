@@ -1,0 +1,93 @@
+"""Integration: housing_stock with a real broker and a real database (SQLite, PostgreSQL)."""
+import time
+
+import pytest
+from nameko.exceptions import RemoteError
+
+from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.testing.services import token, wait_for
+from housing_stock.service import HousingStockService
+
+SGM = "015195"
+OPERATOR = token("agency_operator", [SGM])
+HANDLER_QUEUE = "evt-intake-referral_received--housing_stock.handle_intake_referral_received"
+
+
+def housing_need(rpc, referral_id, actor=OPERATOR):
+    try:
+        return rpc.housing_stock.get_housing_need(actor, referral_id)
+    except RemoteError as exc:
+        if exc.exc_type.endswith("NotFound"):
+            return None
+        raise
+
+
+@pytest.fixture
+def housing(service_runner, db_url):
+    service_runner.start(HousingStockService, db_url)
+    with service_runner.rpc() as rpc:
+        yield rpc
+
+
+def test_a_referral_records_the_housing_need(housing, broker, make_referral, make_envelope):
+    data = make_referral(housing_situation="sfratto_in_corso", eviction_date="2025-06-30",
+                         household={"size": 5, "minors": 3, "over_65": 1,
+                                    "members": [{"codice_fiscale": "RSSMRA80A41F205X"}]})
+    broker.publish(make_envelope(data))
+    need = wait_for(lambda: housing_need(housing, data["referral_id"]), message="housing need")
+    recorded_at = need.pop("recorded_at")
+    assert recorded_at.endswith("+00:00")
+    assert need == {
+        "referral_id": data["referral_id"], "comune_istat": SGM,
+        "comune_name": "San Giuliano Milanese", "household_size": 5, "minors": 3, "over_65": 1,
+        "housing_situation": "sfratto_in_corso", "eviction_date": "2025-06-30",
+        "min_bedrooms": 3,
+    }
+
+
+def test_the_same_event_twice_records_one_need(housing, broker, make_envelope):
+    envelope = make_envelope()
+    broker.publish(envelope)
+    broker.publish(envelope)
+    broker.publish(make_envelope())
+    wait_for(lambda: housing.housing_stock.count_needs(OPERATOR) >= 2, message="two needs")
+    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
+    time.sleep(0.3)
+    assert housing.housing_stock.count_needs(OPERATOR) == 2
+    assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
+
+
+def test_unsigned_and_forged_events_are_parked_and_change_nothing(housing, broker, make_envelope):
+    unsigned = make_envelope(signed=False)
+    forged = make_envelope()
+    forged["data"]["household"]["size"] = 1   # altered after signing
+    broker.publish(unsigned)
+    broker.publish(forged)
+    dlq = dead_letter_queue_name(HANDLER_QUEUE)
+    wait_for(lambda: broker.depth(dlq) == 2, message="two dead letters")
+    parked = broker.get_all(dlq)
+    assert {body["id"] for _, body in parked} == {unsigned["id"], forged["id"]}
+    assert housing.housing_stock.count_needs(OPERATOR) == 0
+
+
+def test_a_need_outside_the_actor_comuni_is_not_found(housing, broker, make_envelope):
+    envelope = make_envelope()
+    broker.publish(envelope)
+    referral_id = envelope["data"]["referral_id"]
+    wait_for(lambda: housing_need(housing, referral_id))
+    milano = token("comune_operator", ["015146"])
+    with pytest.raises(RemoteError) as error:
+        housing.housing_stock.get_housing_need(milano, referral_id)
+    assert error.value.exc_type == "HousingNeedNotFound"
+    assert housing.housing_stock.count_needs(milano) == 0
+
+
+@pytest.mark.parametrize("bad_token", [
+    "not-a-token",
+    sign_actor(Actor(sub="operator:x", role="agency_operator", comuni=(SGM,)), key="another-key"),
+])
+def test_a_forged_actor_is_rejected(housing, bad_token):
+    with pytest.raises(RemoteError) as error:
+        housing.housing_stock.count_needs(bad_token)
+    assert error.value.exc_type == "ActorRejected"

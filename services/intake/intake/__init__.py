@@ -1,0 +1,1 @@
+"""Abitare intake: receives referrals (schede di attivazione) from the comuni."""

@@ -1,0 +1,21 @@
+"""Time as intake sees it: instants in UTC, calendar days in Milan."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+LOCAL_TIMEZONE = ZoneInfo("Europe/Rome")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; we only ever store UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Milan at ``moment``."""
+    return as_utc(moment).astimezone(LOCAL_TIMEZONE).date()

@@ -1,0 +1,1 @@
+"""The intake rules in plain Python: no nameko, SQLAlchemy or marshmallow here."""

@@ -1,0 +1,60 @@
+"""The codice fiscale of a person (DM 23/12/1976): format, check character, omocodia.
+
+Household members must have the 16-character personal code. The 11-digit numeric codes
+(temporary codes, companies) are refused even when their checksum is right.
+"""
+from __future__ import annotations
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.it import codicefiscale as _stdnum_cf
+
+LENGTH = 16
+# 0-based positions whose digits omocodia may replace with letters (LMNPQRSTUV).
+OMOCODIA_POSITIONS = (6, 7, 9, 10, 12, 13, 14)
+
+
+class InvalidCodiceFiscale(ValueError):
+    """Not a valid personal codice fiscale; the message says why."""
+
+
+def normalize(value) -> str:
+    """Return ``value`` uppercased without separators if it is a valid personal codice fiscale
+    (omocodia included), else raise :class:`InvalidCodiceFiscale`."""
+    if not isinstance(value, str):
+        raise InvalidCodiceFiscale("Not a string.")
+    code = _stdnum_cf.compact(value)
+    if code.isdigit():
+        raise InvalidCodiceFiscale(
+            "Numeric codes (temporary or company codes) are not accepted: "
+            "the 16-character personal codice fiscale is required.")
+    if len(code) != LENGTH:
+        raise InvalidCodiceFiscale(f"Must be {LENGTH} characters long.")
+    try:
+        _stdnum_cf.validate(code)
+    except stdnum_errors.InvalidChecksum:
+        raise InvalidCodiceFiscale("Wrong check character.") from None
+    except stdnum_errors.InvalidFormat:
+        raise InvalidCodiceFiscale("Not in the format of a personal codice fiscale.") from None
+    except stdnum_errors.InvalidComponent:
+        raise InvalidCodiceFiscale("The birth date it encodes does not exist.") from None
+    except stdnum_errors.ValidationError:
+        raise InvalidCodiceFiscale("Not a valid codice fiscale.") from None
+    return code
+
+
+def is_valid(value) -> bool:
+    try:
+        normalize(value)
+    except InvalidCodiceFiscale:
+        return False
+    return True
+
+
+def check_character(first_fifteen: str) -> str:
+    """The check character (CIN) of the first 15 characters of a code."""
+    return _stdnum_cf.calc_check_digit(first_fifteen.upper())
+
+
+def is_omocode(code: str) -> bool:
+    """True if some digit of ``code`` was replaced by a letter to tell apart homonyms."""
+    return any(code[i].isalpha() for i in OMOCODIA_POSITIONS)

@@ -1,0 +1,39 @@
+"""The events intake publishes, shaped by their contracts in ``infra/contracts/events/``."""
+from __future__ import annotations
+
+REFERRAL_RECEIVED = "referral_received"   # intake.referral_received.v1
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def referral_received(record: dict) -> dict:
+    """The data of ``intake.referral_received.v1`` from a referral record. Free text
+    (description, phone) stays in intake: consumers get what they act on."""
+    return {
+        "referral_id": record["id"],
+        "comune_istat": record["comune_istat"],
+        "comune_name": record["comune_name"],
+        "received_at": _iso(record["received_at"]),
+        "referring_body": record["referring_body"],
+        "referring_body_name": record["referring_body_name"],
+        "problem_reported": record["problem_reported"],
+        "housing_situation": record["housing_situation"],
+        "eviction_date": _iso(record["eviction_date"]),
+        "household": {
+            "size": record["household_size"],
+            "minors": record["minors"],
+            "over_65": record["over_65"],
+            "members": [
+                {"codice_fiscale": m["codice_fiscale"], "first_name": m["first_name"],
+                 "last_name": m["last_name"], "birth_date": _iso(m["birth_date"]),
+                 "relation": m["relation"]}
+                for m in record["household"]
+            ],
+        },
+        "economics": {
+            "monthly_net_income_cents": record["monthly_net_income_cents"],
+            "monthly_rent_cents": record["monthly_rent_cents"],
+        },
+    }

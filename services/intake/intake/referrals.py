@@ -1,0 +1,158 @@
+"""The referral use cases: submit, get, list. They take the service's chassis ``Db`` and the
+verified actor, and return plain records (dicts) for the schemas to dump."""
+from __future__ import annotations
+
+import uuid
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from . import clock, events, reference
+from .domain import household
+from .domain.scope import in_scope, visible_comuni
+from .domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
+from .exceptions import ReferralForbidden, ReferralNotFound
+from .models import HouseholdMember, Referral
+
+REFERRAL_FIELDS = ("comune_istat", "referring_body", "referring_body_name", "problem_reported",
+                   "housing_situation", "description", "eviction_date",
+                   "monthly_net_income_cents", "monthly_rent_cents", "contact_phone",
+                   "idempotency_key")
+
+
+# -- submit ---------------------------------------------------------------------------------
+def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
+    """Store the referral and its household and emit ``referral_received``, in one transaction.
+    The same actor sending the same ``idempotency_key`` again gets the first referral back."""
+    if not in_scope(actor.comuni, data["comune_istat"]):
+        raise ReferralForbidden(f"comune {data['comune_istat']} is outside the actor's scope")
+    key = data.get("idempotency_key")
+    try:
+        with db.transaction() as tx:
+            if key and (existing := _find_by_key(tx.session, actor, key)):
+                return existing
+            referral = _new_referral(actor, data)
+            tx.session.add(referral)
+            tx.session.flush()
+            record = referral_record(referral)
+            tx.emit(events.REFERRAL_RECEIVED, events.referral_received(record), actor=actor,
+                    subject=referral.id, tenant=referral.comune_istat)
+    except IntegrityError:
+        # A concurrent call with the same key committed first: answer with its referral.
+        if key:
+            with db.session() as session:
+                if existing := _find_by_key(session, actor, key):
+                    return existing
+        raise
+    return record
+
+
+def _new_referral(actor: Actor, data: dict) -> Referral:
+    received_at = clock.now()
+    members = data["household"]
+    counts = household.composition(members, clock.local_date(received_at))
+    return Referral(
+        id=str(uuid.uuid4()), received_at=received_at, status=STATUS_RECEIVED,
+        household_size=counts.size, minors=counts.minors, over_65=counts.over_65,
+        submitted_by=actor.sub, **{name: data.get(name) for name in REFERRAL_FIELDS},
+        members=[HouseholdMember(position=i, codice_fiscale=m.codice_fiscale.upper(),
+                                 first_name=m.first_name, last_name=m.last_name,
+                                 birth_date=m.birth_date, relation=m.relation)
+                 for i, m in enumerate(members)])
+
+
+def _find_by_key(session: Session, actor: Actor, key: str) -> dict | None:
+    referral = session.scalars(
+        select(Referral).options(selectinload(Referral.members))
+        .where(Referral.submitted_by == actor.sub, Referral.idempotency_key == key)).one_or_none()
+    if referral is None:
+        return None
+    if not in_scope(actor.comuni, referral.comune_istat):
+        raise ReferralForbidden(f"comune {referral.comune_istat} is outside the actor's scope")
+    return referral_record(referral)
+
+
+# -- read -----------------------------------------------------------------------------------
+def get_referral(db: Db, actor: Actor, referral_id) -> dict:
+    if not isinstance(referral_id, str) or not actor.comuni:
+        raise ReferralNotFound(f"referral {referral_id} not found")
+    with db.session() as session:
+        referral = session.scalars(
+            select(Referral).options(selectinload(Referral.members))
+            .where(Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni))
+        ).one_or_none()
+        if referral is None:
+            raise ReferralNotFound(f"referral {referral_id} not found")
+        return referral_record(referral)
+
+
+def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
+                   page_size: int) -> dict:
+    """Summaries newest first, one page: a count and one query (the page of referrals, then
+    their heads joined to those rows only), whatever the number of referrals."""
+    comuni = visible_comuni(actor.comuni, comune_istat)
+    result = {"items": [], "total": 0, "page": page, "page_size": page_size}
+    if not comuni:
+        return result
+    scoped = Referral.comune_istat.in_(comuni)
+    page_rows = (
+        select(Referral.id, Referral.comune_istat, Referral.received_at, Referral.status,
+               Referral.referring_body, Referral.problem_reported, Referral.housing_situation,
+               Referral.household_size)
+        .where(scoped)
+        .order_by(Referral.received_at.desc(), Referral.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+        .subquery("page_rows"))
+    head = aliased(HouseholdMember)
+    query = (
+        select(page_rows, head.last_name, head.first_name)
+        .outerjoin(head, and_(head.referral_id == page_rows.c.id,
+                              head.relation == HEAD_OF_HOUSEHOLD))
+        .order_by(page_rows.c.received_at.desc(), page_rows.c.id.desc()))
+    with db.session() as session:
+        result["total"] = session.scalar(select(func.count()).select_from(Referral).where(scoped))
+        rows = session.execute(query).mappings().all() if result["total"] else []
+    result["items"] = [_summary(row) for row in rows]
+    return result
+
+
+def _summary(row) -> dict:
+    summary = dict(row)
+    summary["comune_name"] = reference.comune_name(row["comune_istat"])
+    summary["received_at"] = clock.as_utc(row["received_at"])
+    summary["head_name"] = household.head_name(summary.pop("last_name"),
+                                               summary.pop("first_name"))
+    return summary
+
+
+# -- records --------------------------------------------------------------------------------
+def referral_record(referral: Referral) -> dict:
+    """Everything the contract shows of a referral (members must be loaded)."""
+    return {
+        "id": referral.id,
+        "comune_istat": referral.comune_istat,
+        "comune_name": reference.comune_name(referral.comune_istat),
+        "received_at": clock.as_utc(referral.received_at),
+        "status": referral.status,
+        "referring_body": referral.referring_body,
+        "referring_body_name": referral.referring_body_name,
+        "problem_reported": referral.problem_reported,
+        "housing_situation": referral.housing_situation,
+        "description": referral.description,
+        "eviction_date": referral.eviction_date,
+        "monthly_net_income_cents": referral.monthly_net_income_cents,
+        "monthly_rent_cents": referral.monthly_rent_cents,
+        "contact_phone": referral.contact_phone,
+        "household": [
+            {"codice_fiscale": m.codice_fiscale, "first_name": m.first_name,
+             "last_name": m.last_name, "birth_date": m.birth_date, "relation": m.relation}
+            for m in referral.members
+        ],
+        "household_size": referral.household_size,
+        "minors": referral.minors,
+        "over_65": referral.over_65,
+        "submitted_by": referral.submitted_by,
+    }

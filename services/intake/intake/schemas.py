@@ -1,0 +1,184 @@
+"""The shapes intake accepts and returns (marshmallow 4). Bad input becomes
+:class:`~abitare_chassis.errors.InvalidInput` with messages by field path
+(``household.0.codice_fiscale``); unknown fields are refused."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from abitare_chassis.errors import InvalidInput
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from . import clock, reference
+from .domain import codice_fiscale, household
+from .domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_BODIES, RELATIONS
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+ISTAT_FORMAT = validate.Regexp(r"^[0-9]{6}$", error="Must be a 6-digit ISTAT code.")
+
+
+# -- fields ---------------------------------------------------------------------------------
+class Text(fields.String):
+    """A string without surrounding whitespace; blank optional text counts as absent."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and not self.required:
+            return None
+        return text
+
+
+class CodiceFiscale(fields.String):
+    """A person's codice fiscale, checksum-checked, returned uppercase."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return codice_fiscale.normalize(value)
+        except codice_fiscale.InvalidCodiceFiscale as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class Cents(fields.Integer):
+    """An amount of euro cents: a whole number, never negative, never a float."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=0), **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def known_comune(value: str) -> None:
+    ISTAT_FORMAT(value)
+    if not reference.is_known(value):
+        raise ValidationError(
+            "Unknown ISTAT code: not a comune of the Città Metropolitana di Milano.")
+
+
+# -- input ----------------------------------------------------------------------------------
+class MemberInput(Schema):
+    codice_fiscale = CodiceFiscale(required=True)
+    first_name = Text(required=True, validate=validate.Length(min=1, max=100))
+    last_name = Text(required=True, validate=validate.Length(min=1, max=100))
+    birth_date = fields.Date(required=True)
+    relation = fields.String(required=True, validate=validate.OneOf(list(RELATIONS)))
+
+    @post_load
+    def make_member(self, data, **kwargs):
+        return household.Member(**data)
+
+
+class ReferralInput(Schema):
+    comune_istat = fields.String(required=True, validate=known_comune)
+    referring_body = fields.String(required=True, validate=validate.OneOf(list(REFERRING_BODIES)))
+    referring_body_name = Text(load_default=None, validate=validate.Length(max=200))
+    problem_reported = fields.String(required=True,
+                                     validate=validate.OneOf(list(PROBLEMS_REPORTED)))
+    housing_situation = fields.String(required=True,
+                                      validate=validate.OneOf(list(HOUSING_SITUATIONS)))
+    description = Text(load_default=None, validate=validate.Length(max=4000))
+    eviction_date = fields.Date(load_default=None)
+    monthly_net_income_cents = Cents(load_default=None)
+    monthly_rent_cents = Cents(load_default=None)
+    contact_phone = Text(load_default=None, validate=validate.Regexp(
+        r"^\+?[0-9][0-9 ./-]{4,38}$", error="Not a valid phone number."))
+    idempotency_key = Text(load_default=None, validate=validate.Length(max=100))
+    household = fields.List(fields.Nested(MemberInput), required=True,
+                            validate=validate.Length(min=1, max=household.MAX_MEMBERS))
+
+    @validates_schema(skip_on_field_errors=False)
+    def household_rules(self, data, **kwargs):
+        members = data.get("household")
+        # Run the rules only on a household that parsed cleanly (marshmallow may hand us the
+        # raw items of a list that had errors).
+        if members and all(isinstance(m, household.Member) for m in members):
+            errors = household.problems(members, clock.local_date(clock.now()))
+            if errors:
+                raise ValidationError(errors)
+
+
+class ListReferralsQuery(Schema):
+    comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
+    page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(strict=True, load_default=DEFAULT_PAGE_SIZE,
+                               validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+
+
+# -- output ---------------------------------------------------------------------------------
+class MemberOutput(Schema):
+    codice_fiscale = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+    birth_date = fields.Date()
+    relation = fields.String()
+
+
+class ReferralOutput(Schema):
+    id = fields.String()
+    comune_istat = fields.String()
+    comune_name = fields.String()
+    received_at = UtcDateTime()
+    status = fields.String()
+    referring_body = fields.String()
+    referring_body_name = fields.String()
+    problem_reported = fields.String()
+    housing_situation = fields.String()
+    description = fields.String()
+    eviction_date = fields.Date()
+    monthly_net_income_cents = fields.Integer()
+    monthly_rent_cents = fields.Integer()
+    contact_phone = fields.String()
+    household = fields.List(fields.Nested(MemberOutput))
+    household_size = fields.Integer()
+    minors = fields.Integer()
+    over_65 = fields.Integer()
+    submitted_by = fields.String()
+
+
+class ReferralSummary(Schema):
+    id = fields.String()
+    comune_istat = fields.String()
+    comune_name = fields.String()
+    received_at = UtcDateTime()
+    status = fields.String()
+    referring_body = fields.String()
+    problem_reported = fields.String()
+    housing_situation = fields.String()
+    household_size = fields.Integer()
+    head_name = fields.String()
+
+
+class ReferralPage(Schema):
+    items = fields.List(fields.Nested(ReferralSummary))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+# -- helpers --------------------------------------------------------------------------------
+def load(schema: Schema, payload) -> dict:
+    """``schema.load(payload)``, or :class:`InvalidInput` with messages by field path."""
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidInput(flatten_errors(exc.messages)) from None
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as ``{"household.0.codice_fiscale": [...]}``."""
+    if not isinstance(messages, dict):
+        messages = {"_schema": messages}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten_errors(value, path))
+        elif isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            flat.update(flatten_errors(dict(enumerate(value)), path))
+        else:
+            flat.setdefault(path, []).extend([value] if isinstance(value, str) else value)
+    return flat

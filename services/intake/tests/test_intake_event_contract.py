@@ -1,0 +1,54 @@
+"""The data of intake.referral_received.v1 matches its JSON Schema in infra/contracts."""
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from intake import events
+
+CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
+
+
+@pytest.fixture
+def validator():
+    schema = json.loads((CONTRACTS / "events" / "intake.referral_received.v1.json").read_text())
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def record(**changes):
+    data = {
+        "id": "0b6f1f0e-3c38-4a54-9a5c-8f7e1b1d2a11", "comune_istat": "015195",
+        "comune_name": "San Giuliano Milanese",
+        "received_at": datetime(2025, 5, 2, 9, 30, tzinfo=timezone.utc), "status": "ricevuta",
+        "referring_body": "forze_ordine", "referring_body_name": None,
+        "problem_reported": "assenza_dimora", "housing_situation": "altro",
+        "description": "riservato", "eviction_date": None,
+        "monthly_net_income_cents": None, "monthly_rent_cents": 0, "contact_phone": "02 555",
+        "household": [{"codice_fiscale": "RSSMRA80A01F205X", "first_name": "Mario",
+                       "last_name": "Rossi", "birth_date": date(1980, 1, 1),
+                       "relation": "intestatario"}],
+        "household_size": 1, "minors": 0, "over_65": 0, "submitted_by": "operator:x",
+    }
+    data.update(changes)
+    return data
+
+
+def test_event_data_is_valid(validator):
+    data = events.referral_received(record())
+    validator.validate(data)
+    assert json.loads(json.dumps(data)) == data          # plain JSON, storable in the outbox
+    assert data["household"]["members"][0]["birth_date"] == "1980-01-01"
+    assert data["economics"] == {"monthly_net_income_cents": None, "monthly_rent_cents": 0}
+
+
+def test_event_data_keeps_free_text_private():
+    data = events.referral_received(record())
+    assert "riservato" not in json.dumps(data) and "02 555" not in json.dumps(data)
+
+
+def test_event_data_with_eviction_date(validator):
+    data = events.referral_received(record(eviction_date=date(2026, 1, 31)))
+    validator.validate(data)
+    assert data["eviction_date"] == "2026-01-31"

@@ -1,0 +1,1 @@
+"""The partner rules, plain Python (no nameko, SQLAlchemy or marshmallow)."""

@@ -1,0 +1,39 @@
+"""Unit tests of the convention rules."""
+from datetime import date, datetime, timezone
+
+from partners.domain.conventions import (Convention, agency_today, convention_in_force,
+                                         may_manage_subscriptions, subscription_refusal)
+
+REFERRAL = "intake.referral_received.v1"
+OLD = Convention("FWA", (REFERRAL,), ("referral_id",), date(2023, 1, 1), date(2023, 12, 31))
+CURRENT = Convention("FWA", (REFERRAL,), ("referral_id", "household.size"), date(2024, 1, 1), None)
+FUTURE = Convention("FWA", ("other.event.v1",), (), date(2030, 1, 1), None)
+
+
+def test_the_convention_in_force_is_picked_by_date():
+    conventions = [OLD, CURRENT, FUTURE]
+    assert convention_in_force(conventions, date(2023, 12, 31)) is OLD
+    assert convention_in_force(conventions, date(2024, 1, 1)) is CURRENT
+    assert convention_in_force(conventions, date(2030, 1, 1)) is FUTURE
+    assert convention_in_force(conventions, date(2022, 12, 31)) is None
+
+
+def test_subscription_needs_an_active_partner_and_a_convention_allowing_the_event():
+    assert subscription_refusal(True, [CURRENT], REFERRAL, date(2025, 1, 1)) is None
+    assert "non è attivo" in subscription_refusal(False, [CURRENT], REFERRAL, date(2025, 1, 1))
+    assert "in vigore al 31/12/2022" in subscription_refusal(True, [CURRENT], REFERRAL,
+                                                              date(2022, 12, 31))
+    assert "non prevede" in subscription_refusal(True, [CURRENT], "intake.other.v1",
+                                                 date(2025, 1, 1))
+    assert "non prevede" in subscription_refusal(True, [CURRENT, FUTURE], REFERRAL,
+                                                 date(2030, 6, 1))
+
+
+def test_only_coordinators_and_the_system_manage_subscriptions():
+    assert may_manage_subscriptions("coordinator") and may_manage_subscriptions("system")
+    for role in ("agency_operator", "comune_operator", "municipal_client"):
+        assert not may_manage_subscriptions(role)
+
+
+def test_today_is_the_day_in_milan():
+    assert agency_today(datetime(2024, 12, 31, 23, 30, tzinfo=timezone.utc)) == date(2025, 1, 1)

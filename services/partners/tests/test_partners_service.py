@@ -1,0 +1,181 @@
+"""Integration: partners with a real broker and a real database (SQLite, PostgreSQL)."""
+import json
+import time
+
+import pytest
+from nameko.exceptions import RemoteError
+
+from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.envelope import verify_envelope
+from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.testing.services import token, wait_for
+from partners.service import PartnersService
+
+SGM = "015195"
+REFERRAL_RECEIVED = "intake.referral_received.v1"
+OPERATOR = token("agency_operator", [SGM])
+COORDINATOR = token("coordinator", [SGM], sub="operator:coordinatrice")
+HANDLER_QUEUE = "evt-intake-referral_received--partners.handle_intake_referral_received"
+FWA_FIELDS = {"referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
+              "housing_situation", "household", "economics"}
+
+
+@pytest.fixture
+def partners(service_runner, db_url):
+    service_runner.start(PartnersService, db_url)
+    with service_runner.rpc() as rpc:
+        yield rpc.partners
+
+
+def settle(broker):
+    """Wait until the handler queue and its retry queue are drained."""
+    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0
+             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
+    time.sleep(0.3)
+
+
+def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, make_referral,
+                                                              make_envelope):
+    subscribed = partners.subscribe(COORDINATOR, "fwa", REFERRAL_RECEIVED)
+    assert subscribed["partner_code"] == "FWA" and subscribed["active"] is True
+    assert subscribed["queue"] == "partner.fwa"
+    assert subscribed["created_by"] == "operator:coordinatrice"
+    assert broker.depth("partner.fwa") == 0
+
+    data = make_referral(description="Sfratto per morosità dopo la perdita del lavoro",
+                         contact_phone="+39 333 1234567")
+    original = make_envelope(data)
+    broker.publish(original)
+    messages = wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")
+    assert len(messages) == 1
+    _, body = messages[0]
+    text = json.dumps(body)
+    for secret in ("codice_fiscale", "RSSMRA80A41F205X", "Maria", "members", "Sfratto",
+                   "333 1234567"):
+        assert secret not in text
+
+    event = verify_envelope(body)   # signed, with a valid actor
+    assert event.type == REFERRAL_RECEIVED and event.source == "/abitare/partners"
+    assert event.id != original["id"] and body["causationid"] == original["id"]
+    assert event.subject == data["referral_id"] and event.tenant == SGM
+    assert event.actor.sub == "service:partners" and event.actor.role == "system"
+    assert set(event.data) == FWA_FIELDS
+    assert event.data["household"] == {"size": 2, "minors": 1}
+    assert event.data["economics"] == data["economics"]
+
+    deliveries = partners.get_deliveries(OPERATOR, data["referral_id"])
+    assert len(deliveries) == 1
+    assert deliveries[0]["partner_code"] == "FWA"
+    assert deliveries[0]["partner_name"] == "Fondazione Welfare Ambrosiano"
+    assert deliveries[0]["event_type"] == REFERRAL_RECEIVED
+    assert deliveries[0]["event_id"] == event.id
+    assert "household.size" in deliveries[0]["fields"]
+    assert "household.members" not in deliveries[0]["fields"]
+    assert deliveries[0]["queued_at"].endswith("+00:00")
+
+
+def test_the_same_event_twice_is_delivered_once(partners, broker, make_envelope):
+    partners.subscribe(COORDINATOR, "FWA", REFERRAL_RECEIVED)
+    envelope = make_envelope()
+    broker.publish(envelope)
+    broker.publish(envelope)
+    wait_for(lambda: partners.count_deliveries(OPERATOR) == 1)
+    settle(broker)
+    wait_for(lambda: broker.depth("partner.fwa") >= 1)
+    time.sleep(0.5)
+    assert len(broker.get_all("partner.fwa")) == 1
+    assert partners.count_deliveries(OPERATOR) == 1
+    assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
+
+
+def test_without_subscriptions_nothing_is_delivered(partners, broker, make_envelope):
+    envelope = make_envelope()
+    broker.publish(envelope)
+    settle(broker)
+    assert partners.get_deliveries(OPERATOR, envelope["data"]["referral_id"]) == []
+    assert partners.count_deliveries(OPERATOR) == 0
+
+
+def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partners):
+    with pytest.raises(RemoteError) as error:
+        partners.subscribe(OPERATOR, "FWA", REFERRAL_RECEIVED)
+    assert error.value.exc_type == "PartnerForbidden"
+    with pytest.raises(RemoteError) as error:
+        partners.subscribe(COORDINATOR, "CAF", REFERRAL_RECEIVED)
+    assert error.value.exc_type == "PartnerNotFound"
+    with pytest.raises(RemoteError) as error:
+        partners.subscribe(COORDINATOR, "FWA", "intake.referral_closed.v1")
+    assert error.value.exc_type == "SubscriptionInvalid"
+    assert "non prevede" in error.value.value
+    with pytest.raises(RemoteError) as error:
+        partners.subscribe(COORDINATOR, "", None)
+    assert error.value.exc_type == "SubscriptionInvalid"
+    assert all(not p["subscriptions"] for p in partners.list_partners(OPERATOR))
+
+
+def test_subscribing_twice_keeps_one_subscription(partners):
+    first = partners.subscribe(COORDINATOR, "ALER", REFERRAL_RECEIVED)
+    again = partners.subscribe(token("system", [], sub="service:demo"), "aler", REFERRAL_RECEIVED)
+    assert again["created_at"] == first["created_at"]
+    listed = {p["code"]: p for p in partners.list_partners(OPERATOR)}
+    assert [s["event_type"] for s in listed["ALER"]["subscriptions"]] == [REFERRAL_RECEIVED]
+    assert listed["FWA"]["subscriptions"] == []
+
+
+def test_partners_are_listed_with_their_conventions(partners):
+    listed = partners.list_partners(OPERATOR)
+    assert [p["code"] for p in listed] == ["AFOL", "ALER", "FWA"]
+    afol = listed[0]
+    assert afol["name"] == "AFOL Metropolitana" and afol["kind"] == "orientamento_lavoro"
+    assert afol["conventions"][0]["allowed_event_types"] == [REFERRAL_RECEIVED]
+    assert afol["conventions"][0]["valid_from"] == "2024-01-01"
+    assert "household.size" in afol["conventions"][0]["allowed_fields"]
+
+
+def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, make_envelope):
+    partners.subscribe(COORDINATOR, "AFOL", REFERRAL_RECEIVED)
+    envelope = make_envelope()
+    broker.publish(envelope)
+    referral_id = envelope["data"]["referral_id"]
+    wait_for(lambda: partners.get_deliveries(OPERATOR, referral_id))
+    milano = token("comune_operator", ["015146"])
+    assert partners.get_deliveries(milano, referral_id) == []
+    assert partners.count_deliveries(milano) == 0
+
+
+def test_unsigned_and_forged_events_are_parked_and_deliver_nothing(partners, broker,
+                                                                  make_envelope):
+    partners.subscribe(COORDINATOR, "FWA", REFERRAL_RECEIVED)
+    unsigned = make_envelope(signed=False)
+    forged = make_envelope()
+    forged["data"]["household"]["size"] = 9   # altered after signing
+    broker.publish(unsigned)
+    broker.publish(forged)
+    dlq = dead_letter_queue_name(HANDLER_QUEUE)
+    wait_for(lambda: broker.depth(dlq) == 2, message="two dead letters")
+    assert {body["id"] for _, body in broker.get_all(dlq)} == {unsigned["id"], forged["id"]}
+    assert partners.count_deliveries(OPERATOR) == 0
+    assert broker.depth("partner.fwa") == 0
+
+
+@pytest.mark.parametrize("bad_token", [
+    "not-a-token",
+    sign_actor(Actor(sub="operator:x", role="coordinator", comuni=(SGM,)), key="another-key"),
+])
+def test_a_forged_actor_is_rejected(partners, bad_token):
+    with pytest.raises(RemoteError) as error:
+        partners.subscribe(bad_token, "FWA", REFERRAL_RECEIVED)
+    assert error.value.exc_type == "ActorRejected"
+
+
+def test_queues_of_active_subscriptions_come_back_when_the_service_restarts(
+        service_runner, db_url, broker, make_envelope):
+    service_runner.start(PartnersService, db_url)
+    with service_runner.rpc() as rpc:
+        rpc.partners.subscribe(COORDINATOR, "FWA", REFERRAL_RECEIVED)
+    broker.delete_queue("partner.fwa")            # a broker rebuilt from scratch
+    service_runner.stop()
+    service_runner.start(PartnersService, db_url)
+    assert broker.depth("partner.fwa") == 0       # declared again (passive declare succeeds)
+    broker.publish(make_envelope())
+    assert len(wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")) == 1
