@@ -23,7 +23,10 @@ PG_DEFAULT = "postgresql+pg8000://postgres@127.0.0.1:5432"
 
 def pytest_load_initial_conftests(early_config, parser, args):
     if os.environ.get("ABITARE_NO_MONKEYPATCH") != "1":
-        import eventlet
+        import warnings
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
+            import eventlet
         eventlet.monkey_patch()
 
 

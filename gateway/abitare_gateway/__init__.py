@@ -1,0 +1,93 @@
+"""The Abitare gateway: REST API ``/api/v1`` for the comuni's systems, the operators' web UI in
+Italian, authentication and tenancy. It holds no business rules: it authenticates, scopes,
+checks the HTTP shape, calls the services over nameko RPC and composes their answers.
+
+Modules: :mod:`config` settings, :mod:`rpc` pooled RPC client, :mod:`errors` problem+json,
+:mod:`identity` operators and API clients, :mod:`sessions` server-side web sessions,
+:mod:`auth` actors/tokens/CSRF, :mod:`backend` the calls to the services, :mod:`overview` the
+four-service view of a referral, :mod:`api` and :mod:`web` the two faces, :mod:`cli` the command.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, g, request
+
+from . import config
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+        "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the gateway. ``test_config`` overrides settings; ``{"RPC_CLIENT": fake}`` replaces
+    the nameko client (see :mod:`abitare_gateway.testing`)."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.load(test_config))
+
+    init_identity(app)
+    init_rpc(app)
+
+    from . import api, errors, health, web
+    errors.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    app.register_blueprint(health.bp)
+
+    @app.before_request
+    def assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() \
+            else uuid.uuid4().hex
+
+    @app.after_request
+    def add_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.path.startswith("/api/") or request.path == "/healthz" or \
+                response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+def init_identity(app: Flask) -> None:
+    from .identity import IdentityStore, make_engine, password_hasher
+    from .sessions import DbSessionInterface
+
+    engine = make_engine(app.config["GATEWAY_DATABASE_URL"])
+    store = IdentityStore(engine, password_hasher(app.config["ARGON2_PROFILE"]))
+    store.create_tables()
+    app.extensions["abitare_identity"] = store
+    app.session_interface = DbSessionInterface(engine)
+
+
+def init_rpc(app: Flask) -> None:
+    from .backend import TtlCache
+    from .rpc import NamekoRpcClient
+
+    client = app.config.get("RPC_CLIENT")
+    if client is None:
+        client = NamekoRpcClient(app.config["AMQP_URI"], app.config["SECRET_KEY"],
+                                 timeout=float(app.config["RPC_TIMEOUT"]),
+                                 pool_size=int(app.config["RPC_POOL_SIZE"]))
+        atexit.register(client.close)
+    app.extensions["abitare_rpc"] = client
+    app.extensions["abitare_cache"] = TtlCache()
+    # for the overview's and the health check's parallel calls
+    app.extensions["abitare_executor"] = ThreadPoolExecutor(max_workers=16,
+                                                            thread_name_prefix="abitare-rpc")

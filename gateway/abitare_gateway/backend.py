@@ -1,0 +1,107 @@
+"""What the gateway asks the services, in one place (the API and the web UI share it).
+
+Every call goes through the injectable RPC client (``app.extensions["abitare_rpc"]``) with the
+actor of the request; reference data that every actor may read (the comuni, the vocabulary) are
+kept for a few minutes.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import current_app
+
+from abitare_chassis.actor import Actor
+
+from . import labels
+from .rpc import RpcClient, RpcError
+
+REFERENCE_TTL_SECONDS = 600
+
+
+def rpc() -> RpcClient:
+    return current_app.extensions["abitare_rpc"]
+
+
+def executor() -> ThreadPoolExecutor:
+    return current_app.extensions["abitare_executor"]
+
+
+def rpc_timeout() -> float:
+    return float(current_app.config["RPC_TIMEOUT"])
+
+
+# -- intake ---------------------------------------------------------------------------------
+def submit_referral(actor: Actor, payload: dict) -> dict:
+    """Every submission carries an idempotency key (the client's, or one made here): if intake
+    crashes after committing, the broker redelivers the RPC request and the second execution
+    returns the first referral instead of storing a duplicate."""
+    payload = dict(payload)
+    if not payload.get("idempotency_key"):
+        payload["idempotency_key"] = f"gateway-{uuid.uuid4()}"
+    return rpc().call("intake", "submit_referral", actor, payload)
+
+
+def get_referral(actor: Actor, referral_id: str) -> dict:
+    return rpc().call("intake", "get_referral", actor, referral_id)
+
+
+def list_referrals(actor: Actor, comune_istat: str | None = None, page: int = 1,
+                   page_size: int = 20) -> dict:
+    return rpc().call("intake", "list_referrals", actor, comune_istat=comune_istat, page=page,
+                      page_size=page_size)
+
+
+def list_comuni(actor: Actor) -> list[dict]:
+    """The reference list of comuni ``[{istat, name}]`` (the same for every actor)."""
+    return _cached("comuni", lambda: rpc().call("intake", "list_comuni", actor))
+
+
+def comune_names(actor: Actor) -> dict[str, str]:
+    """ISTAT code -> name; empty when intake cannot be asked (pages then show the codes)."""
+    try:
+        return {c["istat"]: c["name"] for c in list_comuni(actor)}
+    except RpcError:
+        return {}
+
+
+def vocabulary(actor: Actor) -> dict[str, list[dict]]:
+    """Form options ``{referring_body: [{code, label}], ...}`` from intake, else the mirror in
+    :mod:`labels`."""
+    try:
+        served = _cached("vocabulary", lambda: rpc().call("intake", "get_vocabulary", actor))
+    except RpcError:
+        return labels.static_vocabulary()
+    merged = labels.static_vocabulary()
+    merged.update({name: served[name] for name in labels.FORM_VOCABULARIES
+                   if isinstance(served, dict) and served.get(name)})
+    return merged
+
+
+# -- a tiny TTL cache for reference data --------------------------------------------------------
+class TtlCache:
+    def __init__(self, ttl: float = REFERENCE_TTL_SECONDS):
+        self.ttl = ttl
+        self._values: dict[str, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, compute):
+        now = time.monotonic()
+        with self._lock:
+            hit = self._values.get(key)
+            if hit and now - hit[0] < self.ttl:
+                return hit[1]
+        value = compute()   # outside the lock: a slow service must not block other keys
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()
+
+
+def _cached(key: str, compute):
+    return current_app.extensions["abitare_cache"].get(key, compute)

@@ -1,0 +1,74 @@
+"""One referral as the four services know it: the scheda (intake), the funds file (funds), the
+housing need (housing_stock) and the partner deliveries (partners).
+
+Intake decides visibility: its ``ReferralNotFound`` (missing, or another comune's) makes the whole
+overview a 404 before anyone else is asked. The other three are asked in parallel; one that is
+down, slow or has no record yet gives its section a status instead of failing the page:
+
+- ``disponibile``      the service answered; ``data`` holds its record
+- ``in_attesa``        the service answers but has no record yet (it has not processed the event)
+- ``non_disponibile``  the service is not running, did not answer in time, or failed
+"""
+from __future__ import annotations
+
+import logging
+
+from abitare_chassis.actor import MUNICIPAL_CLIENT, Actor
+
+from . import backend
+from .errors import status_for_remote
+from .rpc import RemoteError, RpcError
+
+log = logging.getLogger(__name__)
+
+AVAILABLE, PENDING, UNAVAILABLE = "disponibile", "in_attesa", "non_disponibile"
+
+# section -> (service, method)
+SECTIONS = {
+    "funds_file": ("funds", "get_funds_file"),
+    "housing_need": ("housing_stock", "get_housing_need"),
+    "partner_deliveries": ("partners", "get_deliveries"),
+}
+
+
+def section(status: str, data=None) -> dict:
+    return {"status": status, "data": data}
+
+
+def _ask(client, timeout, service, method, actor, referral_id) -> dict:
+    try:
+        data = client.call(service, method, actor, referral_id, timeout=timeout)
+    except RemoteError as exc:
+        if status_for_remote(exc.exc_type) == 404:
+            return section(PENDING)
+        log.warning("overview: %s.%s failed: %s", service, method, exc)
+        return section(UNAVAILABLE)
+    except RpcError as exc:
+        log.warning("overview: %s.%s unavailable: %s", service, method, exc)
+        return section(UNAVAILABLE)
+    if data is None or data == []:
+        return section(PENDING, [] if isinstance(data, list) else None)
+    return section(AVAILABLE, data)
+
+
+def referral_overview(actor: Actor, referral_id: str) -> dict:
+    """Raises ``RemoteError`` (``ReferralNotFound``...) when intake refuses the referral, and an
+    :class:`RpcError` when intake is away and the caller is a municipal client (it may see no
+    more than intake shows it)."""
+    try:
+        referral = section(AVAILABLE, backend.get_referral(actor, referral_id))
+    except RemoteError:
+        raise
+    except RpcError:
+        if actor.role == MUNICIPAL_CLIENT:
+            raise
+        referral = section(UNAVAILABLE)
+
+    client, timeout = backend.rpc(), backend.rpc_timeout()
+    futures = {name: backend.executor().submit(_ask, client, timeout, service, method, actor,
+                                               referral_id)
+               for name, (service, method) in SECTIONS.items()}
+    overview = {"referral_id": referral_id, "referral": referral}
+    for name, future in futures.items():
+        overview[name] = future.result()
+    return overview

@@ -1,0 +1,111 @@
+"""The operators' web UI: server-rendered Jinja pages in Italian, Bootstrap Italia styles.
+
+Every form POST carries the session's CSRF token; pages are usable with the keyboard alone and
+without JavaScript (JavaScript only makes adding household members quicker).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, request, url_for
+
+from .. import labels
+from ..auth import csrf_token, csrf_valid, current_operator
+from ..errors import Problem
+from ..money import format_euro
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("web", __name__)
+ROME = ZoneInfo("Europe/Rome")
+
+
+@bp.before_request
+def require_csrf_token():
+    if request.method == "POST" and not csrf_valid():
+        raise Problem(400, "Il modulo è scaduto o non è valido: ricarica la pagina e riprova.",
+                      title="Modulo non valido", localized=True)
+
+
+# -- template filters ---------------------------------------------------------------------------
+def date_it(value) -> str:
+    """``2025-05-31`` -> ``31/05/2025``."""
+    if not value:
+        return "—"
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return day.strftime("%d/%m/%Y")
+
+
+def datetime_it(value) -> str:
+    """An ISO timestamp -> ``31/05/2025 14:05`` in Italian time."""
+    if not value:
+        return "—"
+    try:
+        moment = value if isinstance(value, datetime) else \
+            datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ROME)
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def percent_it(value) -> str:
+    """``"0.4512"`` -> ``"45,1 %"``; ``"0.30"`` -> ``"30 %"``."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value)) * 100
+    except InvalidOperation:
+        return str(value)
+    text = f"{number.quantize(Decimal('0.1'))}".replace(".", ",")
+    return f"{text.removesuffix(',0')} %"
+
+
+def label_filter(code, table: str) -> str:
+    """``{{ item.problem_reported | label('problem_reported') }}``"""
+    return labels.label(table, code)
+
+
+def vendor_url(path: str) -> str:
+    return url_for("static", filename=f"vendor/{path}")
+
+
+def init_app(app: Flask) -> None:
+    from . import views  # noqa: F401  (routes)
+
+    app.register_blueprint(bp)
+    app.add_template_filter(date_it)
+    app.add_template_filter(datetime_it)
+    app.add_template_filter(percent_it)
+    app.add_template_filter(format_euro, "euro")
+    app.add_template_filter(label_filter, "label")
+
+    @app.context_processor
+    def globals_for_templates():
+        return {"csrf_token": csrf_token, "current_operator": current_operator,
+                "vendor_url": vendor_url, "labels": labels}
+
+    vendor = Path(app.static_folder) / "vendor"
+    if not (vendor / "bootstrap-italia").is_dir():
+        log.warning("Bootstrap Italia is not installed in %s: run gateway/scripts/"
+                    "install_assets.sh (pages work, unstyled)", vendor)
+    app.extensions["abitare_assets"] = vendor.is_dir()
+
+
+def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to show, ``None`` for a gap: ``1 … 4 5 [6] 7 8 … 20``."""
+    shown = sorted({1, pages, *range(max(1, page - radius), min(pages, page + radius) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window

@@ -1,0 +1,137 @@
+"""Pages: /login, /logout, /schede (list), /schede/nuova (new referral), /schede/<id> (overview)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+
+from .. import backend, overview
+from ..auth import (SESSION_OPERATOR_KEY, current_operator, identity, login_required,
+                    safe_next, web_actor)
+from ..errors import field_errors_from_message, status_for_remote
+from ..rpc import RemoteError, RpcError, ServiceTimeout
+from ..sessions import destroy, rotate
+from . import bp, page_window
+from .forms import ReferralForm
+
+PAGE_SIZE = 20
+UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
+
+
+# -- signing in and out -------------------------------------------------------------------------
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.values.get("next"), url_for("web.referral_list"))
+    if request.method == "GET":
+        if current_operator() is not None:
+            return redirect(next_url)
+        return render_template("login.html", next_url=next_url, username="",
+                               logged_out=request.args.get("uscita") == "1")
+    username = (request.form.get("username") or "").strip().lower()
+    operator = identity().authenticate_operator(username, request.form.get("password") or "")
+    if operator is None:
+        return render_template("login.html", next_url=next_url, username=username,
+                               error="Nome utente o password non validi."), 200
+    session.clear()
+    rotate()                      # a new session id: no session fixation
+    session[SESSION_OPERATOR_KEY] = operator.username
+    session.permanent = True
+    return redirect(next_url)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    destroy()
+    return redirect(url_for("web.login", uscita="1"))
+
+
+@bp.get("/")
+@login_required
+def index():
+    return redirect(url_for("web.referral_list"))
+
+
+# -- referrals ----------------------------------------------------------------------------------
+def _comune_options(actor) -> list[tuple[str, str]]:
+    names = backend.comune_names(actor)
+    return sorted(((code, names.get(code, code)) for code in actor.comuni),
+                  key=lambda item: item[1].casefold())
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except (TypeError, ValueError):
+        return default
+
+
+@bp.get("/schede")
+@login_required
+def referral_list():
+    actor = web_actor()
+    comune = request.args.get("comune") or None
+    if comune not in actor.comuni:
+        comune = None
+    page = _int_arg("pagina", 1)
+    status, result, error = 200, None, None
+    try:
+        result = backend.list_referrals(actor, comune_istat=comune, page=page,
+                                        page_size=PAGE_SIZE)
+    except RemoteError:
+        raise
+    except RpcError as exc:
+        status = 504 if isinstance(exc, ServiceTimeout) else 503
+        error = UNAVAILABLE
+    pages = max(1, -(-result["total"] // result["page_size"])) if result else 1
+    return render_template("schede/list.html", result=result, error=error, comune=comune,
+                           comuni=_comune_options(actor), page=min(page, pages), pages=pages,
+                           window=page_window(min(page, pages), pages)), status
+
+
+@bp.route("/schede/nuova", methods=["GET", "POST"])
+@login_required
+def referral_new():
+    actor = web_actor()
+    vocabulary = backend.vocabulary(actor)
+    status, focus = 200, None
+    if request.method == "GET":
+        form = ReferralForm.blank()
+    else:
+        form = ReferralForm.from_request(request.form)
+        if request.form.get("action") == "add-member":
+            form.add_member()
+            focus = f"members-{len(form.members) - 1}-codice_fiscale"
+        elif request.form.get("remove_member", "").isdigit():
+            form.remove_member(int(request.form["remove_member"]))
+            focus = "add-member"
+        else:
+            payload = form.validate(actor.comuni, vocabulary)
+            if payload is not None:
+                try:
+                    referral = backend.submit_referral(actor, payload)
+                except RemoteError as exc:
+                    code = status_for_remote(exc.exc_type)
+                    if code == 422:
+                        form.add_remote_errors(field_errors_from_message(exc.message))
+                    elif code == 403:
+                        form.error("comune_istat", "Non puoi inviare schede per questo comune.")
+                    else:
+                        raise
+                except RpcError as exc:
+                    status = 504 if isinstance(exc, ServiceTimeout) else 503
+                    form.error("_form", UNAVAILABLE + " I dati inseriti sono stati conservati.")
+                else:
+                    flash("Scheda di attivazione registrata.", "success")
+                    return redirect(url_for("web.referral_detail", referral_id=referral["id"]))
+            if form.errors and status == 200:
+                status = 422
+    options = {name: [(option["code"], option["label"]) for option in choices]
+               for name, choices in vocabulary.items()}
+    return render_template("schede/new.html", form=form, options=options,
+                           comuni=_comune_options(actor), focus=focus), status
+
+
+@bp.get("/schede/<referral_id>")
+@login_required
+def referral_detail(referral_id):
+    data = overview.referral_overview(web_actor(), referral_id)
+    return render_template("schede/detail.html", overview=data,
+                           referral=data["referral"]["data"])

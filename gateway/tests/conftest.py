@@ -1,0 +1,57 @@
+"""Fixtures of the gateway's unit tests: the app with a fake RPC client (no broker), an
+in-memory intake, demo-like operators and API clients."""
+from __future__ import annotations
+
+import pytest
+
+from abitare_gateway import create_app
+from abitare_gateway.testing import FakeRpcClient
+from gateway_helpers import MILANO, SAN_DONATO, SGM, FakeIntake, bearer, get_token
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "broker: needs a RabbitMQ node (the chassis starts one)")
+
+
+@pytest.fixture
+def intake():
+    return FakeIntake()
+
+
+@pytest.fixture
+def fake(intake):
+    client = FakeRpcClient()
+    intake.install(client)
+    return client
+
+
+@pytest.fixture
+def app(tmp_path, fake):
+    app = create_app({
+        "TESTING": True,
+        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+        "RPC_CLIENT": fake,
+        "ARGON2_PROFILE": "cheapest",
+        "SECRET_KEY": "gateway-test-key",
+    })
+    store = app.extensions["abitare_identity"]
+    store.save_operator("agenzia", "agenzia-pw", "Operatrice Agenzia", "agency_operator",
+                        [SGM, SAN_DONATO])
+    store.save_operator("sgm.sociale", "sgm-pw", "Servizi sociali SGM", "comune_operator",
+                        [SGM])
+    store.save_client("comune-015195", "secret-sgm", "Sistema SGM", [SGM])
+    store.save_client("comune-015146", "secret-milano", "Sistema Milano", [MILANO])
+    yield app
+    app.extensions["abitare_executor"].shutdown(wait=False)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sgm_headers(client):
+    return bearer(get_token(client))
+
+

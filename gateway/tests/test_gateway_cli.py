@@ -1,0 +1,53 @@
+"""``abitare-gateway seed-demo`` and the identity store behind it."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from abitare_gateway.cli import DEMO_COMUNI, build_parser, seed_demo
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins(app):
+    out = io.StringIO()
+    seed_demo(app, out)
+    seed_demo(app, out)
+    store = app.extensions["abitare_identity"]
+    assert store.authenticate_operator("agenzia", "agenzia-demo").comuni == tuple(sorted(
+        code for code in DEMO_COMUNI if code != "015146"))
+    assert store.authenticate_operator("coordinatrice", "coordinatrice-demo").role == "coordinator"
+    assert store.authenticate_operator("sgm.sociale", "sgm-demo").comuni == ("015195",)
+    assert store.authenticate_operator("milano.sociale", "milano-demo").comuni == ("015146",)
+    for istat in DEMO_COMUNI:
+        client = store.authenticate_client(f"comune-{istat}", f"demo-secret-{istat}")
+        assert client.comuni == (istat,)
+    assert len([c for c in store.list_clients() if c.client_id.startswith("comune-")]) == 10
+    text = out.getvalue()
+    assert "agenzia-demo" in text and "demo-secret-015195" in text
+
+
+def test_secrets_are_stored_as_argon2_hashes(app):
+    from sqlalchemy import text
+    engine = app.extensions["abitare_identity"].engine
+    with engine.connect() as conn:
+        hashes = [row[0] for row in conn.execute(text("select password_hash from operators"))]
+        hashes += [row[0] for row in conn.execute(text("select secret_hash from api_clients"))]
+    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+
+
+def test_store_refuses_bad_input(app):
+    store = app.extensions["abitare_identity"]
+    with pytest.raises(ValueError):
+        store.save_operator("x y", "pw", "X", "agency_operator", ["015195"])
+    with pytest.raises(ValueError):
+        store.save_operator("rossi", "pw", "Rossi", "admin", ["015195"])
+    with pytest.raises(ValueError):
+        store.save_client("c1", "s", "C", ["15195"])
+    assert store.authenticate_operator("nobody", "x") is None
+
+
+def test_parser_knows_the_commands():
+    parser = build_parser()
+    assert parser.parse_args(["serve", "--port", "9000"]).port == 9000
+    assert parser.parse_args(["create-operator", "rossi", "--role", "coordinator",
+                              "--comuni", "015195"]).role == "coordinator"
