@@ -42,17 +42,15 @@ def test_posted_referral_reaches_every_service_and_fwa(suite):
 
     def overview():
         body = api.get(f"{suite.base_url}/api/v1/referrals/{referral_id}/overview", timeout=10).json()
-        ready = all(isinstance(body.get(k), dict) and body[k].get("status") not in ("in_attesa", "non_disponibile")
-                    for k in ("funds", "housing_stock"))
-        return body if ready and body.get("partners") else None
+        sections = ("referral", "funds_file", "housing_need", "partner_deliveries")
+        return body if all(body[s]["status"] == "disponibile" for s in sections) else None
     view = wait_for(overview, timeout=30, message="the four services to know the referral")
-    assert view["intake"]["id"] == referral_id
-    funds = view["funds"]
-    assert funds["affordability"]["outcome"] == "non_sostenibile"        # 900 € over 1 500 € = 60%
-    assert funds["affordability"]["rent_to_income_ratio"] == "0.6000"
-    assert view["housing_stock"]["household_size"] == 3
-    deliveries = view["partners"] if isinstance(view["partners"], list) else view["partners"]["deliveries"]
-    assert [d["partner_code"] for d in deliveries] == ["FWA"]
+    assert view["referral"]["data"]["id"] == referral_id
+    affordability = view["funds_file"]["data"]["affordability"]
+    assert affordability["outcome"] == "non_sostenibile"        # 900 EUR over 1 500 EUR = 60%
+    assert affordability["rent_to_income_ratio"] == "0.6000"
+    assert view["housing_need"]["data"]["household_size"] == 3
+    assert [d["partner_code"] for d in view["partner_deliveries"]["data"]] == ["FWA"]
 
     messages = wait_for(lambda: drain(suite.amqp_uri, "partner.fwa"), timeout=20, message="FWA's copy")
     assert len(messages) == 1

@@ -41,7 +41,11 @@ def test_comune_sees_only_its_own_referrals(suite):
     other = melegnano.get(f"{suite.base_url}/api/v1/referrals/{referral_id}", timeout=10)
     assert other.status_code == 404
     assert other.headers["Content-Type"].startswith(PROBLEM)
-    assert referral_id not in other.text
+    # exactly what a referral that never existed gets: nothing tells the two apart
+    ghost = "00000000-0000-4000-8000-00000000dead"
+    missing = melegnano.get(f"{suite.base_url}/api/v1/referrals/{ghost}", timeout=10)
+    assert missing.status_code == 404
+    assert other.text.replace(referral_id, ghost) == missing.text
     listed = melegnano.get(f"{suite.base_url}/api/v1/referrals", timeout=10).json()["items"]
     assert all(item["comune_istat"] == MELEGNANO for item in listed)
     overview = melegnano.get(f"{suite.base_url}/api/v1/referrals/{referral_id}/overview", timeout=10)
