@@ -62,6 +62,19 @@ class SecuredRpc(Rpc):
         except ContainerBeingKilled:
             self.rpc_consumer.requeue_message(message)
 
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        """nameko lets a failure to publish the reply (the broker just went away) escape and kill
+        the whole container. Here it costs one request instead: the request is not acked, so the
+        broker delivers it again once we are reconnected (use cases are idempotent: retried
+        submissions carry an idempotency key)."""
+        try:
+            return self.rpc_consumer.handle_result(message, result, exc_info)
+        except Exception as exc:
+            log.warning("could not answer %s (%s); the request will be delivered again",
+                        self.method_name, exc)
+            self.rpc_consumer.requeue_message(message)
+            return result, exc_info
+
 
 rpc = SecuredRpc.decorator
 
