@@ -24,7 +24,7 @@ from nameko.containers import ContainerBeingKilled
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import MalformedRequest
 from nameko.extensions import DependencyProvider
-from nameko.rpc import Rpc
+from nameko.rpc import Rpc, RpcConsumer
 
 from . import config
 from .actor import verify_actor
@@ -41,7 +41,35 @@ ERROR_HEADER = "x-abitare-error"
 DEFAULT_EXCHANGE = Exchange("")
 
 
+def _safely(operation, message, what: str) -> None:
+    """Ack or requeue ``message``; if the connection just died, let it go: the broker gives every
+    unacknowledged message of a dead connection to the next consumer, so nothing is lost, and the
+    container lives on (nameko would otherwise let the error kill it)."""
+    try:
+        operation(message)
+    except Exception as exc:
+        log.warning("could not %s a message (%s); the broker will deliver it again", what, exc)
+
+
+class SafeRpcConsumer(RpcConsumer):
+    """nameko's RPC consumer, except that losing the broker while answering costs one request
+    (delivered again after the reconnection; use cases are idempotent) instead of the container."""
+
+    def handle_result(self, message, result, exc_info):
+        try:
+            return super().handle_result(message, result, exc_info)
+        except Exception as exc:
+            log.warning("could not answer an RPC request (%s); it will be delivered again", exc)
+            self.requeue_message(message)
+            return result, exc_info
+
+    def requeue_message(self, message):
+        _safely(super().requeue_message, message, "requeue")
+
+
 class SecuredRpc(Rpc):
+    rpc_consumer = SafeRpcConsumer()
+
     def __init__(self, expected_exceptions=AbitareError, **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
@@ -61,19 +89,6 @@ class SecuredRpc(Rpc):
                                         handle_result=handle_result)
         except ContainerBeingKilled:
             self.rpc_consumer.requeue_message(message)
-
-    def handle_result(self, message, worker_ctx, result, exc_info):
-        """nameko lets a failure to publish the reply (the broker just went away) escape and kill
-        the whole container. Here it costs one request instead: the request is not acked, so the
-        broker delivers it again once we are reconnected (use cases are idempotent: retried
-        submissions carry an idempotency key)."""
-        try:
-            return self.rpc_consumer.handle_result(message, result, exc_info)
-        except Exception as exc:
-            log.warning("could not answer %s (%s); the request will be delivered again",
-                        self.method_name, exc)
-            self.rpc_consumer.requeue_message(message)
-            return result, exc_info
 
 
 rpc = SecuredRpc.decorator
@@ -131,11 +146,11 @@ class ReliableEventHandler(EventHandler):
             self.container.spawn_worker(self, (event,), {}, context_data=context_data,
                                         handle_result=handle_result)
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            _safely(self.queue_consumer.requeue_message, message, "requeue")
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            _safely(self.queue_consumer.ack_message, message, "acknowledge")
             return
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0))
         error = f"{exc_info[0].__name__}: {exc_info[1]}"[:1000]
@@ -162,9 +177,9 @@ class ReliableEventHandler(EventHandler):
                                    expiration=(expiration / 1000.0) if expiration else None)
         except Exception:
             log.exception("could not forward message to %s; requeueing", queue_name)
-            self.queue_consumer.requeue_message(message)
+            _safely(self.queue_consumer.requeue_message, message, "requeue")
             return
-        self.queue_consumer.ack_message(message)
+        _safely(self.queue_consumer.ack_message, message, "acknowledge")
 
 
 event_handler = ReliableEventHandler.decorator
