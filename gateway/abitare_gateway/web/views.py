@@ -1,9 +1,10 @@
-"""Pages: /login, /logout, /schede (list), /schede/nuova (new referral), /schede/<id> (overview)."""
+"""Pages: /login, /logout, /schede (list), /schede/nuova (new referral). The case page and its
+tabs: :mod:`.case_views`, :mod:`.case_record_views`."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from .. import backend, overview
+from .. import backend
 from ..auth import (SESSION_OPERATOR_KEY, current_operator, identity, login_required,
                     safe_next, web_actor)
 from ..errors import field_errors_from_message, status_for_remote
@@ -127,11 +128,3 @@ def referral_new():
                for name, choices in vocabulary.items()}
     return render_template("schede/new.html", form=form, options=options,
                            comuni=_comune_options(actor), focus=focus), status
-
-
-@bp.get("/schede/<referral_id>")
-@login_required
-def referral_detail(referral_id):
-    data = overview.referral_overview(web_actor(), referral_id)
-    return render_template("schede/detail.html", overview=data,
-                           referral=data["referral"]["data"])
