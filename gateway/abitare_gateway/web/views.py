@@ -20,7 +20,7 @@ UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: 
 # -- signing in and out -------------------------------------------------------------------------
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = safe_next(request.values.get("next"), url_for("web.referral_list"))
+    next_url = safe_next(request.values.get("next"), url_for("web.worklist"))
     if request.method == "GET":
         if current_operator() is not None:
             return redirect(next_url)
@@ -47,7 +47,7 @@ def logout():
 @bp.get("/")
 @login_required
 def index():
-    return redirect(url_for("web.referral_list"))
+    return redirect(url_for("web.worklist"))
 
 
 # -- referrals ----------------------------------------------------------------------------------
