@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import casework, labels, overview
-from ..auth import identity, login_required, web_actor
+from ..auth import identity, login_required, operator_actor, web_actor
 from . import bp, case_forms
 from .case_forms import FormState
 from .commands import attempt
@@ -41,7 +41,6 @@ def referral_detail(referral_id):
 
 # -- triage and assignment ------------------------------------------------------------------------
 def _operator_options() -> list[tuple[str, str]]:
-    from ..auth import operator_actor
     return [(operator_actor(o).sub, f"{o.display_name} ({o.username})")
             for o in identity().list_operators() if o.active]
 

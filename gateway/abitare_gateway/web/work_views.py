@@ -8,11 +8,13 @@ from flask import Response, render_template, request
 
 from .. import casework, labels
 from ..auth import login_required, web_actor
+from ..errors import Problem
 from ..fotografia import csv_filename, tables, to_csv
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from . import bp
 from .case_forms import FormState
 from .forms import parse_date
+from .views import _comune_options
 
 WORKLIST_SECTIONS = (
     ("overdue_actions", "Azioni scadute"),
@@ -62,7 +64,6 @@ def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
 @bp.get("/fotografia")
 @login_required
 def fotografia():
-    from .views import _comune_options
     actor = web_actor()
     state, date_from, date_to, comune = _period(request.args)
     status, data, error = 200, None, None
@@ -86,7 +87,6 @@ def fotografia():
 def fotografia_csv():
     state, date_from, date_to, comune = _period(request.args)
     if state.errors:
-        from ..errors import Problem
         raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
     filename = csv_filename(date_from, date_to, comune)
