@@ -54,7 +54,125 @@ RELATION = {
 }
 HEAD_OF_HOUSEHOLD = "intestatario"
 
-REFERRAL_STATUS = {"ricevuta": "Ricevuta"}
+REFERRAL_STATUS = {
+    "ricevuta": "Ricevuta",
+    "in_carico": "In carico",
+    "informazioni_richieste": "Informazioni richieste",
+    "respinta": "Respinta",
+    "chiusa": "Chiusa",
+}
+
+TRIAGE_OUTCOME = {
+    "presa_in_carico": "Presa in carico",
+    "richiesta_informazioni": "Richiesta di informazioni",
+    "respinta": "Respinta",
+}
+
+DIARY_KIND = {
+    "colloquio": "Colloquio",
+    "visita_domiciliare": "Visita domiciliare",
+    "telefonata": "Telefonata",
+    "incontro_di_rete": "Incontro di rete",
+    "colloquio_congiunto": "Colloquio congiunto",
+    "nota": "Nota",
+    "altro": "Altro",
+}
+
+GRADE = {
+    "1": "Grado 1 · Fragilità abitativa",
+    "2": "Grado 2 · Sofferenza abitativa",
+    "3": "Grado 3 · Povertà abitativa multidimensionale",
+    "4": "Grado 4 · Emergenza abitativa",
+}
+
+# assessment indicators: boolean ones first, as the form shows them
+INDICATOR = {
+    "rent_burden_over_30": "Canone oltre il 30% del reddito",
+    "arrears_rent": "Morosità nell'affitto",
+    "arrears_mortgage": "Morosità nella rata del mutuo",
+    "arrears_utilities": "Morosità nelle utenze o spese dell'alloggio",
+    "low_income": "Reddito basso",
+    "unstable_income": "Lavoro instabile o reddito discontinuo",
+    "weak_support_network": "Scarsa rete sociale o familiare di supporto",
+    "legal_proceedings": "Procedimenti penali in corso",
+    "violence_or_abuse": "Violenza o maltrattamenti",
+    "no_home_to_return": "Impossibilità di rientrare nell'alloggio",
+    "unsafe_dwelling": "Alloggio non sicuro per scarsa manutenzione",
+    "minors": "Presenza di minori",
+    "over_65": "Presenza di persone over 65",
+    "disability": "Presenza di persone con disabilità",
+}
+
+EVICTION_STAGE = {
+    "none": "Nessuna procedura",
+    "intimazione": "Intimazione di sfratto",
+    "convalida": "Convalida",
+    "precetto": "Atto di precetto",
+    "esecuzione_fissata": "Esecuzione fissata",
+    "eseguito": "Sfratto eseguito",
+}
+
+PIS_SITUATION = {
+    "incendio": "Incendio dell'abitazione",
+    "allagamento": "Allagamento dell'abitazione",
+    "sfratto_eseguito": "Sfratto eseguito",
+    "acqua_interrotta_morosita": "Acqua interrotta per morosità",
+    "assenza_dimora": "Assenza di dimora",
+    "msna": "Minori stranieri non accompagnati",
+}
+
+ACTION_TYPE = {
+    "fund_application": "Domanda di contributo (fondi)",
+    "temporary_housing": "Alloggio temporaneo",
+    "private_market_search": "Ricerca alloggio sul mercato privato",
+    "public_housing_application": "Domanda di alloggio SAP",
+    "partner_referral": "Invio a un partner",
+    "isee_caf": "ISEE tramite CAF",
+    "financial_coaching": "Accompagnamento finanziario",
+    "cultural_mediation": "Mediazione culturale",
+    "legal_assistance": "Assistenza legale",
+    "other": "Altro",
+}
+
+RESPONSIBLE = {"agency": "Agenzia", "comune": "Comune", "partner": "Partner"}
+
+ACTION_STATUS = {
+    "da_avviare": "Da avviare",
+    "in_corso": "In corso",
+    "completata": "Completata",
+    "annullata": "Annullata",
+}
+
+CLOSURE_OUTCOME = {
+    "sap_assegnato": "Alloggio SAP assegnato",
+    "affitto_canone_concordato": "Affitto a canone concordato",
+    "affitto_libero_mercato": "Affitto sul libero mercato",
+    "rientro_in_famiglia": "Rientro in famiglia",
+    "trasferimento": "Trasferimento",
+    "abbandono": "Abbandono del percorso",
+    "altro": "Altro",
+}
+
+PROPOSAL_KIND = {
+    "validate_project": "Validazione del progetto",
+    "temporary_placement": "Inserimento in alloggio temporaneo",
+    "extend_stay": "Proroga della permanenza",
+    "early_discharge": "Dimissione anticipata",
+}
+
+DECISION = {"approvata": "Approvata", "respinta": "Respinta", "rinviata": "Rinviata"}
+
+HOUSEHOLD_COMPOSITION = {
+    "coppia_con_figli_minori": "Coppia genitoriale con figli minori",
+    "madre_sola_con_figli_minori": "Madre sola con figli minori",
+    "padre_solo_con_figli_minori": "Padre solo con figli minori",
+    "adulto_solo": "Adulto solo",
+    "genitore_con_figlio_neomaggiorenne": "Genitore con figlio neomaggiorenne",
+    "adulto_con_over_65": "Adulto con adulto over 65",
+    "coppia_con_figli_minori_e_over_65": "Coppia genitoriale con figli minori e adulto over 65",
+    "coppia_senza_figli": "Coppia senza figli",
+    "altro": "Altro",
+}
 
 AFFORDABILITY_OUTCOME = {
     "sostenibile": "Sostenibile",
@@ -90,6 +208,19 @@ TABLES = {
     "section_status": SECTION_STATUS,
     "role": ROLE,
     "event_type": EVENT_TYPE,
+    "triage_outcome": TRIAGE_OUTCOME,
+    "diary_kind": DIARY_KIND,
+    "grade": GRADE,
+    "indicator": INDICATOR,
+    "eviction_stage": EVICTION_STAGE,
+    "pis_situation": PIS_SITUATION,
+    "action_type": ACTION_TYPE,
+    "responsible": RESPONSIBLE,
+    "action_status": ACTION_STATUS,
+    "closure_outcome": CLOSURE_OUTCOME,
+    "proposal_kind": PROPOSAL_KIND,
+    "decision": DECISION,
+    "household_composition": HOUSEHOLD_COMPOSITION,
 }
 
 # The vocabularies intake serves, as form options.
@@ -99,7 +230,12 @@ FORM_VOCABULARIES = ("referring_body", "problem_reported", "housing_situation", 
 def label(table: str, code) -> str:
     if code is None or code == "":
         return "—"
-    return TABLES.get(table, {}).get(code, str(code))
+    return TABLES.get(table, {}).get(str(code), str(code))
+
+
+def choices(table: str) -> list[tuple[str, str]]:
+    """``[(code, label)]`` for a select."""
+    return list(TABLES[table].items())
 
 
 def options(table: str) -> list[dict[str, str]]:

@@ -51,12 +51,14 @@ def _ask(client, timeout, service, method, actor, referral_id) -> dict:
     return section(AVAILABLE, data)
 
 
-def referral_overview(actor: Actor, referral_id: str) -> dict:
+def referral_overview(actor: Actor, referral_id: str, fetch=None) -> dict:
     """Raises ``RemoteError`` (``ReferralNotFound``...) when intake refuses the referral, and an
     :class:`RpcError` when intake is away and the caller is a municipal client (it may see no
-    more than intake shows it)."""
+    more than intake shows it). ``fetch(actor, referral_id)`` reads intake's section
+    (``get_referral``; the case page passes ``get_case``)."""
+    fetch = fetch or backend.get_referral
     try:
-        referral = section(AVAILABLE, backend.get_referral(actor, referral_id))
+        referral = section(AVAILABLE, fetch(actor, referral_id))
     except RemoteError:
         raise
     except RpcError:

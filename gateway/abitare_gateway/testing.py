@@ -71,3 +71,6 @@ class FakeRpcClient:
 
     def close(self):
         pass
+
+
+from .testing_cases import FakeCaseIntake  # noqa: E402,F401  (the case path, same client)

@@ -37,6 +37,8 @@ def app(tmp_path, fake):
     store = app.extensions["abitare_identity"]
     store.save_operator("agenzia", "agenzia-pw", "Operatrice Agenzia", "agency_operator",
                         [SGM, SAN_DONATO])
+    store.save_operator("coordinamento", "coord-pw", "Coordinatrice", "coordinator",
+                        [SGM, SAN_DONATO])
     store.save_operator("sgm.sociale", "sgm-pw", "Servizi sociali SGM", "comune_operator",
                         [SGM])
     store.save_client("comune-015195", "secret-sgm", "Sistema SGM", [SGM])

@@ -11,7 +11,7 @@ from stdnum.it import codicefiscale
 
 from abitare_chassis.actor import Actor
 from abitare_gateway.rpc import RemoteError
-from abitare_gateway.testing import FakeRpcClient
+from abitare_gateway.testing import FakeCaseIntake, FakeRpcClient
 
 SGM, SAN_DONATO, MILANO = "015195", "015192", "015146"
 COMUNI = [{"istat": SGM, "name": "San Giuliano Milanese"},
@@ -66,8 +66,10 @@ class FakeIntake:
         self.referrals: dict[str, dict] = {}
         self.by_key: dict[tuple[str, str], str] = {}
         self.ids = itertools.count(1)
+        self.cases = FakeCaseIntake(self.referrals)
 
     def install(self, fake: FakeRpcClient):
+        self.cases.install(fake)
         fake.on("intake", "submit_referral", self.submit_referral)
         fake.on("intake", "get_referral", self.get_referral)
         fake.on("intake", "list_referrals", self.list_referrals)

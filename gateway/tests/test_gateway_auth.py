@@ -101,7 +101,7 @@ def test_client_actor_is_municipal_and_scoped(client, fake, sgm_headers):
 def test_login_sets_a_hardened_session_cookie(client):
     response = login(client)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/schede")
+    assert response.headers["Location"].endswith("/lavoro")   # the worklist is the home page
     cookie = next(v for v in response.headers.getlist("Set-Cookie")
                   if v.startswith("abitare_session="))
     assert "HttpOnly" in cookie
@@ -151,7 +151,7 @@ def test_login_never_redirects_off_site(client):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"username": "agenzia", "password": "agenzia-pw",
                                            "csrf_token": token, "next": "//evil.example/x"})
-    assert response.headers["Location"].endswith("/schede")
+    assert response.headers["Location"].endswith("/lavoro")
 
 
 def test_operator_session_works_on_the_api(client, fake):

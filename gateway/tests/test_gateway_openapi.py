@@ -46,3 +46,27 @@ def test_swagger_ui_is_served_from_local_static_files(client):
     assert "/static/js/swagger-init.js" in html
     assert "http://" not in html and "https://" not in html       # nothing from the internet
     assert client.get("/static/js/swagger-init.js").status_code == 200
+
+
+def test_openapi_document_has_the_case_path(client):
+    paths = spec(client)["paths"]
+    for path in ("/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/triage",
+                 "/api/v1/cases/{case_id}/assignment", "/api/v1/cases/{case_id}/diary",
+                 "/api/v1/cases/{case_id}/interviews", "/api/v1/cases/{case_id}/assessments",
+                 "/api/v1/cases/{case_id}/eligibility", "/api/v1/cases/{case_id}/duplicates",
+                 "/api/v1/cases/{case_id}/project", "/api/v1/cases/{case_id}/project/versions",
+                 "/api/v1/cases/{case_id}/closure", "/api/v1/cases/{case_id}/reopening",
+                 "/api/v1/referrals/{referral_id}/status", "/api/v1/commission/meetings",
+                 "/api/v1/commission/meetings/{meeting_id}",
+                 "/api/v1/commission/meetings/{meeting_id}/proposals",
+                 "/api/v1/commission/proposals/{proposal_id}/decision",
+                 "/api/v1/commission/meetings/{meeting_id}/minutes", "/api/v1/worklist",
+                 "/api/v1/fotografia", "/api/v1/fotografia.csv"):
+        assert path in paths, path
+    assert {"get", "post"} == set(paths["/api/v1/cases/{case_id}/diary"]) - {"parameters"}
+    put = paths["/api/v1/cases/{case_id}/project"]["put"]
+    assert {"412", "428"} <= set(put["responses"])
+    assert "If-Match" in {p["name"] for p in put.get("parameters", [])}
+    assert "ETag" in paths["/api/v1/cases/{case_id}/project"]["get"]["responses"]["200"][
+        "headers"]
+    assert "text/csv" in paths["/api/v1/fotografia.csv"]["get"]["responses"]["200"]["content"]

@@ -62,9 +62,9 @@ def test_referral_form_post_without_csrf_token_is_refused(operator, fake):
     assert fake.calls_to("intake", "submit_referral") == []
 
 
-def test_root_redirects_to_the_list(operator):
+def test_root_redirects_to_the_worklist(operator):
     response = operator.get("/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/schede")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/lavoro")
 
 
 def test_form_has_the_fields_browser_tests_target(operator):

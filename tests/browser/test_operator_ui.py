@@ -37,7 +37,7 @@ def login(page, username="agenzia", password="agenzia-demo"):
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#login")
-    page.wait_for_url("**/schede**")
+    page.wait_for_url("**/lavoro**")
 
 
 def test_wrong_password_is_refused(page):

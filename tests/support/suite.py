@@ -128,3 +128,15 @@ class Suite:
         session.headers["Authorization"] = f"Bearer {self.client_token(istat)}"
         session.base = self.base_url
         return session
+
+
+def operator_session(suite: Suite, username: str, password: str) -> requests.Session:
+    """A logged-in operator, as the browser would be (session cookie + CSRF token from the form)."""
+    import re
+    session = requests.Session()
+    page = session.get(f"{suite.base_url}/login", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = session.post(f"{suite.base_url}/login", timeout=10, allow_redirects=False, data={
+        "username": username, "password": password, "csrf_token": token})
+    assert response.status_code in (302, 303), response.text
+    return session

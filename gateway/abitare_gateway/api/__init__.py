@@ -65,7 +65,7 @@ def check_request_body():
 
 
 def init_app(app: Flask) -> Api:
-    from . import auth, comuni, referrals
+    from . import auth, cases, commission, comuni, fotografia, projects, referrals, worklist
 
     api = AbitareApi(app)
     api.spec.components.security_scheme(
@@ -75,6 +75,7 @@ def init_app(app: Flask) -> Api:
         "basicAuth", {"type": "http", "scheme": "basic",
                       "description": "client_id and client_secret, for the token endpoint"})
     app.before_request(check_request_body)
-    for blueprint in (auth.blp, referrals.blp, comuni.blp):
+    for blueprint in (auth.blp, referrals.blp, comuni.blp, cases.blp, projects.blp,
+                      commission.blp, worklist.blp, fotografia.blp):
         api.register_blueprint(blueprint)
     return api

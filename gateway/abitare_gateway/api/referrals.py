@@ -11,6 +11,8 @@ from flask_smorest import Blueprint
 from .. import backend, overview
 from ..auth import api_actor
 from ..errors import Problem
+from .. import casework
+from .case_schemas import CaseStatusOut
 from .schemas import (IdempotencyHeader, OverviewOut, ReferralIn, ReferralListArgs, ReferralOut,
                       ReferralPageOut)
 
@@ -97,3 +99,13 @@ class ReferralOverview(MethodView):
         failing the whole answer.
         """
         return overview.referral_overview(api_actor(), checked_id(referral_id))
+
+
+@blp.route("/<referral_id>/status")
+class ReferralStatus(MethodView):
+    @blp.response(200, CaseStatusOut)
+    @blp.alt_response(404, description="No such referral among yours")
+    def get(self, referral_id):
+        """Where a referral stands (ricevuta, in_carico, informazioni_richieste, respinta,
+        chiusa): what a comune's system may read of the case that follows its referral"""
+        return casework.get_case_status(api_actor(), checked_id(referral_id))

@@ -50,6 +50,10 @@ class ReferralIn(Schema):
                                       metadata={"example": "sfratto_in_corso"})
     description = fields.String(allow_none=True, validate=validate.Length(max=4000))
     eviction_date = fields.Date(allow_none=True)
+    received_at = fields.String(allow_none=True, validate=validate.Length(max=40), metadata={
+        "description": "When the comune received or wrote the scheda (ISO date or date-time, not in "
+                       "the future); default: now. Lets a comune send the date on its scheda and "
+                       "historical referrals be imported.", "example": "2025-04-14"})
     monthly_net_income_cents = Cents()
     monthly_rent_cents = Cents()
     contact_phone = fields.String(allow_none=True, validate=validate.Length(max=40))

@@ -1,9 +1,10 @@
-"""Pages: /login, /logout, /schede (list), /schede/nuova (new referral), /schede/<id> (overview)."""
+"""Pages: /login, /logout, /schede (list), /schede/nuova (new referral). The case page and its
+tabs: :mod:`.case_views`, :mod:`.case_record_views`."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from .. import backend, overview
+from .. import backend
 from ..auth import (SESSION_OPERATOR_KEY, current_operator, identity, login_required,
                     safe_next, web_actor)
 from ..errors import field_errors_from_message, status_for_remote
@@ -19,7 +20,7 @@ UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: 
 # -- signing in and out -------------------------------------------------------------------------
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = safe_next(request.values.get("next"), url_for("web.referral_list"))
+    next_url = safe_next(request.values.get("next"), url_for("web.worklist"))
     if request.method == "GET":
         if current_operator() is not None:
             return redirect(next_url)
@@ -46,7 +47,7 @@ def logout():
 @bp.get("/")
 @login_required
 def index():
-    return redirect(url_for("web.referral_list"))
+    return redirect(url_for("web.worklist"))
 
 
 # -- referrals ----------------------------------------------------------------------------------
@@ -127,11 +128,3 @@ def referral_new():
                for name, choices in vocabulary.items()}
     return render_template("schede/new.html", form=form, options=options,
                            comuni=_comune_options(actor), focus=focus), status
-
-
-@bp.get("/schede/<referral_id>")
-@login_required
-def referral_detail(referral_id):
-    data = overview.referral_overview(web_actor(), referral_id)
-    return render_template("schede/detail.html", overview=data,
-                           referral=data["referral"]["data"])

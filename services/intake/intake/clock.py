@@ -19,3 +19,10 @@ def as_utc(moment: datetime) -> datetime:
 def local_date(moment: datetime) -> date:
     """The calendar day in Milan at ``moment``."""
     return as_utc(moment).astimezone(LOCAL_TIMEZONE).date()
+
+
+def parse_date(value) -> date | None:
+    """An ISO date string (as stored in JSON) as a date; dates and None pass through."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

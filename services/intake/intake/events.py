@@ -2,6 +2,17 @@
 from __future__ import annotations
 
 REFERRAL_RECEIVED = "referral_received"   # intake.referral_received.v1
+CASE_OPENED = "case_opened"
+REFERRAL_DECLINED = "referral_declined"
+INFORMATION_REQUESTED = "information_requested"
+EMERGENCY_PLACEMENT_REQUESTED = "emergency_placement_requested"
+ACTION_REQUESTED = "action_requested"
+COMMISSION_DECISION_MADE = "commission_decision_made"
+CASE_CLOSED = "case_closed"
+CASE_REOPENED = "case_reopened"
+# Consumed: <service>.action_outcome_recorded.v1 from these services.
+ACTION_OUTCOME_RECORDED = "action_outcome_recorded"
+ACTION_OUTCOME_SOURCES = ("funds", "housing_stock", "partners")
 
 
 def _iso(value):
@@ -37,3 +48,11 @@ def referral_received(record: dict) -> dict:
             "monthly_rent_cents": record["monthly_rent_cents"],
         },
     }
+
+
+# -- the case path: what others need to act, never free text ----------------------------------
+def case_event(referral, at_name: str, at, **extra) -> dict:
+    """``{referral_id, comune_istat, <at_name>: at, ...extra}``, JSON-ready."""
+    data = {"referral_id": referral.id, "comune_istat": referral.comune_istat, at_name: _iso(at)}
+    data.update({k: _iso(v) if hasattr(v, "isoformat") else v for k, v in extra.items()})
+    return data

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from abitare_chassis.tables import add_chassis_tables
-from sqlalchemy import (BigInteger, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
+                        MetaData, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -45,6 +45,16 @@ class Referral(Base):
     over_65: Mapped[int] = mapped_column(Integer)
     submitted_by: Mapped[str] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # The case (issue 3): denormalised here so lists, the worklist and the Fotografia count with
+    # one GROUP BY over referral and no join.
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    household_composition: Mapped[str | None] = mapped_column(String(40))
+    assigned_to: Mapped[str | None] = mapped_column(String(200))
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assigned_by: Mapped[str | None] = mapped_column(String(200))
+    current_grade: Mapped[int | None] = mapped_column(Integer)
+    documents_expiring_on: Mapped[date | None] = mapped_column(Date)
+    closure_outcome: Mapped[str | None] = mapped_column(String(40))
 
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="referral", cascade="all, delete-orphan",
@@ -55,6 +65,9 @@ class Referral(Base):
         # Scoped lists: WHERE comune_istat IN (...) ORDER BY received_at DESC, id DESC.
         Index("ix_referral_comune_istat_received_at", "comune_istat", "received_at", "id"),
         Index("ix_referral_received_at", "received_at", "id"),
+        # Worklist: open cases by status, evictions coming up.
+        Index("ix_referral_status_comune_istat", "status", "comune_istat"),
+        Index("ix_referral_eviction_date", "eviction_date"),
     )
 
 
@@ -73,6 +86,167 @@ class HouseholdMember(Base):
     relation: Mapped[str] = mapped_column(String(30))
 
     referral: Mapped[Referral] = relationship(back_populates="members")
+
+
+class TriageDecision(Base):
+    """Every triage of a referral (a request for information is followed by another)."""
+    __tablename__ = "triage_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                             index=True)
+    outcome: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+    duplicates_acknowledged: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(200))
+
+
+class DiaryEntry(Base):
+    """The case diary (diario degli interventi): append-only."""
+    __tablename__ = "diary_entry"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    confidential: Mapped[bool] = mapped_column(Boolean)
+    author: Mapped[str] = mapped_column(String(200))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    author_role: Mapped[str] = mapped_column(String(30))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    interview: Mapped[dict | None] = mapped_column(JSON)   # {scheduled_at, location, participants}
+
+    __table_args__ = (Index("ix_diary_entry_referral_id_occurred_at", "referral_id", "occurred_at"),)
+
+
+class Assessment(Base):
+    """Every assessment of the grade (history kept; the referral holds the current grade)."""
+    __tablename__ = "assessment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
+    indicators: Mapped[dict] = mapped_column(JSON)
+    pis_situation: Mapped[str | None] = mapped_column(String(40))
+    suggested_grade: Mapped[int] = mapped_column(Integer)
+    explanation: Mapped[list] = mapped_column(JSON)
+    grade: Mapped[int] = mapped_column(Integer)
+    overridden: Mapped[bool] = mapped_column(Boolean)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_assessment_referral_id_at", "referral_id", "at"),)
+
+
+class Project(Base):
+    """The current version of a case's individual project (PEI/PAI). ``version`` guards
+    concurrent saves: UPDATE ... WHERE version = expected."""
+    __tablename__ = "project"
+
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list] = mapped_column(JSON)
+    actions: Mapped[list] = mapped_column(JSON)
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class ProjectVersion(Base):
+    """Every saved version of a project, as saved."""
+    __tablename__ = "project_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list] = mapped_column(JSON)
+    actions: Mapped[list] = mapped_column(JSON)
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (UniqueConstraint("referral_id", "version"),)
+
+
+class ProjectAction(Base):
+    """The actions of the current project version, one row each, for the worklist's query of
+    overdue actions."""
+    __tablename__ = "project_action"
+
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+
+
+class CaseClosure(Base):
+    """Each closure of a case, and its reopening if any."""
+    __tablename__ = "case_closure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                             index=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)
+    restitution_date: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str] = mapped_column(String(200))
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopened_by: Mapped[str | None] = mapped_column(String(200))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CommissionMeeting(Base):
+    __tablename__ = "commission_meeting"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    location: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    minutes_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class CommissionProposal(Base):
+    __tablename__ = "commission_proposal"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("commission_meeting.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                             index=True)
+    comune_istat: Mapped[str] = mapped_column(String(6))
+    kind: Mapped[str] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    decision_notes: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditEvent(Base):
+    """Append-only record of who read or touched a case file: no case content here."""
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_sub: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(40))
+    referral_id: Mapped[str] = mapped_column(String(36))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_audit_event_referral_id_at", "referral_id", "at"),)
 
 
 metadata = Base.metadata

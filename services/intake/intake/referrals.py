@@ -10,8 +10,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from . import clock, events, reference
-from .domain import household
+from . import audit, clock, events, reference
+from .domain import codice_fiscale, household
 from .domain.scope import in_scope, visible_comuni
 from .domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
 from .exceptions import ReferralForbidden, ReferralNotFound
@@ -51,12 +51,16 @@ def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
 
 
 def _new_referral(actor: Actor, data: dict) -> Referral:
-    received_at = clock.now()
+    received_at = data.get("received_at") or clock.now()
     members = data["household"]
-    counts = household.composition(members, clock.local_date(received_at))
+    received_on = clock.local_date(received_at)
+    counts = household.composition(members, received_on)
+    head_sex = codice_fiscale.sex(household.head(members).codice_fiscale)
     return Referral(
-        id=str(uuid.uuid4()), received_at=received_at, status=STATUS_RECEIVED,
-        household_size=counts.size, minors=counts.minors, over_65=counts.over_65,
+        id=str(uuid.uuid4()), received_at=received_at, updated_at=clock.now(),
+        status=STATUS_RECEIVED, household_size=counts.size, minors=counts.minors,
+        over_65=counts.over_65,
+        household_composition=household.classify(members, received_on, head_sex),
         submitted_by=actor.sub, **{name: data.get(name) for name in REFERRAL_FIELDS},
         members=[HouseholdMember(position=i, codice_fiscale=m.codice_fiscale.upper(),
                                  first_name=m.first_name, last_name=m.last_name,
@@ -79,13 +83,14 @@ def _find_by_key(session: Session, actor: Actor, key: str) -> dict | None:
 def get_referral(db: Db, actor: Actor, referral_id) -> dict:
     if not isinstance(referral_id, str) or not actor.comuni:
         raise ReferralNotFound(f"referral {referral_id} not found")
-    with db.session() as session:
-        referral = session.scalars(
+    with db.transaction() as tx:
+        referral = tx.session.scalars(
             select(Referral).options(selectinload(Referral.members))
             .where(Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni))
         ).one_or_none()
         if referral is None:
             raise ReferralNotFound(f"referral {referral_id} not found")
+        audit.record(tx.session, actor, "get_referral", referral.id)
         return referral_record(referral)
 
 

@@ -3,7 +3,7 @@
 (``household.0.codice_fiscale``); unknown fields are refused."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, time, timedelta, timezone
 
 from abitare_chassis.errors import InvalidInput
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -14,6 +14,7 @@ from .domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+FUTURE_TOLERANCE = timedelta(minutes=2)     # clocks of the comuni's systems drift a little
 ISTAT_FORMAT = validate.Regexp(r"^[0-9]{6}$", error="Must be a 6-digit ISTAT code.")
 
 
@@ -52,6 +53,28 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+class DateOrDateTime(fields.Field):
+    """An ISO date-time, or a date (read as midnight in Milan); a date-time without offset is
+    Milan time. Returned as an aware datetime in UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value.strip()) == 10:
+            day = fields.Date()._deserialize(value.strip(), attr, data, **kwargs)
+            moment = datetime.combine(day, time(0), tzinfo=clock.LOCAL_TIMEZONE)
+        else:
+            moment = fields.DateTime()._deserialize(value, attr, data, **kwargs)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=clock.LOCAL_TIMEZONE)
+        return moment.astimezone(timezone.utc)
+
+
+def not_in_future(moment: datetime) -> None:
+    if moment > clock.now() + FUTURE_TOLERANCE:
+        raise ValidationError("Must not be in the future.")
+    if moment.year < 2000:
+        raise ValidationError("Must not be before 2000.")
+
+
 def known_comune(value: str) -> None:
     ISTAT_FORMAT(value)
     if not reference.is_known(value):
@@ -87,6 +110,7 @@ class ReferralInput(Schema):
     contact_phone = Text(load_default=None, validate=validate.Regexp(
         r"^\+?[0-9][0-9 ./-]{4,38}$", error="Not a valid phone number."))
     idempotency_key = Text(load_default=None, validate=validate.Length(max=100))
+    received_at = DateOrDateTime(load_default=None, validate=not_in_future)
     household = fields.List(fields.Nested(MemberInput), required=True,
                             validate=validate.Length(min=1, max=household.MAX_MEMBERS))
 
@@ -96,7 +120,8 @@ class ReferralInput(Schema):
         # Run the rules only on a household that parsed cleanly (marshmallow may hand us the
         # raw items of a list that had errors).
         if members and all(isinstance(m, household.Member) for m in members):
-            errors = household.problems(members, clock.local_date(clock.now()))
+            received = data.get("received_at") or clock.now()
+            errors = household.problems(members, clock.local_date(received))
             if errors:
                 raise ValidationError(errors)
 

@@ -1,19 +1,32 @@
-"""The intake nameko service: referrals (schede di attivazione) from the comuni.
+"""The intake nameko service: referrals (schede di attivazione) and the case path that follows.
 
-Each entrypoint parses its input with a schema, calls one use case and dumps the result.
-The actor argument arrives verified by the chassis ``rpc`` entrypoint.
+A table of contents: each entrypoint parses its input with a schema, calls one use case and
+returns plain JSON. The actor argument arrives verified by the chassis ``rpc`` entrypoint; roles
+and scope are checked by the use cases (``domain.permissions``, ``cases.load``).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from abitare_chassis.nameko_ext import Database, rpc
+from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from marshmallow import ValidationError
 
-from . import reference, referrals
+from . import (assessment, audit, closure, commission, diary, fotografia, projects, reference,
+               referrals, triage, worklist)
+from .case_schemas import (ActionOutcomeEvent, AssessmentInput, AssignInput, ClosureInput,
+                           DecisionInput, DiaryEntryInput, ExpectedVersion, FotografiaQuery,
+                           InterviewInput, MeetingInput, MinutesInput, ProjectInput,
+                           ProposalInput, PurposeInput, ReopenInput, TriageInput, jsonable)
 from .domain import vocabulary
+from .events import ACTION_OUTCOME_RECORDED
+from .exceptions import ActionOutcomeInvalid
 from .models import metadata
 from .schemas import (ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage,
                       load)
+
+
+def _purpose(purpose):
+    return load(PurposeInput(), {"purpose": purpose})["purpose"]
 
 
 class IntakeService:
@@ -22,6 +35,7 @@ class IntakeService:
 
     db = Database(metadata)
 
+    # -- referrals (issue 2) ----------------------------------------------------------------
     @rpc
     def submit_referral(self, actor, payload):
         data = load(ReferralInput(), payload)
@@ -47,3 +61,151 @@ class IntakeService:
     def get_vocabulary(self, actor):
         """Codes and Italian labels for the referral form (beyond the issue-2 contract)."""
         return vocabulary.as_options()
+
+    # -- the case file and triage -----------------------------------------------------------
+    @rpc
+    def get_case(self, actor, referral_id, purpose=None):
+        return jsonable(triage.get_case(self.db, actor, referral_id, _purpose(purpose)))
+
+    @rpc
+    def get_case_status(self, actor, referral_id):
+        return jsonable(triage.get_case_status(self.db, actor, referral_id))
+
+    @rpc
+    def check_eligibility(self, actor, referral_id):
+        return jsonable(triage.check_eligibility(self.db, actor, referral_id))
+
+    @rpc
+    def find_possible_duplicates(self, actor, referral_id):
+        return jsonable(triage.find_possible_duplicates(self.db, actor, referral_id))
+
+    @rpc
+    def triage_referral(self, actor, referral_id, payload):
+        data = load(TriageInput(), payload)
+        return jsonable(triage.triage_referral(self.db, actor, referral_id, data))
+
+    @rpc
+    def assign_case(self, actor, referral_id, operator_sub):
+        data = load(AssignInput(), {"operator_sub": operator_sub})
+        return jsonable(triage.assign_case(self.db, actor, referral_id, data["operator_sub"]))
+
+    # -- diary and joint interviews ---------------------------------------------------------
+    @rpc
+    def add_diary_entry(self, actor, referral_id, payload):
+        data = load(DiaryEntryInput(), payload)
+        return jsonable(diary.add_diary_entry(self.db, actor, referral_id, data))
+
+    @rpc
+    def schedule_interview(self, actor, referral_id, payload):
+        data = load(InterviewInput(), payload)
+        return jsonable(diary.schedule_interview(self.db, actor, referral_id, data))
+
+    @rpc
+    def list_diary(self, actor, referral_id, purpose=None):
+        return jsonable(diary.list_diary(self.db, actor, referral_id, _purpose(purpose)))
+
+    # -- assessment -------------------------------------------------------------------------
+    @rpc
+    def record_assessment(self, actor, referral_id, payload):
+        data = load(AssessmentInput(), payload)
+        return jsonable(assessment.record_assessment(self.db, actor, referral_id, data))
+
+    @rpc
+    def list_assessments(self, actor, referral_id, purpose=None):
+        return jsonable(assessment.list_assessments(self.db, actor, referral_id,
+                                                    _purpose(purpose)))
+
+    # -- individual project -----------------------------------------------------------------
+    @rpc
+    def get_project(self, actor, referral_id, purpose=None):
+        return jsonable(projects.get_project(self.db, actor, referral_id, _purpose(purpose)))
+
+    @rpc
+    def save_project(self, actor, referral_id, expected_version, payload):
+        version = load(ExpectedVersion(), {"expected_version": expected_version})
+        data = load(ProjectInput(), payload)
+        return jsonable(projects.save_project(self.db, actor, referral_id,
+                                              version["expected_version"], data))
+
+    @rpc
+    def list_project_versions(self, actor, referral_id, purpose=None):
+        return jsonable(projects.list_project_versions(self.db, actor, referral_id,
+                                                       _purpose(purpose)))
+
+    @event_handler("funds", ACTION_OUTCOME_RECORDED)
+    def handle_funds_action_outcome_recorded(self, event):
+        self._action_outcome("funds", event)
+
+    @event_handler("housing_stock", ACTION_OUTCOME_RECORDED)
+    def handle_housing_stock_action_outcome_recorded(self, event):
+        self._action_outcome("housing_stock", event)
+
+    @event_handler("partners", ACTION_OUTCOME_RECORDED)
+    def handle_partners_action_outcome_recorded(self, event):
+        self._action_outcome("partners", event)
+
+    def _action_outcome(self, service, event):
+        try:
+            data = ActionOutcomeEvent().load(event.data if isinstance(event.data, dict) else {})
+        except ValidationError as exc:
+            raise ActionOutcomeInvalid(exc.messages) from None
+        data["recorded_at"] = jsonable(data["recorded_at"]) or event.time
+        data["comune_istat"] = data["comune_istat"] or event.tenant
+        with self.db.transaction(causation=event) as tx:
+            if tx.already_handled(event, f"intake.handle_{service}_action_outcome_recorded"):
+                return
+            projects.apply_action_outcome(tx, service, data)
+
+    # -- commission -------------------------------------------------------------------------
+    @rpc
+    def create_meeting(self, actor, payload):
+        return jsonable(commission.create_meeting(self.db, actor, load(MeetingInput(), payload)))
+
+    @rpc
+    def add_proposal(self, actor, meeting_id, payload):
+        data = load(ProposalInput(), payload)
+        return jsonable(commission.add_proposal(self.db, actor, meeting_id, data))
+
+    @rpc
+    def decide_proposal(self, actor, proposal_id, payload):
+        data = load(DecisionInput(), payload)
+        return jsonable(commission.decide_proposal(self.db, actor, proposal_id, data))
+
+    @rpc
+    def record_minutes(self, actor, meeting_id, text):
+        data = load(MinutesInput(), {"text": text})
+        return jsonable(commission.record_minutes(self.db, actor, meeting_id, data["text"]))
+
+    @rpc
+    def get_meeting(self, actor, meeting_id):
+        return jsonable(commission.get_meeting(self.db, actor, meeting_id))
+
+    @rpc
+    def list_meetings(self, actor):
+        return jsonable(commission.list_meetings(self.db, actor))
+
+    # -- closure ----------------------------------------------------------------------------
+    @rpc
+    def close_case(self, actor, referral_id, payload):
+        data = load(ClosureInput(), payload)
+        return jsonable(closure.close_case(self.db, actor, referral_id, data))
+
+    @rpc
+    def reopen_case(self, actor, referral_id, reason):
+        data = load(ReopenInput(), {"reason": reason})
+        return jsonable(closure.reopen_case(self.db, actor, referral_id, data["reason"]))
+
+    # -- overviews and audit ----------------------------------------------------------------
+    @rpc
+    def get_worklist(self, actor):
+        return jsonable(worklist.get_worklist(self.db, actor))
+
+    @rpc
+    def get_fotografia(self, actor, date_from, date_to, comune_istat=None):
+        query = load(FotografiaQuery(), {"date_from": date_from, "date_to": date_to,
+                                         "comune_istat": comune_istat})
+        return jsonable(fotografia.get_fotografia(self.db, actor, **query))
+
+    @rpc
+    def list_audit(self, actor, referral_id):
+        return jsonable(audit.list_audit(self.db, actor, referral_id))

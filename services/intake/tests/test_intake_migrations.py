@@ -25,3 +25,37 @@ def test_migrations_match_the_models(db_url):
 def test_upgrade_twice_is_harmless(db_url):
     upgrade(IntakeService.migrations_dir, db_url)
     upgrade(IntakeService.migrations_dir, db_url)
+
+
+def test_revision_0002_classifies_referrals_already_stored(db_url):
+    """Referrals stored under 0001 get their household composition and updated_at."""
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import text
+
+    upgrade(IntakeService.migrations_dir, db_url, "0001")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO referral (id, comune_istat, received_at, status, referring_body, "
+                "problem_reported, housing_situation, household_size, minors, over_65, "
+                "submitted_by) VALUES ('r1', '015195', :at, 'ricevuta', 'altro_ente', 'altro', "
+                "'altro', 2, 1, 0, 'operator:x')"),
+                {"at": datetime(2025, 5, 2, 8, 0, tzinfo=timezone.utc)})
+            for position, (code, born, relation) in enumerate([
+                    ("BNCLRA82E45F205Z", date(1982, 5, 5), "intestatario"),
+                    ("RSSLCU15M10F205Z", date(2015, 8, 10), "figlio")]):
+                conn.execute(text(
+                    "INSERT INTO household_member (referral_id, position, codice_fiscale, "
+                    "first_name, last_name, birth_date, relation) VALUES ('r1', :p, :cf, 'N', "
+                    "'C', :born, :rel)"),
+                    {"p": position, "cf": code, "born": born, "rel": relation})
+        upgrade(IntakeService.migrations_dir, db_url)
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT household_composition, updated_at FROM referral"))\
+                .one()
+        assert row.household_composition == "madre_sola_con_figli_minori"
+        assert row.updated_at is not None
+    finally:
+        engine.dispose()

@@ -58,3 +58,17 @@ def check_character(first_fifteen: str) -> str:
 def is_omocode(code: str) -> bool:
     """True if some digit of ``code`` was replaced by a letter to tell apart homonyms."""
     return any(code[i].isalpha() for i in OMOCODIA_POSITIONS)
+
+
+_OMOCODIA_DIGITS = {letter: str(digit) for digit, letter in enumerate("LMNPQRSTUV")}
+
+
+def sex(code: str) -> str | None:
+    """``"F"`` or ``"M"`` as the code encodes it (day of birth + 40 for women), ``None`` if the
+    code is too short to tell. Omocodia letters are read back as digits."""
+    if not isinstance(code, str) or len(code) < 11:
+        return None
+    day = "".join(_OMOCODIA_DIGITS.get(c, c) for c in code[9:11].upper())
+    if not day.isdigit():
+        return None
+    return "F" if int(day) > 40 else "M"

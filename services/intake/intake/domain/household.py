@@ -75,3 +75,65 @@ def problems(members: Sequence[Member], received_on: date) -> dict[str, list[str
         elif member.birth_date.year < OLDEST_BIRTH_YEAR:
             errors[f"household.{index}.birth_date"] = [f"Birth date is before {OLDEST_BIRTH_YEAR}."]
     return errors
+
+
+# -- composition of the household, as in the C.A.S.A. "Fotografia" (seeds/003) --------------
+PARTNER_RELATIONS = ("coniuge", "convivente")
+CHILD_RELATION = "figlio"
+NEW_ADULT_UNTIL = 21     # "neomaggiorenne": 18, 19 or 20 years old
+
+COMPOSITIONS = {
+    "coppia_con_figli_minori": "Coppia genitoriale con figli minori",
+    "madre_sola_con_figli_minori": "Madre sola con figli minori",
+    "padre_solo_con_figli_minori": "Padre solo con figli minori",
+    "adulto_solo": "Adulto solo",
+    "genitore_con_figlio_neomaggiorenne": "Genitore con figlio neomaggiorenne",
+    "adulto_con_over_65": "Adulto con adulto over 65",
+    "coppia_con_figli_minori_e_over_65": "Coppia genitoriale con figli minori e adulto over 65",
+    "coppia_senza_figli": "Coppia senza figli",
+    "altro": "Altra composizione",
+}
+
+
+def classify(members: Sequence[Member], received_on: date, head_sex: str | None) -> str:
+    """The composition label of a household on ``received_on``. ``head_sex`` ("F"/"M", from the
+    codice fiscale) tells a mother from a father when the head is a parent alone.
+
+    Partners are ``coniuge``/``convivente`` of the head; children are ``figlio`` members; an
+    "over 65" is any other member aged 65 or more (a grandparent living with the family)."""
+    if not members:
+        return "altro"
+    ages = {id(m): age_on(m.birth_date, received_on) for m in members}
+    the_head = next((m for m in members if m.relation == HEAD_OF_HOUSEHOLD), members[0])
+    partners = [m for m in members if m.relation in PARTNER_RELATIONS]
+    children = [m for m in members if m.relation == CHILD_RELATION]
+    others = [m for m in members if m is not the_head and m not in partners and m not in children]
+    minor_children = [m for m in children if ages[id(m)] < ADULT_AGE]
+    new_adult_children = [m for m in children if ADULT_AGE <= ages[id(m)] < NEW_ADULT_UNTIL]
+    elderly_others = [m for m in others if ages[id(m)] >= ELDERLY_AGE]
+    head_is_adult = ages[id(the_head)] >= ADULT_AGE
+
+    if len(members) == 1:
+        return "adulto_solo" if head_is_adult else "altro"
+    if len(partners) == 1:
+        if not children and not others:
+            return "coppia_senza_figli"
+        if minor_children and others and len(elderly_others) == len(others):
+            return "coppia_con_figli_minori_e_over_65"
+        if minor_children and not others:
+            return "coppia_con_figli_minori"
+        return "altro"
+    if partners or not head_is_adult:
+        return "altro"
+    if children and not others and minor_children:
+        if head_sex == "F":
+            return "madre_sola_con_figli_minori"
+        if head_sex == "M":
+            return "padre_solo_con_figli_minori"
+        return "altro"
+    if len(members) == 2 and all(age >= ADULT_AGE for age in ages.values()) \
+            and any(age >= ELDERLY_AGE for age in ages.values()):
+        return "adulto_con_over_65"
+    if children and not others and len(new_adult_children) == len(children):
+        return "genitore_con_figlio_neomaggiorenne"
+    return "altro"

@@ -61,7 +61,7 @@ VOCABULARIES = {
     "relation": RELATIONS,
 }
 
-# A new referral starts here; later issues add the next states of the case.
+# A new referral starts here; the rest of the case lifecycle is in ``lifecycle``.
 STATUS_RECEIVED = "ricevuta"
 
 
@@ -74,3 +74,16 @@ def as_options() -> dict[str, list[dict[str, str]]]:
     """Every vocabulary as ``[{code, label}]``, in a stable order (for forms)."""
     return {name: [{"code": code, "label": text} for code, text in codes.items()]
             for name, codes in VOCABULARIES.items()}
+
+
+# -- the case path --------------------------------------------------------------------------
+DIARY_KINDS = {
+    "colloquio": "Colloquio",
+    "visita_domiciliare": "Visita domiciliare",
+    "telefonata": "Telefonata",
+    "incontro_di_rete": "Incontro di rete",
+    "colloquio_congiunto": "Colloquio congiunto (Agenzia e Comune)",
+    "nota": "Nota",
+    "altro": "Altro",
+}
+JOINT_INTERVIEW = "colloquio_congiunto"

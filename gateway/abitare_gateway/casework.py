@@ -1,0 +1,123 @@
+"""What the gateway asks intake about the case path (docs/contracts-case.md), in one place: the
+REST API and the web UI share these calls.
+
+Every function is one RPC call with the request's actor; arguments are JSON-ready (dates as ISO
+strings). Intake decides everything: scope, roles, state transitions, grades, duplicates.
+"""
+from __future__ import annotations
+
+from abitare_chassis.actor import Actor
+
+from .backend import rpc
+
+
+def _intake(method: str, actor: Actor, *args, **kwargs):
+    return rpc().call("intake", method, actor, *args, **kwargs)
+
+
+# -- the case file ------------------------------------------------------------------------------
+def get_case(actor: Actor, referral_id: str) -> dict:
+    return _intake("get_case", actor, referral_id)
+
+
+def get_case_status(actor: Actor, referral_id: str) -> dict:
+    return _intake("get_case_status", actor, referral_id)
+
+
+def check_eligibility(actor: Actor, referral_id: str) -> dict:
+    return _intake("check_eligibility", actor, referral_id)
+
+
+def find_possible_duplicates(actor: Actor, referral_id: str) -> list[dict]:
+    return _intake("find_possible_duplicates", actor, referral_id)
+
+
+def triage_referral(actor: Actor, referral_id: str, decision: dict):
+    return _intake("triage_referral", actor, referral_id, decision)
+
+
+def assign_case(actor: Actor, referral_id: str, operator_sub: str):
+    return _intake("assign_case", actor, referral_id, operator_sub)
+
+
+def close_case(actor: Actor, referral_id: str, closure: dict):
+    return _intake("close_case", actor, referral_id, closure)
+
+
+def reopen_case(actor: Actor, referral_id: str, reason: str):
+    return _intake("reopen_case", actor, referral_id, reason)
+
+
+# -- diary and interviews -------------------------------------------------------------------------
+def list_diary(actor: Actor, referral_id: str) -> list[dict]:
+    return _intake("list_diary", actor, referral_id)
+
+
+def add_diary_entry(actor: Actor, referral_id: str, entry: dict) -> dict:
+    return _intake("add_diary_entry", actor, referral_id, entry)
+
+
+def schedule_interview(actor: Actor, referral_id: str, interview: dict) -> dict:
+    return _intake("schedule_interview", actor, referral_id, interview)
+
+
+# -- assessment -----------------------------------------------------------------------------------
+def list_assessments(actor: Actor, referral_id: str) -> list[dict]:
+    return _intake("list_assessments", actor, referral_id)
+
+
+def record_assessment(actor: Actor, referral_id: str, assessment: dict) -> dict:
+    return _intake("record_assessment", actor, referral_id, assessment)
+
+
+# -- the individual project -----------------------------------------------------------------------
+def get_project(actor: Actor, referral_id: str) -> dict:
+    return _intake("get_project", actor, referral_id)
+
+
+def list_project_versions(actor: Actor, referral_id: str) -> list[dict]:
+    return _intake("list_project_versions", actor, referral_id)
+
+
+def save_project(actor: Actor, referral_id: str, expected_version: int, project: dict) -> dict:
+    """The saved project. Intake answers the new project, or only its new version number: then
+    the project is read back, so callers always get the whole thing."""
+    saved = _intake("save_project", actor, referral_id, expected_version, project)
+    if isinstance(saved, dict) and "version" in saved:
+        return saved
+    return get_project(actor, referral_id)
+
+
+# -- commission -----------------------------------------------------------------------------------
+def list_meetings(actor: Actor) -> list[dict]:
+    return _intake("list_meetings", actor)
+
+
+def get_meeting(actor: Actor, meeting_id: str) -> dict:
+    return _intake("get_meeting", actor, meeting_id)
+
+
+def create_meeting(actor: Actor, meeting: dict) -> dict:
+    return _intake("create_meeting", actor, meeting)
+
+
+def add_proposal(actor: Actor, meeting_id: str, proposal: dict) -> dict:
+    return _intake("add_proposal", actor, meeting_id, proposal)
+
+
+def decide_proposal(actor: Actor, proposal_id: str, decision: dict) -> dict:
+    return _intake("decide_proposal", actor, proposal_id, decision)
+
+
+def record_minutes(actor: Actor, meeting_id: str, text: str) -> dict:
+    return _intake("record_minutes", actor, meeting_id, text)
+
+
+# -- the operator's day and the numbers -----------------------------------------------------------
+def get_worklist(actor: Actor) -> dict:
+    return _intake("get_worklist", actor)
+
+
+def get_fotografia(actor: Actor, date_from: str, date_to: str,
+                   comune_istat: str | None = None) -> dict:
+    return _intake("get_fotografia", actor, date_from, date_to, comune_istat)

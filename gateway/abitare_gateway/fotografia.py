@@ -1,0 +1,63 @@
+"""The Fotografia (seed 003: counts of the referrals received in a period) as tables, chart bars
+and CSV. Intake counts; this module only arranges the counts for people and spreadsheets."""
+from __future__ import annotations
+
+import csv
+import io
+
+# dimension key in intake's answer -> (CSV name, Italian title, label table)
+DIMENSIONS = (
+    ("by_comune", "comune", "Schede per comune", None),
+    ("by_referring_body", "referring_body", "Ente segnalante", "referring_body"),
+    ("by_problem_reported", "problem_reported", "Problematica segnalata", "problem_reported"),
+    ("by_housing_situation", "housing_situation", "Situazioni abitative riscontrate",
+     "housing_situation"),
+    ("by_household_composition", "household_composition", "Composizione dei nuclei familiari",
+     "household_composition"),
+    ("by_grade", "grade", "Grado di disagio abitativo", "grade"),
+    ("by_outcome", "outcome", "Esito della presa in carico", "closure_outcome"),
+)
+CSV_HEADER = ("dimension", "value", "count")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _sorted(counts: dict | None) -> list[tuple[str, int]]:
+    return sorted((counts or {}).items(), key=lambda item: (-int(item[1]), str(item[0])))
+
+
+def tables(fotografia: dict, label) -> list[dict]:
+    """``[{key, name, title, rows: [(code, label, count, percent_of_max)], total}]``"""
+    result = []
+    for key, name, title, table in DIMENSIONS:
+        rows = _sorted(fotografia.get(key))
+        top = max((count for _, count in rows), default=0)
+        result.append({
+            "key": key, "name": name, "title": title, "total": sum(c for _, c in rows),
+            "rows": [(code, label(table, code) if table else code, count,
+                      round(100 * count / top, 1) if top else 0) for code, count in rows]})
+    return result
+
+
+def csv_rows(fotografia: dict) -> list[tuple[str, str, int]]:
+    rows = [("total", "", int(fotografia.get("total") or 0))]
+    for key, name, _title, _table in DIMENSIONS:
+        rows.extend((name, str(code), int(count)) for code, count in _sorted(fotografia.get(key)))
+    return rows
+
+
+def _cell(value):
+    """No spreadsheet formulas from data (CSV injection)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def to_csv(fotografia: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in csv_rows(fotografia):
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+def csv_filename(date_from, date_to, comune: str | None) -> str:
+    return f"fotografia_{date_from}_{date_to}{'_' + comune if comune else ''}.csv"

@@ -1,0 +1,125 @@
+"""The case page (/schede/<id>) and its tabs, each a page of its own (plain links: keyboard and
+screen-reader friendly, no JavaScript, and each tab reads only what it shows, so intake's audit
+says what was looked at): Scheda, Triage, Diario, Colloquio congiunto, Valutazione, Progetto,
+Chiusura. This module: the layout, Scheda, Triage (with the assignment) and Chiusura."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from .. import casework, labels, overview
+from ..auth import identity, login_required, operator_actor, web_actor
+from . import bp, case_forms
+from .case_forms import FormState
+from .commands import attempt
+
+TABS = (
+    ("scheda", "Scheda", "web.referral_detail"),
+    ("triage", "Triage", "web.case_triage"),
+    ("diario", "Diario", "web.case_diary"),
+    ("colloquio", "Colloquio congiunto", "web.case_interview"),
+    ("valutazione", "Valutazione", "web.case_assessment"),
+    ("progetto", "Progetto", "web.case_project"),
+    ("chiusura", "Chiusura", "web.case_closure"),
+)
+
+
+def render_case(template: str, case: dict | None, referral_id: str, tab: str,
+                status: int = 200, **context):
+    return render_template(template, case=case, referral_id=referral_id, tab=tab, tabs=TABS,
+                           **context), status
+
+
+@bp.get("/schede/<referral_id>")
+@login_required
+def referral_detail(referral_id):
+    """The Scheda tab: the case file and the four services' sections."""
+    data = overview.referral_overview(web_actor(), referral_id, fetch=casework.get_case)
+    case = data["referral"]["data"]
+    return render_case("cases/scheda.html", case, referral_id, "scheda", overview=data,
+                       referral=case)
+
+
+# -- triage and assignment ------------------------------------------------------------------------
+def _operator_options() -> list[tuple[str, str]]:
+    return [(operator_actor(o).sub, f"{o.display_name} ({o.username})")
+            for o in identity().list_operators() if o.active]
+
+
+@bp.route("/schede/<referral_id>/triage", methods=["GET", "POST"])
+@login_required
+def case_triage(referral_id):
+    actor = web_actor()
+    state, status = FormState(), 200
+    if request.method == "POST":
+        payload, state = case_forms.triage(request.form)
+        if not state.errors:
+            outcome = attempt(lambda: casework.triage_referral(actor, referral_id, payload),
+                              state)
+            if outcome.ok:
+                flash(f"Esito del triage registrato: "
+                      f"{labels.label('triage_outcome', payload['outcome'])}.",
+                      "success")
+                return redirect(url_for("web.case_triage", referral_id=referral_id))
+            status = outcome.status
+        else:
+            status = 422
+    case = casework.get_case(actor, referral_id)
+    return render_case("cases/triage.html", case, referral_id, "triage", status, form=state,
+                       operators=_operator_options(), assign_form=FormState())
+
+
+@bp.post("/schede/<referral_id>/assegnazione")
+@login_required
+def case_assign(referral_id):
+    actor = web_actor()
+    state = FormState(values={"operator_sub": (request.form.get("operator_sub") or "").strip()})
+    if not state.values["operator_sub"]:
+        state.error("operator_sub", case_forms.REQUIRED_MESSAGE)
+        status = 422
+    else:
+        outcome = attempt(lambda: casework.assign_case(actor, referral_id,
+                                                       state.values["operator_sub"]), state)
+        if outcome.ok:
+            flash("Scheda assegnata.", "success")
+            return redirect(url_for("web.case_triage", referral_id=referral_id))
+        status = outcome.status
+    case = casework.get_case(actor, referral_id)
+    return render_case("cases/triage.html", case, referral_id, "triage", status,
+                       form=FormState(), operators=_operator_options(), assign_form=state)
+
+
+# -- closure and reopening ------------------------------------------------------------------------
+@bp.route("/schede/<referral_id>/chiusura", methods=["GET", "POST"])
+@login_required
+def case_closure(referral_id):
+    actor = web_actor()
+    state, status = FormState(), 200
+    if request.method == "POST":
+        payload, state = case_forms.closure(request.form)
+        status = 422
+        if not state.errors:
+            outcome = attempt(lambda: casework.close_case(actor, referral_id, payload), state)
+            if outcome.ok:
+                flash("Presa in carico chiusa.", "success")
+                return redirect(url_for("web.case_closure", referral_id=referral_id))
+            status = outcome.status
+    case = casework.get_case(actor, referral_id)
+    return render_case("cases/chiusura.html", case, referral_id, "chiusura", status,
+                       form=state, reopen_form=FormState())
+
+
+@bp.post("/schede/<referral_id>/riapertura")
+@login_required
+def case_reopen(referral_id):
+    actor = web_actor()
+    reason, state = case_forms.reopening(request.form)
+    status = 422
+    if not state.errors:
+        outcome = attempt(lambda: casework.reopen_case(actor, referral_id, reason), state)
+        if outcome.ok:
+            flash("Presa in carico riaperta.", "success")
+            return redirect(url_for("web.case_closure", referral_id=referral_id))
+        status = outcome.status
+    case = casework.get_case(actor, referral_id)
+    return render_case("cases/chiusura.html", case, referral_id, "chiusura", status,
+                       form=FormState(), reopen_form=state)

@@ -1,0 +1,104 @@
+"""/commissione: the meetings, a meeting with its agenda of proposals, the decisions and the
+minutes. Intake lets only coordinators run it; others see its refusal in Italian."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from .. import casework
+from ..auth import login_required, web_actor
+from ..errors import status_for_remote
+from ..rpc import RemoteError
+from . import bp, case_forms
+from .case_forms import FormState
+from .commands import FORBIDDEN, attempt
+
+
+@bp.route("/commissione", methods=["GET", "POST"])
+@login_required
+def commission():
+    actor = web_actor()
+    state, status = FormState(), 200
+    if request.method == "POST":
+        payload, state = case_forms.meeting(request.form)
+        status = 422
+        if not state.errors:
+            outcome = attempt(lambda: casework.create_meeting(actor, payload), state)
+            if outcome.ok:
+                flash("Seduta della Commissione convocata.", "success")
+                return redirect(url_for("web.commission_meeting",
+                                        meeting_id=outcome.result["id"]))
+            status = outcome.status
+    try:
+        meetings, forbidden = casework.list_meetings(actor), False
+    except RemoteError as exc:
+        if status_for_remote(exc.exc_type) != 403:
+            raise
+        meetings, forbidden, status = [], True, 403
+    return render_template("commissione/list.html", meetings=meetings, form=state,
+                           forbidden=FORBIDDEN if forbidden else None), status
+
+
+def _meeting_page(meeting_id, status=200, proposal_form=None, minutes_form=None,
+                  decision_forms=None):
+    meeting = casework.get_meeting(web_actor(), meeting_id)
+    minutes_form = minutes_form or FormState(values={"text": meeting.get("minutes") or ""})
+    return render_template("commissione/meeting.html", meeting=meeting,
+                           proposal_form=proposal_form or FormState(),
+                           minutes_form=minutes_form,
+                           decision_forms=decision_forms or {}), status
+
+
+@bp.get("/commissione/<meeting_id>")
+@login_required
+def commission_meeting(meeting_id):
+    return _meeting_page(meeting_id)
+
+
+@bp.post("/commissione/<meeting_id>/proposte")
+@login_required
+def commission_proposal(meeting_id):
+    payload, state = case_forms.proposal(request.form)
+    status = 422
+    if not state.errors:
+        try:
+            outcome = attempt(lambda: casework.add_proposal(web_actor(), meeting_id, payload),
+                              state)
+        except RemoteError as exc:
+            if exc.exc_type != "ReferralNotFound":
+                raise
+            state.error("referral_id", "Scheda non trovata o non visibile con il tuo profilo.")
+        else:
+            if outcome.ok:
+                flash("Proposta aggiunta all'ordine del giorno.", "success")
+                return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))
+            status = outcome.status
+    return _meeting_page(meeting_id, status, proposal_form=state)
+
+
+@bp.post("/commissione/<meeting_id>/proposte/<proposal_id>/decisione")
+@login_required
+def commission_decision(meeting_id, proposal_id):
+    payload, state = case_forms.decision(request.form)
+    status = 422
+    if not state.errors:
+        outcome = attempt(lambda: casework.decide_proposal(web_actor(), proposal_id, payload),
+                          state)
+        if outcome.ok:
+            flash("Decisione registrata.", "success")
+            return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))
+        status = outcome.status
+    return _meeting_page(meeting_id, status, decision_forms={proposal_id: state})
+
+
+@bp.post("/commissione/<meeting_id>/verbale")
+@login_required
+def commission_minutes(meeting_id):
+    text, state = case_forms.minutes(request.form)
+    status = 422
+    if not state.errors:
+        outcome = attempt(lambda: casework.record_minutes(web_actor(), meeting_id, text), state)
+        if outcome.ok:
+            flash("Verbale salvato.", "success")
+            return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))
+        status = outcome.status
+    return _meeting_page(meeting_id, status, minutes_form=state)

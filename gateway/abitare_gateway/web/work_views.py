@@ -1,0 +1,94 @@
+"""/lavoro (the operator's worklist, the home page after login) and /fotografia (counts, charts,
+CSV)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, render_template, request
+
+from .. import casework, labels
+from ..auth import login_required, web_actor
+from ..errors import Problem
+from ..fotografia import csv_filename, tables, to_csv
+from ..rpc import RemoteError, RpcError, ServiceTimeout
+from . import bp
+from .case_forms import FormState
+from .forms import parse_date
+from .views import _comune_options
+
+WORKLIST_SECTIONS = (
+    ("overdue_actions", "Azioni scadute"),
+    ("evictions_within_30_days", "Sfratti entro 30 giorni"),
+    ("documents_expiring", "Documenti in scadenza entro 30 giorni"),
+    ("proposals_awaiting_commission", "Proposte in attesa della Commissione"),
+    ("awaiting_triage", "Schede in attesa di triage"),
+)
+UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
+
+
+@bp.get("/lavoro")
+@login_required
+def worklist():
+    status, work, error = 200, None, None
+    try:
+        work = casework.get_worklist(web_actor())
+    except RemoteError:
+        raise
+    except RpcError as exc:
+        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+    return render_template("lavoro.html", work=work or {}, error=error,
+                           sections=WORKLIST_SECTIONS), status
+
+
+# -- Fotografia -----------------------------------------------------------------------------------
+def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
+    """The period form (``dal``, ``al``, ``comune``); the current year so far by default."""
+    today = date.today()
+    state = FormState(values={"dal": args.get("dal") or date(today.year, 1, 1).isoformat(),
+                              "al": args.get("al") or today.isoformat(),
+                              "comune": args.get("comune") or ""})
+    found = {}
+    for name in ("dal", "al"):
+        try:
+            found[name] = parse_date(state.values[name]).isoformat()
+        except ValueError as exc:
+            state.error(name, str(exc))
+    if len(found) == 2 and found["dal"] > found["al"]:
+        state.error("al", "La fine del periodo non può precedere l'inizio.")
+    comune = state.values["comune"] or None
+    if comune and comune not in web_actor().comuni:
+        state.error("comune", "Seleziona uno dei comuni di tua competenza.")
+    return state, found.get("dal"), found.get("al"), comune
+
+
+@bp.get("/fotografia")
+@login_required
+def fotografia():
+    actor = web_actor()
+    state, date_from, date_to, comune = _period(request.args)
+    status, data, error = 200, None, None
+    if state.errors:
+        status = 422
+    else:
+        try:
+            data = casework.get_fotografia(actor, date_from, date_to, comune)
+        except RemoteError:
+            raise
+        except RpcError as exc:
+            status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+    return render_template(
+        "fotografia.html", form=state, data=data, error=error, comuni=_comune_options(actor),
+        tables=tables(data, labels.label) if data else [],
+        csv_args={"dal": date_from, "al": date_to, "comune": comune or ""}), status
+
+
+@bp.get("/fotografia.csv")
+@login_required
+def fotografia_csv():
+    state, date_from, date_to, comune = _period(request.args)
+    if state.errors:
+        raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
+    data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
+    filename = csv_filename(date_from, date_to, comune)
+    return Response(to_csv(data), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

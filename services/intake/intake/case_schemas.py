@@ -1,0 +1,170 @@
+"""The shapes the case-path methods accept (marshmallow 4; unknown fields refused), and
+:func:`jsonable` for what they return (dates as ISO strings, instants in UTC)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from . import clock
+from .domain import commission, grading, lifecycle, project
+from .domain.vocabulary import DIARY_KINDS
+from .schemas import ISTAT_FORMAT, DateOrDateTime, Text, not_in_future
+
+ACTOR_SUB = validate.Length(min=1, max=200)
+PARTNER_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{2,20}$", error="Not a partner code.")
+
+
+class Strict(Schema):
+    """Refuse unknown fields (the marshmallow default, stated)."""
+
+
+class TriageInput(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(list(lifecycle.TRIAGE_OUTCOMES)))
+    reason = Text(load_default=None, validate=validate.Length(max=4000))
+    duplicates_acknowledged = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def reason_when_needed(self, data, **kwargs):
+        if data["outcome"] in lifecycle.TRIAGE_NEEDS_REASON and not data.get("reason"):
+            raise ValidationError("A reason is required for this outcome.", "reason")
+
+
+class AssignInput(Strict):
+    operator_sub = Text(required=True, validate=ACTOR_SUB)
+
+
+class DiaryEntryInput(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(list(DIARY_KINDS)))
+    occurred_at = DateOrDateTime(required=True, validate=not_in_future)
+    text = Text(required=True, validate=validate.Length(min=1, max=10000))
+    confidential = fields.Boolean(load_default=False)
+
+
+class InterviewInput(Strict):
+    scheduled_at = DateOrDateTime(required=True)
+    location = Text(required=True, validate=validate.Length(min=1, max=200))
+    participants = fields.List(Text(required=True, validate=validate.Length(min=1, max=200)),
+                               required=True, validate=validate.Length(min=1, max=20))
+
+
+IndicatorsInput = Strict.from_dict({
+    "eviction_stage": fields.String(load_default=None, allow_none=True,
+                                    validate=validate.OneOf(grading.EVICTION_STAGES)),
+    "eviction_date": fields.Date(load_default=None, allow_none=True),
+    "documents_expiring_on": fields.Date(load_default=None, allow_none=True),
+    **{name: fields.Boolean(load_default=None, allow_none=True)
+       for name in grading.BOOLEAN_INDICATORS},
+}, name="IndicatorsInput")
+
+
+class AssessmentInput(Strict):
+    indicators = fields.Nested(IndicatorsInput, load_default=dict)
+    confirmed_grade = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                     validate=validate.Range(min=1, max=4))
+    override_reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    pis_situation = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.OneOf(list(grading.PIS_SITUATIONS)))
+
+
+class ActionInput(Strict):
+    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
+    type = fields.String(required=True, validate=validate.OneOf(list(project.ACTION_TYPES)))
+    description = Text(required=True, validate=validate.Length(min=1, max=2000))
+    responsible = fields.String(required=True, validate=validate.OneOf(project.RESPONSIBLE))
+    partner_code = fields.String(load_default=None, allow_none=True, validate=PARTNER_CODE)
+    due_date = fields.Date(load_default=None, allow_none=True)
+    status = fields.String(load_default="da_avviare",
+                           validate=validate.OneOf(list(project.ACTION_STATUSES)))
+
+
+class ProjectInput(Strict):
+    objectives = fields.List(Text(required=True, validate=validate.Length(min=1, max=1000)),
+                             load_default=list, validate=validate.Length(max=30))
+    actions = fields.List(fields.Nested(ActionInput), load_default=list,
+                          validate=validate.Length(max=50))
+    agreed_on = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def agreed_not_in_future(self, data, **kwargs):
+        if data.get("agreed_on") and data["agreed_on"] > clock.local_date(clock.now()):
+            raise ValidationError("Must not be in the future.", "agreed_on")
+
+
+class ExpectedVersion(Strict):
+    expected_version = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
+
+
+class MeetingInput(Strict):
+    date = fields.Date(required=True)
+    location = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ProposalInput(Strict):
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    kind = fields.String(required=True, validate=validate.OneOf(list(commission.PROPOSAL_KINDS)))
+    notes = Text(load_default=None, validate=validate.Length(max=4000))
+
+
+class DecisionInput(Strict):
+    decision = fields.String(required=True, validate=validate.OneOf(list(commission.DECISIONS)))
+    notes = Text(load_default=None, validate=validate.Length(max=4000))
+
+
+class MinutesInput(Strict):
+    text = Text(required=True, validate=validate.Length(min=1, max=50000))
+
+
+class ClosureInput(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(list(lifecycle.CLOSURE_OUTCOMES)))
+    notes = Text(load_default=None, validate=validate.Length(max=4000))
+    restitution_date = fields.Date(load_default=None, allow_none=True)
+
+
+class ReopenInput(Strict):
+    reason = Text(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class FotografiaQuery(Strict):
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    comune_istat = fields.String(load_default=None, allow_none=True, validate=ISTAT_FORMAT)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data["date_from"] > data["date_to"]:
+            raise ValidationError("Must not be after date_to.", "date_from")
+
+
+class PurposeInput(Strict):
+    purpose = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class ReferralId(Strict):
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class ActionOutcomeEvent(Schema):
+    """``<service>.action_outcome_recorded.v1`` data, read tolerantly (unknown fields ignored)."""
+    class Meta:
+        unknown = EXCLUDE
+
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    action_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    status = fields.String(required=True, validate=validate.OneOf(project.OUTCOME_STATUSES))
+    outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    comune_istat = fields.String(load_default=None, allow_none=True, validate=ISTAT_FORMAT)
+    recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+def jsonable(value):
+    """Plain JSON: dates ISO, instants as aware UTC ISO strings, containers walked."""
+    if isinstance(value, datetime):
+        return clock.as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value

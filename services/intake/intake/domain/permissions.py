@@ -1,0 +1,54 @@
+"""Who may do what on cases: the role table of docs/contracts-case.md. Scope (which comuni) is
+checked separately (``scope``); this is only about the role."""
+from __future__ import annotations
+
+from ..exceptions import CaseForbidden
+
+AGENCY_OPERATOR = "agency_operator"
+COMUNE_OPERATOR = "comune_operator"
+COORDINATOR = "coordinator"
+MUNICIPAL_CLIENT = "municipal_client"
+SYSTEM = "system"
+
+# Actions on cases.
+READ_STATUS = "read_status"          # get_case_status
+READ_CASE = "read_case"              # get_case, diary, project, assessments, eligibility, duplicates
+TRIAGE = "triage"
+ASSIGN = "assign"
+WRITE_DIARY = "write_diary"
+SCHEDULE_INTERVIEW = "schedule_interview"
+ASSESS = "assess"
+WRITE_PROJECT = "write_project"
+CLOSE = "close"                      # close and reopen
+COMMISSION = "commission"            # meetings, proposals, decisions, minutes
+READ_WORKLIST = "read_worklist"
+READ_FOTOGRAFIA = "read_fotografia"
+READ_AUDIT = "read_audit"
+
+_COMUNE_OPERATOR = {READ_STATUS, READ_CASE, WRITE_DIARY, SCHEDULE_INTERVIEW, WRITE_PROJECT,
+                    READ_WORKLIST, READ_FOTOGRAFIA}
+_AGENCY_OPERATOR = _COMUNE_OPERATOR | {TRIAGE, ASSESS, CLOSE}
+_COORDINATOR = _AGENCY_OPERATOR | {ASSIGN, COMMISSION, READ_AUDIT}
+
+ALLOWED: dict[str, frozenset[str]] = {
+    AGENCY_OPERATOR: frozenset(_AGENCY_OPERATOR),
+    COORDINATOR: frozenset(_COORDINATOR),
+    COMUNE_OPERATOR: frozenset(_COMUNE_OPERATOR),
+    MUNICIPAL_CLIENT: frozenset({READ_STATUS}),
+    SYSTEM: frozenset(_COORDINATOR),
+}
+
+
+def may(role: str, action: str) -> bool:
+    return action in ALLOWED.get(role, frozenset())
+
+
+def ensure(role: str, action: str) -> None:
+    if not may(role, action):
+        raise CaseForbidden(f"role '{role}' may not {action.replace('_', ' ')}")
+
+
+def may_read_confidential(actor_sub: str, author: str, assigned_to: str | None) -> bool:
+    """A confidential diary entry is for the case's own operators: its author and the operator
+    the case is assigned to."""
+    return actor_sub == author or (assigned_to is not None and actor_sub == assigned_to)

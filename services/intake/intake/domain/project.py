@@ -1,0 +1,108 @@
+"""The individual project (PEI/PAI): objectives and actions, agreed with the household.
+
+Rules kept here:
+- actions keep their identity across versions: an existing action is named by its ``id``; one
+  without ``id`` is new; an action cannot be dropped (set it ``annullata``) nor change type;
+- a new action whose type another service fulfils is *requested* from that service;
+- an outcome recorded by that service sets the action's status.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..exceptions import InvalidInput
+
+ACTION_TYPES = {
+    "fund_application": "Domanda a un fondo",
+    "temporary_housing": "Alloggio temporaneo",
+    "private_market_search": "Ricerca sul mercato privato",
+    "public_housing_application": "Domanda di alloggio pubblico (SAP)",
+    "partner_referral": "Invio a un partner",
+    "isee_caf": "ISEE e pratiche al CAF",
+    "financial_coaching": "Accompagnamento finanziario",
+    "cultural_mediation": "Mediazione culturale",
+    "legal_assistance": "Assistenza legale",
+    "other": "Altro",
+}
+FULFILLED_BY = {
+    "fund_application": "funds",
+    "temporary_housing": "housing_stock",
+    "private_market_search": "housing_stock",
+    "public_housing_application": "housing_stock",
+    "partner_referral": "partners",
+}
+RESPONSIBLE = ("agency", "comune", "partner")
+ACTION_STATUSES = {
+    "da_avviare": "Da avviare",
+    "in_corso": "In corso",
+    "completata": "Completata",
+    "annullata": "Annullata",
+}
+OUTCOME_STATUSES = ("in_corso", "completata", "annullata")
+DONE_STATUSES = ("completata", "annullata")
+
+
+def fulfilled_by(action_type: str) -> str | None:
+    return FULFILLED_BY.get(action_type)
+
+
+def merge_actions(current: Sequence[dict], submitted: Sequence[dict], new_id) -> tuple[list, list]:
+    """The actions of the next version and those of them that are new.
+
+    ``submitted`` items are validated dicts (``id`` may be missing); ``new_id()`` makes ids.
+    Outcomes recorded by other services are kept on the action. Raises ``InvalidInput``."""
+    by_id = {a["id"]: a for a in current}
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    result, new = [], []
+    for index, item in enumerate(submitted):
+        action_id = item.get("id")
+        if action_id is not None:
+            previous = by_id.get(action_id)
+            if previous is None:
+                errors[f"actions.{index}.id"] = ["Unknown action: new actions have no id."]
+                continue
+            if action_id in seen:
+                errors[f"actions.{index}.id"] = ["The same action appears twice."]
+                continue
+            if previous["type"] != item["type"]:
+                errors[f"actions.{index}.type"] = [
+                    "An action cannot change type: cancel it and add a new one."]
+                continue
+            action = {**item, "fulfilled_by": fulfilled_by(item["type"]),
+                      "outcome": previous.get("outcome")}
+        else:
+            action = {**item, "id": new_id(), "fulfilled_by": fulfilled_by(item["type"]),
+                      "outcome": None}
+            new.append(action)
+        if item["type"] == "partner_referral" and not item.get("partner_code"):
+            errors[f"actions.{index}.partner_code"] = ["A partner referral names the partner."]
+        if item["responsible"] == "partner" and not item.get("partner_code"):
+            errors[f"actions.{index}.partner_code"] = ["Name the partner responsible."]
+        seen.add(action["id"])
+        result.append(action)
+    dropped = [a["id"] for a in current if a["id"] not in seen]
+    if dropped and not errors:
+        errors["actions"] = ["Actions cannot be removed; set their status to 'annullata' "
+                             f"instead (missing: {', '.join(dropped)})."]
+    if errors:
+        raise InvalidInput(errors)
+    return result, new
+
+
+def apply_outcome(actions: Sequence[dict], action_id: str, service: str, status: str,
+                  outcome: dict) -> list[dict] | None:
+    """The actions with the outcome applied, or ``None`` if ``action_id`` is not an action of
+    this project fulfilled by ``service``."""
+    updated, found = [], False
+    for action in actions:
+        if action["id"] == action_id and action.get("fulfilled_by") == service:
+            action = {**action, "status": status, "outcome": outcome}
+            found = True
+        updated.append(action)
+    return updated if found else None
+
+
+def is_overdue(action: dict, today) -> bool:
+    due = action.get("due_date")
+    return due is not None and due < today and action["status"] not in DONE_STATUSES

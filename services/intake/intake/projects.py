@@ -1,0 +1,147 @@
+"""The individual project (PEI/PAI), versioned with optimistic concurrency.
+
+A save names the version it was based on (``expected_version``). The current row is updated
+with ``UPDATE ... WHERE version = expected`` (the first version is an INSERT on the primary key),
+so of two concurrent saves based on the same version exactly one wins, even across processes;
+the other gets ``ProjectVersionConflict`` and nothing of it is stored."""
+from __future__ import annotations
+
+import uuid
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import audit, cases, clock, events
+from .case_schemas import jsonable
+from .domain import lifecycle, permissions
+from .domain import project as rules
+from .exceptions import ActionOutcomeInvalid, ProjectVersionConflict
+from .models import Project, ProjectAction, ProjectVersion, Referral
+
+
+def get_project(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> dict:
+    with db.transaction() as tx:
+        referral = cases.load(tx.session, actor, referral_id, permissions.READ_CASE)
+        audit.record(tx.session, actor, "get_project", referral.id, purpose)
+        return project_record(referral.id, tx.session.get(Project, referral.id))
+
+
+def list_project_versions(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> list:
+    with db.transaction() as tx:
+        referral = cases.load(tx.session, actor, referral_id, permissions.READ_CASE)
+        audit.record(tx.session, actor, "list_project_versions", referral.id, purpose)
+        rows = tx.session.scalars(select(ProjectVersion).where(
+            ProjectVersion.referral_id == referral.id).order_by(ProjectVersion.version.desc()))
+        return [{"referral_id": r.referral_id, "version": r.version,
+                 "objectives": list(r.objectives), "actions": list(r.actions),
+                 "agreed_on": r.agreed_on, "updated_at": clock.as_utc(r.saved_at),
+                 "updated_by": r.saved_by} for r in rows]
+
+
+def save_project(db: Db, actor: Actor, referral_id, expected_version: int, data: dict) -> dict:
+    try:
+        with db.transaction() as tx:
+            referral = cases.load(tx.session, actor, referral_id, permissions.WRITE_PROJECT)
+            lifecycle.ensure_in_charge(referral.status, "given a project")
+            current = tx.session.get(Project, referral.id)
+            current_version = current.version if current else 0
+            if expected_version != current_version:
+                raise _conflict(expected_version, current_version)
+            actions, new = rules.merge_actions(current.actions if current else [],
+                                               jsonable(data["actions"]),
+                                               lambda: str(uuid.uuid4()))
+            now = clock.now()
+            row = {"objectives": list(data["objectives"]), "actions": actions,
+                   "agreed_on": data["agreed_on"], "updated_at": now,
+                   "updated_by": actor.sub}
+            _write(tx.session, referral.id, expected_version, row)
+            for action in new:
+                if action["fulfilled_by"]:
+                    tx.emit(events.ACTION_REQUESTED,
+                            action_requested(referral, action, expected_version + 1, now),
+                            actor=actor, subject=referral.id, tenant=referral.comune_istat)
+            cases.touch(referral)
+            return project_record(referral.id, None, version=expected_version + 1, **row)
+    except IntegrityError:
+        # Another save of the same version committed first (first version, or a race the
+        # UPDATE's WHERE did not see on this database): the caller must reload.
+        raise _conflict(expected_version, None) from None
+
+
+def _write(session: Session, referral_id: str, expected_version: int, row: dict) -> None:
+    """The new version: conditional UPDATE (or INSERT of version 1), history row, action rows."""
+    new_version = expected_version + 1
+    if expected_version == 0:
+        session.execute(insert(Project).values(referral_id=referral_id, version=1, **row))
+    else:
+        result = session.execute(
+            update(Project).where(Project.referral_id == referral_id,
+                                  Project.version == expected_version)
+            .values(version=new_version, **row)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise _conflict(expected_version, None)
+    session.execute(insert(ProjectVersion).values(
+        referral_id=referral_id, version=new_version, objectives=row["objectives"],
+        actions=row["actions"], agreed_on=row["agreed_on"], saved_at=row["updated_at"],
+        saved_by=row["updated_by"]))
+    session.execute(delete(ProjectAction).where(ProjectAction.referral_id == referral_id))
+    if row["actions"]:
+        session.execute(insert(ProjectAction), [
+            {"referral_id": referral_id, "action_id": a["id"], "type": a["type"],
+             "description": a["description"], "status": a["status"],
+             "due_date": clock.parse_date(a.get("due_date"))} for a in row["actions"]])
+
+
+def _conflict(expected: int, current: int | None) -> ProjectVersionConflict:
+    where = f" (current version {current})" if current is not None else ""
+    return ProjectVersionConflict(
+        f"the project changed since version {expected}{where}: reload it and save again")
+
+
+def action_requested(referral: Referral, action: dict, version: int, at) -> dict:
+    return events.case_event(
+        referral, "requested_at", at, action_id=action["id"], action_type=action["type"],
+        fulfilled_by=action["fulfilled_by"], partner_code=action.get("partner_code"),
+        due_date=action.get("due_date"), responsible=action["responsible"],
+        project_version=version, household=cases.household_counts(referral))
+
+
+def apply_action_outcome(tx, service: str, data: dict) -> None:
+    """``<service>.action_outcome_recorded``: set the action's status, as a new project version
+    saved by the service. An unknown case or action is bad data (parked, not retried)."""
+    referral = tx.session.get(Referral, data["referral_id"])
+    current = tx.session.get(Project, data["referral_id"])
+    if referral is None or current is None:
+        raise ActionOutcomeInvalid({"referral_id": ["No project for this referral."]})
+    if data.get("comune_istat") and data["comune_istat"] != referral.comune_istat:
+        raise ActionOutcomeInvalid({"comune_istat": ["Not the comune of the referral."]})
+    outcome = {"service": service, "status": data["status"], "outcome": data.get("outcome"),
+               "recorded_at": data["recorded_at"]}
+    actions = rules.apply_outcome(current.actions, data["action_id"], service, data["status"],
+                                  outcome)
+    if actions is None:
+        raise ActionOutcomeInvalid({"action_id": [f"No action of this project for {service}."]})
+    _write(tx.session, referral.id, current.version, {
+        "objectives": list(current.objectives), "actions": actions,
+        "agreed_on": current.agreed_on, "updated_at": clock.now(),
+        "updated_by": f"service:{service}"})
+    cases.touch(referral)
+
+
+def project_record(referral_id: str, row: Project | None, **values) -> dict:
+    if row is not None:
+        values = {"version": row.version, "objectives": row.objectives, "actions": row.actions,
+                  "agreed_on": row.agreed_on, "updated_at": row.updated_at,
+                  "updated_by": row.updated_by}
+    elif not values:
+        values = {"version": 0, "objectives": [], "actions": [], "agreed_on": None,
+                  "updated_at": None, "updated_by": None}
+    return {"referral_id": referral_id, "version": values["version"],
+            "objectives": list(values["objectives"]), "actions": list(values["actions"]),
+            "agreed_on": values["agreed_on"],
+            "updated_at": values["updated_at"] and clock.as_utc(values["updated_at"]),
+            "updated_by": values["updated_by"]}

@@ -1,0 +1,167 @@
+"""The case path end to end through nameko RPC, a real broker and a real database: entrypoints,
+events on the bus against their schemas, and the idempotent action-outcome handlers."""
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from abitare_chassis.envelope import new_envelope, sign_envelope, verify_envelope
+from abitare_chassis.testing.services import token, wait_for
+from kombu import Connection, Exchange, Queue
+from nameko.exceptions import RemoteError
+
+from intake.service import IntakeService
+
+CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
+SGM = "015195"
+AGENCY = token("agency_operator", (SGM,), sub="operator:anna")
+COORDINATOR = token("coordinator", (SGM,), sub="operator:carla")
+COMUNE = token("comune_operator", (SGM,), sub="operator:dario")
+CLIENT = token("municipal_client", (SGM,), sub="client:sgm")
+
+
+@pytest.fixture
+def intake(service_runner, db_url):
+    service_runner.start(IntakeService, db_url)
+    return service_runner
+
+
+@pytest.fixture
+def bus(amqp_uri):
+    """A queue on intake.events for every routing key, declared before anything is sent."""
+    queue = Queue("test.intake.all", exchange=Exchange("intake.events", type="topic",
+                                                       durable=True), routing_key="#")
+    with Connection(amqp_uri) as conn:
+        simple = conn.SimpleQueue(queue)
+        yield simple
+        simple.close()
+
+
+def drain(bus, expected: int) -> dict:
+    """``{type: data}`` of the next ``expected`` events, each valid against its schema."""
+    found = {}
+    for _ in range(expected):
+        message = bus.get(timeout=15)
+        message.ack()
+        event = verify_envelope(message.payload)
+        schema = json.loads((CONTRACTS / "events" / f"{event.type}.json").read_text())
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()) \
+            .validate(event.data)
+        found[event.type] = event.data
+    return found
+
+
+def remote_error(call, *args) -> RemoteError:
+    with pytest.raises(RemoteError) as info:
+        call(*args)
+    return info.value
+
+
+def publish_outcome(amqp_uri, service, data, envelope=None):
+    envelope = envelope or sign_envelope(new_envelope(
+        service=service, event="action_outcome_recorded", data=data, subject=data["referral_id"],
+        tenant=SGM, actor_token=token("system", (SGM,), sub=f"service:{service}")))
+    with Connection(amqp_uri) as conn:
+        conn.Producer().publish(envelope, exchange=Exchange(f"{service}.events", type="topic",
+                                                            durable=True),
+                                routing_key="action_outcome_recorded", serializer="json")
+    return envelope
+
+
+def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
+    with intake.rpc() as rpc:
+        referral = rpc.intake.submit_referral(COMUNE, dict(payload, received_at="2026-11-02"))
+        assert rpc.intake.get_case_status(CLIENT, referral["id"])["status"] == "ricevuta"
+        assert remote_error(rpc.intake.get_case, CLIENT, referral["id"]).exc_type == \
+            "CaseForbidden"
+        error = remote_error(rpc.intake.triage_referral, AGENCY, referral["id"],
+                             {"outcome": "respinta"})
+        assert error.exc_type == "InvalidInput" and "reason" in json.loads(error.value)
+
+        case = rpc.intake.triage_referral(AGENCY, referral["id"], {"outcome": "presa_in_carico"})
+        assert case["status"] == "in_carico" and case["received_at"].startswith("2026-11-01T23")
+        assert rpc.intake.get_case(COMUNE, referral["id"])["eligibility"]["served"] is True
+
+        graded = rpc.intake.record_assessment(AGENCY, referral["id"],
+                                              {"pis_situation": "allagamento"})
+        assert graded["grade"] == 4 and graded["emergency_placement_requested"] is True
+
+        project = rpc.intake.save_project(AGENCY, referral["id"], 0, {
+            "objectives": ["Alloggio temporaneo"],
+            "actions": [{"type": "temporary_housing", "description": "Alloggio SAT",
+                         "responsible": "agency"}]})
+        stale = remote_error(rpc.intake.save_project, COMUNE, referral["id"], 0,
+                             {"objectives": []})
+        assert stale.exc_type == "ProjectVersionConflict"
+        assert rpc.intake.get_worklist(AGENCY)["awaiting_triage"] == []
+        photo = rpc.intake.get_fotografia(AGENCY, "2026-11-01", "2026-11-30")
+        assert photo["total"] == 1 and photo["by_grade"] == {"4": 1}
+
+    events = drain(bus, 4)
+    assert set(events) == {"intake.referral_received.v1", "intake.case_opened.v1",
+                           "intake.emergency_placement_requested.v1",
+                           "intake.action_requested.v1"}
+    requested = events["intake.action_requested.v1"]
+    assert requested["fulfilled_by"] == "housing_stock"
+    assert requested["action_id"] == project["actions"][0]["id"]
+
+    outcome = {"referral_id": referral["id"], "comune_istat": SGM,
+               "action_id": requested["action_id"], "status": "completata",
+               "outcome": "alloggio_assegnato", "recorded_at": "2026-11-20T10:00:00Z"}
+    schema = json.loads((CONTRACTS / "events/housing_stock.action_outcome_recorded.v1.json")
+                        .read_text())
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()) \
+        .validate(outcome)
+    envelope = publish_outcome(amqp_uri, "housing_stock", outcome)
+    publish_outcome(amqp_uri, "housing_stock", outcome, envelope)          # redelivered
+
+    def project_at(version):
+        with intake.rpc() as rpc:
+            current = rpc.intake.get_project(AGENCY, referral["id"])
+        return current if current["version"] >= version else None
+
+    current = wait_for(lambda: project_at(2), message="action status from the outcome event")
+    assert current["actions"][0]["status"] == "completata"
+    assert current["updated_by"] == "service:housing_stock"
+    # A later outcome proves the consumer is past both copies of the first one.
+    publish_outcome(amqp_uri, "housing_stock", dict(outcome, status="annullata"))
+    latest = wait_for(lambda: project_at(3), message="second outcome")
+    assert latest["version"] == 3 and latest["actions"][0]["status"] == "annullata"
+
+
+def test_commission_and_closure_over_rpc(intake, bus, payload):
+    with intake.rpc() as rpc:
+        referral = rpc.intake.submit_referral(COMUNE, payload)
+        rpc.intake.triage_referral(AGENCY, referral["id"], {"outcome": "presa_in_carico"})
+        assert remote_error(rpc.intake.create_meeting, AGENCY,
+                            {"date": "2026-12-01", "location": "Sala"}).exc_type == \
+            "CaseForbidden"
+        meeting = rpc.intake.create_meeting(COORDINATOR, {"date": "2026-12-01",
+                                                          "location": "Sala consiliare"})
+        proposal = rpc.intake.add_proposal(COORDINATOR, meeting["id"], {
+            "referral_id": referral["id"], "kind": "temporary_placement"})
+        rpc.intake.decide_proposal(COORDINATOR, proposal["id"], {"decision": "rinviata"})
+        assert remote_error(rpc.intake.decide_proposal, COORDINATOR, proposal["id"],
+                            {"decision": "approvata"}).exc_type == "ProposalConflict"
+        minutes = rpc.intake.record_minutes(COORDINATOR, meeting["id"], "Verbale n. 1")
+        assert minutes["closed"] is True
+        assert rpc.intake.list_meetings(COORDINATOR)[0]["proposals"][0]["status"] == "rinviata"
+
+        assert remote_error(rpc.intake.close_case, COMUNE, referral["id"],
+                            {"outcome": "altro"}).exc_type == "CaseForbidden"
+        rpc.intake.close_case(AGENCY, referral["id"], {"outcome": "rientro_in_famiglia"})
+        assert remote_error(rpc.intake.close_case, AGENCY, referral["id"],
+                            {"outcome": "altro"}).exc_type == "CaseConflict"
+        rpc.intake.reopen_case(AGENCY, referral["id"], "Rientro non riuscito")
+        assert rpc.intake.get_case_status(CLIENT, referral["id"])["status"] == "in_carico"
+        diary = rpc.intake.schedule_interview(COMUNE, referral["id"], {
+            "scheduled_at": "2026-12-03T10:00:00", "location": "Agenzia",
+            "participants": ["AS Agenzia", "AS Comune"]})
+        assert diary["kind"] == "colloquio_congiunto"
+        trail = rpc.intake.list_audit(COORDINATOR, referral["id"])
+        assert [t["action"] for t in trail] == []        # no case-file read in this test
+
+    events = drain(bus, 5)
+    assert {"intake.commission_decision_made.v1", "intake.case_closed.v1",
+            "intake.case_reopened.v1"} <= set(events)
+    assert events["intake.commission_decision_made.v1"]["decision"] == "rinviata"
