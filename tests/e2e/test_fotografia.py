@@ -64,7 +64,7 @@ def test_fotografia_csv_export_has_the_same_counts(suite, loaded):
     counts = {(r["dimension"], r["value"]): int(r["count"]) for r in rows}
     assert counts[("total", "")] == 44
     for situation, n in BY_SITUATION.items():
-        assert counts[("by_housing_situation", situation)] == n
+        assert counts[("housing_situation", situation)] == n
 
 
 def test_fotografia_page_shows_charts_and_tables(suite, loaded):
