@@ -1,10 +1,10 @@
-"""``make bench``: referrals accepted per second through the gateway and the time until all four
+"""``make bench``, part 1: referrals accepted per second through the gateway and the time until all four
 services hold them, beside two ceilings measured on the same machine in the same run:
 - a bare Flask endpoint served the same way (waitress, same threads, same client load);
 - raw persistent publishes to RabbitMQ with publisher confirms (pika, one channel).
 Figures are reported as ratios to the ceilings; nothing here is asserted.
 
-    python -m tests.bench.run [--referrals 500] [--clients 8]
+    python -m tests.bench.run [--referrals 500] [--clients 8] [--cases 100000] [--part all]
 """
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def echo():
 @app.get("/healthz")
 def health():
     return "ok"
+@app.get("/page")
+def page():
+    return jsonify(items=[{"id": i} for i in range(20)], total=20)
 """
 
 
@@ -53,26 +56,39 @@ def post_many(url: str, payloads: list[dict], clients: int, headers_for) -> floa
     return time.perf_counter() - start
 
 
+class BareFlask:
+    """A bare Flask app under waitress with the gateway's thread count: the ceiling."""
+
+    def __init__(self, threads: int = 16):
+        self.threads = threads
+
+    def __enter__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        (Path(self.tmp.name) / "bare_app.py").write_text(BARE_APP)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = subprocess.Popen([sys.executable, "-m", "waitress", f"--port={self.port}",
+                                        "--host=127.0.0.1", f"--threads={self.threads}", "bare_app:app"],
+                                       cwd=self.tmp.name, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                requests.get(f"{self.url}/healthz", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.terminate()
+        self.server.wait()
+        self.tmp.cleanup()
+
+
 def bare_flask_ceiling(count: int, clients: int, threads: int) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "bare_app.py").write_text(BARE_APP)
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "waitress", f"--port={port}",
-                                   "--host=127.0.0.1", f"--threads={threads}", "bare_app:app"],
-                                  cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except requests.RequestException:
-                    time.sleep(0.1)
-            payloads = [referral("015195", n=i) for i in range(count)]
-            elapsed = post_many(f"http://127.0.0.1:{port}/echo", payloads, clients, lambda i: {})
-            return count / elapsed
-        finally:
-            server.terminate()
-            server.wait()
+    with BareFlask(threads) as bare:
+        payloads = [referral("015195", n=i) for i in range(count)]
+        elapsed = post_many(f"{bare.url}/echo", payloads, clients, lambda i: {})
+        return count / elapsed
 
 
 def raw_publish_ceiling(amqp_uri: str, count: int) -> float:
@@ -96,50 +112,87 @@ def count_rows(suite, service, table):
         return db.execute(f"select count(*) from {table}").fetchone()[0]
 
 
+def bench_referrals(node, suite, args) -> None:
+    from nameko.standalone.rpc import ClusterRpcProxy
+    system = sign_actor(Actor(sub="system:bench", role="system", comuni=tuple(DEMO_AMBITO)))
+    with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
+        rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
+    token = suite.client_token("015195")
+    n = args.referrals
+    payloads = [referral("015195", members=2, n=i) for i in range(n)]
+    headers = {"Authorization": f"Bearer {token}"}
+    post_many(f"{suite.base_url}/api/v1/referrals", payloads[:20], args.clients, lambda i: headers)  # warm-up
+    start = time.perf_counter()
+    elapsed = post_many(f"{suite.base_url}/api/v1/referrals", payloads[20:], args.clients,
+                        lambda i: headers)
+    accepted_rate = (n - 20) / elapsed
+    tables = {"intake": "referral", "funds": "funds_file", "housing_stock": "housing_need",
+              "partners": "delivery"}
+    while any(count_rows(suite, s, t) < n for s, t in tables.items()):
+        time.sleep(0.05)
+        if time.perf_counter() - start > 600:
+            raise TimeoutError("services did not catch up in 10 minutes")
+    all_hold = time.perf_counter() - start
+    flask_rate = bare_flask_ceiling(n, args.clients, threads=16)
+    publish_rate = raw_publish_ceiling(node.amqp_uri("bench"), 5000)
+    print()
+    print(f"1. Referrals ({n - 20} referrals, {args.clients} concurrent clients, one machine)")
+    print(f"  gateway: referrals accepted per second        {accepted_rate:10.1f}")
+    print(f"  ceiling: bare Flask endpoint, same server     {flask_rate:10.1f}   ratio {accepted_rate / flask_rate:6.3f}")
+    print(f"  ceiling: raw confirmed persistent publishes/s {publish_rate:10.1f}   ratio {accepted_rate / publish_rate:6.3f}")
+    print(f"  time until all four services hold them        {all_hold:10.2f} s (submission took {elapsed:.2f} s;"
+          f" lag after the last accept {all_hold - elapsed:.2f} s)")
+    print(f"  end-to-end throughput (accepted -> held by all four) {(n - 20) / all_hold:10.1f} /s", flush=True)
+
+
+def bench_cases(suite, args) -> None:
+    from datetime import date, timedelta
+
+    from tests.bench.cases import load_cases, timings
+    from tests.support.suite import operator_session
+    started = time.perf_counter()
+    load_cases(suite.database_url("intake"), args.cases)
+    loaded_in = time.perf_counter() - started
+    operator = operator_session(suite, "agenzia", "agenzia-demo")
+    api = f"{suite.base_url}/api/v1"
+    year = {"from": (date.today() - timedelta(days=365)).isoformat(), "to": date.today().isoformat()}
+    measured = {
+        "worklist (API)": timings(operator, f"{api}/worklist"),
+        "worklist page /lavoro (UI)": timings(operator, f"{suite.base_url}/lavoro"),
+        "case list, page 1 (API)": timings(operator, f"{api}/referrals", {"page": 1, "page_size": 50}),
+        "case list, page 200 (API)": timings(operator, f"{api}/referrals", {"page": 200, "page_size": 50}),
+        "case list page /schede (UI)": timings(operator, f"{suite.base_url}/schede"),
+        "Fotografia, one year (API)": timings(operator, f"{api}/fotografia", year, repeat=10),
+    }
+    with BareFlask(16) as bare:
+        ceiling = timings(requests.Session(), f"{bare.url}/page")
+    print()
+    print(f"2. Case work with {args.cases:,} cases in intake (loaded in {loaded_in:.1f} s), sequential requests")
+    print(f"  {'what':34s} {'median ms':>10s} {'p95 ms':>10s} {'median / ceiling':>17s}")
+    print(f"  {'ceiling: bare Flask GET, same server':34s} {ceiling[0]:10.2f} {ceiling[1]:10.2f} {1:17.1f}")
+    for name, (median, p95) in measured.items():
+        print(f"  {name:34s} {median:10.2f} {p95:10.2f} {median / ceiling[0]:17.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--referrals", type=int, default=500)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--part", choices=("all", "referrals", "cases"), default="all")
     args = parser.parse_args()
     print("starting a private RabbitMQ node and the suite ...", flush=True)
     node = PrivateRabbit().start()
-    suite = None
+    suites = []
     try:
-        suite = Suite(node.create_vhost("bench"), Path(tempfile.mkdtemp(prefix="abitare-bench-"))).start()
-        from nameko.standalone.rpc import ClusterRpcProxy
-        system = sign_actor(Actor(sub="system:bench", role="system", comuni=tuple(DEMO_AMBITO)))
-        with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
-            rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
-        token = suite.client_token("015195")
-        n = args.referrals
-        payloads = [referral("015195", members=2, n=i) for i in range(n)]
-        headers = {"Authorization": f"Bearer {token}"}
-        post_many(f"{suite.base_url}/api/v1/referrals", payloads[:20], args.clients, lambda i: headers)  # warm-up
-        start = time.perf_counter()
-        elapsed = post_many(f"{suite.base_url}/api/v1/referrals", payloads[20:], args.clients,
-                            lambda i: headers)
-        accepted_rate = (n - 20) / elapsed
-        tables = {"intake": "referral", "funds": "funds_file", "housing_stock": "housing_need",
-                  "partners": "delivery"}
-        while any(count_rows(suite, s, t) < n for s, t in tables.items()):
-            time.sleep(0.05)
-            if time.perf_counter() - start > 600:
-                raise TimeoutError("services did not catch up in 10 minutes")
-        all_hold = time.perf_counter() - start
-        lag_after_last_accept = all_hold - elapsed
-
-        flask_rate = bare_flask_ceiling(n, args.clients, threads=16)
-        publish_rate = raw_publish_ceiling(node.amqp_uri("bench"), 5000)
-        print()
-        print(f"Abitare benchmark  ({n - 20} referrals, {args.clients} concurrent clients, one machine)")
-        print(f"  gateway: referrals accepted per second        {accepted_rate:10.1f}")
-        print(f"  ceiling: bare Flask endpoint, same server     {flask_rate:10.1f}   ratio {accepted_rate / flask_rate:6.3f}")
-        print(f"  ceiling: raw confirmed persistent publishes/s {publish_rate:10.1f}   ratio {accepted_rate / publish_rate:6.3f}")
-        print(f"  time until all four services hold them        {all_hold:10.2f} s (submission took {elapsed:.2f} s;"
-              f" lag after the last accept {lag_after_last_accept:.2f} s)")
-        print(f"  end-to-end throughput (accepted -> held by all four) {(n - 20) / all_hold:10.1f} /s")
+        if args.part in ("all", "referrals"):
+            suites.append(Suite(node.create_vhost("bench"), Path(tempfile.mkdtemp(prefix="abitare-bench-"))).start())
+            bench_referrals(node, suites[-1], args)
+        if args.part in ("all", "cases"):
+            suites.append(Suite(node.create_vhost("cases"), Path(tempfile.mkdtemp(prefix="abitare-cases-"))).start())
+            bench_cases(suites[-1], args)
     finally:
-        if suite:
+        for suite in suites:
             suite.stop()
         node.shutdown()
 

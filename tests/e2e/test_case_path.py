@@ -4,7 +4,8 @@ grade-4 fast path -> versioned project (ETag/If-Match) -> commission -> closure 
 the comune's system sees only the status; every read of the case file is audited."""
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,11 @@ from tests.support.data import codice_fiscale, referral
 from tests.support.suite import operator_session
 
 SGM, MELEGNANO = "015195", "015140"
+
+
+def today():
+    """The agency works on Milan's calendar (the machine may be on UTC)."""
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +42,7 @@ def test_the_path_of_a_household(suite, people):
     earlier["household"][0]["codice_fiscale"] = shared_cf
     assert suite.api(MELEGNANO).post(f"{url}/referrals", json=earlier, timeout=15).status_code == 201
 
-    eviction = (date.today() + timedelta(days=40)).isoformat()   # less than 3 months away: late
+    eviction = (today() + timedelta(days=40)).isoformat()   # less than 3 months away: late
     payload = referral(SGM, eviction_date=eviction)
     payload["household"][0]["codice_fiscale"] = shared_cf
     created = client.post(f"{url}/referrals", json=payload, timeout=15)
@@ -94,9 +100,9 @@ def test_the_path_of_a_household(suite, people):
     # project: ETag / If-Match; two operators editing the same version -> 412 for the second
     first = agenzia.get(f"{url}/cases/{case_id}/project", timeout=10)
     etag = first.headers["ETag"]
-    project = {"objectives": ["Evitare lo sfratto"], "agreed_on": date.today().isoformat(),
+    project = {"objectives": ["Evitare lo sfratto"], "agreed_on": today().isoformat(),
                "actions": [{"type": "fund_application", "description": "Fondo morosità incolpevole",
-                            "responsible": "agency", "due_date": (date.today() + timedelta(days=20)).isoformat(),
+                            "responsible": "agency", "due_date": (today() + timedelta(days=20)).isoformat(),
                             "status": "da_avviare"}]}
     assert agenzia.put(f"{url}/cases/{case_id}/project", json=project, timeout=10).status_code == 428
     saved = sgm.put(f"{url}/cases/{case_id}/project", json=project, headers={"If-Match": etag}, timeout=10)
@@ -107,7 +113,7 @@ def test_the_path_of_a_household(suite, people):
     assert "intake.action_requested.v1" in outbox_types(suite)
 
     # commission: only the coordinator runs it
-    meeting = {"date": (date.today() + timedelta(days=7)).isoformat(), "location": "Sala consiliare"}
+    meeting = {"date": (today() + timedelta(days=7)).isoformat(), "location": "Sala consiliare"}
     assert agenzia.post(f"{url}/commission/meetings", json=meeting, timeout=10).status_code == 403
     created_meeting = coordinatrice.post(f"{url}/commission/meetings", json=meeting, timeout=10)
     assert created_meeting.status_code == 201, created_meeting.text
@@ -125,7 +131,7 @@ def test_the_path_of_a_household(suite, people):
     # closure, restitution, reopening
     closed = agenzia.post(f"{url}/cases/{case_id}/closure", timeout=10, json={
         "outcome": "affitto_canone_concordato", "notes": "Contratto firmato",
-        "restitution_date": date.today().isoformat()})
+        "restitution_date": today().isoformat()})
     assert closed.status_code == 200, closed.text
     assert client.get(f"{url}/referrals/{case_id}/status", timeout=10).json()["status"] == "chiusa"
     reopened = agenzia.post(f"{url}/cases/{case_id}/reopening", json={"reason": "Nuova morosità"}, timeout=10)

@@ -69,7 +69,7 @@ def test_fotografia_csv_export_has_the_same_counts(suite, loaded):
 
 def test_fotografia_page_shows_charts_and_tables(suite, loaded):
     page = loaded.get(f"{suite.base_url}/fotografia", timeout=30,
-                      params={"from": "2025-04-01", "to": "2025-05-31"})
+                      params={"dal": "2025-04-01", "al": "2025-05-31"})
     assert page.status_code == 200
     assert "<svg" in page.text and "<table" in page.text
-    assert "San Giuliano Milanese" in page.text
+    assert "San Giuliano Milanese" in page.text and ">19<" in page.text

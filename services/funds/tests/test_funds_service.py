@@ -10,11 +10,14 @@ from abitare_chassis.testing.services import token, wait_for
 from funds.service import FundsService
 
 SGM = "015195"
-OPERATOR = token("agency_operator", [SGM])
+def operator_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("agency_operator", [SGM])
 HANDLER_QUEUE = "evt-intake-referral_received--funds.handle_intake_referral_received"
 
 
-def open_file(rpc, referral_id, actor=OPERATOR):
+def open_file(rpc, referral_id, actor=None):
+    actor = actor or operator_token()
     try:
         return rpc.funds.get_funds_file(actor, referral_id)
     except RemoteError as exc:
@@ -66,10 +69,10 @@ def test_the_same_event_twice_opens_one_file(funds, broker, make_referral, make_
     broker.publish(envelope)
     other = make_envelope()
     broker.publish(other)
-    wait_for(lambda: funds.funds.count_files(OPERATOR) >= 2, message="two files")
+    wait_for(lambda: funds.funds.count_files(operator_token()) >= 2, message="two files")
     wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
     time.sleep(0.3)
-    assert funds.funds.count_files(OPERATOR) == 2
+    assert funds.funds.count_files(operator_token()) == 2
     assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
     assert open_file(funds, envelope["data"]["referral_id"])["referral_id"] == envelope["data"]["referral_id"]
 
@@ -86,7 +89,7 @@ def test_unsigned_and_forged_events_are_parked_and_change_nothing(funds, broker,
     parked = broker.get_all(dlq)
     assert {body["id"] for _, body in parked} == {unsigned["id"], forged["id"]}
     assert all("unsigned or forged" in headers["x-abitare-error"] for headers, _ in parked)
-    assert funds.funds.count_files(OPERATOR) == 0
+    assert funds.funds.count_files(operator_token()) == 0
 
 
 def test_a_file_outside_the_actor_comuni_is_not_found(funds, broker, make_envelope):
@@ -100,7 +103,7 @@ def test_a_file_outside_the_actor_comuni_is_not_found(funds, broker, make_envelo
     assert error.value.exc_type.endswith("NotFound")
     assert funds.funds.count_files(milano) == 0
     with pytest.raises(RemoteError) as error:
-        funds.funds.get_funds_file(OPERATOR, "00000000-0000-0000-0000-000000000000")
+        funds.funds.get_funds_file(operator_token(), "00000000-0000-0000-0000-000000000000")
     assert error.value.exc_type == "FundsFileNotFound"
 
 

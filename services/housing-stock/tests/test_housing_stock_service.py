@@ -10,11 +10,14 @@ from abitare_chassis.testing.services import token, wait_for
 from housing_stock.service import HousingStockService
 
 SGM = "015195"
-OPERATOR = token("agency_operator", [SGM])
+def operator_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("agency_operator", [SGM])
 HANDLER_QUEUE = "evt-intake-referral_received--housing_stock.handle_intake_referral_received"
 
 
-def housing_need(rpc, referral_id, actor=OPERATOR):
+def housing_need(rpc, referral_id, actor=None):
+    actor = actor or operator_token()
     try:
         return rpc.housing_stock.get_housing_need(actor, referral_id)
     except RemoteError as exc:
@@ -51,10 +54,10 @@ def test_the_same_event_twice_records_one_need(housing, broker, make_envelope):
     broker.publish(envelope)
     broker.publish(envelope)
     broker.publish(make_envelope())
-    wait_for(lambda: housing.housing_stock.count_needs(OPERATOR) >= 2, message="two needs")
+    wait_for(lambda: housing.housing_stock.count_needs(operator_token()) >= 2, message="two needs")
     wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
     time.sleep(0.3)
-    assert housing.housing_stock.count_needs(OPERATOR) == 2
+    assert housing.housing_stock.count_needs(operator_token()) == 2
     assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
 
 
@@ -68,7 +71,7 @@ def test_unsigned_and_forged_events_are_parked_and_change_nothing(housing, broke
     wait_for(lambda: broker.depth(dlq) == 2, message="two dead letters")
     parked = broker.get_all(dlq)
     assert {body["id"] for _, body in parked} == {unsigned["id"], forged["id"]}
-    assert housing.housing_stock.count_needs(OPERATOR) == 0
+    assert housing.housing_stock.count_needs(operator_token()) == 0
 
 
 def test_a_need_outside_the_actor_comuni_is_not_found(housing, broker, make_envelope):

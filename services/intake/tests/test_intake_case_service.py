@@ -14,10 +14,18 @@ from intake.service import IntakeService
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
 SGM = "015195"
-AGENCY = token("agency_operator", (SGM,), sub="operator:anna")
-COORDINATOR = token("coordinator", (SGM,), sub="operator:carla")
-COMUNE = token("comune_operator", (SGM,), sub="operator:dario")
-CLIENT = token("municipal_client", (SGM,), sub="client:sgm")
+def agency_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("agency_operator", (SGM,), sub="operator:anna")
+def coordinator_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("coordinator", (SGM,), sub="operator:carla")
+def comune_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("comune_operator", (SGM,), sub="operator:dario")
+def client_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("municipal_client", (SGM,), sub="client:sgm")
 
 
 @pytest.fixture
@@ -70,31 +78,31 @@ def publish_outcome(amqp_uri, service, data, envelope=None):
 
 def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(COMUNE, dict(payload, received_at="2026-11-02"))
-        assert rpc.intake.get_case_status(CLIENT, referral["id"])["status"] == "ricevuta"
-        assert remote_error(rpc.intake.get_case, CLIENT, referral["id"]).exc_type == \
+        referral = rpc.intake.submit_referral(comune_token(), dict(payload, received_at="2026-11-02"))
+        assert rpc.intake.get_case_status(client_token(), referral["id"])["status"] == "ricevuta"
+        assert remote_error(rpc.intake.get_case, client_token(), referral["id"]).exc_type == \
             "CaseForbidden"
-        error = remote_error(rpc.intake.triage_referral, AGENCY, referral["id"],
+        error = remote_error(rpc.intake.triage_referral, agency_token(), referral["id"],
                              {"outcome": "respinta"})
         assert error.exc_type == "InvalidInput" and "reason" in json.loads(error.value)
 
-        case = rpc.intake.triage_referral(AGENCY, referral["id"], {"outcome": "presa_in_carico"})
+        case = rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
         assert case["status"] == "in_carico" and case["received_at"].startswith("2026-11-01T23")
-        assert rpc.intake.get_case(COMUNE, referral["id"])["eligibility"]["served"] is True
+        assert rpc.intake.get_case(comune_token(), referral["id"])["eligibility"]["served"] is True
 
-        graded = rpc.intake.record_assessment(AGENCY, referral["id"],
+        graded = rpc.intake.record_assessment(agency_token(), referral["id"],
                                               {"pis_situation": "allagamento"})
         assert graded["grade"] == 4 and graded["emergency_placement_requested"] is True
 
-        project = rpc.intake.save_project(AGENCY, referral["id"], 0, {
+        project = rpc.intake.save_project(agency_token(), referral["id"], 0, {
             "objectives": ["Alloggio temporaneo"],
             "actions": [{"type": "temporary_housing", "description": "Alloggio SAT",
                          "responsible": "agency"}]})
-        stale = remote_error(rpc.intake.save_project, COMUNE, referral["id"], 0,
+        stale = remote_error(rpc.intake.save_project, comune_token(), referral["id"], 0,
                              {"objectives": []})
         assert stale.exc_type == "ProjectVersionConflict"
-        assert rpc.intake.get_worklist(AGENCY)["awaiting_triage"] == []
-        photo = rpc.intake.get_fotografia(AGENCY, "2026-11-01", "2026-11-30")
+        assert rpc.intake.get_worklist(agency_token())["awaiting_triage"] == []
+        photo = rpc.intake.get_fotografia(agency_token(), "2026-11-01", "2026-11-30")
         assert photo["total"] == 1 and photo["by_grade"] == {"4": 1}
 
     events = drain(bus, 4)
@@ -117,7 +125,7 @@ def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
 
     def project_at(version):
         with intake.rpc() as rpc:
-            current = rpc.intake.get_project(AGENCY, referral["id"])
+            current = rpc.intake.get_project(agency_token(), referral["id"])
         return current if current["version"] >= version else None
 
     current = wait_for(lambda: project_at(2), message="action status from the outcome event")
@@ -131,34 +139,34 @@ def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
 
 def test_commission_and_closure_over_rpc(intake, bus, payload):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(COMUNE, payload)
-        rpc.intake.triage_referral(AGENCY, referral["id"], {"outcome": "presa_in_carico"})
-        assert remote_error(rpc.intake.create_meeting, AGENCY,
+        referral = rpc.intake.submit_referral(comune_token(), payload)
+        rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
+        assert remote_error(rpc.intake.create_meeting, agency_token(),
                             {"date": "2026-12-01", "location": "Sala"}).exc_type == \
             "CaseForbidden"
-        meeting = rpc.intake.create_meeting(COORDINATOR, {"date": "2026-12-01",
+        meeting = rpc.intake.create_meeting(coordinator_token(), {"date": "2026-12-01",
                                                           "location": "Sala consiliare"})
-        proposal = rpc.intake.add_proposal(COORDINATOR, meeting["id"], {
+        proposal = rpc.intake.add_proposal(coordinator_token(), meeting["id"], {
             "referral_id": referral["id"], "kind": "temporary_placement"})
-        rpc.intake.decide_proposal(COORDINATOR, proposal["id"], {"decision": "rinviata"})
-        assert remote_error(rpc.intake.decide_proposal, COORDINATOR, proposal["id"],
+        rpc.intake.decide_proposal(coordinator_token(), proposal["id"], {"decision": "rinviata"})
+        assert remote_error(rpc.intake.decide_proposal, coordinator_token(), proposal["id"],
                             {"decision": "approvata"}).exc_type == "ProposalConflict"
-        minutes = rpc.intake.record_minutes(COORDINATOR, meeting["id"], "Verbale n. 1")
+        minutes = rpc.intake.record_minutes(coordinator_token(), meeting["id"], "Verbale n. 1")
         assert minutes["closed"] is True
-        assert rpc.intake.list_meetings(COORDINATOR)[0]["proposals"][0]["status"] == "rinviata"
+        assert rpc.intake.list_meetings(coordinator_token())[0]["proposals"][0]["status"] == "rinviata"
 
-        assert remote_error(rpc.intake.close_case, COMUNE, referral["id"],
+        assert remote_error(rpc.intake.close_case, comune_token(), referral["id"],
                             {"outcome": "altro"}).exc_type == "CaseForbidden"
-        rpc.intake.close_case(AGENCY, referral["id"], {"outcome": "rientro_in_famiglia"})
-        assert remote_error(rpc.intake.close_case, AGENCY, referral["id"],
+        rpc.intake.close_case(agency_token(), referral["id"], {"outcome": "rientro_in_famiglia"})
+        assert remote_error(rpc.intake.close_case, agency_token(), referral["id"],
                             {"outcome": "altro"}).exc_type == "CaseConflict"
-        rpc.intake.reopen_case(AGENCY, referral["id"], "Rientro non riuscito")
-        assert rpc.intake.get_case_status(CLIENT, referral["id"])["status"] == "in_carico"
-        diary = rpc.intake.schedule_interview(COMUNE, referral["id"], {
+        rpc.intake.reopen_case(agency_token(), referral["id"], "Rientro non riuscito")
+        assert rpc.intake.get_case_status(client_token(), referral["id"])["status"] == "in_carico"
+        diary = rpc.intake.schedule_interview(comune_token(), referral["id"], {
             "scheduled_at": "2026-12-03T10:00:00", "location": "Agenzia",
             "participants": ["AS Agenzia", "AS Comune"]})
         assert diary["kind"] == "colloquio_congiunto"
-        trail = rpc.intake.list_audit(COORDINATOR, referral["id"])
+        trail = rpc.intake.list_audit(coordinator_token(), referral["id"])
         assert [t["action"] for t in trail] == []        # no case-file read in this test
 
     events = drain(bus, 5)

@@ -16,7 +16,9 @@ from intake.service import IntakeService
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
 SAN_GIULIANO, MELEGNANO, MILANO = "015195", "015140", "015146"
-OPERATOR = token("comune_operator", (SAN_GIULIANO,), sub="operator:verdi")
+def operator_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("comune_operator", (SAN_GIULIANO,), sub="operator:verdi")
 
 
 @pytest.fixture
@@ -60,8 +62,8 @@ def remote_error(call, *args, **kwargs) -> RemoteError:
 
 def test_submit_stores_publishes_and_reads_back(intake, received_events, payload):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(OPERATOR, payload)
-        assert referral == rpc.intake.get_referral(OPERATOR, referral["id"])
+        referral = rpc.intake.submit_referral(operator_token(), payload)
+        assert referral == rpc.intake.get_referral(operator_token(), referral["id"])
 
     assert referral["comune_name"] == "San Giuliano Milanese"
     assert referral["status"] == "ricevuta"
@@ -91,7 +93,7 @@ def test_submit_stores_publishes_and_reads_back(intake, received_events, payload
 def test_codice_fiscale_is_stored_uppercase(intake, received_events, payload):
     payload["household"][0]["codice_fiscale"] = "rssmra80a01f205x"
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(OPERATOR, payload)
+        referral = rpc.intake.submit_referral(operator_token(), payload)
     assert referral["household"][0]["codice_fiscale"] == "RSSMRA80A01F205X"
     with intake.db("intake").engine.connect() as conn:
         stored = conn.execute(select(HouseholdMember.codice_fiscale)
@@ -119,7 +121,7 @@ def _invalid(payload, path, value):
 ])
 def test_bad_input_is_refused_and_changes_nothing(intake, payload, path, value, field):
     with intake.rpc() as rpc:
-        error = remote_error(rpc.intake.submit_referral, OPERATOR, _invalid(payload, path, value))
+        error = remote_error(rpc.intake.submit_referral, operator_token(), _invalid(payload, path, value))
     assert error.exc_type == "InvalidInput"
     assert field in json.loads(error.value)
     assert count(intake, Referral) == 0 and count(intake, outbox_table) == 0
@@ -127,7 +129,7 @@ def test_bad_input_is_refused_and_changes_nothing(intake, payload, path, value, 
 
 def test_other_comune_is_forbidden_and_changes_nothing(intake, make_payload):
     with intake.rpc() as rpc:
-        error = remote_error(rpc.intake.submit_referral, OPERATOR,
+        error = remote_error(rpc.intake.submit_referral, operator_token(),
                              make_payload(comune_istat=MILANO))
     assert error.exc_type == "ReferralForbidden"
     assert count(intake, Referral) == 0 and count(intake, outbox_table) == 0
@@ -149,18 +151,18 @@ def test_forged_or_unsigned_actor_is_rejected(intake, payload, bad_token):
 def test_another_comunes_referral_is_not_found(intake, received_events, payload):
     milano_operator = token("comune_operator", (MILANO,), sub="operator:bianchi")
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(OPERATOR, payload)
+        referral = rpc.intake.submit_referral(operator_token(), payload)
         for referral_id in (referral["id"], "00000000-0000-0000-0000-000000000000", 42):
             error = remote_error(rpc.intake.get_referral, milano_operator, referral_id)
             assert error.exc_type == "ReferralNotFound"
         assert rpc.intake.list_referrals(milano_operator)["total"] == 0
-        assert rpc.intake.list_referrals(OPERATOR, comune_istat=MILANO)["items"] == []
+        assert rpc.intake.list_referrals(operator_token(), comune_istat=MILANO)["items"] == []
 
 
 def test_idempotency_key_returns_the_first_referral(intake, received_events, make_payload):
     with intake.rpc() as rpc:
-        first = rpc.intake.submit_referral(OPERATOR, make_payload(idempotency_key="k-1"))
-        again = rpc.intake.submit_referral(OPERATOR, make_payload(idempotency_key="k-1"))
+        first = rpc.intake.submit_referral(operator_token(), make_payload(idempotency_key="k-1"))
+        again = rpc.intake.submit_referral(operator_token(), make_payload(idempotency_key="k-1"))
         other_actor = token("comune_operator", (SAN_GIULIANO,), sub="client:portal")
         third = rpc.intake.submit_referral(other_actor, make_payload(idempotency_key="k-1"))
     assert again == first
@@ -184,7 +186,7 @@ def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make
         second = rpc.intake.list_referrals(agency, page=2, page_size=2)
         third = rpc.intake.list_referrals(agency, page=3, page_size=2)
         melegnano = rpc.intake.list_referrals(agency, comune_istat=MELEGNANO)
-        only_sgm = rpc.intake.list_referrals(OPERATOR)
+        only_sgm = rpc.intake.list_referrals(operator_token())
         bad = remote_error(rpc.intake.list_referrals, agency, page_size=500)
 
     newest_first = list(reversed(ids))
@@ -205,8 +207,8 @@ def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make
 
 def test_list_comuni_and_vocabulary(intake):
     with intake.rpc() as rpc:
-        comuni = rpc.intake.list_comuni(OPERATOR)
-        vocabulary = rpc.intake.get_vocabulary(OPERATOR)
+        comuni = rpc.intake.list_comuni(operator_token())
+        vocabulary = rpc.intake.get_vocabulary(operator_token())
     assert len(comuni) == 133
     assert {"istat": MILANO, "name": "Milano"} in comuni
     assert {"code": "sfratto_in_corso",

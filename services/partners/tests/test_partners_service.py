@@ -13,8 +13,12 @@ from partners.service import PartnersService
 
 SGM = "015195"
 REFERRAL_RECEIVED = "intake.referral_received.v1"
-OPERATOR = token("agency_operator", [SGM])
-COORDINATOR = token("coordinator", [SGM], sub="operator:coordinatrice")
+def operator_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("agency_operator", [SGM])
+def coordinator_token():
+    """Signed when used: actor tokens expire after 300 s."""
+    return token("coordinator", [SGM], sub="operator:coordinatrice")
 HANDLER_QUEUE = "evt-intake-referral_received--partners.handle_intake_referral_received"
 FWA_FIELDS = {"referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
               "housing_situation", "household", "economics"}
@@ -36,7 +40,7 @@ def settle(broker):
 
 def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, make_referral,
                                                               make_envelope):
-    subscribed = partners.subscribe(COORDINATOR, "fwa", REFERRAL_RECEIVED)
+    subscribed = partners.subscribe(coordinator_token(), "fwa", REFERRAL_RECEIVED)
     assert subscribed["partner_code"] == "FWA" and subscribed["active"] is True
     assert subscribed["queue"] == "partner.fwa"
     assert subscribed["created_by"] == "operator:coordinatrice"
@@ -63,7 +67,7 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, 
     assert event.data["household"] == {"size": 2, "minors": 1}
     assert event.data["economics"] == data["economics"]
 
-    deliveries = partners.get_deliveries(OPERATOR, data["referral_id"])
+    deliveries = partners.get_deliveries(operator_token(), data["referral_id"])
     assert len(deliveries) == 1
     assert deliveries[0]["partner_code"] == "FWA"
     assert deliveries[0]["partner_name"] == "Fondazione Welfare Ambrosiano"
@@ -75,16 +79,16 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, 
 
 
 def test_the_same_event_twice_is_delivered_once(partners, broker, make_envelope):
-    partners.subscribe(COORDINATOR, "FWA", REFERRAL_RECEIVED)
+    partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     envelope = make_envelope()
     broker.publish(envelope)
     broker.publish(envelope)
-    wait_for(lambda: partners.count_deliveries(OPERATOR) == 1)
+    wait_for(lambda: partners.count_deliveries(operator_token()) == 1)
     settle(broker)
     wait_for(lambda: broker.depth("partner.fwa") >= 1)
     time.sleep(0.5)
     assert len(broker.get_all("partner.fwa")) == 1
-    assert partners.count_deliveries(OPERATOR) == 1
+    assert partners.count_deliveries(operator_token()) == 1
     assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
 
 
@@ -92,38 +96,38 @@ def test_without_subscriptions_nothing_is_delivered(partners, broker, make_envel
     envelope = make_envelope()
     broker.publish(envelope)
     settle(broker)
-    assert partners.get_deliveries(OPERATOR, envelope["data"]["referral_id"]) == []
-    assert partners.count_deliveries(OPERATOR) == 0
+    assert partners.get_deliveries(operator_token(), envelope["data"]["referral_id"]) == []
+    assert partners.count_deliveries(operator_token()) == 0
 
 
 def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partners):
     with pytest.raises(RemoteError) as error:
-        partners.subscribe(OPERATOR, "FWA", REFERRAL_RECEIVED)
+        partners.subscribe(operator_token(), "FWA", REFERRAL_RECEIVED)
     assert error.value.exc_type == "PartnerForbidden"
     with pytest.raises(RemoteError) as error:
-        partners.subscribe(COORDINATOR, "CAF", REFERRAL_RECEIVED)
+        partners.subscribe(coordinator_token(), "CAF", REFERRAL_RECEIVED)
     assert error.value.exc_type == "PartnerNotFound"
     with pytest.raises(RemoteError) as error:
-        partners.subscribe(COORDINATOR, "FWA", "intake.referral_closed.v1")
+        partners.subscribe(coordinator_token(), "FWA", "intake.referral_closed.v1")
     assert error.value.exc_type == "SubscriptionInvalid"
     assert "non prevede" in error.value.value
     with pytest.raises(RemoteError) as error:
-        partners.subscribe(COORDINATOR, "", None)
+        partners.subscribe(coordinator_token(), "", None)
     assert error.value.exc_type == "SubscriptionInvalid"
-    assert all(not p["subscriptions"] for p in partners.list_partners(OPERATOR))
+    assert all(not p["subscriptions"] for p in partners.list_partners(operator_token()))
 
 
 def test_subscribing_twice_keeps_one_subscription(partners):
-    first = partners.subscribe(COORDINATOR, "ALER", REFERRAL_RECEIVED)
+    first = partners.subscribe(coordinator_token(), "ALER", REFERRAL_RECEIVED)
     again = partners.subscribe(token("system", [], sub="service:demo"), "aler", REFERRAL_RECEIVED)
     assert again["created_at"] == first["created_at"]
-    listed = {p["code"]: p for p in partners.list_partners(OPERATOR)}
+    listed = {p["code"]: p for p in partners.list_partners(operator_token())}
     assert [s["event_type"] for s in listed["ALER"]["subscriptions"]] == [REFERRAL_RECEIVED]
     assert listed["FWA"]["subscriptions"] == []
 
 
 def test_partners_are_listed_with_their_conventions(partners):
-    listed = partners.list_partners(OPERATOR)
+    listed = partners.list_partners(operator_token())
     assert [p["code"] for p in listed] == ["AFOL", "ALER", "FWA"]
     afol = listed[0]
     assert afol["name"] == "AFOL Metropolitana" and afol["kind"] == "orientamento_lavoro"
@@ -133,11 +137,11 @@ def test_partners_are_listed_with_their_conventions(partners):
 
 
 def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, make_envelope):
-    partners.subscribe(COORDINATOR, "AFOL", REFERRAL_RECEIVED)
+    partners.subscribe(coordinator_token(), "AFOL", REFERRAL_RECEIVED)
     envelope = make_envelope()
     broker.publish(envelope)
     referral_id = envelope["data"]["referral_id"]
-    wait_for(lambda: partners.get_deliveries(OPERATOR, referral_id))
+    wait_for(lambda: partners.get_deliveries(operator_token(), referral_id))
     milano = token("comune_operator", ["015146"])
     assert partners.get_deliveries(milano, referral_id) == []
     assert partners.count_deliveries(milano) == 0
@@ -145,7 +149,7 @@ def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, mak
 
 def test_unsigned_and_forged_events_are_parked_and_deliver_nothing(partners, broker,
                                                                   make_envelope):
-    partners.subscribe(COORDINATOR, "FWA", REFERRAL_RECEIVED)
+    partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     unsigned = make_envelope(signed=False)
     forged = make_envelope()
     forged["data"]["household"]["size"] = 9   # altered after signing
@@ -154,7 +158,7 @@ def test_unsigned_and_forged_events_are_parked_and_deliver_nothing(partners, bro
     dlq = dead_letter_queue_name(HANDLER_QUEUE)
     wait_for(lambda: broker.depth(dlq) == 2, message="two dead letters")
     assert {body["id"] for _, body in broker.get_all(dlq)} == {unsigned["id"], forged["id"]}
-    assert partners.count_deliveries(OPERATOR) == 0
+    assert partners.count_deliveries(operator_token()) == 0
     assert broker.depth("partner.fwa") == 0
 
 
@@ -172,7 +176,7 @@ def test_queues_of_active_subscriptions_come_back_when_the_service_restarts(
         service_runner, db_url, broker, make_envelope):
     service_runner.start(PartnersService, db_url)
     with service_runner.rpc() as rpc:
-        rpc.partners.subscribe(COORDINATOR, "FWA", REFERRAL_RECEIVED)
+        rpc.partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     broker.delete_queue("partner.fwa")            # a broker rebuilt from scratch
     service_runner.stop()
     service_runner.start(PartnersService, db_url)
