@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 
 import pytest
-from kombu import Connection, Exchange
-
-from abitare_chassis.envelope import new_envelope, sign_envelope
-from abitare_chassis.testing.services import token
-
-INTAKE_EVENTS = Exchange("intake.events", type="topic", durable=True)
+from abitare_chassis.testing.broker import Broker as ChassisBroker
+from abitare_chassis.testing.broker import event_envelope
 
 
 def referral_data(**overrides) -> dict:
@@ -42,46 +37,13 @@ def referral_data(**overrides) -> dict:
 
 
 def referral_envelope(data: dict, signed: bool = True) -> dict:
-    envelope = new_envelope(service="intake", event="referral_received", data=data,
-                            subject=data["referral_id"], tenant=data["comune_istat"],
-                            actor_token=token("system", [data["comune_istat"]], sub="service:intake"))
-    return sign_envelope(envelope) if signed else envelope
+    return event_envelope("intake", "referral_received", data, subject=data["referral_id"],
+                          tenant=data["comune_istat"], signed=signed)
 
 
-class Broker:
-    """Publish to and peek into the test's vhost."""
-
-    def __init__(self, amqp_uri: str):
-        self.amqp_uri = amqp_uri
-
+class Broker(ChassisBroker):
     def publish(self, envelope: dict, routing_key: str = "referral_received"):
-        with Connection(self.amqp_uri) as conn:
-            producer = conn.Producer(serializer="json")
-            producer.publish(envelope, exchange=INTAKE_EVENTS, routing_key=routing_key,
-                             declare=[INTAKE_EVENTS], delivery_mode=2)
-
-    def get_all(self, queue: str) -> list:
-        """Take every message waiting in ``queue``: (headers, decoded body) pairs."""
-        taken = []
-        with Connection(self.amqp_uri) as conn:
-            channel = conn.channel()
-            while (message := channel.basic_get(queue, no_ack=True)) is not None:
-                taken.append((dict(message.headers or {}), json.loads(message.body)))
-            channel.close()
-        return taken
-
-    def delete_queue(self, queue: str):
-        with Connection(self.amqp_uri) as conn:
-            channel = conn.channel()
-            channel.queue_delete(queue)
-            channel.close()
-
-    def depth(self, queue: str) -> int:
-        with Connection(self.amqp_uri) as conn:
-            channel = conn.channel()
-            _, messages, _ = channel.queue_declare(queue, passive=True)
-            channel.close()
-        return messages
+        super().publish(envelope, "intake", routing_key)
 
 
 @pytest.fixture
