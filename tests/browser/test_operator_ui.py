@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.support.data import codice_fiscale
+from tests.support.data import codice_fiscale, referral
 
 CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
 
@@ -87,3 +87,26 @@ def test_invalid_codice_fiscale_is_shown_next_to_the_field(page):
     assert "/schede/nuova" in page.url or "nuova" in page.content()
     assert page.locator("#members-0-codice_fiscale").input_value() == "RSSMRA80A01F205Y"
     assert page.locator(".invalid-feedback, .form-feedback, [role=alert]").count() >= 1
+
+
+def test_operator_takes_a_case_on_from_the_triage_tab(page, suite):
+    created = suite.api("015195").post(f"{suite.base_url}/api/v1/referrals", timeout=15,
+                                       json=referral("015195", n=424300))
+    assert created.status_code == 201, created.text
+    case_id = created.json()["id"]
+    login(page)
+    page.goto("/lavoro")
+    assert page.locator(f"a[href*='{case_id}']").count() >= 1      # waiting for triage
+    page.goto(f"/schede/{case_id}/triage")
+    assert page.locator("#eligibility-served").get_attribute("data-served") == "si"
+    page.click("#triage-accept")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#case-status").get_attribute("data-status") == "in_carico"
+
+
+def test_fotografia_page_draws_charts_with_their_tables(page):
+    login(page)
+    page.goto("/fotografia")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("svg[role=img]").count() >= 1
+    assert page.locator("table").count() >= 1

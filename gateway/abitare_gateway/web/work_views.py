@@ -2,7 +2,8 @@
 CSV)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 
@@ -25,6 +26,8 @@ WORKLIST_SECTIONS = (
 )
 UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
 
+AGENCY_TZ = ZoneInfo("Europe/Rome")
+
 
 @bp.get("/lavoro")
 @login_required
@@ -43,7 +46,7 @@ def worklist():
 # -- Fotografia -----------------------------------------------------------------------------------
 def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
     """The period form (``dal``, ``al``, ``comune``); the current year so far by default."""
-    today = date.today()
+    today = datetime.now(AGENCY_TZ).date()   # the agency's calendar, not the server's
     state = FormState(values={"dal": args.get("dal") or date(today.year, 1, 1).isoformat(),
                               "al": args.get("al") or today.isoformat(),
                               "comune": args.get("comune") or ""})
