@@ -103,12 +103,20 @@ class Suite:
         proc = self.processes.pop(name)
         return proc.wait(timeout=timeout)
 
-    def stop(self):
-        for name in list(self.processes):
-            proc = self.processes.pop(name)
+    def stop(self, grace: float = 10):
+        """SIGTERM everyone, then SIGKILL whoever has not left within ``grace`` seconds (a nameko
+        service whose vhost is already gone can hang in its shutdown): no process outlives a test."""
+        procs = [self.processes.pop(name) for name in list(self.processes)]
+        for proc in procs:
             if proc.poll() is None:
                 proc.terminate()
-        time.sleep(0.2)
+        deadline = time.monotonic() + grace
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
     def tail(self, name: str, lines: int = 40) -> str:
         path = self.logs.get(name)
