@@ -53,3 +53,13 @@ def test_every_event_schema_is_valid_and_listed_in_asyncapi():
 def test_every_consumed_event_has_a_schema():
     for source, event, _service, _method in handlers():
         assert (CONTRACTS / "events" / f"{source}.{event}.v1.json").exists()
+
+
+def test_every_example_payload_matches_its_schema():
+    """Consumers' tests feed these examples to the services: they must be what producers may send."""
+    from jsonschema import FormatChecker
+    examples = sorted((CONTRACTS / "examples").glob("*.json"))
+    assert examples
+    for path in examples:
+        schema = json.loads((CONTRACTS / "events" / path.name).read_text())
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(json.loads(path.read_text()))
