@@ -2,11 +2,14 @@
 #   make run    set up and start the whole suite with demo data (SQLite + local RabbitMQ)
 #   make test   set up and run every test
 #   make bench  throughput and latency figures beside ceilings measured in the same run
+#   make test-unit  the rules, use cases and gateway without a broker: the inner loop (< 1 min)
+#   make lint   ruff (lint + format check) and mypy on the chassis and the domain rules
+#   make lock   resolve requirements.in into requirements.lock (what setup installs)
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench setup setup-test broker clean
+.PHONY: run test test-unit bench setup setup-test broker lint format typecheck lock clean
 
 setup:
 	@infra/scripts/setup.sh
@@ -25,6 +28,23 @@ test: setup-test broker
 
 bench: setup broker
 	@$(PY) -m tests.bench.run
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(MAKE) -s typecheck
+
+format: setup
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+typecheck:
+	@$(VENV)/bin/mypy infra/chassis/abitare_chassis services/intake/intake/domain \
+	  services/funds/funds/domain services/housing-stock/housing_stock/domain \
+	  services/partners/partners/domain
+
+lock:
+	@$(VENV)/bin/uv pip compile requirements.in -o requirements.lock --python-version 3.11 --quiet
 
 clean:
 	rm -rf var/ $(VENV) gateway/node_modules gateway/abitare_gateway/static/vendor

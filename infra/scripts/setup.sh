@@ -11,12 +11,12 @@ import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)
 PY
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 stamp="$VENV/.installed"
-inputs=$(cat requirements-dev.txt infra/chassis/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml | sha256sum | cut -c1-16)
+inputs=$(cat requirements.lock infra/chassis/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs" ]; then
   echo "==> installing Python packages into $VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-    -e infra/chassis -e services/intake -e services/funds -e services/housing-stock \
-    -e services/partners -e gateway -r requirements-dev.txt
+  # requirements.lock pins every package (ours editable, the rest at the versions CI tested);
+  # `make lock` regenerates it from requirements.in after a dependency changes.
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements.lock
   echo "$inputs" > "$stamp"
 fi
 gateway/scripts/install_assets.sh
