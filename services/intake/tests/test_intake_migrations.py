@@ -23,8 +23,28 @@ def test_migrations_match_the_models(db_url):
 
 
 def test_upgrade_twice_is_harmless(db_url):
+    """A second upgrade keeps the revision at head, the schema as the models say, and the rows."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from abitare_chassis.migrate import alembic_config
+
     upgrade(IntakeService.migrations_dir, db_url)
-    upgrade(IntakeService.migrations_dir, db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO inbox_message (event_id, handler, processed_at) "
+                              "VALUES ('e1', 'intake.test', CURRENT_TIMESTAMP)"))
+        upgrade(IntakeService.migrations_dir, db_url)
+        head = ScriptDirectory.from_config(
+            alembic_config(IntakeService.migrations_dir, db_url)).get_current_head()
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_heads() == (head,)
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+            assert conn.execute(text("SELECT handler FROM inbox_message")).scalars().all() == [
+                "intake.test"]
+    finally:
+        engine.dispose()
 
 
 def test_revision_0002_classifies_referrals_already_stored(db_url):
