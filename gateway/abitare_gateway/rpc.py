@@ -29,6 +29,7 @@ import logging
 import socket
 import threading
 import time
+import uuid
 import warnings
 from collections import deque
 from typing import Any, Callable, Protocol
@@ -89,11 +90,12 @@ def _nameko_classes():
     with warnings.catch_warnings():  # eventlet announces its deprecation on import
         warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import nameko.rpc  # noqa: F401
-    from kombu import Connection
+    from kombu import Connection, Queue
     from nameko import serialization
     from nameko.amqp.publish import Publisher
     from nameko.exceptions import RpcTimeout
-    from nameko.rpc import MethodProxy, ReplyListener, ServiceProxy
+    from nameko.rpc import (RPC_REPLY_QUEUE_TEMPLATE, MethodProxy, ReplyListener, ServiceProxy,
+                            get_rpc_exchange)
     from nameko.standalone.rpc import (ClusterProxy, ClusterRpcProxy, PollingQueueConsumer,
                                        SingleThreadedReplyListener)
 
@@ -153,6 +155,19 @@ def _nameko_classes():
         def __init__(self, timeout=None):
             self.queue_consumer = DeadlineQueueConsumer(timeout=timeout)
             ReplyListener.__init__(self)
+
+        def setup(self):
+            # nameko's ReplyListener.setup, except for the queue: nameko declares reply queues
+            # durable (with a 5-minute x-expires), so after a broker restart they outlive the
+            # connection that used them. Ours belong to one connection: exclusive and
+            # auto-delete, gone the moment the proxy or the broker goes away.
+            reply_queue_uuid = uuid.uuid4()
+            self.routing_key = str(reply_queue_uuid)
+            self.queue = Queue(
+                RPC_REPLY_QUEUE_TEMPLATE.format(self.container.service_name, reply_queue_uuid),
+                exchange=get_rpc_exchange(self.container.config), routing_key=self.routing_key,
+                durable=False, exclusive=True, auto_delete=True)
+            self.queue_consumer.register_provider(self)
 
     class PooledClusterRpcProxy(ClusterRpcProxy):
         def __init__(self, config, timeout):

@@ -3,6 +3,7 @@ test). The "services" here are plain kombu consumers that answer in nameko's wir
 test runs with or without eventlet monkey patching."""
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -12,6 +13,7 @@ from kombu import Connection, Exchange, Queue
 
 from abitare_chassis.actor import Actor, verify_actor
 from abitare_chassis.testing.rabbit import rabbitmq_installed
+from abitare_chassis.testing.services import wait_for
 from abitare_gateway.rpc import NamekoRpcClient, RemoteError, ServiceTimeout, ServiceUnavailable
 
 pytestmark = [
@@ -165,3 +167,38 @@ def test_concurrent_calls_share_the_pool(amqp_uri, rpc_client):
     assert sorted(results) == [i * 2 for i in range(24)]
     assert rpc_client.pool.size <= 8
     assert rpc_client.broker_reachable(2.0) == (True, None)
+
+
+def reply_queues(node) -> list[dict]:
+    listed = node._ctl("list_queues", "-p", "/", "name", "durable", "exclusive", "consumers",
+                       "--formatter", "json").stdout
+    return [q for q in json.loads(listed[listed.index("["):]) if q["name"].startswith("rpc.reply-")]
+
+
+def test_reply_queues_do_not_outlive_broker_restarts(private_rabbit):
+    """Reply queues belong to one connection: after two broker restarts no reply queue is left
+    without its consumer (nameko's own are durable and linger for 5 minutes)."""
+    uri = private_rabbit.amqp_uri()
+    client = NamekoRpcClient(uri, KEY, timeout=2.0, pool_size=4)
+    try:
+        for _ in range(3):   # three rounds of calls, with a broker restart between them
+            with FakeService(uri, "intake", intake_handler):
+                def answered():
+                    try:
+                        return client.call("intake", "list_comuni", ACTOR)
+                    except ServiceUnavailable:    # the first call after a restart may find
+                        return None               # a proxy whose connection just died
+                wait_for(answered, timeout=20, message="an answer after the restart")
+                threads = [threading.Thread(target=answered) for _ in range(6)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(20)
+                queues = reply_queues(private_rabbit)
+                assert queues and all(not q["durable"] and q["exclusive"] for q in queues)
+            private_rabbit.restart()
+        assert reply_queues(private_rabbit) == []
+        client.close()
+        assert reply_queues(private_rabbit) == []
+    finally:
+        client.close()
