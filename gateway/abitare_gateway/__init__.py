@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if request.path.startswith("/api/") or request.path == "/healthz" or \
+        if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz") or \
                 response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -98,7 +98,7 @@ def serve(app, host: str, port: int, threads: int) -> None:
     if chassis_config.using_development_key():
         logging.getLogger("abitare.gateway").warning(
             "ABITARE_SECRET_KEY is not set: using the development key (never in production)")
-    print(f"Abitare gateway on http://{host}:{port}/  (API docs: /api/v1/docs, health: /healthz)",
+    print(f"Abitare gateway on http://{host}:{port}/  (API docs: /api/v1/docs, readiness: /readyz)",
           flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="abitare-gateway")
 

@@ -8,6 +8,7 @@
 | RPC_TIMEOUT           | RPC_TIMEOUT                | 5 seconds                                |
 | RPC_POOL_SIZE         | GATEWAY_RPC_POOL_SIZE      | 32 proxies                               |
 | HEALTH_TIMEOUT        | GATEWAY_HEALTH_TIMEOUT     | 2 seconds                                |
+| HEALTH_CACHE_SECONDS  | GATEWAY_HEALTH_CACHE_SECONDS | 5 seconds (``/readyz``)                |
 | TOKEN_MAX_AGE         | GATEWAY_TOKEN_MAX_AGE      | 3600 seconds                             |
 | SESSION_COOKIE_SECURE | GATEWAY_SECURE_COOKIES     | off (set ``1`` behind HTTPS)             |
 
@@ -39,6 +40,7 @@ def load(overrides: dict | None = None) -> dict:
         "RPC_TIMEOUT": float(env.get("RPC_TIMEOUT", "5")),
         "RPC_POOL_SIZE": int(env.get("GATEWAY_RPC_POOL_SIZE", "32")),
         "HEALTH_TIMEOUT": float(env.get("GATEWAY_HEALTH_TIMEOUT", "2")),
+        "HEALTH_CACHE_SECONDS": float(env.get("GATEWAY_HEALTH_CACHE_SECONDS", "5")),
         "TOKEN_MAX_AGE": int(env.get("GATEWAY_TOKEN_MAX_AGE", "3600")),
         # argon2 parameters: "default" (RFC 9106 low-memory profile) or "cheapest" (tests only)
         "ARGON2_PROFILE": env.get("GATEWAY_ARGON2_PROFILE", "default"),

@@ -215,7 +215,7 @@ def _generic_detail(exc: HTTPException) -> str | None:
 def wants_problem_json() -> bool:
     """API paths always get problem+json; pages get HTML when the client accepts it."""
     path = request.path
-    if path.startswith("/api") or path == "/healthz":
+    if path.startswith("/api") or path in ("/healthz", "/readyz"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json",
                                                  PROBLEM_CONTENT_TYPE], default="text/html")

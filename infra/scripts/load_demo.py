@@ -78,12 +78,12 @@ def wait_for_gateway(base_url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            if requests.get(f"{base_url}/healthz", timeout=3).status_code == 200:
+            if requests.get(f"{base_url}/readyz", timeout=3).status_code == 200:
                 return
         except requests.RequestException:
             pass
         if time.monotonic() > deadline:
-            sys.exit(f"the suite did not become healthy at {base_url}/healthz within {seconds}s")
+            sys.exit(f"the suite did not become healthy at {base_url}/readyz within {seconds}s")
         time.sleep(1)
 
 

@@ -21,6 +21,6 @@ trap 'kill -TERM $HONCHO 2>/dev/null; wait $HONCHO 2>/dev/null' INT TERM EXIT
 .venv/bin/python infra/scripts/load_demo.py --base-url "$URL" --wait 90
 echo
 echo "$LOGINS"
-echo "Abitare is running: $URL   (API docs: $URL/api/v1/docs, health: $URL/healthz)"
+echo "Abitare is running: $URL   (API docs: $URL/api/v1/docs, readiness: $URL/readyz)"
 echo "Press Ctrl-C to stop."
 wait $HONCHO

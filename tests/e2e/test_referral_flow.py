@@ -81,7 +81,7 @@ def test_emitted_event_matches_its_published_contract(suite):
 
 
 def test_health_reports_broker_and_every_service(suite):
-    health = requests.get(f"{suite.base_url}/healthz", timeout=10)
+    health = requests.get(f"{suite.base_url}/readyz", timeout=10)
     assert health.status_code == 200
     text = health.text
     for name in ("broker", "intake", "funds", "housing_stock", "partners"):

@@ -84,7 +84,7 @@ class Suite:
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.tail(name)}")
             try:
-                last = requests.get(f"{self.base_url}/healthz", timeout=5)
+                last = requests.get(f"{self.base_url}/readyz", timeout=5)
                 if last.status_code == 200:
                     return
             except requests.RequestException as exc:
