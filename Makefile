@@ -9,7 +9,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-unit bench setup setup-test broker lint format typecheck lock clean
+.PHONY: run restart status test test-unit bench setup setup-test broker lint format typecheck lock clean
 
 setup:
 	@infra/scripts/setup.sh
@@ -22,6 +22,15 @@ broker: setup
 
 run: setup broker
 	@infra/scripts/run.sh
+
+# The embedded run's processes (supervisord, see infra/supervisord.conf).
+SUPERVISORCTL = ABITARE_VAR_DIR=$${ABITARE_VAR_DIR:-$(CURDIR)/var} $(VENV)/bin/supervisorctl -c infra/supervisord.conf
+restart:
+	@test -n "$(SERVICE)" || { echo "usage: make restart SERVICE=<intake|funds|housing_stock|partners|gateway>"; exit 2; }
+	@$(SUPERVISORCTL) restart $(SERVICE)
+
+status:
+	@$(SUPERVISORCTL) status
 
 test: setup-test broker
 	@infra/scripts/test.sh

@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
-# Start the whole suite (four services + gateway) with demo data; Ctrl-C stops everything.
-# Called by `make run` after setup.sh and ensure_broker.sh.
+# Start the whole suite (four services + gateway) with demo data under supervisord, which
+# restarts any process that dies while the others keep running (infra/supervisord.conf).
+# Ctrl-C stops everything. Called by `make run` after setup.sh and ensure_broker.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export ABITARE_HOME=$PWD
+export ABITARE_BIN=$PWD/.venv/bin
+export ABITARE_VAR_DIR=${ABITARE_VAR_DIR:-$PWD/var}
 export GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
 export GATEWAY_PORT=${GATEWAY_PORT:-8000}
 URL="http://${GATEWAY_HOST}:${GATEWAY_PORT}"
 if curl -fsS "$URL/healthz" >/dev/null 2>&1; then
   echo "Abitare is already running at $URL"; exit 0
 fi
+mkdir -p "$ABITARE_VAR_DIR/log"
 echo "==> migrating the service databases"
 for service in intake funds housing_stock partners; do
   .venv/bin/abitare-service "$service" --migrate-only
 done
 LOGINS=$(.venv/bin/abitare-gateway seed-demo)
-echo "==> starting the services and the gateway"
-.venv/bin/honcho start -f infra/Procfile -d . &
-HONCHO=$!
-trap 'kill -TERM $HONCHO 2>/dev/null; wait $HONCHO 2>/dev/null' INT TERM EXIT
+echo "==> starting the services and the gateway (logs in $ABITARE_VAR_DIR/log/)"
+.venv/bin/supervisord -c infra/supervisord.conf &
+SUPERVISOR=$!
+trap 'kill -TERM $SUPERVISOR 2>/dev/null; wait $SUPERVISOR 2>/dev/null' INT TERM EXIT
 .venv/bin/python infra/scripts/load_demo.py --base-url "$URL" --wait 90
 echo
 echo "$LOGINS"
 echo "Abitare is running: $URL   (API docs: $URL/api/v1/docs, readiness: $URL/readyz)"
+echo "Restart one process: make restart SERVICE=funds   (make status shows them all)"
 echo "Press Ctrl-C to stop."
-wait $HONCHO
+wait $SUPERVISOR

@@ -19,6 +19,7 @@ from abitare_chassis.faults import EXIT_CODE
 from abitare_chassis.testing.services import wait_for
 from tests.support.amqp import drain
 from tests.support.data import referral
+from tests.support.load import submit_with_retries
 from tests.support.suite import DEMO_AMBITO, Suite
 
 SGM = "015195"
@@ -72,25 +73,6 @@ def test_service_killed_between_commit_and_publish_still_delivers(private_rabbit
         suite.stop()
 
 
-def submit_with_retries(suite, token, index, deadline):
-    """What a careful municipal system does: retry 5xx and connection errors with the same key."""
-    payload = referral(SGM, members=1, n=index)
-    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"load-{index}"}
-    attempts = 0
-    while time.monotonic() < deadline:
-        attempts += 1
-        try:
-            response = requests.post(f"{suite.base_url}/api/v1/referrals", json=payload,
-                                     headers=headers, timeout=30)
-            if response.status_code in (200, 201):
-                return response.json()["id"], attempts
-            assert response.status_code >= 500, response.text
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"referral {index} never accepted")
-
-
 def test_broker_restart_while_1000_referrals_are_submitted(private_rabbit, tmp_path):
     total = int(os.environ.get("ABITARE_LOAD_TOTAL", "1000"))
     suite = Suite(private_rabbit.create_vhost("load"), tmp_path).start()
@@ -113,7 +95,7 @@ def test_broker_restart_while_1000_referrals_are_submitted(private_rabbit, tmp_p
         chaos_thread = threading.Thread(target=chaos, daemon=True)
         chaos_thread.start()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(lambda i: submit_with_retries(suite, token, i, deadline), range(total)))
+            results = list(pool.map(lambda i: submit_with_retries(suite.base_url, token, i, deadline), range(total)))
         chaos_thread.join(timeout=120)
         assert len(restarts) == 2, "the broker was not restarted during the load"
         assert len({referral_id for referral_id, _ in results}) == total
