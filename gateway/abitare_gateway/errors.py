@@ -1,8 +1,11 @@
 """Errors as RFC 9457 problem details (``application/problem+json``) for the API, as Italian
 pages for the web UI.
 
-One table maps the class names of the services' exceptions (they travel back through nameko as
-``exc_type``) to HTTP statuses; the gateway never imports service code to do it.
+A service's typed error arrives as a :class:`~abitare_gateway.rpc.RemoteError` with a ``code``,
+a ``kind`` and ``details``. The HTTP status comes from the kind (one table,
+:data:`KIND_STATUS`); the words come from the code (:mod:`abitare_gateway.error_texts`: English
+for the API unless the client sends ``Accept-Language: it``, Italian for pages). The gateway
+never imports service code and never reads a service's message text.
 """
 from __future__ import annotations
 
@@ -10,30 +13,27 @@ import json
 import logging
 from http import HTTPStatus
 
-from flask import Flask, Response, render_template, request
+from abitare_chassis.errors import GENERIC_FIELD_CODE, flatten_errors
+from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from . import error_texts
 from .rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-# Remote exception name -> HTTP status. Exact names first, then ``*Suffix`` patterns, in order.
-REMOTE_ERROR_STATUS: tuple[tuple[str, int], ...] = (
-    # nameko's own: the gateway and the service disagree on the contract (not the caller's fault)
-    ("MethodNotFound", 502),
-    ("IncorrectSignature", 502),
-    ("MalformedRequest", 502),
-    ("ActorRejected", 401),
-    ("InvalidInput", 422),
-    ("ProjectVersionConflict", 412),      # a stale If-Match / project version
-    ("DuplicatesNotAcknowledged", 409),   # possible duplicates not acknowledged at triage
-    ("*NotFound", 404),
-    ("*Forbidden", 403),
-    ("*Conflict", 409),
-    ("*Invalid", 422),
-)
+# A typed error's kind -> HTTP status. Anything else (an unexpected exception, nameko's own
+# MethodNotFound...: the gateway and the service disagree on the contract) is a 502.
+KIND_STATUS = {
+    "actor_rejected": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "stale_version": 412,
+    "invalid": 422,
+}
 UNMAPPED_REMOTE_STATUS = 502
 
 # Problem types: one URN per kind of problem, stable across releases.
@@ -87,43 +87,68 @@ ITALIAN_DETAILS = {
 }
 
 
-def status_for_remote(exc_type: str) -> int:
-    """The HTTP status for a remote exception's class name (502 if the table does not know it)."""
-    for pattern, status in REMOTE_ERROR_STATUS:
-        if pattern.startswith("*"):
-            if exc_type.endswith(pattern[1:]):
-                return status
-        elif exc_type == pattern:
-            return status
-    return UNMAPPED_REMOTE_STATUS
+def status_for_remote(exc: RemoteError) -> int:
+    """The HTTP status for a service's error, from its kind (502 if it has none we know)."""
+    return KIND_STATUS.get(exc.kind or "", UNMAPPED_REMOTE_STATUS)
+
+
+def field_errors(exc: RemoteError) -> dict[str, list[dict]]:
+    """An ``InvalidInput``'s coded errors by field path (empty for any other error)."""
+    fields = exc.details.get("fields") if exc.kind == "invalid" else None
+    return flatten_errors(fields) if isinstance(fields, dict) else {}
 
 
 class Problem(Exception):
-    """An error response. ``errors`` maps field paths to lists of messages (422)."""
+    """An error response. ``code`` and ``details`` are a typed error's; ``errors`` maps field
+    paths to lists of coded errors (422), which :meth:`to_dict` puts into words."""
 
     def __init__(self, status: int, detail: str | None = None, *, title: str | None = None,
                  type: str | None = None, errors: dict | None = None,
-                 headers: dict | None = None, localized: bool = False, **extensions):
+                 headers: dict | None = None, localized: bool = False,
+                 code: str | None = None, details: dict | None = None, **extensions):
         self.status = status
         self.localized = localized   # title and detail are already Italian (web UI)
         self.title = title or HTTPStatus(status).phrase
         self.detail = detail
         self.type = type or PROBLEM_TYPES.get(status, "about:blank")
-        self.errors = errors
+        self.errors = flatten_errors(errors) if errors is not None else None
+        self.code = code
+        self.details = details or {}
         self.headers = headers or {}
         self.extensions = extensions
         super().__init__(detail or self.title)
 
-    def to_dict(self, instance: str | None = None) -> dict:
+    def to_dict(self, instance: str | None = None, language: str = "en") -> dict:
         body = {"type": self.type, "title": self.title, "status": self.status}
-        if self.detail:
-            body["detail"] = self.detail
+        if self.code:
+            body["code"] = self.code
+        detail = error_texts.text(self.code, self.details, language) if self.code else None
+        if detail or self.detail:
+            body["detail"] = detail or self.detail
+        if self.details:
+            body["details"] = self.details
         if instance:
             body["instance"] = instance
         if self.errors is not None:
-            body["errors"] = self.errors
+            body["errors"] = worded(self.errors, language)
         body.update(self.extensions)
         return body
+
+
+def worded(errors: dict[str, list[dict]], language: str = "it") -> dict[str, list[dict]]:
+    """Coded field errors, each with its ``message`` in ``language``."""
+    return {path: [dict(error, message=field_message(error, language)) for error in items]
+            for path, items in errors.items()}
+
+
+def field_message(error: dict, language: str = "it") -> str:
+    """One coded field error in words, from the table. An uncoded error (``invalid`` with the
+    message it came with, e.g. the gateway's own marshmallow checks) keeps its message."""
+    if error.get("code") == GENERIC_FIELD_CODE and error.get("message"):
+        return str(error["message"])
+    params = {k: v for k, v in error.items() if k not in ("code", "message")}
+    return (error_texts.text(str(error.get("code")), params, language)
+            or error_texts.text(GENERIC_FIELD_CODE, {}, language))
 
 
 def problem_from_rpc(exc: RpcError) -> Problem:
@@ -134,44 +159,18 @@ def problem_from_rpc(exc: RpcError) -> Problem:
         return Problem(503, f"The {exc.service} service is not available.",
                        service=exc.service, headers={"Retry-After": "5"})
     if isinstance(exc, RemoteError):
-        status = status_for_remote(exc.exc_type)
-        if status == 422:
-            return Problem(422, "The request has invalid fields.",
-                           errors=field_errors_from_message(exc.message))
+        status = status_for_remote(exc)
         if status == UNMAPPED_REMOTE_STATUS:
             log.error("unmapped remote error from %s: %s: %s", exc.service, exc.exc_type,
                       exc.message)
             return Problem(502, f"The {exc.service} service failed.", service=exc.service)
         if status == 401:
             log.error("%s rejected the gateway's actor context: %s", exc.service, exc.message)
-            return Problem(401, "The actor context was rejected.")
-        return Problem(status, exc.message or None, code=exc.exc_type)
+            return Problem(401, "The actor context was rejected.", code=exc.code)
+        details = {k: v for k, v in exc.details.items() if k != "fields"}
+        return Problem(status, code=exc.code, details=details,
+                       errors=field_errors(exc) if status == 422 else None)
     return Problem(502, str(exc))
-
-
-def field_errors_from_message(message: str) -> dict[str, list[str]]:
-    """``InvalidInput``'s message is JSON of field errors; anything else is a schema error."""
-    try:
-        data = json.loads(message)
-    except (TypeError, ValueError):
-        return {"_schema": [message]} if message else {}
-    return flatten_errors(data) if isinstance(data, dict) else {"_schema": [str(data)]}
-
-
-def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow-style nested messages as ``{"household.0.codice_fiscale": [...]}``."""
-    if not isinstance(messages, dict):
-        messages = {"_schema": messages}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            flat.update(flatten_errors(value, path))
-        elif isinstance(value, list) and not all(isinstance(item, str) for item in value):
-            flat.update(flatten_errors(dict(enumerate(value)), path))
-        else:
-            flat.setdefault(path, []).extend([value] if isinstance(value, str) else list(value))
-    return flat
 
 
 def problem_from_http(exc: HTTPException) -> Problem:
@@ -222,8 +221,15 @@ def wants_problem_json() -> bool:
     return best != "text/html"
 
 
+def api_language() -> str:
+    """English, unless the client asks for Italian (``Accept-Language: it``)."""
+    if not has_request_context():
+        return "en"
+    return request.accept_languages.best_match(error_texts.LANGUAGES[::-1], default="en")
+
+
 def problem_response(problem: Problem) -> Response:
-    body = problem.to_dict(instance=request.path)
+    body = problem.to_dict(instance=request.path, language=api_language())
     response = Response(json.dumps(body, ensure_ascii=False), status=problem.status,
                         mimetype=PROBLEM_CONTENT_TYPE)
     for name, value in problem.headers.items():
@@ -236,7 +242,8 @@ def html_response(problem: Problem) -> Response:
         title, detail = problem.title, problem.detail
     else:
         title = ITALIAN_TITLES.get(problem.status, problem.title)
-        detail = ITALIAN_DETAILS.get(problem.status)
+        detail = (error_texts.text(problem.code, problem.details, "it") if problem.code
+                  else None) or ITALIAN_DETAILS.get(problem.status)
     html = render_template("errors/error.html", status=problem.status, title=title,
                            detail=detail)
     response = Response(html, status=problem.status, mimetype="text/html")

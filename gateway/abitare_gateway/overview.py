@@ -39,7 +39,7 @@ def _ask(client, timeout, service, method, actor, referral_id) -> dict:
     try:
         data = client.call(service, method, actor, referral_id, timeout=timeout)
     except RemoteError as exc:
-        if status_for_remote(exc.exc_type) == 404:
+        if status_for_remote(exc) == 404:
             return section(PENDING)
         log.warning("overview: %s.%s failed: %s", service, method, exc)
         return section(UNAVAILABLE)

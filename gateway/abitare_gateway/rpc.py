@@ -14,7 +14,7 @@ Every call has a deadline:
   mandatory publishing and publisher confirms), the broker is unreachable or the connection
   breaks                                    -> :class:`ServiceUnavailable` (503);
 - the service raised                       -> :class:`RemoteError` with the exception's class
-  name, which :mod:`abitare_gateway.errors` maps to a status.
+  name and its code, kind and details; :mod:`abitare_gateway.errors` maps the kind to a status.
 
 The pool's publishers and connections retry at most once, without waiting, so a broker that is
 down answers in well under a second instead of nameko's default of ~10 s of retries.
@@ -35,6 +35,7 @@ from collections import deque
 from typing import Any, Callable, Protocol
 
 from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.errors import decode
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +61,18 @@ class ServiceTimeout(RpcError):
 
 
 class RemoteError(RpcError):
-    """The service raised ``exc_type`` (its class name) with ``message``."""
+    """The service raised ``exc_type`` (its class name) with ``message``. A typed error's message
+    is its coded form (:func:`abitare_chassis.errors.encode`): then ``code``, ``kind`` and
+    ``details`` are set, else (an unexpected exception) they are ``None``, ``None`` and ``{}``."""
 
     def __init__(self, service: str, exc_type: str, message: str = ""):
         self.exc_type = exc_type
         super().__init__(service, message)
         self.args = (service, exc_type, message)
+        coded = decode(message) or {}
+        self.code: str | None = coded.get("code")
+        self.kind: str | None = coded.get("kind")
+        self.details: dict = coded.get("details") or {}
 
     def __str__(self):
         return f"{self.service}: {self.exc_type}: {self.message}"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 from abitare_chassis.actor import Actor
+from abitare_chassis.errors import encode
 
 from .rpc import RemoteError
 
@@ -36,12 +36,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-def _error(exc_type: str, message: str = "") -> RemoteError:
-    return RemoteError("intake", exc_type, message)
+def _error(exc_type: str, code: str, kind: str, message: str = "", **details) -> RemoteError:
+    """intake's typed error as it travels (``abitare_chassis.errors.encode``)."""
+    return RemoteError("intake", exc_type, encode(code, kind, message, details))
 
 
 def _invalid(errors: dict) -> RemoteError:
-    return _error("InvalidInput", json.dumps(errors))
+    return _error("InvalidInput", "invalid_input", "invalid", fields=errors)
 
 
 def _head(referral: dict) -> str:
@@ -79,9 +80,11 @@ class FakeCaseIntake:
     def _referral(self, actor: Actor, referral_id: str, roles=OPERATORS) -> dict:
         referral = self.referrals.get(referral_id)
         if referral is None or referral["comune_istat"] not in actor.comuni:
-            raise _error("ReferralNotFound", f"no referral {referral_id}")
+            raise _error("ReferralNotFound", "referral_not_found", "not_found",
+                         f"no referral {referral_id}")
         if actor.role not in roles:
-            raise _error("CaseForbidden", f"role {actor.role} may not do this")
+            raise _error("CaseForbidden", "case_forbidden", "forbidden",
+                         f"role {actor.role} may not do this")
         return referral
 
     def _case(self, referral_id: str) -> dict:
@@ -108,7 +111,8 @@ class FakeCaseIntake:
         visible = referral is not None and referral["comune_istat"] in actor.comuni and (
             actor.role != "municipal_client" or referral.get("submitted_by") == actor.sub)
         if not visible:
-            raise _error("ReferralNotFound", f"no referral {referral_id}")
+            raise _error("ReferralNotFound", "referral_not_found", "not_found",
+                         f"no referral {referral_id}")
         case = self._case(referral_id)
         return {"id": referral_id, "comune_istat": referral["comune_istat"],
                 "status": case["status"], "received_at": referral.get("received_at"),
@@ -152,7 +156,8 @@ class FakeCaseIntake:
     def _move(self, referral_id: str, allowed_from: set[str], to: str) -> dict:
         case = self._case(referral_id)
         if case["status"] not in allowed_from:
-            raise _error("CaseConflict", f"cannot go from {case['status']} to {to}")
+            raise _error("CaseConflict", "case_conflict", "conflict",
+                         f"cannot go from {case['status']} to {to}")
         case["status"], case["updated_at"] = to, _now()
         return case
 
@@ -160,12 +165,13 @@ class FakeCaseIntake:
         self._referral(actor, referral_id, CASE_WORKERS)
         outcome = decision.get("outcome")
         if outcome not in TRANSITIONS:
-            raise _invalid({"outcome": ["Must be one of: " + ", ".join(TRANSITIONS)]})
+            raise _invalid({"outcome": [{"code": "one_of", "choices": list(TRANSITIONS)}]})
         if outcome != "presa_in_carico" and not decision.get("reason"):
-            raise _invalid({"reason": ["Missing data for required field."]})
+            raise _invalid({"reason": [{"code": "required"}]})
         if outcome == "presa_in_carico" and self.find_possible_duplicates(actor, referral_id) \
                 and not decision.get("duplicates_acknowledged"):
-            raise _error("DuplicatesNotAcknowledged", "acknowledge the possible duplicates")
+            raise _error("DuplicatesNotAcknowledged", "duplicates_not_acknowledged", "conflict",
+                         "acknowledge the possible duplicates")
         case = self._move(referral_id, *TRANSITIONS[outcome])
         case["triage"] = {"outcome": outcome, "reason": decision.get("reason"), "at": _now(),
                           "by": actor.sub}
@@ -179,7 +185,7 @@ class FakeCaseIntake:
     def close_case(self, actor, referral_id, closure):
         self._referral(actor, referral_id, CASE_WORKERS)
         if not closure.get("outcome"):
-            raise _invalid({"outcome": ["Missing data for required field."]})
+            raise _invalid({"outcome": [{"code": "required"}]})
         case = self._move(referral_id, {"in_carico"}, "chiusa")
         case["closure"] = {**closure, "at": _now(), "by": actor.sub}
         return self.get_case(actor, referral_id)
@@ -187,7 +193,7 @@ class FakeCaseIntake:
     def reopen_case(self, actor, referral_id, reason):
         self._referral(actor, referral_id, CASE_WORKERS)
         if not reason:
-            raise _invalid({"reason": ["Missing data for required field."]})
+            raise _invalid({"reason": [{"code": "required"}]})
         self._move(referral_id, {"chiusa"}, "in_carico")["closure"] = None
         return self.get_case(actor, referral_id)
 
@@ -195,7 +201,7 @@ class FakeCaseIntake:
     def add_diary_entry(self, actor, referral_id, entry):
         self._referral(actor, referral_id)
         if not entry.get("text"):
-            raise _invalid({"text": ["Missing data for required field."]})
+            raise _invalid({"text": [{"code": "required"}]})
         stored = {"id": f"d{next(self.ids)}", "kind": entry.get("kind", "nota"),
                   "occurred_at": entry.get("occurred_at") or _now(), "text": entry["text"],
                   "confidential": bool(entry.get("confidential")), "author": actor.sub,
@@ -217,7 +223,7 @@ class FakeCaseIntake:
 
     def schedule_interview(self, actor, referral_id, interview):
         if not interview.get("scheduled_at"):
-            raise _invalid({"scheduled_at": ["Missing data for required field."]})
+            raise _invalid({"scheduled_at": [{"code": "required"}]})
         participants = ", ".join(interview.get("participants") or [])
         return self.add_diary_entry(actor, referral_id, {
             "kind": "colloquio_congiunto", "occurred_at": interview["scheduled_at"],
@@ -240,7 +246,7 @@ class FakeCaseIntake:
             suggested, why = 1, "Fragilità senza un bisogno ancora manifesto."
         confirmed = assessment.get("confirmed_grade")
         if confirmed not in (None, suggested) and not assessment.get("override_reason"):
-            raise _invalid({"override_reason": ["Required when the grade differs."]})
+            raise _invalid({"override_reason": [{"code": "override_reason_required"}]})
         result = {"suggested_grade": suggested, "explanation": [why] + [
             f"Indicatore: {name}" for name in on], "grade": confirmed or suggested,
             "overridden": confirmed not in (None, suggested),
@@ -270,8 +276,9 @@ class FakeCaseIntake:
         current = self.projects.get(referral_id, [])
         version = current[-1]["version"] if current else 0
         if expected_version != version:
-            raise _error("ProjectVersionConflict",
-                         f"expected version {expected_version}, current is {version}")
+            raise _error("ProjectVersionConflict", "project_version_conflict", "stale_version",
+                         f"expected version {expected_version}, current is {version}",
+                         expected_version=expected_version, current_version=version)
         actions = [dict(a, id=a.get("id") or f"a{next(self.ids)}")
                    for a in project.get("actions", [])]
         saved = {"version": version + 1, "objectives": list(project.get("objectives", [])),
@@ -287,11 +294,13 @@ class FakeCaseIntake:
     # -- commission -------------------------------------------------------------------------------
     def _coordinator(self, actor):
         if actor.role not in COORDINATORS:
-            raise _error("CommissionForbidden", "the commission is the coordinators'")
+            raise _error("CommissionForbidden", "case_forbidden", "forbidden",
+                         "the commission is the coordinators'")
 
     def _meeting(self, meeting_id):
         if meeting_id not in self.meetings:
-            raise _error("MeetingNotFound", f"no meeting {meeting_id}")
+            raise _error("MeetingNotFound", "meeting_not_found", "not_found",
+                         f"no meeting {meeting_id}")
         return self.meetings[meeting_id]
 
     def create_meeting(self, actor, meeting):
@@ -331,9 +340,11 @@ class FakeCaseIntake:
         self._coordinator(actor)
         proposal = self.proposals.get(proposal_id)
         if proposal is None:
-            raise _error("ProposalNotFound", f"no proposal {proposal_id}")
+            raise _error("ProposalNotFound", "proposal_not_found", "not_found",
+                         f"no proposal {proposal_id}")
         if proposal["decision"] in ("approvata", "respinta"):
-            raise _error("ProposalConflict", "already decided")
+            raise _error("ProposalConflict", "proposal_already_decided", "conflict",
+                         "already decided")
         proposal.update(decision=decision["decision"], decision_notes=decision.get("notes"),
                         decided_at=_now(), decided_by=actor.sub)
         return dict(proposal)
@@ -349,7 +360,8 @@ class FakeCaseIntake:
 
     def get_worklist(self, actor):
         if actor.role not in OPERATORS:
-            raise _error("CaseForbidden", "operators only")
+            raise _error("CaseForbidden", "case_forbidden", "forbidden",
+                         "operators only")
         today = date.today()
 
         def item(referral, when, what):
@@ -387,7 +399,8 @@ class FakeCaseIntake:
 
     def get_fotografia(self, actor, date_from, date_to, comune_istat=None):
         if actor.role not in OPERATORS:
-            raise _error("CaseForbidden", "operators only")
+            raise _error("CaseForbidden", "case_forbidden", "forbidden",
+                         "operators only")
         start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)
         chosen = [r for r in self._in_scope(actor)
                   if start <= date.fromisoformat((r.get("received_at") or _now())[:10]) <= end

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from stdnum.it import codicefiscale
 
 from abitare_chassis.actor import Actor
+from abitare_chassis.errors import encode
 from abitare_gateway.rpc import RemoteError
 from abitare_gateway.testing import FakeCaseIntake, FakeRpcClient
 
@@ -78,7 +79,8 @@ class FakeIntake:
 
     def submit_referral(self, actor: Actor, payload: dict):
         if payload["comune_istat"] not in actor.comuni:
-            raise RemoteError("intake", "ReferralForbidden", "comune outside scope")
+            raise RemoteError("intake", "ReferralForbidden",
+                              encode("referral_forbidden", "forbidden", "comune outside scope"))
         key = payload.get("idempotency_key")
         if key and (actor.sub, key) in self.by_key:
             return self.referrals[self.by_key[(actor.sub, key)]]
@@ -98,7 +100,8 @@ class FakeIntake:
     def get_referral(self, actor: Actor, referral_id: str):
         referral = self.referrals.get(referral_id)
         if referral is None or referral["comune_istat"] not in actor.comuni:
-            raise RemoteError("intake", "ReferralNotFound", f"no referral {referral_id}")
+            raise RemoteError("intake", "ReferralNotFound", encode(
+                "referral_not_found", "not_found", f"no referral {referral_id}"))
         return referral
 
     def list_referrals(self, actor: Actor, comune_istat=None, page=1, page_size=50):

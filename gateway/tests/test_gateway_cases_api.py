@@ -80,7 +80,7 @@ def test_triage_takes_the_case_on(operator, case_id, fake):
     again = operator.post(f"/api/v1/cases/{case_id}/triage", json={"outcome": "respinta",
                                                                     "reason": "x"})
     assert again.status_code == 409
-    assert again.get_json()["code"] == "CaseConflict"
+    assert again.get_json()["code"] == "case_conflict"
 
 
 def test_triage_with_unacknowledged_duplicates_is_409(operator, intake, case_id):
@@ -88,7 +88,7 @@ def test_triage_with_unacknowledged_duplicates_is_409(operator, intake, case_id)
     response = operator.post(f"/api/v1/cases/{case_id}/triage",
                              json={"outcome": "presa_in_carico"})
     assert response.status_code == 409
-    assert response.get_json()["code"] == "DuplicatesNotAcknowledged"
+    assert response.get_json()["code"] == "duplicates_not_acknowledged"
     response = operator.post(f"/api/v1/cases/{case_id}/triage",
                              json={"outcome": "presa_in_carico",
                                    "duplicates_acknowledged": True})

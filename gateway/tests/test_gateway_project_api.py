@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from abitare_chassis.actor import Actor
+from abitare_chassis.errors import encode
 
 from gateway_helpers import SAN_DONATO, SGM, login, referral_payload
 
@@ -74,7 +75,8 @@ def test_stale_etag_is_412_with_the_current_version(operator, case_id):
 
 
 def test_version_conflict_from_intake_is_412(operator, case_id, fake):
-    fake.remote_error("intake", "save_project", "ProjectVersionConflict", "stale")
+    fake.remote_error("intake", "save_project", "ProjectVersionConflict",
+                      encode("project_version_conflict", "stale_version", "stale"))
     response = operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT,
                             headers={"If-Match": '"v0"'})
     assert response.status_code == 412

@@ -1,6 +1,7 @@
 """/api/v1/referrals and /api/v1/comuni over a fake intake: scope, idempotency, overview."""
 from __future__ import annotations
 
+from abitare_chassis.errors import encode
 from abitare_gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
 
 from gateway_helpers import MILANO, SGM, bearer, get_token, referral_payload
@@ -54,7 +55,8 @@ def test_creating_for_another_comune_is_403(client, fake, sgm_headers):
 
 
 def test_referral_forbidden_from_intake_is_403(client, fake, sgm_headers):
-    fake.remote_error("intake", "submit_referral", "ReferralForbidden", "not yours")
+    fake.remote_error("intake", "submit_referral", "ReferralForbidden",
+                      encode("referral_forbidden", "forbidden", "not yours"))
     assert create(client, sgm_headers).status_code == 403
 
 
@@ -146,8 +148,10 @@ def test_overview_tolerates_a_missing_service(client, fake, sgm_headers):
 
 def test_overview_shows_pending_sections(client, fake, sgm_headers):
     referral_id = create(client, sgm_headers).get_json()["id"]
-    fake.remote_error("funds", "get_funds_file", "FundsFileNotFound", "not yet")
-    fake.remote_error("housing_stock", "get_housing_need", "HousingNeedNotFound", "not yet")
+    fake.remote_error("funds", "get_funds_file", "FundsFileNotFound",
+                      encode("funds_file_not_found", "not_found", "not yet"))
+    fake.remote_error("housing_stock", "get_housing_need", "HousingNeedNotFound",
+                      encode("housing_need_not_found", "not_found", "not yet"))
     fake.returns("partners", "get_deliveries", [])
     body = client.get(f"/api/v1/referrals/{referral_id}/overview", headers=sgm_headers).get_json()
     assert body["funds_file"]["status"] == "in_attesa"
@@ -156,7 +160,8 @@ def test_overview_shows_pending_sections(client, fake, sgm_headers):
 
 
 def test_overview_asks_nobody_else_when_intake_says_not_found(client, fake, sgm_headers):
-    fake.remote_error("intake", "get_referral", "ReferralNotFound", "no")
+    fake.remote_error("intake", "get_referral", "ReferralNotFound",
+                      encode("referral_not_found", "not_found", "no"))
     assert client.get("/api/v1/referrals/r9/overview", headers=sgm_headers).status_code == 404
     assert fake.calls_to("funds") == [] and fake.calls_to("partners") == []
 
@@ -174,6 +179,7 @@ def test_comuni(client, fake, sgm_headers):
 
 
 def test_remote_error_type_is_exposed_for_known_errors(client, fake, sgm_headers):
-    fake.fail("intake", "get_referral", RemoteError("intake", "ReferralNotFound", "no r5"))
+    fake.fail("intake", "get_referral", RemoteError(
+        "intake", "ReferralNotFound", encode("referral_not_found", "not_found", "no r5")))
     body = client.get("/api/v1/referrals/r5", headers=sgm_headers).get_json()
-    assert body["code"] == "ReferralNotFound"
+    assert body["code"] == "referral_not_found"

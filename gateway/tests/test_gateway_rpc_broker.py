@@ -12,6 +12,7 @@ import pytest
 from kombu import Connection, Exchange, Queue
 
 from abitare_chassis.actor import Actor, verify_actor
+from abitare_chassis.errors import NotFound
 from abitare_chassis.testing.rabbit import rabbitmq_installed
 from abitare_chassis.testing.services import wait_for
 from abitare_gateway.rpc import NamekoRpcClient, RemoteError, ServiceTimeout, ServiceUnavailable
@@ -81,15 +82,15 @@ class FakeService(threading.Thread):
         self.join(5)
 
 
-class ReferralNotFound(Exception):
-    pass
+class ReferralNotFound(NotFound):
+    code = "referral_not_found"
 
 
 def intake_handler(method, token, *args, **kwargs):
     actor = verify_actor(token, key=KEY)
     if method == "get_referral":
         if args[0] != "r1":
-            raise ReferralNotFound(f"no referral {args[0]}")
+            raise ReferralNotFound(f"no referral {args[0]}", referral_id=args[0])
         return {"id": "r1", "seen_by": actor.sub}
     if method == "list_comuni":
         return [{"istat": "015195", "name": "San Giuliano Milanese"}]
@@ -116,7 +117,8 @@ def test_remote_exception_keeps_its_name(amqp_uri, rpc_client):
         with pytest.raises(RemoteError) as error:
             rpc_client.call("intake", "get_referral", ACTOR, "r2")
     assert error.value.exc_type == "ReferralNotFound"
-    assert "no referral r2" in error.value.message
+    assert (error.value.code, error.value.kind, error.value.details) == (
+        "referral_not_found", "not_found", {"referral_id": "r2"})       # the code travels
 
 
 def test_unknown_service_is_503_fast(rpc_client):

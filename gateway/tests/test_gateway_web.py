@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from abitare_chassis.errors import encode
 from abitare_gateway.rpc import ServiceUnavailable
 
 from gateway_helpers import CHILD_CF, HEAD_CF, MILANO, SAN_DONATO, SGM, csrf_from, login
@@ -122,14 +123,18 @@ def test_errors_are_shown_next_to_the_fields_in_italian_and_values_kept(operator
 
 
 def test_intake_errors_are_mapped_to_the_form_fields(operator, fake):
-    errors = {"household": ["Exactly one member must have relation 'intestatario' (found 2)."],
-              "household.1.codice_fiscale": ["Duplicate codice fiscale in the household."]}
-    fake.remote_error("intake", "submit_referral", "InvalidInput", json.dumps(errors))
+    fields = {"household": [{"code": "household_head_count", "relation": "intestatario",
+                             "found": 2}],
+              "household.1.codice_fiscale": [{"code": "codice_fiscale_duplicate"}],
+              "household.0.birth_date": [{"code": "birth_date_too_old", "min_year": 1900}]}
+    fake.remote_error("intake", "submit_referral", "InvalidInput",
+                      encode("invalid_input", "invalid", "invalid input", {"fields": fields}))
     html = operator.post("/schede/nuova", data=form_data(operator)).get_data(as_text=True)
     assert "Il nucleo deve avere esattamente un intestatario." in html
     assert 'id="members-error"' in html
     assert 'id="members-1-codice_fiscale-error"' in html
     assert "Codice fiscale già indicato" in html
+    assert "Data di nascita troppo lontana nel tempo." in html      # by code, not by sentence
 
 
 def test_intake_down_keeps_the_form(operator, fake):
@@ -172,7 +177,8 @@ def test_detail_page_shows_the_four_services(operator, fake):
         "affordability": {"monthly_rent_cents": 70050, "monthly_net_income_cents": 150000,
                           "rent_to_income_ratio": "0.4670", "threshold": "0.30",
                           "outcome": "non_sostenibile", "explanation": "Canone oltre soglia."}})
-    fake.remote_error("housing_stock", "get_housing_need", "HousingNeedNotFound", "not yet")
+    fake.remote_error("housing_stock", "get_housing_need", "HousingNeedNotFound",
+                      encode("housing_need_not_found", "not_found", "not yet"))
     fake.fail("partners", "get_deliveries", ServiceUnavailable("partners"))
     response = operator.get(location)
     html = response.get_data(as_text=True)

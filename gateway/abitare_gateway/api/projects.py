@@ -83,7 +83,7 @@ class Project(MethodView):
         try:
             saved = casework.save_project(actor, case_id, version, jsonable(project))
         except RemoteError as exc:
-            if exc.exc_type == "ProjectVersionConflict":
+            if exc.kind == "stale_version":
                 raise version_conflict(actor, case_id, "Someone saved a newer version of "
                                                        "the project meanwhile.") from None
             raise

@@ -106,7 +106,7 @@ def case_project(referral_id):
                       "success")
                 return redirect(url_for("web.case_project", referral_id=referral_id))
             status = outcome.status
-            if outcome.error_name == "ProjectVersionConflict":
+            if outcome.error_code == "project_version_conflict":
                 # never a silent overwrite: show the current version beside the draft; the
                 # draft now names it, so saving again is a deliberate choice
                 current = casework.get_project(actor, referral_id)

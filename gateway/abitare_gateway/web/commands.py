@@ -1,41 +1,33 @@
 """Running a command from a web form: intake's answer, or its refusal in Italian on the form.
 
-- ``InvalidInput`` (422): the messages next to the fields they name (else at the top)
-- ``*Forbidden`` (403): the profile may not do this
-- ``*Conflict`` (409) and ``ProjectVersionConflict`` (412): a clear sentence, by error name
+The refusal's kind says what to do, its code says what to write (``error_texts``):
+
+- ``invalid`` (422): each field error's Italian text next to the field it names (else on top)
+- ``forbidden`` (403): the profile may not do this
+- ``conflict`` (409) and ``stale_version`` (412): the error's Italian sentence
 - intake away (503/504): the form is kept, try again
-``*NotFound`` and anything unexpected still become the error page.
+``not_found`` and anything unexpected still become the error page.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..errors import field_errors_from_message, status_for_remote
+from .. import error_texts
+from ..errors import field_errors, field_message, status_for_remote
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from .case_forms import FormState
-from .forms import italian
 
-FORBIDDEN = "Il tuo profilo non consente questa operazione."
+FORBIDDEN = error_texts.text("forbidden")
 UNAVAILABLE = ("Il servizio delle schede non è raggiungibile in questo momento: i dati inseriti "
                "sono stati conservati, riprova tra poco.")
-CONFLICTS = {
-    "DuplicatesNotAcknowledged": "Ci sono possibili doppie segnalazioni: conferma di averle "
-                                 "verificate prima di prendere in carico la scheda.",
-    "CaseConflict": "L'operazione non è possibile nello stato attuale della scheda: "
-                    "ricarica la pagina per vedere lo stato aggiornato.",
-    "ProposalConflict": "La proposta è già stata decisa.",
-    "ProjectVersionConflict": "Il progetto è stato modificato da qualcun altro mentre lo "
-                              "stavi modificando.",
-}
-GENERIC_CONFLICT = "L'operazione è in conflitto con lo stato attuale: ricarica la pagina."
 
 
 @dataclass
 class Outcome:
     result: Any = None
     status: int = 200
-    error_name: str | None = None
+    error_code: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,20 +40,21 @@ def attempt(call: Callable[[], Any], state: FormState) -> Outcome:
     try:
         return Outcome(call())
     except RemoteError as exc:
-        status = status_for_remote(exc.exc_type)
+        status = status_for_remote(exc)
         if status == 422:
-            for path, messages in field_errors_from_message(exc.message).items():
+            for path, errors in field_errors(exc).items():
                 target = _field_id(path, state)
-                for message in messages:
-                    state.error(target, italian(message) if target != "_form"
-                                else f"{path}: {italian(message)}")
+                for error in errors:
+                    message = field_message(error)
+                    state.error(target, message if target != "_form" else f"{path}: {message}")
         elif status == 403:
             state.error("_form", FORBIDDEN)
         elif status in (409, 412):
-            state.error("_form", CONFLICTS.get(exc.exc_type, GENERIC_CONFLICT))
+            state.error("_form", error_texts.text(exc.code, exc.details)
+                        or error_texts.text(exc.kind, exc.details))
         else:
             raise
-        return Outcome(status=status, error_name=exc.exc_type)
+        return Outcome(status=status, error_code=exc.code)
     except RpcError as exc:
         state.error("_form", UNAVAILABLE)
         return Outcome(status=504 if isinstance(exc, ServiceTimeout) else 503)

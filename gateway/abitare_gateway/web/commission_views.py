@@ -31,7 +31,7 @@ def commission():
     try:
         meetings, forbidden = casework.list_meetings(actor), False
     except RemoteError as exc:
-        if status_for_remote(exc.exc_type) != 403:
+        if status_for_remote(exc) != 403:
             raise
         meetings, forbidden, status = [], True, 403
     return render_template("commissione/list.html", meetings=meetings, form=state,
@@ -64,7 +64,7 @@ def commission_proposal(meeting_id):
             outcome = attempt(lambda: casework.add_proposal(web_actor(), meeting_id, payload),
                               state)
         except RemoteError as exc:
-            if exc.exc_type != "ReferralNotFound":
+            if exc.code != "referral_not_found":
                 raise
             state.error("referral_id", "Scheda non trovata o non visibile con il tuo profilo.")
         else:

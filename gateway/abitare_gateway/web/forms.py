@@ -2,7 +2,8 @@
 messages by field id otherwise (values are kept so the page can show them again).
 
 The form checks what a person types (required fields, dates, euro amounts, the codice fiscale's
-check character); intake owns the rules and its messages are put next to the same fields.
+check character); intake owns the rules, and its coded field errors are put into Italian by the
+gateway's table (``error_texts``) next to the same fields.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .. import error_texts
+from ..errors import field_message
 from ..money import AmountError, cents_to_euro_input, euro_to_cents
 from ..validators import codice_fiscale_error, normalize_codice_fiscale
 
@@ -24,30 +27,9 @@ MEMBER_KEY = re.compile(r"^members-(\d{1,3})-([a-z_]+)$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ./-]{4,38}$")
 HEAD_OF_HOUSEHOLD = "intestatario"
 
-REQUIRED_MESSAGE = "Campo obbligatorio."
-CHOOSE_MESSAGE = "Seleziona un valore dall'elenco."
-
-# intake's messages (English) -> what the form says; matched by prefix
-INTAKE_MESSAGES = (
-    ("Exactly one member must have relation", "Il nucleo deve avere esattamente un intestatario."),
-    ("Duplicate codice fiscale", "Codice fiscale già indicato per un altro componente."),
-    ("Birth date is in the future", "La data di nascita non può essere nel futuro."),
-    ("Birth date is before", "Data di nascita troppo lontana nel tempo."),
-    ("A household has 1 to", f"Il nucleo ha da 1 a {MAX_MEMBERS} componenti."),
-    ("Unknown ISTAT code", "Comune non presente nell'elenco della Città Metropolitana."),
-    ("Not a valid phone number", "Numero di telefono non valido."),
-    ("Missing data for required field", REQUIRED_MESSAGE),
-    ("Must be one of", CHOOSE_MESSAGE),
-    ("Not a valid date", "Data non valida."),
-    ("Invalid codice fiscale", "Codice fiscale non valido."),
-)
-
-
-def italian(message: str) -> str:
-    for prefix, translation in INTAKE_MESSAGES:
-        if message.startswith(prefix):
-            return translation
-    return message
+REQUIRED_MESSAGE = error_texts.text("required")
+CHOOSE_MESSAGE = error_texts.text("one_of")
+PHONE_MESSAGE = error_texts.text("phone_format")
 
 
 def parse_date(text: str) -> date:
@@ -150,7 +132,7 @@ class ReferralForm:
             if PHONE.match(values["contact_phone"]):
                 payload["contact_phone"] = values["contact_phone"]
             else:
-                self.error("contact_phone", "Numero di telefono non valido.")
+                self.error("contact_phone", PHONE_MESSAGE)
         if values["eviction_date"]:
             try:
                 payload["eviction_date"] = parse_date(values["eviction_date"]).isoformat()
@@ -199,11 +181,12 @@ class ReferralForm:
             })
         return household
 
-    def add_remote_errors(self, errors: dict[str, list[str]]):
-        """intake's field errors (``InvalidInput``), next to the matching fields, in Italian."""
-        for path, messages in errors.items():
-            for message in messages:
-                self.error(form_field_for(path), italian(message))
+    def add_remote_errors(self, errors: dict[str, list[dict]]):
+        """intake's coded field errors (``InvalidInput``), next to the matching fields, in
+        Italian (looked up by code)."""
+        for path, items in errors.items():
+            for error in items:
+                self.error(form_field_for(path), field_message(error))
 
     # -- display ----------------------------------------------------------------------------
     def member_date_value(self, member: dict) -> str:

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from .. import backend
 from ..auth import (SESSION_OPERATOR_KEY, current_operator, identity, login_required,
                     safe_next, web_actor)
-from ..errors import field_errors_from_message, status_for_remote
+from ..errors import field_errors, status_for_remote
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from ..sessions import destroy, rotate
 from . import bp, page_window
@@ -109,9 +109,9 @@ def referral_new():
                 try:
                     referral = backend.submit_referral(actor, payload)
                 except RemoteError as exc:
-                    code = status_for_remote(exc.exc_type)
+                    code = status_for_remote(exc)
                     if code == 422:
-                        form.add_remote_errors(field_errors_from_message(exc.message))
+                        form.add_remote_errors(field_errors(exc))
                     elif code == 403:
                         form.error("comune_istat", "Non puoi inviare schede per questo comune.")
                     else:

@@ -3,7 +3,7 @@ import pytest
 
 from abitare_chassis.actor import Actor, sign_actor, verify_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope, verify_envelope
-from abitare_chassis.errors import ActorRejected, InvalidInput
+from abitare_chassis.errors import ActorRejected
 
 KEY = "unit-test-key"
 
@@ -104,8 +104,3 @@ def test_not_an_envelope_is_rejected():
     with pytest.raises(ActorRejected):
         verify_envelope({"hello": "world"}, key=KEY)
 
-
-def test_invalid_input_carries_field_errors_as_json():
-    import json
-    error = InvalidInput({"comune_istat": ["Codice ISTAT sconosciuto"]})
-    assert json.loads(str(error)) == {"comune_istat": ["Codice ISTAT sconosciuto"]}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from abitare_chassis.schemas import Schema, field_error
+from marshmallow import EXCLUDE, fields, validate, validates_schema
 
 from . import clock
 from .domain import commission, grading, lifecycle, project
@@ -12,11 +13,11 @@ from .domain.vocabulary import DIARY_KINDS
 from .schemas import ISTAT_FORMAT, DateOrDateTime, Text, not_in_future
 
 ACTOR_SUB = validate.Length(min=1, max=200)
-PARTNER_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{2,20}$", error="Not a partner code.")
+PARTNER_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{2,20}$", error="partner_code_format")
 
 
 class Strict(Schema):
-    """Refuse unknown fields (the marshmallow default, stated)."""
+    """Refuse unknown fields (the marshmallow default, stated); errors are codes (chassis)."""
 
 
 class TriageInput(Strict):
@@ -27,7 +28,7 @@ class TriageInput(Strict):
     @validates_schema
     def reason_when_needed(self, data, **kwargs):
         if data["outcome"] in lifecycle.TRIAGE_NEEDS_REASON and not data.get("reason"):
-            raise ValidationError("A reason is required for this outcome.", "reason")
+            raise field_error("reason_required", "reason", outcome=data["outcome"])
 
 
 class AssignInput(Strict):
@@ -88,7 +89,7 @@ class ProjectInput(Strict):
     @validates_schema
     def agreed_not_in_future(self, data, **kwargs):
         if data.get("agreed_on") and data["agreed_on"] > clock.local_date(clock.now()):
-            raise ValidationError("Must not be in the future.", "agreed_on")
+            raise field_error("not_in_future", "agreed_on")
 
 
 class ExpectedVersion(Strict):
@@ -133,7 +134,7 @@ class FotografiaQuery(Strict):
     @validates_schema
     def ordered(self, data, **kwargs):
         if data["date_from"] > data["date_to"]:
-            raise ValidationError("Must not be after date_to.", "date_from")
+            raise field_error("date_range_order", "date_from", after="date_to")
 
 
 class PurposeInput(Strict):

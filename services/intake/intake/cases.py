@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import clock
 from .domain import household, permissions
 from .domain.vocabulary import HEAD_OF_HOUSEHOLD
-from .exceptions import ReferralNotFound
+from .errors import ReferralNotFound
 from .models import HouseholdMember, Referral
 
 
@@ -17,7 +17,8 @@ def load(session: Session, actor: Actor, referral_id, action: str, *, members: b
          for_update: bool = False) -> Referral:
     permissions.ensure(actor.role, action)
     if not isinstance(referral_id, str) or not actor.comuni:
-        raise ReferralNotFound(f"referral {referral_id} not found")
+        raise ReferralNotFound(f"referral {referral_id} not found",
+                               referral_id=str(referral_id))
     query = select(Referral).where(Referral.id == referral_id,
                                    Referral.comune_istat.in_(actor.comuni))
     if members:
@@ -26,7 +27,8 @@ def load(session: Session, actor: Actor, referral_id, action: str, *, members: b
         query = query.with_for_update()   # PostgreSQL: transitions of one case queue up
     referral = session.scalars(query).one_or_none()
     if referral is None:
-        raise ReferralNotFound(f"referral {referral_id} not found")
+        raise ReferralNotFound(f"referral {referral_id} not found",
+                               referral_id=str(referral_id))
     return referral
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from . import cases, clock, events
 from .domain import lifecycle, permissions
-from .exceptions import InvalidInput
+from .errors import InvalidInput
 from .models import CaseClosure
 
 
@@ -18,8 +18,7 @@ def close_case(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         status = lifecycle.after_closure(referral.status)
         restitution = data.get("restitution_date")
         if restitution is not None and restitution < clock.local_date(referral.received_at):
-            raise InvalidInput({"restitution_date": [
-                "Must not be before the referral was received."]})
+            raise InvalidInput({"restitution_date": [{"code": "before_received"}]})
         now = clock.now()
         tx.session.add(CaseClosure(referral_id=referral.id, outcome=data["outcome"],
                                    notes=data.get("notes"), restitution_date=restitution,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from . import cases, clock, events, reference
 from .domain import commission as rules
 from .domain import lifecycle, permissions
-from .exceptions import MeetingConflict, MeetingNotFound, ProposalNotFound
+from .errors import MeetingNotFound, ProposalNotFound, ProposalsPending
 from .models import CommissionMeeting, CommissionProposal
 
 
@@ -75,7 +75,8 @@ def record_minutes(db: Db, actor: Actor, meeting_id, text: str) -> dict:
             CommissionProposal.meeting_id == meeting.id,
             CommissionProposal.status == rules.PENDING))
         if pending:
-            raise MeetingConflict(f"{pending} proposal(s) still to decide or postpone")
+            raise ProposalsPending(f"{pending} proposal(s) still to decide or postpone",
+                                   pending=pending)
         meeting.minutes, meeting.minutes_at, meeting.minutes_by = text, clock.now(), actor.sub
         tx.session.flush()
         return meeting_record(meeting, _proposals(tx.session, actor, [meeting.id]))
@@ -101,22 +102,24 @@ def list_meetings(db: Db, actor: Actor) -> list[dict]:
 
 def _meeting(session: Session, meeting_id, for_update: bool = False) -> CommissionMeeting:
     if not isinstance(meeting_id, str):
-        raise MeetingNotFound(f"meeting {meeting_id} not found")
+        raise MeetingNotFound(f"meeting {meeting_id} not found", meeting_id=str(meeting_id))
     query = select(CommissionMeeting).where(CommissionMeeting.id == meeting_id)
     meeting = session.scalars(query.with_for_update() if for_update else query).one_or_none()
     if meeting is None:
-        raise MeetingNotFound(f"meeting {meeting_id} not found")
+        raise MeetingNotFound(f"meeting {meeting_id} not found", meeting_id=str(meeting_id))
     return meeting
 
 
 def _proposal(session: Session, actor: Actor, proposal_id) -> CommissionProposal:
     if not isinstance(proposal_id, str) or not actor.comuni:
-        raise ProposalNotFound(f"proposal {proposal_id} not found")
+        raise ProposalNotFound(f"proposal {proposal_id} not found",
+                               proposal_id=str(proposal_id))
     proposal = session.scalars(select(CommissionProposal).where(
         CommissionProposal.id == proposal_id,
         CommissionProposal.comune_istat.in_(actor.comuni)).with_for_update()).one_or_none()
     if proposal is None:
-        raise ProposalNotFound(f"proposal {proposal_id} not found")
+        raise ProposalNotFound(f"proposal {proposal_id} not found",
+                               proposal_id=str(proposal_id))
     return proposal
 
 

@@ -18,7 +18,7 @@ from . import audit, cases, clock, events
 from .case_schemas import jsonable
 from .domain import lifecycle, permissions
 from .domain import project as rules
-from .exceptions import ActionOutcomeInvalid, ProjectVersionConflict
+from .errors import ActionOutcomeInvalid, ProjectVersionConflict
 from .models import Project, ProjectAction, ProjectVersion, Referral
 
 
@@ -99,7 +99,8 @@ def _write(session: Session, referral_id: str, expected_version: int, row: dict)
 def _conflict(expected: int, current: int | None) -> ProjectVersionConflict:
     where = f" (current version {current})" if current is not None else ""
     return ProjectVersionConflict(
-        f"the project changed since version {expected}{where}: reload it and save again")
+        f"the project changed since version {expected}{where}: reload it and save again",
+        expected_version=expected, current_version=current)
 
 
 def action_requested(referral: Referral, action: dict, version: int, at) -> dict:
@@ -116,15 +117,16 @@ def apply_action_outcome(tx, service: str, data: dict) -> None:
     referral = tx.session.get(Referral, data["referral_id"])
     current = tx.session.get(Project, data["referral_id"])
     if referral is None or current is None:
-        raise ActionOutcomeInvalid({"referral_id": ["No project for this referral."]})
+        raise ActionOutcomeInvalid({"referral_id": [{"code": "project_missing"}]})
     if data.get("comune_istat") and data["comune_istat"] != referral.comune_istat:
-        raise ActionOutcomeInvalid({"comune_istat": ["Not the comune of the referral."]})
+        raise ActionOutcomeInvalid({"comune_istat": [{"code": "comune_mismatch"}]})
     outcome = {"service": service, "status": data["status"], "outcome": data.get("outcome"),
                "recorded_at": data["recorded_at"]}
     actions = rules.apply_outcome(current.actions, data["action_id"], service, data["status"],
                                   outcome)
     if actions is None:
-        raise ActionOutcomeInvalid({"action_id": [f"No action of this project for {service}."]})
+        raise ActionOutcomeInvalid({"action_id": [{"code": "action_unknown",
+                                                  "service": service}]})
     _write(tx.session, referral.id, current.version, {
         "objectives": list(current.objectives), "actions": actions,
         "agreed_on": current.agreed_on, "updated_at": clock.now(),

@@ -14,7 +14,7 @@ from . import audit, clock, events, reference
 from .domain import codice_fiscale, household
 from .domain.scope import in_scope, visible_comuni
 from .domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
-from .exceptions import ReferralForbidden, ReferralNotFound
+from .errors import ReferralForbidden, ReferralNotFound
 from .models import HouseholdMember, Referral
 
 REFERRAL_FIELDS = ("comune_istat", "referring_body", "referring_body_name", "problem_reported",
@@ -28,7 +28,8 @@ def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
     """Store the referral and its household and emit ``referral_received``, in one transaction.
     The same actor sending the same ``idempotency_key`` again gets the first referral back."""
     if not in_scope(actor.comuni, data["comune_istat"]):
-        raise ReferralForbidden(f"comune {data['comune_istat']} is outside the actor's scope")
+        raise ReferralForbidden(f"comune {data['comune_istat']} is outside the actor's scope",
+                                comune_istat=data["comune_istat"])
     key = data.get("idempotency_key")
     try:
         with db.transaction() as tx:
@@ -75,21 +76,24 @@ def _find_by_key(session: Session, actor: Actor, key: str) -> dict | None:
     if referral is None:
         return None
     if not in_scope(actor.comuni, referral.comune_istat):
-        raise ReferralForbidden(f"comune {referral.comune_istat} is outside the actor's scope")
+        raise ReferralForbidden(f"comune {referral.comune_istat} is outside the actor's scope",
+                                comune_istat=referral.comune_istat)
     return referral_record(referral)
 
 
 # -- read -----------------------------------------------------------------------------------
 def get_referral(db: Db, actor: Actor, referral_id) -> dict:
     if not isinstance(referral_id, str) or not actor.comuni:
-        raise ReferralNotFound(f"referral {referral_id} not found")
+        raise ReferralNotFound(f"referral {referral_id} not found",
+                               referral_id=str(referral_id))
     with db.transaction() as tx:
         referral = tx.session.scalars(
             select(Referral).options(selectinload(Referral.members))
             .where(Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni))
         ).one_or_none()
         if referral is None:
-            raise ReferralNotFound(f"referral {referral_id} not found")
+            raise ReferralNotFound(f"referral {referral_id} not found",
+                                   referral_id=str(referral_id))
         audit.record(tx.session, actor, "get_referral", referral.id)
         return referral_record(referral)
 

@@ -1,12 +1,13 @@
-"""The shapes intake accepts and returns (marshmallow 4). Bad input becomes
-:class:`~abitare_chassis.errors.InvalidInput` with messages by field path
-(``household.0.codice_fiscale``); unknown fields are refused."""
+"""The shapes intake accepts and returns (marshmallow 4, on the chassis ``Schema``). Bad input
+becomes :class:`~abitare_chassis.errors.InvalidInput` with coded errors by field path
+(``household.0.codice_fiscale: [{"code": "codice_fiscale_checksum"}]``); unknown fields are
+refused. Every validator here refuses with a code (``error=`` or :func:`field_error`)."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from abitare_chassis.errors import InvalidInput
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from abitare_chassis.schemas import Schema, field_error, load  # noqa: F401  (load: re-exported)
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from . import clock, reference
 from .domain import codice_fiscale, household
@@ -15,7 +16,9 @@ from .domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 FUTURE_TOLERANCE = timedelta(minutes=2)     # clocks of the comuni's systems drift a little
-ISTAT_FORMAT = validate.Regexp(r"^[0-9]{6}$", error="Must be a 6-digit ISTAT code.")
+OLDEST_YEAR = 2000
+ISTAT_FORMAT = validate.Regexp(r"^[0-9]{6}$", error="istat_format")
+PHONE_FORMAT = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,38}$", error="phone_format")
 
 
 # -- fields ---------------------------------------------------------------------------------
@@ -36,7 +39,7 @@ class CodiceFiscale(fields.String):
         try:
             return codice_fiscale.normalize(value)
         except codice_fiscale.InvalidCodiceFiscale as exc:
-            raise ValidationError(str(exc)) from None
+            raise field_error(exc.code, **exc.params) from None
 
 
 class Cents(fields.Integer):
@@ -58,28 +61,33 @@ class DateOrDateTime(fields.Field):
     Milan time. Returned as an aware datetime in UTC."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and len(value.strip()) == 10:
-            day = fields.Date()._deserialize(value.strip(), attr, data, **kwargs)
-            moment = datetime.combine(day, time(0), tzinfo=clock.LOCAL_TIMEZONE)
-        else:
-            moment = fields.DateTime()._deserialize(value, attr, data, **kwargs)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=clock.LOCAL_TIMEZONE)
+        try:
+            if isinstance(value, str) and len(value.strip()) == 10:
+                day = fields.Date()._deserialize(value.strip(), attr, data, **kwargs)
+                moment = datetime.combine(day, time(0), tzinfo=clock.LOCAL_TIMEZONE)
+            else:
+                moment = fields.DateTime()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            raise field_error("invalid_datetime") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=clock.LOCAL_TIMEZONE)
         return moment.astimezone(timezone.utc)
 
 
 def not_in_future(moment: datetime) -> None:
     if moment > clock.now() + FUTURE_TOLERANCE:
-        raise ValidationError("Must not be in the future.")
-    if moment.year < 2000:
-        raise ValidationError("Must not be before 2000.")
+        raise field_error("not_in_future")
+    if moment.year < OLDEST_YEAR:
+        raise field_error("too_old", min_year=OLDEST_YEAR)
 
 
 def known_comune(value: str) -> None:
-    ISTAT_FORMAT(value)
+    try:
+        ISTAT_FORMAT(value)
+    except ValidationError:
+        raise field_error("istat_format") from None
     if not reference.is_known(value):
-        raise ValidationError(
-            "Unknown ISTAT code: not a comune of the Città Metropolitana di Milano.")
+        raise field_error("istat_unknown")
 
 
 # -- input ----------------------------------------------------------------------------------
@@ -107,8 +115,7 @@ class ReferralInput(Schema):
     eviction_date = fields.Date(load_default=None)
     monthly_net_income_cents = Cents(load_default=None)
     monthly_rent_cents = Cents(load_default=None)
-    contact_phone = Text(load_default=None, validate=validate.Regexp(
-        r"^\+?[0-9][0-9 ./-]{4,38}$", error="Not a valid phone number."))
+    contact_phone = Text(load_default=None, validate=PHONE_FORMAT)
     idempotency_key = Text(load_default=None, validate=validate.Length(max=100))
     received_at = DateOrDateTime(load_default=None, validate=not_in_future)
     household = fields.List(fields.Nested(MemberInput), required=True,
@@ -182,28 +189,3 @@ class ReferralPage(Schema):
     total = fields.Integer()
     page = fields.Integer()
     page_size = fields.Integer()
-
-
-# -- helpers --------------------------------------------------------------------------------
-def load(schema: Schema, payload) -> dict:
-    """``schema.load(payload)``, or :class:`InvalidInput` with messages by field path."""
-    try:
-        return schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidInput(flatten_errors(exc.messages)) from None
-
-
-def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as ``{"household.0.codice_fiscale": [...]}``."""
-    if not isinstance(messages, dict):
-        messages = {"_schema": messages}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            flat.update(flatten_errors(value, path))
-        elif isinstance(value, list) and not all(isinstance(item, str) for item in value):
-            flat.update(flatten_errors(dict(enumerate(value)), path))
-        else:
-            flat.setdefault(path, []).extend([value] if isinstance(value, str) else value)
-    return flat

@@ -19,7 +19,7 @@ from .case_schemas import (ActionOutcomeEvent, AssessmentInput, AssignInput, Clo
                            ProposalInput, PurposeInput, ReopenInput, TriageInput, jsonable)
 from .domain import vocabulary
 from .events import ACTION_OUTCOME_RECORDED
-from .exceptions import ActionOutcomeInvalid
+from .errors import ActionOutcomeInvalid
 from .models import metadata
 from .schemas import (ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage,
                       load)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, cases, clock, events, reference, referrals
 from .domain import eligibility, lifecycle, permissions
-from .exceptions import DuplicatesNotAcknowledged
+from .errors import DuplicatesNotAcknowledged
 from .models import CaseClosure, HouseholdMember, Referral, TriageDecision
 
 TRIAGE_EVENTS = {
@@ -135,7 +135,8 @@ def triage_referral(db: Db, actor: Actor, referral_id, data: dict) -> dict:
                 and duplicates_of(tx.session, actor, referral):
             raise DuplicatesNotAcknowledged(
                 "the household is already known to the agency: look at the possible "
-                "duplicates and confirm with duplicates_acknowledged=true")
+                "duplicates and confirm with duplicates_acknowledged=true",
+                field="duplicates_acknowledged")
         now = clock.now()
         tx.session.add(TriageDecision(referral_id=referral.id, outcome=outcome,
                                       reason=data.get("reason"),

@@ -16,7 +16,7 @@ from intake import (assessment, audit, closure, clock, commission, diary, fotogr
                     referrals, triage, worklist)
 from intake.case_schemas import (AssessmentInput, ClosureInput, DiaryEntryInput,
                                  InterviewInput, ProjectInput, TriageInput, jsonable)
-from intake.exceptions import (CaseConflict, CaseForbidden, DuplicatesNotAcknowledged,
+from intake.errors import (CaseConflict, CaseForbidden, DuplicatesNotAcknowledged,
                                InvalidInput, MeetingConflict, ProjectVersionConflict,
                                ProposalConflict, ReferralNotFound)
 from intake.models import (Assessment, AuditEvent, DiaryEntry, ProjectVersion, Referral,

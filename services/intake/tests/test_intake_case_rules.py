@@ -7,7 +7,7 @@ from intake import reference
 from intake.domain import codice_fiscale, commission, eligibility, grading, household, lifecycle
 from intake.domain import permissions as perm
 from intake.domain import project
-from intake.exceptions import (CaseConflict, CaseForbidden, InvalidInput, MeetingConflict,
+from intake.errors import (CaseConflict, CaseForbidden, InvalidInput, MeetingConflict,
                                ProposalConflict)
 
 TODAY = date(2026, 3, 10)

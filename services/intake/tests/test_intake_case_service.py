@@ -84,7 +84,9 @@ def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
             "CaseForbidden"
         error = remote_error(rpc.intake.triage_referral, agency_token(), referral["id"],
                              {"outcome": "respinta"})
-        assert error.exc_type == "InvalidInput" and "reason" in json.loads(error.value)
+        assert error.exc_type == "InvalidInput"
+        assert json.loads(error.value)["details"]["fields"]["reason"] == [
+            {"code": "reason_required", "outcome": "respinta"}]
 
         case = rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
         assert case["status"] == "in_carico" and case["received_at"].startswith("2026-11-01T23")

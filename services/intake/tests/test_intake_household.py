@@ -52,25 +52,29 @@ def test_exactly_one_head():
     none = [member("A", date(1980, 1, 1), "coniuge")]
     two = [member("A", date(1980, 1, 1), "intestatario"),
            member("B", date(1981, 1, 1), "intestatario")]
-    assert "intestatario" in problems(none, date(2025, 1, 1))["household"][0]
-    assert "found 2" in problems(two, date(2025, 1, 1))["household"][0]
+    assert problems(none, date(2025, 1, 1))["household"] == [
+        {"code": "household_head_count", "relation": "intestatario", "found": 0}]
+    assert problems(two, date(2025, 1, 1))["household"][0]["found"] == 2
 
 
 def test_duplicate_codice_fiscale_points_at_the_second_member():
     members = [member("A", date(1980, 1, 1), "intestatario"), member("A", date(2015, 1, 1))]
     assert problems(members, date(2025, 1, 1)) == {
-        "household.1.codice_fiscale": ["Duplicate codice fiscale in the household."]}
+        "household.1.codice_fiscale": [{"code": "codice_fiscale_duplicate"}]}
 
 
 def test_birth_dates_in_the_future_or_too_old():
     members = [member("A", date(1980, 1, 1), "intestatario"), member("B", date(2025, 1, 2)),
                member("C", date(1899, 12, 31), "genitore")]
     errors = problems(members, date(2025, 1, 1))
-    assert set(errors) == {"household.1.birth_date", "household.2.birth_date"}
+    assert errors == {"household.1.birth_date": [{"code": "birth_date_in_future"}],
+                      "household.2.birth_date": [{"code": "birth_date_too_old",
+                                                  "min_year": 1900}]}
 
 
 def test_size_limits():
     assert "household" in problems([], date(2025, 1, 1))
     many = [member("A", date(1980, 1, 1), "intestatario")] + [
         member(str(i), date(2010, 1, 1)) for i in range(20)]
-    assert "1 to 20" in problems(many, date(2025, 1, 1))["household"][0]
+    assert problems(many, date(2025, 1, 1))["household"] == [
+        {"code": "length", "min": 1, "max": 20}]

@@ -1,18 +1,21 @@
 """Input schemas: clear field errors by path, unknown fields refused, normalised values."""
-import json
 from datetime import date
 
 import pytest
-from abitare_chassis.errors import InvalidInput
+from abitare_chassis.errors import InvalidInput, decode
 
 from intake.domain.household import Member
-from intake.schemas import ListReferralsQuery, ReferralInput, flatten_errors, load
+from intake.schemas import ListReferralsQuery, ReferralInput, load
 
 
 def errors_of(payload) -> dict:
     with pytest.raises(InvalidInput) as info:
         load(ReferralInput(), payload)
-    assert json.loads(str(info.value)) == info.value.errors   # survives nameko's trip as text
+    wire = decode(str(info.value))                # survives nameko's trip as text
+    assert (wire["code"], wire["kind"]) == ("invalid_input", "invalid")
+    assert wire["details"]["fields"] == info.value.errors
+    assert all(error["code"] != "invalid" for errors in info.value.errors.values()
+               for error in errors)              # every error of intake's schemas is coded
     return info.value.errors
 
 
@@ -46,34 +49,37 @@ def test_missing_required_fields():
     errors = errors_of({})
     assert set(errors) == {"comune_istat", "referring_body", "problem_reported",
                            "housing_situation", "household"}
-    assert errors["household"] == ["Missing data for required field."]
+    assert errors["household"] == [{"code": "required"}]
 
 
 def test_unknown_fields_are_refused(payload):
     payload["ssn"] = "x"
     payload["household"][1]["nickname"] = "Lalla"
     errors = errors_of(payload)
-    assert errors == {"ssn": ["Unknown field."], "household.1.nickname": ["Unknown field."]}
+    assert errors == {"ssn": [{"code": "unknown_field"}],
+                      "household.1.nickname": [{"code": "unknown_field"}]}
 
 
 def test_invalid_codice_fiscale_has_its_path(payload):
     payload["household"][2]["codice_fiscale"] = "RSSLCU15M10F205A"
-    assert errors_of(payload) == {"household.2.codice_fiscale": ["Wrong check character."]}
+    assert errors_of(payload) == {
+        "household.2.codice_fiscale": [{"code": "codice_fiscale_checksum"}]}
 
 
 def test_numeric_codice_fiscale_is_refused(payload):
     payload["household"][0]["codice_fiscale"] = "00743110157"
-    assert "household.0.codice_fiscale" in errors_of(payload)
+    assert errors_of(payload)["household.0.codice_fiscale"] == [
+        {"code": "codice_fiscale_numeric"}]
 
 
 @pytest.mark.parametrize("code, message", [
-    ("058091", "Unknown ISTAT code"),
-    ("15146", "6-digit"),
-    ("01514A", "6-digit"),
+    ("058091", "istat_unknown"),
+    ("15146", "istat_format"),
+    ("01514A", "istat_format"),
 ])
 def test_comune_must_be_in_the_citta_metropolitana(payload, code, message):
     payload["comune_istat"] = code
-    assert message in errors_of(payload)["comune_istat"][0]
+    assert errors_of(payload)["comune_istat"] == [{"code": message}]
 
 
 @pytest.mark.parametrize("field, value", [
@@ -83,7 +89,9 @@ def test_comune_must_be_in_the_citta_metropolitana(payload, code, message):
 ])
 def test_codes_outside_the_vocabulary(payload, field, value):
     payload[field] = value
-    assert errors_of(payload)[field][0].startswith("Must be one of")
+    error = errors_of(payload)[field][0]
+    assert error["code"] == "one_of" and "vicino_di_casa" not in error["choices"]
+    assert len(error["choices"]) > 1
 
 
 @pytest.mark.parametrize("value", [-1, 12.5, "1000", True])
@@ -102,13 +110,14 @@ def test_household_rules_are_reported_with_paths(payload):
     payload["household"][1]["codice_fiscale"] = payload["household"][0]["codice_fiscale"]
     payload["household"][2]["relation"] = "intestatario"
     errors = errors_of(payload)
-    assert errors["household.1.codice_fiscale"] == ["Duplicate codice fiscale in the household."]
-    assert "Exactly one member" in errors["household"][0]
+    assert errors["household.1.codice_fiscale"] == [{"code": "codice_fiscale_duplicate"}]
+    assert errors["household"] == [{"code": "household_head_count", "relation": "intestatario",
+                                    "found": 2}]
 
 
 def test_household_size_limits(payload):
     payload["household"] = []
-    assert errors_of(payload) == {"household": ["Length must be between 1 and 20."]}
+    assert errors_of(payload) == {"household": [{"code": "length", "min": 1, "max": 20}]}
 
 
 def test_field_and_household_errors_come_together(payload):
@@ -123,16 +132,21 @@ def test_overlong_idempotency_key(payload):
 
 
 def test_not_an_object():
-    assert errors_of(["not", "a", "dict"]) == {"_schema": ["Invalid input type."]}
+    assert errors_of(["not", "a", "dict"]) == {"_schema": [{"code": "invalid_object"}]}
 
 
 def test_list_query_limits():
     assert load(ListReferralsQuery(), {}) == {"comune_istat": None, "page": 1, "page_size": 50}
     with pytest.raises(InvalidInput) as info:
         load(ListReferralsQuery(), {"page": 0, "page_size": 201})
-    assert set(info.value.errors) == {"page", "page_size"}
+    assert info.value.errors == {"page": [{"code": "range", "min": 1}],
+                                 "page_size": [{"code": "range", "min": 1, "max": 200}]}
 
 
-def test_flatten_errors():
-    assert flatten_errors({"a": {0: {"b": ["x"]}}, "c": ["y"]}) == {"a.0.b": ["x"], "c": ["y"]}
-    assert flatten_errors(["top"]) == {"_schema": ["top"]}
+def test_phone_and_dates_are_coded(payload):
+    payload["contact_phone"] = "call me"
+    payload["eviction_date"] = "soon"
+    payload["received_at"] = "2999-01-01T00:00:00+00:00"
+    assert errors_of(payload) == {"contact_phone": [{"code": "phone_format"}],
+                                  "eviction_date": [{"code": "invalid_date"}],
+                                  "received_at": [{"code": "not_in_future"}]}

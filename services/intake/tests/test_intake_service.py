@@ -123,7 +123,9 @@ def test_bad_input_is_refused_and_changes_nothing(intake, payload, path, value, 
     with intake.rpc() as rpc:
         error = remote_error(rpc.intake.submit_referral, operator_token(), _invalid(payload, path, value))
     assert error.exc_type == "InvalidInput"
-    assert field in json.loads(error.value)
+    wire = json.loads(error.value)              # the coded error travels as JSON
+    assert (wire["code"], wire["kind"]) == ("invalid_input", "invalid")
+    assert field in wire["details"]["fields"]
     assert count(intake, Referral) == 0 and count(intake, outbox_table) == 0
 
 
@@ -132,6 +134,9 @@ def test_other_comune_is_forbidden_and_changes_nothing(intake, make_payload):
         error = remote_error(rpc.intake.submit_referral, operator_token(),
                              make_payload(comune_istat=MILANO))
     assert error.exc_type == "ReferralForbidden"
+    assert json.loads(error.value) == {
+        "code": "referral_forbidden", "kind": "forbidden", "details": {"comune_istat": MILANO},
+        "message": f"comune {MILANO} is outside the actor's scope"}
     assert count(intake, Referral) == 0 and count(intake, outbox_table) == 0
 
 
@@ -202,7 +207,9 @@ def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make
     assert summary["received_at"].endswith("+00:00")
     assert [i["id"] for i in melegnano["items"]] == [ids[3], ids[1]]
     assert only_sgm["total"] == 3
-    assert bad.exc_type == "InvalidInput" and "page_size" in json.loads(bad.value)
+    assert bad.exc_type == "InvalidInput"
+    assert json.loads(bad.value)["details"]["fields"]["page_size"] == [
+        {"code": "range", "min": 1, "max": 200}]
 
 
 def test_list_comuni_and_vocabulary(intake):

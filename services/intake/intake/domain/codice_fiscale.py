@@ -14,31 +14,39 @@ OMOCODIA_POSITIONS = (6, 7, 9, 10, 12, 13, 14)
 
 
 class InvalidCodiceFiscale(ValueError):
-    """Not a valid personal codice fiscale; the message says why."""
+    """Not a valid personal codice fiscale; ``code`` says why (and ``params`` the limits)."""
+
+    def __init__(self, code: str, message: str, **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 def normalize(value) -> str:
     """Return ``value`` uppercased without separators if it is a valid personal codice fiscale
     (omocodia included), else raise :class:`InvalidCodiceFiscale`."""
     if not isinstance(value, str):
-        raise InvalidCodiceFiscale("Not a string.")
+        raise InvalidCodiceFiscale("invalid_string", "Not a string.")
     code = _stdnum_cf.compact(value)
     if code.isdigit():
         raise InvalidCodiceFiscale(
-            "Numeric codes (temporary or company codes) are not accepted: "
-            "the 16-character personal codice fiscale is required.")
+            "codice_fiscale_numeric", "Numeric codes (temporary or company codes) are not "
+            "accepted: the 16-character personal codice fiscale is required.")
     if len(code) != LENGTH:
-        raise InvalidCodiceFiscale(f"Must be {LENGTH} characters long.")
+        raise InvalidCodiceFiscale("codice_fiscale_length", f"Must be {LENGTH} characters long.",
+                                   length=LENGTH)
     try:
         _stdnum_cf.validate(code)
     except stdnum_errors.InvalidChecksum:
-        raise InvalidCodiceFiscale("Wrong check character.") from None
+        raise InvalidCodiceFiscale("codice_fiscale_checksum", "Wrong check character.") from None
     except stdnum_errors.InvalidFormat:
-        raise InvalidCodiceFiscale("Not in the format of a personal codice fiscale.") from None
+        raise InvalidCodiceFiscale("codice_fiscale_format",
+                                   "Not in the format of a personal codice fiscale.") from None
     except stdnum_errors.InvalidComponent:
-        raise InvalidCodiceFiscale("The birth date it encodes does not exist.") from None
+        raise InvalidCodiceFiscale("codice_fiscale_birth_date",
+                                   "The birth date it encodes does not exist.") from None
     except stdnum_errors.ValidationError:
-        raise InvalidCodiceFiscale("Not a valid codice fiscale.") from None
+        raise InvalidCodiceFiscale("codice_fiscale_invalid",
+                                   "Not a valid codice fiscale.") from None
     return code
 
 

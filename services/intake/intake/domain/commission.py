@@ -4,7 +4,7 @@ proposal is brought to a later meeting as a new proposal. A meeting whose minute
 recorded is closed: no new proposals, no decisions."""
 from __future__ import annotations
 
-from ..exceptions import MeetingConflict, ProposalConflict
+from ..errors import MeetingClosed, ProposalConflict
 
 PROPOSAL_KINDS = {
     "validate_project": "Validazione del progetto individualizzato",
@@ -18,9 +18,9 @@ PENDING = "in_attesa"
 
 def ensure_meeting_open(minutes_recorded: bool) -> None:
     if minutes_recorded:
-        raise MeetingConflict("the meeting is closed: its minutes are recorded")
+        raise MeetingClosed("the meeting is closed: its minutes are recorded")
 
 
 def ensure_pending(status: str) -> None:
     if status != PENDING:
-        raise ProposalConflict(f"the proposal was already decided ({status})")
+        raise ProposalConflict(f"the proposal was already decided ({status})", status=status)

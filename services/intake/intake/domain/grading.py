@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..exceptions import InvalidInput
+from ..errors import InvalidInput
 
 GRADES = {
     1: "fragilità abitativa",
@@ -158,9 +158,7 @@ def decide(suggestion: Suggestion, confirmed_grade: int | None, override_reason:
     if confirmed_grade is None or confirmed_grade == suggestion.grade:
         return Grading(suggestion.grade, suggestion.explanation, suggestion.grade, False)
     if pis_situation:
-        raise InvalidInput({"confirmed_grade": [
-            "A Pronto Intervento Sociale situation is grade 4."]})
+        raise InvalidInput({"confirmed_grade": [{"code": "pis_grade_fixed", "grade": 4}]})
     if not override_reason:
-        raise InvalidInput({"override_reason": [
-            "A grade different from the suggested one needs a written reason."]})
+        raise InvalidInput({"override_reason": [{"code": "override_reason_required"}]})
     return Grading(suggestion.grade, suggestion.explanation, confirmed_grade, True)

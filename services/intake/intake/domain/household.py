@@ -54,26 +54,27 @@ def head_name(last_name: str | None, first_name: str | None) -> str:
     return " ".join(part for part in (last_name, first_name) if part)
 
 
-def problems(members: Sequence[Member], received_on: date) -> dict[str, list[str]]:
-    """What is wrong with the household, by field path (``household``,
+def problems(members: Sequence[Member], received_on: date) -> dict[str, list[dict]]:
+    """What is wrong with the household, as coded errors by field path (``household``,
     ``household.<i>.<field>``); empty if nothing is."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[dict]] = {}
     if not 1 <= len(members) <= MAX_MEMBERS:
-        errors["household"] = [f"A household has 1 to {MAX_MEMBERS} members."]
+        errors["household"] = [{"code": "length", "min": 1, "max": MAX_MEMBERS}]
     heads = sum(m.relation == HEAD_OF_HOUSEHOLD for m in members)
     if heads != 1:
         errors.setdefault("household", []).append(
-            f"Exactly one member must have relation '{HEAD_OF_HOUSEHOLD}' (found {heads}).")
+            {"code": "household_head_count", "relation": HEAD_OF_HOUSEHOLD, "found": heads})
     seen: set[str] = set()
     for index, member in enumerate(members):
         if member.codice_fiscale in seen:
             errors[f"household.{index}.codice_fiscale"] = [
-                "Duplicate codice fiscale in the household."]
+                {"code": "codice_fiscale_duplicate"}]
         seen.add(member.codice_fiscale)
         if member.birth_date > received_on:
-            errors[f"household.{index}.birth_date"] = ["Birth date is in the future."]
+            errors[f"household.{index}.birth_date"] = [{"code": "birth_date_in_future"}]
         elif member.birth_date.year < OLDEST_BIRTH_YEAR:
-            errors[f"household.{index}.birth_date"] = [f"Birth date is before {OLDEST_BIRTH_YEAR}."]
+            errors[f"household.{index}.birth_date"] = [
+                {"code": "birth_date_too_old", "min_year": OLDEST_BIRTH_YEAR}]
     return errors
 
 

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from ..exceptions import CaseConflict
+from ..errors import CaseConflict
 
 RICEVUTA = "ricevuta"
 INFORMAZIONI_RICHIESTE = "informazioni_richieste"
@@ -47,7 +47,7 @@ CLOSURE_OUTCOMES = {
 
 
 def _refuse(status: str, what: str):
-    raise CaseConflict(f"a case with status '{status}' cannot be {what}")
+    raise CaseConflict(f"a case with status '{status}' cannot be {what}", status=status)
 
 
 def after_triage(status: str, outcome: str) -> str:

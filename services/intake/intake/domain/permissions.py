@@ -2,7 +2,7 @@
 checked separately (``scope``); this is only about the role."""
 from __future__ import annotations
 
-from ..exceptions import CaseForbidden
+from ..errors import CaseForbidden
 
 AGENCY_OPERATOR = "agency_operator"
 COMUNE_OPERATOR = "comune_operator"
@@ -45,7 +45,8 @@ def may(role: str, action: str) -> bool:
 
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
-        raise CaseForbidden(f"role '{role}' may not {action.replace('_', ' ')}")
+        raise CaseForbidden(f"role '{role}' may not {action.replace('_', ' ')}", role=role,
+                            action=action)
 
 
 def may_read_confidential(actor_sub: str, author: str, assigned_to: str | None) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..exceptions import InvalidInput
+from ..errors import InvalidInput
 
 ACTION_TYPES = {
     "fund_application": "Domanda a un fondo",
@@ -60,14 +60,13 @@ def merge_actions(current: Sequence[dict], submitted: Sequence[dict], new_id) ->
         if action_id is not None:
             previous = by_id.get(action_id)
             if previous is None:
-                errors[f"actions.{index}.id"] = ["Unknown action: new actions have no id."]
+                errors[f"actions.{index}.id"] = [{"code": "action_unknown"}]
                 continue
             if action_id in seen:
-                errors[f"actions.{index}.id"] = ["The same action appears twice."]
+                errors[f"actions.{index}.id"] = [{"code": "action_repeated"}]
                 continue
             if previous["type"] != item["type"]:
-                errors[f"actions.{index}.type"] = [
-                    "An action cannot change type: cancel it and add a new one."]
+                errors[f"actions.{index}.type"] = [{"code": "action_type_changed"}]
                 continue
             action = {**item, "fulfilled_by": fulfilled_by(item["type"]),
                       "outcome": previous.get("outcome")}
@@ -76,15 +75,15 @@ def merge_actions(current: Sequence[dict], submitted: Sequence[dict], new_id) ->
                       "outcome": None}
             new.append(action)
         if item["type"] == "partner_referral" and not item.get("partner_code"):
-            errors[f"actions.{index}.partner_code"] = ["A partner referral names the partner."]
+            errors[f"actions.{index}.partner_code"] = [{"code": "partner_required"}]
         if item["responsible"] == "partner" and not item.get("partner_code"):
-            errors[f"actions.{index}.partner_code"] = ["Name the partner responsible."]
+            errors[f"actions.{index}.partner_code"] = [{"code": "partner_required"}]
         seen.add(action["id"])
         result.append(action)
     dropped = [a["id"] for a in current if a["id"] not in seen]
     if dropped and not errors:
-        errors["actions"] = ["Actions cannot be removed; set their status to 'annullata' "
-                             f"instead (missing: {', '.join(dropped)})."]
+        errors["actions"] = [{"code": "action_removed", "status": "annullata",
+                              "missing": dropped}]
     if errors:
         raise InvalidInput(errors)
     return result, new

@@ -1,0 +1,187 @@
+"""The one table from error codes to words: Italian for the web UI, English (and Italian on
+request) for the API. Services send codes and structured details (``{"code": "range", "min": 1,
+"max": 200}``); nothing here or elsewhere reads their English log messages.
+
+An entry is ``(italian, english)`` with ``{placeholders}`` filled from the details, or a dict of
+such pairs by the params present (``("min", "max")``, ``("max",)``, ...) when the sentence
+depends on them. A test checks that every code intake can produce has an entry.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("it", "en")
+
+Text = tuple[str, str]
+
+# -- errors (the error's own code) ---------------------------------------------------------------
+ERRORS: dict[str, Text] = {
+    # the chassis kinds, for a coded error this table does not know by name
+    "error": ("Si è verificato un errore imprevisto.", "An unexpected error occurred."),
+    "not_found": ("Quanto cercato non esiste oppure non è visibile con il tuo profilo.",
+                  "Not found, or not visible to you."),
+    "forbidden": ("Il tuo profilo non consente questa operazione.",
+                  "Your role may not do this."),
+    "conflict": ("L'operazione è in conflitto con lo stato attuale: ricarica la pagina.",
+                 "The request conflicts with the current state: reload and retry."),
+    "stale_version": ("I dati sono stati modificati da qualcun altro: ricarica la pagina.",
+                      "The data changed since you read it: reload and retry."),
+    "invalid_input": ("Alcuni dati non sono validi.", "The request has invalid fields."),
+    "actor_rejected": ("Accedi per continuare.", "The actor context was rejected."),
+    # intake
+    "referral_not_found": (
+        "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",
+        "No such referral, or not visible to you."),
+    "referral_forbidden": ("Non puoi inviare schede per il comune {comune_istat}.",
+                           "You may not submit referrals for comune {comune_istat}."),
+    "case_forbidden": ("Il tuo profilo non consente questa operazione.",
+                       "Your role may not do this on a case."),
+    "case_conflict": ("L'operazione non è possibile nello stato attuale della scheda: "
+                      "ricarica la pagina per vedere lo stato aggiornato.",
+                      "Not possible in the current status of the case ({status})."),
+    "duplicates_not_acknowledged": (
+        "Ci sono possibili doppie segnalazioni: conferma di averle verificate prima di "
+        "prendere in carico la scheda.",
+        "The household is already known: check the possible duplicates and confirm with "
+        "duplicates_acknowledged."),
+    "project_version_conflict": (
+        "Il progetto è stato modificato da qualcun altro mentre lo stavi modificando.",
+        "The project changed since version {expected_version}: reload it and save again."),
+    "meeting_not_found": ("La seduta della commissione non esiste.",
+                          "No such commission meeting."),
+    "proposal_not_found": ("La proposta non esiste oppure non è visibile con il tuo profilo.",
+                           "No such proposal, or not visible to you."),
+    "meeting_conflict": ("L'operazione non è possibile in questa seduta.",
+                         "Not possible in this meeting."),
+    "meeting_closed": ("La seduta è chiusa: il verbale è già stato registrato.",
+                       "The meeting is closed: its minutes are recorded."),
+    "proposals_pending": ("Ci sono ancora {pending} proposte da decidere o rinviare.",
+                          "{pending} proposal(s) still to decide or postpone."),
+    "proposal_already_decided": ("La proposta è già stata decisa.",
+                                 "The proposal was already decided."),
+    "action_outcome_invalid": ("L'esito ricevuto non corrisponde a un'azione del progetto.",
+                               "The outcome names no action of a project."),
+}
+
+# -- field errors (one per field, in InvalidInput) ---------------------------------------------
+FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
+    # produced by the chassis schema for any service
+    "invalid": ("Valore non valido.", "Not a valid value."),
+    "required": ("Campo obbligatorio.", "Missing data for required field."),
+    "null": ("Campo obbligatorio.", "Field may not be null."),
+    "unknown_field": ("Campo non previsto.", "Unknown field."),
+    "invalid_object": ("Dati non validi.", "Not a valid object."),
+    "invalid_string": ("Testo non valido.", "Not a valid string."),
+    "invalid_integer": ("Numero intero non valido.", "Not a valid integer."),
+    "invalid_number": ("Numero non valido.", "Not a valid number."),
+    "number_too_large": ("Numero troppo grande.", "Number too large."),
+    "invalid_boolean": ("Valore sì/no non valido.", "Not a valid boolean."),
+    "invalid_date": ("Data non valida.", "Not a valid date."),
+    "invalid_datetime": ("Data e ora non valide.", "Not a valid date-time."),
+    "invalid_time": ("Ora non valida.", "Not a valid time."),
+    "invalid_duration": ("Durata non valida.", "Not a valid duration."),
+    "invalid_list": ("Elenco non valido.", "Not a valid list."),
+    "invalid_uuid": ("Identificativo non valido.", "Not a valid UUID."),
+    "format": ("Formato non valido.", "Not in the expected format."),
+    "one_of": ("Seleziona un valore dall'elenco.", "Must be one of: {choices}."),
+    "none_of": ("Valore non ammesso.", "Must not be one of: {iterable}."),
+    "equal": ("Deve essere {comparable}.", "Must be equal to {comparable}."),
+    "range": {
+        ("min", "max"): ("Deve essere tra {min} e {max}.", "Must be between {min} and {max}."),
+        ("min",): ("Deve essere almeno {min}.", "Must be at least {min}."),
+        ("max",): ("Deve essere al massimo {max}.", "Must be at most {max}."),
+    },
+    "length": {
+        ("min", "max"): ("Lunghezza da {min} a {max}.", "Length must be between {min} and {max}."),
+        ("min",): ("Lunghezza minima {min}.", "Length must be at least {min}."),
+        ("max",): ("Al massimo {max} caratteri.", "Longer than maximum length {max}."),
+        ("equal",): ("Lunghezza richiesta {equal}.", "Length must be {equal}."),
+    },
+    # intake
+    "codice_fiscale_numeric": (
+        "I codici numerici (provvisori o di aziende) non sono accettati: serve il codice "
+        "fiscale personale di 16 caratteri.",
+        "Numeric codes (temporary or company codes) are not accepted: the 16-character "
+        "personal codice fiscale is required."),
+    "codice_fiscale_length": ("Il codice fiscale ha {length} caratteri.",
+                              "Must be {length} characters long."),
+    "codice_fiscale_checksum": ("Codice fiscale non valido: il carattere di controllo non "
+                                "corrisponde.", "Wrong check character."),
+    "codice_fiscale_format": ("Codice fiscale non valido.",
+                              "Not in the format of a personal codice fiscale."),
+    "codice_fiscale_birth_date": ("Codice fiscale non valido: la data di nascita che contiene "
+                                  "non esiste.", "The birth date it encodes does not exist."),
+    "codice_fiscale_invalid": ("Codice fiscale non valido.", "Not a valid codice fiscale."),
+    "codice_fiscale_duplicate": ("Codice fiscale già indicato per un altro componente.",
+                                 "Duplicate codice fiscale in the household."),
+    "household_head_count": ("Il nucleo deve avere esattamente un intestatario.",
+                             "Exactly one member must have relation '{relation}' "
+                             "(found {found})."),
+    "birth_date_in_future": ("La data di nascita non può essere nel futuro.",
+                             "Birth date is in the future."),
+    "birth_date_too_old": ("Data di nascita troppo lontana nel tempo.",
+                           "Birth date is before {min_year}."),
+    "istat_format": ("Il codice ISTAT del comune ha 6 cifre.", "Must be a 6-digit ISTAT code."),
+    "istat_unknown": ("Comune non presente nell'elenco della Città Metropolitana.",
+                      "Unknown ISTAT code: not a comune of the Città Metropolitana di Milano."),
+    "phone_format": ("Numero di telefono non valido.", "Not a valid phone number."),
+    "not_in_future": ("La data non può essere nel futuro.", "Must not be in the future."),
+    "too_old": ("La data non può essere precedente al {min_year}.",
+                "Must not be before {min_year}."),
+    "partner_code_format": ("Codice del partner non valido.", "Not a partner code."),
+    "reason_required": ("Indica la motivazione per questo esito.",
+                        "A reason is required for this outcome."),
+    "date_range_order": ("La data iniziale non può essere successiva a quella finale.",
+                         "Must not be after {after}."),
+    "before_received": ("La data non può essere precedente alla ricezione della scheda.",
+                        "Must not be before the referral was received."),
+    "pis_grade_fixed": ("Una situazione di Pronto Intervento Sociale ha grado {grade}.",
+                        "A Pronto Intervento Sociale situation is grade {grade}."),
+    "override_reason_required": ("Un grado diverso da quello suggerito richiede una "
+                                 "motivazione scritta.",
+                                 "A grade different from the suggested one needs a written "
+                                 "reason."),
+    "action_unknown": ("Azione non presente nel progetto.", "No such action in this project."),
+    "action_repeated": ("La stessa azione compare due volte.", "The same action appears twice."),
+    "action_type_changed": ("Il tipo di un'azione non si cambia: annullala e aggiungine una "
+                            "nuova.", "An action cannot change type: cancel it and add a new "
+                            "one."),
+    "partner_required": ("Indica il partner.", "Name the partner."),
+    "action_removed": ("Le azioni non si eliminano: imposta lo stato «annullata».",
+                       "Actions cannot be removed; set their status to '{status}' instead "
+                       "(missing: {missing})."),
+    "project_missing": ("Nessun progetto per questa scheda.", "No project for this referral."),
+    "comune_mismatch": ("Non è il comune della scheda.", "Not the comune of the referral."),
+}
+
+TABLE: dict[str, Text | dict[tuple[str, ...], Text]] = {**ERRORS, **FIELD_ERRORS}
+
+
+def has_text(code: str) -> bool:
+    return code in TABLE
+
+
+def text(code: str, params: Mapping | None = None, language: str = "it") -> str | None:
+    """The sentence for ``code`` in ``language`` with its placeholders filled from ``params``;
+    ``None`` if the table does not know the code."""
+    entry = TABLE.get(code)
+    if entry is None:
+        return None
+    params = {k: v for k, v in (params or {}).items() if v is not None}
+    if isinstance(entry, dict):
+        fitting = [key for key in entry if all(name in params for name in key)]
+        if not fitting:
+            return None
+        entry = entry[max(fitting, key=len)]
+    sentence = entry[LANGUAGES.index(language) if language in LANGUAGES else 0]
+    return sentence.format_map(_Params(params))
+
+
+class _Params(dict):
+    """Placeholders from details: lists joined by commas, a missing one left as ``?``."""
+
+    def __getitem__(self, key):
+        value = super().get(key, "?")
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(item) for item in value)
+        return value

@@ -1,0 +1,89 @@
+"""Every code a service can send has words in the gateway's table (``error_texts``): the typed
+errors of its ``errors.py``, the codes its schemas' validators produce, and the coded field
+errors its rules and validators build (found in the source by AST, so a new one cannot slip by).
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+from pathlib import Path
+
+import marshmallow
+import pytest
+
+from abitare_chassis.errors import AbitareError, error_classes
+from abitare_chassis.schemas import FIELD_CODES, VALIDATOR_CODES, schema_codes
+from abitare_gateway import error_texts
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = {"intake": REPO / "services/intake/intake"}
+CODE_FACTORIES = {"field_error", "InvalidCodiceFiscale"}     # first argument is a code
+
+
+def service_error_classes(package: str) -> list[type[AbitareError]]:
+    importlib.import_module(f"{package}.errors")
+    return [cls for cls in error_classes() if cls.__module__.startswith(f"{package}.")]
+
+
+def codes_in_source(folder: Path) -> set[str]:
+    """``{"code": "x"}`` literals, ``field_error("x", ...)``, ``InvalidCodiceFiscale("x", ...)``
+    and validators' ``error="x"`` in every module of the service."""
+    found: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    if isinstance(key, ast.Constant) and key.value == "code" \
+                            and isinstance(value, ast.Constant):
+                        found.add(value.value)
+            elif isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if name in CODE_FACTORIES and node.args \
+                        and isinstance(node.args[0], ast.Constant):
+                    found.add(node.args[0].value)
+                found.update(kw.value.value for kw in node.keywords
+                             if kw.arg == "error" and isinstance(kw.value, ast.Constant))
+    return found
+
+
+def schema_module_codes(package: str) -> set[str]:
+    found: set[str] = set()
+    for module_name in (f"{package}.schemas", f"{package}.case_schemas"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, marshmallow.Schema) and cls.__module__ == module.__name__:
+                found |= schema_codes(cls())
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(SERVICES))
+def test_every_error_class_has_its_own_unique_code_and_words(package):
+    classes = service_error_classes(package)
+    assert classes, f"{package} defines no typed errors?"
+    for cls in classes:
+        assert "code" in vars(cls), f"{cls.__name__} inherits its code: give it its own"
+        assert error_texts.has_text(cls.code), f"no text for {cls.__name__}.code {cls.code!r}"
+    codes = [cls.code for cls in classes]
+    assert len(codes) == len(set(codes)), "two classes share a code"
+
+
+@pytest.mark.parametrize("package", sorted(SERVICES))
+def test_every_field_error_code_has_words(package):
+    codes = codes_in_source(SERVICES[package]) | schema_module_codes(package) | FIELD_CODES \
+        | VALIDATOR_CODES
+    assert {"codice_fiscale_checksum", "household_head_count", "istat_unknown",
+            "phone_format", "range"} <= codes           # the scan does see intake's codes
+    missing = sorted(code for code in codes if not error_texts.has_text(code))
+    assert missing == [], f"codes without an entry in error_texts: {missing}"
+
+
+def test_the_scan_catches_a_code_without_words(tmp_path):
+    (tmp_path / "rule.py").write_text('ERRORS = {"x": [{"code": "never_heard_of"}]}\n'
+                                      'field_error("nor_this", "f")\n')
+    codes = codes_in_source(tmp_path)
+    assert codes == {"never_heard_of", "nor_this"}
+    assert not any(error_texts.has_text(code) for code in codes)
