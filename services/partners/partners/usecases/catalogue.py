@@ -1,91 +1,81 @@
 """Use cases on partners and subscriptions: list them, subscribe a partner to an event type."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select, update
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .domain.conventions import (Convention, agency_today, may_manage_subscriptions,
-                                 subscription_refusal)
-from .exceptions import PartnerForbidden, PartnerNotFound, SubscriptionInvalid
-from .models import convention, partner, subscription
-from .schemas import read_subscription
+from ..adapters.models import ConventionRow, Partner, Subscription
+from ..domain import permissions
+from ..domain.conventions import Convention, agency_today, subscription_refusal
+from ..errors import PartnerNotFound, SubscriptionInvalid
 
 
-def conventions_of(session, partner_codes) -> dict[str, list[Convention]]:
-    rows = session.execute(select(convention).where(
-        convention.c.partner_code.in_(list(partner_codes)))
-        .order_by(convention.c.valid_from)).mappings()
+def conventions_of(session: Session, partner_codes) -> dict[str, list[Convention]]:
+    """The conventions of ``partner_codes`` as the rules read them, oldest first."""
+    rows = session.scalars(select(ConventionRow).where(
+        ConventionRow.partner_code.in_(list(partner_codes))).order_by(ConventionRow.valid_from))
     found: dict[str, list[Convention]] = {}
     for row in rows:
-        found.setdefault(row["partner_code"], []).append(Convention(
-            partner_code=row["partner_code"],
-            allowed_event_types=tuple(row["allowed_event_types"]),
-            allowed_fields=tuple(row["allowed_fields"]),
-            valid_from=row["valid_from"], valid_to=row["valid_to"], reference=row["reference"]))
+        found.setdefault(row.partner_code, []).append(Convention(
+            partner_code=row.partner_code, allowed_event_types=tuple(row.allowed_event_types),
+            allowed_fields=tuple(row.allowed_fields), valid_from=row.valid_from,
+            valid_to=row.valid_to, reference=row.reference))
     return found
 
 
-def list_partners(session) -> list[dict]:
-    partners = session.execute(select(partner).order_by(partner.c.code)).mappings().all()
-    conventions = conventions_of(session, [p["code"] for p in partners])
-    subscriptions: dict[str, list[dict]] = {}
-    for row in session.execute(select(subscription).order_by(subscription.c.id)).mappings():
-        subscriptions.setdefault(row["partner_code"], []).append(subscription_to_dict(row))
+def list_partners(db: Db, actor: Actor) -> list[dict]:
+    permissions.ensure(actor.role, permissions.READ_PARTNERS)
+    with db.session() as session:
+        partners = session.scalars(select(Partner).order_by(Partner.code)).all()
+        conventions = conventions_of(session, [p.code for p in partners])
+        subscriptions: dict[str, list[dict]] = {}
+        for row in session.scalars(select(Subscription).order_by(Subscription.id)):
+            subscriptions.setdefault(row.partner_code, []).append(subscription_record(row))
     return [{
-        "code": p["code"], "name": p["name"], "kind": p["kind"], "active": p["active"],
-        "conventions": [convention_to_dict(c) for c in conventions.get(p["code"], [])],
-        "subscriptions": subscriptions.get(p["code"], []),
+        "code": p.code, "name": p.name, "kind": p.kind, "active": p.active,
+        "conventions": [convention_record(c) for c in conventions.get(p.code, [])],
+        "subscriptions": subscriptions.get(p.code, []),
     } for p in partners]
 
 
-def check_subscription(session, actor, partner_code, event_type) -> dict:
-    """Validate a subscription request; returns ``{partner_code, event_type}`` or raises."""
-    if not may_manage_subscriptions(actor.role):
-        raise PartnerForbidden("solo i coordinatori possono gestire le iscrizioni dei partner")
-    request = read_subscription(partner_code, event_type)
-    found = session.execute(select(partner).where(
-        partner.c.code == request["partner_code"])).mappings().first()
-    if found is None:
-        raise PartnerNotFound(f"partner {request['partner_code']} non trovato")
-    refusal = subscription_refusal(found["active"],
-                                   conventions_of(session, [found["code"]]).get(found["code"], []),
-                                   request["event_type"], agency_today())
+def subscribe(db: Db, actor: Actor, data: dict, declare_queue: Callable[[str], str]) -> dict:
+    """Activate (or create) the subscription of ``data["partner_code"]`` to
+    ``data["event_type"]`` if a convention in force allows it; idempotent. The partner's queue is
+    declared first (``declare_queue``): once the subscription commits, every delivery has
+    somewhere to go."""
+    permissions.ensure(actor.role, permissions.MANAGE_SUBSCRIPTIONS)
+    code, event_type = data["partner_code"], data["event_type"]
+    with db.session() as session:
+        partner = session.get(Partner, code)
+        if partner is None:
+            raise PartnerNotFound("no partner with this code")
+        conventions = conventions_of(session, [code]).get(code, [])
+        refusal = subscription_refusal(partner.active, conventions, event_type, agency_today())
     if refusal:
         raise SubscriptionInvalid({"event_type": [refusal]})
-    return request
+    queue = declare_queue(code)
+    with db.transaction() as tx:
+        found = tx.session.scalar(select(Subscription).where(
+            Subscription.partner_code == code, Subscription.event_type == event_type))
+        if found is None:
+            found = Subscription(partner_code=code, event_type=event_type, active=True,
+                                 created_at=datetime.now(timezone.utc), created_by=actor.sub)
+            tx.session.add(found)
+        found.active = True
+    return {**subscription_record(found), "queue": queue}
 
 
-def subscribe(session, actor, request: dict) -> dict:
-    """Activate (or create) the subscription of a checked ``request``; idempotent."""
-    where = (subscription.c.partner_code == request["partner_code"],
-             subscription.c.event_type == request["event_type"])
-    existing = session.execute(select(subscription).where(*where)).mappings().first()
-    if existing is None:
-        session.execute(insert(subscription).values(
-            partner_code=request["partner_code"], event_type=request["event_type"], active=True,
-            created_at=datetime.now(timezone.utc), created_by=actor.sub))
-    elif not existing["active"]:
-        session.execute(update(subscription).where(*where).values(active=True))
-    row = session.execute(select(subscription).where(*where)).mappings().one()
-    return subscription_to_dict(row)
-
-
-def convention_to_dict(c: Convention) -> dict:
+def convention_record(c: Convention) -> dict:
     return {"allowed_event_types": list(c.allowed_event_types),
             "allowed_fields": list(c.allowed_fields),
-            "valid_from": c.valid_from.isoformat(),
-            "valid_to": c.valid_to.isoformat() if c.valid_to else None,
-            "reference": c.reference}
+            "valid_from": c.valid_from, "valid_to": c.valid_to, "reference": c.reference}
 
 
-def subscription_to_dict(row) -> dict:
-    return {"partner_code": row["partner_code"], "event_type": row["event_type"],
-            "active": row["active"], "created_at": iso(row["created_at"]),
-            "created_by": row["created_by"]}
-
-
-def iso(moment: datetime) -> str:
-    if moment.tzinfo is None:   # SQLite drops the offset
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
+def subscription_record(row: Subscription) -> dict:
+    return {"partner_code": row.partner_code, "event_type": row.event_type,
+            "active": row.active, "created_at": row.created_at, "created_by": row.created_by}

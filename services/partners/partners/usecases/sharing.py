@@ -9,28 +9,30 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import func, insert, select
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from abitare_chassis.actor import Actor, sign_actor
-from abitare_chassis.envelope import new_envelope, sign_envelope
+from ..adapters import events
+from ..adapters.models import Delivery, Partner, Subscription
+from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
+from ..domain import permissions
+from ..domain.conventions import agency_today, convention_in_force
+from ..domain.filtering import delivered_paths, filter_fields
+from .catalogue import conventions_of
 
-from .catalogue import conventions_of, iso
-from .domain.conventions import agency_today, convention_in_force
-from .domain.filtering import delivered_paths, filter_fields
-from .models import delivery, partner, subscription
-from .queues import OUTBOUND_EXCHANGE, routing_key
-
-PARTNERS_ACTOR = "service:partners"
+HANDLER = "partners.handle_intake_referral_received"
 
 
-def recipients(session, event_type: str, day) -> list[tuple[str, tuple[str, ...]]]:
+def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...]]]:
     """(partner code, allowed fields) of every partner that gets ``event_type`` on ``day``."""
-    codes = session.execute(
-        select(subscription.c.partner_code)
-        .join(partner, partner.c.code == subscription.c.partner_code)
-        .where(subscription.c.event_type == event_type, subscription.c.active.is_(True),
-               partner.c.active.is_(True))
-        .order_by(subscription.c.partner_code)).scalars().all()
+    codes = session.scalars(
+        select(Subscription.partner_code)
+        .join(Partner, Partner.code == Subscription.partner_code)
+        .where(Subscription.event_type == event_type, Subscription.active.is_(True),
+               Partner.active.is_(True))
+        .order_by(Subscription.partner_code)).all()
     conventions = conventions_of(session, codes)
     found = []
     for code in codes:
@@ -40,52 +42,48 @@ def recipients(session, event_type: str, day) -> list[tuple[str, tuple[str, ...]
     return found
 
 
-def share_event(tx, event, keys: dict) -> list[dict]:
-    """Queue the filtered copies of ``event`` for its recipients; returns the envelopes."""
+def share_event(db: Db, event, keys: dict) -> list[dict]:
+    """Queue the filtered copies of ``event`` for its recipients, in one transaction caused by
+    ``event``; returns the envelopes (none if the event was already applied)."""
     tenant = keys["comune_istat"]
     sent = []
-    for code, allowed_fields in recipients(tx.session, event.type, agency_today()):
-        already = tx.session.execute(select(delivery.c.id).where(
-            delivery.c.source_event_id == event.id, delivery.c.partner_code == code)).first()
-        if already:
-            continue
-        data = filter_fields(event.data, allowed_fields)
-        envelope = partner_envelope(event, data, tenant)
-        tx.emit(event.type, data, actor=None, exchange=OUTBOUND_EXCHANGE,
-                routing_key=routing_key(code), envelope=envelope)
-        tx.session.execute(insert(delivery).values(
-            event_id=envelope["id"], source_event_id=event.id, partner_code=code,
-            event_type=event.type, referral_id=keys["referral_id"], subject=envelope["subject"],
-            comune_istat=tenant, fields=delivered_paths(data),
-            queued_at=datetime.now(timezone.utc)))
-        sent.append(envelope)
+    with db.transaction(causation=event) as tx:
+        # chassis: inbox key derived from the entrypoint (t6-chassis)
+        if tx.already_handled(event, HANDLER):
+            return []
+        for code, allowed_fields in recipients(tx.session, event.type, agency_today()):
+            already = tx.session.scalar(select(Delivery.id).where(
+                Delivery.source_event_id == event.id, Delivery.partner_code == code))
+            if already is not None:
+                continue
+            data = filter_fields(event.data, allowed_fields)
+            envelope = events.partner_copy(event, data, tenant)
+            tx.emit(event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code),
+                    envelope=envelope)
+            tx.session.add(Delivery(
+                event_id=envelope["id"], source_event_id=event.id, partner_code=code,
+                event_type=event.type, referral_id=keys["referral_id"],
+                subject=envelope["subject"], comune_istat=tenant, fields=delivered_paths(data),
+                queued_at=datetime.now(timezone.utc)))
+            sent.append(envelope)
     return sent
 
 
-def partner_envelope(event, data: dict, tenant: str) -> dict:
-    """A new signed CloudEvent carrying ``data``, with the original event's type."""
-    actor = Actor(sub=PARTNERS_ACTOR, role="system", comuni=(tenant,), name="partners")
-    envelope = new_envelope(service="partners", event="referral_received", data=data,
-                            subject=event.subject or data.get("referral_id"), tenant=tenant,
-                            actor_token=sign_actor(actor), correlationid=event.correlationid,
-                            causationid=event.id)
-    envelope["type"] = event.type
-    return sign_envelope(envelope)
+def get_deliveries(db: Db, actor: Actor, referral_id: str) -> list[dict]:
+    permissions.ensure(actor.role, permissions.READ_DELIVERIES)
+    with db.session() as session:
+        rows = session.execute(
+            select(Delivery, Partner.name)
+            .join(Partner, Partner.code == Delivery.partner_code)
+            .where(Delivery.referral_id == referral_id, Delivery.comune_istat.in_(actor.comuni))
+            .order_by(Delivery.queued_at, Delivery.partner_code)).all()
+    return [{"partner_code": d.partner_code, "partner_name": name, "event_type": d.event_type,
+             "event_id": d.event_id, "fields": d.fields, "queued_at": d.queued_at}
+            for d, name in rows]
 
 
-def get_deliveries(session, actor, referral_id) -> list[dict]:
-    if not isinstance(referral_id, str):
-        return []
-    rows = session.execute(
-        select(delivery, partner.c.name.label("partner_name"))
-        .join(partner, partner.c.code == delivery.c.partner_code)
-        .where(delivery.c.referral_id == referral_id, delivery.c.comune_istat.in_(actor.comuni))
-        .order_by(delivery.c.queued_at, delivery.c.partner_code)).mappings()
-    return [{"partner_code": r["partner_code"], "partner_name": r["partner_name"],
-             "event_type": r["event_type"], "event_id": r["event_id"], "fields": r["fields"],
-             "queued_at": iso(r["queued_at"])} for r in rows]
-
-
-def count_deliveries(session, actor) -> int:
-    return session.execute(select(func.count()).select_from(delivery).where(
-        delivery.c.comune_istat.in_(actor.comuni))).scalar_one()
+def count_deliveries(db: Db, actor: Actor) -> int:
+    permissions.ensure(actor.role, permissions.COUNT_DELIVERIES)
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Delivery).where(
+            Delivery.comune_istat.in_(actor.comuni)))
