@@ -1,6 +1,7 @@
 """Contracts between the parts: every event handler's queue is pre-declared in the broker
 definitions, every event type has a JSON Schema and an AsyncAPI entry."""
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -50,9 +51,37 @@ def test_every_event_schema_is_valid_and_listed_in_asyncapi():
         assert path.name in listed, f"{path.name} missing from asyncapi.yaml"
 
 
+def event_type(source: str, event: str) -> str:
+    """The envelope type of nameko's ``event``: ``referral_received`` is
+    ``intake.referral_received.v1``, ``referral_received.v2`` is ``intake.referral_received.v2``."""
+    return f"{source}.{event}" if re.search(r"\.v[0-9]+$", event) else f"{source}.{event}.v1"
+
+
 def test_every_consumed_event_has_a_schema():
     for source, event, _service, _method in handlers():
-        assert (CONTRACTS / "events" / f"{source}.{event}.v1.json").exists()
+        assert (CONTRACTS / "events" / f"{event_type(source, event)}.json").exists()
+
+
+def test_funds_and_housing_stock_read_the_minimised_referral():
+    consumed = {(service, event_type(source, event)) for source, event, service, _ in handlers()}
+    assert {("funds", "intake.referral_received.v2"),
+            ("housing_stock", "intake.referral_received.v2"),
+            ("partners", "intake.referral_received.v1")} <= consumed
+    assert not {("funds", "intake.referral_received.v1"),
+                ("housing_stock", "intake.referral_received.v1")} & consumed
+    schema = json.loads((CONTRACTS / "events" / "intake.referral_received.v2.json").read_text())
+    assert not property_names(schema) & {"members", "codice_fiscale", "first_name", "last_name",
+                                         "birth_date", "description", "contact_phone",
+                                         "referring_body_name"}
+
+
+def property_names(schema: dict) -> set[str]:
+    names = set()
+    for name, sub in schema.get("properties", {}).items():
+        names |= {name} | property_names(sub)
+    if "items" in schema:
+        names |= property_names(schema["items"])
+    return names
 
 
 def test_every_example_payload_matches_its_schema():

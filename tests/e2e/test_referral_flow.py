@@ -64,20 +64,27 @@ def test_posted_referral_reaches_every_service_and_fwa(suite):
     assert payload["description"] not in text
 
 
-def test_emitted_event_matches_its_published_contract(suite):
-    """What intake really emits validates against infra/contracts (the consumer's view)."""
-    schema = json.loads((REPO / "infra/contracts/events/intake.referral_received.v1.json").read_text())
+def test_emitted_events_match_their_published_contracts(suite):
+    """What intake really emits, v1 and the minimised v2, validates against infra/contracts (the
+    consumers' view)."""
     envelope_schema = json.loads((REPO / "infra/contracts/envelope.schema.json").read_text())
     import sqlite3
     api = suite.api("015140")
-    created = api.post(f"{suite.base_url}/api/v1/referrals", json=referral("015140"), timeout=15)
+    payload = referral("015140")
+    created = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=15)
     assert created.status_code == 201, created.text
     db = sqlite3.connect(suite.var_dir / "intake.db")
-    row = db.execute("select body from outbox_message where json_extract(body, '$.subject') = ?",
-                     (created.json()["id"],)).fetchone()
-    envelope = json.loads(row[0])
-    Draft202012Validator(envelope_schema).validate(envelope)
-    Draft202012Validator(schema).validate(envelope["data"])
+    rows = db.execute("select body from outbox_message where json_extract(body, '$.subject') = ?",
+                      (created.json()["id"],)).fetchall()
+    envelopes = {envelope["type"]: envelope for envelope in (json.loads(r[0]) for r in rows)}
+    assert set(envelopes) == {"intake.referral_received.v1", "intake.referral_received.v2"}
+    for event_type, envelope in envelopes.items():
+        schema = json.loads((REPO / f"infra/contracts/events/{event_type}.json").read_text())
+        Draft202012Validator(envelope_schema).validate(envelope)
+        Draft202012Validator(schema).validate(envelope["data"])
+    minimised = json.dumps(envelopes["intake.referral_received.v2"]["data"])
+    for member in payload["household"]:
+        assert member["codice_fiscale"] not in minimised and member["last_name"] not in minimised
 
 
 def test_health_reports_broker_and_every_service(suite):

@@ -129,15 +129,23 @@ def test_forged_event_is_refused_by_every_consumer(suite):
                 {"codice_fiscale": codice_fiscale(999), "first_name": "X", "last_name": "Y",
                  "birth_date": "1980-01-01", "relation": "intestatario"}]},
             "economics": {"monthly_net_income_cents": None, "monthly_rent_cents": None}}
+    minimised = {k: v for k, v in data.items()
+                 if k not in ("referring_body", "problem_reported", "household")}
+    minimised["household"] = {"size": 1, "minors": 0, "over_65": 0}
     actor = sign_actor(Actor(sub="operator:mallory", role="agency_operator", comuni=(SGM,)), key="guess")
-    forged = sign_envelope(new_envelope(service="intake", event="referral_received", data=data,
-                                        subject=data["referral_id"], tenant=SGM, actor_token=actor),
-                           key="guess")
+    exchange = Exchange("intake.events", type="topic", durable=True)
     with Connection(suite.amqp_uri) as conn:
-        conn.Producer().publish(forged, exchange=Exchange("intake.events", type="topic", durable=True),
-                                routing_key="referral_received", serializer="json")
-    dlqs = [f"evt-intake-referral_received--{s}.handle_intake_referral_received.dlq"
-            for s in ("funds", "housing_stock", "partners")]
+        # v1 goes to partners, the minimised v2 to funds and housing_stock
+        for major, routing_key, body in ((1, "referral_received", data),
+                                         (2, "referral_received.v2", minimised)):
+            forged = sign_envelope(new_envelope(
+                service="intake", event="referral_received", major=major, data=body,
+                subject=data["referral_id"], tenant=SGM, actor_token=actor), key="guess")
+            conn.Producer().publish(forged, exchange=exchange, routing_key=routing_key,
+                                    serializer="json")
+    dlqs = [f"evt-intake-referral_received.v2--{s}.handle_intake_referral_received.dlq"
+            for s in ("funds", "housing_stock")]
+    dlqs.append("evt-intake-referral_received--partners.handle_intake_referral_received.dlq")
     wait_for(lambda: all(depth(suite.amqp_uri, q) >= 1 for q in dlqs), timeout=20,
              message="the forged event parked by every consumer")
     system = sign_actor(Actor(sub="system:test", role="system", comuni=(SGM,)))

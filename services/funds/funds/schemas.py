@@ -1,16 +1,27 @@
-"""What the funds service reads from ``intake.referral_received.v1``: only the fields it needs,
-unknown fields ignored (consumers read tolerantly, DESIGN.md §5)."""
+"""marshmallow at the edge of the funds service: RPC inputs, and what it reads from
+``intake.referral_received.v2`` (only the fields it needs, unknown fields ignored: consumers read
+tolerantly, DESIGN.md §5)."""
+from __future__ import annotations
+
 from datetime import timezone
 
+from abitare_chassis.errors import InvalidInput
+from abitare_chassis.schemas import load
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from .exceptions import ReferralEventInvalid
+from .errors import ReferralEventInvalid
 
 ISTAT = validate.Regexp(r"^[0-9]{6}$")
 CENTS = {"strict": True, "allow_none": True, "load_default": None,
          "validate": validate.Range(min=0)}
 
 
+# -- RPC inputs -------------------------------------------------------------------------------
+class FundsFileQuery(Schema):
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+# -- the consumed event ----------------------------------------------------------------------
 class _Tolerant(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -19,7 +30,6 @@ class _Tolerant(Schema):
 class HouseholdSchema(_Tolerant):
     size = fields.Integer(strict=True, allow_none=True, load_default=None,
                           validate=validate.Range(min=1))
-    members = fields.List(fields.Dict(), load_default=list)
 
 
 class EconomicsSchema(_Tolerant):
@@ -38,15 +48,13 @@ class ReferralReceivedSchema(_Tolerant):
 def read_referral(event) -> dict:
     """The referral facts of a verified CloudEvent, or :class:`ReferralEventInvalid`."""
     try:
-        data = ReferralReceivedSchema().load(event.data if isinstance(event.data, dict) else {})
-    except ValidationError as exc:
-        raise ReferralEventInvalid(exc.messages) from None
+        data = load(ReferralReceivedSchema(), event.data if isinstance(event.data, dict) else {})
+    except InvalidInput as exc:
+        raise ReferralEventInvalid(exc.errors) from None
     if event.tenant is not None and event.tenant != data["comune_istat"]:
-        raise ReferralEventInvalid({"comune_istat": ["differs from the event tenant"]})
+        raise ReferralEventInvalid({"comune_istat": [{"code": "tenant_mismatch",
+                                                      "tenant": event.tenant}]})
     data["referral_id"] = str(data["referral_id"])
-    household = data["household"]
-    if household.get("size") is None:
-        household["size"] = len(household.get("members") or []) or None
     data["received_at"] = _moment(data["received_at"]) or _moment(event.time)
     return data
 

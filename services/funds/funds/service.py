@@ -1,15 +1,17 @@
-"""The funds service: opens a funds file for every referral received and answers about it."""
+"""The funds service: opens a funds file for every referral received and answers about it.
+
+A table of contents: each entrypoint reads its input with a schema, calls one use case and
+returns plain JSON. Roles and scope are checked by the use cases (``domain.permissions``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.schemas import jsonable, load
 
-from . import files
-from .models import metadata
-from .schemas import read_referral
-
-HANDLER = "funds.handle_intake_referral_received"
+from .adapters.models import metadata
+from .schemas import FundsFileQuery, read_referral
+from .usecases import files
 
 
 class FundsService:
@@ -18,20 +20,16 @@ class FundsService:
 
     db = Database(metadata)
 
-    @event_handler("intake", "referral_received")
+    @event_handler("intake", "referral_received.v2")
     def handle_intake_referral_received(self, event):
-        referral = read_referral(event)
-        with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, HANDLER):
-                return
-            files.open_funds_file(tx.session, referral, source_event_id=event.id)
+        referral = read_referral(event)                   # tolerant schema -> dict or InvalidInput
+        files.open_funds_file(self.db, referral, event)   # `with db.transaction(causation=event)`
 
     @rpc
     def get_funds_file(self, actor, referral_id):
-        with self.db.session() as session:
-            return files.get_funds_file(session, actor, referral_id)
+        query = load(FundsFileQuery(), {"referral_id": referral_id})
+        return jsonable(files.get_funds_file(self.db, actor, query["referral_id"]))
 
     @rpc
     def count_files(self, actor):
-        with self.db.session() as session:
-            return files.count_files(session, actor)
+        return files.count_files(self.db, actor)

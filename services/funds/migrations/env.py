@@ -1,5 +1,5 @@
 from abitare_chassis.migrate import run_migrations
 
-from funds.models import metadata
+from funds.adapters.models import metadata
 
 run_migrations(metadata)

@@ -1,10 +1,29 @@
 """Fixtures of the funds tests: referral events fed straight into the broker, as intake would,
 built from the contract's example payload (infra/contracts/examples/)."""
 import pytest
-
+from abitare_chassis.envelope import sign_envelope
 from abitare_chassis.testing.consumer import EventFeed
 
-REFERRALS = EventFeed("intake.referral_received.v1", id_field="referral_id", tenant_field="comune_istat")
+REFERRAL_RECEIVED = "intake.referral_received.v2"
+
+
+class VersionedFeed(EventFeed):
+    """The chassis feed builds ``.v1`` envelopes published with the bare event name. A later
+    major travels under routing key ``<event>.v<major>`` (nameko's event type) with envelope
+    type ``<service>.<event>.v<major>``. (Drop this when the chassis feed takes the major.)"""
+
+    def __init__(self, event_type: str, **kwargs):
+        super().__init__(event_type, **kwargs)
+        self.type = event_type
+        self.event = event_type.split(".", 1)[1]       # "referral_received.v2"
+
+    def envelope(self, data=None, signed: bool = True) -> dict:
+        envelope = super().envelope(data, signed=False)
+        envelope["type"] = self.type
+        return sign_envelope(envelope) if signed else envelope
+
+
+REFERRALS = VersionedFeed(REFERRAL_RECEIVED, id_field="referral_id", tenant_field="comune_istat")
 
 
 @pytest.fixture

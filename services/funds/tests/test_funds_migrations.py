@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 
 from abitare_chassis import migrate
 from abitare_chassis.database import make_engine
-from funds.models import metadata
+from funds.adapters.models import metadata
 from funds.service import FundsService
 
 

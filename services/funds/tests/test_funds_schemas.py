@@ -1,10 +1,14 @@
-"""Reading the referral event tolerantly (unit: no broker, no database)."""
+"""Reading the referral event (intake.referral_received.v2) tolerantly, and the RPC inputs
+(unit: no broker, no database)."""
 from types import SimpleNamespace
 
 import pytest
 
-from funds.exceptions import ReferralEventInvalid
-from funds.schemas import read_referral
+from abitare_chassis.errors import InvalidInput
+from abitare_chassis.schemas import load
+
+from funds.errors import ReferralEventInvalid
+from funds.schemas import FundsFileQuery, read_referral
 
 REFERRAL_ID = "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00"
 
@@ -23,10 +27,10 @@ def test_unknown_fields_are_ignored_and_optional_ones_default():
     assert referral["received_at"].isoformat() == "2025-03-10T09:30:00+00:00"
 
 
-def test_household_size_falls_back_to_the_members():
+def test_an_unknown_household_size_stays_unknown():
     referral = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
-                                    "household": {"members": [{}, {}]}}))
-    assert referral["household"]["size"] == 2
+                                    "household": {"size": None}}))
+    assert referral["household"]["size"] is None
 
 
 @pytest.mark.parametrize("data", [
@@ -44,8 +48,10 @@ def test_unusable_events_are_refused(data):
 
 
 def test_the_comune_must_be_the_event_tenant():
-    with pytest.raises(ReferralEventInvalid):
+    with pytest.raises(ReferralEventInvalid) as error:
         read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015146"}))
+    assert error.value.errors == {"comune_istat": [{"code": "tenant_mismatch", "tenant": "015195"}]}
+    assert error.value.code == "funds_referral_event_invalid"
 
 
 def test_a_naive_received_at_is_taken_as_utc_and_a_bad_one_falls_back_to_the_event_time():
@@ -55,3 +61,10 @@ def test_a_naive_received_at_is_taken_as_utc_and_a_bad_one_falls_back_to_the_eve
     bad = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
                                "received_at": "ieri"}))
     assert bad["received_at"].isoformat() == "2025-03-10T09:30:00+00:00"
+
+
+@pytest.mark.parametrize("referral_id", [None, 42, "", "x" * 37])
+def test_a_malformed_referral_id_is_invalid_input(referral_id):
+    with pytest.raises(InvalidInput) as error:
+        load(FundsFileQuery(), {"referral_id": referral_id})
+    assert list(error.value.errors) == ["referral_id"]

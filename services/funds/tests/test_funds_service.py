@@ -1,19 +1,21 @@
 """Integration: the funds service with a real broker and a real database (SQLite, PostgreSQL)."""
-import time
-
 import pytest
 from nameko.exceptions import RemoteError
 
 from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.database import make_engine
 from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.testing.services import token, wait_for
+from sqlalchemy import func, select
+
+from funds.adapters.models import FundsFile
 from funds.service import FundsService
 
 SGM = "015195"
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
     return token("agency_operator", [SGM])
-HANDLER_QUEUE = "evt-intake-referral_received--funds.handle_intake_referral_received"
+HANDLER_QUEUE = "evt-intake-referral_received.v2--funds.handle_intake_referral_received"
 
 
 def open_file(rpc, referral_id, actor=None):
@@ -63,18 +65,36 @@ def test_missing_income_gives_a_file_that_is_not_assessable(funds, broker, make_
     assert "reddito netto mensile" in check["explanation"]
 
 
-def test_the_same_event_twice_opens_one_file(funds, broker, make_referral, make_envelope):
+def stop_when_drained(service_runner, broker):
+    """Stop the service once its queues are empty. Stopping lets running workers finish and puts
+    back whatever was not acknowledged, so afterwards the queues show exactly what is left."""
+    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0
+             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0, message="queues drained")
+    service_runner.stop()
+
+
+def stored_files(db_url) -> int:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(FundsFile)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_the_same_event_twice_opens_one_file(funds, service_runner, db_url, broker,
+                                             make_envelope):
     envelope = make_envelope()
     broker.publish(envelope)
     broker.publish(envelope)
     other = make_envelope()
     broker.publish(other)
     wait_for(lambda: funds.funds.count_files(operator_token()) >= 2, message="two files")
-    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
-    time.sleep(0.3)
-    assert funds.funds.count_files(operator_token()) == 2
-    assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
     assert open_file(funds, envelope["data"]["referral_id"])["referral_id"] == envelope["data"]["referral_id"]
+    stop_when_drained(service_runner, broker)
+    assert broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
+    assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
+    assert stored_files(db_url) == 2
 
 
 def test_unsigned_and_forged_events_are_parked_and_change_nothing(funds, broker, make_referral,

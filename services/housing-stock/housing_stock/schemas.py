@@ -1,15 +1,26 @@
-"""What housing_stock reads from ``intake.referral_received.v1``: only the fields it needs,
-unknown fields ignored (consumers read tolerantly, DESIGN.md §5)."""
+"""marshmallow at the edge of housing_stock: RPC inputs, and what it reads from
+``intake.referral_received.v2`` (only the fields it needs, unknown fields ignored: consumers read
+tolerantly, DESIGN.md §5)."""
+from __future__ import annotations
+
 from datetime import date
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from abitare_chassis.errors import InvalidInput
+from abitare_chassis.schemas import load
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from .exceptions import ReferralEventInvalid
+from .errors import ReferralEventInvalid
 
 COUNT = {"strict": True, "allow_none": True, "load_default": None,
          "validate": validate.Range(min=0)}
 
 
+# -- RPC inputs -------------------------------------------------------------------------------
+class HousingNeedQuery(Schema):
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+# -- the consumed event ----------------------------------------------------------------------
 class _Tolerant(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -20,7 +31,6 @@ class HouseholdSchema(_Tolerant):
                           validate=validate.Range(min=1))
     minors = fields.Integer(**COUNT)
     over_65 = fields.Integer(**COUNT)
-    members = fields.List(fields.Dict(), load_default=list)
 
 
 class ReferralReceivedSchema(_Tolerant):
@@ -35,16 +45,14 @@ class ReferralReceivedSchema(_Tolerant):
 def read_referral(event) -> dict:
     """The referral facts of a verified CloudEvent, or :class:`ReferralEventInvalid`."""
     try:
-        data = ReferralReceivedSchema().load(event.data if isinstance(event.data, dict) else {})
-    except ValidationError as exc:
-        raise ReferralEventInvalid(exc.messages) from None
+        data = load(ReferralReceivedSchema(), event.data if isinstance(event.data, dict) else {})
+    except InvalidInput as exc:
+        raise ReferralEventInvalid(exc.errors) from None
     if event.tenant is not None and event.tenant != data["comune_istat"]:
-        raise ReferralEventInvalid({"comune_istat": ["differs from the event tenant"]})
+        raise ReferralEventInvalid({"comune_istat": [{"code": "tenant_mismatch",
+                                                      "tenant": event.tenant}]})
     data["referral_id"] = str(data["referral_id"])
     data["eviction_date"] = _day(data["eviction_date"])
-    household = data["household"]
-    if household.get("size") is None:
-        household["size"] = len(household.get("members") or []) or None
     return data
 
 
@@ -60,4 +68,4 @@ def _day(value):
 
 
 def _bad():
-    raise ReferralEventInvalid({"eviction_date": ["Not a valid date."]})
+    raise ReferralEventInvalid({"eviction_date": [{"code": "date"}]})

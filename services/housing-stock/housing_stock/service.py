@@ -1,15 +1,17 @@
-"""The housing_stock service: records the housing need of every referral received."""
+"""The housing_stock service: records the housing need of every referral received.
+
+A table of contents: each entrypoint reads its input with a schema, calls one use case and
+returns plain JSON. Roles and scope are checked by the use cases (``domain.permissions``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.schemas import jsonable, load
 
-from . import needs
-from .models import metadata
-from .schemas import read_referral
-
-HANDLER = "housing_stock.handle_intake_referral_received"
+from .adapters.models import metadata
+from .schemas import HousingNeedQuery, read_referral
+from .usecases import needs
 
 
 class HousingStockService:
@@ -18,20 +20,16 @@ class HousingStockService:
 
     db = Database(metadata)
 
-    @event_handler("intake", "referral_received")
+    @event_handler("intake", "referral_received.v2")
     def handle_intake_referral_received(self, event):
-        referral = read_referral(event)
-        with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, HANDLER):
-                return
-            needs.record_housing_need(tx.session, referral, source_event_id=event.id)
+        referral = read_referral(event)              # tolerant schema -> dict or InvalidInput
+        needs.record_housing_need(self.db, referral, event)   # opens its own transaction
 
     @rpc
     def get_housing_need(self, actor, referral_id):
-        with self.db.session() as session:
-            return needs.get_housing_need(session, actor, referral_id)
+        query = load(HousingNeedQuery(), {"referral_id": referral_id})
+        return jsonable(needs.get_housing_need(self.db, actor, query["referral_id"]))
 
     @rpc
     def count_needs(self, actor):
-        with self.db.session() as session:
-            return needs.count_needs(session, actor)
+        return needs.count_needs(self.db, actor)

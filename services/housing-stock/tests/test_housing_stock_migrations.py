@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 
 from abitare_chassis import migrate
 from abitare_chassis.database import make_engine
-from housing_stock.models import metadata
+from housing_stock.adapters.models import metadata
 from housing_stock.service import HousingStockService
 
 

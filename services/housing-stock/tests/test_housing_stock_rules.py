@@ -1,12 +1,16 @@
-"""Unit tests of the housing rules and of the tolerant event reading: no broker, no database."""
+"""Unit tests of the housing rules, of the tolerant event reading (intake.referral_received.v2) and
+of the RPC inputs: no broker, no database."""
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
 from housing_stock.domain.rooms import minimum_bedrooms
-from housing_stock.exceptions import ReferralEventInvalid
-from housing_stock.schemas import read_referral
+from abitare_chassis.errors import InvalidInput
+from abitare_chassis.schemas import load
+
+from housing_stock.errors import ReferralEventInvalid
+from housing_stock.schemas import HousingNeedQuery, read_referral
 
 REFERRAL_ID = "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00"
 
@@ -30,14 +34,15 @@ def test_unknown_fields_are_ignored_and_optional_ones_default():
                                     "eviction_date": "2025-06-30", "surprise": [1, 2],
                                     "household": {"size": 4, "minors": 2, "pets": 1}}))
     assert referral["eviction_date"] == date(2025, 6, 30)
-    assert referral["household"] == {"size": 4, "minors": 2, "over_65": None, "members": []}
+    assert referral["household"] == {"size": 4, "minors": 2, "over_65": None}
     assert referral["comune_name"] is None and referral["housing_situation"] is None
 
 
-def test_household_size_falls_back_to_the_members():
+def test_an_unknown_household_size_suggests_no_bedrooms():
     referral = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
-                                    "household": {"members": [{}, {}, {}]}}))
-    assert referral["household"]["size"] == 3
+                                    "household": {"size": None}}))
+    assert referral["household"]["size"] is None
+    assert minimum_bedrooms(referral["household"]["size"]) is None
 
 
 @pytest.mark.parametrize("data", [
@@ -53,11 +58,20 @@ def test_unusable_events_are_refused(data):
 
 
 def test_the_comune_must_be_the_event_tenant():
-    with pytest.raises(ReferralEventInvalid):
+    with pytest.raises(ReferralEventInvalid) as error:
         read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015146"}))
+    assert error.value.errors == {"comune_istat": [{"code": "tenant_mismatch", "tenant": "015195"}]}
+    assert error.value.code == "housing_referral_event_invalid"
 
 
 def test_an_eviction_date_time_keeps_its_day():
     referral = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
                                     "eviction_date": "2025-06-30T00:00:00"}))
     assert referral["eviction_date"] == date(2025, 6, 30)
+
+
+@pytest.mark.parametrize("referral_id", [None, 42, "", "x" * 37])
+def test_a_malformed_referral_id_is_invalid_input(referral_id):
+    with pytest.raises(InvalidInput) as error:
+        load(HousingNeedQuery(), {"referral_id": referral_id})
+    assert list(error.value.errors) == ["referral_id"]

@@ -41,6 +41,8 @@ def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
             record = referral_record(referral)
             tx.emit(events.REFERRAL_RECEIVED, events.referral_received(record), actor=actor,
                     subject=referral.id, tenant=referral.comune_istat)
+            tx.emit(events.REFERRAL_RECEIVED_V2,
+                    envelope=events.referral_received_v2_envelope(record, actor))
     except IntegrityError:
         # A concurrent call with the same key committed first: answer with its referral.
         if key:

@@ -107,8 +107,9 @@ def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
         photo = rpc.intake.get_fotografia(agency_token(), "2026-11-01", "2026-11-30")
         assert photo["total"] == 1 and photo["by_grade"] == {"4": 1}
 
-    events = drain(bus, 4)
-    assert set(events) == {"intake.referral_received.v1", "intake.case_opened.v1",
+    events = drain(bus, 5)
+    assert set(events) == {"intake.referral_received.v1", "intake.referral_received.v2",
+                           "intake.case_opened.v1",
                            "intake.emergency_placement_requested.v1",
                            "intake.action_requested.v1"}
     requested = events["intake.action_requested.v1"]
@@ -171,7 +172,7 @@ def test_commission_and_closure_over_rpc(intake, bus, payload):
         trail = rpc.intake.list_audit(coordinator_token(), referral["id"])
         assert [t["action"] for t in trail] == []        # no case-file read in this test
 
-    events = drain(bus, 5)
+    events = drain(bus, 6)   # with referral_received v1 and v2
     assert {"intake.commission_decision_made.v1", "intake.case_closed.v1",
             "intake.case_reopened.v1"} <= set(events)
     assert events["intake.commission_decision_made.v1"]["decision"] == "rinviata"

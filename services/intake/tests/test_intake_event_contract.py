@@ -1,10 +1,13 @@
-"""The data of intake.referral_received.v1 matches its JSON Schema in infra/contracts."""
+"""The data of intake.referral_received.v1 and .v2 matches its JSON Schema in infra/contracts."""
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import jsonschema
 import pytest
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.envelope import verify_envelope
 
 from intake import events
 
@@ -52,3 +55,23 @@ def test_event_data_with_eviction_date(validator):
     data = events.referral_received(record(eviction_date=date(2026, 1, 31)))
     validator.validate(data)
     assert data["eviction_date"] == "2026-01-31"
+
+
+def test_v2_data_is_valid_and_carries_no_person():
+    schema = json.loads((CONTRACTS / "events" / "intake.referral_received.v2.json").read_text())
+    data = events.referral_received_v2(record(eviction_date=date(2026, 1, 31)))
+    checker = jsonschema.FormatChecker()
+    jsonschema.Draft202012Validator(schema, format_checker=checker).validate(data)
+    assert data["household"] == {"size": 1, "minors": 0, "over_65": 0}
+    assert data["eviction_date"] == "2026-01-31"
+    text = json.dumps(data)
+    for personal in ("RSSMRA80A01F205X", "Mario", "Rossi", "1980-01-01", "riservato", "02 555"):
+        assert personal not in text
+
+
+def test_v2_envelope_is_signed_with_its_own_type():
+    actor = Actor(sub="operator:x", role="agency_operator", comuni=("015195",))
+    event = verify_envelope(events.referral_received_v2_envelope(record(), actor))
+    assert event.type == "intake.referral_received.v2" and event.source == "/abitare/intake"
+    assert (event.subject, event.tenant) == (record()["id"], "015195")
+    assert event.actor.sub == "operator:x"

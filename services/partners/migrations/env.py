@@ -1,5 +1,5 @@
 from abitare_chassis.migrate import run_migrations
 
-from partners.models import metadata
+from partners.adapters.models import metadata
 
 run_migrations(metadata)

@@ -1,25 +1,32 @@
-"""Input read at the edges of the partners service (RPC arguments, the referral event)."""
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+"""marshmallow at the edge of the partners service: RPC inputs, and the keys it reads from the
+referral event (everything else passes to the convention's filter untouched)."""
+from __future__ import annotations
 
-from .exceptions import ReferralEventInvalid, SubscriptionInvalid
+from abitare_chassis.errors import InvalidInput
+from abitare_chassis.schemas import load
+from marshmallow import INCLUDE, Schema, fields, post_load, validate
+
+from .errors import ReferralEventInvalid
 
 
-class SubscribeSchema(Schema):
+# -- RPC inputs -------------------------------------------------------------------------------
+class SubscribeInput(Schema):
     partner_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     event_type = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
-
-def read_subscription(partner_code, event_type) -> dict:
-    try:
-        data = SubscribeSchema().load({"partner_code": partner_code, "event_type": event_type})
-    except ValidationError as exc:
-        raise SubscriptionInvalid(exc.messages) from None
-    data["partner_code"] = data["partner_code"].strip().upper()
-    return data
+    @post_load
+    def normalise(self, data, **_kwargs):
+        data["partner_code"] = data["partner_code"].strip().upper()
+        return data
 
 
+class DeliveriesQuery(Schema):
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+# -- the consumed event ----------------------------------------------------------------------
 class ReferralKeysSchema(Schema):
-    """The keys a delivery is filed under; everything else passes to the filter untouched."""
+    """The keys a delivery is filed under."""
     class Meta:
         unknown = INCLUDE
 
@@ -30,9 +37,10 @@ class ReferralKeysSchema(Schema):
 def read_referral_keys(event) -> dict:
     """``{"referral_id", "comune_istat"}`` of a verified referral event."""
     try:
-        data = ReferralKeysSchema().load(event.data if isinstance(event.data, dict) else {})
-    except ValidationError as exc:
-        raise ReferralEventInvalid(exc.messages) from None
+        data = load(ReferralKeysSchema(), event.data if isinstance(event.data, dict) else {})
+    except InvalidInput as exc:
+        raise ReferralEventInvalid(exc.errors) from None
     if event.tenant is not None and event.tenant != data["comune_istat"]:
-        raise ReferralEventInvalid({"comune_istat": ["differs from the event tenant"]})
+        raise ReferralEventInvalid({"comune_istat": [{"code": "tenant_mismatch",
+                                                      "tenant": event.tenant}]})
     return {"referral_id": str(data["referral_id"]), "comune_istat": data["comune_istat"]}

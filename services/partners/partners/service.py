@@ -1,16 +1,18 @@
-"""The partners service: conventions, subscriptions, and filtered deliveries to partners."""
+"""The partners service: conventions, subscriptions, and filtered deliveries to partners.
+
+A table of contents: each entrypoint reads its input with a schema, calls one use case and
+returns plain JSON. Roles and scope are checked by the use cases (``domain.permissions``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.schemas import jsonable, load
 
-from . import catalogue, sharing
-from .models import metadata
-from .queues import PartnerQueues
-from .schemas import read_referral_keys
-
-HANDLER = "partners.handle_intake_referral_received"
+from .adapters.models import metadata
+from .adapters.queues import PartnerQueues
+from .schemas import DeliveriesQuery, SubscribeInput, read_referral_keys
+from .usecases import catalogue, sharing
 
 
 class PartnersService:
@@ -22,33 +24,23 @@ class PartnersService:
 
     @event_handler("intake", "referral_received")
     def handle_intake_referral_received(self, event):
-        keys = read_referral_keys(event)
-        with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, HANDLER):
-                return
-            sharing.share_event(tx, event, keys)
+        keys = read_referral_keys(event)               # tolerant schema -> dict or InvalidInput
+        sharing.share_event(self.db, event, keys)      # `with db.transaction(causation=event)`
 
     @rpc
     def list_partners(self, actor):
-        with self.db.session() as session:
-            return catalogue.list_partners(session)
+        return jsonable(catalogue.list_partners(self.db, actor))
 
     @rpc
     def subscribe(self, actor, partner_code, event_type):
-        with self.db.session() as session:
-            request = catalogue.check_subscription(session, actor, partner_code, event_type)
-        # The queue first: once the subscription commits, every delivery has somewhere to go.
-        queue = self.partner_queues(request["partner_code"])
-        with self.db.transaction() as tx:
-            result = catalogue.subscribe(tx.session, actor, request)
-        return {**result, "queue": queue}
+        data = load(SubscribeInput(), {"partner_code": partner_code, "event_type": event_type})
+        return jsonable(catalogue.subscribe(self.db, actor, data, self.partner_queues))
 
     @rpc
     def get_deliveries(self, actor, referral_id):
-        with self.db.session() as session:
-            return sharing.get_deliveries(session, actor, referral_id)
+        query = load(DeliveriesQuery(), {"referral_id": referral_id})
+        return jsonable(sharing.get_deliveries(self.db, actor, query["referral_id"]))
 
     @rpc
     def count_deliveries(self, actor):
-        with self.db.session() as session:
-            return sharing.count_deliveries(session, actor)
+        return sharing.count_deliveries(self.db, actor)

@@ -5,13 +5,15 @@ from sqlalchemy import select
 
 from abitare_chassis import migrate
 from abitare_chassis.database import make_engine
-from partners.models import convention, metadata, partner, subscription
+from partners.adapters.models import ConventionRow, Partner, Subscription, metadata
 from partners.service import PartnersService
 
 
 def test_migrations_match_the_models_and_seed_the_partners(db_url):
     migrate.upgrade(PartnersService.migrations_dir, db_url)
     migrate.upgrade(PartnersService.migrations_dir, db_url)   # a second run changes nothing
+    partner, convention, subscription = (Partner.__table__, ConventionRow.__table__,
+                                         Subscription.__table__)
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:

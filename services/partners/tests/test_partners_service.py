@@ -1,6 +1,5 @@
 """Integration: partners with a real broker and a real database (SQLite, PostgreSQL)."""
 import json
-import time
 
 import pytest
 from nameko.exceptions import RemoteError
@@ -9,6 +8,8 @@ from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.envelope import verify_envelope
 from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.testing.services import token, wait_for
+from sqlalchemy import func, select
+
 from partners.service import PartnersService
 
 SGM = "015195"
@@ -31,11 +32,29 @@ def partners(service_runner, db_url):
         yield rpc.partners
 
 
-def settle(broker):
-    """Wait until the handler queue and its retry queue are drained."""
+def handled(service_runner, event_id) -> bool:
+    """The handler committed its effect of ``event_id`` (its inbox row commits with it)."""
+    db = service_runner.db("partners")
+    with db.engine.connect() as conn:
+        return conn.execute(select(db.inbox.c.id)
+                            .where(db.inbox.c.event_id == event_id)).first() is not None
+
+
+def stop_when_drained(service_runner, broker):
+    """Stop the service once its queues are empty and its outbox is sent. Stopping lets running
+    workers finish and puts back whatever was not acknowledged, so afterwards the queues show
+    exactly what is left."""
     wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0
-             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0)
-    time.sleep(0.3)
+             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
+             and unsent(service_runner) == 0, message="queues drained and outbox sent")
+    service_runner.stop()
+
+
+def unsent(service_runner) -> int:
+    db = service_runner.db("partners")
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(db.outbox)
+                            .where(db.outbox.c.sent_at.is_(None))).scalar_one()
 
 
 def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, make_referral,
@@ -78,24 +97,25 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, 
     assert deliveries[0]["queued_at"].endswith("+00:00")
 
 
-def test_the_same_event_twice_is_delivered_once(partners, broker, make_envelope):
+def test_the_same_event_twice_is_delivered_once(partners, service_runner, broker, make_envelope):
     partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     envelope = make_envelope()
     broker.publish(envelope)
     broker.publish(envelope)
     wait_for(lambda: partners.count_deliveries(operator_token()) == 1)
-    settle(broker)
     wait_for(lambda: broker.depth("partner.fwa") >= 1)
-    time.sleep(0.5)
-    assert len(broker.get_all("partner.fwa")) == 1
     assert partners.count_deliveries(operator_token()) == 1
+    stop_when_drained(service_runner, broker)
+    assert broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
     assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
+    assert len(broker.get_all("partner.fwa")) == 1
 
 
-def test_without_subscriptions_nothing_is_delivered(partners, broker, make_envelope):
+def test_without_subscriptions_nothing_is_delivered(partners, service_runner, broker,
+                                                    make_envelope):
     envelope = make_envelope()
     broker.publish(envelope)
-    settle(broker)
+    wait_for(lambda: handled(service_runner, envelope["id"]), message="the event handled")
     assert partners.get_deliveries(operator_token(), envelope["data"]["referral_id"]) == []
     assert partners.count_deliveries(operator_token()) == 0
 
@@ -110,10 +130,11 @@ def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partne
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "FWA", "intake.referral_closed.v1")
     assert error.value.exc_type == "SubscriptionInvalid"
-    assert "non prevede" in error.value.value
+    assert json.loads(error.value.value)["event_type"][0]["code"] == "event_type_not_in_convention"
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "", None)
-    assert error.value.exc_type == "SubscriptionInvalid"
+    assert error.value.exc_type == "InvalidInput"
+    assert set(json.loads(error.value.value)) == {"partner_code", "event_type"}
     assert all(not p["subscriptions"] for p in partners.list_partners(operator_token()))
 
 

@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 AGENCY_TZ = ZoneInfo("Europe/Rome")
 
-# Roles that may subscribe partners to events (abitare_chassis.actor role names).
-SUBSCRIPTION_MANAGERS = ("coordinator", "system")
+# Why a subscription is refused: the codes of SubscriptionInvalid's field error on event_type.
+PARTNER_INACTIVE = "partner_inactive"
+NO_CONVENTION_IN_FORCE = "no_convention_in_force"
+EVENT_TYPE_NOT_IN_CONVENTION = "event_type_not_in_convention"
 
 
 @dataclass(frozen=True)
@@ -39,20 +41,18 @@ def convention_in_force(conventions, day: date) -> Convention | None:
 
 
 def subscription_refusal(partner_active: bool, conventions, event_type: str,
-                         day: date) -> str | None:
-    """Why a partner may not be subscribed to ``event_type`` on ``day`` (Italian), or None."""
+                         day: date) -> dict | None:
+    """Why a partner may not be subscribed to ``event_type`` on ``day`` (``{"code", ...details}``),
+    or None when it may."""
     if not partner_active:
-        return "Il partner non è attivo."
+        return {"code": PARTNER_INACTIVE}
     convention = convention_in_force(conventions, day)
     if convention is None:
-        return f"Nessuna convenzione con il partner è in vigore al {day.strftime('%d/%m/%Y')}."
+        return {"code": NO_CONVENTION_IN_FORCE, "on": day.isoformat()}
     if not convention.allows(event_type):
-        return f"La convenzione in vigore non prevede l'invio di eventi di tipo {event_type}."
+        return {"code": EVENT_TYPE_NOT_IN_CONVENTION, "event_type": event_type,
+                "allowed": list(convention.allowed_event_types)}
     return None
-
-
-def may_manage_subscriptions(role: str) -> bool:
-    return role in SUBSCRIPTION_MANAGERS
 
 
 def agency_today(now: datetime | None = None) -> date:

@@ -1,4 +1,5 @@
-"""Unit tests of the funds rules: no broker, no database."""
+"""Unit tests of the funds rules (affordability, money, dated parameters): no broker, no
+database."""
 from datetime import date, datetime, timezone
 from decimal import Decimal
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from abitare_chassis.nameko_ext import Database
 from abitare_chassis.outbox import topic_exchange
 
-from .models import subscription
+from .models import Subscription
 
 OUTBOUND_EXCHANGE = "partners.outbound"
 
@@ -56,8 +56,8 @@ class PartnerQueues(DependencyProvider):
     def start(self):
         db = next(d.db for d in self.container.dependencies if isinstance(d, Database))
         with db.session() as session:
-            codes = session.execute(select(subscription.c.partner_code).distinct().where(
-                subscription.c.active.is_(True))).scalars().all()
+            codes = session.scalars(select(Subscription.partner_code).distinct().where(
+                Subscription.active.is_(True))).all()
         for code in codes:
             declare_partner_queue(self.amqp_uri, code)
 

@@ -1,0 +1,39 @@
+"""Who may do what on funds files: the role table. Scope (which comuni) is checked separately,
+by filtering every query on the actor's comuni; this is only about the role.
+
+A funds file is opened by the service itself when intake announces a referral (the signed event
+is the authority, no actor role is checked); people and systems only read it:
+
+- operators and coordinators read the files of their comuni (the case page);
+- a municipal client reads the files of its own comune (the referral overview of the API);
+- the system reads and counts (health checks, demo and test scripts).
+"""
+from __future__ import annotations
+
+from ..errors import FundsForbidden
+
+AGENCY_OPERATOR = "agency_operator"
+COMUNE_OPERATOR = "comune_operator"
+COORDINATOR = "coordinator"
+MUNICIPAL_CLIENT = "municipal_client"
+SYSTEM = "system"
+
+READ_FILE = "read_funds_file"        # get_funds_file
+COUNT_FILES = "count_funds_files"    # count_files
+
+ALLOWED: dict[str, frozenset[str]] = {
+    AGENCY_OPERATOR: frozenset({READ_FILE, COUNT_FILES}),
+    COMUNE_OPERATOR: frozenset({READ_FILE, COUNT_FILES}),
+    COORDINATOR: frozenset({READ_FILE, COUNT_FILES}),
+    MUNICIPAL_CLIENT: frozenset({READ_FILE, COUNT_FILES}),
+    SYSTEM: frozenset({READ_FILE, COUNT_FILES}),
+}
+
+
+def may(role: str, action: str) -> bool:
+    return action in ALLOWED.get(role, frozenset())
+
+
+def ensure(role: str, action: str) -> None:
+    if not may(role, action):
+        raise FundsForbidden(f"role '{role}' may not {action.replace('_', ' ')}")

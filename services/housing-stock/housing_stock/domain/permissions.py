@@ -1,0 +1,39 @@
+"""Who may do what on housing needs: the role table. Scope (which comuni) is checked separately,
+by filtering every query on the actor's comuni; this is only about the role.
+
+A housing need is recorded by the service itself when intake announces a referral (the signed
+event is the authority, no actor role is checked); people and systems only read it:
+
+- operators and coordinators read the needs of their comuni (the case page);
+- a municipal client reads the needs of its own comune (the referral overview of the API);
+- the system reads and counts (health checks, demo and test scripts).
+"""
+from __future__ import annotations
+
+from ..errors import HousingForbidden
+
+AGENCY_OPERATOR = "agency_operator"
+COMUNE_OPERATOR = "comune_operator"
+COORDINATOR = "coordinator"
+MUNICIPAL_CLIENT = "municipal_client"
+SYSTEM = "system"
+
+READ_NEED = "read_housing_need"       # get_housing_need
+COUNT_NEEDS = "count_housing_needs"   # count_needs
+
+ALLOWED: dict[str, frozenset[str]] = {
+    AGENCY_OPERATOR: frozenset({READ_NEED, COUNT_NEEDS}),
+    COMUNE_OPERATOR: frozenset({READ_NEED, COUNT_NEEDS}),
+    COORDINATOR: frozenset({READ_NEED, COUNT_NEEDS}),
+    MUNICIPAL_CLIENT: frozenset({READ_NEED, COUNT_NEEDS}),
+    SYSTEM: frozenset({READ_NEED, COUNT_NEEDS}),
+}
+
+
+def may(role: str, action: str) -> bool:
+    return action in ALLOWED.get(role, frozenset())
+
+
+def ensure(role: str, action: str) -> None:
+    if not may(role, action):
+        raise HousingForbidden(f"role '{role}' may not {action.replace('_', ' ')}")

@@ -1,0 +1,84 @@
+"""Use cases on housing needs: record one from a referral, read it, count them. Reads are always
+scoped by the actor's comuni; a need outside the scope does not exist for that actor."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from sqlalchemy import func, select
+
+from ..adapters.models import HousingNeed
+from ..domain import permissions
+from ..domain.rooms import minimum_bedrooms
+from ..errors import HousingNeedNotFound
+
+log = logging.getLogger(__name__)
+
+HANDLER = "housing_stock.handle_intake_referral_received"
+
+
+def record_housing_need(db: Db, referral: dict, event) -> dict | None:
+    """Record the need of ``referral`` (see :func:`housing_stock.schemas.read_referral`), in one
+    transaction caused by ``event``. Returns the new need's record, or None if this event was
+    already applied or the referral already has a need."""
+    with db.transaction(causation=event) as tx:
+        # chassis: inbox key derived from the entrypoint (t6-chassis)
+        if tx.already_handled(event, HANDLER):
+            return None
+        exists = tx.session.scalar(select(HousingNeed.id).where(
+            HousingNeed.referral_id == referral["referral_id"]))
+        if exists is not None:
+            log.info("housing need of referral %s already recorded", referral["referral_id"])
+            return None
+        household = referral.get("household") or {}
+        need = HousingNeed(
+            referral_id=referral["referral_id"],
+            comune_istat=referral["comune_istat"],
+            comune_name=referral.get("comune_name"),
+            household_size=household.get("size"),
+            minors=household.get("minors"),
+            over_65=household.get("over_65"),
+            housing_situation=referral.get("housing_situation"),
+            eviction_date=referral.get("eviction_date"),
+            min_bedrooms=minimum_bedrooms(household.get("size")),
+            recorded_at=datetime.now(timezone.utc),
+            source_event_id=event.id,
+        )
+        tx.session.add(need)
+    return housing_need_record(need)
+
+
+def get_housing_need(db: Db, actor: Actor, referral_id: str) -> dict:
+    permissions.ensure(actor.role, permissions.READ_NEED)
+    with db.session() as session:
+        need = session.scalar(select(HousingNeed).where(
+            HousingNeed.referral_id == referral_id, HousingNeed.comune_istat.in_(actor.comuni)))
+    if need is None:
+        raise HousingNeedNotFound("no housing need for this referral in the actor's comuni")
+    return housing_need_record(need)
+
+
+def count_needs(db: Db, actor: Actor) -> int:
+    permissions.ensure(actor.role, permissions.COUNT_NEEDS)
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(HousingNeed).where(
+            HousingNeed.comune_istat.in_(actor.comuni)))
+
+
+def housing_need_record(need: HousingNeed) -> dict:
+    """What the service answers about a need: dates and aware datetimes, ``jsonable`` at the
+    edge."""
+    return {
+        "referral_id": need.referral_id,
+        "comune_istat": need.comune_istat,
+        "comune_name": need.comune_name,
+        "household_size": need.household_size,
+        "minors": need.minors,
+        "over_65": need.over_65,
+        "housing_situation": need.housing_situation,
+        "eviction_date": need.eviction_date,
+        "min_bedrooms": need.min_bedrooms,
+        "recorded_at": need.recorded_at,
+    }

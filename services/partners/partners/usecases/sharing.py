@@ -1,0 +1,89 @@
+"""Use cases on deliveries: share an event with the subscribed partners, list what was shared.
+
+For every active subscription to the event's type whose partner has a convention in force that
+allows it, a new CloudEvent is written to the outbox in the handler's transaction: same type as
+the original, source ``/abitare/partners``, data filtered to the convention's fields, signed.
+The relay publishes it to ``partners.outbound`` with the partner's routing key.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..adapters import events
+from ..adapters.models import Delivery, Partner, Subscription
+from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
+from ..domain import permissions
+from ..domain.conventions import agency_today, convention_in_force
+from ..domain.filtering import delivered_paths, filter_fields
+from .catalogue import conventions_of
+
+HANDLER = "partners.handle_intake_referral_received"
+
+
+def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...]]]:
+    """(partner code, allowed fields) of every partner that gets ``event_type`` on ``day``."""
+    codes = session.scalars(
+        select(Subscription.partner_code)
+        .join(Partner, Partner.code == Subscription.partner_code)
+        .where(Subscription.event_type == event_type, Subscription.active.is_(True),
+               Partner.active.is_(True))
+        .order_by(Subscription.partner_code)).all()
+    conventions = conventions_of(session, codes)
+    found = []
+    for code in codes:
+        in_force = convention_in_force(conventions.get(code, []), day)
+        if in_force is not None and in_force.allows(event_type):
+            found.append((code, in_force.allowed_fields))
+    return found
+
+
+def share_event(db: Db, event, keys: dict) -> list[dict]:
+    """Queue the filtered copies of ``event`` for its recipients, in one transaction caused by
+    ``event``; returns the envelopes (none if the event was already applied)."""
+    tenant = keys["comune_istat"]
+    sent = []
+    with db.transaction(causation=event) as tx:
+        # chassis: inbox key derived from the entrypoint (t6-chassis)
+        if tx.already_handled(event, HANDLER):
+            return []
+        for code, allowed_fields in recipients(tx.session, event.type, agency_today()):
+            already = tx.session.scalar(select(Delivery.id).where(
+                Delivery.source_event_id == event.id, Delivery.partner_code == code))
+            if already is not None:
+                continue
+            data = filter_fields(event.data, allowed_fields)
+            envelope = events.partner_copy(event, data, tenant)
+            tx.emit(event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code),
+                    envelope=envelope)
+            tx.session.add(Delivery(
+                event_id=envelope["id"], source_event_id=event.id, partner_code=code,
+                event_type=event.type, referral_id=keys["referral_id"],
+                subject=envelope["subject"], comune_istat=tenant, fields=delivered_paths(data),
+                queued_at=datetime.now(timezone.utc)))
+            sent.append(envelope)
+    return sent
+
+
+def get_deliveries(db: Db, actor: Actor, referral_id: str) -> list[dict]:
+    permissions.ensure(actor.role, permissions.READ_DELIVERIES)
+    with db.session() as session:
+        rows = session.execute(
+            select(Delivery, Partner.name)
+            .join(Partner, Partner.code == Delivery.partner_code)
+            .where(Delivery.referral_id == referral_id, Delivery.comune_istat.in_(actor.comuni))
+            .order_by(Delivery.queued_at, Delivery.partner_code)).all()
+    return [{"partner_code": d.partner_code, "partner_name": name, "event_type": d.event_type,
+             "event_id": d.event_id, "fields": d.fields, "queued_at": d.queued_at}
+            for d, name in rows]
+
+
+def count_deliveries(db: Db, actor: Actor) -> int:
+    permissions.ensure(actor.role, permissions.COUNT_DELIVERIES)
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Delivery).where(
+            Delivery.comune_istat.in_(actor.comuni)))

@@ -1,0 +1,36 @@
+"""The role table of partners (unit: no broker, no database)."""
+import pytest
+from abitare_chassis.actor import ROLES
+
+from partners.domain import permissions as p
+from partners.errors import PartnerForbidden
+
+ACTIONS = (p.READ_PARTNERS, p.MANAGE_SUBSCRIPTIONS, p.READ_DELIVERIES, p.COUNT_DELIVERIES)
+EXPECTED = {
+    "agency_operator": {p.READ_PARTNERS, p.READ_DELIVERIES, p.COUNT_DELIVERIES},
+    "comune_operator": {p.READ_PARTNERS, p.READ_DELIVERIES, p.COUNT_DELIVERIES},
+    "coordinator": set(ACTIONS),
+    "municipal_client": {p.READ_DELIVERIES, p.COUNT_DELIVERIES},
+    "system": set(ACTIONS),
+}
+
+
+def test_every_role_of_the_chassis_has_a_row():
+    assert set(p.ALLOWED) == set(ROLES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_each_role_may_do_exactly_its_actions(role, action):
+    if action in EXPECTED[role]:
+        p.ensure(role, action)
+    else:
+        with pytest.raises(PartnerForbidden) as error:
+            p.ensure(role, action)
+        assert error.value.code == "partner_forbidden"
+
+
+def test_only_coordinators_and_the_system_manage_subscriptions():
+    assert {role for role in ROLES if p.may(role, p.MANAGE_SUBSCRIPTIONS)} == {"coordinator",
+                                                                                "system"}
+    assert not p.may("intruder", p.READ_DELIVERIES)
