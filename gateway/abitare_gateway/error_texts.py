@@ -61,6 +61,33 @@ ERRORS: dict[str, Text] = {
                                  "The proposal was already decided."),
     "action_outcome_invalid": ("L'esito ricevuto non corrisponde a un'azione del progetto.",
                                "The outcome names no action of a project."),
+    # funds
+    "funds_file_not_found": ("Il fascicolo fondi di questa scheda non esiste oppure non è "
+                             "visibile con il tuo profilo.",
+                             "No funds file for this referral, or not visible to you."),
+    "funds_forbidden": ("Il tuo profilo non consente questa operazione sui fondi.",
+                        "Your role may not do this on funds files."),
+    "funds_referral_event_invalid": ("La scheda ricevuta non contiene i dati del fascicolo fondi.",
+                                     "The referral event lacks what a funds file needs."),
+    # housing_stock
+    "housing_need_not_found": ("Il bisogno abitativo di questa scheda non esiste oppure non è "
+                               "visibile con il tuo profilo.",
+                               "No housing need for this referral, or not visible to you."),
+    "housing_forbidden": ("Il tuo profilo non consente questa operazione sul patrimonio "
+                          "abitativo.", "Your role may not do this on housing records."),
+    "housing_referral_event_invalid": ("La scheda ricevuta non contiene i dati del bisogno "
+                                       "abitativo.",
+                                       "The referral event lacks what a housing need needs."),
+    # partners
+    "partner_not_found": ("Il partner {partner_code} non esiste.",
+                          "No partner {partner_code}."),
+    "partner_forbidden": ("Solo il coordinamento gestisce le iscrizioni dei partner.",
+                          "Only coordinators manage partner subscriptions."),
+    "subscription_invalid": ("L'iscrizione del partner non è consentita.",
+                             "The partner may not be subscribed to this."),
+    "partners_referral_event_invalid": ("La scheda ricevuta non contiene i dati da condividere "
+                                        "con i partner.",
+                                        "The referral event lacks what a delivery needs."),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -152,6 +179,16 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
                        "(missing: {missing})."),
     "project_missing": ("Nessun progetto per questa scheda.", "No project for this referral."),
     "comune_mismatch": ("Non è il comune della scheda.", "Not the comune of the referral."),
+    # funds, housing_stock, partners
+    "tenant_mismatch": ("Il comune della scheda non corrisponde a quello dell'evento.",
+                        "The comune differs from the event's tenant ({tenant})."),
+    "date": ("Data non valida.", "Not a valid date."),
+    "partner_inactive": ("Il partner non è attivo.", "The partner is not active."),
+    "no_convention_in_force": ("Nessuna convenzione con il partner è in vigore al {on}.",
+                               "No convention with the partner is in force on {on}."),
+    "event_type_not_in_convention": (
+        "La convenzione in vigore non prevede l'invio di {event_type} al partner.",
+        "The convention in force does not provide for {event_type}."),
 }
 
 TABLE: dict[str, Text | dict[tuple[str, ...], Text]] = {**ERRORS, **FIELD_ERRORS}

@@ -17,7 +17,9 @@ from abitare_chassis.schemas import FIELD_CODES, VALIDATOR_CODES, schema_codes
 from abitare_gateway import error_texts
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = {"intake": REPO / "services/intake/intake"}
+SERVICES = {"intake": REPO / "services/intake/intake", "funds": REPO / "services/funds/funds",
+            "housing_stock": REPO / "services/housing-stock/housing_stock",
+            "partners": REPO / "services/partners/partners"}
 CODE_FACTORIES = {"field_error", "InvalidCodiceFiscale"}     # first argument is a code
 
 
@@ -31,12 +33,18 @@ def codes_in_source(folder: Path) -> set[str]:
     and validators' ``error="x"`` in every module of the service."""
     found: set[str] = set()
     for path in folder.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        tree = ast.parse(path.read_text(), str(path))
+        constants = {target.id: node.value.value for node in tree.body
+                     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(tree):
             if isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values):
-                    if isinstance(key, ast.Constant) and key.value == "code" \
-                            and isinstance(value, ast.Constant):
-                        found.add(value.value)
+                    if isinstance(key, ast.Constant) and key.value == "code":
+                        if isinstance(value, ast.Constant):
+                            found.add(value.value)
+                        elif isinstance(value, ast.Name) and value.id in constants:
+                            found.add(constants[value.id])
             elif isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
                 if name in CODE_FACTORIES and node.args \
@@ -75,8 +83,9 @@ def test_every_error_class_has_its_own_unique_code_and_words(package):
 def test_every_field_error_code_has_words(package):
     codes = codes_in_source(SERVICES[package]) | schema_module_codes(package) | FIELD_CODES \
         | VALIDATOR_CODES
-    assert {"codice_fiscale_checksum", "household_head_count", "istat_unknown",
-            "phone_format", "range"} <= codes           # the scan does see intake's codes
+    if package == "intake":                              # the scan does see intake's codes
+        assert {"codice_fiscale_checksum", "household_head_count", "istat_unknown",
+                "phone_format", "range"} <= codes
     missing = sorted(code for code in codes if not error_texts.has_text(code))
     assert missing == [], f"codes without an entry in error_texts: {missing}"
 

@@ -36,4 +36,4 @@ def may(role: str, action: str) -> bool:
 
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
-        raise FundsForbidden(f"role '{role}' may not {action.replace('_', ' ')}")
+        raise FundsForbidden(role=role, action=action)

@@ -67,7 +67,7 @@ def get_funds_file(db: Db, actor: Actor, referral_id: str) -> dict:
         file = session.scalar(select(FundsFile).where(
             FundsFile.referral_id == referral_id, FundsFile.comune_istat.in_(actor.comuni)))
     if file is None:
-        raise FundsFileNotFound("no funds file for this referral in the actor's comuni")
+        raise FundsFileNotFound(referral_id=referral_id)
     return funds_file_record(file)
 
 

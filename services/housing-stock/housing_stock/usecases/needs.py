@@ -56,7 +56,7 @@ def get_housing_need(db: Db, actor: Actor, referral_id: str) -> dict:
         need = session.scalar(select(HousingNeed).where(
             HousingNeed.referral_id == referral_id, HousingNeed.comune_istat.in_(actor.comuni)))
     if need is None:
-        raise HousingNeedNotFound("no housing need for this referral in the actor's comuni")
+        raise HousingNeedNotFound(referral_id=referral_id)
     return housing_need_record(need)
 
 

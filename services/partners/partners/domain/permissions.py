@@ -45,4 +45,4 @@ def may(role: str, action: str) -> bool:
 
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
-        raise PartnerForbidden(f"role '{role}' may not {action.replace('_', ' ')}")
+        raise PartnerForbidden(role=role, action=action)

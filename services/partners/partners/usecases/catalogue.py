@@ -53,7 +53,7 @@ def subscribe(db: Db, actor: Actor, data: dict, declare_queue: Callable[[str], s
     with db.session() as session:
         partner = session.get(Partner, code)
         if partner is None:
-            raise PartnerNotFound("no partner with this code")
+            raise PartnerNotFound(partner_code=code)
         conventions = conventions_of(session, [code]).get(code, [])
         refusal = subscription_refusal(partner.active, conventions, event_type, agency_today())
     if refusal:
