@@ -130,11 +130,11 @@ def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partne
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "FWA", "intake.referral_closed.v1")
     assert error.value.exc_type == "SubscriptionInvalid"
-    assert json.loads(error.value.value)["event_type"][0]["code"] == "event_type_not_in_convention"
+    assert json.loads(error.value.value)["details"]["fields"]["event_type"][0]["code"] == "event_type_not_in_convention"
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "", None)
     assert error.value.exc_type == "InvalidInput"
-    assert set(json.loads(error.value.value)) == {"partner_code", "event_type"}
+    assert set(json.loads(error.value.value)["details"]["fields"]) == {"partner_code", "event_type"}
     assert all(not p["subscriptions"] for p in partners.list_partners(operator_token()))
 
 
