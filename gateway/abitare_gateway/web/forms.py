@@ -37,6 +37,7 @@ INTAKE_MESSAGES = (
     ("Unknown ISTAT code", "Comune non presente nell'elenco della Città Metropolitana."),
     ("Not a valid phone number", "Numero di telefono non valido."),
     ("Missing data for required field", REQUIRED_MESSAGE),
+    ("A reason is required", REQUIRED_MESSAGE),
     ("Must be one of", CHOOSE_MESSAGE),
     ("Not a valid date", "Data non valida."),
     ("Invalid codice fiscale", "Codice fiscale non valido."),
