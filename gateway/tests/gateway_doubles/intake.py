@@ -10,17 +10,16 @@ scenario here and against ``IntakeService`` over a real broker and expects the s
 """
 from __future__ import annotations
 
-import inspect
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 from abitare_chassis.actor import verify_actor
 from abitare_chassis.database import Db
 from abitare_gateway.rpc import NamekoRpcClient
 from kombu.utils import json
-from nameko.exceptions import (IncorrectSignature, MethodNotFound, UnknownService, deserialize,
-                               serialize)
-from nameko.extensions import DependencyProvider
+from nameko.exceptions import MethodNotFound, UnknownService, deserialize, serialize
+from nameko.extensions import DependencyProvider, Entrypoint
 from nameko.rpc import Rpc
 
 from intake.service import IntakeService
@@ -83,6 +82,11 @@ class InProcessProxy:
     def close(self):
         pass
 
+    def _entrypoint(self, method: str):
+        """Enough of a bound entrypoint for nameko's own ``check_signature``."""
+        return SimpleNamespace(container=SimpleNamespace(service_cls=self.intake.service_cls),
+                               method_name=method)
+
     def call(self, service: str, method: str, timeout: float, token, *args, **kwargs):
         if service != self.intake.service_cls.name:
             raise UnknownService(service)
@@ -94,10 +98,7 @@ class InProcessProxy:
         worker.db = self.intake.db
         try:
             actor = verify_actor(token, key=self.intake.signing_key)
-            try:
-                inspect.signature(function).bind(worker, actor, *args, **kwargs)
-            except TypeError as exc:
-                raise IncorrectSignature(str(exc)) from None
+            Entrypoint.check_signature(self._entrypoint(method), [actor, *args], kwargs)
             result = function(worker, actor, *args, **kwargs)
         except Exception as exc:                                        # as nameko answers it
             raise deserialize(json.loads(json.dumps(serialize(exc)))) from None
