@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the gateway. ``test_config`` overrides settings; ``{"RPC_CLIENT": fake}`` replaces
-    the nameko client (see :mod:`abitare_gateway.testing`)."""
+    the nameko client (the tests' doubles: ``gateway/tests/gateway_doubles``)."""
     app = Flask(__name__)
     app.config.from_mapping(config.load(test_config))
 

@@ -1,8 +1,8 @@
 """What the gateway asks the services, in one place (the API and the web UI share it).
 
 Every call goes through the injectable RPC client (``app.extensions["abitare_rpc"]``) with the
-actor of the request; reference data that every actor may read (the comuni, the vocabulary) are
-kept for a few minutes.
+actor of the request; reference data that every actor may read (the comuni) are kept for a few
+minutes. The vocabulary is intake's contract file (:mod:`labels`), read without a call.
 """
 from __future__ import annotations
 
@@ -68,16 +68,9 @@ def comune_names(actor: Actor) -> dict[str, str]:
 
 
 def vocabulary(actor: Actor) -> dict[str, list[dict]]:
-    """Form options ``{referring_body: [{code, label}], ...}`` from intake, else the mirror in
-    :mod:`labels`."""
-    try:
-        served = _cached("vocabulary", lambda: rpc().call("intake", "get_vocabulary", actor))
-    except RpcError:
-        return labels.static_vocabulary()
-    merged = labels.static_vocabulary()
-    merged.update({name: served[name] for name in labels.FORM_VOCABULARIES
-                   if isinstance(served, dict) and served.get(name)})
-    return merged
+    """Form options ``{referring_body: [{code, label}], ...}``: intake's vocabulary from its
+    contract file (:mod:`labels`), with no call, so the form works while intake is away."""
+    return labels.form_vocabulary()
 
 
 # -- a tiny TTL cache for reference data --------------------------------------------------------

@@ -1,58 +1,26 @@
-"""Italian labels of the codes the pages show.
+"""Italian labels of the codes the pages show. An unknown code shows as itself.
 
-Intake owns the referral vocabulary and serves it (``intake.get_vocabulary``); the form takes its
-options from there when intake answers. This table mirrors it so that pages still read well
-when intake is away, and names the codes of the other services. An unknown code shows as itself.
+Intake owns its vocabulary (``intake/domain/vocabulary.py``, served by ``intake.get_vocabulary``)
+and writes it to ``infra/contracts/vocabulary.json``, which this package ships as
+``contracts/vocabulary.json``: the form options and their labels come from there, so pages and
+forms work while intake is away (also when the gateway starts before it), with nothing copied by
+hand; intake's and the gateway's tests fail when the file drifts from either. The other tables
+name codes of the case path and of the other services, in the gateway's own words.
 """
 from __future__ import annotations
 
-REFERRING_BODY = {
-    "servizi_sociali_comune": "Servizi sociali del Comune",
-    "pronto_intervento_sociale": "Pronto Intervento Sociale",
-    "forze_ordine": "Forze dell'ordine",
-    "altro_ente": "Altro ente",
-    "nucleo_familiare": "Nucleo familiare (richiesta diretta)",
-}
+import json
+from importlib import resources
 
-PROBLEM_REPORTED = {
-    "incendio_abitazione": "Incendio abitazione",
-    "allagamento_abitazione": "Allagamento abitazione",
-    "sfratto_esecutivo": "Sfratto esecutivo",
-    "allontanamento_da_ospitante": "Persona allontanata da ospitante",
-    "assenza_acqua_morosita": "Assenza di acqua nell'abitazione per morosità",
-    "assenza_dimora": "Assenza di dimora",
-    "minori_stranieri_non_accompagnati": "Minori stranieri non accompagnati",
-    "violenza_maltrattamenti":
-        "Impossibilità di rientrare nell'alloggio per violenza o maltrattamenti",
-    "alloggio_non_sicuro": "Alloggio non sicuro per scarsa manutenzione",
-    "morosita_affitto": "Morosità nel pagamento dell'affitto",
-    "morosita_mutuo": "Morosità nel pagamento della rata del mutuo",
-    "canone_insostenibile": "Canone di locazione non sostenibile",
-    "altro": "Altro",
-}
+INTAKE_VOCABULARY = json.loads(resources.files(__package__).joinpath(
+    "contracts", "vocabulary.json").read_text(encoding="utf-8"))
 
-HOUSING_SITUATION = {
-    "mancato_rinnovo_contratto": "Rilascio alloggio per mancato rinnovo contratto di locazione",
-    "sfratto_in_corso": "Rilascio alloggio per procedimento di sfratto in corso",
-    "sistemazione_stabile_provvisoria": "Sistemazione abitativa stabile ma provvisoria",
-    "fine_accoglienza_temporanea":
-        "Termine temporale di accoglienza presso servizi di accoglienza temporanea",
-    "affitto_insostenibile": "Difficoltà sostenibilità affitto",
-    "rilascio_altro_motivo":
-        "Rilascio immobile per motivazione differente da procedimento di sfratto",
-    "altro": "Altro",
-}
-
-RELATION = {
-    "intestatario": "Intestatario",
-    "coniuge": "Coniuge",
-    "convivente": "Convivente",
-    "figlio": "Figlio/a",
-    "genitore": "Genitore",
-    "altro_parente": "Altro parente",
-    "altro": "Altro",
-}
-HEAD_OF_HOUSEHOLD = "intestatario"
+REFERRING_BODY = INTAKE_VOCABULARY["tables"]["referring_body"]
+PROBLEM_REPORTED = INTAKE_VOCABULARY["tables"]["problem_reported"]
+HOUSING_SITUATION = INTAKE_VOCABULARY["tables"]["housing_situation"]
+RELATION = INTAKE_VOCABULARY["tables"]["relation"]
+HEAD_OF_HOUSEHOLD = INTAKE_VOCABULARY["head_of_household"]
+DIARY_KIND = INTAKE_VOCABULARY["tables"]["diary_kind"]
 
 REFERRAL_STATUS = {
     "ricevuta": "Ricevuta",
@@ -66,16 +34,6 @@ TRIAGE_OUTCOME = {
     "presa_in_carico": "Presa in carico",
     "richiesta_informazioni": "Richiesta di informazioni",
     "respinta": "Respinta",
-}
-
-DIARY_KIND = {
-    "colloquio": "Colloquio",
-    "visita_domiciliare": "Visita domiciliare",
-    "telefonata": "Telefonata",
-    "incontro_di_rete": "Incontro di rete",
-    "colloquio_congiunto": "Colloquio congiunto",
-    "nota": "Nota",
-    "altro": "Altro",
 }
 
 GRADE = {
@@ -223,7 +181,7 @@ TABLES = {
     "household_composition": HOUSEHOLD_COMPOSITION,
 }
 
-# The vocabularies intake serves, as form options.
+# The vocabularies of the referral form.
 FORM_VOCABULARIES = ("referring_body", "problem_reported", "housing_situation", "relation")
 
 
@@ -242,5 +200,6 @@ def options(table: str) -> list[dict[str, str]]:
     return [{"code": code, "label": text} for code, text in TABLES[table].items()]
 
 
-def static_vocabulary() -> dict[str, list[dict[str, str]]]:
+def form_vocabulary() -> dict[str, list[dict[str, str]]]:
+    """``{referring_body: [{code, label}], ...}``: the referral form's options."""
     return {name: options(name) for name in FORM_VOCABULARIES}

@@ -20,8 +20,8 @@ The pool's publishers and connections retry at most once, without waiting, so a 
 down answers in well under a second instead of nameko's default of ~10 s of retries.
 
 Anything with a ``call(service, method, actor, *args, timeout=None, **kwargs)`` method can stand
-in for :class:`NamekoRpcClient` (``create_app({"RPC_CLIENT": fake})``), see
-:mod:`abitare_gateway.testing`.
+in for :class:`NamekoRpcClient` (``create_app({"RPC_CLIENT": fake})``); the tests' doubles are in
+``gateway/tests/gateway_doubles``.
 """
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
-"""Fixtures of the gateway's unit tests: the app with a fake RPC client (no broker), an
-in-memory intake, demo-like operators and API clients."""
+"""Fixtures of the gateway's unit tests: the app with a fake RPC client (no broker), the real
+intake in process behind it, demo-like operators and API clients."""
 from __future__ import annotations
 
 import pytest
 
 from abitare_gateway import create_app
-from abitare_gateway.testing import FakeRpcClient
-from gateway_helpers import MILANO, SAN_DONATO, SGM, FakeIntake, bearer, get_token
+from gateway_doubles import FakeRpcClient, InProcessIntake
+from gateway_helpers import MILANO, SAN_DONATO, SGM, bearer, get_token
 
 
 def pytest_configure(config):
@@ -14,8 +14,11 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def intake():
-    return FakeIntake()
+def intake(tmp_path):
+    """Intake's real service on a SQLite database of the test (see gateway_doubles.intake)."""
+    service = InProcessIntake(tmp_path / "intake.db")
+    yield service
+    service.close()
 
 
 @pytest.fixture

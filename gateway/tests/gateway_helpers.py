@@ -1,34 +1,13 @@
-"""Helpers of the gateway's unit tests: an in-memory intake that scopes like the real one,
-valid payloads, tokens, login with CSRF. (A uniquely named module: a test suite run over
-the whole repository holds several ``conftest`` modules.)"""
+"""Helpers of the gateway's unit tests: valid payloads, tokens, login with CSRF. (A uniquely
+named module: a test suite run over the whole repository holds several ``conftest`` modules.)"""
 from __future__ import annotations
 
-import itertools
 import re
-from datetime import datetime, timezone
+from datetime import date, timedelta
 
 from stdnum.it import codicefiscale
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.errors import encode
-from abitare_gateway.rpc import RemoteError
-from abitare_gateway.testing import FakeCaseIntake, FakeRpcClient
-
 SGM, SAN_DONATO, MILANO = "015195", "015192", "015146"
-COMUNI = [{"istat": SGM, "name": "San Giuliano Milanese"},
-          {"istat": SAN_DONATO, "name": "San Donato Milanese"},
-          {"istat": MILANO, "name": "Milano"}]
-VOCABULARY = {
-    "referring_body": [{"code": "servizi_sociali_comune", "label": "Servizi sociali del Comune"},
-                       {"code": "forze_ordine", "label": "Forze dell'ordine"}],
-    "problem_reported": [{"code": "sfratto_esecutivo", "label": "Sfratto esecutivo"},
-                         {"code": "altro", "label": "Altro"}],
-    "housing_situation": [{"code": "sfratto_in_corso",
-                           "label": "Rilascio alloggio per procedimento di sfratto in corso"},
-                          {"code": "altro", "label": "Altro"}],
-    "relation": [{"code": "intestatario", "label": "Intestatario"},
-                 {"code": "figlio", "label": "Figlio/a"}],
-}
 
 
 def cf(first15: str) -> str:
@@ -60,60 +39,14 @@ def referral_payload(comune=SGM, **changes) -> dict:
     return payload
 
 
-class FakeIntake:
-    """Referrals in memory, scoped by the actor's comuni like intake scopes them."""
+def take_on(intake, actor, referral_id: str) -> dict:
+    """Triage the referral as taken in charge (the case path's later steps need it)."""
+    return intake.triage_referral(actor, referral_id, {"outcome": "presa_in_carico",
+                                                       "duplicates_acknowledged": True})
 
-    def __init__(self):
-        self.referrals: dict[str, dict] = {}
-        self.by_key: dict[tuple[str, str], str] = {}
-        self.ids = itertools.count(1)
-        self.cases = FakeCaseIntake(self.referrals)
 
-    def install(self, fake: FakeRpcClient):
-        self.cases.install(fake)
-        fake.on("intake", "submit_referral", self.submit_referral)
-        fake.on("intake", "get_referral", self.get_referral)
-        fake.on("intake", "list_referrals", self.list_referrals)
-        fake.returns("intake", "list_comuni", COMUNI)
-        fake.returns("intake", "get_vocabulary", VOCABULARY)
-
-    def submit_referral(self, actor: Actor, payload: dict):
-        if payload["comune_istat"] not in actor.comuni:
-            raise RemoteError("intake", "ReferralForbidden",
-                              encode("referral_forbidden", "forbidden", "comune outside scope"))
-        key = payload.get("idempotency_key")
-        if key and (actor.sub, key) in self.by_key:
-            return self.referrals[self.by_key[(actor.sub, key)]]
-        referral_id = f"r{next(self.ids):04d}"
-        names = {c["istat"]: c["name"] for c in COMUNI}
-        referral = dict(payload, id=referral_id, status="ricevuta",
-                        comune_name=names.get(payload["comune_istat"]),
-                        received_at=datetime.now(timezone.utc).isoformat(),
-                        household_size=len(payload["household"]), minors=0, over_65=0,
-                        submitted_by=actor.sub)
-        referral.pop("idempotency_key", None)
-        self.referrals[referral_id] = referral
-        if key:
-            self.by_key[(actor.sub, key)] = referral_id
-        return referral
-
-    def get_referral(self, actor: Actor, referral_id: str):
-        referral = self.referrals.get(referral_id)
-        if referral is None or referral["comune_istat"] not in actor.comuni:
-            raise RemoteError("intake", "ReferralNotFound", encode(
-                "referral_not_found", "not_found", f"no referral {referral_id}"))
-        return referral
-
-    def list_referrals(self, actor: Actor, comune_istat=None, page=1, page_size=50):
-        items = [r for r in self.referrals.values() if r["comune_istat"] in actor.comuni
-                 and (comune_istat is None or r["comune_istat"] == comune_istat)]
-        items.sort(key=lambda r: r["id"], reverse=True)
-        start = (page - 1) * page_size
-        summary = [{k: r.get(k) for k in ("id", "comune_istat", "comune_name", "received_at",
-                                          "status", "referring_body", "problem_reported",
-                                          "housing_situation", "household_size")}
-                   | {"head_name": "Rossi Mario"} for r in items[start:start + page_size]]
-        return {"items": summary, "total": len(items), "page": page, "page_size": page_size}
+def days_from_today(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
 
 
 def get_token(client, client_id="comune-015195", secret="secret-sgm") -> str:

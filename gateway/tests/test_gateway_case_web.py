@@ -7,7 +7,8 @@ import pytest
 
 from abitare_chassis.actor import Actor
 
-from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload
+from gateway_helpers import (SAN_DONATO, SGM, csrf_from, days_from_today, login,
+                             referral_payload, take_on)
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 TABS = ("", "/triage", "/diario", "/colloquio", "/valutazione", "/progetto", "/chiusura")
@@ -22,6 +23,12 @@ def operator(client):
 @pytest.fixture
 def case_id(intake):
     return intake.submit_referral(AGENCY, referral_payload())["id"]
+
+
+@pytest.fixture
+def taken_case_id(intake, case_id):
+    take_on(intake, AGENCY, case_id)
+    return case_id
 
 
 def post(client, path, **data):
@@ -60,9 +67,9 @@ def test_scheda_tab_keeps_the_four_services(operator, case_id):
 
 
 def test_triage_shows_eligibility_late_eviction_and_duplicates_before_accepting(
-        operator, intake, case_id):
-    intake.referrals[case_id]["eviction_date"] = \
-        intake.referrals[case_id]["received_at"][:10]           # eviction today: late
+        operator, intake):
+    case_id = intake.submit_referral(AGENCY, referral_payload(
+        eviction_date=days_from_today(0)))["id"]                 # eviction today: late
     intake.submit_referral(AGENCY, referral_payload(comune=SAN_DONATO))
     html = operator.get(f"/schede/{case_id}/triage").get_data(as_text=True)
     assert 'data-served="si"' in html
@@ -198,7 +205,8 @@ def project_form(version, description="Domanda fondo affitto", **extra):
             "actions-1-responsible": "", "actions-1-status": "da_avviare", **extra}
 
 
-def test_project_is_saved_with_its_version(operator, case_id, fake):
+def test_project_is_saved_with_its_version(operator, taken_case_id, fake):
+    case_id = taken_case_id
     html = operator.get(f"/schede/{case_id}/progetto").get_data(as_text=True)
     assert 'type="hidden" name="version" id="project-version" value="0"' in html
     response = post(operator, f"/schede/{case_id}/progetto", **project_form(0))
@@ -215,8 +223,9 @@ def test_project_is_saved_with_its_version(operator, case_id, fake):
     assert 'id="project-version" value="1"' in html and "Progetto salvato (versione 1)" in html
 
 
-def test_a_stale_project_save_shows_the_conflict_and_never_overwrites(operator, case_id,
+def test_a_stale_project_save_shows_the_conflict_and_never_overwrites(operator, taken_case_id,
                                                                       intake):
+    case_id = taken_case_id
     post(operator, f"/schede/{case_id}/progetto", **project_form(0))
     response = post(operator, f"/schede/{case_id}/progetto",
                     **project_form(0, description="La mia modifica"))
@@ -227,7 +236,7 @@ def test_a_stale_project_save_shows_the_conflict_and_never_overwrites(operator, 
     assert 'id="current-version">1<' in html and "Domanda fondo affitto" in html
     assert 'value="La mia modifica"' in html                       # the draft is kept
     assert 'id="project-version" value="1"' in html                # saving again is deliberate
-    saved = intake.cases.projects[case_id]
+    saved = intake.list_project_versions(AGENCY, case_id)
     assert len(saved) == 1 and saved[0]["actions"][0]["description"] == \
         "Domanda fondo affitto"
 
@@ -245,7 +254,7 @@ def test_close_and_reopen(operator, case_id):
     assert 'id="closure-not-available"' in html
     post(operator, f"/schede/{case_id}/triage", outcome="presa_in_carico")
     response = post(operator, f"/schede/{case_id}/chiusura", outcome="sap_assegnato",
-                    restitution_date="2025-09-01", notes="Restituzione fatta")
+                    restitution_date=days_from_today(1), notes="Restituzione fatta")
     assert response.status_code == 302
     html = operator.get(f"/schede/{case_id}/chiusura").get_data(as_text=True)
     assert "Alloggio SAP assegnato" in html and 'id="reopen-form"' in html

@@ -8,7 +8,7 @@ import pytest
 
 from abitare_chassis.actor import Actor
 
-from gateway_helpers import SAN_DONATO, SGM, login, referral_payload
+from gateway_helpers import SAN_DONATO, SGM, login, referral_payload, take_on
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
@@ -24,7 +24,8 @@ def case_id(intake):
     return intake.submit_referral(AGENCY, referral_payload())["id"]
 
 
-def test_commission_meeting_agenda_decision_minutes(coordinator, case_id):
+def test_commission_meeting_agenda_decision_minutes(coordinator, intake, case_id):
+    take_on(intake, AGENCY, case_id)                  # only a case in charge goes to commission
     response = coordinator.post("/api/v1/commission/meetings",
                                 json={"date": "2025-06-20", "location": "Sala consiliare"})
     assert response.status_code == 201
@@ -63,7 +64,8 @@ def test_commission_input_is_checked_and_unknown_ids_are_404(coordinator):
 
 def test_commission_is_403_for_other_operators(client):
     login(client)
-    response = client.post("/api/v1/commission/meetings", json={"date": "2025-06-20"})
+    response = client.post("/api/v1/commission/meetings",
+                           json={"date": "2025-06-20", "location": "Sala consiliare"})
     assert response.status_code == 403
 
 
@@ -79,7 +81,7 @@ def fotografia(client, query):
 
 
 def test_fotografia_counts(coordinator, intake, case_id, fake):
-    today = intake.referrals[case_id]["received_at"][:10]
+    today = intake.get_referral(AGENCY, case_id)["received_at"][:10]
     response = fotografia(coordinator, f"?from={today}&to={today}&comune={SGM}")
     assert response.status_code == 200
     body = response.get_json()
@@ -97,7 +99,7 @@ def test_fotografia_period_is_checked(coordinator):
 
 
 def test_fotografia_csv(coordinator, intake, case_id, fake):
-    today = intake.referrals[case_id]["received_at"][:10]
+    today = intake.get_referral(AGENCY, case_id)["received_at"][:10]
     response = coordinator.get(f"/api/v1/fotografia.csv?from={today}&to={today}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv" and "charset=utf-8" in response.content_type

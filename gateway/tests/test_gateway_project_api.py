@@ -7,13 +7,20 @@ import pytest
 from abitare_chassis.actor import Actor
 from abitare_chassis.errors import encode
 
-from gateway_helpers import SAN_DONATO, SGM, login, referral_payload
+from gateway_helpers import SAN_DONATO, SGM, login, referral_payload, take_on
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 PROJECT = {"objectives": ["Trovare un alloggio a canone concordato"],
            "actions": [{"type": "fund_application", "description": "Domanda fondo affitto",
                         "responsible": "agency", "due_date": "2025-07-15"}],
            "agreed_on": "2025-06-01"}
+
+
+def kept(project: dict) -> dict:
+    """``project`` as a new version that keeps its actions (intake never drops one)."""
+    fields = ("id", "type", "description", "responsible", "due_date", "status")
+    return {"objectives": project["objectives"], "agreed_on": project["agreed_on"],
+            "actions": [{name: action[name] for name in fields} for action in project["actions"]]}
 
 
 @pytest.fixture
@@ -24,7 +31,10 @@ def operator(client):
 
 @pytest.fixture
 def case_id(intake):
-    return intake.submit_referral(AGENCY, referral_payload())["id"]
+    """A case in charge: only those get a project."""
+    referral_id = intake.submit_referral(AGENCY, referral_payload())["id"]
+    take_on(intake, AGENCY, referral_id)
+    return referral_id
 
 
 def test_empty_project_is_version_0_with_etag(operator, case_id):
@@ -60,8 +70,10 @@ def test_put_with_current_etag_saves_a_new_version(operator, case_id, fake):
 
 
 def test_stale_etag_is_412_with_the_current_version(operator, case_id):
-    operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT, headers={"If-Match": '"v0"'})
-    operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT, headers={"If-Match": '"v1"'})
+    first = operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT,
+                         headers={"If-Match": '"v0"'}).get_json()
+    operator.put(f"/api/v1/cases/{case_id}/project", json=kept(first),
+                 headers={"If-Match": '"v1"'})
     response = operator.put(f"/api/v1/cases/{case_id}/project",
                             json={"objectives": ["Sovrascrivo?"]}, headers={"If-Match": '"v1"'})
     assert response.status_code == 412
@@ -84,9 +96,8 @@ def test_version_conflict_from_intake_is_412(operator, case_id, fake):
 
 def test_save_answering_only_a_version_number_reads_the_project_back(operator, case_id,
                                                                      fake, intake):
-    save = intake.cases.save_project
     fake.on("intake", "save_project",
-            lambda *args: save(*args)["version"])
+            lambda *args: intake.save_project(*args)["version"])
     response = operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT,
                             headers={"If-Match": '"v0"'})
     assert response.status_code == 200 and response.headers["ETag"] == '"v1"'
@@ -103,7 +114,9 @@ def test_project_shape_is_checked(operator, case_id):
 
 
 def test_versions_are_listed_newest_first(operator, case_id):
-    operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT, headers={"If-Match": '"v0"'})
-    operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT, headers={"If-Match": '"v1"'})
+    first = operator.put(f"/api/v1/cases/{case_id}/project", json=PROJECT,
+                         headers={"If-Match": '"v0"'}).get_json()
+    operator.put(f"/api/v1/cases/{case_id}/project", json=kept(first),
+                 headers={"If-Match": '"v1"'})
     versions = operator.get(f"/api/v1/cases/{case_id}/project/versions").get_json()
     assert [v["version"] for v in versions] == [2, 1]

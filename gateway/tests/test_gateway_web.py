@@ -91,7 +91,7 @@ def test_comune_select_offers_only_the_operators_comuni(operator):
 def test_submitting_the_form_files_a_referral_in_cents(operator, fake):
     response = operator.post("/schede/nuova", data=form_data(operator))
     assert response.status_code == 302
-    assert re.search(r"/schede/r\d+$", response.headers["Location"])
+    assert re.search(r"/schede/[0-9a-f-]{36}$", response.headers["Location"])
     payload = fake.calls_to("intake", "submit_referral")[-1].args[0]
     assert payload["monthly_net_income_cents"] == 150000
     assert payload["monthly_rent_cents"] == 70050

@@ -10,7 +10,7 @@ import pytest
 from abitare_chassis.actor import Actor
 from abitare_gateway.rpc import ServiceUnavailable
 
-from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload
+from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload, take_on
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
@@ -54,7 +54,8 @@ def csrf(client, path):
     return csrf_from(client.get(path).get_data(as_text=True))
 
 
-def test_commission_meeting_agenda_decision_and_minutes(coordinator, case_id, fake):
+def test_commission_meeting_agenda_decision_and_minutes(coordinator, intake, case_id, fake):
+    take_on(intake, AGENCY, case_id)                  # only a case in charge goes to commission
     response = coordinator.post("/commissione", data={
         "csrf_token": csrf(coordinator, "/commissione"), "date": "2025-06-20",
         "location": "Sala consiliare"})
@@ -67,14 +68,22 @@ def test_commission_meeting_agenda_decision_and_minutes(coordinator, case_id, fa
     assert response.status_code == 302
     html = coordinator.get(meeting_path).get_data(as_text=True)
     assert "Validazione del progetto" in html and "Rossi Mario" in html
-    proposal_id = re.search(r'id="proposal-(p\d+)"', html).group(1)
+    proposal_id = re.search(r'id="proposal-([0-9a-f-]{36})"', html).group(1)
     assert f'<label for="decision-{proposal_id}-approvata">Approvata</label>' in html
     response = coordinator.post(f"{meeting_path}/proposte/{proposal_id}/decisione", data={
         "csrf_token": csrf(coordinator, meeting_path), "decision": "rinviata",
         "notes": "Servono documenti"})
     assert response.status_code == 302
     html = coordinator.get(meeting_path).get_data(as_text=True)
-    assert 'data-decision="rinviata"' in html and f'id="decide-{proposal_id}"' in html
+    # decided once: a postponed proposal comes back as a new one
+    assert 'data-decision="rinviata"' in html and f'id="decide-{proposal_id}"' not in html
+    response = coordinator.post(f"{meeting_path}/proposte", data={
+        "csrf_token": csrf(coordinator, meeting_path), "referral_id": case_id,
+        "kind": "validate_project", "notes": "Con i documenti"})
+    assert response.status_code == 302
+    html = coordinator.get(meeting_path).get_data(as_text=True)
+    proposal_id = re.findall(r'id="proposal-([0-9a-f-]{36})"', html)[-1]
+    assert f'id="decide-{proposal_id}"' in html
     response = coordinator.post(f"{meeting_path}/proposte/{proposal_id}/decisione", data={
         "csrf_token": csrf(coordinator, meeting_path), "decision": "approvata"})
     assert response.status_code == 302
@@ -95,8 +104,8 @@ def test_commission_form_errors(coordinator):
         "csrf_token": csrf(coordinator, "/commissione"), "date": ""})
     assert response.status_code == 422 and 'id="date-error"' in response.get_data(as_text=True)
     meeting = coordinator.post("/commissione", data={
-        "csrf_token": csrf(coordinator, "/commissione"), "date": "2025-06-20"}
-    ).headers["Location"]
+        "csrf_token": csrf(coordinator, "/commissione"), "date": "2025-06-20",
+        "location": "Sala consiliare"}).headers["Location"]
     response = coordinator.post(f"{meeting}/proposte", data={
         "csrf_token": csrf(coordinator, meeting), "referral_id": "r9999",
         "kind": "extend_stay"})

@@ -39,10 +39,19 @@ def test_service_imports_no_other_service(service):
 
 
 def test_gateway_and_infra_import_no_service():
-    for folder in ("gateway", "infra"):
+    """The gateway's package and the chassis; the gateway's tests may use intake's real service."""
+    for folder in ("gateway/abitare_gateway", "infra"):
         offenders = {str(p.relative_to(REPO)): sorted(imported_roots(p) & set(SERVICES))
                      for p in python_files(folder) if imported_roots(p) & set(SERVICES)}
         assert offenders == {}, folder
+
+
+def test_the_gateway_package_ships_no_test_code():
+    test_code = {"gateway_doubles", "gateway_helpers", "pytest"}
+    offenders = {str(p.relative_to(REPO)): sorted(imported_roots(p) & test_code)
+                 for p in python_files("gateway/abitare_gateway") if imported_roots(p) & test_code}
+    assert offenders == {}
+    assert not list((REPO / "gateway/abitare_gateway").glob("testing*")), "doubles belong in tests"
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

@@ -1,6 +1,7 @@
-"""A fake RPC client for tests and demos without a broker: ``create_app({"RPC_CLIENT": fake})``.
+"""A fake RPC client for the gateway's tests: ``create_app({"RPC_CLIENT": fake})``.
 
-It records every call (service, method, actor, args, kwargs) and answers from handlers::
+It records every call (service, method, actor, args, kwargs) and answers from handlers; intake's
+methods are answered by the real intake (:mod:`gateway_doubles.intake`)::
 
     fake = FakeRpcClient()
     fake.on("intake", "get_referral", lambda actor, referral_id: {...})
@@ -15,7 +16,7 @@ from typing import Any, Callable
 
 from abitare_chassis.actor import Actor
 
-from .rpc import RemoteError, RpcError, ServiceUnavailable
+from abitare_gateway.rpc import RemoteError, RpcError, ServiceUnavailable
 
 
 @dataclass
@@ -71,6 +72,3 @@ class FakeRpcClient:
 
     def close(self):
         pass
-
-
-from .testing_cases import FakeCaseIntake  # noqa: E402,F401  (the case path, same client)
