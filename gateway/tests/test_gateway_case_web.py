@@ -99,7 +99,7 @@ def test_declining_needs_a_reason_from_intake(operator, case_id):
     response = post(operator, f"/schede/{case_id}/triage", outcome="respinta")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="reason-error"' in html and "Campo obbligatorio." in html
+    assert 'id="reason-error"' in html and "Indica la motivazione per questo esito." in html
     response = post(operator, f"/schede/{case_id}/triage", outcome="respinta",
                     reason="Comune non servito")
     assert response.status_code == 302
