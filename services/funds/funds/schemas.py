@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -19,6 +20,7 @@ CENTS = {"strict": True, "allow_none": True, "load_default": None,
 # -- RPC inputs -------------------------------------------------------------------------------
 class FundsFileQuery(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    purpose = purpose_field()
 
 
 # -- the consumed event ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from abitare_chassis.audit import AuditQuery
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
 from abitare_chassis.schemas import jsonable, load
 
@@ -26,9 +27,14 @@ class FundsService:
         files.open_funds_file(self.db, referral, event)   # `with db.transaction(causation=event)`
 
     @rpc
-    def get_funds_file(self, actor, referral_id):
-        query = load(FundsFileQuery(), {"referral_id": referral_id})
-        return jsonable(files.get_funds_file(self.db, actor, query["referral_id"]))
+    def get_funds_file(self, actor, referral_id, purpose=None):
+        query = load(FundsFileQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(files.get_funds_file(self.db, actor, **query))
+
+    @rpc
+    def list_audit(self, actor, referral_id):
+        query = load(AuditQuery(), {"referral_id": referral_id})
+        return jsonable(files.list_audit(self.db, actor, query["referral_id"]))
 
     @rpc
     def count_files(self, actor):

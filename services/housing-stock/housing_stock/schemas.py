@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -18,6 +19,7 @@ COUNT = {"strict": True, "allow_none": True, "load_default": None,
 # -- RPC inputs -------------------------------------------------------------------------------
 class HousingNeedQuery(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    purpose = purpose_field()
 
 
 # -- the consumed event ----------------------------------------------------------------------

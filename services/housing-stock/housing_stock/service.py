@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from abitare_chassis.audit import AuditQuery
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
 from abitare_chassis.schemas import jsonable, load
 
@@ -26,9 +27,14 @@ class HousingStockService:
         needs.record_housing_need(self.db, referral, event)   # opens its own transaction
 
     @rpc
-    def get_housing_need(self, actor, referral_id):
-        query = load(HousingNeedQuery(), {"referral_id": referral_id})
-        return jsonable(needs.get_housing_need(self.db, actor, query["referral_id"]))
+    def get_housing_need(self, actor, referral_id, purpose=None):
+        query = load(HousingNeedQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(needs.get_housing_need(self.db, actor, **query))
+
+    @rpc
+    def list_audit(self, actor, referral_id):
+        query = load(AuditQuery(), {"referral_id": referral_id})
+        return jsonable(needs.list_audit(self.db, actor, query["referral_id"]))
 
     @rpc
     def count_needs(self, actor):

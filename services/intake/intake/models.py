@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
                         MetaData, String, Text, UniqueConstraint)
@@ -235,18 +236,9 @@ class CommissionProposal(Base):
 
 
 class AuditEvent(Base):
-    """Append-only record of who read or touched a case file: no case content here."""
-    __tablename__ = "audit_event"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    actor_sub: Mapped[str] = mapped_column(String(200))
-    actor_role: Mapped[str] = mapped_column(String(30))
-    action: Mapped[str] = mapped_column(String(40))
-    referral_id: Mapped[str] = mapped_column(String(36))
-    purpose: Mapped[str | None] = mapped_column(String(200))
-
-    __table_args__ = (Index("ix_audit_event_referral_id_at", "referral_id", "at"),)
+    """Append-only record of who read or touched a case file: no case content here. The table is
+    the chassis ``audit_event`` (:mod:`abitare_chassis.audit`), the same in every service."""
+    __table__ = add_audit_table(Base.metadata)
 
 
 metadata = Base.metadata

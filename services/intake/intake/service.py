@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from abitare_chassis.audit import AuditQuery
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
 from marshmallow import ValidationError
 
@@ -207,5 +208,7 @@ class IntakeService:
         return jsonable(fotografia.get_fotografia(self.db, actor, **query))
 
     @rpc
-    def list_audit(self, actor, referral_id):
-        return jsonable(audit.list_audit(self.db, actor, referral_id))
+    def list_audit(self, actor, referral_id, purpose=None, export=False):
+        query = load(AuditQuery(), {"referral_id": referral_id, "purpose": purpose,
+                                    "export": export})
+        return jsonable(audit.list_audit(self.db, actor, **query))

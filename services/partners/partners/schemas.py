@@ -2,6 +2,7 @@
 referral event (everything else passes to the convention's filter untouched)."""
 from __future__ import annotations
 
+from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
 from marshmallow import INCLUDE, Schema, fields, post_load, validate
@@ -22,6 +23,7 @@ class SubscribeInput(Schema):
 
 class DeliveriesQuery(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    purpose = purpose_field()
 
 
 # -- the consumed event ----------------------------------------------------------------------

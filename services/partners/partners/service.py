@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from abitare_chassis.audit import AuditQuery
 from abitare_chassis.nameko_ext import Database, event_handler, rpc
 from abitare_chassis.schemas import jsonable, load
 
@@ -37,9 +38,14 @@ class PartnersService:
         return jsonable(catalogue.subscribe(self.db, actor, data, self.partner_queues))
 
     @rpc
-    def get_deliveries(self, actor, referral_id):
-        query = load(DeliveriesQuery(), {"referral_id": referral_id})
-        return jsonable(sharing.get_deliveries(self.db, actor, query["referral_id"]))
+    def get_deliveries(self, actor, referral_id, purpose=None):
+        query = load(DeliveriesQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(sharing.get_deliveries(self.db, actor, **query))
+
+    @rpc
+    def list_audit(self, actor, referral_id):
+        query = load(AuditQuery(), {"referral_id": referral_id})
+        return jsonable(sharing.list_audit(self.db, actor, query["referral_id"]))
 
     @rpc
     def count_deliveries(self, actor):

@@ -6,7 +6,8 @@ is the authority, no actor role is checked); people and systems only read it:
 
 - operators and coordinators read the files of their comuni (the case page);
 - a municipal client reads the files of its own comune (the referral overview of the API);
-- the system reads and counts (health checks, demo and test scripts).
+- the system reads and counts (health checks, demo and test scripts);
+- coordinators also read who accessed a household's file (the audit trail, the Accessi page).
 """
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ SYSTEM = "system"
 
 READ_FILE = "read_funds_file"        # get_funds_file
 COUNT_FILES = "count_funds_files"    # count_files
+READ_AUDIT = "read_funds_audit"      # list_audit
 
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset({READ_FILE, COUNT_FILES}),
     COMUNE_OPERATOR: frozenset({READ_FILE, COUNT_FILES}),
-    COORDINATOR: frozenset({READ_FILE, COUNT_FILES}),
+    COORDINATOR: frozenset({READ_FILE, COUNT_FILES, READ_AUDIT}),
     MUNICIPAL_CLIENT: frozenset({READ_FILE, COUNT_FILES}),
     SYSTEM: frozenset({READ_FILE, COUNT_FILES}),
 }

@@ -1,10 +1,12 @@
-"""Use cases on funds files: open one from a referral, read it, count them. Reads are always
-scoped by the actor's comuni; a file outside the scope does not exist for that actor."""
+"""Use cases on funds files: open one from a referral, read it, count them, say who read it.
+Reads are always scoped by the actor's comuni; a file outside the scope does not exist for that
+actor. Every read of a file is audited in its transaction (``abitare_chassis.audit``)."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
 
+from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import func, select
@@ -61,14 +63,30 @@ def open_funds_file(db: Db, referral: dict, event) -> dict | None:
     return funds_file_record(file)
 
 
-def get_funds_file(db: Db, actor: Actor, referral_id: str) -> dict:
+def get_funds_file(db: Db, actor: Actor, referral_id: str, purpose: str | None = None) -> dict:
+    """The file (income, rent: personal data), its read audited in the same transaction."""
     permissions.ensure(actor.role, permissions.READ_FILE)
+    with db.transaction() as tx:
+        file = _file_in_scope(tx.session, actor, referral_id)
+        audit.record(tx.session, actor, "get_funds_file", file.referral_id,
+                     comune_istat=file.comune_istat, purpose=purpose, data_set="funds_file")
+    return funds_file_record(file)
+
+
+def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
+    """Who read the funds file of ``referral_id``, oldest first (coordinators)."""
+    permissions.ensure(actor.role, permissions.READ_AUDIT)
     with db.session() as session:
-        file = session.scalar(select(FundsFile).where(
-            FundsFile.referral_id == referral_id, FundsFile.comune_istat.in_(actor.comuni)))
+        file = _file_in_scope(session, actor, referral_id)
+        return audit.trail(session, actor, file.referral_id)
+
+
+def _file_in_scope(session, actor: Actor, referral_id: str) -> FundsFile:
+    file = session.scalar(select(FundsFile).where(
+        FundsFile.referral_id == referral_id, FundsFile.comune_istat.in_(actor.comuni)))
     if file is None:
         raise FundsFileNotFound(referral_id=referral_id)
-    return funds_file_record(file)
+    return file
 
 
 def count_files(db: Db, actor: Actor) -> int:

@@ -6,7 +6,8 @@ event is the authority, no actor role is checked); people and systems only read 
 
 - operators and coordinators read the needs of their comuni (the case page);
 - a municipal client reads the needs of its own comune (the referral overview of the API);
-- the system reads and counts (health checks, demo and test scripts).
+- the system reads and counts (health checks, demo and test scripts);
+- coordinators also read who accessed a household's need (the audit trail, the Accessi page).
 """
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ SYSTEM = "system"
 
 READ_NEED = "read_housing_need"       # get_housing_need
 COUNT_NEEDS = "count_housing_needs"   # count_needs
+READ_AUDIT = "read_housing_audit"     # list_audit
 
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset({READ_NEED, COUNT_NEEDS}),
     COMUNE_OPERATOR: frozenset({READ_NEED, COUNT_NEEDS}),
-    COORDINATOR: frozenset({READ_NEED, COUNT_NEEDS}),
+    COORDINATOR: frozenset({READ_NEED, COUNT_NEEDS, READ_AUDIT}),
     MUNICIPAL_CLIENT: frozenset({READ_NEED, COUNT_NEEDS}),
     SYSTEM: frozenset({READ_NEED, COUNT_NEEDS}),
 }

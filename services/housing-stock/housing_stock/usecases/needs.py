@@ -1,10 +1,12 @@
-"""Use cases on housing needs: record one from a referral, read it, count them. Reads are always
-scoped by the actor's comuni; a need outside the scope does not exist for that actor."""
+"""Use cases on housing needs: record one from a referral, read it, count them, say who read it.
+Reads are always scoped by the actor's comuni; a need outside the scope does not exist for that
+actor. Every read of a need is audited in its transaction (``abitare_chassis.audit``)."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
 
+from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import func, select
@@ -50,14 +52,31 @@ def record_housing_need(db: Db, referral: dict, event) -> dict | None:
     return housing_need_record(need)
 
 
-def get_housing_need(db: Db, actor: Actor, referral_id: str) -> dict:
+def get_housing_need(db: Db, actor: Actor, referral_id: str, purpose: str | None = None) -> dict:
+    """The need (household, eviction date: personal data), its read audited in the same
+    transaction."""
     permissions.ensure(actor.role, permissions.READ_NEED)
+    with db.transaction() as tx:
+        need = _need_in_scope(tx.session, actor, referral_id)
+        audit.record(tx.session, actor, "get_housing_need", need.referral_id,
+                     comune_istat=need.comune_istat, purpose=purpose, data_set="housing_need")
+    return housing_need_record(need)
+
+
+def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
+    """Who read the housing need of ``referral_id``, oldest first (coordinators)."""
+    permissions.ensure(actor.role, permissions.READ_AUDIT)
     with db.session() as session:
-        need = session.scalar(select(HousingNeed).where(
-            HousingNeed.referral_id == referral_id, HousingNeed.comune_istat.in_(actor.comuni)))
+        need = _need_in_scope(session, actor, referral_id)
+        return audit.trail(session, actor, need.referral_id)
+
+
+def _need_in_scope(session, actor: Actor, referral_id: str) -> HousingNeed:
+    need = session.scalar(select(HousingNeed).where(
+        HousingNeed.referral_id == referral_id, HousingNeed.comune_istat.in_(actor.comuni)))
     if need is None:
         raise HousingNeedNotFound(referral_id=referral_id)
-    return housing_need_record(need)
+    return need
 
 
 def count_needs(db: Db, actor: Actor) -> int:

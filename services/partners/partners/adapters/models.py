@@ -1,9 +1,10 @@
-"""The partners database as SQLAlchemy 2 ORM models; the chassis outbox/inbox join the same
-``metadata`` so the Alembic migrations see them too."""
+"""The partners database as SQLAlchemy 2 ORM models; the chassis outbox/inbox and audit trail
+join the same ``metadata`` so the Alembic migrations see them too."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
 from abitare_chassis.types import UtcDateTime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint
@@ -72,3 +73,4 @@ class Delivery(Base):
 
 
 add_chassis_tables(metadata)
+add_audit_table(metadata)

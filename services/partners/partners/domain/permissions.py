@@ -6,7 +6,9 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 - coordinators also subscribe partners to event types, within the partner's convention;
 - a municipal client reads the deliveries of its own comune (the referral overview of the API),
   nothing about the partners themselves;
-- the system does what coordinators do (demo loading, health checks).
+- the system does what coordinators do (demo loading, health checks);
+- coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
+  page).
 
 Deliveries themselves are made by the service when an event arrives (the signed event is the
 authority, no actor role is checked).
@@ -25,6 +27,7 @@ READ_PARTNERS = "read_partners"                  # list_partners
 MANAGE_SUBSCRIPTIONS = "manage_subscriptions"    # subscribe
 READ_DELIVERIES = "read_deliveries"              # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"            # count_deliveries
+READ_AUDIT = "read_partners_audit"               # list_audit
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
@@ -33,7 +36,7 @@ _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS}
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset(_OPERATOR),
     COMUNE_OPERATOR: frozenset(_OPERATOR),
-    COORDINATOR: frozenset(_COORDINATOR),
+    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
     SYSTEM: frozenset(_COORDINATOR),
 }

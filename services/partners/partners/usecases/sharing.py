@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import func, select
@@ -69,17 +70,31 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
     return sent
 
 
-def get_deliveries(db: Db, actor: Actor, referral_id: str) -> list[dict]:
+def get_deliveries(db: Db, actor: Actor, referral_id: str, purpose: str | None = None) -> list[dict]:
+    """What was shared about a household, and with whom: its read is audited in the same
+    transaction (when there is something to read: an empty list discloses nothing)."""
     permissions.ensure(actor.role, permissions.READ_DELIVERIES)
-    with db.session() as session:
-        rows = session.execute(
+    with db.transaction() as tx:
+        rows = tx.session.execute(
             select(Delivery, Partner.name)
             .join(Partner, Partner.code == Delivery.partner_code)
             .where(Delivery.referral_id == referral_id, Delivery.comune_istat.in_(actor.comuni))
             .order_by(Delivery.queued_at, Delivery.partner_code)).all()
+        if rows:
+            audit.record(tx.session, actor, "get_deliveries", referral_id,
+                         comune_istat=rows[0][0].comune_istat, purpose=purpose,
+                         data_set="partner_deliveries")
     return [{"partner_code": d.partner_code, "partner_name": name, "event_type": d.event_type,
              "event_id": d.event_id, "fields": d.fields, "queued_at": d.queued_at}
             for d, name in rows]
+
+
+def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
+    """Who read the deliveries of ``referral_id``, oldest first (coordinators). Scoped like the
+    deliveries: the rows of the actor's comuni only."""
+    permissions.ensure(actor.role, permissions.READ_AUDIT)
+    with db.session() as session:
+        return audit.trail(session, actor, referral_id)
 
 
 def count_deliveries(db: Db, actor: Actor) -> int:
