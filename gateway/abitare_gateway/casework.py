@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abitare_chassis.actor import Actor
 
+from .access_log import CASEWORK
 from .backend import rpc
 
 
@@ -16,8 +17,8 @@ def _intake(method: str, actor: Actor, *args, **kwargs):
 
 
 # -- the case file ------------------------------------------------------------------------------
-def get_case(actor: Actor, referral_id: str) -> dict:
-    return _intake("get_case", actor, referral_id)
+def get_case(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> dict:
+    return _intake("get_case", actor, referral_id, purpose=purpose)
 
 
 def get_case_status(actor: Actor, referral_id: str) -> dict:
@@ -49,8 +50,8 @@ def reopen_case(actor: Actor, referral_id: str, reason: str):
 
 
 # -- diary and interviews -------------------------------------------------------------------------
-def list_diary(actor: Actor, referral_id: str) -> list[dict]:
-    return _intake("list_diary", actor, referral_id)
+def list_diary(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> list[dict]:
+    return _intake("list_diary", actor, referral_id, purpose=purpose)
 
 
 def add_diary_entry(actor: Actor, referral_id: str, entry: dict) -> dict:
@@ -62,8 +63,8 @@ def schedule_interview(actor: Actor, referral_id: str, interview: dict) -> dict:
 
 
 # -- assessment -----------------------------------------------------------------------------------
-def list_assessments(actor: Actor, referral_id: str) -> list[dict]:
-    return _intake("list_assessments", actor, referral_id)
+def list_assessments(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> list[dict]:
+    return _intake("list_assessments", actor, referral_id, purpose=purpose)
 
 
 def record_assessment(actor: Actor, referral_id: str, assessment: dict) -> dict:
@@ -71,12 +72,12 @@ def record_assessment(actor: Actor, referral_id: str, assessment: dict) -> dict:
 
 
 # -- the individual project -----------------------------------------------------------------------
-def get_project(actor: Actor, referral_id: str) -> dict:
-    return _intake("get_project", actor, referral_id)
+def get_project(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> dict:
+    return _intake("get_project", actor, referral_id, purpose=purpose)
 
 
-def list_project_versions(actor: Actor, referral_id: str) -> list[dict]:
-    return _intake("list_project_versions", actor, referral_id)
+def list_project_versions(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> list[dict]:
+    return _intake("list_project_versions", actor, referral_id, purpose=purpose)
 
 
 def save_project(actor: Actor, referral_id: str, expected_version: int, project: dict) -> dict:

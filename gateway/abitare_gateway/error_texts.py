@@ -81,8 +81,10 @@ ERRORS: dict[str, Text] = {
     # partners
     "partner_not_found": ("Il partner {partner_code} non esiste.",
                           "No partner {partner_code}."),
-    "partner_forbidden": ("Solo il coordinamento gestisce le iscrizioni dei partner.",
-                          "Only coordinators manage partner subscriptions."),
+    "partner_forbidden": ("Solo il coordinamento gestisce le iscrizioni dei partner e ne "
+                          "consulta il registro degli accessi.",
+                          "Only coordinators manage partner subscriptions and read the "
+                          "access log."),
     "subscription_invalid": ("L'iscrizione del partner non è consentita.",
                              "The partner may not be subscribed to this."),
     "partners_referral_event_invalid": ("La scheda ricevuta non contiene i dati da condividere "

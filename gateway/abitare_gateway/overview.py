@@ -16,6 +16,7 @@ import logging
 from abitare_chassis.actor import MUNICIPAL_CLIENT, Actor
 
 from . import backend
+from .access_log import CASEWORK
 from .errors import status_for_remote
 from .rpc import RemoteError, RpcError
 
@@ -35,9 +36,10 @@ def section(status: str, data=None) -> dict:
     return {"status": status, "data": data}
 
 
-def _ask(client, timeout, service, method, actor, referral_id) -> dict:
+def _ask(client, timeout, service, method, actor, referral_id, purpose) -> dict:
     try:
-        data = client.call(service, method, actor, referral_id, timeout=timeout)
+        data = client.call(service, method, actor, referral_id, purpose=purpose,
+                           timeout=timeout)
     except RemoteError as exc:
         if status_for_remote(exc) == 404:
             return section(PENDING)
@@ -51,11 +53,12 @@ def _ask(client, timeout, service, method, actor, referral_id) -> dict:
     return section(AVAILABLE, data)
 
 
-def referral_overview(actor: Actor, referral_id: str, fetch=None) -> dict:
+def referral_overview(actor: Actor, referral_id: str, fetch=None, purpose: str = CASEWORK) -> dict:
     """Raises ``RemoteError`` (``ReferralNotFound``...) when intake refuses the referral, and an
     :class:`RpcError` when intake is away and the caller is a municipal client (it may see no
     more than intake shows it). ``fetch(actor, referral_id)`` reads intake's section
-    (``get_referral``; the case page passes ``get_case``)."""
+    (``get_referral``; the case page passes ``get_case``). ``purpose`` is why the data is read: the
+    three services record it in their audit trails."""
     fetch = fetch or backend.get_referral
     try:
         referral = section(AVAILABLE, fetch(actor, referral_id))
@@ -68,7 +71,7 @@ def referral_overview(actor: Actor, referral_id: str, fetch=None) -> dict:
 
     client, timeout = backend.rpc(), backend.rpc_timeout()
     futures = {name: backend.executor().submit(_ask, client, timeout, service, method, actor,
-                                               referral_id)
+                                               referral_id, purpose)
                for name, (service, method) in SECTIONS.items()}
     overview = {"referral_id": referral_id, "referral": referral}
     for name, future in futures.items():

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import backend, overview
+from .. import access_log, backend, overview
 from ..auth import api_actor
 from ..errors import Problem
 from .. import casework
@@ -98,7 +98,9 @@ class ReferralOverview(MethodView):
         referral yet gives its section `status` `non_disponibile` or `in_attesa` instead of
         failing the whole answer.
         """
-        return overview.referral_overview(api_actor(), checked_id(referral_id))
+        actor = api_actor()
+        return overview.referral_overview(actor, checked_id(referral_id),
+                                          purpose=access_log.purpose_of(actor))
 
 
 @blp.route("/<referral_id>/status")

@@ -1,7 +1,7 @@
 """The case page (/schede/<id>) and its tabs, each a page of its own (plain links: keyboard and
 screen-reader friendly, no JavaScript, and each tab reads only what it shows, so intake's audit
 says what was looked at): Scheda, Triage, Diario, Colloquio congiunto, Valutazione, Progetto,
-Chiusura. This module: the layout, Scheda, Triage (with the assignment) and Chiusura."""
+Chiusura, Accessi (web/access_views.py). This module: the layout, Scheda, Triage (with the assignment) and Chiusura."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,6 +20,7 @@ TABS = (
     ("valutazione", "Valutazione", "web.case_assessment"),
     ("progetto", "Progetto", "web.case_project"),
     ("chiusura", "Chiusura", "web.case_closure"),
+    ("accessi", "Accessi", "web.case_access"),      # coordinators only (see _layout.html)
 )
 
 

@@ -1,0 +1,132 @@
+"""Who accessed a household's data, in every service: the trail behind the coordinators'
+**Accessi** page and the household's own access report (GDPR art. 15).
+
+Intake decides who may see it (coordinators of the case's comuni: ``CaseForbidden`` for other
+roles, ``ReferralNotFound`` for another comune's case) before anyone else is asked; then funds,
+housing_stock and partners give their trails in parallel. A service that is away leaves its rows
+out and is named in ``unavailable`` (the page says so); one with no record of the household has
+no rows. Filters (period, operator, service) are applied here, on the merged trail.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from abitare_chassis.actor import MUNICIPAL_CLIENT, Actor
+
+from . import backend
+from .errors import status_for_remote
+from .rpc import RemoteError, RpcError
+
+log = logging.getLogger(__name__)
+ROME = ZoneInfo("Europe/Rome")
+
+CASEWORK = "gestione del caso"                  # what the case pages read for
+MUNICIPAL_FOLLOW_UP = "seguito della segnalazione da parte del comune"   # the API's overview
+ACCESS_REQUEST = "richiesta di accesso dell'interessato (art. 15 GDPR)"  # the household's report
+
+SERVICES = {          # service -> what its rows are about, as the page names them
+    "intake": "Scheda e percorso del caso",
+    "funds": "Fondi (reddito, canone)",
+    "housing_stock": "Bisogno abitativo",
+    "partners": "Condivisioni con i partner",
+}
+ACTIONS = {          # what intake and the services record, as the page names it
+    "get_case": "Consultazione della scheda",
+    "list_diary": "Consultazione del diario",
+    "list_assessments": "Consultazione delle valutazioni",
+    "get_project": "Consultazione del progetto",
+    "list_project_versions": "Consultazione delle versioni del progetto",
+    "export_access_report": "Rapporto degli accessi consegnato all'interessato",
+    "get_funds_file": "Consultazione del fascicolo fondi",
+    "get_housing_need": "Consultazione del bisogno abitativo",
+    "get_deliveries": "Consultazione delle condivisioni con i partner",
+}
+ROLES = {"agency_operator": "Operatore dell'agenzia", "comune_operator": "Operatore del comune",
+         "coordinator": "Coordinamento", "municipal_client": "Sistema del comune",
+         "system": "Sistema"}
+
+
+def purpose_of(actor: Actor) -> str:
+    """Why an actor reads a case through the gateway: a comune's system follows up its own
+    referral; operators manage the case."""
+    return MUNICIPAL_FOLLOW_UP if actor.role == MUNICIPAL_CLIENT else CASEWORK
+
+
+def access_trail(actor: Actor, referral_id: str, *, export: bool = False) -> dict:
+    """``{"entries": [...oldest first, each with "service"], "unavailable": [services]}``.
+    ``export``: the trail is handed to the household, which intake records. Raises intake's
+    ``RemoteError`` (403/404) and :class:`RpcError` when intake is away."""
+    client, timeout = backend.rpc(), backend.rpc_timeout()
+    kwargs = {"export": True, "purpose": ACCESS_REQUEST} if export else {}
+    entries = [dict(row, service="intake")
+               for row in client.call("intake", "list_audit", actor, referral_id, **kwargs)]
+    futures = {service: backend.executor().submit(_ask, client, timeout, service, actor,
+                                                  referral_id)
+               for service in SERVICES if service != "intake"}
+    unavailable = []
+    for service, future in futures.items():
+        rows = future.result()
+        if rows is None:
+            unavailable.append(service)
+            continue
+        entries.extend(dict(row, service=service) for row in rows)
+    entries.sort(key=lambda e: (e["at"], e["service"], e["id"]))
+    return {"entries": entries, "unavailable": unavailable}
+
+
+def _ask(client, timeout, service, actor, referral_id) -> list[dict] | None:
+    try:
+        return client.call(service, "list_audit", actor, referral_id, timeout=timeout)
+    except RemoteError as exc:
+        if status_for_remote(exc) == 404:
+            return []                     # that service has no record of this household
+        log.warning("access trail: %s.list_audit failed: %s", service, exc)
+    except RpcError as exc:
+        log.warning("access trail: %s.list_audit unavailable: %s", service, exc)
+    return None
+
+
+def local_day(moment: str) -> date:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(ROME).date()
+
+
+def filtered(entries: list[dict], *, date_from: date | None = None, date_to: date | None = None,
+             operator: str | None = None, service: str | None = None) -> list[dict]:
+    """The entries in the period (days in Milan, both ends included), by that operator (actor
+    subject), of that service; a filter left empty keeps everything."""
+    return [e for e in entries
+            if (date_from is None or local_day(e["at"]) >= date_from)
+            and (date_to is None or local_day(e["at"]) <= date_to)
+            and (not operator or e["actor_sub"] == operator)
+            and (not service or e["service"] == service)]
+
+
+def operators(entries: list[dict]) -> list[str]:
+    return sorted({e["actor_sub"] for e in entries})
+
+
+CSV_COLUMNS = ("data_ora", "servizio", "chi", "ruolo", "azione", "dati", "finalita")
+
+
+def to_csv(entries: list[dict]) -> str:
+    """The access report as CSV (Italian headers, times in Milan): who, when, what, why."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        moment = datetime.fromisoformat(e["at"].replace("Z", "+00:00")).astimezone(ROME)
+        writer.writerow([_cell(v) for v in (
+            moment.strftime("%Y-%m-%d %H:%M:%S"), SERVICES.get(e["service"], e["service"]),
+            e["actor_sub"], ROLES.get(e["actor_role"], e["actor_role"]), e["action"],
+            e.get("data_set") or "", e.get("purpose") or "")])
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
