@@ -8,7 +8,9 @@ Modules, from the outside in:
 - :mod:`errors`    typed errors a service raises and the gateway maps to HTTP
 - :mod:`tables`    the outbox and inbox tables every service database holds
 - :mod:`outbox`    the relay that publishes committed events with confirms
-- :mod:`nameko_ext` nameko entrypoints and providers: ``rpc``, ``event_handler``, ``Database``
+- :mod:`rpc`       the ``rpc`` entrypoint: verified actor first, safe answers
+- :mod:`handlers`  the ``event_handler`` entrypoint: verified events, idempotent, retries, dead letters
+- :mod:`provider`  the ``Database`` dependency provider and its outbox relay loop
 - :mod:`migrate`   Alembic helpers shared by the services' migration environments
 - :mod:`run`       ``abitare-service``: run one service with configuration from the environment
 - :mod:`broker`    ``abitare-broker``: declare the broker definitions, inspect and replay dead letters

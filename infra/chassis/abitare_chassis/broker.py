@@ -18,8 +18,7 @@ from pathlib import Path
 from kombu import Connection, Exchange, Queue
 
 from . import config
-
-RETRIES_HEADER = "x-abitare-retries"
+from .handlers import RETRIES_HEADER
 
 
 def definitions_path() -> Path:

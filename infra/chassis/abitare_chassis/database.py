@@ -1,7 +1,7 @@
 """The unit of work a service uses: one SQLAlchemy session per transaction, outbox rows written in
 the same transaction as the state change, and inbox checks for idempotent handlers.
 
-Plain SQLAlchemy, no nameko: the nameko provider (:mod:`nameko_ext`) hands a :class:`Db` to
+Plain SQLAlchemy, no nameko: the nameko provider (:mod:`provider`) hands a :class:`Db` to
 each worker, and scripts (demo data, tests) can build one directly.
 """
 from __future__ import annotations

@@ -10,7 +10,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from abitare_chassis.actor import Actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 from abitare_chassis.errors import InvalidInput
-from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.handlers import event_handler
+from abitare_chassis.provider import Database
+from abitare_chassis.rpc import rpc
 from abitare_chassis.testing.services import token, wait_for
 
 producer_metadata = MetaData()

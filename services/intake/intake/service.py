@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.handlers import event_handler
+from abitare_chassis.provider import Database
+from abitare_chassis.rpc import rpc
 from marshmallow import ValidationError
 
 from . import (assessment, audit, closure, commission, diary, fotografia, projects, reference,

@@ -36,7 +36,7 @@ class ServiceHarness:
 
     def db(self, name: str):
         """The running service's Db (to look at what it stored)."""
-        from ..nameko_ext import Database
+        from ..provider import Database
         container = self.containers[name]
         return next(d for d in container.dependencies if isinstance(d, Database)).db
 
