@@ -18,7 +18,7 @@ from pathlib import Path
 from kombu import Connection, Exchange, Queue
 
 from . import config
-from .handlers import RETRIES_HEADER
+from .headers import RETRIES_HEADER
 
 
 def definitions_path() -> Path:

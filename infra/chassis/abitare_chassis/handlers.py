@@ -4,9 +4,15 @@ must be a signed CloudEvent with a valid actor; the method receives a verified
 of times with a growing delay (via a ``<queue>.retry`` queue that dead-letters back), then the
 message is parked in ``<queue>.dlq``; invalid data (``InvalidInput``) is parked at once; other
 messages keep flowing meanwhile.
+
+Handlers are idempotent without a hand-typed key: the worker's ``Db`` is bound to the inbox key
+``"<service>.<method>"`` (:mod:`provider`), ``db.transaction(causation=event)`` records the
+event and raises :class:`~abitare_chassis.database.AlreadyHandled` for a redelivery, and the
+entrypoint acknowledges that as handled (one info line, no retry).
 """
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, timezone
 from functools import partial
@@ -17,14 +23,14 @@ from nameko.containers import ContainerBeingKilled
 from nameko.events import SERVICE_POOL, EventHandler
 
 from . import config
+from .database import AlreadyHandled
 from .envelope import verify_envelope
 from .errors import AbitareError, ActorRejected, InvalidInput
+from .headers import ERROR_HEADER, FORWARDED_AT_HEADER, ORIGIN_QUEUE_HEADER, RETRIES_HEADER
 from .rpc import safely
 
 log = logging.getLogger(__name__)
 
-RETRIES_HEADER = "x-abitare-retries"
-ERROR_HEADER = "x-abitare-error"
 DEFAULT_EXCHANGE = Exchange("")
 
 
@@ -103,8 +109,8 @@ class ReliableEventHandler(EventHandler):
         be confirmed, requeue the original instead: nothing is lost either way."""
         all_headers = dict(message.headers or {})
         all_headers.update(headers)
-        all_headers["x-abitare-origin-queue"] = self.queue.name
-        all_headers["x-abitare-forwarded-at"] = datetime.now(timezone.utc).isoformat()
+        all_headers[ORIGIN_QUEUE_HEADER] = self.queue.name
+        all_headers[FORWARDED_AT_HEADER] = datetime.now(timezone.utc).isoformat()
         try:
             self.publisher.publish(message.payload, exchange=DEFAULT_EXCHANGE,
                                    routing_key=queue_name, headers=all_headers,
@@ -116,4 +122,16 @@ class ReliableEventHandler(EventHandler):
         safely(self.queue_consumer.ack_message, message, "acknowledge")
 
 
-event_handler = ReliableEventHandler.decorator
+def event_handler(source_service: str, event_type: str, **kwargs):
+    """``@event_handler("intake", "referral_received")`` on a service method ``(self, event)``:
+    a :class:`ReliableEventHandler` whose redeliveries (:class:`AlreadyHandled`) count as done."""
+    def decorate(method):
+        @functools.wraps(method)
+        def handle(self, event):
+            try:
+                return method(self, event)
+            except AlreadyHandled as done:
+                log.info("%s: acknowledged", done)
+                return None
+        return ReliableEventHandler.decorator(source_service, event_type, **kwargs)(handle)
+    return decorate

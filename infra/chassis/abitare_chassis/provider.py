@@ -12,28 +12,35 @@ from nameko.extensions import DependencyProvider
 from . import config
 from .database import Db
 from .outbox import OutboxRelay
-from .tables import add_chassis_tables
 
 log = logging.getLogger(__name__)
 
 
+def inbox_key(service_name: str, method_name: str) -> str:
+    """The inbox key of an entrypoint: ``funds.handle_intake_referral_received``."""
+    return f"{service_name}.{method_name}"
+
+
 class Database(DependencyProvider):
-    """Injects the service's :class:`Db` and runs its outbox relay while the service runs."""
+    """Injects the service's :class:`Db`, bound for each worker to the inbox key
+    ``"<service name>.<entrypoint method>"``, and runs its outbox relay while the service runs.
+    Construction only stores ``metadata``; the work happens in :meth:`setup` (nameko's rule)."""
 
     IDLE_POLL_SECONDS = 1.0
 
+    db: Db | None = None
+    relay: OutboxRelay | None = None
+    _wake: threading.Event | None = None
+    _running = False
+    _relay_thread = None
+
     def __init__(self, metadata):
-        add_chassis_tables(metadata)   # so migrations and create_all see outbox and inbox
         self.metadata = metadata
-        self.db: Db | None = None
-        self.relay: OutboxRelay | None = None
-        self._wake = threading.Event()
-        self._running = False
-        self._relay_thread = None
 
     def setup(self):
         service_name = self.container.service_name
         url = self.container.config.get("DATABASE_URL") or config.database_url(service_name)
+        self._wake = threading.Event()
         self.db = Db(service_name, url, self.metadata)
         self.db.on_commit.append(self._wake.set)
         self.relay = OutboxRelay(self.db.engine, self.db.outbox,
@@ -45,18 +52,23 @@ class Database(DependencyProvider):
                                                                  identifier="outbox_relay")
 
     def stop(self):
-        self._running = False
-        self._wake.set()
+        self._stop_relay()
         if self._relay_thread is not None:
             self._relay_thread.wait()
-        self.db.dispose()
+        if self.db is not None:
+            self.db.dispose()
 
     def kill(self):
+        self._stop_relay()
+
+    def _stop_relay(self):
         self._running = False
-        self._wake.set()
+        if self._wake is not None:
+            self._wake.set()
 
     def get_dependency(self, worker_ctx):
-        return self.db
+        return self.db.for_handler(inbox_key(self.container.service_name,
+                                             worker_ctx.entrypoint.method_name))
 
     def _relay_loop(self):
         backoff = 0.5

@@ -50,8 +50,6 @@ class ConsumerService:
         if event.data["value"] == INVALID:
             raise InvalidInput({"value": ["not acceptable"]})
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, "consumer.handle_producer_recorded"):
-                return
             tx.session.execute(insert(copy).values(event_id=event.id, value=event.data["value"]))
 
 
@@ -107,6 +105,14 @@ def test_same_event_delivered_twice_has_one_effect(both):
         proxy.producer.record(token(), "after")
     wait_for(lambda: copies(both)[-1:] == ["after"], message="later event")
     assert copies(both) == ["twice", "after"]
+    # The second copy was acknowledged as handled: not retried, not parked.
+    assert queue_depth(both.amqp_uri, HANDLER_QUEUE + ".retry") == 0
+    assert queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 0
+    db = both.db("consumer")
+    with db.session() as session:
+        keys = session.execute(select(db.inbox.c.handler).where(db.inbox.c.event_id == env["id"])
+                               ).scalars().all()
+    assert keys == ["consumer.handle_producer_recorded"]   # derived from the entrypoint
 
 
 def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):

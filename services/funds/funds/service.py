@@ -11,8 +11,6 @@ from . import files
 from .models import metadata
 from .schemas import read_referral
 
-HANDLER = "funds.handle_intake_referral_received"
-
 
 class FundsService:
     name = "funds"
@@ -24,8 +22,6 @@ class FundsService:
     def handle_intake_referral_received(self, event):
         referral = read_referral(event)
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, HANDLER):
-                return
             files.open_funds_file(tx.session, referral, source_event_id=event.id)
 
     @rpc

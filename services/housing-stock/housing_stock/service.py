@@ -11,8 +11,6 @@ from . import needs
 from .models import metadata
 from .schemas import read_referral
 
-HANDLER = "housing_stock.handle_intake_referral_received"
-
 
 class HousingStockService:
     name = "housing_stock"
@@ -24,8 +22,6 @@ class HousingStockService:
     def handle_intake_referral_received(self, event):
         referral = read_referral(event)
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, HANDLER):
-                return
             needs.record_housing_need(tx.session, referral, source_event_id=event.id)
 
     @rpc

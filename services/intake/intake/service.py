@@ -154,8 +154,6 @@ class IntakeService:
         data["recorded_at"] = jsonable(data["recorded_at"]) or event.time
         data["comune_istat"] = data["comune_istat"] or event.tenant
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, f"intake.handle_{service}_action_outcome_recorded"):
-                return
             projects.apply_action_outcome(tx, service, data)
 
     # -- commission -------------------------------------------------------------------------

@@ -12,8 +12,6 @@ from .models import metadata
 from .queues import PartnerQueues
 from .schemas import read_referral_keys
 
-HANDLER = "partners.handle_intake_referral_received"
-
 
 class PartnersService:
     name = "partners"
@@ -26,8 +24,6 @@ class PartnersService:
     def handle_intake_referral_received(self, event):
         keys = read_referral_keys(event)
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, HANDLER):
-                return
             sharing.share_event(tx, event, keys)
 
     @rpc

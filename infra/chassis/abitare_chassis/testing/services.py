@@ -26,8 +26,12 @@ class ServiceHarness:
             migrate.upgrade(service_cls.migrations_dir, db_url)
         else:  # a service defined inside a test: no migrations, create its tables directly
             from sqlalchemy import create_engine
+
+            from ..tables import add_chassis_tables
+            metadata = next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata
+            add_chassis_tables(metadata)
             engine = create_engine(db_url)
-            next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata.create_all(engine)
+            metadata.create_all(engine)
             engine.dispose()
         container = ServiceContainer(service_cls, self.config(service_cls, db_url))
         container.start()
