@@ -93,6 +93,4 @@ def _text(value) -> str | None:
 def _iso(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, datetime) and value.tzinfo is None:   # SQLite drops the offset
-        value = value.replace(tzinfo=timezone.utc)
     return value.isoformat()

@@ -1,7 +1,8 @@
 """Tables of the funds database (plus the chassis outbox/inbox)."""
-from sqlalchemy import (Column, Date, DateTime, Integer, MetaData, String, Table, Text)
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
 from abitare_chassis.tables import add_chassis_tables
+from abitare_chassis.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -13,8 +14,8 @@ funds_file = Table(
     Column("household_size", Integer, nullable=True),
     Column("monthly_net_income_cents", Integer, nullable=True),
     Column("monthly_rent_cents", Integer, nullable=True),
-    Column("referral_received_at", DateTime(timezone=True), nullable=True),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("referral_received_at", UtcDateTime(), nullable=True),
+    Column("opened_at", UtcDateTime(), nullable=False),
     # affordability check; decimals as text ("0.2500") so they stay exact on every database
     Column("assessed_on", Date, nullable=False),
     Column("rent_to_income_ratio", String(16), nullable=True),

@@ -1,7 +1,8 @@
 """Tables of the housing_stock database (plus the chassis outbox/inbox)."""
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
 from abitare_chassis.tables import add_chassis_tables
+from abitare_chassis.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -17,7 +18,7 @@ housing_need = Table(
     Column("housing_situation", String(60), nullable=True),
     Column("eviction_date", Date, nullable=True),
     Column("min_bedrooms", Integer, nullable=True),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("source_event_id", String(36), nullable=False),
 )
 

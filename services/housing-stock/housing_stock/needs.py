@@ -57,8 +57,6 @@ def count_needs(session, actor) -> int:
 
 def housing_need_to_dict(row) -> dict:
     recorded_at = row["recorded_at"]
-    if recorded_at.tzinfo is None:   # SQLite drops the offset
-        recorded_at = recorded_at.replace(tzinfo=timezone.utc)
     eviction_date = row["eviction_date"]
     return {
         "referral_id": row["referral_id"],

@@ -86,6 +86,4 @@ def subscription_to_dict(row) -> dict:
 
 
 def iso(moment: datetime) -> str:
-    if moment.tzinfo is None:   # SQLite drops the offset
-        moment = moment.replace(tzinfo=timezone.utc)
     return moment.isoformat()

@@ -1,8 +1,9 @@
 """Tables of the partners database (plus the chassis outbox/inbox)."""
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData,
-                        String, Table, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Integer, MetaData, String, Table,
+                        UniqueConstraint)
 
 from abitare_chassis.tables import add_chassis_tables
+from abitare_chassis.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -31,7 +32,7 @@ subscription = Table(
     Column("partner_code", String(20), ForeignKey("partner.code"), nullable=False),
     Column("event_type", String(200), nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("created_by", String(200), nullable=False),
     UniqueConstraint("partner_code", "event_type", name="uq_subscription_partner_event"),
 )
@@ -47,7 +48,7 @@ delivery = Table(
     Column("subject", String(200), nullable=True),
     Column("comune_istat", String(6), nullable=False, index=True),
     Column("fields", JSON, nullable=False),                        # dotted paths delivered
-    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Column("queued_at", UtcDateTime(), nullable=False),
     UniqueConstraint("source_event_id", "partner_code", name="uq_delivery_source_partner"),
 )
 
