@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -27,12 +28,14 @@ class Database(DependencyProvider):
     Construction only stores ``metadata``; the work happens in :meth:`setup` (nameko's rule)."""
 
     IDLE_POLL_SECONDS = 1.0
+    METRICS_INTERVAL_SECONDS = 60.0
 
     db: Db | None = None
     relay: OutboxRelay | None = None
     _wake: threading.Event | None = None
     _running = False
     _relay_thread = None
+    _last_counts = None
 
     def __init__(self, metadata):
         self.metadata = metadata
@@ -72,14 +75,36 @@ class Database(DependencyProvider):
 
     def _relay_loop(self):
         backoff = 0.5
+        next_report = time.monotonic()
         while self._running:
             self._wake.clear()
+            failed = False
             try:
                 self.relay.relay_once()
                 backoff = 0.5
             except Exception as exc:  # broker away, DB hiccup: wait and try again, lose nothing
                 log.warning("outbox relay waiting %.1fs: %s", backoff, exc)
-                eventlet.sleep(backoff)
+                failed, wait = True, backoff
                 backoff = min(backoff * 2, 15)
-                continue
-            self._wake.wait(self.IDLE_POLL_SECONDS)
+            if time.monotonic() >= next_report:   # also while the broker is away
+                next_report = time.monotonic() + self.METRICS_INTERVAL_SECONDS
+                try:
+                    self._report_metrics()
+                except Exception as exc:
+                    log.warning("outbox metrics unavailable: %s", exc)
+            if failed:
+                eventlet.sleep(wait)
+            else:
+                self._wake.wait(self.IDLE_POLL_SECONDS)
+
+    def _report_metrics(self):
+        """A stuck event stands out (a warning every interval); otherwise one line when the
+        counts change. Unheard events are normal: nobody subscribed to them yet."""
+        metrics = self.relay.metrics()
+        counts = (metrics.pending, metrics.stuck, metrics.unheard)
+        if metrics.stuck:
+            log.warning("outbox of %s: %s -- events stuck: look at last_error of the oldest "
+                        "pending rows", self.container.service_name, metrics)
+        elif counts != self._last_counts:
+            log.info("outbox of %s: %s", self.container.service_name, metrics)
+        self._last_counts = counts

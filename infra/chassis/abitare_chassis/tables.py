@@ -1,6 +1,7 @@
 """The chassis tables every service database holds, added to the service's own metadata so its
-Alembic migrations create them: ``outbox_message`` (events waiting to be published) and
-``inbox_message`` (events a handler has already applied)."""
+Alembic migrations create them: ``outbox_message`` (events waiting to be published, sent, or
+unheard: see :mod:`outbox`) and ``inbox_message`` (events a handler has already applied).
+A new chassis column means a new revision in every service's ``migrations/``."""
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
@@ -26,6 +27,8 @@ def add_chassis_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("sent_at", UtcDateTime(), nullable=True, index=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("next_attempt_at", UtcDateTime(), nullable=True),
+        # published to no queue: nobody subscribed yet (not retried, not an error)
+        Column("unheard_at", UtcDateTime(), nullable=True),
         Column("last_error", Text, nullable=True),
     )
     inbox = Table(

@@ -11,6 +11,7 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.handlers import event_handler
+from abitare_chassis.outbox import STUCK_AFTER, outbox_metrics, utcnow
 from abitare_chassis.provider import Database
 from abitare_chassis.rpc import rpc
 from abitare_chassis.testing.services import token, wait_for
@@ -115,6 +116,33 @@ def test_same_event_delivered_twice_has_one_effect(both):
     assert keys == ["consumer.handle_producer_recorded"]   # derived from the entrypoint
 
 
+def counts(metrics):
+    return metrics.pending, metrics.stuck, metrics.unheard
+
+
+def outbox_row(harness, event_id, name="producer"):
+    db = harness.db(name)
+    with db.session() as session:
+        return session.execute(select(db.outbox).where(db.outbox.c.event_id == event_id)).one()
+
+
+def emit(harness, event, value, name="producer"):
+    with harness.db(name).transaction() as tx:
+        return tx.emit(event, {"value": value}, actor=Actor("system:test", "system"),
+                       subject=value, tenant="015195")
+
+
+def test_event_nobody_listens_to_is_unheard_not_retried(both):
+    unheard = emit(both, "nobody_listens", "lonely")   # no queue is bound to this routing key
+    row = wait_for(lambda: (r := outbox_row(both, unheard["id"])).unheard_at and r,
+                   message="the event marked unheard")
+    assert row.sent_at is None and row.attempts == 1 and row.last_error.startswith("unheard")
+    heard = emit(both, "recorded", "heard")             # a later event gets through...
+    wait_for(lambda: outbox_row(both, heard["id"]).sent_at, message="the heard event sent")
+    assert outbox_row(both, unheard["id"]).attempts == 1   # ...and the unheard one was not retried
+    assert counts(outbox_metrics(both.db("producer").engine, both.db("producer").outbox)) == (0, 0, 1)
+
+
 def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
     with both.rpc() as proxy:
         proxy.producer.record(token(), POISON)
@@ -180,9 +208,16 @@ def test_events_committed_while_broker_is_down_are_published_after_restart(priva
                 tx.emit("recorded", {"value": f"v{i}"}, actor=Actor("system:test", "system"),
                         subject=f"v{i}", tenant="015195")
         assert sent_and_pending(harness) == (0, 20)
+        db = producer_db
+        # Routable events waiting for the broker are pending, not unheard; past the threshold
+        # the metric calls them stuck.
+        now = utcnow()
+        assert counts(outbox_metrics(db.engine, db.outbox, now)) == (20, 0, 0)
+        assert counts(outbox_metrics(db.engine, db.outbox, now + STUCK_AFTER)) == (20, 20, 0)
         private_rabbit.start_app()
         wait_for(lambda: sent_and_pending(harness) == (20, 0), timeout=60, message="outbox drained")
         wait_for(lambda: len(copies(harness)) == 20, timeout=60, message="all copies")
         assert copies(harness) == [f"v{i}" for i in range(20)]
+        assert counts(outbox_metrics(db.engine, db.outbox)) == (0, 0, 0)
     finally:
         harness.stop()
