@@ -1,12 +1,13 @@
 # Abitare — the two commands of the README, and a few more.
 #   make run    set up and start the whole suite with demo data (SQLite + local RabbitMQ)
-#   make test   set up and run every test
+#   make test   set up and run every test (the full gate)
+#   make test-unit  the tests that need no broker: the inner loop, under a minute
 #   make bench  throughput and latency figures beside ceilings measured in the same run
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench setup setup-test broker clean
+.PHONY: run test test-unit bench setup setup-test broker clean
 
 setup:
 	@infra/scripts/setup.sh
@@ -22,6 +23,9 @@ run: setup broker
 
 test: setup-test broker
 	@infra/scripts/test.sh
+
+test-unit: setup
+	@infra/scripts/test_unit.sh
 
 bench: setup broker
 	@$(PY) -m tests.bench.run
