@@ -1,8 +1,8 @@
 # Abitare — the two commands of the README, and a few more.
 #   make run    set up and start the whole suite with demo data (SQLite + local RabbitMQ)
-#   make test   set up and run every test
+#   make test   set up and run every test (the full gate)
+#   make test-unit  the tests that need no broker: the inner loop, under a minute
 #   make bench  throughput and latency figures beside ceilings measured in the same run
-#   make test-unit  the rules, use cases and gateway without a broker: the inner loop (< 1 min)
 #   make lint   ruff (lint + format check) and mypy on the chassis and the domain rules
 #   make lock   resolve requirements.in into requirements.lock (what setup installs)
 SHELL := /bin/bash
@@ -34,6 +34,9 @@ status:
 
 test: setup-test broker
 	@infra/scripts/test.sh
+
+test-unit: setup
+	@infra/scripts/test_unit.sh
 
 bench: setup broker
 	@$(PY) -m tests.bench.run

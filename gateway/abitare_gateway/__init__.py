@@ -66,7 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def init_identity(app: Flask) -> None:
-    from .identity import IdentityStore, make_engine, password_hasher
+    from abitare_chassis.database import make_engine
+
+    from .identity import IdentityStore, password_hasher
     from .sessions import DbSessionInterface
 
     engine = make_engine(app.config["GATEWAY_DATABASE_URL"])

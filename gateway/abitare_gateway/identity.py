@@ -13,11 +13,12 @@ from datetime import datetime, timezone
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, String, Text, create_engine, event, select
+from sqlalchemy import Boolean, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from abitare_chassis.actor import AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR
+from abitare_chassis.types import UtcDateTime
 
 OPERATOR_ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR)
 ISTAT_CODE = re.compile(r"^[0-9]{6}$")
@@ -41,7 +42,7 @@ class OperatorRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     comuni_json: Mapped[str] = mapped_column(Text, default="[]")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ApiClientRow(Base):
@@ -51,7 +52,7 @@ class ApiClientRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     comuni_json: Mapped[str] = mapped_column(Text, default="[]")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WebSessionRow(Base):
@@ -60,7 +61,7 @@ class WebSessionRow(Base):
     __tablename__ = "web_sessions"
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     data_json: Mapped[str] = mapped_column(Text, default="{}")
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 @dataclass(frozen=True)
@@ -85,20 +86,6 @@ def password_hasher(profile: str = "default") -> PasswordHasher:
     if profile == "cheapest":  # tests only: milliseconds instead of ~50 ms and 64 MiB
         return PasswordHasher.from_parameters(profiles.CHEAPEST)
     return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=15000")
-            cursor.close()
-        return engine
-    return create_engine(url, pool_pre_ping=True)
 
 
 def validate_comuni(comuni) -> tuple[str, ...]:

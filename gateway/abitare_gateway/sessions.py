@@ -26,10 +26,6 @@ def _hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 class DbSession(CallbackDict, SessionMixin):
     def __init__(self, initial=None, sid: str | None = None, expires_at: datetime | None = None):
         def on_update(_self):
@@ -55,10 +51,10 @@ class DbSessionInterface(SessionInterface):
         now = datetime.now(timezone.utc)
         with Session(self.engine) as db:
             row = db.get(WebSessionRow, _hash(sid))
-            if row is None or _utc(row.expires_at) <= now:
+            if row is None or row.expires_at <= now:
                 return DbSession()
             return DbSession(json.loads(row.data_json or "{}"), sid=sid,
-                             expires_at=_utc(row.expires_at))
+                             expires_at=row.expires_at)
 
     def save_session(self, app: Flask, sess: DbSession, response: Response) -> None:
         name = self.get_cookie_name(app)

@@ -2,7 +2,8 @@
 # Make sure a RabbitMQ broker answers at $AMQP_URI (default amqp://guest:guest@localhost:5672/):
 # use it if it answers; otherwise start the local rabbitmq-server if installed; otherwise install
 # it with apt when running as root; otherwise say exactly what to do. Then declare the broker
-# definitions (exchanges, queues, dead-letter queues, partner queues).
+# definitions of infra/rabbitmq/definitions.json (exchanges, queues, dead-letter queues, partner
+# queues).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BROKER=".venv/bin/abitare-broker"
@@ -21,4 +22,4 @@ if ! $BROKER wait --timeout 3 >/dev/null; then
   if [ "$(id -u)" = 0 ]; then rabbitmq-server -detached || true; else sudo -n rabbitmq-server -detached || rabbitmq-server -detached || true; fi
   $BROKER wait --timeout 90 || { echo "RabbitMQ did not start; see /var/log/rabbitmq/"; exit 1; }
 fi
-$BROKER declare
+$BROKER declare --definitions infra/rabbitmq/definitions.json

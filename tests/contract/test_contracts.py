@@ -8,7 +8,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from nameko.events import EventHandler
 
-from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.run import load_service
 
 REPO = Path(__file__).resolve().parents[2]

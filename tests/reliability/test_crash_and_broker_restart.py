@@ -17,7 +17,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.faults import EXIT_CODE
 from abitare_chassis.testing.services import wait_for
-from tests.support.amqp import drain
+from tests.support.amqp import depth, drain
 from tests.support.data import referral
 from tests.support.load import submit_with_retries
 from tests.support.suite import DEMO_AMBITO, Suite
@@ -33,6 +33,31 @@ def count_rows(suite, service, table):
 
 def referral_table_count(suite):
     return count_rows(suite, "intake", "referral")
+
+
+def unpublished(suite, service):
+    """Outbox rows neither sent nor unheard (still to be published)."""
+    with sqlite3.connect(suite.var_dir / f"{service}.db", timeout=30) as db:
+        return db.execute("select count(*) from outbox_message "
+                          "where sent_at is null and unheard_at is null").fetchone()[0]
+
+
+def handled(suite, service):
+    """Events the service's referral handler applied (its inbox rows)."""
+    with sqlite3.connect(suite.var_dir / f"{service}.db", timeout=30) as db:
+        return db.execute("select count(*) from inbox_message where handler = ?",
+                          (f"{service}.handle_intake_referral_received",)).fetchone()[0]
+
+
+def settled(suite, referrals):
+    """Nothing is on its way downstream any more: intake published every event it committed,
+    every consumer applied each of the ``referrals`` events once (inbox), and no copy waits in
+    a consumer's queue or retry queue. A duplicate, if any, would have to be there."""
+    if unpublished(suite, "intake") or any(handled(suite, s) != referrals for s in DOWNSTREAM):
+        return False
+    queues = [f"evt-intake-referral_received--{s}.handle_intake_referral_received" for s in DOWNSTREAM]
+    return all(depth(suite.amqp_uri, q) == 0 and depth(suite.amqp_uri, f"{q}.retry") == 0
+               for q in queues)
 
 
 def subscribe_fwa(suite):
@@ -65,7 +90,7 @@ def test_service_killed_between_commit_and_publish_still_delivers(private_rabbit
         retry = api.post(f"{suite.base_url}/api/v1/referrals", json=referral(SGM), timeout=30,
                          headers={"Idempotency-Key": "crash-1"})
         assert retry.status_code in (200, 201), retry.text
-        time.sleep(1)
+        wait_for(lambda: settled(suite, 1), timeout=60, message="nothing left on its way")
         assert referral_table_count(suite) == 1
         assert count_rows(suite, "funds", "funds_file") == 1
         assert count_rows(suite, "housing_stock", "housing_need") == 1
@@ -105,7 +130,8 @@ def test_broker_restart_while_1000_referrals_are_submitted(private_rabbit, tmp_p
         for service, table in DOWNSTREAM.items():
             wait_for(lambda: count_rows(suite, service, table) >= total, timeout=180,
                      message=f"{service} to catch up")
-        time.sleep(2)   # anything late would be a duplicate: give it the chance to show up
+        wait_for(lambda: settled(suite, total), timeout=120, interval=0.5,
+                 message="every event applied once, nothing left on its way")
         for service, table in DOWNSTREAM.items():
             assert count_rows(suite, service, table) == total, service
         # partners' outbox may still be publishing (its relay backs off while the broker was away):

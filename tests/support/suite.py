@@ -15,6 +15,7 @@ from abitare_chassis import broker
 from abitare_chassis.testing.rabbit import free_port
 
 REPO = Path(__file__).resolve().parents[2]
+DEFINITIONS = REPO / "infra" / "rabbitmq" / "definitions.json"
 BIN = Path(sys.executable).parent
 SERVICES = ("intake", "funds", "housing_stock", "partners")
 DEMO_AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
@@ -45,7 +46,7 @@ class Suite:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def prepare(self):
-        broker.declare(self.amqp_uri)
+        broker.declare(self.amqp_uri, broker.load_definitions(DEFINITIONS))
         for service in SERVICES:
             self._run([str(BIN / "abitare-service"), service, "--migrate-only"])
         self._run([str(BIN / "abitare-gateway"), "seed-demo"])

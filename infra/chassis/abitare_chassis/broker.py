@@ -1,16 +1,17 @@
 """``abitare-broker``: the broker side of the system.
 
-- ``abitare-broker declare``  declare exchanges, queues and bindings from
-  ``infra/rabbitmq/definitions.json`` (idempotent), so that events published before a consumer
-  first starts are kept, not discarded.
+- ``abitare-broker declare``  declare exchanges, queues and bindings from a definitions file
+  (``--definitions infra/rabbitmq/definitions.json`` or ``ABITARE_BROKER_DEFINITIONS``),
+  idempotent, so that events published before a consumer first starts are kept, not discarded.
 - ``abitare-broker wait``     wait until the broker answers (used by ``make run``/``make test``).
-- ``abitare-broker dlq``      list dead-lettered messages per queue.
+- ``abitare-broker dlq``      list dead-lettered messages per queue (of the same definitions).
 - ``abitare-broker replay QUEUE``  move the messages of ``QUEUE.dlq`` back to ``QUEUE``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,16 +19,22 @@ from pathlib import Path
 from kombu import Connection, Exchange, Queue
 
 from . import config
-
-RETRIES_HEADER = "x-abitare-retries"
-
-
-def definitions_path() -> Path:
-    return config.repo_root() / "infra" / "rabbitmq" / "definitions.json"
+from .headers import RETRIES_HEADER
 
 
-def load_definitions(path: Path | None = None) -> dict:
-    return json.loads((path or definitions_path()).read_text())
+DEFINITIONS_ENV = "ABITARE_BROKER_DEFINITIONS"
+
+
+def definitions_path(path: Path | str | None = None) -> Path:
+    """``path``, else ``$ABITARE_BROKER_DEFINITIONS``; there is no built-in default."""
+    chosen = path or os.environ.get(DEFINITIONS_ENV)
+    if not chosen:
+        raise ValueError(f"which broker definitions? pass --definitions PATH or set {DEFINITIONS_ENV}")
+    return Path(chosen)
+
+
+def load_definitions(path: Path | str | None = None) -> dict:
+    return json.loads(definitions_path(path).read_text())
 
 
 def declare(amqp_uri: str | None = None, definitions: dict | None = None) -> dict:
@@ -100,21 +107,28 @@ def replay(queue_name: str, amqp_uri: str | None = None) -> int:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("declare")
+    for name in ("declare", "dlq"):
+        sub.add_parser(name).add_argument(
+            "--definitions", help=f"definitions JSON (default: ${DEFINITIONS_ENV})")
     w = sub.add_parser("wait")
     w.add_argument("--timeout", type=float, default=30)
-    sub.add_parser("dlq")
     r = sub.add_parser("replay")
     r.add_argument("queue")
     args = parser.parse_args(argv)
+    definitions = None
+    if args.command in ("declare", "dlq"):
+        try:
+            definitions = load_definitions(args.definitions)
+        except (ValueError, OSError) as exc:
+            parser.error(str(exc))
     if args.command == "declare":
-        print("declared", declare())
+        print("declared", declare(definitions=definitions))
     elif args.command == "wait":
         ok = wait(timeout=args.timeout)
         print("broker reachable" if ok else f"broker not reachable at {config.amqp_uri()}")
         sys.exit(0 if ok else 1)
     elif args.command == "dlq":
-        for name, count in dead_letter_counts().items():
+        for name, count in dead_letter_counts(definitions=definitions).items():
             print(f"{count:6d}  {name}")
     elif args.command == "replay":
         print(f"replayed {replay(args.queue)} messages to {args.queue}")

@@ -1,6 +1,8 @@
 """Configuration from the environment, with embedded defaults that work on one machine.
 
-Every setting has one environment variable. Nothing else reads ``os.environ`` for these.
+Every setting has one environment variable. Nothing else reads ``os.environ`` for these. The
+chassis reads no file of the repository it was developed in: paths it needs (broker definitions,
+contract examples) come from these settings or from explicit arguments.
 """
 from __future__ import annotations
 
@@ -16,16 +18,10 @@ DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEVELOPMENT_SECRET_KEY = "abitare-development-key-do-not-use-in-production"
 
 
-def repo_root() -> Path:
-    env = os.environ.get("ABITARE_HOME")
-    if env:
-        return Path(env)
-    # infra/chassis/abitare_chassis/config.py -> repository root (editable install)
-    return Path(__file__).resolve().parents[3]
-
-
 def var_dir() -> Path:
-    path = Path(os.environ.get("ABITARE_VAR_DIR") or repo_root() / "var")
+    """``ABITARE_VAR_DIR``, else ``var/`` under the working directory (``make run`` runs from the
+    repository root). Created when missing."""
+    path = Path(os.environ.get("ABITARE_VAR_DIR") or "var").absolute()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -1,12 +1,15 @@
 """The unit of work a service uses: one SQLAlchemy session per transaction, outbox rows written in
-the same transaction as the state change, and inbox checks for idempotent handlers.
+the same transaction as the state change, and the inbox row that makes an event handler
+idempotent.
 
-Plain SQLAlchemy, no nameko: the nameko provider (:mod:`nameko_ext`) hands a :class:`Db` to
-each worker, and scripts (demo data, tests) can build one directly.
+Plain SQLAlchemy, no nameko: the nameko provider (:mod:`provider`) hands each worker a
+:class:`Db` bound to its inbox key ``"<service>.<entrypoint method>"``; scripts and tests build
+one directly and pass ``handler=`` when they handle events.
 """
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 from datetime import datetime, timezone
 
@@ -39,6 +42,15 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+class AlreadyHandled(Exception):
+    """``db.transaction(causation=event)`` found ``event`` in the inbox of this handler: the
+    body is skipped. The chassis ``event_handler`` acknowledges the message as handled."""
+
+    def __init__(self, handler: str, event_id: str):
+        self.handler, self.event_id = handler, event_id
+        super().__init__(f"{handler} already handled event {event_id}")
+
+
 class Transaction:
     """What a use case writes through: ``session`` for its own rows, ``emit`` for its events."""
 
@@ -69,25 +81,16 @@ class Transaction:
         self.emitted.append(envelope)
         return envelope
 
-    def already_handled(self, event, handler: str) -> bool:
-        """True if ``handler`` already applied ``event``; otherwise remember that it does now.
-        The inbox row commits with the handler's effect, so a redelivery is skipped, and two
-        concurrent deliveries cannot both commit (unique constraint)."""
-        inbox = self.db.inbox
-        seen = self.session.execute(select(inbox.c.id).where(
-            inbox.c.event_id == event.id, inbox.c.handler == handler)).first()
-        if seen:
-            return True
-        self.session.execute(insert(inbox).values(event_id=event.id, handler=handler,
-                                                  processed_at=_now()))
-        return False
-
 
 class Db:
-    """A service's database: engine, session factory, outbox/inbox tables."""
+    """A service's database: engine, session factory, outbox/inbox tables. ``handler`` is the
+    inbox key of the event handler using it (``"funds.handle_intake_referral_received"``); the
+    nameko provider sets it per worker (:meth:`for_handler`)."""
 
-    def __init__(self, service_name: str, url: str, metadata, engine: Engine | None = None):
+    def __init__(self, service_name: str, url: str, metadata, engine: Engine | None = None,
+                 handler: str | None = None):
         self.service_name = service_name
+        self.handler = handler
         self.url = url
         self.metadata = metadata
         self.outbox, self.inbox = add_chassis_tables(metadata)
@@ -98,13 +101,28 @@ class Db:
         self.write_lock = threading.RLock() if is_sqlite(self.engine) else None
         self.on_commit = []   # callbacks run after a transaction that emitted events commits
 
+    def for_handler(self, handler: str) -> "Db":
+        """The same database (engine, sessions, lock, callbacks shared) bound to ``handler``."""
+        bound = copy.copy(self)
+        bound.handler = handler
+        return bound
+
     @contextlib.contextmanager
     def transaction(self, causation=None):
+        """One transaction. With ``causation`` (the CloudEvent being handled) it is idempotent:
+        the inbox row ``(event id, handler)`` is written in this transaction, and an event this
+        handler already applied raises :class:`AlreadyHandled` before the body runs. Two
+        concurrent deliveries cannot both commit (unique constraint)."""
+        if causation is not None and not self.handler:
+            raise ValueError("a transaction caused by an event needs the handler's inbox key: "
+                             "build the Db with handler=\"<service>.<method>\"")
         lock = self.write_lock or contextlib.nullcontext()
         with lock:
             session = self.sessions()
             tx = Transaction(self, session, causation)
             try:
+                if causation is not None:
+                    self._record_in_inbox(session, causation.id)
                 yield tx
                 session.commit()
             except BaseException:
@@ -116,6 +134,15 @@ class Db:
             failpoint("after_commit")
             for callback in self.on_commit:
                 callback()
+
+    def _record_in_inbox(self, session: Session, event_id: str) -> None:
+        inbox = self.inbox
+        seen = session.execute(select(inbox.c.id).where(
+            inbox.c.event_id == event_id, inbox.c.handler == self.handler)).first()
+        if seen:
+            raise AlreadyHandled(self.handler, event_id)
+        session.execute(insert(inbox).values(event_id=event_id, handler=self.handler,
+                                             processed_at=_now()))
 
     @contextlib.contextmanager
     def session(self):

@@ -1,10 +1,12 @@
 """The chassis tables every service database holds, added to the service's own metadata so its
-Alembic migrations create them: ``outbox_message`` (events waiting to be published) and
-``inbox_message`` (events a handler has already applied)."""
+Alembic migrations create them: ``outbox_message`` (events waiting to be published, sent, or
+unheard: see :mod:`outbox`) and ``inbox_message`` (events a handler has already applied).
+A new chassis column means a new revision in every service's ``migrations/``."""
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Column, DateTime, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+from .types import UtcDateTime
 
 OUTBOX = "outbox_message"
 INBOX = "inbox_message"
@@ -21,10 +23,12 @@ def add_chassis_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("exchange", String(200), nullable=False),
         Column("routing_key", String(200), nullable=False),
         Column("body", JSON, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("sent_at", UtcDateTime(), nullable=True, index=True),
         Column("attempts", Integer, nullable=False, default=0),
-        Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+        Column("next_attempt_at", UtcDateTime(), nullable=True),
+        # published to no queue: nobody subscribed yet (not retried, not an error)
+        Column("unheard_at", UtcDateTime(), nullable=True),
         Column("last_error", Text, nullable=True),
     )
     inbox = Table(
@@ -32,7 +36,7 @@ def add_chassis_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False),
         Column("handler", String(200), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
         UniqueConstraint("event_id", "handler", name="uq_inbox_event_handler"),
     )
     return outbox, inbox

@@ -10,7 +10,10 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from abitare_chassis.actor import Actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 from abitare_chassis.errors import InvalidInput
-from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.handlers import event_handler
+from abitare_chassis.outbox import STUCK_AFTER, outbox_metrics, utcnow
+from abitare_chassis.provider import Database
+from abitare_chassis.rpc import rpc
 from abitare_chassis.testing.services import token, wait_for
 
 producer_metadata = MetaData()
@@ -48,8 +51,6 @@ class ConsumerService:
         if event.data["value"] == INVALID:
             raise InvalidInput({"value": ["not acceptable"]})
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, "consumer.handle_producer_recorded"):
-                return
             tx.session.execute(insert(copy).values(event_id=event.id, value=event.data["value"]))
 
 
@@ -105,6 +106,41 @@ def test_same_event_delivered_twice_has_one_effect(both):
         proxy.producer.record(token(), "after")
     wait_for(lambda: copies(both)[-1:] == ["after"], message="later event")
     assert copies(both) == ["twice", "after"]
+    # The second copy was acknowledged as handled: not retried, not parked.
+    assert queue_depth(both.amqp_uri, HANDLER_QUEUE + ".retry") == 0
+    assert queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 0
+    db = both.db("consumer")
+    with db.session() as session:
+        keys = session.execute(select(db.inbox.c.handler).where(db.inbox.c.event_id == env["id"])
+                               ).scalars().all()
+    assert keys == ["consumer.handle_producer_recorded"]   # derived from the entrypoint
+
+
+def counts(metrics):
+    return metrics.pending, metrics.stuck, metrics.unheard
+
+
+def outbox_row(harness, event_id, name="producer"):
+    db = harness.db(name)
+    with db.session() as session:
+        return session.execute(select(db.outbox).where(db.outbox.c.event_id == event_id)).one()
+
+
+def emit(harness, event, value, name="producer"):
+    with harness.db(name).transaction() as tx:
+        return tx.emit(event, {"value": value}, actor=Actor("system:test", "system"),
+                       subject=value, tenant="015195")
+
+
+def test_event_nobody_listens_to_is_unheard_not_retried(both):
+    unheard = emit(both, "nobody_listens", "lonely")   # no queue is bound to this routing key
+    row = wait_for(lambda: (r := outbox_row(both, unheard["id"])).unheard_at and r,
+                   message="the event marked unheard")
+    assert row.sent_at is None and row.attempts == 1 and row.last_error.startswith("unheard")
+    heard = emit(both, "recorded", "heard")             # a later event gets through...
+    wait_for(lambda: outbox_row(both, heard["id"]).sent_at, message="the heard event sent")
+    assert outbox_row(both, unheard["id"]).attempts == 1   # ...and the unheard one was not retried
+    assert counts(outbox_metrics(both.db("producer").engine, both.db("producer").outbox)) == (0, 0, 1)
 
 
 def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
@@ -172,9 +208,16 @@ def test_events_committed_while_broker_is_down_are_published_after_restart(priva
                 tx.emit("recorded", {"value": f"v{i}"}, actor=Actor("system:test", "system"),
                         subject=f"v{i}", tenant="015195")
         assert sent_and_pending(harness) == (0, 20)
+        db = producer_db
+        # Routable events waiting for the broker are pending, not unheard; past the threshold
+        # the metric calls them stuck.
+        now = utcnow()
+        assert counts(outbox_metrics(db.engine, db.outbox, now)) == (20, 0, 0)
+        assert counts(outbox_metrics(db.engine, db.outbox, now + STUCK_AFTER)) == (20, 20, 0)
         private_rabbit.start_app()
         wait_for(lambda: sent_and_pending(harness) == (20, 0), timeout=60, message="outbox drained")
         wait_for(lambda: len(copies(harness)) == 20, timeout=60, message="all copies")
         assert copies(harness) == [f"v{i}" for i in range(20)]
+        assert counts(outbox_metrics(db.engine, db.outbox)) == (0, 0, 0)
     finally:
         harness.stop()

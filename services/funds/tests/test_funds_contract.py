@@ -2,10 +2,10 @@
 is tested against the real shape of intake.referral_received.v2, the minimised referral."""
 import json
 
-from abitare_chassis.config import repo_root
+from abitare_chassis.testing.consumer import contracts_dir
 from jsonschema import Draft202012Validator
 
-SCHEMA = repo_root() / "infra" / "contracts" / "events" / "intake.referral_received.v2.json"
+SCHEMA = contracts_dir() / "events" / "intake.referral_received.v2.json"
 
 
 def test_the_test_referrals_follow_the_event_contract(make_referral, make_envelope):

@@ -4,7 +4,7 @@ from nameko.exceptions import RemoteError
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.database import make_engine
-from abitare_chassis.nameko_ext import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.testing.services import token, wait_for
 from sqlalchemy import func, select
 

@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
-                        MetaData, String, Text, UniqueConstraint)
+from abitare_chassis.types import UtcDateTime
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -29,7 +30,7 @@ class Referral(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     comune_istat: Mapped[str] = mapped_column(String(6))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(30))
     referring_body: Mapped[str] = mapped_column(String(40))
     referring_body_name: Mapped[str | None] = mapped_column(String(200))
@@ -48,10 +49,10 @@ class Referral(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     # The case (issue 3): denormalised here so lists, the worklist and the Fotografia count with
     # one GROUP BY over referral and no join.
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     household_composition: Mapped[str | None] = mapped_column(String(40))
     assigned_to: Mapped[str | None] = mapped_column(String(200))
-    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     assigned_by: Mapped[str | None] = mapped_column(String(200))
     current_grade: Mapped[int | None] = mapped_column(Integer)
     documents_expiring_on: Mapped[date | None] = mapped_column(Date)
@@ -99,7 +100,7 @@ class TriageDecision(Base):
     outcome: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
     duplicates_acknowledged: Mapped[bool] = mapped_column(Boolean)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     by: Mapped[str] = mapped_column(String(200))
 
 
@@ -110,13 +111,13 @@ class DiaryEntry(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     text: Mapped[str] = mapped_column(Text)
     confidential: Mapped[bool] = mapped_column(Boolean)
     author: Mapped[str] = mapped_column(String(200))
     author_name: Mapped[str | None] = mapped_column(String(200))
     author_role: Mapped[str] = mapped_column(String(30))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     interview: Mapped[dict | None] = mapped_column(JSON)   # {scheduled_at, location, participants}
 
     __table_args__ = (Index("ix_diary_entry_referral_id_occurred_at", "referral_id", "occurred_at"),)
@@ -135,7 +136,7 @@ class Assessment(Base):
     grade: Mapped[int] = mapped_column(Integer)
     overridden: Mapped[bool] = mapped_column(Boolean)
     override_reason: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     by: Mapped[str] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_assessment_referral_id_at", "referral_id", "at"),)
@@ -152,7 +153,7 @@ class Project(Base):
     objectives: Mapped[list] = mapped_column(JSON)
     actions: Mapped[list] = mapped_column(JSON)
     agreed_on: Mapped[date | None] = mapped_column(Date)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_by: Mapped[str] = mapped_column(String(200))
 
 
@@ -166,7 +167,7 @@ class ProjectVersion(Base):
     objectives: Mapped[list] = mapped_column(JSON)
     actions: Mapped[list] = mapped_column(JSON)
     agreed_on: Mapped[date | None] = mapped_column(Date)
-    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
     saved_by: Mapped[str] = mapped_column(String(200))
 
     __table_args__ = (UniqueConstraint("referral_id", "version"),)
@@ -196,9 +197,9 @@ class CaseClosure(Base):
     outcome: Mapped[str] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
     restitution_date: Mapped[date | None] = mapped_column(Date)
-    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_by: Mapped[str] = mapped_column(String(200))
-    reopened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reopened_by: Mapped[str | None] = mapped_column(String(200))
     reopen_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -209,10 +210,10 @@ class CommissionMeeting(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     date: Mapped[date] = mapped_column(Date, index=True)
     location: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[str | None] = mapped_column(Text)
-    minutes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    minutes_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     minutes_by: Mapped[str | None] = mapped_column(String(200))
 
 
@@ -228,10 +229,10 @@ class CommissionProposal(Base):
     kind: Mapped[str] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     proposed_by: Mapped[str] = mapped_column(String(200))
     decision_notes: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(200))
 
 

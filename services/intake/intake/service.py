@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from abitare_chassis.audit import AuditQuery
-from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.handlers import event_handler
+from abitare_chassis.provider import Database
+from abitare_chassis.rpc import rpc
 from marshmallow import ValidationError
 
 from . import (assessment, audit, closure, commission, diary, fotografia, projects, reference,
@@ -153,8 +155,6 @@ class IntakeService:
         data["recorded_at"] = jsonable(data["recorded_at"]) or event.time
         data["comune_istat"] = data["comune_istat"] or event.tenant
         with self.db.transaction(causation=event) as tx:
-            if tx.already_handled(event, f"intake.handle_{service}_action_outcome_recorded"):
-                return
             projects.apply_action_outcome(tx, service, data)
 
     # -- commission -------------------------------------------------------------------------

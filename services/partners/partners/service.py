@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from abitare_chassis.audit import AuditQuery
-from abitare_chassis.nameko_ext import Database, event_handler, rpc
+from abitare_chassis.handlers import event_handler
+from abitare_chassis.provider import Database
+from abitare_chassis.rpc import rpc
 from abitare_chassis.schemas import jsonable, load
 
 from .adapters.models import metadata

@@ -4,9 +4,9 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from abitare_chassis.config import repo_root
+from abitare_chassis.testing.consumer import contracts_dir
 
-SCHEMA = repo_root() / "infra" / "contracts" / "events" / "intake.referral_received.v1.json"
+SCHEMA = contracts_dir() / "events" / "intake.referral_received.v1.json"
 
 
 def test_the_test_referrals_follow_the_event_contract(make_referral):

@@ -1,18 +1,33 @@
 """Consumer-side test support: feed a service the events it listens to, built from the example
-payload published next to the event's schema (``infra/contracts/examples/<type>.json``), so that
-every consumer tests against the same, schema-checked sample of the contract."""
+payload published next to the event's schema (``<contracts>/examples/<type>.json``), so that
+every consumer tests against the same, schema-checked sample of the contract.
+
+The contracts directory is configuration: ``ABITARE_CONTRACTS_DIR`` (the repository's root
+``conftest.py`` sets it to ``infra/contracts``) or an explicit ``contracts_dir=``."""
 from __future__ import annotations
 
 import copy
 import json
+import os
 import uuid
+from pathlib import Path
 
-from .. import config
 from .broker import Broker, event_envelope
 
+CONTRACTS_ENV = "ABITARE_CONTRACTS_DIR"
 
-def contract_example(event_type: str) -> dict:
-    path = config.repo_root() / "infra" / "contracts" / "examples" / f"{event_type}.json"
+
+def contracts_dir(path: Path | str | None = None) -> Path:
+    """``path``, else ``$ABITARE_CONTRACTS_DIR``: the directory holding ``events/`` (JSON Schemas)
+    and ``examples/`` (one published example payload per event type)."""
+    chosen = path or os.environ.get(CONTRACTS_ENV)
+    if not chosen:
+        raise LookupError(f"where are the event contracts? set {CONTRACTS_ENV} or pass contracts_dir")
+    return Path(chosen)
+
+
+def contract_example(event_type: str, contracts: Path | str | None = None) -> dict:
+    path = contracts_dir(contracts) / "examples" / f"{event_type}.json"
     return json.loads(path.read_text())
 
 
@@ -21,9 +36,10 @@ class EventFeed:
     ``id_field`` each time, signed envelopes as the producer would emit them, and a broker that
     publishes them on the producer's exchange."""
 
-    def __init__(self, event_type: str, id_field: str, tenant_field: str):
+    def __init__(self, event_type: str, id_field: str, tenant_field: str,
+                 contracts: Path | str | None = None):
         self.service, self.event, _major = event_type.split(".")
-        self.example = contract_example(event_type)
+        self.example = contract_example(event_type, contracts)
         self.id_field, self.tenant_field = id_field, tenant_field
 
     def data(self, **overrides) -> dict:

@@ -1,4 +1,5 @@
-"""pytest plugin of the chassis (registered by the ``pytest11`` entry point).
+"""pytest fixtures of the chassis. Nothing installs them: a project loads them explicitly
+(``pytest_plugins = ["abitare_chassis.testing.plugin"]`` in its root ``conftest.py``).
 
 Fixtures:
 - ``rabbit``      session-wide private RabbitMQ node (or ``ABITARE_TEST_AMQP_URI`` if set)
@@ -8,8 +9,9 @@ Fixtures:
 - ``service_runner``  starts nameko services in this process against those
 - ``private_rabbit``  a node of the test's own, to stop and restart
 
-Tests that host nameko containers need eventlet's monkey patch before anything else runs; this
-plugin applies it at start-up unless ``ABITARE_NO_MONKEYPATCH=1`` (browser tests use that).
+Tests that host nameko containers need eventlet's monkey patch before anything else runs: that
+is a separate, explicit plugin (:mod:`abitare_chassis.testing.eventlet_patch`); ``service_runner``
+says so clearly when it is missing.
 """
 from __future__ import annotations
 
@@ -19,15 +21,6 @@ import uuid
 import pytest
 
 PG_DEFAULT = "postgresql+pg8000://postgres@127.0.0.1:5432"
-
-
-def pytest_load_initial_conftests(early_config, parser, args):
-    if os.environ.get("ABITARE_NO_MONKEYPATCH") != "1":
-        import warnings
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
-            import eventlet
-        eventlet.monkey_patch()
 
 
 def pytest_configure(config):
@@ -131,7 +124,11 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def service_runner(amqp_uri):
+    from .eventlet_patch import patched
     from .services import ServiceHarness
+    if not patched():
+        pytest.fail("service_runner hosts nameko containers: run pytest with "
+                    "-p abitare_chassis.testing.eventlet_patch (eventlet's monkey patch)")
     harness = ServiceHarness(amqp_uri)
     yield harness
     harness.stop()

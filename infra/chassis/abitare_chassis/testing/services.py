@@ -26,8 +26,12 @@ class ServiceHarness:
             migrate.upgrade(service_cls.migrations_dir, db_url)
         else:  # a service defined inside a test: no migrations, create its tables directly
             from sqlalchemy import create_engine
+
+            from ..tables import add_chassis_tables
+            metadata = next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata
+            add_chassis_tables(metadata)
             engine = create_engine(db_url)
-            next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata.create_all(engine)
+            metadata.create_all(engine)
             engine.dispose()
         container = ServiceContainer(service_cls, self.config(service_cls, db_url))
         container.start()
@@ -36,7 +40,7 @@ class ServiceHarness:
 
     def db(self, name: str):
         """The running service's Db (to look at what it stored)."""
-        from ..nameko_ext import Database
+        from ..provider import Database
         container = self.containers[name]
         return next(d for d in container.dependencies if isinstance(d, Database)).db
 

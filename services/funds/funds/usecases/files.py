@@ -19,17 +19,12 @@ from ..errors import FundsFileNotFound
 
 log = logging.getLogger(__name__)
 
-HANDLER = "funds.handle_intake_referral_received"
-
 
 def open_funds_file(db: Db, referral: dict, event) -> dict | None:
     """Open the file of ``referral`` (see :func:`funds.schemas.read_referral`) with its first
     affordability check, in one transaction caused by ``event``. Returns the new file's record,
     or None if this event was already applied or the referral already has a file."""
     with db.transaction(causation=event) as tx:
-        # chassis: inbox key derived from the entrypoint (t6-chassis)
-        if tx.already_handled(event, HANDLER):
-            return None
         exists = tx.session.scalar(select(FundsFile.id).where(
             FundsFile.referral_id == referral["referral_id"]))
         if exists is not None:

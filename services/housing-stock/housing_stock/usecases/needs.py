@@ -18,17 +18,12 @@ from ..errors import HousingNeedNotFound
 
 log = logging.getLogger(__name__)
 
-HANDLER = "housing_stock.handle_intake_referral_received"
-
 
 def record_housing_need(db: Db, referral: dict, event) -> dict | None:
     """Record the need of ``referral`` (see :func:`housing_stock.schemas.read_referral`), in one
     transaction caused by ``event``. Returns the new need's record, or None if this event was
     already applied or the referral already has a need."""
     with db.transaction(causation=event) as tx:
-        # chassis: inbox key derived from the entrypoint (t6-chassis)
-        if tx.already_handled(event, HANDLER):
-            return None
         exists = tx.session.scalar(select(HousingNeed.id).where(
             HousingNeed.referral_id == referral["referral_id"]))
         if exists is not None:

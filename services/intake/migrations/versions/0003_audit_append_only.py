@@ -4,7 +4,7 @@ Adds ``comune_istat`` (filled from the referral for the rows already stored) and
 then installs the database guard that refuses UPDATE and DELETE (abitare_chassis.audit). Rows
 already stored are kept as they are.
 
-Revision ID: 0003_audit
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-05
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 from abitare_chassis.audit import install_append_only, remove_append_only
 
-revision = "0003_audit"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

@@ -14,8 +14,8 @@ from kombu import Connection, Queue
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
-from abitare_chassis.nameko_ext import Database
 from abitare_chassis.outbox import topic_exchange
+from abitare_chassis.provider import Database
 
 from .models import Subscription
 

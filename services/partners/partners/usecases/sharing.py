@@ -23,8 +23,6 @@ from ..domain.conventions import agency_today, convention_in_force
 from ..domain.filtering import delivered_paths, filter_fields
 from .catalogue import conventions_of
 
-HANDLER = "partners.handle_intake_referral_received"
-
 
 def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...]]]:
     """(partner code, allowed fields) of every partner that gets ``event_type`` on ``day``."""
@@ -49,9 +47,6 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
     tenant = keys["comune_istat"]
     sent = []
     with db.transaction(causation=event) as tx:
-        # chassis: inbox key derived from the entrypoint (t6-chassis)
-        if tx.already_handled(event, HANDLER):
-            return []
         for code, allowed_fields in recipients(tx.session, event.type, agency_today()):
             already = tx.session.scalar(select(Delivery.id).where(
                 Delivery.source_event_id == event.id, Delivery.partner_code == code))
