@@ -26,7 +26,7 @@ MILANO_COORDINATOR = Actor(sub="operator:mi", role="coordinator", comuni=("01514
 @pytest.fixture
 def db(db_url):
     upgrade(FundsService.migrations_dir, db_url)
-    database = Db("funds", db_url, metadata)
+    database = Db("funds", db_url, metadata, handler="funds.handle_intake_referral_received")
     files.open_funds_file(database, {"referral_id": REFERRAL_ID, "comune_istat": SGM,
                                      "economics": {"monthly_net_income_cents": 150000,
                                                    "monthly_rent_cents": 70000}},

@@ -4,6 +4,8 @@ from datetime import date, datetime, timezone
 from types import SimpleNamespace
 
 import pytest
+
+from abitare_chassis.database import AlreadyHandled
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
@@ -22,7 +24,7 @@ REFERRAL_ID = "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00"
 @pytest.fixture
 def db(db_url):
     upgrade(FundsService.migrations_dir, db_url)
-    database = Db("funds", db_url, metadata)
+    database = Db("funds", db_url, metadata, handler="funds.handle_intake_referral_received")
     yield database
     database.dispose()
 
@@ -52,7 +54,8 @@ def test_a_referral_opens_one_file_read_back_as_it_was_stored(db):
 
 def test_the_same_event_again_or_another_event_of_the_referral_change_nothing(db):
     files.open_funds_file(db, referral(), event("e1"))
-    assert files.open_funds_file(db, referral(), event("e1")) is None
+    with pytest.raises(AlreadyHandled):          # the inbox skips the redelivery
+        files.open_funds_file(db, referral(), event("e1"))
     assert files.open_funds_file(db, referral(household={"size": 9}), event("e2")) is None
     assert files.count_files(db, OPERATOR) == 1
     assert files.get_funds_file(db, OPERATOR, REFERRAL_ID)["household_size"] == 3

@@ -27,7 +27,8 @@ MILANO_COORDINATOR = Actor(sub="operator:mi", role="coordinator", comuni=("01514
 @pytest.fixture
 def db(db_url):
     upgrade(HousingStockService.migrations_dir, db_url)
-    database = Db("housing_stock", db_url, metadata)
+    database = Db("housing_stock", db_url, metadata,
+                  handler="housing_stock.handle_intake_referral_received")
     needs.record_housing_need(database, {"referral_id": REFERRAL_ID, "comune_istat": SGM,
                                          "household": {"size": 3},
                                          "eviction_date": date(2026, 9, 30)},

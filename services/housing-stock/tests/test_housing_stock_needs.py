@@ -4,6 +4,8 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+
+from abitare_chassis.database import AlreadyHandled
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
@@ -22,7 +24,8 @@ REFERRAL_ID = "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00"
 @pytest.fixture
 def db(db_url):
     upgrade(HousingStockService.migrations_dir, db_url)
-    database = Db("housing_stock", db_url, metadata)
+    database = Db("housing_stock", db_url, metadata,
+                  handler="housing_stock.handle_intake_referral_received")
     yield database
     database.dispose()
 
@@ -48,7 +51,8 @@ def test_a_referral_records_one_need_read_back_as_it_was_stored(db):
 
 def test_the_same_event_again_or_another_event_of_the_referral_change_nothing(db):
     needs.record_housing_need(db, referral(), event("e1"))
-    assert needs.record_housing_need(db, referral(), event("e1")) is None
+    with pytest.raises(AlreadyHandled):          # the inbox skips the redelivery
+        needs.record_housing_need(db, referral(), event("e1"))
     assert needs.record_housing_need(db, referral(household={"size": 9}), event("e2")) is None
     assert needs.count_needs(db, OPERATOR) == 1
     assert needs.get_housing_need(db, OPERATOR, REFERRAL_ID)["household_size"] == 3

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 def open_funds_file(db: Db, referral: dict, event) -> dict | None:
     """Open the file of ``referral`` (see :func:`funds.schemas.read_referral`) with its first
     affordability check, in one transaction caused by ``event``. Returns the new file's record,
-    or None if this event was already applied or the referral already has a file."""
+    or None if the referral already has a file (a redelivered event raises the chassis
+    ``AlreadyHandled`` before anything is written)."""
     with db.transaction(causation=event) as tx:
         exists = tx.session.scalar(select(FundsFile.id).where(
             FundsFile.referral_id == referral["referral_id"]))

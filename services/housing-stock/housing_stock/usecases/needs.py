@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 def record_housing_need(db: Db, referral: dict, event) -> dict | None:
     """Record the need of ``referral`` (see :func:`housing_stock.schemas.read_referral`), in one
-    transaction caused by ``event``. Returns the new need's record, or None if this event was
-    already applied or the referral already has a need."""
+    transaction caused by ``event``. Returns the new need's record, or None if the referral
+    already has a need (a redelivered event raises the chassis ``AlreadyHandled`` first)."""
     with db.transaction(causation=event) as tx:
         exists = tx.session.scalar(select(HousingNeed.id).where(
             HousingNeed.referral_id == referral["referral_id"]))

@@ -43,7 +43,8 @@ def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[
 
 def share_event(db: Db, event, keys: dict) -> list[dict]:
     """Queue the filtered copies of ``event`` for its recipients, in one transaction caused by
-    ``event``; returns the envelopes (none if the event was already applied)."""
+    ``event``; returns the envelopes (a redelivered event raises the chassis
+    ``AlreadyHandled`` before anything is written)."""
     tenant = keys["comune_istat"]
     sent = []
     with db.transaction(causation=event) as tx:
