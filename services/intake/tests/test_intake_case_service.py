@@ -78,7 +78,7 @@ def publish_outcome(amqp_uri, service, data, envelope=None):
 
 def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(comune_token(), dict(payload, received_at="2026-11-02"))
+        referral = rpc.intake.submit_referral(client_token(), dict(payload, received_at="2026-11-02"))
         assert rpc.intake.get_case_status(client_token(), referral["id"])["status"] == "ricevuta"
         assert remote_error(rpc.intake.get_case, client_token(), referral["id"]).exc_type == \
             "CaseForbidden"
@@ -142,7 +142,7 @@ def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
 
 def test_commission_and_closure_over_rpc(intake, bus, payload):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(comune_token(), payload)
+        referral = rpc.intake.submit_referral(client_token(), payload)
         rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
         assert remote_error(rpc.intake.create_meeting, agency_token(),
                             {"date": "2026-12-01", "location": "Sala"}).exc_type == \
@@ -170,7 +170,9 @@ def test_commission_and_closure_over_rpc(intake, bus, payload):
             "participants": ["AS Agenzia", "AS Comune"]})
         assert diary["kind"] == "colloquio_congiunto"
         trail = rpc.intake.list_audit(coordinator_token(), referral["id"])
-        assert [t["action"] for t in trail] == []        # no case-file read in this test
+        assert [t["action"] for t in trail] == [         # the records each call answered
+            "triage_referral", "add_proposal", "decide_proposal", "record_minutes",
+            "list_meetings", "close_case"]
 
     events = drain(bus, 6)   # with referral_received v1 and v2
     assert {"intake.commission_decision_made.v1", "intake.case_closed.v1",
