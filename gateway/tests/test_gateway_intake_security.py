@@ -7,11 +7,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from abitare_chassis.actor import Actor
-
 from gateway_doubles import InProcessIntake
-from gateway_helpers import (MILANO, SAN_DONATO, SGM, bearer, csrf_from, get_token, login,
-                             referral_payload, take_on)
+from gateway_helpers import (
+    MILANO,
+    SAN_DONATO,
+    SGM,
+    bearer,
+    csrf_from,
+    get_token,
+    login,
+    referral_payload,
+    take_on,
+)
+
+from abitare_chassis.actor import Actor
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 COORDINATOR = Actor(sub="operator:coordinamento", role="coordinator", comuni=(SGM, SAN_DONATO))

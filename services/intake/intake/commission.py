@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import uuid
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
 
 from . import audit, cases, clock, events, reference
 from .domain import commission as rules
 from .domain import lifecycle, permissions
-from .errors import (InvalidInput, MeetingComuniOutOfScope, MeetingNotFound, ProposalNotFound,
-                     ProposalsPending)
+from .errors import (
+    InvalidInput,
+    MeetingComuniOutOfScope,
+    MeetingNotFound,
+    ProposalNotFound,
+    ProposalsPending,
+)
 from .models import CommissionMeeting, CommissionMeetingComune, CommissionProposal
 
 

@@ -1,8 +1,14 @@
 """Errors intake raises on purpose, each with a stable ``code`` (the gateway's text table has an
 entry for every one) and a ``kind`` from which the gateway derives the HTTP status. Plain
 Python: ``domain/`` raises them too. The message is English, for logs only."""
-from abitare_chassis.errors import (AbitareError, Conflict, Forbidden, InvalidInput, NotFound,
-                                    StaleVersion)
+from abitare_chassis.errors import (
+    AbitareError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+)
 
 __all__ = ["InvalidInput", "ReferralNotFound", "ReferralForbidden", "CaseForbidden",
            "CaseConflict", "DuplicatesNotAcknowledged", "ProjectVersionConflict",

@@ -6,11 +6,12 @@ import hashlib
 import json
 import uuid
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
 
 from . import audit, clock, events, reference
 from .domain import codice_fiscale, household

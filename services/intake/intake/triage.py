@@ -5,16 +5,23 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
 
 from . import audit, cases, clock, events, reference, referrals
 from .domain import duplicates, eligibility, lifecycle, permissions
 from .errors import AssigneeOutOfScope, DuplicateChecksLimited, DuplicatesNotAcknowledged
-from .models import (CaseAssignment, CaseClosure, DuplicateCheck, HouseholdMember, Referral,
-                     TriageDecision)
+from .models import (
+    CaseAssignment,
+    CaseClosure,
+    DuplicateCheck,
+    HouseholdMember,
+    Referral,
+    TriageDecision,
+)
 
 TRIAGE_EVENTS = {
     lifecycle.PRESA_IN_CARICO: (events.CASE_OPENED, "opened_at"),

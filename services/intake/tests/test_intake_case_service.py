@@ -78,7 +78,8 @@ def publish_outcome(amqp_uri, service, data, envelope=None):
 
 def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(client_token(), dict(payload, received_at="2026-11-02"))
+        referral = rpc.intake.submit_referral(client_token(),
+                                              dict(payload, received_at="2026-11-02"))
         assert rpc.intake.get_case_status(client_token(), referral["id"])["status"] == "ricevuta"
         assert remote_error(rpc.intake.get_case, client_token(), referral["id"]).exc_type == \
             "CaseForbidden"
