@@ -15,18 +15,15 @@ import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from abitare_chassis.actor import MUNICIPAL_CLIENT, Actor
+from abitare_chassis.actor import Actor
 
-from . import backend
+from . import backend, purposes
 from .errors import status_for_remote
 from .rpc import RemoteError, RpcError
 
 log = logging.getLogger(__name__)
 ROME = ZoneInfo("Europe/Rome")
 
-CASEWORK = "gestione del caso"                  # what the case pages read for
-MUNICIPAL_FOLLOW_UP = "seguito della segnalazione da parte del comune"   # the API's overview
-ACCESS_REQUEST = "richiesta di accesso dell'interessato (art. 15 GDPR)"  # the household's report
 
 SERVICES = {          # service -> what its rows are about, as the page names them
     "intake": "Scheda e percorso del caso",
@@ -50,18 +47,12 @@ ROLES = {"agency_operator": "Operatore dell'agenzia", "comune_operator": "Operat
          "system": "Sistema"}
 
 
-def purpose_of(actor: Actor) -> str:
-    """Why an actor reads a case through the gateway: a comune's system follows up its own
-    referral; operators manage the case."""
-    return MUNICIPAL_FOLLOW_UP if actor.role == MUNICIPAL_CLIENT else CASEWORK
-
-
 def access_trail(actor: Actor, referral_id: str, *, export: bool = False) -> dict:
     """``{"entries": [...oldest first, each with "service"], "unavailable": [services]}``.
     ``export``: the trail is handed to the household, which intake records. Raises intake's
     ``RemoteError`` (403/404) and :class:`RpcError` when intake is away."""
     client, timeout = backend.rpc(), backend.rpc_timeout()
-    kwargs = {"export": True, "purpose": ACCESS_REQUEST} if export else {}
+    kwargs = {"export": True, "purpose": purposes.ACCESS_REQUEST} if export else {}
     entries = [dict(row, service="intake")
                for row in client.call("intake", "list_audit", actor, referral_id, **kwargs)]
     futures = {service: backend.executor().submit(_ask, client, timeout, service, actor,

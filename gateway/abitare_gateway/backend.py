@@ -15,7 +15,7 @@ from flask import current_app
 
 from abitare_chassis.actor import Actor
 
-from . import labels
+from . import labels, purposes
 from .rpc import RpcClient, RpcError
 
 REFERENCE_TTL_SECONDS = 600
@@ -45,13 +45,13 @@ def submit_referral(actor: Actor, payload: dict) -> dict:
 
 
 def get_referral(actor: Actor, referral_id: str) -> dict:
-    return rpc().call("intake", "get_referral", actor, referral_id)
+    return rpc().call("intake", "get_referral", actor, referral_id, purpose=purposes.current())
 
 
 def list_referrals(actor: Actor, comune_istat: str | None = None, page: int = 1,
                    page_size: int = 20) -> dict:
     return rpc().call("intake", "list_referrals", actor, comune_istat=comune_istat, page=page,
-                      page_size=page_size)
+                      page_size=page_size, purpose=purposes.current())
 
 
 def list_comuni(actor: Actor) -> list[dict]:

@@ -3,12 +3,14 @@ REST API and the web UI share these calls.
 
 Every function is one RPC call with the request's actor; arguments are JSON-ready (dates as ISO
 strings). Intake decides everything: scope, roles, state transitions, grades, duplicates.
+Every call that answers personal data carries the purpose of the route serving the request
+(:mod:`purposes`): intake writes it in its audit row.
 """
 from __future__ import annotations
 
 from abitare_chassis.actor import Actor
 
-from .access_log import CASEWORK
+from . import purposes
 from .backend import rpc
 
 
@@ -16,9 +18,14 @@ def _intake(method: str, actor: Actor, *args, **kwargs):
     return rpc().call("intake", method, actor, *args, **kwargs)
 
 
+def _read(method: str, actor: Actor, *args, **kwargs):
+    """A call whose answer holds personal data: with the purpose of the current route."""
+    return _intake(method, actor, *args, purpose=purposes.current(), **kwargs)
+
+
 # -- the case file ------------------------------------------------------------------------------
-def get_case(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> dict:
-    return _intake("get_case", actor, referral_id, purpose=purpose)
+def get_case(actor: Actor, referral_id: str) -> dict:
+    return _read("get_case", actor, referral_id)
 
 
 def get_case_status(actor: Actor, referral_id: str) -> dict:
@@ -26,23 +33,24 @@ def get_case_status(actor: Actor, referral_id: str) -> dict:
 
 
 def check_eligibility(actor: Actor, referral_id: str) -> dict:
-    return _intake("check_eligibility", actor, referral_id)
+    return _read("check_eligibility", actor, referral_id)
 
 
 def find_possible_duplicates(actor: Actor, referral_id: str) -> list[dict]:
-    return _intake("find_possible_duplicates", actor, referral_id)
+    return _read("find_possible_duplicates", actor, referral_id)
 
 
 def triage_referral(actor: Actor, referral_id: str, decision: dict):
-    return _intake("triage_referral", actor, referral_id, decision)
+    return _read("triage_referral", actor, referral_id, decision)
 
 
-def assign_case(actor: Actor, referral_id: str, operator_sub: str):
-    return _intake("assign_case", actor, referral_id, operator_sub)
+def assign_case(actor: Actor, referral_id: str, assignee: dict):
+    """``assignee``: ``{operator_sub, role, comuni}`` (see :mod:`assignees`)."""
+    return _read("assign_case", actor, referral_id, assignee)
 
 
 def close_case(actor: Actor, referral_id: str, closure: dict):
-    return _intake("close_case", actor, referral_id, closure)
+    return _read("close_case", actor, referral_id, closure)
 
 
 def reopen_case(actor: Actor, referral_id: str, reason: str):
@@ -50,8 +58,8 @@ def reopen_case(actor: Actor, referral_id: str, reason: str):
 
 
 # -- diary and interviews -------------------------------------------------------------------------
-def list_diary(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> list[dict]:
-    return _intake("list_diary", actor, referral_id, purpose=purpose)
+def list_diary(actor: Actor, referral_id: str) -> list[dict]:
+    return _read("list_diary", actor, referral_id)
 
 
 def add_diary_entry(actor: Actor, referral_id: str, entry: dict) -> dict:
@@ -63,8 +71,8 @@ def schedule_interview(actor: Actor, referral_id: str, interview: dict) -> dict:
 
 
 # -- assessment -----------------------------------------------------------------------------------
-def list_assessments(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> list[dict]:
-    return _intake("list_assessments", actor, referral_id, purpose=purpose)
+def list_assessments(actor: Actor, referral_id: str) -> list[dict]:
+    return _read("list_assessments", actor, referral_id)
 
 
 def record_assessment(actor: Actor, referral_id: str, assessment: dict) -> dict:
@@ -72,12 +80,12 @@ def record_assessment(actor: Actor, referral_id: str, assessment: dict) -> dict:
 
 
 # -- the individual project -----------------------------------------------------------------------
-def get_project(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> dict:
-    return _intake("get_project", actor, referral_id, purpose=purpose)
+def get_project(actor: Actor, referral_id: str) -> dict:
+    return _read("get_project", actor, referral_id)
 
 
-def list_project_versions(actor: Actor, referral_id: str, purpose: str = CASEWORK) -> list[dict]:
-    return _intake("list_project_versions", actor, referral_id, purpose=purpose)
+def list_project_versions(actor: Actor, referral_id: str) -> list[dict]:
+    return _read("list_project_versions", actor, referral_id)
 
 
 def save_project(actor: Actor, referral_id: str, expected_version: int, project: dict) -> dict:
@@ -91,11 +99,11 @@ def save_project(actor: Actor, referral_id: str, expected_version: int, project:
 
 # -- commission -----------------------------------------------------------------------------------
 def list_meetings(actor: Actor) -> list[dict]:
-    return _intake("list_meetings", actor)
+    return _read("list_meetings", actor)
 
 
 def get_meeting(actor: Actor, meeting_id: str) -> dict:
-    return _intake("get_meeting", actor, meeting_id)
+    return _read("get_meeting", actor, meeting_id)
 
 
 def create_meeting(actor: Actor, meeting: dict) -> dict:
@@ -116,7 +124,7 @@ def record_minutes(actor: Actor, meeting_id: str, text: str) -> dict:
 
 # -- the operator's day and the numbers -----------------------------------------------------------
 def get_worklist(actor: Actor) -> dict:
-    return _intake("get_worklist", actor)
+    return _read("get_worklist", actor)
 
 
 def get_fotografia(actor: Actor, date_from: str, date_to: str,

@@ -28,6 +28,8 @@ ERRORS: dict[str, Text] = {
                       "The data changed since you read it: reload and retry."),
     "invalid_input": ("Alcuni dati non sono validi.", "The request has invalid fields."),
     "actor_rejected": ("Accedi per continuare.", "The actor context was rejected."),
+    "rate_limited": ("Hai fatto troppe richieste in poco tempo: riprova più tardi.",
+                     "Too many requests: try again later."),
     # intake
     "referral_not_found": (
         "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",
@@ -61,6 +63,30 @@ ERRORS: dict[str, Text] = {
                                  "The proposal was already decided."),
     "action_outcome_invalid": ("L'esito ricevuto non corrisponde a un'azione del progetto.",
                                "The outcome names no action of a project."),
+    "idempotency_key_reused": (
+        "La chiave di idempotenza è già stata usata per una scheda diversa: usa una chiave "
+        "nuova per ogni nuova scheda.",
+        "The Idempotency-Key was already used with a different payload: use a new key for a "
+        "new referral."),
+    "assignee_out_of_scope": (
+        "La scheda non può essere assegnata a questo operatore: deve essere attivo, "
+        "dell'Agenzia o del coordinamento, e operare nel comune della scheda.",
+        "The case cannot be assigned to that operator: an active agency operator or "
+        "coordinator with the case's comune in scope."),
+    "meeting_comuni_out_of_scope": (
+        "Una seduta può riguardare solo comuni di tua competenza.",
+        "A meeting can only be for comuni in your scope."),
+    "duplicate_checks_limited": (
+        "Hai verificato le possibili doppie segnalazioni di troppi nuclei nell'ultima ora "
+        "(massimo {limit}): riprova più tardi.",
+        "You checked the possible duplicates of too many households in the last "
+        "{window_minutes} minutes (at most {limit}): try again later."),
+    "referral_not_in_meeting_comuni": (
+        "La scheda è di un comune per cui questa seduta non è convocata.",
+        "The case's comune is not one of the meeting's comuni."),
+    "referral_out_of_actor_scope": (
+        "L'esito riguarda una scheda fuori dai comuni di chi lo ha inviato.",
+        "The outcome names a case outside the comuni of its sender."),
     # funds
     "funds_file_not_found": ("Il fascicolo fondi di questa scheda non esiste oppure non è "
                              "visibile con il tuo profilo.",

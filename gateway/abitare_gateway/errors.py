@@ -33,6 +33,7 @@ KIND_STATUS = {
     "conflict": 409,
     "stale_version": 412,
     "invalid": 422,
+    "rate_limited": 429,
 }
 UNMAPPED_REMOTE_STATUS = 502
 
@@ -49,6 +50,7 @@ PROBLEM_TYPES = {
     415: "urn:abitare:problem:unsupported-media-type",
     422: "urn:abitare:problem:invalid-input",
     428: "urn:abitare:problem:precondition-required",
+    429: "urn:abitare:problem:too-many-requests",
     500: "urn:abitare:problem:internal-error",
     502: "urn:abitare:problem:service-error",
     503: "urn:abitare:problem:service-unavailable",
@@ -68,6 +70,7 @@ ITALIAN_TITLES = {
     415: "Formato non supportato",
     422: "Dati non validi",
     428: "Versione mancante",
+    429: "Troppe richieste",
     500: "Errore interno",
     502: "Errore di un servizio",
     503: "Servizio non disponibile",
@@ -80,6 +83,7 @@ ITALIAN_DETAILS = {
     404: "La pagina o la scheda cercata non esiste oppure non è visibile con il tuo profilo.",
     409: "L'operazione non è possibile nello stato attuale della scheda.",
     412: "I dati sono stati modificati da qualcun altro: ricarica la pagina.",
+    429: "Hai fatto troppe richieste in poco tempo: riprova più tardi.",
     500: "Si è verificato un errore imprevisto. Riprova più tardi.",
     502: "Un servizio ha risposto con un errore imprevisto. Riprova più tardi.",
     503: "Un servizio necessario non è raggiungibile in questo momento. Riprova tra poco.",

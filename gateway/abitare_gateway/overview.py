@@ -16,7 +16,7 @@ import logging
 from abitare_chassis.actor import MUNICIPAL_CLIENT, Actor
 
 from . import backend
-from .access_log import CASEWORK
+from . import purposes
 from .errors import status_for_remote
 from .rpc import RemoteError, RpcError
 
@@ -53,12 +53,12 @@ def _ask(client, timeout, service, method, actor, referral_id, purpose) -> dict:
     return section(AVAILABLE, data)
 
 
-def referral_overview(actor: Actor, referral_id: str, fetch=None, purpose: str = CASEWORK) -> dict:
+def referral_overview(actor: Actor, referral_id: str, fetch=None) -> dict:
     """Raises ``RemoteError`` (``ReferralNotFound``...) when intake refuses the referral, and an
     :class:`RpcError` when intake is away and the caller is a municipal client (it may see no
     more than intake shows it). ``fetch(actor, referral_id)`` reads intake's section
-    (``get_referral``; the case page passes ``get_case``). ``purpose`` is why the data is read: the
-    three services record it in their audit trails."""
+    (``get_referral``; the case page passes ``get_case``). The three services record why the data is read:
+    the purpose of the current route (:mod:`purposes`)."""
     fetch = fetch or backend.get_referral
     try:
         referral = section(AVAILABLE, fetch(actor, referral_id))
@@ -71,7 +71,7 @@ def referral_overview(actor: Actor, referral_id: str, fetch=None, purpose: str =
 
     client, timeout = backend.rpc(), backend.rpc_timeout()
     futures = {name: backend.executor().submit(_ask, client, timeout, service, method, actor,
-                                               referral_id, purpose)
+                                               referral_id, purposes.current())
                for name, (service, method) in SECTIONS.items()}
     overview = {"referral_id": referral_id, "referral": referral}
     for name, future in futures.items():

@@ -84,7 +84,8 @@ def test_list_passes_page_and_comune_and_shows_only_what_intake_returns(client, 
     body = response.get_json()
     assert body["total"] == 1 and body["page_size"] == 5
     call = fake.calls_to("intake", "list_referrals")[-1]
-    assert call.kwargs == {"comune_istat": SGM, "page": 1, "page_size": 5}
+    assert call.kwargs == {"comune_istat": SGM, "page": 1, "page_size": 5,
+                           "purpose": "invio e verifica delle schede"}
     milano = bearer(get_token(client, "comune-015146", "secret-milano"))
     assert client.get("/api/v1/referrals", headers=milano).get_json()["total"] == 0
 

@@ -214,7 +214,7 @@ def test_list_page_filters_and_paginates(operator, fake, intake):
     assert "Schede di attivazione" in html and 'id="referral-table"' in html
     assert "26 schede" in html and 'id="page-next"' in html
     assert fake.calls_to("intake", "list_referrals")[-1].kwargs == {
-        "comune_istat": None, "page": 1, "page_size": 20}
+        "comune_istat": None, "page": 1, "page_size": 20, "purpose": "gestione del caso"}
     html = operator.get(f"/schede?comune={SAN_DONATO}").get_data(as_text=True)
     assert "1 scheda" in html
     operator.get(f"/schede?comune={MILANO}&pagina=2")                  # outside scope: ignored

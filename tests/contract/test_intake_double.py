@@ -39,7 +39,7 @@ def scenario(call) -> list:
             steps.append((name, ("error", exc.service, exc.exc_type, exc.message)))
         return steps[-1][1]
 
-    referral = step("submit", "submit_referral", AGENCY, referral_payload())
+    referral = step("submit", "submit_referral", CLIENT, referral_payload())   # its own: status
     case = referral["id"]
     step("submit out of scope", "submit_referral", AGENCY, referral_payload(comune=MILANO))
     step("submit invalid", "submit_referral", AGENCY, referral_payload(household=[

@@ -178,20 +178,43 @@ class EligibilityOut(Schema):
 
 
 class DuplicateOut(Schema):
-    match = fields.String(metadata={"example": "codice_fiscale"})
-    comune_istat = fields.String()
+    match = fields.String(metadata={
+        "enum": ["codice_fiscale", "known_elsewhere"],
+        "description": "codice_fiscale: a referral in the ambito where you triage; "
+                       "known_elsewhere: one item standing for every match elsewhere, with "
+                       "no comune, status, date or referral."})
+    codice_fiscale = fields.String(allow_none=True)
+    comune_istat = fields.String(allow_none=True)
     comune_name = fields.String(allow_none=True)
-    status = fields.String()
-    received_at = fields.String(metadata={"format": "date-time"})
+    status = fields.String(allow_none=True)
+    received_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     referral_id = fields.String(allow_none=True, metadata={
         "description": "Only when that referral is in your scope."})
+
+
+class AssignmentOut(Schema):
+    assigned_to = fields.String()
+    assigned_at = fields.String(metadata={"format": "date-time"})
+    assigned_by = fields.String()
+
+
+class AssignableOperatorOut(Schema):
+    operator_sub = fields.String()
+    label = fields.String()
 
 
 class CaseOut(ReferralOut):
     assigned_to = fields.String(allow_none=True)
     triage = fields.Dict(allow_none=True, metadata={"description": "outcome, reason, at, by"})
     eligibility = fields.Nested(EligibilityOut, allow_none=True)
-    possible_duplicates = fields.List(fields.Nested(DuplicateOut))
+    possible_duplicates = fields.List(fields.Nested(DuplicateOut), allow_none=True, metadata={
+        "description": "Null when not looked for: see duplicates_check."})
+    duplicates_check = fields.String(metadata={
+        "enum": ["checked", "not_allowed", "limited"],
+        "description": "not_allowed: your role does not triage; limited: you checked too many "
+                       "households in the last hour."})
+    assignments = fields.List(fields.Nested(AssignmentOut), metadata={
+        "description": "Every assignment of the case, oldest first."})
     current_grade = fields.Integer(allow_none=True)
     closure = fields.Dict(allow_none=True, metadata={
         "description": "outcome, notes, restitution_date, at, by"})

@@ -8,9 +8,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import casework
+from .. import assignees, casework
 from .access import checked_id, operator_actor_or_404
-from .case_schemas import (AssessmentIn, AssessmentOut, AssignmentIn, CaseOut, ClosureIn,
+from .case_schemas import (AssessmentIn, AssessmentOut, AssignableOperatorOut, AssignmentIn,
+                           CaseOut, ClosureIn,
                            DiaryEntryIn, DiaryEntryOut, DuplicateOut, EligibilityOut,
                            InterviewIn, ReopeningIn, TriageIn)
 from .referrals import jsonable
@@ -60,7 +61,21 @@ class Assignment(MethodView):
     @blp.alt_response(403, description="Only coordinators assign cases")
     def post(self, body, case_id):
         """Assign the case to an operator"""
-        return casework.assign_case(operator_actor_or_404(), _id(case_id), body["operator_sub"])
+        return casework.assign_case(operator_actor_or_404(), _id(case_id),
+                                    assignees.assignee(body["operator_sub"]))
+
+
+@blp.route("/<case_id>/assignable-operators")
+class AssignableOperators(MethodView):
+    @blp.response(200, AssignableOperatorOut(many=True))
+    @blp.alt_response(404, description="No such case in your comuni")
+    def get(self, case_id):
+        """The operators the case can be assigned to
+        Active agency operators and coordinators whose comuni include the case's comune.
+        """
+        case = casework.get_case(operator_actor_or_404(), _id(case_id))
+        return [{"operator_sub": sub, "label": label}
+                for sub, label in assignees.options(case["comune_istat"])]
 
 
 @blp.route("/<case_id>/diary")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import access_log, backend, overview
+from .. import backend, overview
 from ..auth import api_actor
 from ..errors import Problem
 from .. import casework
@@ -99,8 +99,7 @@ class ReferralOverview(MethodView):
         failing the whole answer.
         """
         actor = api_actor()
-        return overview.referral_overview(actor, checked_id(referral_id),
-                                          purpose=access_log.purpose_of(actor))
+        return overview.referral_overview(actor, checked_id(referral_id))
 
 
 @blp.route("/<referral_id>/status")

@@ -67,7 +67,7 @@ def case_access_report(referral_id):
     """The household's access report, a printable page (recorded as an export)."""
     actor = web_actor()
     trail = access_log.access_trail(actor, referral_id, export=True)
-    case = casework.get_case(actor, referral_id, purpose=access_log.ACCESS_REQUEST)
+    case = casework.get_case(actor, referral_id)
     return render_template(
         "cases/accessi_rapporto.html", case=case, referral_id=referral_id,
         entries=trail["entries"], unavailable=trail["unavailable"],

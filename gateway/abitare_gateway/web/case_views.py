@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import casework, labels, overview
-from ..auth import identity, login_required, operator_actor, web_actor
+from abitare_chassis.actor import COORDINATOR
+
+from .. import assignees, casework, labels, overview
+from ..auth import login_required, web_actor
 from . import bp, case_forms
 from .case_forms import FormState
 from .commands import attempt
@@ -41,9 +43,9 @@ def referral_detail(referral_id):
 
 
 # -- triage and assignment ------------------------------------------------------------------------
-def _operator_options() -> list[tuple[str, str]]:
-    return [(operator_actor(o).sub, f"{o.display_name} ({o.username})")
-            for o in identity().list_operators() if o.active]
+def _operator_options(actor, case: dict) -> list[tuple[str, str]]:
+    """The operators who could take the case, shown to coordinators only (they assign)."""
+    return assignees.options(case.get("comune_istat")) if actor.role == COORDINATOR else []
 
 
 @bp.route("/schede/<referral_id>/triage", methods=["GET", "POST"])
@@ -66,7 +68,7 @@ def case_triage(referral_id):
             status = 422
     case = casework.get_case(actor, referral_id)
     return render_case("cases/triage.html", case, referral_id, "triage", status, form=state,
-                       operators=_operator_options(), assign_form=FormState())
+                       operators=_operator_options(actor, case), assign_form=FormState())
 
 
 @bp.post("/schede/<referral_id>/assegnazione")
@@ -78,15 +80,16 @@ def case_assign(referral_id):
         state.error("operator_sub", case_forms.REQUIRED_MESSAGE)
         status = 422
     else:
-        outcome = attempt(lambda: casework.assign_case(actor, referral_id,
-                                                       state.values["operator_sub"]), state)
+        assignee = assignees.assignee(state.values["operator_sub"])
+        outcome = attempt(lambda: casework.assign_case(actor, referral_id, assignee), state)
         if outcome.ok:
             flash("Scheda assegnata.", "success")
             return redirect(url_for("web.case_triage", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)
     return render_case("cases/triage.html", case, referral_id, "triage", status,
-                       form=FormState(), operators=_operator_options(), assign_form=state)
+                       form=FormState(), operators=_operator_options(actor, case),
+                       assign_form=state)
 
 
 # -- closure and reopening ------------------------------------------------------------------------

@@ -32,7 +32,11 @@ class TriageInput(Strict):
 
 
 class AssignInput(Strict):
+    """The assignee as the gateway's identity store knows it: its id, role and comuni."""
     operator_sub = Text(required=True, validate=ACTOR_SUB)
+    role = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    comuni = fields.List(fields.String(validate=ISTAT_FORMAT), required=True,
+                         validate=validate.Length(max=200))
 
 
 class DiaryEntryInput(Strict):
@@ -99,6 +103,9 @@ class ExpectedVersion(Strict):
 class MeetingInput(Strict):
     date = fields.Date(required=True)
     location = Text(required=True, validate=validate.Length(min=1, max=200))
+    # The comuni the meeting is for (default: all of the coordinator's).
+    comuni = fields.List(fields.String(validate=ISTAT_FORMAT), load_default=None,
+                         allow_none=True, validate=validate.Length(min=1, max=200))
 
 
 class ProposalInput(Strict):

@@ -17,8 +17,7 @@ def load(session: Session, actor: Actor, referral_id, action: str, *, members: b
          for_update: bool = False) -> Referral:
     permissions.ensure(actor.role, action)
     if not isinstance(referral_id, str) or not actor.comuni:
-        raise ReferralNotFound(f"referral {referral_id} not found",
-                               referral_id=str(referral_id))
+        raise not_found(referral_id)
     query = select(Referral).where(Referral.id == referral_id,
                                    Referral.comune_istat.in_(actor.comuni))
     if members:
@@ -27,9 +26,13 @@ def load(session: Session, actor: Actor, referral_id, action: str, *, members: b
         query = query.with_for_update()   # PostgreSQL: transitions of one case queue up
     referral = session.scalars(query).one_or_none()
     if referral is None:
-        raise ReferralNotFound(f"referral {referral_id} not found",
-                               referral_id=str(referral_id))
+        raise not_found(referral_id)
     return referral
+
+
+def not_found(referral_id) -> ReferralNotFound:
+    """The one answer for a missing referral and for one the actor may not see."""
+    return ReferralNotFound(f"referral {referral_id} not found", referral_id=str(referral_id))
 
 
 def touch(referral: Referral) -> None:

@@ -6,13 +6,13 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import select
 
-from . import cases, clock, events
+from . import audit, cases, clock, events
 from .domain import lifecycle, permissions
 from .errors import InvalidInput
 from .models import CaseClosure
 
 
-def close_case(db: Db, actor: Actor, referral_id, data: dict) -> dict:
+def close_case(db: Db, actor: Actor, referral_id, data: dict, purpose: str | None = None) -> dict:
     with db.transaction() as tx:
         referral = cases.load(tx.session, actor, referral_id, permissions.CLOSE, for_update=True)
         status = lifecycle.after_closure(referral.status)
@@ -28,6 +28,7 @@ def close_case(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         tx.emit(events.CASE_CLOSED, events.case_event(
             referral, "closed_at", now, outcome=data["outcome"], restitution_date=restitution),
             actor=actor, subject=referral.id, tenant=referral.comune_istat)
+        audit.record(tx.session, actor, "close_case", referral.id, purpose)
         return {"referral_id": referral.id, "status": status, "outcome": data["outcome"],
                 "notes": data.get("notes"), "restitution_date": restitution, "at": now,
                 "by": actor.sub}

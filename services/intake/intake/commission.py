@@ -1,38 +1,58 @@
 """The Commissione (coordinator only): meetings, proposals about cases, decisions, minutes.
-A decision is announced as ``intake.commission_decision_made.v1``. Proposals about cases outside
-the coordinator's comuni are not shown (and answer ``ProposalNotFound``)."""
+A decision is announced as ``intake.commission_decision_made.v1``.
+
+A meeting is for a set of comuni (stored with it; by default the creator's): it is visible to,
+and run by, coordinators whose scope covers every one of them, since its minutes are free text
+about all its cases; only cases of those comuni are proposed to it. Anything else answers
+``MeetingNotFound`` / ``ProposalNotFound``, and no answer counts or names another comune's
+proposals. Every list or record showing proposals (head of household names) is audited."""
 from __future__ import annotations
 
 import uuid
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from . import cases, clock, events, reference
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+
+from . import audit, cases, clock, events, reference
 from .domain import commission as rules
 from .domain import lifecycle, permissions
-from .errors import MeetingNotFound, ProposalNotFound, ProposalsPending
-from .models import CommissionMeeting, CommissionProposal
+from .errors import (
+    InvalidInput,
+    MeetingComuniOutOfScope,
+    MeetingNotFound,
+    ProposalNotFound,
+    ProposalsPending,
+)
+from .models import CommissionMeeting, CommissionMeetingComune, CommissionProposal
 
 
 def create_meeting(db: Db, actor: Actor, data: dict) -> dict:
     permissions.ensure(actor.role, permissions.COMMISSION)
+    comuni = sorted(set(data.get("comuni") or actor.comuni))
+    if not comuni or not set(comuni) <= set(actor.comuni):
+        raise MeetingComuniOutOfScope()
     with db.transaction() as tx:
         meeting = CommissionMeeting(id=str(uuid.uuid4()), date=data["date"],
                                     location=data["location"], created_at=clock.now(),
                                     created_by=actor.sub)
         tx.session.add(meeting)
-        return meeting_record(meeting, [])
+        tx.session.flush()
+        tx.session.add_all([CommissionMeetingComune(meeting_id=meeting.id, comune_istat=code)
+                            for code in comuni])
+        return meeting_record(meeting, comuni, [])
 
 
 def add_proposal(db: Db, actor: Actor, meeting_id, data: dict) -> dict:
     with db.transaction() as tx:
         referral = cases.load(tx.session, actor, data["referral_id"], permissions.COMMISSION,
                               for_update=True)
-        meeting = _meeting(tx.session, meeting_id, for_update=True)
+        meeting = _meeting(tx.session, actor, meeting_id, for_update=True)
         rules.ensure_meeting_open(meeting.minutes_at is not None)
+        if referral.comune_istat not in _comuni(tx.session, [meeting.id])[meeting.id]:
+            raise InvalidInput({"referral_id": [{"code": "referral_not_in_meeting_comuni"}]})
         lifecycle.ensure_in_charge(referral.status, "proposed to the commission")
         proposal = CommissionProposal(
             id=str(uuid.uuid4()), meeting_id=meeting.id, referral_id=referral.id,
@@ -40,6 +60,7 @@ def add_proposal(db: Db, actor: Actor, meeting_id, data: dict) -> dict:
             status=rules.PENDING, proposed_at=clock.now(), proposed_by=actor.sub)
         tx.session.add(proposal)
         tx.session.flush()
+        audit.record(tx.session, actor, "add_proposal", referral.id)
         return proposal_record(proposal, meeting, cases.head_names(tx.session, [referral.id]))
 
 
@@ -47,7 +68,10 @@ def decide_proposal(db: Db, actor: Actor, proposal_id, data: dict) -> dict:
     permissions.ensure(actor.role, permissions.COMMISSION)
     with db.transaction() as tx:
         proposal = _proposal(tx.session, actor, proposal_id)
-        meeting = _meeting(tx.session, proposal.meeting_id, for_update=True)
+        try:
+            meeting = _meeting(tx.session, actor, proposal.meeting_id, for_update=True)
+        except MeetingNotFound:
+            raise _proposal_not_found(proposal_id) from None
         rules.ensure_meeting_open(meeting.minutes_at is not None)
         rules.ensure_pending(proposal.status)
         now = clock.now()
@@ -61,6 +85,7 @@ def decide_proposal(db: Db, actor: Actor, proposal_id, data: dict) -> dict:
             "decision": proposal.status, "decided_at": now.isoformat()},
             actor=actor, subject=proposal.referral_id, tenant=proposal.comune_istat)
         tx.session.flush()
+        audit.record(tx.session, actor, "decide_proposal", proposal.referral_id)
         return proposal_record(proposal, meeting,
                                cases.head_names(tx.session, [proposal.referral_id]))
 
@@ -69,57 +94,87 @@ def record_minutes(db: Db, actor: Actor, meeting_id, text: str) -> dict:
     """The verbale closes the meeting: every proposal must be decided (or postponed) first."""
     permissions.ensure(actor.role, permissions.COMMISSION)
     with db.transaction() as tx:
-        meeting = _meeting(tx.session, meeting_id, for_update=True)
+        meeting = _meeting(tx.session, actor, meeting_id, for_update=True)
         rules.ensure_meeting_open(meeting.minutes_at is not None)
         pending = tx.session.scalar(select(func.count()).select_from(CommissionProposal).where(
             CommissionProposal.meeting_id == meeting.id,
             CommissionProposal.status == rules.PENDING))
-        if pending:
+        if pending:   # every proposal of a visible meeting is of a comune in the actor's scope
             raise ProposalsPending(f"{pending} proposal(s) still to decide or postpone",
                                    pending=pending)
         meeting.minutes, meeting.minutes_at, meeting.minutes_by = text, clock.now(), actor.sub
         tx.session.flush()
-        return meeting_record(meeting, _proposals(tx.session, actor, [meeting.id]))
+        return _records(tx.session, actor, [meeting], "record_minutes", None)[0]
 
 
-def get_meeting(db: Db, actor: Actor, meeting_id) -> dict:
+def get_meeting(db: Db, actor: Actor, meeting_id, purpose: str | None = None) -> dict:
     permissions.ensure(actor.role, permissions.COMMISSION)
-    with db.session() as session:
-        meeting = _meeting(session, meeting_id)
-        return meeting_record(meeting, _proposals(session, actor, [meeting.id]))
+    with db.transaction() as tx:
+        meeting = _meeting(tx.session, actor, meeting_id)
+        return _records(tx.session, actor, [meeting], "get_meeting", purpose)[0]
 
 
-def list_meetings(db: Db, actor: Actor) -> list[dict]:
-    """Every meeting, latest date first, with its proposals in the actor's scope."""
+def list_meetings(db: Db, actor: Actor, purpose: str | None = None) -> list[dict]:
+    """The meetings the actor may see, latest date first, with their proposals."""
     permissions.ensure(actor.role, permissions.COMMISSION)
-    with db.session() as session:
-        meetings = session.scalars(select(CommissionMeeting).order_by(
-            CommissionMeeting.date.desc(), CommissionMeeting.created_at.desc())).all()
-        proposals = _proposals(session, actor, [m.id for m in meetings])
-        return [meeting_record(m, [p for p in proposals if p["meeting_id"] == m.id])
-                for m in meetings]
+    with db.transaction() as tx:
+        meetings = tx.session.scalars(select(CommissionMeeting).where(_visible(actor))
+                                      .order_by(CommissionMeeting.date.desc(),
+                                                CommissionMeeting.created_at.desc())).all()
+        return _records(tx.session, actor, meetings, "list_meetings", purpose)
 
 
-def _meeting(session: Session, meeting_id, for_update: bool = False) -> CommissionMeeting:
-    if not isinstance(meeting_id, str):
+def _records(session: Session, actor: Actor, meetings, action: str,
+             purpose: str | None) -> list[dict]:
+    ids = [m.id for m in meetings]
+    proposals, comuni = _proposals(session, actor, ids), _comuni(session, ids)
+    for referral_id in sorted({p["referral_id"] for p in proposals}):
+        audit.record(session, actor, action, referral_id, purpose)
+    return [meeting_record(m, comuni[m.id], [p for p in proposals if p["meeting_id"] == m.id])
+            for m in meetings]
+
+
+def _visible(actor: Actor):
+    """A meeting with comuni, all of them in the actor's scope."""
+    mc = CommissionMeetingComune
+    mine = select(mc.meeting_id).where(mc.meeting_id == CommissionMeeting.id)
+    outside = mine.where(mc.comune_istat.not_in(actor.comuni))
+    return and_(mine.exists(), ~outside.exists())
+
+
+def _comuni(session: Session, meeting_ids) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
+    if meeting_ids:
+        for row in session.execute(select(CommissionMeetingComune).where(
+                CommissionMeetingComune.meeting_id.in_(meeting_ids))
+                .order_by(CommissionMeetingComune.comune_istat)).scalars():
+            found[row.meeting_id].append(row.comune_istat)
+    return found
+
+
+def _meeting(session: Session, actor: Actor, meeting_id,
+             for_update: bool = False) -> CommissionMeeting:
+    if not isinstance(meeting_id, str) or not actor.comuni:
         raise MeetingNotFound(f"meeting {meeting_id} not found", meeting_id=str(meeting_id))
-    query = select(CommissionMeeting).where(CommissionMeeting.id == meeting_id)
+    query = select(CommissionMeeting).where(CommissionMeeting.id == meeting_id, _visible(actor))
     meeting = session.scalars(query.with_for_update() if for_update else query).one_or_none()
     if meeting is None:
         raise MeetingNotFound(f"meeting {meeting_id} not found", meeting_id=str(meeting_id))
     return meeting
 
 
+def _proposal_not_found(proposal_id) -> ProposalNotFound:
+    return ProposalNotFound(f"proposal {proposal_id} not found", proposal_id=str(proposal_id))
+
+
 def _proposal(session: Session, actor: Actor, proposal_id) -> CommissionProposal:
     if not isinstance(proposal_id, str) or not actor.comuni:
-        raise ProposalNotFound(f"proposal {proposal_id} not found",
-                               proposal_id=str(proposal_id))
+        raise _proposal_not_found(proposal_id)
     proposal = session.scalars(select(CommissionProposal).where(
         CommissionProposal.id == proposal_id,
         CommissionProposal.comune_istat.in_(actor.comuni)).with_for_update()).one_or_none()
     if proposal is None:
-        raise ProposalNotFound(f"proposal {proposal_id} not found",
-                               proposal_id=str(proposal_id))
+        raise _proposal_not_found(proposal_id)
     return proposal
 
 
@@ -149,8 +204,10 @@ def proposal_record(p: CommissionProposal, meeting: CommissionMeeting | None,
     return record
 
 
-def meeting_record(m: CommissionMeeting, proposals: list[dict]) -> dict:
-    return {"id": m.id, "date": m.date, "location": m.location, "minutes": m.minutes,
+def meeting_record(m: CommissionMeeting, comuni: list[str], proposals: list[dict]) -> dict:
+    return {"id": m.id, "date": m.date, "location": m.location,
+            "comuni": [{"istat": code, "name": reference.comune_name(code)} for code in comuni],
+            "minutes": m.minutes,
             "minutes_at": m.minutes_at and clock.as_utc(m.minutes_at),
             "minutes_by": m.minutes_by, "closed": m.minutes_at is not None,
             "created_at": clock.as_utc(m.created_at), "created_by": m.created_by,

@@ -20,7 +20,7 @@ def add_diary_entry(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         referral = cases.load(tx.session, actor, referral_id, permissions.WRITE_DIARY,
                               for_update=True)
         lifecycle.ensure_not_declined(referral.status, "given diary entries")
-        entry = _entry(referral.id, actor, kind=data["kind"], occurred_at=data["occurred_at"],
+        entry = _entry(referral, actor, kind=data["kind"], occurred_at=data["occurred_at"],
                        text=data["text"], confidential=data["confidential"])
         tx.session.add(entry)
         cases.touch(referral)
@@ -38,7 +38,7 @@ def schedule_interview(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         text = (f"Colloquio congiunto fissato per il {it_date(local.date())} alle "
                 f"{local:%H:%M} presso {data['location']}. "
                 f"Partecipanti: {', '.join(data['participants'])}.")
-        entry = _entry(referral.id, actor, kind=JOINT_INTERVIEW, occurred_at=data["scheduled_at"],
+        entry = _entry(referral, actor, kind=JOINT_INTERVIEW, occurred_at=data["scheduled_at"],
                        text=text, confidential=False,
                        interview={"scheduled_at": clock.as_utc(data["scheduled_at"]).isoformat(),
                                   "location": data["location"],
@@ -49,23 +49,31 @@ def schedule_interview(db: Db, actor: Actor, referral_id, data: dict) -> dict:
 
 
 def list_diary(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> list[dict]:
-    """Oldest first. A confidential entry shows its text only to the case's own operators (its
-    author and the operator the case is assigned to); others see that it exists."""
+    """Oldest first. A confidential entry shows its text only to its author and to the operator
+    the case was assigned to when it was written; others see that it exists. Each confidential
+    entry shown is audited on its own."""
     with db.transaction() as tx:
         referral = cases.load(tx.session, actor, referral_id, permissions.READ_CASE)
         audit.record(tx.session, actor, "list_diary", referral.id, purpose)
         entries = tx.session.scalars(select(DiaryEntry).where(
             DiaryEntry.referral_id == referral.id)
             .order_by(DiaryEntry.occurred_at, DiaryEntry.recorded_at, DiaryEntry.id)).all()
-        return [entry_record(e) if not e.confidential or permissions.may_read_confidential(
-                    actor.sub, e.author, referral.assigned_to) else _placeholder(e)
-                for e in entries]
+        shown = []
+        for e in entries:
+            if not e.confidential:
+                shown.append(entry_record(e))
+            elif permissions.may_read_confidential(actor.sub, e.author, e.case_assignee):
+                audit.record(tx.session, actor, "read_confidential_entry", referral.id, purpose)
+                shown.append(entry_record(e))
+            else:
+                shown.append(_placeholder(e))
+        return shown
 
 
-def _entry(referral_id: str, actor: Actor, **fields) -> DiaryEntry:
-    return DiaryEntry(id=str(uuid.uuid4()), referral_id=referral_id, author=actor.sub,
+def _entry(referral, actor: Actor, **fields) -> DiaryEntry:
+    return DiaryEntry(id=str(uuid.uuid4()), referral_id=referral.id, author=actor.sub,
                       author_name=actor.name or None, author_role=actor.role,
-                      recorded_at=clock.now(), **fields)
+                      recorded_at=clock.now(), case_assignee=referral.assigned_to, **fields)
 
 
 def entry_record(entry: DiaryEntry) -> dict:

@@ -1,12 +1,20 @@
 """Errors intake raises on purpose, each with a stable ``code`` (the gateway's text table has an
 entry for every one) and a ``kind`` from which the gateway derives the HTTP status. Plain
 Python: ``domain/`` raises them too. The message is English, for logs only."""
-from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from abitare_chassis.errors import (
+    AbitareError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+)
 
 __all__ = ["InvalidInput", "ReferralNotFound", "ReferralForbidden", "CaseForbidden",
            "CaseConflict", "DuplicatesNotAcknowledged", "ProjectVersionConflict",
            "MeetingNotFound", "ProposalNotFound", "MeetingConflict", "ProposalConflict",
-           "ActionOutcomeInvalid"]
+           "ActionOutcomeInvalid", "IdempotencyKeyReused", "AssigneeOutOfScope",
+           "DuplicateChecksLimited", "MeetingComuniOutOfScope"]
 
 
 class ReferralNotFound(NotFound):
@@ -85,3 +93,42 @@ class ActionOutcomeInvalid(InvalidInput):
     """An ``*.action_outcome_recorded`` event names no known action: parked, not retried."""
 
     code = "action_outcome_invalid"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The Idempotency-Key was already used with a different payload (IETF Idempotency-Key
+    draft: 422). Nothing is stored; the first referral stays as it was."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, key: str):
+        super().__init__({"idempotency_key": [{"code": self.code}]},
+                         "idempotency key already used with a different payload")
+
+
+class AssigneeOutOfScope(InvalidInput):
+    """The case cannot be assigned to that operator: unknown, of a role that does not work
+    cases, or without the case's comune in scope."""
+
+    code = "assignee_out_of_scope"
+
+    def __init__(self):
+        super().__init__({"operator_sub": [{"code": self.code}]},
+                         "the operator cannot be assigned this case")
+
+
+class MeetingComuniOutOfScope(InvalidInput):
+    """A meeting can only be for comuni in the coordinator's scope."""
+
+    code = "meeting_comuni_out_of_scope"
+
+    def __init__(self):
+        super().__init__({"comuni": [{"code": self.code}]},
+                         "a meeting can only be for comuni in your scope")
+
+
+class DuplicateChecksLimited(AbitareError):
+    """The operator looked for possible duplicates of too many households in the last hour."""
+
+    kind = "rate_limited"
+    code = "duplicate_checks_limited"    # details: limit, window_minutes

@@ -47,6 +47,9 @@ class Referral(Base):
     over_65: Mapped[int] = mapped_column(Integer)
     submitted_by: Mapped[str] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the canonical payload sent with the key: the same key with another payload is
+    # refused (null for referrals stored before it was kept: their key answers as before).
+    idempotency_payload_hash: Mapped[str | None] = mapped_column(String(64))
     # The case (issue 3): denormalised here so lists, the worklist and the Fotografia count with
     # one GROUP BY over referral and no join.
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -119,6 +122,9 @@ class DiaryEntry(Base):
     author_role: Mapped[str] = mapped_column(String(30))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     interview: Mapped[dict | None] = mapped_column(JSON)   # {scheduled_at, location, participants}
+    # The operator the case was assigned to when the entry was written: with the author, the
+    # only reader of a confidential entry (a later assignee does not read older ones).
+    case_assignee: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_diary_entry_referral_id_occurred_at", "referral_id", "occurred_at"),)
 
@@ -215,6 +221,41 @@ class CommissionMeeting(Base):
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     minutes_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class CommissionMeetingComune(Base):
+    """The comuni a meeting is for: it is visible to (and run by) coordinators whose scope
+    covers all of them, and only cases of these comuni are proposed to it."""
+    __tablename__ = "commission_meeting_comune"
+
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("commission_meeting.id", ondelete="CASCADE"), primary_key=True)
+    comune_istat: Mapped[str] = mapped_column(String(6), primary_key=True)
+
+
+class CaseAssignment(Base):
+    """Every assignment of a case, in order: the referral holds the current one."""
+    __tablename__ = "case_assignment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
+                                             index=True)
+    assigned_to: Mapped[str] = mapped_column(String(200))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    assigned_by: Mapped[str] = mapped_column(String(200))
+
+
+class DuplicateCheck(Base):
+    """One row per look for possible duplicates of a referral by an operator: the hourly limit
+    counts them here, so it holds across processes."""
+    __tablename__ = "duplicate_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor_sub: Mapped[str] = mapped_column(String(200))
+    referral_id: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_duplicate_check_actor_sub_at", "actor_sub", "at"),)
 
 
 class CommissionProposal(Base):

@@ -111,11 +111,14 @@ def action_requested(referral: Referral, action: dict, version: int, at) -> dict
         project_version=version, household=cases.household_counts(referral))
 
 
-def apply_action_outcome(tx, service: str, data: dict) -> None:
+def apply_action_outcome(tx, actor, service: str, data: dict) -> None:
     """``<service>.action_outcome_recorded``: set the action's status, as a new project version
-    saved by the service. An unknown case or action is bad data (parked, not retried)."""
+    saved by the service. An unknown case or action, or a case outside the comuni of the
+    event's signed actor, is bad data (parked, not retried): nothing changes."""
     referral = tx.session.get(Referral, data["referral_id"])
     current = tx.session.get(Project, data["referral_id"])
+    if referral is not None and not actor.can_see(referral.comune_istat):
+        raise ActionOutcomeInvalid({"referral_id": [{"code": "referral_out_of_actor_scope"}]})
     if referral is None or current is None:
         raise ActionOutcomeInvalid({"referral_id": [{"code": "project_missing"}]})
     if data.get("comune_istat") and data["comune_istat"] != referral.comune_istat:

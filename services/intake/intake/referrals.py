@@ -2,19 +2,22 @@
 verified actor, and return plain records (dicts) for the schemas to dump."""
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
 
 from . import audit, clock, events, reference
 from .domain import codice_fiscale, household
 from .domain.scope import in_scope, visible_comuni
 from .domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
-from .errors import ReferralForbidden, ReferralNotFound
+from .errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
 from .models import HouseholdMember, Referral
 
 REFERRAL_FIELDS = ("comune_istat", "referring_body", "referring_body_name", "problem_reported",
@@ -26,16 +29,19 @@ REFERRAL_FIELDS = ("comune_istat", "referring_body", "referring_body_name", "pro
 # -- submit ---------------------------------------------------------------------------------
 def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
     """Store the referral and its household and emit ``referral_received``, in one transaction.
-    The same actor sending the same ``idempotency_key`` again gets the first referral back."""
+    The same actor sending the same ``idempotency_key`` with the same payload again gets the
+    first referral back; with a different payload, ``IdempotencyKeyReused`` (nothing stored)."""
     if not in_scope(actor.comuni, data["comune_istat"]):
         raise ReferralForbidden(f"comune {data['comune_istat']} is outside the actor's scope",
                                 comune_istat=data["comune_istat"])
     key = data.get("idempotency_key")
+    fingerprint = payload_hash(data)
     try:
         with db.transaction() as tx:
-            if key and (existing := _find_by_key(tx.session, actor, key)):
+            if key and (existing := _find_by_key(tx.session, actor, key, fingerprint)):
                 return existing
             referral = _new_referral(actor, data)
+            referral.idempotency_payload_hash = fingerprint if key else None
             tx.session.add(referral)
             tx.session.flush()
             record = referral_record(referral)
@@ -47,7 +53,7 @@ def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
         # A concurrent call with the same key committed first: answer with its referral.
         if key:
             with db.session() as session:
-                if existing := _find_by_key(session, actor, key):
+                if existing := _find_by_key(session, actor, key, fingerprint):
                     return existing
         raise
     return record
@@ -71,7 +77,7 @@ def _new_referral(actor: Actor, data: dict) -> Referral:
                  for i, m in enumerate(members)])
 
 
-def _find_by_key(session: Session, actor: Actor, key: str) -> dict | None:
+def _find_by_key(session: Session, actor: Actor, key: str, fingerprint: str) -> dict | None:
     referral = session.scalars(
         select(Referral).options(selectinload(Referral.members))
         .where(Referral.submitted_by == actor.sub, Referral.idempotency_key == key)).one_or_none()
@@ -80,11 +86,31 @@ def _find_by_key(session: Session, actor: Actor, key: str) -> dict | None:
     if not in_scope(actor.comuni, referral.comune_istat):
         raise ReferralForbidden(f"comune {referral.comune_istat} is outside the actor's scope",
                                 comune_istat=referral.comune_istat)
+    if referral.idempotency_payload_hash not in (None, fingerprint):
+        raise IdempotencyKeyReused(key)
     return referral_record(referral)
 
 
+def payload_hash(data: dict) -> str:
+    """SHA-256 of the validated payload (without the key) as canonical JSON: what the client
+    asked for, whatever the key order or spacing it sent."""
+    canonical = {name: value for name, value in data.items() if name != "idempotency_key"}
+    canonical["household"] = [
+        {"codice_fiscale": m.codice_fiscale.upper(), "first_name": m.first_name,
+         "last_name": m.last_name, "birth_date": m.birth_date, "relation": m.relation}
+        for m in data["household"]]
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=_plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 # -- read -----------------------------------------------------------------------------------
-def get_referral(db: Db, actor: Actor, referral_id) -> dict:
+def get_referral(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> dict:
     if not isinstance(referral_id, str) or not actor.comuni:
         raise ReferralNotFound(f"referral {referral_id} not found",
                                referral_id=str(referral_id))
@@ -96,14 +122,15 @@ def get_referral(db: Db, actor: Actor, referral_id) -> dict:
         if referral is None:
             raise ReferralNotFound(f"referral {referral_id} not found",
                                    referral_id=str(referral_id))
-        audit.record(tx.session, actor, "get_referral", referral.id)
+        audit.record(tx.session, actor, "get_referral", referral.id, purpose)
         return referral_record(referral)
 
 
 def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
-                   page_size: int) -> dict:
+                   page_size: int, purpose: str | None = None) -> dict:
     """Summaries newest first, one page: a count and one query (the page of referrals, then
-    their heads joined to those rows only), whatever the number of referrals."""
+    their heads joined to those rows only), whatever the number of referrals. Each referral
+    listed (its head's name) is audited in the same transaction."""
     comuni = visible_comuni(actor.comuni, comune_istat)
     result = {"items": [], "total": 0, "page": page, "page_size": page_size}
     if not comuni:
@@ -123,9 +150,12 @@ def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
         .outerjoin(head, and_(head.referral_id == page_rows.c.id,
                               head.relation == HEAD_OF_HOUSEHOLD))
         .order_by(page_rows.c.received_at.desc(), page_rows.c.id.desc()))
-    with db.session() as session:
+    with db.transaction() as tx:
+        session = tx.session
         result["total"] = session.scalar(select(func.count()).select_from(Referral).where(scoped))
         rows = session.execute(query).mappings().all() if result["total"] else []
+        for row in rows:
+            audit.record(session, actor, "list_referrals", row["id"], purpose)
     result["items"] = [_summary(row) for row in rows]
     return result
 

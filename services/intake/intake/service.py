@@ -45,16 +45,18 @@ class IntakeService:
         return ReferralOutput().dump(referrals.submit_referral(self.db, actor, data))
 
     @rpc
-    def get_referral(self, actor, referral_id):
-        return ReferralOutput().dump(referrals.get_referral(self.db, actor, referral_id))
+    def get_referral(self, actor, referral_id, purpose=None):
+        return ReferralOutput().dump(referrals.get_referral(self.db, actor, referral_id,
+                                                            _purpose(purpose)))
 
     @rpc
-    def list_referrals(self, actor, comune_istat=None, page=1, page_size=50):
+    def list_referrals(self, actor, comune_istat=None, page=1, page_size=50, purpose=None):
         query = load(ListReferralsQuery(), {
             name: value for name, value in
             (("comune_istat", comune_istat), ("page", page), ("page_size", page_size))
             if value is not None})
-        return ReferralPage().dump(referrals.list_referrals(self.db, actor, **query))
+        return ReferralPage().dump(referrals.list_referrals(self.db, actor, **query,
+                                                           purpose=_purpose(purpose)))
 
     @rpc
     def list_comuni(self, actor):
@@ -75,22 +77,28 @@ class IntakeService:
         return jsonable(triage.get_case_status(self.db, actor, referral_id))
 
     @rpc
-    def check_eligibility(self, actor, referral_id):
-        return jsonable(triage.check_eligibility(self.db, actor, referral_id))
+    def check_eligibility(self, actor, referral_id, purpose=None):
+        return jsonable(triage.check_eligibility(self.db, actor, referral_id, _purpose(purpose)))
 
     @rpc
-    def find_possible_duplicates(self, actor, referral_id):
-        return jsonable(triage.find_possible_duplicates(self.db, actor, referral_id))
+    def find_possible_duplicates(self, actor, referral_id, purpose=None):
+        return jsonable(triage.find_possible_duplicates(self.db, actor, referral_id,
+                                                        _purpose(purpose)))
 
     @rpc
-    def triage_referral(self, actor, referral_id, payload):
+    def triage_referral(self, actor, referral_id, payload, purpose=None):
         data = load(TriageInput(), payload)
-        return jsonable(triage.triage_referral(self.db, actor, referral_id, data))
+        return jsonable(triage.triage_referral(self.db, actor, referral_id, data,
+                                               _purpose(purpose)))
 
     @rpc
-    def assign_case(self, actor, referral_id, operator_sub):
-        data = load(AssignInput(), {"operator_sub": operator_sub})
-        return jsonable(triage.assign_case(self.db, actor, referral_id, data["operator_sub"]))
+    def assign_case(self, actor, referral_id, assignee, purpose=None):
+        """``assignee``: ``{operator_sub, role, comuni}`` from the gateway's identity store."""
+        data = load(AssignInput(), assignee)
+        return jsonable(triage.assign_case(
+            self.db, actor, referral_id,
+            {"sub": data["operator_sub"], "role": data["role"], "comuni": data["comuni"]},
+            _purpose(purpose)))
 
     # -- diary and joint interviews ---------------------------------------------------------
     @rpc
@@ -155,7 +163,7 @@ class IntakeService:
         data["recorded_at"] = jsonable(data["recorded_at"]) or event.time
         data["comune_istat"] = data["comune_istat"] or event.tenant
         with self.db.transaction(causation=event) as tx:
-            projects.apply_action_outcome(tx, service, data)
+            projects.apply_action_outcome(tx, event.actor, service, data)
 
     # -- commission -------------------------------------------------------------------------
     @rpc
@@ -178,18 +186,18 @@ class IntakeService:
         return jsonable(commission.record_minutes(self.db, actor, meeting_id, data["text"]))
 
     @rpc
-    def get_meeting(self, actor, meeting_id):
-        return jsonable(commission.get_meeting(self.db, actor, meeting_id))
+    def get_meeting(self, actor, meeting_id, purpose=None):
+        return jsonable(commission.get_meeting(self.db, actor, meeting_id, _purpose(purpose)))
 
     @rpc
-    def list_meetings(self, actor):
-        return jsonable(commission.list_meetings(self.db, actor))
+    def list_meetings(self, actor, purpose=None):
+        return jsonable(commission.list_meetings(self.db, actor, _purpose(purpose)))
 
     # -- closure ----------------------------------------------------------------------------
     @rpc
-    def close_case(self, actor, referral_id, payload):
+    def close_case(self, actor, referral_id, payload, purpose=None):
         data = load(ClosureInput(), payload)
-        return jsonable(closure.close_case(self.db, actor, referral_id, data))
+        return jsonable(closure.close_case(self.db, actor, referral_id, data, _purpose(purpose)))
 
     @rpc
     def reopen_case(self, actor, referral_id, reason):
@@ -198,8 +206,8 @@ class IntakeService:
 
     # -- overviews and audit ----------------------------------------------------------------
     @rpc
-    def get_worklist(self, actor):
-        return jsonable(worklist.get_worklist(self.db, actor))
+    def get_worklist(self, actor, purpose=None):
+        return jsonable(worklist.get_worklist(self.db, actor, _purpose(purpose)))
 
     @rpc
     def get_fotografia(self, actor, date_from, date_to, comune_istat=None):

@@ -8,7 +8,7 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import select
 
-from . import cases, clock, reference
+from . import audit, cases, clock, reference
 from .domain import commission, lifecycle, permissions
 from .domain import project as project_rules
 from .domain.eligibility import it_date
@@ -18,7 +18,8 @@ HORIZON_DAYS = 30
 LIMIT = 100
 
 
-def get_worklist(db: Db, actor: Actor) -> dict:
+def get_worklist(db: Db, actor: Actor, purpose: str | None = None) -> dict:
+    """Each referral listed (with its head's name) is audited in the same transaction."""
     permissions.ensure(actor.role, permissions.READ_WORKLIST)
     result = {"awaiting_triage": [], "overdue_actions": [], "evictions_within_30_days": [],
               "documents_expiring": [], "proposals_awaiting_commission": []}
@@ -29,7 +30,8 @@ def get_worklist(db: Db, actor: Actor) -> dict:
     scoped = Referral.comune_istat.in_(actor.comuni)
     is_open = Referral.status.in_(lifecycle.OPEN)
     R = Referral
-    with db.session() as session:
+    with db.transaction() as tx:
+        session = tx.session
         awaiting = session.execute(
             select(R.id, R.comune_istat, R.received_at, R.status)
             .where(scoped, R.status.in_(lifecycle.TRIAGEABLE))
@@ -57,9 +59,11 @@ def get_worklist(db: Db, actor: Actor) -> dict:
             .where(CommissionProposal.comune_istat.in_(actor.comuni),
                    CommissionProposal.status == commission.PENDING)
             .order_by(CommissionMeeting.date, CommissionProposal.proposed_at).limit(LIMIT)).all()
-        heads = cases.head_names(session, [r.id for r in (*awaiting, *overdue, *evictions,
-                                                          *documents)]
-                                 + [p.referral_id for p in proposals])
+        listed = {r.id for r in (*awaiting, *overdue, *evictions, *documents)} \
+            | {p.referral_id for p in proposals}
+        heads = cases.head_names(session, listed)
+        for referral_id in sorted(listed):
+            audit.record(session, actor, "get_worklist", referral_id, purpose)
 
     def item(referral_id, comune, day, what, **extra):
         return {"referral_id": referral_id, "comune_istat": comune,

@@ -17,7 +17,8 @@ from intake import (assessment, audit, closure, clock, commission, diary, fotogr
 from intake.case_schemas import (AssessmentInput, ClosureInput, DiaryEntryInput,
                                  InterviewInput, ProjectInput, TriageInput, jsonable)
 from intake.errors import (CaseConflict, CaseForbidden, DuplicatesNotAcknowledged,
-                               InvalidInput, MeetingConflict, ProjectVersionConflict,
+                               InvalidInput, MeetingConflict, MeetingNotFound,
+                               ProjectVersionConflict,
                                ProposalConflict, ReferralNotFound)
 from intake.models import (Assessment, AuditEvent, DiaryEntry, ProjectVersion, Referral,
                            TriageDecision, metadata, outbox_table)
@@ -98,7 +99,7 @@ def test_taking_on_a_referral(db, make_payload):
                                             ("richiesta_informazioni",
                                              "intake.information_requested.v1")])
 def test_decline_or_ask_for_information_needs_a_reason(db, make_payload, outcome, event):
-    referral = submit(db, make_payload)
+    referral = submit(db, make_payload, actor=CLIENT)
     with pytest.raises(InvalidInput) as info:
         load(TriageInput(), {"outcome": outcome})
     assert "reason" in info.value.errors
@@ -128,7 +129,7 @@ def test_forbidden_transition_and_role_change_nothing(db, case):
     with pytest.raises(ReferralNotFound):
         take_on(db, case, actor=Actor(sub="operator:x", role="agency_operator", comuni=(MILANO,)))
     assert snapshot(db) == before
-    assert triage.get_case_status(db, CLIENT, case)["status"] == "in_carico"
+    assert triage.get_case_status(db, AGENCY, case)["status"] == "in_carico"
 
 
 def test_possible_duplicates_across_comuni(db, make_payload):
@@ -136,13 +137,21 @@ def test_possible_duplicates_across_comuni(db, make_payload):
                                                   comuni=(MILANO,)), comune_istat=MILANO)
     referral = submit(db, make_payload)
     [duplicate] = triage.find_possible_duplicates(db, AGENCY, referral["id"])
-    assert duplicate["referral_id"] is None              # Milano is outside the scope
-    assert (duplicate["comune_istat"], duplicate["comune_name"], duplicate["status"]) == \
-        (MILANO, "Milano", "ricevuta")
-    assert duplicate["match"] == "codice_fiscale"
+    assert duplicate == {"match": "known_elsewhere", "codice_fiscale": None,   # another ambito
+                         "comune_istat": None, "comune_name": None, "status": None,
+                         "received_at": None, "referral_id": None}
     wide = Actor(sub="operator:w", role="agency_operator", comuni=(SGM, MILANO))
-    assert triage.find_possible_duplicates(db, wide, referral["id"])[0]["referral_id"] == \
-        milano["id"]
+    [seen] = triage.find_possible_duplicates(db, wide, referral["id"])
+    assert (seen["match"], seen["referral_id"], seen["comune_name"], seen["status"]) == \
+        ("codice_fiscale", milano["id"], "Milano", "ricevuta")
+    # San Donato is in the ambito where AGENCY triages, outside its comuni: told, not linked.
+    san_donato = submit(db, make_payload, actor=Actor(sub="operator:sd", role="agency_operator",
+                                                      comuni=("015192",)),
+                        comune_istat="015192")
+    near, far = triage.find_possible_duplicates(db, AGENCY, referral["id"])
+    assert (near["comune_istat"], near["status"], near["referral_id"]) == \
+        ("015192", "ricevuta", None)
+    assert san_donato["id"] not in json.dumps(jsonable(far)) and far["match"] == "known_elsewhere"
 
     before = snapshot(db)
     with pytest.raises(DuplicatesNotAcknowledged):
@@ -169,10 +178,14 @@ def test_historical_referral_with_received_at(db, make_payload):
     assert "received_at" in info.value.errors
 
 
+def assignee(actor):
+    return {"sub": actor.sub, "role": actor.role, "comuni": list(actor.comuni)}
+
+
 def test_assignment_is_for_coordinators(db, case):
     with pytest.raises(CaseForbidden):
-        triage.assign_case(db, AGENCY, case, "operator:anna")
-    assigned = triage.assign_case(db, COORDINATOR, case, "operator:bruno")
+        triage.assign_case(db, AGENCY, case, assignee(AGENCY))
+    assigned = triage.assign_case(db, COORDINATOR, case, assignee(OTHER_AGENCY))
     assert assigned["assigned_to"] == "operator:bruno"
 
 
@@ -183,11 +196,16 @@ def test_confidential_diary_entries(db, case):
     diary.add_diary_entry(db, AGENCY, case, entry)
     diary.add_diary_entry(db, COMUNE, case, load(DiaryEntryInput(), {
         "kind": "telefonata", "occurred_at": "2026-01-11", "text": "Sentito il Comune"}))
-    triage.assign_case(db, COORDINATOR, case, "operator:bruno")
+    triage.assign_case(db, COORDINATOR, case, assignee(OTHER_AGENCY))
+    later = load(DiaryEntryInput(), {"kind": "colloquio", "occurred_at": "2026-01-12T10:00:00",
+                                     "text": "Secondo colloquio riservato", "confidential": True})
+    diary.add_diary_entry(db, AGENCY, case, later)          # written while bruno is assigned
 
-    for reader in (AGENCY, OTHER_AGENCY):                  # author, assignee
-        assert diary.list_diary(db, reader, case)[0]["text"] == "Racconta di violenze subite"
-    hidden, visible = diary.list_diary(db, COMUNE, case)
+    assert [e.get("text") for e in diary.list_diary(db, AGENCY, case)] == [   # the author
+        "Racconta di violenze subite", "Sentito il Comune", "Secondo colloquio riservato"]
+    assert [e.get("text") for e in diary.list_diary(db, OTHER_AGENCY, case)] == [  # assignee
+        None, "Sentito il Comune", "Secondo colloquio riservato"]
+    hidden, visible, _ = diary.list_diary(db, COMUNE, case)
     assert hidden == {"id": hidden["id"], "referral_id": case, "confidential": True,
                       "kind": "colloquio", "occurred_at": hidden["occurred_at"],
                       "author": AGENCY.sub, "author_name": "Anna",
@@ -331,7 +349,7 @@ def test_action_outcome_sets_the_status(db, case):
     saved = projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))
     action_id = saved["actions"][0]["id"]
     with db.transaction() as tx:
-        projects.apply_action_outcome(tx, "funds", {
+        projects.apply_action_outcome(tx, AGENCY, "funds", {
             "referral_id": case, "action_id": action_id, "status": "completata",
             "outcome": "concesso", "comune_istat": SGM, "recorded_at": "2026-02-01T10:00:00Z"})
     project = projects.get_project(db, AGENCY, case)
@@ -341,7 +359,7 @@ def test_action_outcome_sets_the_status(db, case):
     for wrong in ({"action_id": action_id, "service": "partners"},
                   {"action_id": "00000000-0000-0000-0000-000000000000", "service": "funds"}):
         with pytest.raises(InvalidInput), db.transaction() as tx:
-            projects.apply_action_outcome(tx, wrong["service"], {
+            projects.apply_action_outcome(tx, AGENCY, wrong["service"], {
                 "referral_id": case, "action_id": wrong["action_id"], "status": "completata",
                 "recorded_at": "2026-02-01T10:00:00Z"})
     assert projects.get_project(db, AGENCY, case)["version"] == 2
@@ -375,8 +393,11 @@ def test_commission_meeting_proposal_decision_minutes(db, case):
         commission.add_proposal(db, COORDINATOR, meeting["id"], {
             "referral_id": case, "kind": "extend_stay"})
     assert [m["id"] for m in commission.list_meetings(db, COORDINATOR)] == [meeting["id"]]
+    assert [c["istat"] for c in closed["comuni"]] == [MELEGNANO, SGM]
     milano_coordinator = Actor(sub="operator:z", role="coordinator", comuni=(MILANO,))
-    assert commission.get_meeting(db, milano_coordinator, meeting["id"])["proposals"] == []
+    with pytest.raises(MeetingNotFound):
+        commission.get_meeting(db, milano_coordinator, meeting["id"])
+    assert commission.list_meetings(db, milano_coordinator) == []
 
 
 # -- closure ----------------------------------------------------------------------------------
@@ -458,9 +479,9 @@ def test_every_case_file_read_is_audited_without_content(db, case):
         audit.list_audit(db, AGENCY, case)
     trail = audit.list_audit(db, COORDINATOR, case)
     assert [(t["action"], t["actor_sub"]) for t in trail] == [
-        ("get_case", AGENCY.sub), ("list_diary", COMUNE.sub), ("get_project", AGENCY.sub),
-        ("list_assessments", AGENCY.sub)]
-    assert trail[0]["purpose"] == "preparazione colloquio"
+        ("triage_referral", AGENCY.sub), ("get_case", AGENCY.sub), ("list_diary", COMUNE.sub),
+        ("get_project", AGENCY.sub), ("list_assessments", AGENCY.sub)]
+    assert trail[1]["purpose"] == "preparazione colloquio"
     dumped = json.dumps(jsonable(trail))
     for content in ("Rossi", "Mario", "RSSMRA80A01F205X", "Sfratto"):
         assert content not in dumped
@@ -470,8 +491,12 @@ def test_every_case_file_read_is_audited_without_content(db, case):
     assert count(db, AuditEvent) == before
 
 
-def test_municipal_clients_read_only_the_status(db, case):
-    status = triage.get_case_status(db, CLIENT, case)
+def test_municipal_clients_read_only_the_status(db, make_payload, case):
+    with pytest.raises(ReferralNotFound):                 # of its comune, sent by the agency
+        triage.get_case_status(db, CLIENT, case)
+    own = submit(db, make_payload, actor=CLIENT)["id"]
+    take_on(db, own)
+    status = triage.get_case_status(db, CLIENT, own)
     assert set(status) == {"id", "comune_istat", "status", "received_at", "updated_at",
                            "status_reason"}
     assert status["status"] == "in_carico" and status["status_reason"] is None
@@ -480,6 +505,6 @@ def test_municipal_clients_read_only_the_status(db, case):
         with pytest.raises(CaseForbidden):
             read(db, CLIENT, case)
     with pytest.raises(ReferralNotFound):
-        triage.get_case_status(db, MILANO_CLIENT, case)
+        triage.get_case_status(db, MILANO_CLIENT, own)
     assert count(db, DiaryEntry) == 0 and count(db, Assessment) == 0
-    assert count(db, Referral) == 1
+    assert count(db, Referral) == 2

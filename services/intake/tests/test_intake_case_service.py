@@ -78,7 +78,8 @@ def publish_outcome(amqp_uri, service, data, envelope=None):
 
 def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(comune_token(), dict(payload, received_at="2026-11-02"))
+        referral = rpc.intake.submit_referral(client_token(),
+                                              dict(payload, received_at="2026-11-02"))
         assert rpc.intake.get_case_status(client_token(), referral["id"])["status"] == "ricevuta"
         assert remote_error(rpc.intake.get_case, client_token(), referral["id"]).exc_type == \
             "CaseForbidden"
@@ -142,7 +143,7 @@ def test_case_path_over_rpc(intake, bus, payload, amqp_uri):
 
 def test_commission_and_closure_over_rpc(intake, bus, payload):
     with intake.rpc() as rpc:
-        referral = rpc.intake.submit_referral(comune_token(), payload)
+        referral = rpc.intake.submit_referral(client_token(), payload)
         rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
         assert remote_error(rpc.intake.create_meeting, agency_token(),
                             {"date": "2026-12-01", "location": "Sala"}).exc_type == \
@@ -170,9 +171,43 @@ def test_commission_and_closure_over_rpc(intake, bus, payload):
             "participants": ["AS Agenzia", "AS Comune"]})
         assert diary["kind"] == "colloquio_congiunto"
         trail = rpc.intake.list_audit(coordinator_token(), referral["id"])
-        assert [t["action"] for t in trail] == []        # no case-file read in this test
+        assert [t["action"] for t in trail] == [         # the records each call answered
+            "triage_referral", "add_proposal", "decide_proposal", "record_minutes",
+            "list_meetings", "close_case"]
 
     events = drain(bus, 6)   # with referral_received v1 and v2
     assert {"intake.commission_decision_made.v1", "intake.case_closed.v1",
             "intake.case_reopened.v1"} <= set(events)
     assert events["intake.commission_decision_made.v1"]["decision"] == "rinviata"
+
+
+def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
+        intake, payload, amqp_uri):
+    """A service (or a partner) with a valid actor for Milano names an SGM case in its event."""
+    from abitare_chassis.nameko_ext import dead_letter_queue_name
+    from abitare_chassis.testing.broker import Broker
+
+    with intake.rpc() as rpc:
+        referral = rpc.intake.submit_referral(agency_token(), payload)
+        rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
+        project = rpc.intake.save_project(agency_token(), referral["id"], 0, {
+            "objectives": ["Alloggio"], "actions": [{
+                "type": "temporary_housing", "description": "SAT", "responsible": "agency"}]})
+    milano = "015146"
+    outcome = {"referral_id": referral["id"], "comune_istat": SGM,
+               "action_id": project["actions"][0]["id"], "status": "annullata",
+               "recorded_at": "2026-11-20T10:00:00Z"}
+    envelope = sign_envelope(new_envelope(
+        service="housing_stock", event="action_outcome_recorded", data=outcome,
+        subject=referral["id"], tenant=milano,
+        actor_token=token("system", (milano,), sub="service:housing_stock")))
+    publish_outcome(amqp_uri, "housing_stock", outcome, envelope)
+    queue = dead_letter_queue_name("evt-housing_stock-action_outcome_recorded--"
+                                   "intake.handle_housing_stock_action_outcome_recorded")
+    broker = Broker(amqp_uri)
+    wait_for(lambda: broker.depth(queue) == 1, message="the outcome parked")
+    [(headers, _)] = broker.get_all(queue)
+    assert "referral_out_of_actor_scope" in headers["x-abitare-error"]
+    with intake.rpc() as rpc:
+        current = rpc.intake.get_project(agency_token(), referral["id"])
+    assert current["version"] == 1 and current["actions"][0]["status"] == "da_avviare"

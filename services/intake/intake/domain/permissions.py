@@ -49,7 +49,17 @@ def ensure(role: str, action: str) -> None:
                             action=action)
 
 
-def may_read_confidential(actor_sub: str, author: str, assigned_to: str | None) -> bool:
-    """A confidential diary entry is for the case's own operators: its author and the operator
-    the case is assigned to."""
-    return actor_sub == author or (assigned_to is not None and actor_sub == assigned_to)
+# Who a case can be assigned to: the agency's operators who run cases (the assignee must also
+# have the case's comune in scope, checked by the use case).
+ASSIGNABLE_ROLES = frozenset({AGENCY_OPERATOR, COORDINATOR})
+
+
+def may_be_assigned(role: str) -> bool:
+    return role in ASSIGNABLE_ROLES
+
+
+def may_read_confidential(actor_sub: str, author: str, assignee_then: str | None) -> bool:
+    """A confidential diary entry is for its author and the operator the case was assigned to
+    when it was written; a later assignee (a coordinator assigning the case to themselves
+    included) does not read it."""
+    return actor_sub == author or (assignee_then is not None and actor_sub == assignee_then)
