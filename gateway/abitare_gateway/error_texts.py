@@ -28,6 +28,14 @@ ERRORS: dict[str, Text] = {
                       "The data changed since you read it: reload and retry."),
     "invalid_input": ("Alcuni dati non sono validi.", "The request has invalid fields."),
     "actor_rejected": ("Accedi per continuare.", "The actor context was rejected."),
+    # the gateway's own: signing in
+    "too_many_attempts": ("Troppi tentativi di accesso non riusciti: riprova tra {retry_after} "
+                          "secondi.",
+                          "Too many failed sign-in attempts: retry in {retry_after} seconds."),
+    "sign_in_busy": ("Troppi accessi in corso: riprova tra qualche secondo.",
+                     "Too many sign-ins in progress: retry in a few seconds."),
+    "password_change_required": ("Cambia la password temporanea prima di continuare.",
+                                 "Change the temporary password in the web UI first."),
     # intake
     "referral_not_found": (
         "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",

@@ -79,8 +79,8 @@ def vendor_url(path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from . import (case_record_views, case_views, commission_views, views,  # noqa: F401
-                   work_views)
+    from . import (admin_views, case_record_views, case_views, commission_views,  # noqa: F401
+                   views, work_views)
 
     app.register_blueprint(bp)
     app.add_template_filter(date_it)
