@@ -83,14 +83,16 @@ class DbSessionInterface(SessionInterface):
         cookie = dict(domain=self.get_cookie_domain(app), path=self.get_cookie_path(app),
                       secure=self.get_cookie_secure(app), httponly=self.get_cookie_httponly(app),
                       samesite=self.get_cookie_samesite(app))
-        if sess.destroy_requested or (not sess and sess.sid and sess.modified):
-            if sess.sid:
-                self._delete(sess.sid)
-            response.delete_cookie(name, **{k: v for k, v in cookie.items()
-                                            if k in ("domain", "path", "secure", "samesite",
-                                                     "httponly")})
-            return
+        if sess.destroy_requested and sess.sid:
+            self._delete(sess.sid)
+            sess.sid = None      # anything stored after the end (a CSRF token) gets a new id
         if not sess:
+            if sess.destroy_requested or (sess.sid and sess.modified):
+                if sess.sid:
+                    self._delete(sess.sid)
+                response.delete_cookie(name, **{k: v for k, v in cookie.items()
+                                                if k in ("domain", "path", "secure", "samesite",
+                                                         "httponly")})
             return
         lifetime = app.permanent_session_lifetime
         now = _now(app)

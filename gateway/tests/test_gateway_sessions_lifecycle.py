@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from abitare_gateway import config
-from abitare_gateway.identity import IdentityStore, password_hasher
+from abitare_gateway.identity import AuditEntry, IdentityStore, password_hasher
 from gateway_helpers import Clock, bearer, csrf_from, get_token, login, post_form
 
 NEW_PASSWORD = "una-password-nuova-e-lunga"
@@ -45,6 +45,19 @@ def test_a_password_set_from_the_command_line_ends_the_sessions_too(app, client)
         "agenzia", "impostata-dal-terminale", "Operatrice Agenzia", "agency_operator",
         ["015195", "015192"])
     assert client.get("/schede").status_code == 302
+
+
+def test_after_a_refused_session_the_login_form_works_at_once(app, client):
+    login(client)
+    store = app.extensions["abitare_identity"]
+    store.set_operator_active("agenzia", False, AuditEntry("test", "operator_deactivated"))
+    store.set_operator_active("agenzia", True, AuditEntry("test", "operator_reactivated"))
+    page = client.get("/login")                  # the old session is refused right here...
+    assert page.status_code == 200
+    response = client.post("/login", data={"username": "agenzia", "password": "agenzia-pw",
+                                           "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert response.status_code == 302           # ...and the form it shows is valid
+    assert client.get("/schede").status_code == 200
 
 
 def test_a_new_password_is_checked(client):
