@@ -4,6 +4,7 @@ checks the HTTP shape, calls the services over nameko RPC and composes their ans
 
 Modules: :mod:`config` settings, :mod:`rpc` pooled RPC client, :mod:`errors` problem+json,
 :mod:`identity` operators and API clients, :mod:`sessions` server-side web sessions,
+:mod:`throttle` sign-in throttling, :mod:`accounts` who may manage which account,
 :mod:`auth` actors/tokens/CSRF, :mod:`backend` the calls to the services, :mod:`overview` the
 four-service view of a referral, :mod:`api` and :mod:`web` the two faces, :mod:`cli` the command.
 """
@@ -37,11 +38,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(config.load(test_config))
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     init_identity(app)
     init_rpc(app)
 
-    from . import api, errors, health, web
+    from . import api, auth, errors, health, web
+    from .identity import HasherBusy
+    from .throttle import Throttled
     errors.init_app(app)
+    app.register_error_handler(Throttled, lambda exc: errors.respond(auth.too_many_attempts(exc)))
+    app.register_error_handler(HasherBusy, lambda exc: errors.respond(auth.hasher_busy(exc)))
     api.init_app(app)
     web.init_app(app)
     app.register_blueprint(health.bp)
@@ -56,6 +66,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     def add_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if not app.config["DEVELOPMENT"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={int(app.config['HSTS_MAX_AGE'])}; "
+                                        "includeSubDomains")
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz") or \
                 response.mimetype == "text/html":
@@ -66,15 +80,31 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def init_identity(app: Flask) -> None:
+    from datetime import timedelta
+
     from abitare_chassis.database import make_engine
 
     from .identity import IdentityStore, password_hasher
     from .sessions import DbSessionInterface
+    from .throttle import LoginThrottle, Policy
 
-    engine = make_engine(app.config["GATEWAY_DATABASE_URL"])
-    store = IdentityStore(engine, password_hasher(app.config["ARGON2_PROFILE"]))
+    config = app.config
+    engine = make_engine(config["GATEWAY_DATABASE_URL"])
+    store = IdentityStore(engine, password_hasher(config["ARGON2_PROFILE"]),
+                          concurrency=config["ARGON2_CONCURRENCY"],
+                          wait_seconds=config["ARGON2_WAIT_SECONDS"])
     store.create_tables()
+
+    def policy(free_attempts: int) -> Policy:
+        return Policy(free_attempts=free_attempts,
+                      base_delay=timedelta(seconds=config["LOGIN_BACKOFF_SECONDS"]),
+                      max_delay=timedelta(seconds=config["LOGIN_BACKOFF_MAX_SECONDS"]),
+                      forget_after=timedelta(seconds=config["LOGIN_FORGET_AFTER_SECONDS"]))
+
     app.extensions["abitare_identity"] = store
+    app.extensions["abitare_throttle"] = LoginThrottle(
+        engine, account=policy(config["LOGIN_ACCOUNT_FREE_ATTEMPTS"]),
+        address=policy(config["LOGIN_ADDRESS_FREE_ATTEMPTS"]))
     app.session_interface = DbSessionInterface(engine)
 
 

@@ -4,6 +4,10 @@
   (itsdangerous-signed, expiring) and act as ``municipal_client`` over their comuni.
 - Operators sign in to the web UI; their server-side session names them. The API accepts that
   session too (JSON bodies only, SameSite=Lax cookie: a cross-site page cannot forge such a call).
+- Both carry the account's credentials version: a token or session issued before a deactivation,
+  a secret rotation or a password change is refused on its next request.
+- Every sign-in passes the throttle (:mod:`abitare_gateway.throttle`) before a password is
+  hashed.
 
 The actor is signed per call by the RPC client and verified by every service.
 """
@@ -13,19 +17,26 @@ import base64
 import binascii
 import hmac
 import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from abitare_chassis.actor import MUNICIPAL_CLIENT, SYSTEM, Actor
+from abitare_chassis.actor import COORDINATOR, MUNICIPAL_CLIENT, SYSTEM, Actor
 
 from .errors import Problem
-from .identity import ApiClient, IdentityStore, Operator
+from .identity import ApiClient, HasherBusy, IdentityStore, Operator
+from .sessions import LOGIN_AT_KEY, destroy, rotate
+from .throttle import LoginThrottle, Throttled, account_key, address_key
 
-TOKEN_SALT = "abitare.gateway.api-token.v1"
+TOKEN_SALT = "abitare.gateway.api-token.v2"
 SESSION_OPERATOR_KEY = "operator"
+SESSION_VERSION_KEY = "cv"       # the operator's credentials version at login
+LAST_USE_INTERVAL = timedelta(minutes=5)   # an API client's last use is written at most this often
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
 BEARER_CHALLENGE = 'Bearer realm="abitare"'
@@ -33,6 +44,58 @@ BEARER_CHALLENGE = 'Bearer realm="abitare"'
 
 def identity() -> IdentityStore:
     return current_app.extensions["abitare_identity"]
+
+
+def throttle() -> LoginThrottle:
+    return current_app.extensions["abitare_throttle"]
+
+
+def now() -> datetime:
+    return current_app.config["CLOCK"]()
+
+
+# -- signing in -------------------------------------------------------------------------------
+T = TypeVar("T")
+
+
+def throttled_check(kind: str, name: str, check: Callable[[], T | None]) -> T | None:
+    """Run ``check`` (which hashes a password) only if the throttle lets this attempt through
+    (else :class:`~abitare_gateway.throttle.Throttled`); a success clears the account's
+    failures."""
+    keys = (account_key(kind, name), address_key(request.remote_addr))
+    throttle().attempt(keys, now())
+    result = check()
+    if result is not None:
+        throttle().succeeded(*keys)
+    return result
+
+
+def too_many_attempts(exc: Throttled) -> Problem:
+    return Problem(429, code="too_many_attempts", details={"retry_after": exc.retry_after},
+                   headers={"Retry-After": str(exc.retry_after)})
+
+
+def hasher_busy(_exc: HasherBusy) -> Problem:
+    return Problem(503, code="sign_in_busy", headers={"Retry-After": "5"})
+
+
+def sign_in(operator: Operator) -> None:
+    """Open a new session (a new id: no session fixation) for ``operator``."""
+    session.clear()
+    rotate()
+    session[SESSION_OPERATOR_KEY] = operator.username
+    session[SESSION_VERSION_KEY] = operator.credentials_version
+    session[LOGIN_AT_KEY] = now().timestamp()
+    session.permanent = True
+    g.operator = operator
+
+
+def credentials_renewed(operator: Operator) -> None:
+    """The operator changed their password: this session goes on (under a new id) with the new
+    credentials version; every other session of theirs is refused from now on."""
+    rotate()
+    session[SESSION_VERSION_KEY] = operator.credentials_version
+    g.operator = operator
 
 
 # -- actors -----------------------------------------------------------------------------------
@@ -56,7 +119,8 @@ def _token_serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(client: ApiClient) -> dict:
-    token = _token_serializer().dumps({"cid": client.client_id, "fp": client.secret_fingerprint})
+    token = _token_serializer().dumps({"cid": client.client_id,
+                                       "cv": client.credentials_version})
     return {"access_token": token, "token_type": "Bearer",
             "expires_in": int(current_app.config["TOKEN_MAX_AGE"])}
 
@@ -68,9 +132,13 @@ def client_from_token(token: str) -> ApiClient:
         raise _unauthenticated("The access token has expired.", error="invalid_token") from None
     except BadSignature:
         raise _unauthenticated("The access token is not valid.", error="invalid_token") from None
-    client = identity().get_client(data.get("cid", "")) if isinstance(data, dict) else None
-    if client is None or not hmac.compare_digest(client.secret_fingerprint, data.get("fp", "")):
+    client = identity().get_client(str(data.get("cid", ""))) if isinstance(data, dict) else None
+    if client is None or data.get("cv") != client.credentials_version:
+        # deactivated, rotated, or not ours
         raise _unauthenticated("The access token is not valid.", error="invalid_token")
+    moment = now()
+    if client.last_used_at is None or moment - client.last_used_at > LAST_USE_INTERVAL:
+        identity().client_used(client.client_id, moment)
     return client
 
 
@@ -95,10 +163,22 @@ def _unauthenticated(detail: str, error: str | None = None) -> Problem:
 
 # -- the actor of the current request -----------------------------------------------------------
 def current_operator() -> Operator | None:
+    """The operator the session names, if still active and still under the credentials the
+    session was opened with; else the session is ended."""
     if "operator" not in g:
-        username = session.get(SESSION_OPERATOR_KEY)
-        g.operator = identity().get_operator(username) if username else None
+        g.operator = _session_operator()
     return g.operator
+
+
+def _session_operator() -> Operator | None:
+    username = session.get(SESSION_OPERATOR_KEY)
+    if not username:
+        return None
+    operator = identity().get_operator(username)
+    if operator is None or session.get(SESSION_VERSION_KEY) != operator.credentials_version:
+        destroy()
+        return None
+    return operator
 
 
 def api_actor() -> Actor:
@@ -110,6 +190,8 @@ def api_actor() -> Actor:
     if scheme.lower() == "bearer":
         g.actor = client_actor(client_from_token(token.strip()))
     elif (operator := current_operator()) is not None:
+        if operator.must_change_password:
+            raise Problem(401, code="password_change_required")
         g.actor = operator_actor(operator)
     else:
         raise _unauthenticated("Authentication required: send a bearer token.")
@@ -131,11 +213,30 @@ def web_actor() -> Actor:
     return operator_actor(operator)
 
 
+PASSWORD_CHANGE_ENDPOINTS = {"web.password", "web.logout"}
+
+
 def login_required(view):
+    """A signed-in operator, who has replaced a temporary password."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if current_operator() is None:
+        operator = current_operator()
+        if operator is None:
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+        if operator.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            return redirect(url_for("web.password"))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def coordinator_required(view):
+    """A coordinator's page: anyone else gets a 403 page with a way back."""
+    @login_required
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_operator().role != COORDINATOR:
+            raise Problem(403, "La gestione di utenti e accessi è riservata al coordinamento.",
+                          title="Accesso negato", localized=True)
         return view(*args, **kwargs)
     return wrapper
 

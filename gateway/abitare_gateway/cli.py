@@ -20,7 +20,7 @@ import sys
 
 from abitare_chassis import config as chassis_config
 
-from .identity import OPERATOR_ROLES
+from .identity import OPERATOR_ROLES, AuditEntry
 
 AMBITO_SAN_GIULIANO = {
     "015195": "San Giuliano Milanese",
@@ -93,6 +93,15 @@ def _comuni(text: str) -> list[str]:
     return [code.strip() for code in text.split(",") if code.strip()]
 
 
+def _cli_audit() -> AuditEntry:
+    """Accounts changed from the command line are audited like the page's actions."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return AuditEntry(actor=f"cli:{user}", action="")
+
+
 def serve(app, host: str, port: int, threads: int) -> None:
     import waitress
     if chassis_config.using_development_key():
@@ -141,7 +150,7 @@ def main(argv=None) -> None:
             password = _secret(args.password, "ABITARE_OPERATOR_PASSWORD", "Password: ")
             operator = _store(app).save_operator(args.username, password,
                                                  args.name or args.username, args.role,
-                                                 _comuni(args.comuni))
+                                                 _comuni(args.comuni), audit=_cli_audit())
             print(f"operator {operator.username} ({operator.role}) over "
                   f"{', '.join(operator.comuni)}")
         elif args.command == "create-client":
@@ -149,7 +158,7 @@ def main(argv=None) -> None:
             generated = secret is None
             secret = secret or secrets.token_urlsafe(32)
             client = _store(app).save_client(args.client_id, secret, args.name or args.client_id,
-                                             _comuni(args.comuni))
+                                             _comuni(args.comuni), audit=_cli_audit())
             print(f"API client {client.client_id} over {', '.join(client.comuni)}")
             if generated:
                 print(f"client_secret (shown once): {secret}")

@@ -10,7 +10,21 @@
 | HEALTH_TIMEOUT        | GATEWAY_HEALTH_TIMEOUT     | 2 seconds                                |
 | HEALTH_CACHE_SECONDS  | GATEWAY_HEALTH_CACHE_SECONDS | 5 seconds (``/readyz``)                |
 | TOKEN_MAX_AGE         | GATEWAY_TOKEN_MAX_AGE      | 3600 seconds                             |
-| SESSION_COOKIE_SECURE | GATEWAY_SECURE_COOKIES     | off (set ``1`` behind HTTPS)             |
+| DEVELOPMENT           | GATEWAY_DEVELOPMENT        | off: production (``make run``, tests: on) |
+| PERMANENT_SESSION_LIFETIME | GATEWAY_SESSION_IDLE_MINUTES | 480: ends when unused so long |
+| SESSION_ABSOLUTE_LIFETIME | GATEWAY_SESSION_MAX_HOURS | 12: ends so long after login     |
+| ARGON2_CONCURRENCY    | GATEWAY_ARGON2_CONCURRENCY | 4 hashes at once (64 MiB each)           |
+| ARGON2_WAIT_SECONDS   | GATEWAY_ARGON2_WAIT_SECONDS | 10: then 503, Retry-After               |
+| LOGIN_ACCOUNT_FREE_ATTEMPTS | GATEWAY_LOGIN_ACCOUNT_ATTEMPTS | 5 failures, then backoff     |
+| LOGIN_ADDRESS_FREE_ATTEMPTS | GATEWAY_LOGIN_ADDRESS_ATTEMPTS | 20 failures, then backoff    |
+| LOGIN_BACKOFF_SECONDS | GATEWAY_LOGIN_BACKOFF_SECONDS | 30, doubling per failure ...          |
+| LOGIN_BACKOFF_MAX_SECONDS | GATEWAY_LOGIN_BACKOFF_MAX_SECONDS | ... up to 900                 |
+| LOGIN_FORGET_AFTER_SECONDS | GATEWAY_LOGIN_FORGET_AFTER_SECONDS | 3600: older ones forgotten |
+| TRUSTED_PROXIES       | GATEWAY_TRUSTED_PROXIES    | 0: proxies setting X-Forwarded-For/-Proto |
+
+Outside development (the default) the session cookie is ``Secure`` and every response carries
+``Strict-Transport-Security``: serve the gateway over HTTPS (behind a proxy: set
+``GATEWAY_TRUSTED_PROXIES`` so the throttle sees the client's address, not the proxy's).
 
 ``SECRET_KEY`` is the key the services verify actor tokens with, so the gateway reads it through
 the chassis like every service does.
@@ -22,6 +36,8 @@ from datetime import timedelta
 
 from abitare_chassis import config as chassis_config
 
+from .identity import utcnow
+
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
@@ -31,9 +47,15 @@ def default_database_url() -> str:
     return f"sqlite:///{chassis_config.var_dir() / 'gateway.db'}"
 
 
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
 def load(overrides: dict | None = None) -> dict:
     """The gateway settings; ``overrides`` (the tests' ``test_config``) win over the environment."""
     env = os.environ
+    overrides = overrides or {}
+    development = bool(overrides.get("DEVELOPMENT", _flag("GATEWAY_DEVELOPMENT")))
     settings = {
         "AMQP_URI": chassis_config.amqp_uri(),
         "SECRET_KEY": chassis_config.secret_key(),
@@ -44,13 +66,27 @@ def load(overrides: dict | None = None) -> dict:
         "TOKEN_MAX_AGE": int(env.get("GATEWAY_TOKEN_MAX_AGE", "3600")),
         # argon2 parameters: "default" (RFC 9106 low-memory profile) or "cheapest" (tests only)
         "ARGON2_PROFILE": env.get("GATEWAY_ARGON2_PROFILE", "default"),
+        "ARGON2_CONCURRENCY": _int("GATEWAY_ARGON2_CONCURRENCY", 4),
+        "ARGON2_WAIT_SECONDS": float(env.get("GATEWAY_ARGON2_WAIT_SECONDS", "10")),
         "RPC_CLIENT": None,            # tests inject a fake here
+        "CLOCK": utcnow,               # tests move it: sessions, tokens' use, the throttle
+        "DEVELOPMENT": development,
+        "HSTS_MAX_AGE": 31536000,
+        "TRUSTED_PROXIES": _int("GATEWAY_TRUSTED_PROXIES", 0),
+        # sign-in throttling (see abitare_gateway.throttle)
+        "LOGIN_ACCOUNT_FREE_ATTEMPTS": _int("GATEWAY_LOGIN_ACCOUNT_ATTEMPTS", 5),
+        "LOGIN_ADDRESS_FREE_ATTEMPTS": _int("GATEWAY_LOGIN_ADDRESS_ATTEMPTS", 20),
+        "LOGIN_BACKOFF_SECONDS": _int("GATEWAY_LOGIN_BACKOFF_SECONDS", 30),
+        "LOGIN_BACKOFF_MAX_SECONDS": _int("GATEWAY_LOGIN_BACKOFF_MAX_SECONDS", 900),
+        "LOGIN_FORGET_AFTER_SECONDS": _int("GATEWAY_LOGIN_FORGET_AFTER_SECONDS", 3600),
         # sessions (server-side, see abitare_gateway.sessions)
         "SESSION_COOKIE_NAME": "abitare_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("GATEWAY_SECURE_COOKIES"),
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "SESSION_COOKIE_SECURE": not development,
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("GATEWAY_SESSION_IDLE_MINUTES",
+                                                             480)),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_int("GATEWAY_SESSION_MAX_HOURS", 12)),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # flask-smorest / OpenAPI
         "API_TITLE": "Abitare API",
@@ -68,7 +104,7 @@ def load(overrides: dict | None = None) -> dict:
                 "`Authorization: Bearer <token>`. Errors are RFC 9457 problem+json.")},
         },
     }
-    settings.update(overrides or {})
+    settings.update(overrides)
     if not settings.get("GATEWAY_DATABASE_URL"):
         settings["GATEWAY_DATABASE_URL"] = env.get("GATEWAY_DATABASE_URL") or default_database_url()
     return settings

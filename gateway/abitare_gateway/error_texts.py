@@ -30,6 +30,14 @@ ERRORS: dict[str, Text] = {
     "actor_rejected": ("Accedi per continuare.", "The actor context was rejected."),
     "rate_limited": ("Hai fatto troppe richieste in poco tempo: riprova più tardi.",
                      "Too many requests: try again later."),
+    # the gateway's own: signing in
+    "too_many_attempts": ("Troppi tentativi di accesso non riusciti: riprova tra {retry_after} "
+                          "secondi.",
+                          "Too many failed sign-in attempts: retry in {retry_after} seconds."),
+    "sign_in_busy": ("Troppi accessi in corso: riprova tra qualche secondo.",
+                     "Too many sign-ins in progress: retry in a few seconds."),
+    "password_change_required": ("Cambia la password temporanea prima di continuare.",
+                                 "Change the temporary password in the web UI first."),
     # intake
     "referral_not_found": (
         "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",

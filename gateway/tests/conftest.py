@@ -29,25 +29,41 @@ def fake(intake):
 
 
 @pytest.fixture
-def app(tmp_path, fake):
-    app = create_app({
-        "TESTING": True,
-        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-        "RPC_CLIENT": fake,
-        "ARGON2_PROFILE": "cheapest",
-        "SECRET_KEY": "gateway-test-key",
-    })
-    store = app.extensions["abitare_identity"]
-    store.save_operator("agenzia", "agenzia-pw", "Operatrice Agenzia", "agency_operator",
-                        [SGM, SAN_DONATO])
-    store.save_operator("coordinamento", "coord-pw", "Coordinatrice", "coordinator",
-                        [SGM, SAN_DONATO])
-    store.save_operator("sgm.sociale", "sgm-pw", "Servizi sociali SGM", "comune_operator",
-                        [SGM])
-    store.save_client("comune-015195", "secret-sgm", "Sistema SGM", [SGM])
-    store.save_client("comune-015146", "secret-milano", "Sistema Milano", [MILANO])
-    yield app
-    app.extensions["abitare_executor"].shutdown(wait=False)
+def app_factory(tmp_path, fake):
+    """``app_factory(**settings)``: a gateway on the test's database with demo-like accounts;
+    ``settings`` override the tests' defaults (development mode, the cheapest argon2)."""
+    apps = []
+
+    def build(**settings):
+        app = create_app({
+            "TESTING": True,
+            "DEVELOPMENT": True,
+            "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+            "RPC_CLIENT": fake,
+            "ARGON2_PROFILE": "cheapest",
+            "SECRET_KEY": "gateway-test-key",
+            **settings,
+        })
+        store = app.extensions["abitare_identity"]
+        store.save_operator("agenzia", "agenzia-pw", "Operatrice Agenzia", "agency_operator",
+                            [SGM, SAN_DONATO])
+        store.save_operator("coordinamento", "coord-pw", "Coordinatrice", "coordinator",
+                            [SGM, SAN_DONATO])
+        store.save_operator("sgm.sociale", "sgm-pw", "Servizi sociali SGM", "comune_operator",
+                            [SGM])
+        store.save_client("comune-015195", "secret-sgm", "Sistema SGM", [SGM])
+        store.save_client("comune-015146", "secret-milano", "Sistema Milano", [MILANO])
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["abitare_executor"].shutdown(wait=False)
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
 
 
 @pytest.fixture

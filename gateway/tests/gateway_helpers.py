@@ -3,7 +3,7 @@ named module: a test suite run over the whole repository holds several ``conftes
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from stdnum.it import codicefiscale
 
@@ -73,3 +73,42 @@ def login(client, username="agenzia", password="agenzia-pw"):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password,
                                        "csrf_token": token})
+
+
+def post_form(client, url, data=None, page="/password", **kwargs):
+    """POST a web form the way a browser does: with the CSRF token of the session (read from a
+    page that holds a form)."""
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+class Clock:
+    """A clock the tests move (``app.config["CLOCK"]``): no sleeping."""
+
+    def __init__(self):
+        self.now = datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+class CountingHasher:
+    """Wraps the identity store's argon2 hasher and counts every hash it computes."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.calls = 0
+
+    def hash(self, secret):
+        self.calls += 1
+        return self.inner.hash(secret)
+
+    def verify(self, hashed, secret):
+        self.calls += 1
+        return self.inner.verify(hashed, secret)
+
+    def check_needs_rehash(self, hashed):
+        return self.inner.check_needs_rehash(hashed)

@@ -51,3 +51,21 @@ def test_parser_knows_the_commands():
     assert parser.parse_args(["serve", "--port", "9000"]).port == 9000
     assert parser.parse_args(["create-operator", "rossi", "--role", "coordinator",
                               "--comuni", "015195"]).role == "coordinator"
+
+
+def test_the_first_coordinator_comes_from_the_command_line_and_is_audited(
+        app_factory, tmp_path, monkeypatch, capsys):
+    from abitare_gateway.cli import main
+    from gateway_helpers import login
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    monkeypatch.setenv("GATEWAY_ARGON2_PROFILE", "cheapest")
+    main(["create-operator", "prima.coord", "--role", "coordinator", "--comuni",
+          "015195,015192", "--name", "Prima coordinatrice", "--password", "prima-password"])
+    assert "operator prima.coord (coordinator)" in capsys.readouterr().out
+    app = app_factory()
+    client = app.test_client()
+    assert login(client, "prima.coord", "prima-password").status_code == 302
+    assert client.get("/utenti").status_code == 200
+    record = app.extensions["abitare_identity"].audit_records()[0]
+    assert (record.action, record.target_id) == ("operator_created", "prima.coord")
+    assert record.actor.startswith("cli:")

@@ -178,7 +178,8 @@ def test_the_app_answers_504_and_503(tmp_path, failure, status):
     def fail(service, method, args):
         raise failure
     rpc_client, _ = make_client(fail)
-    app = create_app({"TESTING": True, "RPC_CLIENT": rpc_client, "ARGON2_PROFILE": "cheapest",
+    app = create_app({"TESTING": True, "DEVELOPMENT": True, "RPC_CLIENT": rpc_client,
+                      "ARGON2_PROFILE": "cheapest",
                       "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
                       "SECRET_KEY": KEY})
     app.extensions["abitare_identity"].save_client("comune-015195", "s", "SGM", ["015195"])

@@ -110,3 +110,66 @@ def test_fotografia_page_draws_charts_with_their_tables(page):
     page.wait_for_load_state("networkidle")
     assert page.locator("svg[role=img]").count() >= 1
     assert page.locator("table").count() >= 1
+
+
+SCREENSHOTS = os.environ.get("ABITARE_SCREENSHOT_DIR")   # set it to keep screenshots of the pages
+
+
+def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
+    login(page, "coordinatrice", "coordinatrice-demo")
+    page.click("#nav-utenti")
+    page.wait_for_url("**/utenti")
+    assert page.locator("#operator-sgm\\.sociale").count() == 1
+    assert page.locator("#operator-milano\\.sociale").count() == 0     # another comune's
+    assert page.locator("#client-comune-015146").count() == 0
+    for width in (1400, 390):
+        if SCREENSHOTS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"{SCREENSHOTS}/utenti-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("#operator-new")
+    page.fill("#account_id", "melegnano.sociale")
+    page.fill("#display_name", "Servizi sociali di Melegnano")
+    page.select_option("#role", "comune_operator")
+    page.click("label[for=comune-015140]")    # Bootstrap Italia draws the box on the label
+    assert page.is_checked("#comune-015140")
+    page.click("#account-submit")
+    temporary = page.locator("#one-time-secret").inner_text().strip()
+    assert len(temporary) == 19
+
+    newcomer = browser.new_context(base_url=suite.base_url, locale="it-IT").new_page()
+    newcomer.goto("/login")
+    newcomer.fill("#username", "melegnano.sociale")
+    newcomer.fill("#password", temporary)
+    newcomer.click("#login")
+    newcomer.wait_for_url("**/password")
+    newcomer.fill("#current_password", temporary)
+    newcomer.fill("#new_password", "la-mia-password-nuova")
+    newcomer.fill("#confirm_password", "la-mia-password-nuova")
+    newcomer.click("#password-submit")
+    newcomer.wait_for_url("**/lavoro**")
+
+    page.click("#back-to-accounts")
+    page.click("#deactivate-melegnano\\.sociale")
+    page.wait_for_url("**/utenti")
+    assert "utente disattivato" in page.locator("[role=status]").first.inner_text()
+    assert "Operatore disattivato" in page.locator("#history-list").inner_text()
+    newcomer.goto("/schede")                       # the live session ends on its next request
+    assert "/login" in newcomer.url
+    newcomer.context.close()
+
+
+def test_a_comune_operator_has_no_accounts_page_and_logs_out_with_the_button(page):
+    login(page, "sgm.sociale", "sgm-demo")
+    assert page.locator("#nav-utenti").count() == 0
+    response = page.goto("/utenti")
+    assert response.status == 403
+    assert "riservata al coordinamento" in page.content()
+    page.goto("/logout")                           # a GET only asks
+    assert page.locator("#logout-confirm").count() == 1
+    page.goto("/lavoro")
+    assert "/lavoro" in page.url
+    page.click("#logout")
+    page.wait_for_url("**/login**")
+    page.goto("/lavoro")
+    assert "/login" in page.url

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import basic_credentials, identity, issue_token
+from ..auth import basic_credentials, identity, issue_token, now, throttled_check
 from ..errors import Problem
 from .schemas import TokenOut, TokenRequest
 
@@ -23,10 +23,13 @@ class Token(MethodView):
     @blp.arguments(TokenRequest, location="json_or_form")
     @blp.response(200, TokenOut)
     @blp.alt_response(401, description="Wrong client_id or client_secret")
+    @blp.alt_response(429, description="Too many failed attempts for this client or from this "
+                                       "address: retry after `Retry-After` seconds")
     def post(self, body):
         credentials = basic_credentials() or (body.get("client_id"), body.get("client_secret"))
         client_id, secret = credentials
-        client = identity().authenticate_client(client_id or "", secret or "") \
+        client = throttled_check(
+            "client", client_id, lambda: identity().authenticate_client(client_id, secret, now())) \
             if client_id and secret else None
         if client is None:
             raise Problem(401, "Unknown client or wrong secret.",

@@ -79,7 +79,8 @@ def vendor_url(path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from . import (access_views, case_record_views, case_views, commission_views,  # noqa: F401
+    from . import (access_views, admin_views, case_record_views, case_views,  # noqa: F401
+                   commission_views,
                    views, work_views)
 
     app.register_blueprint(bp)

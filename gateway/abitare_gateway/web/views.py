@@ -1,16 +1,20 @@
-"""Pages: /login, /logout, /schede (list), /schede/nuova (new referral). The case page and its
-tabs: :mod:`.case_views`, :mod:`.case_record_views`."""
+"""Pages: /login, /logout, /password, /schede (list), /schede/nuova (new referral). The case page
+and its tabs: :mod:`.case_views`, :mod:`.case_record_views`; the accounts page:
+:mod:`.admin_views`."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from .. import backend
-from ..auth import (SESSION_OPERATOR_KEY, current_operator, identity, login_required,
-                    safe_next, web_actor)
+from ..auth import (credentials_renewed, current_operator, identity, login_required, now,
+                    safe_next, sign_in, throttled_check, web_actor)
 from ..errors import field_errors, status_for_remote
+from ..identity import password_problem
 from ..rpc import RemoteError, RpcError, ServiceTimeout
-from ..sessions import destroy, rotate
+from ..sessions import destroy
+from ..throttle import Throttled
 from . import bp, page_window
+from .case_forms import FormState
 from .forms import ReferralForm
 
 PAGE_SIZE = 20
@@ -27,21 +31,78 @@ def login():
         return render_template("login.html", next_url=next_url, username="",
                                logged_out=request.args.get("uscita") == "1")
     username = (request.form.get("username") or "").strip().lower()
-    operator = identity().authenticate_operator(username, request.form.get("password") or "")
+    password = request.form.get("password") or ""
+    if not username or not password:
+        return render_template("login.html", next_url=next_url, username=username,
+                               error="Inserisci nome utente e password."), 200
+    try:
+        operator = throttled_check("operator", username, lambda: identity().authenticate_operator(
+            username, password, now()))
+    except Throttled as exc:
+        return render_template("login.html", next_url=next_url, username=username,
+                               error=too_many_attempts_text(exc.retry_after)), 429, \
+            {"Retry-After": str(exc.retry_after)}
     if operator is None:
         return render_template("login.html", next_url=next_url, username=username,
                                error="Nome utente o password non validi."), 200
-    session.clear()
-    rotate()                      # a new session id: no session fixation
-    session[SESSION_OPERATOR_KEY] = operator.username
-    session.permanent = True
+    sign_in(operator)
+    if operator.must_change_password:
+        return redirect(url_for("web.password"))
     return redirect(next_url)
+
+
+def too_many_attempts_text(seconds: int) -> str:
+    wait = f"{seconds} secondi" if seconds < 120 else f"{-(-seconds // 60)} minuti"
+    return (f"Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
+            f"riprova tra {wait}.")
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    """Only a POST (with the CSRF token, like every form) signs out; a GET (a link, an image
+    on another page) shows a confirmation button."""
+    if request.method == "GET":
+        if current_operator() is None:
+            return redirect(url_for("web.login"))
+        return render_template("logout.html")
     destroy()
     return redirect(url_for("web.login", uscita="1"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """The operator's own password; a temporary one (a new account, a reset) must be replaced
+    before anything else. Every other session of the operator ends."""
+    operator = current_operator()
+    state, status = FormState(), 200
+    if request.method == "POST":
+        current = request.form.get("current_password") or ""
+        new = request.form.get("new_password") or ""
+        if not current:
+            state.error("current_password", "Inserisci la password attuale.")
+        if problem := password_problem(operator.username, new):
+            state.error("new_password", problem)
+        elif new != (request.form.get("confirm_password") or ""):
+            state.error("confirm_password", "Le due password non coincidono.")
+        elif new == current:
+            state.error("new_password", "La nuova password deve essere diversa da quella attuale.")
+        if not state.errors:
+            try:
+                changed = throttled_check("operator", operator.username, lambda: identity(
+                ).change_password(operator.username, current, new))
+            except Throttled as exc:
+                state.error("_form", too_many_attempts_text(exc.retry_after))
+                return render_template("password.html", form=state), 429, \
+                    {"Retry-After": str(exc.retry_after)}
+            if changed is not None:
+                credentials_renewed(changed)
+                flash("Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
+                      "chiuse.", "success")
+                return redirect(url_for("web.worklist"))
+            state.error("current_password", "La password attuale non è corretta.")
+        status = 422
+    return render_template("password.html", form=state), status
 
 
 @bp.get("/")
