@@ -46,7 +46,7 @@ def test_the_accessi_page_lists_reads_from_all_four_services(suite):
         assert (service, "operator:agenzia") in entries
         assert (service, "client:comune-015195") in entries
     assert ("intake", "operator:agenzia") in entries
-    assert "seguito della segnalazione da parte del comune" in page.text
+    assert "invio e verifica delle schede" in page.text     # the API overview's purpose
 
     report = coordinatrice.get(f"{suite.base_url}/schede/{referral_id}/accessi/rapporto.csv",
                                timeout=10)

@@ -24,6 +24,9 @@ from tests.support.suite import DEMO_AMBITO, Suite
 
 SGM = "015195"
 DOWNSTREAM = {"funds": "funds_file", "housing_stock": "housing_need", "partners": "delivery"}
+# the routing key each consumes: funds and housing_stock read the minimised v2, partners v1
+CONSUMED = {"funds": "referral_received.v2", "housing_stock": "referral_received.v2",
+            "partners": "referral_received"}
 
 
 def count_rows(suite, service, table):
@@ -55,7 +58,7 @@ def settled(suite, referrals):
     a consumer's queue or retry queue. A duplicate, if any, would have to be there."""
     if unpublished(suite, "intake") or any(handled(suite, s) != referrals for s in DOWNSTREAM):
         return False
-    queues = [f"evt-intake-referral_received--{s}.handle_intake_referral_received" for s in DOWNSTREAM]
+    queues = [f"evt-intake-{CONSUMED[s]}--{s}.handle_intake_referral_received" for s in DOWNSTREAM]
     return all(depth(suite.amqp_uri, q) == 0 and depth(suite.amqp_uri, f"{q}.retry") == 0
                for q in queues)
 
@@ -76,7 +79,8 @@ def test_service_killed_between_commit_and_publish_still_delivers(private_rabbit
         suite.start_gateway()
         suite.wait_healthy()
         api = suite.api(SGM)
-        response = api.post(f"{suite.base_url}/api/v1/referrals", json=referral(SGM), timeout=30,
+        payload = referral(SGM)
+        response = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=30,
                             headers={"Idempotency-Key": "crash-1"})
         assert response.status_code in (503, 504), response.text   # intake died before answering
         assert suite.wait_exit("intake") == EXIT_CODE
@@ -87,7 +91,7 @@ def test_service_killed_between_commit_and_publish_still_delivers(private_rabbit
                              (("funds", "funds_file"), ("housing_stock", "housing_need"))),
                  timeout=60, message="the event after the restart")
         # the client retries its request: same key, same referral, nothing new anywhere
-        retry = api.post(f"{suite.base_url}/api/v1/referrals", json=referral(SGM), timeout=30,
+        retry = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=30,
                          headers={"Idempotency-Key": "crash-1"})
         assert retry.status_code in (200, 201), retry.text
         wait_for(lambda: settled(suite, 1), timeout=60, message="nothing left on its way")
