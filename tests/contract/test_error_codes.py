@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 
 import marshmallow
@@ -55,13 +56,16 @@ def codes_in_source(folder: Path) -> set[str]:
     return found
 
 
+def schema_modules(package: str) -> list:
+    """``<package>.schemas``, and each of its modules when it is a package (intake's)."""
+    schemas = importlib.import_module(f"{package}.schemas")
+    return [schemas] + [importlib.import_module(f"{schemas.__name__}.{info.name}")
+                        for info in pkgutil.iter_modules(getattr(schemas, "__path__", []))]
+
+
 def schema_module_codes(package: str) -> set[str]:
     found: set[str] = set()
-    for module_name in (f"{package}.schemas", f"{package}.case_schemas"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
+    for module in schema_modules(package):
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, marshmallow.Schema) and cls.__module__ == module.__name__:
                 found |= schema_codes(cls())

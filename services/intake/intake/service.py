@@ -12,20 +12,21 @@ from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
 from abitare_chassis.provider import Database
 from abitare_chassis.rpc import rpc
+from abitare_chassis.schemas import jsonable, load
 from marshmallow import ValidationError
 
-from . import (assessment, audit, closure, commission, diary, fotografia, projects, reference,
-               referrals, triage, worklist)
-from .case_schemas import (ActionOutcomeEvent, AssessmentInput, AssignInput, ClosureInput,
-                           DecisionInput, DiaryEntryInput, ExpectedVersion, FotografiaQuery,
-                           InterviewInput, MeetingInput, MinutesInput, ProjectInput,
-                           ProposalInput, PurposeInput, ReopenInput, TriageInput, jsonable)
+from .adapters import reference
+from .adapters.events import ACTION_OUTCOME_RECORDED
+from .adapters.models import metadata
 from .domain import vocabulary
-from .events import ACTION_OUTCOME_RECORDED
 from .errors import ActionOutcomeInvalid
-from .models import metadata
-from .schemas import (ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage,
-                      load)
+from .schemas.cases import (ActionOutcomeEvent, AssessmentInput, AssignInput, ClosureInput,
+                            DecisionInput, DiaryEntryInput, ExpectedVersion, FotografiaQuery,
+                            InterviewInput, MeetingInput, MinutesInput, ProjectInput,
+                            ProposalInput, PurposeInput, ReopenInput, TriageInput)
+from .schemas.referrals import ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage
+from .usecases import (assessment, audit, closure, commission, diary, fotografia, projects,
+                       referrals, triage, worklist)
 
 
 def _purpose(purpose):

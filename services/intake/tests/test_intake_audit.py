@@ -8,14 +8,15 @@ from abitare_chassis import audit as chassis_audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db, make_engine
 from abitare_chassis.migrate import upgrade
+from abitare_chassis.schemas import load
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from intake import audit, referrals, triage
+from intake.adapters.models import metadata
 from intake.errors import CaseForbidden, ReferralNotFound
-from intake.models import metadata
-from intake.schemas import ReferralInput, load
+from intake.schemas.referrals import ReferralInput
 from intake.service import IntakeService
+from intake.usecases import audit, referrals, triage
 
 SGM = "015195"
 AGENCY = Actor(sub="operator:anna", role="agency_operator", comuni=(SGM,))

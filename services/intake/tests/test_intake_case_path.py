@@ -10,20 +10,21 @@ import pytest
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
+from abitare_chassis.schemas import jsonable, load
 from sqlalchemy import func, select
 
-from intake import (assessment, audit, closure, clock, commission, diary, fotografia, projects,
-                    referrals, triage, worklist)
-from intake.case_schemas import (AssessmentInput, ClosureInput, DiaryEntryInput,
-                                 InterviewInput, ProjectInput, TriageInput, jsonable)
-from intake.errors import (CaseConflict, CaseForbidden, DuplicatesNotAcknowledged,
-                               InvalidInput, MeetingConflict, MeetingNotFound,
-                               ProjectVersionConflict,
-                               ProposalConflict, ReferralNotFound)
-from intake.models import (Assessment, AuditEvent, DiaryEntry, ProjectVersion, Referral,
-                           TriageDecision, metadata, outbox_table)
-from intake.schemas import ReferralInput, load
+from intake.adapters.models import (Assessment, AuditEvent, DiaryEntry, ProjectVersion, Referral,
+                                    TriageDecision, metadata, outbox_table)
+from intake.domain import clock
+from intake.errors import (CaseConflict, CaseForbidden, DuplicatesNotAcknowledged, InvalidInput,
+                           MeetingConflict, MeetingNotFound, ProjectVersionConflict,
+                           ProposalConflict, ReferralNotFound)
+from intake.schemas.cases import (AssessmentInput, ClosureInput, DiaryEntryInput, InterviewInput,
+                                  ProjectInput, TriageInput)
+from intake.schemas.referrals import ReferralInput
 from intake.service import IntakeService
+from intake.usecases import (assessment, audit, closure, commission, diary, fotografia, projects,
+                             referrals, triage, worklist)
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts" / "events"
 SGM, MELEGNANO, MILANO = "015195", "015140", "015146"

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from intake import reference
+from intake.adapters import reference
 from intake.domain import codice_fiscale, commission, eligibility, grading, household, lifecycle
 from intake.domain import permissions as perm
 from intake.domain import project

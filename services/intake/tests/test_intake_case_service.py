@@ -6,6 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from abitare_chassis.envelope import new_envelope, sign_envelope, verify_envelope
+from abitare_chassis.handlers import dead_letter_queue_name
 from abitare_chassis.testing.services import token, wait_for
 from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
@@ -184,7 +185,6 @@ def test_commission_and_closure_over_rpc(intake, bus, payload):
 def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
         intake, payload, amqp_uri):
     """A service (or a partner) with a valid actor for Milano names an SGM case in its event."""
-    from abitare_chassis.nameko_ext import dead_letter_queue_name
     from abitare_chassis.testing.broker import Broker
 
     with intake.rpc() as rpc:

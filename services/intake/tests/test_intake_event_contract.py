@@ -9,7 +9,7 @@ import pytest
 from abitare_chassis.actor import Actor
 from abitare_chassis.envelope import verify_envelope
 
-from intake import events
+from intake.adapters import events
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
 

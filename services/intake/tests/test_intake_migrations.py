@@ -5,7 +5,7 @@ from abitare_chassis.database import make_engine
 from abitare_chassis.migrate import upgrade
 from sqlalchemy import inspect
 
-from intake.models import metadata
+from intake.adapters.models import metadata
 from intake.service import IntakeService
 
 

@@ -6,12 +6,13 @@ import pytest
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
+from abitare_chassis.schemas import load
 from sqlalchemy import func, select
 
-from intake import referrals
-from intake.models import Referral, metadata, outbox_table
-from intake.schemas import ReferralInput, load
+from intake.adapters.models import Referral, metadata, outbox_table
+from intake.schemas.referrals import ReferralInput
 from intake.service import IntakeService
+from intake.usecases import referrals
 
 ACTOR = Actor(sub="client:portal", role="municipal_client", comuni=("015195",))
 

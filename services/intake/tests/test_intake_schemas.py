@@ -3,9 +3,10 @@ from datetime import date
 
 import pytest
 from abitare_chassis.errors import InvalidInput, decode
+from abitare_chassis.schemas import load
 
 from intake.domain.household import Member
-from intake.schemas import ListReferralsQuery, ReferralInput, load
+from intake.schemas.referrals import ListReferralsQuery, ReferralInput
 
 
 def errors_of(payload) -> dict:

@@ -11,7 +11,7 @@ from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
 from sqlalchemy import func, select
 
-from intake.models import HouseholdMember, Referral, outbox_table
+from intake.adapters.models import HouseholdMember, Referral, outbox_table
 from intake.service import IntakeService
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from intake import reference
+from intake.adapters import reference
 from intake.domain import vocabulary
 from intake.domain.scope import in_scope, visible_comuni
 

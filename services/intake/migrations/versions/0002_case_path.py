@@ -7,13 +7,12 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28
 """
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 from alembic import op
 
-from intake import clock
-from intake.domain import codice_fiscale, household
+from intake.domain import clock, codice_fiscale, household
 
 revision = "0002"
 down_revision = "0001"
@@ -189,7 +188,8 @@ def _backfill_referrals() -> None:
                        member.c.referral_id == referral_id).order_by(member.c.position))]
         if isinstance(received_at, str):
             received_at = datetime.fromisoformat(received_at)
-        received_on = clock.local_date(received_at)
+        instant = received_at if received_at.tzinfo else received_at.replace(tzinfo=timezone.utc)
+        received_on = clock.local_date(instant)          # SQLite hands back naive UTC
         head = next((m for m in members if m.relation == "intestatario"), None)
         composition = household.classify(members, received_on,
                                           codice_fiscale.sex(head.codice_fiscale) if head else None)

@@ -9,9 +9,10 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import select
 
-from . import audit, cases, clock, events, reference
-from .domain import grading, lifecycle, permissions
-from .models import Assessment, Referral
+from ..adapters import events, reference
+from ..adapters.models import Assessment, Referral
+from ..domain import clock, grading, lifecycle, permissions
+from . import audit, cases
 
 
 def record_assessment(db: Db, actor: Actor, referral_id, data: dict) -> dict:
@@ -91,4 +92,4 @@ def assessment_record(row: Assessment) -> dict:
             "explanation": list(row.explanation), "grade": row.grade,
             "overridden": row.overridden, "override_reason": row.override_reason,
             "pis_situation": row.pis_situation, "indicators": dict(row.indicators),
-            "at": clock.as_utc(row.at), "by": row.by}
+            "at": row.at, "by": row.by}

@@ -16,17 +16,18 @@ from sqlalchemy.orm import Session
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
-from . import audit, cases, clock, events, reference
-from .domain import commission as rules
-from .domain import lifecycle, permissions
-from .errors import (
+from ..adapters import events, reference
+from ..adapters.models import CommissionMeeting, CommissionMeetingComune, CommissionProposal
+from ..domain import clock, lifecycle, permissions
+from ..domain import commission as rules
+from ..errors import (
     InvalidInput,
     MeetingComuniOutOfScope,
     MeetingNotFound,
     ProposalNotFound,
     ProposalsPending,
 )
-from .models import CommissionMeeting, CommissionMeetingComune, CommissionProposal
+from . import audit, cases
 
 
 def create_meeting(db: Db, actor: Actor, data: dict) -> dict:
@@ -196,8 +197,8 @@ def proposal_record(p: CommissionProposal, meeting: CommissionMeeting | None,
               "head_name": heads.get(p.referral_id), "kind": p.kind, "notes": p.notes,
               "status": p.status, "decision": None if p.status == rules.PENDING else p.status,
               "decision_notes": p.decision_notes,
-              "decided_at": p.decided_at and clock.as_utc(p.decided_at),
-              "decided_by": p.decided_by, "proposed_at": clock.as_utc(p.proposed_at),
+              "decided_at": p.decided_at,
+              "decided_by": p.decided_by, "proposed_at": p.proposed_at,
               "proposed_by": p.proposed_by}
     if meeting is not None:
         record["meeting_date"] = meeting.date
@@ -208,7 +209,7 @@ def meeting_record(m: CommissionMeeting, comuni: list[str], proposals: list[dict
     return {"id": m.id, "date": m.date, "location": m.location,
             "comuni": [{"istat": code, "name": reference.comune_name(code)} for code in comuni],
             "minutes": m.minutes,
-            "minutes_at": m.minutes_at and clock.as_utc(m.minutes_at),
+            "minutes_at": m.minutes_at,
             "minutes_by": m.minutes_by, "closed": m.minutes_at is not None,
-            "created_at": clock.as_utc(m.created_at), "created_by": m.created_by,
+            "created_at": m.created_at, "created_by": m.created_by,
             "proposals": proposals}

@@ -6,11 +6,10 @@ from abitare_chassis.actor import Actor
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
-from . import clock
-from .domain import household, permissions
-from .domain.vocabulary import HEAD_OF_HOUSEHOLD
-from .errors import ReferralNotFound
-from .models import HouseholdMember, Referral
+from ..adapters.models import HouseholdMember, Referral
+from ..domain import clock, household, permissions
+from ..domain.vocabulary import HEAD_OF_HOUSEHOLD
+from ..errors import ReferralNotFound
 
 
 def load(session: Session, actor: Actor, referral_id, action: str, *, members: bool = False,

@@ -8,9 +8,9 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy.orm import Session
 
-from . import cases, clock
-from .domain import permissions
-from .models import Referral
+from ..adapters.models import Referral
+from ..domain import clock, permissions
+from . import cases
 
 DEFAULT_PURPOSE = chassis_audit.DEFAULT_PURPOSE
 EXPORT_ACTION = "export_access_report"

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from abitare_chassis.schemas import Schema, field_error, load  # noqa: F401  (load: re-exported)
+from abitare_chassis.schemas import Schema, field_error
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from . import clock, reference
-from .domain import codice_fiscale, household
-from .domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_BODIES, RELATIONS
+from ..adapters import reference
+from ..domain import clock, codice_fiscale, household
+from ..domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_BODIES, RELATIONS
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50

@@ -8,11 +8,12 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import select
 
-from . import audit, cases, clock, reference
-from .domain import commission, lifecycle, permissions
-from .domain import project as project_rules
-from .domain.eligibility import it_date
-from .models import CommissionMeeting, CommissionProposal, ProjectAction, Referral
+from ..adapters import reference
+from ..adapters.models import CommissionMeeting, CommissionProposal, ProjectAction, Referral
+from ..domain import clock, commission, lifecycle, permissions
+from ..domain import project as project_rules
+from ..domain.eligibility import it_date
+from . import audit, cases
 
 HORIZON_DAYS = 30
 LIMIT = 100

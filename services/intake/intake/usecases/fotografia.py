@@ -9,10 +9,10 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import func, select
 
-from . import clock, reference
-from .domain import permissions
-from .domain.scope import visible_comuni
-from .models import Referral
+from ..adapters import reference
+from ..adapters.models import Referral
+from ..domain import clock, permissions
+from ..domain.scope import visible_comuni
 
 NOT_ASSESSED = "non_valutato"
 DIMENSIONS = {

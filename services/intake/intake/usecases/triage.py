@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
-from . import audit, cases, clock, events, reference, referrals
-from .domain import duplicates, eligibility, lifecycle, permissions
-from .errors import AssigneeOutOfScope, DuplicateChecksLimited, DuplicatesNotAcknowledged
-from .models import (
+from ..adapters import events, reference
+from ..adapters.models import (
     CaseAssignment,
     CaseClosure,
     DuplicateCheck,
@@ -22,6 +20,9 @@ from .models import (
     Referral,
     TriageDecision,
 )
+from ..domain import clock, duplicates, eligibility, lifecycle, permissions
+from ..errors import AssigneeOutOfScope, DuplicateChecksLimited, DuplicatesNotAcknowledged
+from . import audit, cases, referrals
 
 TRIAGE_EVENTS = {
     lifecycle.PRESA_IN_CARICO: (events.CASE_OPENED, "opened_at"),
@@ -57,14 +58,14 @@ def case_record(session: Session, actor: Actor, referral: Referral,
                               .order_by(CaseClosure.id.desc()).limit(1)).first()
         closure = {"outcome": row.outcome, "notes": row.notes,
                    "restitution_date": row.restitution_date,
-                   "at": clock.as_utc(row.closed_at), "by": row.closed_by}
+                   "at": row.closed_at, "by": row.closed_by}
     record.update({
         "status": referral.status,
-        "updated_at": clock.as_utc(referral.updated_at or referral.received_at),
+        "updated_at": referral.updated_at or referral.received_at,
         "assigned_to": referral.assigned_to,
-        "assigned_at": referral.assigned_at and clock.as_utc(referral.assigned_at),
+        "assigned_at": referral.assigned_at,
         "triage": triage and {"outcome": triage.outcome, "reason": triage.reason,
-                              "at": clock.as_utc(triage.at), "by": triage.by,
+                              "at": triage.at, "by": triage.by,
                               "duplicates_acknowledged": triage.duplicates_acknowledged},
         "eligibility": eligibility_of(referral),
         "possible_duplicates": None,
@@ -86,7 +87,7 @@ def case_record(session: Session, actor: Actor, referral: Referral,
 def assignment_history(session: Session, referral_id: str) -> list[dict]:
     rows = session.scalars(select(CaseAssignment).where(CaseAssignment.referral_id == referral_id)
                            .order_by(CaseAssignment.assigned_at, CaseAssignment.id)).all()
-    return [{"assigned_to": r.assigned_to, "assigned_at": clock.as_utc(r.assigned_at),
+    return [{"assigned_to": r.assigned_to, "assigned_at": r.assigned_at,
              "assigned_by": r.assigned_by} for r in rows]
 
 
@@ -104,8 +105,8 @@ def get_case_status(db: Db, actor: Actor, referral_id) -> dict:
                 TriageDecision.referral_id == referral.id)
                 .order_by(TriageDecision.at.desc(), TriageDecision.id.desc()).limit(1))
         return {"id": referral.id, "comune_istat": referral.comune_istat,
-                "status": referral.status, "received_at": clock.as_utc(referral.received_at),
-                "updated_at": clock.as_utc(referral.updated_at or referral.received_at),
+                "status": referral.status, "received_at": referral.received_at,
+                "updated_at": referral.updated_at or referral.received_at,
                 "status_reason": reason}
 
 
@@ -193,7 +194,7 @@ def duplicate_matches(session: Session, referral: Referral) -> list[dict]:
         if row.id not in seen:
             seen.add(row.id)
             found.append({"id": row.id, "comune_istat": row.comune_istat, "status": row.status,
-                          "received_at": clock.as_utc(row.received_at),
+                          "received_at": row.received_at,
                           "codice_fiscale": row.codice_fiscale})
     return found
 

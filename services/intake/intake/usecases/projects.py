@@ -10,16 +10,17 @@ import uuid
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
+from abitare_chassis.schemas import jsonable
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit, cases, clock, events
-from .case_schemas import jsonable
-from .domain import lifecycle, permissions
-from .domain import project as rules
-from .errors import ActionOutcomeInvalid, ProjectVersionConflict
-from .models import Project, ProjectAction, ProjectVersion, Referral
+from ..adapters import events
+from ..adapters.models import Project, ProjectAction, ProjectVersion, Referral
+from ..domain import clock, lifecycle, permissions
+from ..domain import project as rules
+from ..errors import ActionOutcomeInvalid, ProjectVersionConflict
+from . import audit, cases
 
 
 def get_project(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> dict:
@@ -37,7 +38,7 @@ def list_project_versions(db: Db, actor: Actor, referral_id, purpose: str | None
             ProjectVersion.referral_id == referral.id).order_by(ProjectVersion.version.desc()))
         return [{"referral_id": r.referral_id, "version": r.version,
                  "objectives": list(r.objectives), "actions": list(r.actions),
-                 "agreed_on": r.agreed_on, "updated_at": clock.as_utc(r.saved_at),
+                 "agreed_on": r.agreed_on, "updated_at": r.saved_at,
                  "updated_by": r.saved_by} for r in rows]
 
 
@@ -148,5 +149,5 @@ def project_record(referral_id: str, row: Project | None, **values) -> dict:
     return {"referral_id": referral_id, "version": values["version"],
             "objectives": list(values["objectives"]), "actions": list(values["actions"]),
             "agreed_on": values["agreed_on"],
-            "updated_at": values["updated_at"] and clock.as_utc(values["updated_at"]),
+            "updated_at": values["updated_at"],
             "updated_by": values["updated_by"]}

@@ -1,16 +1,13 @@
-"""The shapes the case-path methods accept (marshmallow 4; unknown fields refused), and
-:func:`jsonable` for what they return (dates as ISO strings, instants in UTC)."""
+"""The shapes the case-path methods accept (marshmallow 4; unknown fields refused); what they
+return is made plain JSON by the chassis ``jsonable``."""
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from abitare_chassis.schemas import Schema, field_error
 from marshmallow import EXCLUDE, fields, validate, validates_schema
 
-from . import clock
-from .domain import commission, grading, lifecycle, project
-from .domain.vocabulary import DIARY_KINDS
-from .schemas import ISTAT_FORMAT, DateOrDateTime, Text, not_in_future
+from ..domain import clock, commission, grading, lifecycle, project
+from ..domain.vocabulary import DIARY_KINDS
+from .referrals import ISTAT_FORMAT, DateOrDateTime, Text, not_in_future
 
 ACTOR_SUB = validate.Length(min=1, max=200)
 PARTNER_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{2,20}$", error="partner_code_format")
@@ -163,16 +160,3 @@ class ActionOutcomeEvent(Schema):
     outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     comune_istat = fields.String(load_default=None, allow_none=True, validate=ISTAT_FORMAT)
     recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
-
-
-def jsonable(value):
-    """Plain JSON: dates ISO, instants as aware UTC ISO strings, containers walked."""
-    if isinstance(value, datetime):
-        return clock.as_utc(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value

@@ -11,14 +11,11 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; we only ever store UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
-
 def local_date(moment: datetime) -> date:
-    """The calendar day in Milan at ``moment``."""
-    return as_utc(moment).astimezone(LOCAL_TIMEZONE).date()
+    """The calendar day in Milan at the instant ``moment`` (aware, as every column gives it)."""
+    if moment.tzinfo is None:
+        raise ValueError("local_date needs an aware datetime: say which instant it is")
+    return moment.astimezone(LOCAL_TIMEZONE).date()
 
 
 def parse_date(value) -> date | None:

@@ -6,10 +6,11 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import select
 
-from . import audit, cases, clock, events
-from .domain import lifecycle, permissions
-from .errors import InvalidInput
-from .models import CaseClosure
+from ..adapters import events
+from ..adapters.models import CaseClosure
+from ..domain import clock, lifecycle, permissions
+from ..errors import InvalidInput
+from . import audit, cases
 
 
 def close_case(db: Db, actor: Actor, referral_id, data: dict, purpose: str | None = None) -> dict:

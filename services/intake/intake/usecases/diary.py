@@ -8,11 +8,11 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from sqlalchemy import select
 
-from . import audit, cases, clock
-from .domain import lifecycle, permissions
-from .domain.eligibility import it_date
-from .domain.vocabulary import JOINT_INTERVIEW
-from .models import DiaryEntry
+from ..adapters.models import DiaryEntry
+from ..domain import clock, lifecycle, permissions
+from ..domain.eligibility import it_date
+from ..domain.vocabulary import JOINT_INTERVIEW
+from . import audit, cases
 
 
 def add_diary_entry(db: Db, actor: Actor, referral_id, data: dict) -> dict:
@@ -40,7 +40,7 @@ def schedule_interview(db: Db, actor: Actor, referral_id, data: dict) -> dict:
                 f"Partecipanti: {', '.join(data['participants'])}.")
         entry = _entry(referral, actor, kind=JOINT_INTERVIEW, occurred_at=data["scheduled_at"],
                        text=text, confidential=False,
-                       interview={"scheduled_at": clock.as_utc(data["scheduled_at"]).isoformat(),
+                       interview={"scheduled_at": data["scheduled_at"].isoformat(),
                                   "location": data["location"],
                                   "participants": list(data["participants"])})
         tx.session.add(entry)
@@ -78,14 +78,14 @@ def _entry(referral, actor: Actor, **fields) -> DiaryEntry:
 
 def entry_record(entry: DiaryEntry) -> dict:
     return {"id": entry.id, "referral_id": entry.referral_id, "kind": entry.kind,
-            "occurred_at": clock.as_utc(entry.occurred_at), "text": entry.text,
+            "occurred_at": entry.occurred_at, "text": entry.text,
             "confidential": entry.confidential, "author": entry.author,
             "author_name": entry.author_name, "author_role": entry.author_role,
-            "recorded_at": clock.as_utc(entry.recorded_at), "interview": entry.interview}
+            "recorded_at": entry.recorded_at, "interview": entry.interview}
 
 
 def _placeholder(entry: DiaryEntry) -> dict:
     return {"id": entry.id, "referral_id": entry.referral_id, "confidential": True,
-            "kind": entry.kind, "occurred_at": clock.as_utc(entry.occurred_at),
+            "kind": entry.kind, "occurred_at": entry.occurred_at,
             "author": entry.author, "author_name": entry.author_name,
-            "recorded_at": clock.as_utc(entry.recorded_at)}
+            "recorded_at": entry.recorded_at}

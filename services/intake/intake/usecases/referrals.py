@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
-from . import audit, clock, events, reference
-from .domain import codice_fiscale, household
-from .domain.scope import in_scope, visible_comuni
-from .domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
-from .errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
-from .models import HouseholdMember, Referral
+from ..adapters import events, reference
+from ..adapters.models import HouseholdMember, Referral
+from ..domain import clock, codice_fiscale, household
+from ..domain.scope import in_scope, visible_comuni
+from ..domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
+from ..errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
+from . import audit
 
 REFERRAL_FIELDS = ("comune_istat", "referring_body", "referring_body_name", "problem_reported",
                    "housing_situation", "description", "eviction_date",
@@ -163,7 +164,6 @@ def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
 def _summary(row) -> dict:
     summary = dict(row)
     summary["comune_name"] = reference.comune_name(row["comune_istat"])
-    summary["received_at"] = clock.as_utc(row["received_at"])
     summary["head_name"] = household.head_name(summary.pop("last_name"),
                                                summary.pop("first_name"))
     return summary
@@ -176,7 +176,7 @@ def referral_record(referral: Referral) -> dict:
         "id": referral.id,
         "comune_istat": referral.comune_istat,
         "comune_name": reference.comune_name(referral.comune_istat),
-        "received_at": clock.as_utc(referral.received_at),
+        "received_at": referral.received_at,
         "status": referral.status,
         "referring_body": referral.referring_body,
         "referring_body_name": referral.referring_body_name,

@@ -1,0 +1,1 @@
+"""What intake talks to outside itself: storage (ORM models), published events, reference data."""

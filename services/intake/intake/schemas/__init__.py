@@ -1,0 +1,1 @@
+"""marshmallow at the edge: RPC inputs and outputs (referrals, cases)."""

@@ -1,0 +1,1 @@
+"""The intake use cases: one module per capability, each opening its own transaction."""
