@@ -1,5 +1,6 @@
 """Root of every test run: where the repository keeps what the tests need (the chassis reads no
 file of this repository by itself), the chassis fixtures, and the `broker` marker."""
+
 import os
 from pathlib import Path
 
@@ -8,7 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 
 os.environ.setdefault("ABITARE_CONTRACTS_DIR", str(ROOT / "infra" / "contracts"))
-os.environ.setdefault("ABITARE_BROKER_DEFINITIONS", str(ROOT / "infra" / "rabbitmq" / "definitions.json"))
+os.environ.setdefault(
+    "ABITARE_BROKER_DEFINITIONS", str(ROOT / "infra" / "rabbitmq" / "definitions.json")
+)
 
 # The chassis fixtures (rabbit, amqp_uri, db_url, service_runner, private_rabbit), explicitly.
 # eventlet's monkey patch is a separate plugin, asked for in pytest.ini.

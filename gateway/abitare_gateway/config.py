@@ -29,6 +29,7 @@ Outside development (the default) the session cookie is ``Secure`` and every res
 ``SECRET_KEY`` is the key the services verify actor tokens with, so the gateway reads it through
 the chassis like every service does.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,8 +69,8 @@ def load(overrides: dict | None = None) -> dict:
         "ARGON2_PROFILE": env.get("GATEWAY_ARGON2_PROFILE", "default"),
         "ARGON2_CONCURRENCY": _int("GATEWAY_ARGON2_CONCURRENCY", 4),
         "ARGON2_WAIT_SECONDS": float(env.get("GATEWAY_ARGON2_WAIT_SECONDS", "10")),
-        "RPC_CLIENT": None,            # tests inject a fake here
-        "CLOCK": utcnow,               # tests move it: sessions, tokens' use, the throttle
+        "RPC_CLIENT": None,  # tests inject a fake here
+        "CLOCK": utcnow,  # tests move it: sessions, tokens' use, the throttle
         "DEVELOPMENT": development,
         "HSTS_MAX_AGE": 31536000,
         "TRUSTED_PROXIES": _int("GATEWAY_TRUSTED_PROXIES", 0),
@@ -84,8 +85,7 @@ def load(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
-        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("GATEWAY_SESSION_IDLE_MINUTES",
-                                                             480)),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("GATEWAY_SESSION_IDLE_MINUTES", 480)),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_int("GATEWAY_SESSION_MAX_HOURS", 12)),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # flask-smorest / OpenAPI
@@ -98,10 +98,13 @@ def load(overrides: dict | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
         "API_SPEC_OPTIONS": {
             "security": [{"bearerAuth": []}],
-            "info": {"description": (
-                "REST API of the Agenzia per l'abitare for the comuni's systems. "
-                "Obtain a token with `POST /api/v1/auth/token` (client credentials), then send "
-                "`Authorization: Bearer <token>`. Errors are RFC 9457 problem+json.")},
+            "info": {
+                "description": (
+                    "REST API of the Agenzia per l'abitare for the comuni's systems. "
+                    "Obtain a token with `POST /api/v1/auth/token` (client credentials), then send "
+                    "`Authorization: Bearer <token>`. Errors are RFC 9457 problem+json."
+                )
+            },
         },
     }
     settings.update(overrides)

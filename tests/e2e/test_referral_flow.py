@@ -1,6 +1,7 @@
 """End to end through the gateway's HTTP API with all services running as processes: a referral
 POSTed by a comune's system reaches all four services and the partner FWA's queue, and the
 aggregated view shows it."""
+
 import json
 
 import requests
@@ -14,8 +15,16 @@ from tests.support.amqp import drain
 from tests.support.data import referral
 from tests.support.suite import DEMO_AMBITO, REPO
 
-FWA_FIELDS = {"referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
-              "housing_situation", "household", "economics"}
+FWA_FIELDS = {
+    "referral_id",
+    "comune_istat",
+    "comune_name",
+    "received_at",
+    "problem_reported",
+    "housing_situation",
+    "household",
+    "economics",
+}
 
 
 def subscribe_fwa(suite):
@@ -41,20 +50,25 @@ def test_posted_referral_reaches_every_service_and_fwa(suite):
     assert referral_id in [item["id"] for item in listed["items"]]
 
     def overview():
-        body = api.get(f"{suite.base_url}/api/v1/referrals/{referral_id}/overview", timeout=10).json()
+        body = api.get(
+            f"{suite.base_url}/api/v1/referrals/{referral_id}/overview", timeout=10
+        ).json()
         sections = ("referral", "funds_file", "housing_need", "partner_deliveries")
         return body if all(body[s]["status"] == "disponibile" for s in sections) else None
+
     view = wait_for(overview, timeout=30, message="the four services to know the referral")
     assert view["referral"]["data"]["id"] == referral_id
     affordability = view["funds_file"]["data"]["affordability"]
-    assert affordability["outcome"] == "non_sostenibile"        # 900 EUR over 1 500 EUR = 60%
+    assert affordability["outcome"] == "non_sostenibile"  # 900 EUR over 1 500 EUR = 60%
     assert affordability["rent_to_income_ratio"] == "0.6000"
     assert view["housing_need"]["data"]["household_size"] == 3
     assert [d["partner_code"] for d in view["partner_deliveries"]["data"]] == ["FWA"]
 
-    messages = wait_for(lambda: drain(suite.amqp_uri, "partner.fwa"), timeout=20, message="FWA's copy")
+    messages = wait_for(
+        lambda: drain(suite.amqp_uri, "partner.fwa"), timeout=20, message="FWA's copy"
+    )
     assert len(messages) == 1
-    event = verify_envelope(messages[0])          # a genuine, signed CloudEvent
+    event = verify_envelope(messages[0])  # a genuine, signed CloudEvent
     assert event.type == "intake.referral_received.v1" and event.subject == referral_id
     assert set(event.data) <= FWA_FIELDS
     assert set(event.data["household"]) == {"size", "minors"}
@@ -69,13 +83,16 @@ def test_emitted_events_match_their_published_contracts(suite):
     consumers' view)."""
     envelope_schema = json.loads((REPO / "infra/contracts/envelope.schema.json").read_text())
     import sqlite3
+
     api = suite.api("015140")
     payload = referral("015140")
     created = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=15)
     assert created.status_code == 201, created.text
     db = sqlite3.connect(suite.var_dir / "intake.db")
-    rows = db.execute("select body from outbox_message where json_extract(body, '$.subject') = ?",
-                      (created.json()["id"],)).fetchall()
+    rows = db.execute(
+        "select body from outbox_message where json_extract(body, '$.subject') = ?",
+        (created.json()["id"],),
+    ).fetchall()
     envelopes = {envelope["type"]: envelope for envelope in (json.loads(r[0]) for r in rows)}
     assert set(envelopes) == {"intake.referral_received.v1", "intake.referral_received.v2"}
     for event_type, envelope in envelopes.items():

@@ -4,6 +4,7 @@ The gateway signs it (HMAC via itsdangerous) for every request; every service ve
 RPC call and event and scopes its queries by ``comuni``. An unsigned, altered or (for RPC) expired
 token is refused with :class:`~abitare_chassis.errors.ActorRejected`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -17,19 +18,19 @@ SALT = "abitare.actor.v1"
 RPC_MAX_AGE_SECONDS = 300
 
 # Roles. Operators work in the UI; municipal clients are systems calling the API.
-AGENCY_OPERATOR = "agency_operator"      # social worker of the agency: all comuni of the ambito
-COMUNE_OPERATOR = "comune_operator"      # social worker of one comune
-COORDINATOR = "coordinator"              # assigns cases, runs the commission
-MUNICIPAL_CLIENT = "municipal_client"    # a comune's system, via the REST API
-SYSTEM = "system"                        # a service acting on its own (demo loading, relays)
+AGENCY_OPERATOR = "agency_operator"  # social worker of the agency: all comuni of the ambito
+COMUNE_OPERATOR = "comune_operator"  # social worker of one comune
+COORDINATOR = "coordinator"  # assigns cases, runs the commission
+MUNICIPAL_CLIENT = "municipal_client"  # a comune's system, via the REST API
+SYSTEM = "system"  # a service acting on its own (demo loading, relays)
 ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR, MUNICIPAL_CLIENT, SYSTEM)
 
 
 @dataclass(frozen=True)
 class Actor:
-    sub: str                       # stable id: "operator:rossi", "client:sgm-portal"
+    sub: str  # stable id: "operator:rossi", "client:sgm-portal"
     role: str
-    comuni: tuple[str, ...] = field(default_factory=tuple)   # ISTAT codes in scope
+    comuni: tuple[str, ...] = field(default_factory=tuple)  # ISTAT codes in scope
     name: str = ""
 
     def __post_init__(self):
@@ -65,7 +66,11 @@ def verify_actor(token, max_age: int | None = RPC_MAX_AGE_SECONDS, key: str | No
     except BadSignature:
         raise ActorRejected("forged or unsigned actor context") from None
     try:
-        return Actor(sub=data["sub"], role=data["role"], comuni=tuple(data["comuni"]),
-                     name=data.get("name", ""))
+        return Actor(
+            sub=data["sub"],
+            role=data["role"],
+            comuni=tuple(data["comuni"]),
+            name=data.get("name", ""),
+        )
     except (KeyError, TypeError):
         raise ActorRejected("malformed actor context") from None

@@ -7,6 +7,7 @@
 - ``abitare-broker dlq``      list dead-lettered messages per queue (of the same definitions).
 - ``abitare-broker replay QUEUE``  move the messages of ``QUEUE.dlq`` back to ``QUEUE``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,6 @@ from kombu import Connection, Exchange, Queue
 from . import config
 from .headers import RETRIES_HEADER
 
-
 DEFINITIONS_ENV = "ABITARE_BROKER_DEFINITIONS"
 
 
@@ -29,7 +29,9 @@ def definitions_path(path: Path | str | None = None) -> Path:
     """``path``, else ``$ABITARE_BROKER_DEFINITIONS``; there is no built-in default."""
     chosen = path or os.environ.get(DEFINITIONS_ENV)
     if not chosen:
-        raise ValueError(f"which broker definitions? pass --definitions PATH or set {DEFINITIONS_ENV}")
+        raise ValueError(
+            f"which broker definitions? pass --definitions PATH or set {DEFINITIONS_ENV}"
+        )
     return Path(chosen)
 
 
@@ -48,7 +50,9 @@ def declare(amqp_uri: str | None = None, definitions: dict | None = None) -> dic
             exchanges[ex["name"]](channel).declare()
             counts["exchanges"] += 1
         for q in definitions["queues"]:
-            Queue(q["name"], durable=True, queue_arguments=q.get("arguments") or None)(channel).declare()
+            Queue(q["name"], durable=True, queue_arguments=q.get("arguments") or None)(
+                channel
+            ).declare()
             counts["queues"] += 1
         for b in definitions["bindings"]:
             channel.queue_bind(b["destination"], exchange=b["source"], routing_key=b["routing_key"])
@@ -84,9 +88,11 @@ def dead_letter_counts(amqp_uri: str | None = None, definitions: dict | None = N
 
 
 def replay(queue_name: str, amqp_uri: str | None = None) -> int:
-    """Move every message of ``<queue_name>.dlq`` back to ``queue_name`` with its retry count reset."""
+    """Move every message of ``<queue_name>.dlq`` back to ``queue_name``, retry count reset."""
     moved = 0
-    with Connection(amqp_uri or config.amqp_uri(), transport_options={"confirm_publish": True}) as conn:
+    with Connection(
+        amqp_uri or config.amqp_uri(), transport_options={"confirm_publish": True}
+    ) as conn:
         channel = conn.channel()
         producer = conn.Producer(channel)
         while True:
@@ -95,9 +101,15 @@ def replay(queue_name: str, amqp_uri: str | None = None) -> int:
                 break
             headers = dict(message.headers or {})
             headers.pop(RETRIES_HEADER, None)
-            producer.publish(message.body, exchange="", routing_key=queue_name, headers=headers,
-                             content_type=message.content_type,
-                             content_encoding=message.content_encoding, delivery_mode=2)
+            producer.publish(
+                message.body,
+                exchange="",
+                routing_key=queue_name,
+                headers=headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                delivery_mode=2,
+            )
             channel.basic_ack(message.delivery_tag)
             moved += 1
         channel.close()
@@ -105,11 +117,14 @@ def replay(queue_name: str, amqp_uri: str | None = None) -> int:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("declare", "dlq"):
         sub.add_parser(name).add_argument(
-            "--definitions", help=f"definitions JSON (default: ${DEFINITIONS_ENV})")
+            "--definitions", help=f"definitions JSON (default: ${DEFINITIONS_ENV})"
+        )
     w = sub.add_parser("wait")
     w.add_argument("--timeout", type=float, default=30)
     r = sub.add_parser("replay")

@@ -4,6 +4,7 @@ Every setting has one environment variable. Nothing else reads ``os.environ`` fo
 chassis reads no file of the repository it was developed in: paths it needs (broker definitions,
 contract examples) come from these settings or from explicit arguments.
 """
+
 from __future__ import annotations
 
 import logging

@@ -2,6 +2,7 @@
 ``tenant`` (ISTAT code), ``actor`` (signed actor token), ``correlationid``, ``causationid``,
 and ``signature``: an HMAC of the rest, so a consumer can tell an event from a forgery.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import config
 from .actor import Actor, verify_actor
@@ -24,15 +25,24 @@ def event_type_name(service: str, event: str, major: int = 1) -> str:
     return f"{service}.{event}.v{major}"
 
 
-def new_envelope(*, service: str, event: str, data: dict, subject: str | None, tenant: str | None,
-                 actor_token: str | None, correlationid: str | None = None,
-                 causationid: str | None = None, major: int = 1) -> dict:
+def new_envelope(
+    *,
+    service: str,
+    event: str,
+    data: dict | None,
+    subject: str | None,
+    tenant: str | None,
+    actor_token: str | None,
+    correlationid: str | None = None,
+    causationid: str | None = None,
+    major: int = 1,
+) -> dict:
     envelope = {
         "specversion": SPECVERSION,
         "id": str(uuid.uuid4()),
         "source": f"/abitare/{service}",
         "type": event_type_name(service, event, major),
-        "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "datacontenttype": "application/json",
         "subject": subject,
         "tenant": tenant,
@@ -52,14 +62,16 @@ def _canonical(envelope: dict) -> bytes:
 
 def sign_envelope(envelope: dict, key: str | None = None) -> dict:
     signed = dict(envelope)
-    signed["signature"] = hmac.new((key or config.secret_key()).encode(), _canonical(envelope),
-                                   hashlib.sha256).hexdigest()
+    signed["signature"] = hmac.new(
+        (key or config.secret_key()).encode(), _canonical(envelope), hashlib.sha256
+    ).hexdigest()
     return signed
 
 
 @dataclass(frozen=True)
 class CloudEvent:
     """A verified event as a handler sees it."""
+
     id: str
     type: str
     source: str
@@ -77,8 +89,9 @@ def verify_envelope(envelope, key: str | None = None) -> CloudEvent:
     if not isinstance(envelope, dict) or any(k not in envelope for k in REQUIRED):
         raise ActorRejected("not a CloudEvents envelope")
     signature = envelope.get("signature")
-    expected = hmac.new((key or config.secret_key()).encode(), _canonical(envelope),
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        (key or config.secret_key()).encode(), _canonical(envelope), hashlib.sha256
+    ).hexdigest()
     if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
         raise ActorRejected("unsigned or forged event")
     # Events may wait in a queue through a broker outage: the actor token is not time-limited here.
@@ -86,7 +99,15 @@ def verify_envelope(envelope, key: str | None = None) -> CloudEvent:
     tenant = envelope.get("tenant")
     if tenant is not None and actor.role != "system" and not actor.can_see(tenant):
         raise ActorRejected("event tenant outside the actor's scope")
-    return CloudEvent(id=envelope["id"], type=envelope["type"], source=envelope["source"],
-                      time=envelope["time"], subject=envelope.get("subject"), tenant=tenant,
-                      actor=actor, data=envelope["data"],
-                      correlationid=envelope.get("correlationid"), raw=envelope)
+    return CloudEvent(
+        id=envelope["id"],
+        type=envelope["type"],
+        source=envelope["source"],
+        time=envelope["time"],
+        subject=envelope.get("subject"),
+        tenant=tenant,
+        actor=actor,
+        data=envelope["data"],
+        correlationid=envelope.get("correlationid"),
+        raw=envelope,
+    )

@@ -2,6 +2,7 @@
 signed actor token; the method receives the verified :class:`~abitare_chassis.actor.Actor` in its
 place. Losing the broker while answering costs one request (delivered again), not the container.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,22 +53,23 @@ class SecuredRpc(Rpc):
 
     def setup(self):
         super().setup()
-        logs.install()   # expected errors on one line, tracebacks only for unexpected ones
+        logs.install()  # expected errors on one line, tracebacks only for unexpected ones
 
     def handle_message(self, body, message):
         try:
             args = list(body["args"])
             kwargs = dict(body["kwargs"])
         except (KeyError, TypeError):
-            raise MalformedRequest("Message missing `args` or `kwargs`")
+            raise MalformedRequest("Message missing `args` or `kwargs`") from None
         token = kwargs.pop("actor") if "actor" in kwargs else (args.pop(0) if args else None)
-        args.insert(0, verify_actor(token))   # ActorRejected goes back to the caller
+        args.insert(0, verify_actor(token))  # ActorRejected goes back to the caller
         self.check_signature(args, kwargs)
         context_data = self.unpack_message_headers(message)
         handle_result = partial(self.handle_result, message)
         try:
-            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
-                                        handle_result=handle_result)
+            self.container.spawn_worker(
+                self, args, kwargs, context_data=context_data, handle_result=handle_result
+            )
         except ContainerBeingKilled:
             self.rpc_consumer.requeue_message(message)
 

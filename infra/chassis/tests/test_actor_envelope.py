@@ -1,4 +1,5 @@
 """Unit tests of the actor context and the CloudEvents envelope (no broker)."""
+
 import pytest
 
 from abitare_chassis.actor import Actor, sign_actor, verify_actor
@@ -33,9 +34,10 @@ def test_actor_signed_with_another_key_is_rejected():
 
 
 def test_actor_with_widened_scope_is_rejected():
-    """Swap the payload of a genuine token for one with more comuni: the signature no longer fits."""
+    """Swap a genuine token's payload for one with more comuni: the signature no longer fits."""
     import base64
     import json
+
     token = sign_actor(actor(), key=KEY)
     rest = token.split(".", 1)[1]
     widened = dict(actor().to_dict(), comuni=["015195", "015140", "015146"])
@@ -47,6 +49,7 @@ def test_actor_with_widened_scope_is_rejected():
 def test_expired_actor_is_rejected(monkeypatch):
     token = sign_actor(actor(), key=KEY)
     import time
+
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 10_000)
     with pytest.raises(ActorRejected, match="expired"):
@@ -59,8 +62,14 @@ def test_unknown_role_is_rejected():
 
 
 def envelope(**overrides):
-    env = new_envelope(service="intake", event="referral_received", data={"referral_id": "r1"},
-                       subject="r1", tenant="015195", actor_token=sign_actor(actor(), key=KEY))
+    env = new_envelope(
+        service="intake",
+        event="referral_received",
+        data={"referral_id": "r1"},
+        subject="r1",
+        tenant="015195",
+        actor_token=sign_actor(actor(), key=KEY),
+    )
     env.update(overrides)
     return env
 
@@ -103,4 +112,3 @@ def test_event_outside_actor_scope_is_rejected():
 def test_not_an_envelope_is_rejected():
     with pytest.raises(ActorRejected):
         verify_envelope({"hello": "world"}, key=KEY)
-

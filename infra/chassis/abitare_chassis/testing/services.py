@@ -1,4 +1,5 @@
 """Run nameko services in the test process against a real broker and a real database."""
+
 from __future__ import annotations
 
 import time
@@ -28,7 +29,10 @@ class ServiceHarness:
             from sqlalchemy import create_engine
 
             from ..tables import add_chassis_tables
-            metadata = next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata
+
+            metadata = next(
+                d for d in vars(service_cls).values() if hasattr(d, "metadata")
+            ).metadata
             add_chassis_tables(metadata)
             engine = create_engine(db_url)
             metadata.create_all(engine)
@@ -41,6 +45,7 @@ class ServiceHarness:
     def db(self, name: str):
         """The running service's Db (to look at what it stored)."""
         from ..provider import Database
+
         container = self.containers[name]
         return next(d for d in container.dependencies if isinstance(d, Database)).db
 
