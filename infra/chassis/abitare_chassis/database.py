@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .actor import Actor, sign_actor
+from .actor import EVENT_AUDIENCE, Actor, sign_actor
 from .envelope import new_envelope, sign_envelope
 from .faults import failpoint
 from .tables import add_chassis_tables
@@ -71,7 +71,7 @@ class Transaction:
                 raise ValueError("an event needs the actor it is emitted for")
             envelope = new_envelope(
                 service=self.db.service_name, event=event, data=data, subject=subject,
-                tenant=tenant, actor_token=sign_actor(actor),
+                tenant=tenant, actor_token=sign_actor(actor, EVENT_AUDIENCE),
                 correlationid=getattr(self.causation, "correlationid", None),
                 causationid=getattr(self.causation, "id", None))
             envelope = sign_envelope(envelope)

@@ -31,13 +31,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s")
+    try:
+        config.verification_keys()     # a missing key stops the start, before anything runs
+    except config.MissingSecretKey as exc:
+        raise SystemExit(f"{args.service}: {exc}") from None
     service_cls = load_service(args.service)
     cfg = config.service_config(service_cls.name)
     migrate.upgrade(service_cls.migrations_dir, cfg["DATABASE_URL"])
     if args.migrate_only:
         return
     if config.using_development_key():
-        log.warning("ABITARE_SECRET_KEY is not set: using the development key (never in production)")
+        log.warning("ABITARE_DEVELOPMENT is on and ABITARE_SECRET_KEY is not set: using the "
+                    "public development key (never in production)")
     from nameko.cli.run import run
     log.info("starting %s on %s", service_cls.name, cfg["AMQP_URI"].split("@")[-1])
     run([service_cls], cfg)

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 from abitare_chassis.envelope import new_envelope, sign_envelope, verify_envelope
 from abitare_chassis.handlers import dead_letter_queue_name
-from abitare_chassis.testing.services import token, wait_for
+from abitare_chassis.testing.services import event_token, token, wait_for
 from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
 
@@ -17,16 +17,16 @@ CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
 SGM = "015195"
 def agency_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("agency_operator", (SGM,), sub="operator:anna")
+    return token("agency_operator", (SGM,), sub="operator:anna", service="intake")
 def coordinator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("coordinator", (SGM,), sub="operator:carla")
+    return token("coordinator", (SGM,), sub="operator:carla", service="intake")
 def comune_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("comune_operator", (SGM,), sub="operator:dario")
+    return token("comune_operator", (SGM,), sub="operator:dario", service="intake")
 def client_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("municipal_client", (SGM,), sub="client:sgm")
+    return token("municipal_client", (SGM,), sub="client:sgm", service="intake")
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def remote_error(call, *args) -> RemoteError:
 def publish_outcome(amqp_uri, service, data, envelope=None):
     envelope = envelope or sign_envelope(new_envelope(
         service=service, event="action_outcome_recorded", data=data, subject=data["referral_id"],
-        tenant=SGM, actor_token=token("system", (SGM,), sub=f"service:{service}")))
+        tenant=SGM, actor_token=event_token("system", (SGM,), sub=f"service:{service}")))
     with Connection(amqp_uri) as conn:
         conn.Producer().publish(envelope, exchange=Exchange(f"{service}.events", type="topic",
                                                             durable=True),
@@ -200,7 +200,7 @@ def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
     envelope = sign_envelope(new_envelope(
         service="housing_stock", event="action_outcome_recorded", data=outcome,
         subject=referral["id"], tenant=milano,
-        actor_token=token("system", (milano,), sub="service:housing_stock")))
+        actor_token=event_token("system", (milano,), sub="service:housing_stock")))
     publish_outcome(amqp_uri, "housing_stock", outcome, envelope)
     queue = dead_letter_queue_name("evt-housing_stock-action_outcome_recorded--"
                                    "intake.handle_housing_stock_action_outcome_recorded")

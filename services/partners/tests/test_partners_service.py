@@ -16,10 +16,10 @@ SGM = "015195"
 REFERRAL_RECEIVED = "intake.referral_received.v1"
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("agency_operator", [SGM])
+    return token("agency_operator", [SGM], service="partners")
 def coordinator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("coordinator", [SGM], sub="operator:coordinatrice")
+    return token("coordinator", [SGM], sub="operator:coordinatrice", service="partners")
 HANDLER_QUEUE = "evt-intake-referral_received--partners.handle_intake_referral_received"
 FWA_FIELDS = {"referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
               "housing_situation", "household", "economics"}
@@ -140,7 +140,7 @@ def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partne
 
 def test_subscribing_twice_keeps_one_subscription(partners):
     first = partners.subscribe(coordinator_token(), "ALER", REFERRAL_RECEIVED)
-    again = partners.subscribe(token("system", [], sub="service:demo"), "aler", REFERRAL_RECEIVED)
+    again = partners.subscribe(token("system", [], sub="service:demo", service="partners"), "aler", REFERRAL_RECEIVED)
     assert again["created_at"] == first["created_at"]
     listed = {p["code"]: p for p in partners.list_partners(operator_token())}
     assert [s["event_type"] for s in listed["ALER"]["subscriptions"]] == [REFERRAL_RECEIVED]
@@ -163,7 +163,7 @@ def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, mak
     broker.publish(envelope)
     referral_id = envelope["data"]["referral_id"]
     wait_for(lambda: partners.get_deliveries(operator_token(), referral_id))
-    milano = token("comune_operator", ["015146"])
+    milano = token("comune_operator", ["015146"], service="partners")
     assert partners.get_deliveries(milano, referral_id) == []
     assert partners.count_deliveries(milano) == 0
 

@@ -6,14 +6,14 @@ import json
 from kombu import Connection, Exchange
 
 from ..envelope import new_envelope, sign_envelope
-from .services import token
+from .services import event_token
 
 
 def event_envelope(service: str, event: str, data: dict, *, subject: str, tenant: str,
                    signed: bool = True) -> dict:
     """A CloudEvent as ``service`` would emit it (signed by the system actor of ``tenant``)."""
     envelope = new_envelope(service=service, event=event, data=data, subject=subject, tenant=tenant,
-                            actor_token=token("system", [tenant], sub=f"service:{service}"))
+                            actor_token=event_token("system", [tenant], sub=f"service:{service}"))
     return sign_envelope(envelope) if signed else envelope
 
 
