@@ -114,7 +114,7 @@ def init_rpc(app: Flask) -> None:
 
     client = app.config.get("RPC_CLIENT")
     if client is None:
-        client = NamekoRpcClient(app.config["AMQP_URI"], app.config["SECRET_KEY"],
+        client = NamekoRpcClient(app.config["AMQP_URI"], app.config["ACTOR_SECRET_KEY"],
                                  timeout=float(app.config["RPC_TIMEOUT"]),
                                  pool_size=int(app.config["RPC_POOL_SIZE"]))
         atexit.register(client.close)

@@ -104,9 +104,10 @@ def _cli_audit() -> AuditEntry:
 
 def serve(app, host: str, port: int, threads: int) -> None:
     import waitress
-    if chassis_config.using_development_key():
+    if chassis_config.development():
         logging.getLogger("abitare.gateway").warning(
-            "ABITARE_SECRET_KEY is not set: using the development key (never in production)")
+            "ABITARE_DEVELOPMENT is on: plain http, and the public development keys where "
+            "GATEWAY_SECRET_KEY / ABITARE_SECRET_KEY are unset (never in production)")
     print(f"Abitare gateway on http://{host}:{port}/  (API docs: /api/v1/docs, readiness: /readyz)",
           flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="abitare-gateway")
@@ -140,7 +141,10 @@ def main(argv=None) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s gateway %(levelname)s %(name)s: %(message)s")
     from . import create_app
-    app = create_app()
+    try:
+        app = create_app()
+    except chassis_config.MissingSecretKey as exc:
+        raise SystemExit(f"abitare-gateway: {exc}") from None
     try:
         if args.command == "serve":
             serve(app, args.host, args.port, args.threads)

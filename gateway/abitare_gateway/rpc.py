@@ -34,7 +34,7 @@ import warnings
 from collections import deque
 from typing import Any, Callable, Protocol
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.errors import decode
 
 log = logging.getLogger(__name__)
@@ -313,7 +313,9 @@ class ProxyPool:
 
 
 class NamekoRpcClient:
-    """Calls ``service.method(signed_actor, *args, **kwargs)`` through a :class:`ProxyPool`."""
+    """Calls ``service.method(signed_actor, *args, **kwargs)`` through a :class:`ProxyPool`; the
+    actor is signed for each call with the callee's audience (``rpc:<service>``), so a token seen
+    on one service's queue opens no other service."""
 
     def __init__(self, amqp_uri: str, signing_key: str, timeout: float = 5.0,
                  pool_size: int = 32, max_idle: float = 300.0, connect_timeout: float = 2.0,
@@ -334,7 +336,7 @@ class NamekoRpcClient:
         from nameko.exceptions import RemoteError as NamekoRemoteError
 
         timeout = timeout or self.timeout
-        token = sign_actor(actor, key=self.signing_key)
+        token = sign_actor(actor, rpc_audience(service), key=self.signing_key)
         try:
             proxy = self.pool.acquire(timeout)
         except RpcError:

@@ -10,7 +10,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
-from abitare_chassis.testing.services import wait_for
+from abitare_chassis.testing.services import token as signed_token, wait_for
 from tests.support.amqp import depth
 from tests.support.data import codice_fiscale, referral
 
@@ -148,11 +148,13 @@ def test_forged_event_is_refused_by_every_consumer(suite):
     dlqs.append("evt-intake-referral_received--partners.handle_intake_referral_received.dlq")
     wait_for(lambda: all(depth(suite.amqp_uri, q) >= 1 for q in dlqs), timeout=20,
              message="the forged event parked by every consumer")
-    system = sign_actor(Actor(sub="system:test", role="system", comuni=(SGM,)))
+    def system(service):
+        return signed_token("system", (SGM,), sub="system:test", service=service)
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
-        for call in (lambda: rpc.funds.get_funds_file(system, data["referral_id"]),
-                     lambda: rpc.housing_stock.get_housing_need(system, data["referral_id"])):
+        for call in (lambda: rpc.funds.get_funds_file(system("funds"), data["referral_id"]),
+                     lambda: rpc.housing_stock.get_housing_need(system("housing_stock"),
+                                                                data["referral_id"])):
             with pytest.raises(RemoteError) as error:
                 call()
             assert error.value.exc_type.endswith("NotFound")
-        assert rpc.partners.get_deliveries(system, data["referral_id"]) == []
+        assert rpc.partners.get_deliveries(system("partners"), data["referral_id"]) == []

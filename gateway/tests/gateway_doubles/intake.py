@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
-from abitare_chassis.actor import verify_actor
+from abitare_chassis.actor import rpc_audience, verify_actor
 from abitare_chassis.database import Db
 from abitare_gateway.rpc import NamekoRpcClient
 from kombu.utils import json
@@ -24,7 +24,7 @@ from nameko.rpc import Rpc
 
 from intake.service import IntakeService
 
-SIGNING_KEY = "gateway-test-key"
+SIGNING_KEY = "actor-test-key"
 
 
 def rpc_methods(service_cls) -> dict:
@@ -97,7 +97,7 @@ class InProcessProxy:
         worker = self.intake.service_cls()
         worker.db = self.intake.db
         try:
-            actor = verify_actor(token, key=self.intake.signing_key)
+            actor = verify_actor(token, rpc_audience(service), key=self.intake.signing_key)
             Entrypoint.check_signature(self._entrypoint(method), [actor, *args], kwargs)
             result = function(worker, actor, *args, **kwargs)
         except Exception as exc:                                        # as nameko answers it

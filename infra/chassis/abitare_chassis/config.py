@@ -24,9 +24,10 @@ DEFAULT_EVENT_ACTOR_MAX_AGE_SECONDS = 7 * 24 * 3600
 class MissingSecretKey(RuntimeError):
     """No ``ABITARE_SECRET_KEY`` and no development mode: refuse to sign or verify anything."""
 
-    def __init__(self, variable: str = "ABITARE_SECRET_KEY"):
-        super().__init__(f"{variable} is not set: set it (a long random string), or set "
-                         f"ABITARE_DEVELOPMENT=1 to use the public development key on one machine")
+    def __init__(self, variable: str = "ABITARE_SECRET_KEY", message: str | None = None):
+        super().__init__(message or (
+            f"{variable} is not set: set it (a long random string), or set ABITARE_DEVELOPMENT=1 "
+            "to use the public development key on one machine"))
 
 
 def _flag(name: str) -> bool:
