@@ -22,6 +22,13 @@ echo "==> migrating the service databases"
 for service in intake funds housing_stock partners; do
   .venv/bin/abitare-service "$service" --migrate-only
 done
+echo "==> broker users (one per service and one for the gateway)"
+if .venv/bin/abitare-broker users --definitions infra/rabbitmq/definitions.json \
+     --env-file "$ABITARE_VAR_DIR/broker-users.env"; then
+  set -a; . "$ABITARE_VAR_DIR/broker-users.env"; set +a    # <SERVICE>_AMQP_URI, GATEWAY_AMQP_URI
+else
+  echo "    (needs the management plugin and ABITARE_BROKER_ADMIN; everything runs as AMQP_URI's user)"
+fi
 LOGINS=$(.venv/bin/abitare-gateway seed-demo)
 echo "==> starting the services and the gateway (logs in $ABITARE_VAR_DIR/log/)"
 .venv/bin/supervisord -c infra/supervisord.conf &
