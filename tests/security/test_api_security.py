@@ -8,7 +8,7 @@ from kombu import Connection, Exchange
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import EVENT_AUDIENCE, Actor, sign_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 from abitare_chassis.testing.services import token as signed_token, wait_for
 from tests.support.amqp import depth
@@ -107,6 +107,8 @@ def test_retried_post_with_same_idempotency_key_creates_one_referral(suite):
 @pytest.mark.parametrize("token", [
     None, "unsigned",
     sign_actor(Actor(sub="operator:mallory", role="agency_operator", comuni=(SGM,)), key="stolen-guess"),
+    # the suite's own key, but an event's audience: what anyone reading an event queue holds
+    sign_actor(Actor(sub="operator:anna", role="coordinator", comuni=(SGM,)), EVENT_AUDIENCE),
 ])
 def test_rpc_with_forged_or_unsigned_actor_is_refused(suite, token):
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
