@@ -24,7 +24,7 @@ from nameko.amqp.publish import Publisher
 from nameko.containers import ContainerBeingKilled
 from nameko.events import SERVICE_POOL, EventHandler
 
-from . import config
+from . import config, logs
 from .database import AlreadyHandled
 from .envelope import verify_envelope
 from .errors import AbitareError, ActorRejected, InvalidInput
@@ -72,6 +72,7 @@ class ReliableEventHandler(EventHandler):
 
     def setup(self):
         super().setup()
+        logs.install()   # expected errors on one line, tracebacks only for unexpected ones
         amqp_uri = self.container.config["AMQP_URI"]
         self.max_retries = config.max_retries()
         self.retry_delay_ms = config.retry_delay_ms()

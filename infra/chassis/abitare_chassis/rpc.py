@@ -12,6 +12,7 @@ from nameko.containers import ContainerBeingKilled
 from nameko.exceptions import MalformedRequest
 from nameko.rpc import Rpc, RpcConsumer
 
+from . import logs
 from .actor import rpc_audience, verify_actor
 from .errors import AbitareError
 
@@ -49,6 +50,10 @@ class SecuredRpc(Rpc):
 
     def __init__(self, expected_exceptions=AbitareError, **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def setup(self):
+        super().setup()
+        logs.install()   # expected errors on one line, tracebacks only for unexpected ones
 
     def handle_message(self, body, message):
         try:
