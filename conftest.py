@@ -1,5 +1,6 @@
 """Root of every test run: where the repository keeps what the tests need (the chassis reads no
 file of this repository by itself), the chassis fixtures, and the `broker` marker."""
+
 import os
 from pathlib import Path
 
@@ -10,7 +11,9 @@ ROOT = Path(__file__).resolve().parent
 # Development mode: the public development keys, plain http (a deployment never sets it).
 os.environ.setdefault("ABITARE_DEVELOPMENT", "1")
 os.environ.setdefault("ABITARE_CONTRACTS_DIR", str(ROOT / "infra" / "contracts"))
-os.environ.setdefault("ABITARE_BROKER_DEFINITIONS", str(ROOT / "infra" / "rabbitmq" / "definitions.json"))
+os.environ.setdefault(
+    "ABITARE_BROKER_DEFINITIONS", str(ROOT / "infra" / "rabbitmq" / "definitions.json")
+)
 
 # The chassis fixtures (rabbit, amqp_uri, db_url, service_runner, private_rabbit), explicitly.
 # eventlet's monkey patch is a separate plugin, asked for in pytest.ini.

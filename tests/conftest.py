@@ -1,4 +1,5 @@
 """Fixtures of the cross-service tests: the whole suite as real processes on a private vhost."""
+
 import uuid
 
 import pytest

@@ -7,6 +7,7 @@ housing_stock and partners give their trails in parallel. A service that is away
 out and is named in ``unavailable`` (the page says so); one with no record of the household has
 no rows. Filters (period, operator, service) are applied here, on the merged trail.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,13 +26,13 @@ log = logging.getLogger(__name__)
 ROME = ZoneInfo("Europe/Rome")
 
 
-SERVICES = {          # service -> what its rows are about, as the page names them
+SERVICES = {  # service -> what its rows are about, as the page names them
     "intake": "Scheda e percorso del caso",
     "funds": "Fondi (reddito, canone)",
     "housing_stock": "Bisogno abitativo",
     "partners": "Condivisioni con i partner",
 }
-ACTIONS = {          # what intake and the services record, as the page names it
+ACTIONS = {  # what intake and the services record, as the page names it
     "get_case": "Consultazione della scheda",
     "list_diary": "Consultazione del diario",
     "list_assessments": "Consultazione delle valutazioni",
@@ -42,9 +43,13 @@ ACTIONS = {          # what intake and the services record, as the page names it
     "get_housing_need": "Consultazione del bisogno abitativo",
     "get_deliveries": "Consultazione delle condivisioni con i partner",
 }
-ROLES = {"agency_operator": "Operatore dell'agenzia", "comune_operator": "Operatore del comune",
-         "coordinator": "Coordinamento", "municipal_client": "Sistema del comune",
-         "system": "Sistema"}
+ROLES = {
+    "agency_operator": "Operatore dell'agenzia",
+    "comune_operator": "Operatore del comune",
+    "coordinator": "Coordinamento",
+    "municipal_client": "Sistema del comune",
+    "system": "Sistema",
+}
 
 
 def access_trail(actor: Actor, referral_id: str, *, export: bool = False) -> dict:
@@ -53,11 +58,15 @@ def access_trail(actor: Actor, referral_id: str, *, export: bool = False) -> dic
     ``RemoteError`` (403/404) and :class:`RpcError` when intake is away."""
     client, timeout = backend.rpc(), backend.rpc_timeout()
     kwargs = {"export": True, "purpose": purposes.ACCESS_REQUEST} if export else {}
-    entries = [dict(row, service="intake")
-               for row in client.call("intake", "list_audit", actor, referral_id, **kwargs)]
-    futures = {service: backend.executor().submit(_ask, client, timeout, service, actor,
-                                                  referral_id)
-               for service in SERVICES if service != "intake"}
+    entries = [
+        dict(row, service="intake")
+        for row in client.call("intake", "list_audit", actor, referral_id, **kwargs)
+    ]
+    futures = {
+        service: backend.executor().submit(_ask, client, timeout, service, actor, referral_id)
+        for service in SERVICES
+        if service != "intake"
+    }
     unavailable = []
     for service, future in futures.items():
         rows = future.result()
@@ -74,7 +83,7 @@ def _ask(client, timeout, service, actor, referral_id) -> list[dict] | None:
         return client.call(service, "list_audit", actor, referral_id, timeout=timeout)
     except RemoteError as exc:
         if status_for_remote(exc) == 404:
-            return []                     # that service has no record of this household
+            return []  # that service has no record of this household
         log.warning("access trail: %s.list_audit failed: %s", service, exc)
     except RpcError as exc:
         log.warning("access trail: %s.list_audit unavailable: %s", service, exc)
@@ -85,15 +94,24 @@ def local_day(moment: str) -> date:
     return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(ROME).date()
 
 
-def filtered(entries: list[dict], *, date_from: date | None = None, date_to: date | None = None,
-             operator: str | None = None, service: str | None = None) -> list[dict]:
+def filtered(
+    entries: list[dict],
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    operator: str | None = None,
+    service: str | None = None,
+) -> list[dict]:
     """The entries in the period (days in Milan, both ends included), by that operator (actor
     subject), of that service; a filter left empty keeps everything."""
-    return [e for e in entries
-            if (date_from is None or local_day(e["at"]) >= date_from)
-            and (date_to is None or local_day(e["at"]) <= date_to)
-            and (not operator or e["actor_sub"] == operator)
-            and (not service or e["service"] == service)]
+    return [
+        e
+        for e in entries
+        if (date_from is None or local_day(e["at"]) >= date_from)
+        and (date_to is None or local_day(e["at"]) <= date_to)
+        and (not operator or e["actor_sub"] == operator)
+        and (not service or e["service"] == service)
+    ]
 
 
 def operators(entries: list[dict]) -> list[str]:
@@ -110,10 +128,20 @@ def to_csv(entries: list[dict]) -> str:
     writer.writerow(CSV_COLUMNS)
     for e in entries:
         moment = datetime.fromisoformat(e["at"].replace("Z", "+00:00")).astimezone(ROME)
-        writer.writerow([_cell(v) for v in (
-            moment.strftime("%Y-%m-%d %H:%M:%S"), SERVICES.get(e["service"], e["service"]),
-            e["actor_sub"], ROLES.get(e["actor_role"], e["actor_role"]), e["action"],
-            e.get("data_set") or "", e.get("purpose") or "")])
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    moment.strftime("%Y-%m-%d %H:%M:%S"),
+                    SERVICES.get(e["service"], e["service"]),
+                    e["actor_sub"],
+                    ROLES.get(e["actor_role"], e["actor_role"]),
+                    e["action"],
+                    e.get("data_set") or "",
+                    e.get("purpose") or "",
+                )
+            ]
+        )
     return out.getvalue()
 
 

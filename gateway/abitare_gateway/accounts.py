@@ -8,6 +8,7 @@ such a role: other coordinators are listed, not managed (the first coordinator i
 ``abitare-gateway create-operator``). Every action is audited by the identity store, in the
 same transaction as the change.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -18,7 +19,7 @@ from .errors import Problem
 from .identity import ApiClient, AuditEntry, AuditRecord, IdentityStore, Operator
 
 GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {COORDINATOR: (AGENCY_OPERATOR, COMUNE_OPERATOR)}
-TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"   # no 0/o, 1/l/i: read aloud, typed once
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed once
 ACTION_TEXT = {
     "operator_created": "Operatore creato",
     "operator_updated": "Operatore aggiornato",
@@ -55,7 +56,7 @@ def audit(manager: Operator, action: str) -> AuditEntry:
 def temporary_password() -> str:
     """16 letters and digits in groups of four: ``k7pq-…``; replaced at the first login."""
     raw = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(16))
-    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def client_secret() -> str:
@@ -70,15 +71,20 @@ def clients(store: IdentityStore, manager: Operator) -> list[ApiClient]:
     return [c for c in store.list_clients() if within(manager, c.comuni)]
 
 
-def operator_in_scope(store: IdentityStore, manager: Operator, username: str,
-                      manage: bool = True) -> Operator:
+def operator_in_scope(
+    store: IdentityStore, manager: Operator, username: str, manage: bool = True
+) -> Operator:
     operator = store.get_operator(username, include_inactive=True)
     if operator is None or not within(manager, operator.comuni):
         raise Problem(404, NOT_FOUND, title="Utente non trovato", localized=True)
     if manage and not may_manage(manager, operator):
-        raise Problem(403, "Non puoi modificare questo utente: il coordinamento gestisce "
-                           "gli operatori, non gli altri coordinatori né sé stesso.",
-                      title="Accesso negato", localized=True)
+        raise Problem(
+            403,
+            "Non puoi modificare questo utente: il coordinamento gestisce "
+            "gli operatori, non gli altri coordinatori né sé stesso.",
+            title="Accesso negato",
+            localized=True,
+        )
     return operator
 
 

@@ -6,23 +6,29 @@ with the call (``{operator_sub, role, comuni}``) rather than intake keeping a co
 operators that would have to follow every change of role, scope or deactivation. The list shown
 to a coordinator holds only the active operators who could take the case: an agency operator or
 coordinator whose comuni include the case's comune."""
+
 from __future__ import annotations
 
 from abitare_chassis.actor import AGENCY_OPERATOR, COORDINATOR
 
 from .auth import identity, operator_actor
 
-ASSIGNABLE_ROLES = (AGENCY_OPERATOR, COORDINATOR)   # as intake's permissions.ASSIGNABLE_ROLES
+ASSIGNABLE_ROLES = (AGENCY_OPERATOR, COORDINATOR)  # as intake's permissions.ASSIGNABLE_ROLES
 
 
 def assignable(comune_istat: str | None) -> list:
-    return [o for o in identity().list_operators()
-            if o.active and o.role in ASSIGNABLE_ROLES and comune_istat in o.comuni]
+    return [
+        o
+        for o in identity().list_operators()
+        if o.active and o.role in ASSIGNABLE_ROLES and comune_istat in o.comuni
+    ]
 
 
 def options(comune_istat: str | None) -> list[tuple[str, str]]:
-    return [(operator_actor(o).sub, f"{o.display_name} ({o.username})")
-            for o in assignable(comune_istat)]
+    return [
+        (operator_actor(o).sub, f"{o.display_name} ({o.username})")
+        for o in assignable(comune_istat)
+    ]
 
 
 def assignee(operator_sub: str) -> dict:
@@ -30,6 +36,9 @@ def assignee(operator_sub: str) -> dict:
     longer active) comes with no role and no comuni, and intake refuses it."""
     for operator in identity().list_operators():
         if operator.active and operator_actor(operator).sub == operator_sub:
-            return {"operator_sub": operator_sub, "role": operator.role,
-                    "comuni": list(operator.comuni)}
+            return {
+                "operator_sub": operator_sub,
+                "role": operator.role,
+                "comuni": list(operator.comuni),
+            }
     return {"operator_sub": operator_sub, "role": "none", "comuni": []}

@@ -11,6 +11,7 @@
 
 The actor is signed per call by the RPC client and verified by every service.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,8 +36,8 @@ from .throttle import LoginThrottle, Throttled, account_key, address_key
 
 TOKEN_SALT = "abitare.gateway.api-token.v2"
 SESSION_OPERATOR_KEY = "operator"
-SESSION_VERSION_KEY = "cv"       # the operator's credentials version at login
-LAST_USE_INTERVAL = timedelta(minutes=5)   # an API client's last use is written at most this often
+SESSION_VERSION_KEY = "cv"  # the operator's credentials version at login
+LAST_USE_INTERVAL = timedelta(minutes=5)  # an API client's last use is written at most this often
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
 BEARER_CHALLENGE = 'Bearer realm="abitare"'
@@ -71,8 +72,12 @@ def throttled_check(kind: str, name: str, check: Callable[[], T | None]) -> T | 
 
 
 def too_many_attempts(exc: Throttled) -> Problem:
-    return Problem(429, code="too_many_attempts", details={"retry_after": exc.retry_after},
-                   headers={"Retry-After": str(exc.retry_after)})
+    return Problem(
+        429,
+        code="too_many_attempts",
+        details={"retry_after": exc.retry_after},
+        headers={"Retry-After": str(exc.retry_after)},
+    )
 
 
 def hasher_busy(_exc: HasherBusy) -> Problem:
@@ -100,13 +105,21 @@ def credentials_renewed(operator: Operator) -> None:
 
 # -- actors -----------------------------------------------------------------------------------
 def operator_actor(operator: Operator) -> Actor:
-    return Actor(sub=f"operator:{operator.username}", role=operator.role,
-                 comuni=operator.comuni, name=operator.display_name)
+    return Actor(
+        sub=f"operator:{operator.username}",
+        role=operator.role,
+        comuni=operator.comuni,
+        name=operator.display_name,
+    )
 
 
 def client_actor(client: ApiClient) -> Actor:
-    return Actor(sub=f"client:{client.client_id}", role=MUNICIPAL_CLIENT, comuni=client.comuni,
-                 name=client.name)
+    return Actor(
+        sub=f"client:{client.client_id}",
+        role=MUNICIPAL_CLIENT,
+        comuni=client.comuni,
+        name=client.name,
+    )
 
 
 def system_actor(purpose: str = "gateway") -> Actor:
@@ -121,10 +134,12 @@ def _token_serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(client: ApiClient) -> dict:
-    token = _token_serializer().dumps({"cid": client.client_id,
-                                       "cv": client.credentials_version})
-    return {"access_token": token, "token_type": "Bearer",
-            "expires_in": int(current_app.config["TOKEN_MAX_AGE"])}
+    token = _token_serializer().dumps({"cid": client.client_id, "cv": client.credentials_version})
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": int(current_app.config["TOKEN_MAX_AGE"]),
+    }
 
 
 def client_from_token(token: str) -> ApiClient:
@@ -205,6 +220,7 @@ def api_auth_required(view):
     def wrapper(*args, **kwargs):
         api_actor()
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -220,6 +236,7 @@ PASSWORD_CHANGE_ENDPOINTS = {"web.password", "web.logout"}
 
 def login_required(view):
     """A signed-in operator, who has replaced a temporary password."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         operator = current_operator()
@@ -228,18 +245,25 @@ def login_required(view):
         if operator.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
             return redirect(url_for("web.password"))
         return view(*args, **kwargs)
+
     return wrapper
 
 
 def coordinator_required(view):
     """A coordinator's page: anyone else gets a 403 page with a way back."""
+
     @login_required
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_operator().role != COORDINATOR:
-            raise Problem(403, "La gestione di utenti e accessi è riservata al coordinamento.",
-                          title="Accesso negato", localized=True)
+            raise Problem(
+                403,
+                "La gestione di utenti e accessi è riservata al coordinamento.",
+                title="Accesso negato",
+                localized=True,
+            )
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -248,8 +272,13 @@ def safe_next(target: str | None, default: str) -> str:
     if not target:
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return default
     return target
 

@@ -4,6 +4,7 @@ Every call goes through the injectable RPC client (``app.extensions["abitare_rpc
 actor of the request; reference data that every actor may read (the comuni) are kept for a few
 minutes. The vocabulary is intake's contract file (:mod:`labels`), read without a call.
 """
+
 from __future__ import annotations
 
 import threading
@@ -48,10 +49,18 @@ def get_referral(actor: Actor, referral_id: str) -> dict:
     return rpc().call("intake", "get_referral", actor, referral_id, purpose=purposes.current())
 
 
-def list_referrals(actor: Actor, comune_istat: str | None = None, page: int = 1,
-                   page_size: int = 20) -> dict:
-    return rpc().call("intake", "list_referrals", actor, comune_istat=comune_istat, page=page,
-                      page_size=page_size, purpose=purposes.current())
+def list_referrals(
+    actor: Actor, comune_istat: str | None = None, page: int = 1, page_size: int = 20
+) -> dict:
+    return rpc().call(
+        "intake",
+        "list_referrals",
+        actor,
+        comune_istat=comune_istat,
+        page=page,
+        page_size=page_size,
+        purpose=purposes.current(),
+    )
 
 
 def list_comuni(actor: Actor) -> list[dict]:
@@ -86,7 +95,7 @@ class TtlCache:
             hit = self._values.get(key)
             if hit and now - hit[0] < self.ttl:
                 return hit[1]
-        value = compute()   # outside the lock: a slow service must not block other keys
+        value = compute()  # outside the lock: a slow service must not block other keys
         with self._lock:
             self._values[key] = (time.monotonic(), value)
         return value

@@ -6,6 +6,7 @@ strings). Intake decides everything: scope, roles, state transitions, grades, du
 Every call that answers personal data carries the purpose of the route serving the request
 (:mod:`purposes`): intake writes it in its audit row.
 """
+
 from __future__ import annotations
 
 from abitare_chassis.actor import Actor
@@ -127,6 +128,7 @@ def get_worklist(actor: Actor) -> dict:
     return _read("get_worklist", actor)
 
 
-def get_fotografia(actor: Actor, date_from: str, date_to: str,
-                   comune_istat: str | None = None) -> dict:
+def get_fotografia(
+    actor: Actor, date_from: str, date_to: str, comune_istat: str | None = None
+) -> dict:
     return _intake("get_fotografia", actor, date_from, date_to, comune_istat)

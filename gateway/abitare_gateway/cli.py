@@ -9,6 +9,7 @@ Passwords and secrets are read from ``--password``/``--secret``, else from the e
 (``ABITARE_OPERATOR_PASSWORD``/``ABITARE_CLIENT_SECRET``), else asked for; ``create-client``
 generates and prints a secret when none is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,21 +39,45 @@ DEMO_COMUNI = AMBITO_SAN_GIULIANO | MILANO
 
 DEMO_OPERATORS = (
     # username, password, display name, role, comuni
-    ("agenzia", "agenzia-demo", "Operatrice dell'Agenzia (demo)", "agency_operator",
-     tuple(AMBITO_SAN_GIULIANO)),
-    ("coordinatrice", "coordinatrice-demo", "Coordinatrice dell'Agenzia (demo)", "coordinator",
-     tuple(AMBITO_SAN_GIULIANO)),
-    ("sgm.sociale", "sgm-demo", "Servizi sociali di San Giuliano Milanese (demo)",
-     "comune_operator", ("015195",)),
-    ("milano.sociale", "milano-demo", "Servizi sociali di Milano (demo)", "comune_operator",
-     ("015146",)),
+    (
+        "agenzia",
+        "agenzia-demo",
+        "Operatrice dell'Agenzia (demo)",
+        "agency_operator",
+        tuple(AMBITO_SAN_GIULIANO),
+    ),
+    (
+        "coordinatrice",
+        "coordinatrice-demo",
+        "Coordinatrice dell'Agenzia (demo)",
+        "coordinator",
+        tuple(AMBITO_SAN_GIULIANO),
+    ),
+    (
+        "sgm.sociale",
+        "sgm-demo",
+        "Servizi sociali di San Giuliano Milanese (demo)",
+        "comune_operator",
+        ("015195",),
+    ),
+    (
+        "milano.sociale",
+        "milano-demo",
+        "Servizi sociali di Milano (demo)",
+        "comune_operator",
+        ("015146",),
+    ),
 )
 
 
 def demo_clients():
     for istat, name in DEMO_COMUNI.items():
-        yield f"comune-{istat}", f"demo-secret-{istat}", f"Sistema del Comune di {name} (demo)", \
-            (istat,)
+        yield (
+            f"comune-{istat}",
+            f"demo-secret-{istat}",
+            f"Sistema del Comune di {name} (demo)",
+            (istat,),
+        )
 
 
 def _store(app):
@@ -69,8 +94,11 @@ def seed_demo(app, out=sys.stdout) -> None:
     print("Abitare gateway: demo accounts ready.", file=out)
     print("\nOperators (web UI, /login):", file=out)
     for username, password, name, role, comuni in DEMO_OPERATORS:
-        scope = "ambito di San Giuliano Milanese (9 comuni)" if len(comuni) > 1 \
+        scope = (
+            "ambito di San Giuliano Milanese (9 comuni)"
+            if len(comuni) > 1
             else DEMO_COMUNI[comuni[0]]
+        )
         print(f"  {username:<16} password {password:<20} {role:<16} {scope}", file=out)
     print("\nAPI clients (POST /api/v1/auth/token):", file=out)
     for client_id, secret, name, comuni in demo_clients():
@@ -104,18 +132,25 @@ def _cli_audit() -> AuditEntry:
 
 def serve(app, host: str, port: int, threads: int) -> None:
     import waitress
+
     if chassis_config.development():
         logging.getLogger("abitare.gateway").warning(
             "ABITARE_DEVELOPMENT is on: plain http, and the public development keys where "
-            "GATEWAY_SECRET_KEY / ABITARE_SECRET_KEY are unset (never in production)")
-    print(f"Abitare gateway on http://{host}:{port}/  (API docs: /api/v1/docs, readiness: /readyz)",
-          flush=True)
+            "GATEWAY_SECRET_KEY / ABITARE_SECRET_KEY are unset (never in production)"
+        )
+    print(
+        f"Abitare gateway on http://{host}:{port}/  (API docs: /api/v1/docs, readiness: /readyz)",
+        flush=True,
+    )
     waitress.serve(app, host=host, port=port, threads=threads, ident="abitare-gateway")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="abitare-gateway", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="abitare-gateway",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="run the gateway (waitress)")
     run.add_argument("--host", default=os.environ.get("GATEWAY_HOST", "127.0.0.1"))
@@ -138,9 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s gateway %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(name)s: %(message)s"
+    )
     from . import create_app
+
     try:
         app = create_app()
     except chassis_config.MissingSecretKey as exc:
@@ -152,17 +189,28 @@ def main(argv=None) -> None:
             seed_demo(app)
         elif args.command == "create-operator":
             password = _secret(args.password, "ABITARE_OPERATOR_PASSWORD", "Password: ")
-            operator = _store(app).save_operator(args.username, password,
-                                                 args.name or args.username, args.role,
-                                                 _comuni(args.comuni), audit=_cli_audit())
-            print(f"operator {operator.username} ({operator.role}) over "
-                  f"{', '.join(operator.comuni)}")
+            operator = _store(app).save_operator(
+                args.username,
+                password,
+                args.name or args.username,
+                args.role,
+                _comuni(args.comuni),
+                audit=_cli_audit(),
+            )
+            print(
+                f"operator {operator.username} ({operator.role}) over {', '.join(operator.comuni)}"
+            )
         elif args.command == "create-client":
             secret = args.secret or os.environ.get("ABITARE_CLIENT_SECRET")
             generated = secret is None
             secret = secret or secrets.token_urlsafe(32)
-            client = _store(app).save_client(args.client_id, secret, args.name or args.client_id,
-                                             _comuni(args.comuni), audit=_cli_audit())
+            client = _store(app).save_client(
+                args.client_id,
+                secret,
+                args.name or args.client_id,
+                _comuni(args.comuni),
+                audit=_cli_audit(),
+            )
             print(f"API client {client.client_id} over {', '.join(client.comuni)}")
             if generated:
                 print(f"client_secret (shown once): {secret}")

@@ -36,6 +36,7 @@ start. Rotation: the new key in ``GATEWAY_SECRET_KEY``, the old one in
 ``GATEWAY_PREVIOUS_SECRET_KEYS`` until the tokens it signed have expired (``TOKEN_MAX_AGE``); the
 actor key rotates like the services' (``docs/architecture.md``).
 """
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,6 @@ from datetime import timedelta
 from abitare_chassis import config as chassis_config
 
 from .identity import utcnow
-
 
 # Public, for one machine only: used when ABITARE_DEVELOPMENT is on and GATEWAY_SECRET_KEY unset.
 DEVELOPMENT_SECRET_KEY = "abitare-gateway-development-key-do-not-use-in-production"
@@ -60,8 +60,11 @@ def secret_key() -> str:
 
 
 def previous_secret_keys() -> list[str]:
-    return [k.strip() for k in os.environ.get("GATEWAY_PREVIOUS_SECRET_KEYS", "").split(",")
-            if k.strip()]
+    return [
+        k.strip()
+        for k in os.environ.get("GATEWAY_PREVIOUS_SECRET_KEYS", "").split(",")
+        if k.strip()
+    ]
 
 
 def default_database_url() -> str:
@@ -91,8 +94,8 @@ def load(overrides: dict | None = None) -> dict:
         "ARGON2_PROFILE": env.get("GATEWAY_ARGON2_PROFILE", "default"),
         "ARGON2_CONCURRENCY": _int("GATEWAY_ARGON2_CONCURRENCY", 4),
         "ARGON2_WAIT_SECONDS": float(env.get("GATEWAY_ARGON2_WAIT_SECONDS", "10")),
-        "RPC_CLIENT": None,            # tests inject a fake here
-        "CLOCK": utcnow,               # tests move it: sessions, tokens' use, the throttle
+        "RPC_CLIENT": None,  # tests inject a fake here
+        "CLOCK": utcnow,  # tests move it: sessions, tokens' use, the throttle
         "DEVELOPMENT": development,
         "HSTS_MAX_AGE": 31536000,
         "TRUSTED_PROXIES": _int("GATEWAY_TRUSTED_PROXIES", 0),
@@ -107,8 +110,7 @@ def load(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
-        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("GATEWAY_SESSION_IDLE_MINUTES",
-                                                             480)),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("GATEWAY_SESSION_IDLE_MINUTES", 480)),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_int("GATEWAY_SESSION_MAX_HOURS", 12)),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # flask-smorest / OpenAPI
@@ -121,17 +123,24 @@ def load(overrides: dict | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
         "API_SPEC_OPTIONS": {
             "security": [{"bearerAuth": []}],
-            "info": {"description": (
-                "REST API of the Agenzia per l'abitare for the comuni's systems. "
-                "Obtain a token with `POST /api/v1/auth/token` (client credentials), then send "
-                "`Authorization: Bearer <token>`. Errors are RFC 9457 problem+json.")},
+            "info": {
+                "description": (
+                    "REST API of the Agenzia per l'abitare for the comuni's systems. "
+                    "Obtain a token with `POST /api/v1/auth/token` (client credentials), then send "
+                    "`Authorization: Bearer <token>`. Errors are RFC 9457 problem+json."
+                )
+            },
         },
     }
     settings.update(overrides)
     if settings["SECRET_KEY"] == settings["ACTOR_SECRET_KEY"]:
-        raise chassis_config.MissingSecretKey("GATEWAY_SECRET_KEY", (
-            "GATEWAY_SECRET_KEY and ABITARE_SECRET_KEY are the same key: the gateway's tokens and "
-            "the services' actor contexts need a key each"))
+        raise chassis_config.MissingSecretKey(
+            "GATEWAY_SECRET_KEY",
+            (
+                "GATEWAY_SECRET_KEY and ABITARE_SECRET_KEY are the same key: the gateway's tokens and "
+                "the services' actor contexts need a key each"
+            ),
+        )
     if not settings.get("GATEWAY_DATABASE_URL"):
         settings["GATEWAY_DATABASE_URL"] = env.get("GATEWAY_DATABASE_URL") or default_database_url()
     return settings

@@ -6,6 +6,7 @@ An entry is ``(italian, english)`` with ``{placeholders}`` filled from the detai
 such pairs by the params present (``("min", "max")``, ``("max",)``, ...) when the sentence
 depends on them. A test checks that every code intake can produce has an entry.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -18,112 +19,163 @@ Text = tuple[str, str]
 ERRORS: dict[str, Text] = {
     # the chassis kinds, for a coded error this table does not know by name
     "error": ("Si è verificato un errore imprevisto.", "An unexpected error occurred."),
-    "not_found": ("Quanto cercato non esiste oppure non è visibile con il tuo profilo.",
-                  "Not found, or not visible to you."),
-    "forbidden": ("Il tuo profilo non consente questa operazione.",
-                  "Your role may not do this."),
-    "conflict": ("L'operazione è in conflitto con lo stato attuale: ricarica la pagina.",
-                 "The request conflicts with the current state: reload and retry."),
-    "stale_version": ("I dati sono stati modificati da qualcun altro: ricarica la pagina.",
-                      "The data changed since you read it: reload and retry."),
+    "not_found": (
+        "Quanto cercato non esiste oppure non è visibile con il tuo profilo.",
+        "Not found, or not visible to you.",
+    ),
+    "forbidden": ("Il tuo profilo non consente questa operazione.", "Your role may not do this."),
+    "conflict": (
+        "L'operazione è in conflitto con lo stato attuale: ricarica la pagina.",
+        "The request conflicts with the current state: reload and retry.",
+    ),
+    "stale_version": (
+        "I dati sono stati modificati da qualcun altro: ricarica la pagina.",
+        "The data changed since you read it: reload and retry.",
+    ),
     "invalid_input": ("Alcuni dati non sono validi.", "The request has invalid fields."),
     "actor_rejected": ("Accedi per continuare.", "The actor context was rejected."),
-    "rate_limited": ("Hai fatto troppe richieste in poco tempo: riprova più tardi.",
-                     "Too many requests: try again later."),
+    "rate_limited": (
+        "Hai fatto troppe richieste in poco tempo: riprova più tardi.",
+        "Too many requests: try again later.",
+    ),
     # the gateway's own: signing in
-    "too_many_attempts": ("Troppi tentativi di accesso non riusciti: riprova tra {retry_after} "
-                          "secondi.",
-                          "Too many failed sign-in attempts: retry in {retry_after} seconds."),
-    "sign_in_busy": ("Troppi accessi in corso: riprova tra qualche secondo.",
-                     "Too many sign-ins in progress: retry in a few seconds."),
-    "password_change_required": ("Cambia la password temporanea prima di continuare.",
-                                 "Change the temporary password in the web UI first."),
+    "too_many_attempts": (
+        "Troppi tentativi di accesso non riusciti: riprova tra {retry_after} secondi.",
+        "Too many failed sign-in attempts: retry in {retry_after} seconds.",
+    ),
+    "sign_in_busy": (
+        "Troppi accessi in corso: riprova tra qualche secondo.",
+        "Too many sign-ins in progress: retry in a few seconds.",
+    ),
+    "password_change_required": (
+        "Cambia la password temporanea prima di continuare.",
+        "Change the temporary password in the web UI first.",
+    ),
     # intake
     "referral_not_found": (
         "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",
-        "No such referral, or not visible to you."),
-    "referral_forbidden": ("Non puoi inviare schede per il comune {comune_istat}.",
-                           "You may not submit referrals for comune {comune_istat}."),
-    "case_forbidden": ("Il tuo profilo non consente questa operazione.",
-                       "Your role may not do this on a case."),
-    "case_conflict": ("L'operazione non è possibile nello stato attuale della scheda: "
-                      "ricarica la pagina per vedere lo stato aggiornato.",
-                      "Not possible in the current status of the case ({status})."),
+        "No such referral, or not visible to you.",
+    ),
+    "referral_forbidden": (
+        "Non puoi inviare schede per il comune {comune_istat}.",
+        "You may not submit referrals for comune {comune_istat}.",
+    ),
+    "case_forbidden": (
+        "Il tuo profilo non consente questa operazione.",
+        "Your role may not do this on a case.",
+    ),
+    "case_conflict": (
+        "L'operazione non è possibile nello stato attuale della scheda: "
+        "ricarica la pagina per vedere lo stato aggiornato.",
+        "Not possible in the current status of the case ({status}).",
+    ),
     "duplicates_not_acknowledged": (
         "Ci sono possibili doppie segnalazioni: conferma di averle verificate prima di "
         "prendere in carico la scheda.",
         "The household is already known: check the possible duplicates and confirm with "
-        "duplicates_acknowledged."),
+        "duplicates_acknowledged.",
+    ),
     "project_version_conflict": (
         "Il progetto è stato modificato da qualcun altro mentre lo stavi modificando.",
-        "The project changed since version {expected_version}: reload it and save again."),
-    "meeting_not_found": ("La seduta della commissione non esiste.",
-                          "No such commission meeting."),
-    "proposal_not_found": ("La proposta non esiste oppure non è visibile con il tuo profilo.",
-                           "No such proposal, or not visible to you."),
-    "meeting_conflict": ("L'operazione non è possibile in questa seduta.",
-                         "Not possible in this meeting."),
-    "meeting_closed": ("La seduta è chiusa: il verbale è già stato registrato.",
-                       "The meeting is closed: its minutes are recorded."),
-    "proposals_pending": ("Ci sono ancora {pending} proposte da decidere o rinviare.",
-                          "{pending} proposal(s) still to decide or postpone."),
-    "proposal_already_decided": ("La proposta è già stata decisa.",
-                                 "The proposal was already decided."),
-    "action_outcome_invalid": ("L'esito ricevuto non corrisponde a un'azione del progetto.",
-                               "The outcome names no action of a project."),
+        "The project changed since version {expected_version}: reload it and save again.",
+    ),
+    "meeting_not_found": ("La seduta della commissione non esiste.", "No such commission meeting."),
+    "proposal_not_found": (
+        "La proposta non esiste oppure non è visibile con il tuo profilo.",
+        "No such proposal, or not visible to you.",
+    ),
+    "meeting_conflict": (
+        "L'operazione non è possibile in questa seduta.",
+        "Not possible in this meeting.",
+    ),
+    "meeting_closed": (
+        "La seduta è chiusa: il verbale è già stato registrato.",
+        "The meeting is closed: its minutes are recorded.",
+    ),
+    "proposals_pending": (
+        "Ci sono ancora {pending} proposte da decidere o rinviare.",
+        "{pending} proposal(s) still to decide or postpone.",
+    ),
+    "proposal_already_decided": (
+        "La proposta è già stata decisa.",
+        "The proposal was already decided.",
+    ),
+    "action_outcome_invalid": (
+        "L'esito ricevuto non corrisponde a un'azione del progetto.",
+        "The outcome names no action of a project.",
+    ),
     "idempotency_key_reused": (
         "La chiave di idempotenza è già stata usata per una scheda diversa: usa una chiave "
         "nuova per ogni nuova scheda.",
         "The Idempotency-Key was already used with a different payload: use a new key for a "
-        "new referral."),
+        "new referral.",
+    ),
     "assignee_out_of_scope": (
         "La scheda non può essere assegnata a questo operatore: deve essere attivo, "
         "dell'Agenzia o del coordinamento, e operare nel comune della scheda.",
         "The case cannot be assigned to that operator: an active agency operator or "
-        "coordinator with the case's comune in scope."),
+        "coordinator with the case's comune in scope.",
+    ),
     "meeting_comuni_out_of_scope": (
         "Una seduta può riguardare solo comuni di tua competenza.",
-        "A meeting can only be for comuni in your scope."),
+        "A meeting can only be for comuni in your scope.",
+    ),
     "duplicate_checks_limited": (
         "Hai verificato le possibili doppie segnalazioni di troppi nuclei nell'ultima ora "
         "(massimo {limit}): riprova più tardi.",
         "You checked the possible duplicates of too many households in the last "
-        "{window_minutes} minutes (at most {limit}): try again later."),
+        "{window_minutes} minutes (at most {limit}): try again later.",
+    ),
     "referral_not_in_meeting_comuni": (
         "La scheda è di un comune per cui questa seduta non è convocata.",
-        "The case's comune is not one of the meeting's comuni."),
+        "The case's comune is not one of the meeting's comuni.",
+    ),
     "referral_out_of_actor_scope": (
         "L'esito riguarda una scheda fuori dai comuni di chi lo ha inviato.",
-        "The outcome names a case outside the comuni of its sender."),
+        "The outcome names a case outside the comuni of its sender.",
+    ),
     # funds
-    "funds_file_not_found": ("Il fascicolo fondi di questa scheda non esiste oppure non è "
-                             "visibile con il tuo profilo.",
-                             "No funds file for this referral, or not visible to you."),
-    "funds_forbidden": ("Il tuo profilo non consente questa operazione sui fondi.",
-                        "Your role may not do this on funds files."),
-    "funds_referral_event_invalid": ("La scheda ricevuta non contiene i dati del fascicolo fondi.",
-                                     "The referral event lacks what a funds file needs."),
+    "funds_file_not_found": (
+        "Il fascicolo fondi di questa scheda non esiste oppure non è visibile con il tuo profilo.",
+        "No funds file for this referral, or not visible to you.",
+    ),
+    "funds_forbidden": (
+        "Il tuo profilo non consente questa operazione sui fondi.",
+        "Your role may not do this on funds files.",
+    ),
+    "funds_referral_event_invalid": (
+        "La scheda ricevuta non contiene i dati del fascicolo fondi.",
+        "The referral event lacks what a funds file needs.",
+    ),
     # housing_stock
-    "housing_need_not_found": ("Il bisogno abitativo di questa scheda non esiste oppure non è "
-                               "visibile con il tuo profilo.",
-                               "No housing need for this referral, or not visible to you."),
-    "housing_forbidden": ("Il tuo profilo non consente questa operazione sul patrimonio "
-                          "abitativo.", "Your role may not do this on housing records."),
-    "housing_referral_event_invalid": ("La scheda ricevuta non contiene i dati del bisogno "
-                                       "abitativo.",
-                                       "The referral event lacks what a housing need needs."),
+    "housing_need_not_found": (
+        "Il bisogno abitativo di questa scheda non esiste oppure non è "
+        "visibile con il tuo profilo.",
+        "No housing need for this referral, or not visible to you.",
+    ),
+    "housing_forbidden": (
+        "Il tuo profilo non consente questa operazione sul patrimonio abitativo.",
+        "Your role may not do this on housing records.",
+    ),
+    "housing_referral_event_invalid": (
+        "La scheda ricevuta non contiene i dati del bisogno abitativo.",
+        "The referral event lacks what a housing need needs.",
+    ),
     # partners
-    "partner_not_found": ("Il partner {partner_code} non esiste.",
-                          "No partner {partner_code}."),
-    "partner_forbidden": ("Solo il coordinamento gestisce le iscrizioni dei partner e ne "
-                          "consulta il registro degli accessi.",
-                          "Only coordinators manage partner subscriptions and read the "
-                          "access log."),
-    "subscription_invalid": ("L'iscrizione del partner non è consentita.",
-                             "The partner may not be subscribed to this."),
-    "partners_referral_event_invalid": ("La scheda ricevuta non contiene i dati da condividere "
-                                        "con i partner.",
-                                        "The referral event lacks what a delivery needs."),
+    "partner_not_found": ("Il partner {partner_code} non esiste.", "No partner {partner_code}."),
+    "partner_forbidden": (
+        "Solo il coordinamento gestisce le iscrizioni dei partner e ne "
+        "consulta il registro degli accessi.",
+        "Only coordinators manage partner subscriptions and read the access log.",
+    ),
+    "subscription_invalid": (
+        "L'iscrizione del partner non è consentita.",
+        "The partner may not be subscribed to this.",
+    ),
+    "partners_referral_event_invalid": (
+        "La scheda ricevuta non contiene i dati da condividere con i partner.",
+        "The referral event lacks what a delivery needs.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -165,66 +217,101 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
         "I codici numerici (provvisori o di aziende) non sono accettati: serve il codice "
         "fiscale personale di 16 caratteri.",
         "Numeric codes (temporary or company codes) are not accepted: the 16-character "
-        "personal codice fiscale is required."),
-    "codice_fiscale_length": ("Il codice fiscale ha {length} caratteri.",
-                              "Must be {length} characters long."),
-    "codice_fiscale_checksum": ("Codice fiscale non valido: il carattere di controllo non "
-                                "corrisponde.", "Wrong check character."),
-    "codice_fiscale_format": ("Codice fiscale non valido.",
-                              "Not in the format of a personal codice fiscale."),
-    "codice_fiscale_birth_date": ("Codice fiscale non valido: la data di nascita che contiene "
-                                  "non esiste.", "The birth date it encodes does not exist."),
+        "personal codice fiscale is required.",
+    ),
+    "codice_fiscale_length": (
+        "Il codice fiscale ha {length} caratteri.",
+        "Must be {length} characters long.",
+    ),
+    "codice_fiscale_checksum": (
+        "Codice fiscale non valido: il carattere di controllo non corrisponde.",
+        "Wrong check character.",
+    ),
+    "codice_fiscale_format": (
+        "Codice fiscale non valido.",
+        "Not in the format of a personal codice fiscale.",
+    ),
+    "codice_fiscale_birth_date": (
+        "Codice fiscale non valido: la data di nascita che contiene non esiste.",
+        "The birth date it encodes does not exist.",
+    ),
     "codice_fiscale_invalid": ("Codice fiscale non valido.", "Not a valid codice fiscale."),
-    "codice_fiscale_duplicate": ("Codice fiscale già indicato per un altro componente.",
-                                 "Duplicate codice fiscale in the household."),
-    "household_head_count": ("Il nucleo deve avere esattamente un intestatario.",
-                             "Exactly one member must have relation '{relation}' "
-                             "(found {found})."),
-    "birth_date_in_future": ("La data di nascita non può essere nel futuro.",
-                             "Birth date is in the future."),
-    "birth_date_too_old": ("Data di nascita troppo lontana nel tempo.",
-                           "Birth date is before {min_year}."),
+    "codice_fiscale_duplicate": (
+        "Codice fiscale già indicato per un altro componente.",
+        "Duplicate codice fiscale in the household.",
+    ),
+    "household_head_count": (
+        "Il nucleo deve avere esattamente un intestatario.",
+        "Exactly one member must have relation '{relation}' (found {found}).",
+    ),
+    "birth_date_in_future": (
+        "La data di nascita non può essere nel futuro.",
+        "Birth date is in the future.",
+    ),
+    "birth_date_too_old": (
+        "Data di nascita troppo lontana nel tempo.",
+        "Birth date is before {min_year}.",
+    ),
     "istat_format": ("Il codice ISTAT del comune ha 6 cifre.", "Must be a 6-digit ISTAT code."),
-    "istat_unknown": ("Comune non presente nell'elenco della Città Metropolitana.",
-                      "Unknown ISTAT code: not a comune of the Città Metropolitana di Milano."),
+    "istat_unknown": (
+        "Comune non presente nell'elenco della Città Metropolitana.",
+        "Unknown ISTAT code: not a comune of the Città Metropolitana di Milano.",
+    ),
     "phone_format": ("Numero di telefono non valido.", "Not a valid phone number."),
     "not_in_future": ("La data non può essere nel futuro.", "Must not be in the future."),
-    "too_old": ("La data non può essere precedente al {min_year}.",
-                "Must not be before {min_year}."),
+    "too_old": (
+        "La data non può essere precedente al {min_year}.",
+        "Must not be before {min_year}.",
+    ),
     "partner_code_format": ("Codice del partner non valido.", "Not a partner code."),
-    "reason_required": ("Indica la motivazione per questo esito.",
-                        "A reason is required for this outcome."),
-    "date_range_order": ("La data iniziale non può essere successiva a quella finale.",
-                         "Must not be after {after}."),
-    "before_received": ("La data non può essere precedente alla ricezione della scheda.",
-                        "Must not be before the referral was received."),
-    "pis_grade_fixed": ("Una situazione di Pronto Intervento Sociale ha grado {grade}.",
-                        "A Pronto Intervento Sociale situation is grade {grade}."),
-    "override_reason_required": ("Un grado diverso da quello suggerito richiede una "
-                                 "motivazione scritta.",
-                                 "A grade different from the suggested one needs a written "
-                                 "reason."),
+    "reason_required": (
+        "Indica la motivazione per questo esito.",
+        "A reason is required for this outcome.",
+    ),
+    "date_range_order": (
+        "La data iniziale non può essere successiva a quella finale.",
+        "Must not be after {after}.",
+    ),
+    "before_received": (
+        "La data non può essere precedente alla ricezione della scheda.",
+        "Must not be before the referral was received.",
+    ),
+    "pis_grade_fixed": (
+        "Una situazione di Pronto Intervento Sociale ha grado {grade}.",
+        "A Pronto Intervento Sociale situation is grade {grade}.",
+    ),
+    "override_reason_required": (
+        "Un grado diverso da quello suggerito richiede una motivazione scritta.",
+        "A grade different from the suggested one needs a written reason.",
+    ),
     "action_unknown": ("Azione non presente nel progetto.", "No such action in this project."),
     "action_repeated": ("La stessa azione compare due volte.", "The same action appears twice."),
-    "action_type_changed": ("Il tipo di un'azione non si cambia: annullala e aggiungine una "
-                            "nuova.", "An action cannot change type: cancel it and add a new "
-                            "one."),
+    "action_type_changed": (
+        "Il tipo di un'azione non si cambia: annullala e aggiungine una nuova.",
+        "An action cannot change type: cancel it and add a new one.",
+    ),
     "partner_required": ("Indica il partner.", "Name the partner."),
-    "action_removed": ("Le azioni non si eliminano: imposta lo stato «annullata».",
-                       "Actions cannot be removed; set their status to '{status}' instead "
-                       "(missing: {missing})."),
+    "action_removed": (
+        "Le azioni non si eliminano: imposta lo stato «annullata».",
+        "Actions cannot be removed; set their status to '{status}' instead (missing: {missing}).",
+    ),
     "project_missing": ("Nessun progetto per questa scheda.", "No project for this referral."),
     "comune_mismatch": ("Non è il comune della scheda.", "Not the comune of the referral."),
     # funds, housing_stock, partners
-    "tenant_mismatch": ("Il comune della scheda non corrisponde a quello dell'evento.",
-                        "The comune differs from the event's tenant ({tenant})."),
+    "tenant_mismatch": (
+        "Il comune della scheda non corrisponde a quello dell'evento.",
+        "The comune differs from the event's tenant ({tenant}).",
+    ),
     "date": ("Data non valida.", "Not a valid date."),
     "partner_inactive": ("Il partner non è attivo.", "The partner is not active."),
-    "no_convention_in_force": ("Nessuna convenzione con il partner è in vigore al {on}.",
-                               "No convention with the partner is in force on {on}."),
+    "no_convention_in_force": (
+        "Nessuna convenzione con il partner è in vigore al {on}.",
+        "No convention with the partner is in force on {on}.",
+    ),
     "event_type_not_in_convention": (
         "La convenzione in vigore non prevede l'invio di {event_type} al partner.",
-        "The convention in force does not provide for {event_type}."),
+        "The convention in force does not provide for {event_type}.",
+    ),
 }
 
 TABLE: dict[str, Text | dict[tuple[str, ...], Text]] = {**ERRORS, **FIELD_ERRORS}

@@ -7,15 +7,17 @@ a ``kind`` and ``details``. The HTTP status comes from the kind (one table,
 for the API unless the client sends ``Accept-Language: it``, Italian for pages). The gateway
 never imports service code and never reads a service's message text.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 from http import HTTPStatus
 
-from abitare_chassis.errors import GENERIC_FIELD_CODE, flatten_errors
 from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from abitare_chassis.errors import GENERIC_FIELD_CODE, flatten_errors
 
 from . import error_texts
 from .rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
@@ -106,12 +108,22 @@ class Problem(Exception):
     """An error response. ``code`` and ``details`` are a typed error's; ``errors`` maps field
     paths to lists of coded errors (422), which :meth:`to_dict` puts into words."""
 
-    def __init__(self, status: int, detail: str | None = None, *, title: str | None = None,
-                 type: str | None = None, errors: dict | None = None,
-                 headers: dict | None = None, localized: bool = False,
-                 code: str | None = None, details: dict | None = None, **extensions):
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        type: str | None = None,
+        errors: dict | None = None,
+        headers: dict | None = None,
+        localized: bool = False,
+        code: str | None = None,
+        details: dict | None = None,
+        **extensions,
+    ):
         self.status = status
-        self.localized = localized   # title and detail are already Italian (web UI)
+        self.localized = localized  # title and detail are already Italian (web UI)
         self.title = title or HTTPStatus(status).phrase
         self.detail = detail
         self.type = type or PROBLEM_TYPES.get(status, "about:blank")
@@ -141,8 +153,10 @@ class Problem(Exception):
 
 def worded(errors: dict[str, list[dict]], language: str = "it") -> dict[str, list[dict]]:
     """Coded field errors, each with its ``message`` in ``language``."""
-    return {path: [dict(error, message=field_message(error, language)) for error in items]
-            for path, items in errors.items()}
+    return {
+        path: [dict(error, message=field_message(error, language)) for error in items]
+        for path, items in errors.items()
+    }
 
 
 def field_message(error: dict, language: str = "it") -> str:
@@ -151,29 +165,40 @@ def field_message(error: dict, language: str = "it") -> str:
     if error.get("code") == GENERIC_FIELD_CODE and error.get("message"):
         return str(error["message"])
     params = {k: v for k, v in error.items() if k not in ("code", "message")}
-    return (error_texts.text(str(error.get("code")), params, language)
-            or error_texts.text(GENERIC_FIELD_CODE, {}, language))
+    return error_texts.text(str(error.get("code")), params, language) or error_texts.text(
+        GENERIC_FIELD_CODE, {}, language
+    )
 
 
 def problem_from_rpc(exc: RpcError) -> Problem:
     if isinstance(exc, ServiceTimeout):
-        return Problem(504, f"The {exc.service} service did not answer in time.",
-                       service=exc.service)
+        return Problem(
+            504, f"The {exc.service} service did not answer in time.", service=exc.service
+        )
     if isinstance(exc, ServiceUnavailable):
-        return Problem(503, f"The {exc.service} service is not available.",
-                       service=exc.service, headers={"Retry-After": "5"})
+        return Problem(
+            503,
+            f"The {exc.service} service is not available.",
+            service=exc.service,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, RemoteError):
         status = status_for_remote(exc)
         if status == UNMAPPED_REMOTE_STATUS:
-            log.error("unmapped remote error from %s: %s: %s", exc.service, exc.exc_type,
-                      exc.message)
+            log.error(
+                "unmapped remote error from %s: %s: %s", exc.service, exc.exc_type, exc.message
+            )
             return Problem(502, f"The {exc.service} service failed.", service=exc.service)
         if status == 401:
             log.error("%s rejected the gateway's actor context: %s", exc.service, exc.message)
             return Problem(401, "The actor context was rejected.", code=exc.code)
         details = {k: v for k, v in exc.details.items() if k != "fields"}
-        return Problem(status, code=exc.code, details=details,
-                       errors=field_errors(exc) if status == 422 else None)
+        return Problem(
+            status,
+            code=exc.code,
+            details=details,
+            errors=field_errors(exc) if status == 422 else None,
+        )
     return Problem(502, str(exc))
 
 
@@ -186,8 +211,16 @@ def problem_from_http(exc: HTTPException) -> Problem:
         merged: dict = {}
         if isinstance(messages, dict):
             for location, errors in messages.items():
-                if location in {"json", "query", "querystring", "form", "headers", "json_or_form",
-                                "view_args", "path"} and isinstance(errors, dict):
+                if location in {
+                    "json",
+                    "query",
+                    "querystring",
+                    "form",
+                    "headers",
+                    "json_or_form",
+                    "view_args",
+                    "path",
+                } and isinstance(errors, dict):
                     merged.update(flatten_errors(errors))
                 else:
                     merged.update(flatten_errors({location: errors}))
@@ -205,13 +238,17 @@ def problem_from_http(exc: HTTPException) -> Problem:
 def _generic_detail(exc: HTTPException) -> str | None:
     description = exc.description or ""
     default = type(exc).description or ""
-    return description if description and description != default else {
-        400: "The request could not be understood.",
-        404: "There is nothing at this address.",
-        405: "This method is not allowed on this resource.",
-        413: "The request body is too large.",
-        415: "Unsupported content type.",
-    }.get(exc.code, description or None)
+    return (
+        description
+        if description and description != default
+        else {
+            400: "The request could not be understood.",
+            404: "There is nothing at this address.",
+            405: "This method is not allowed on this resource.",
+            413: "The request body is too large.",
+            415: "Unsupported content type.",
+        }.get(exc.code, description or None)
+    )
 
 
 # -- responses ----------------------------------------------------------------------------------
@@ -220,8 +257,9 @@ def wants_problem_json() -> bool:
     path = request.path
     if path.startswith("/api") or path in ("/healthz", "/readyz"):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json",
-                                                 PROBLEM_CONTENT_TYPE], default="text/html")
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", PROBLEM_CONTENT_TYPE], default="text/html"
+    )
     return best != "text/html"
 
 
@@ -234,8 +272,9 @@ def api_language() -> str:
 
 def problem_response(problem: Problem) -> Response:
     body = problem.to_dict(instance=request.path, language=api_language())
-    response = Response(json.dumps(body, ensure_ascii=False), status=problem.status,
-                        mimetype=PROBLEM_CONTENT_TYPE)
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=problem.status, mimetype=PROBLEM_CONTENT_TYPE
+    )
     for name, value in problem.headers.items():
         response.headers[name] = value
     return response
@@ -246,10 +285,10 @@ def html_response(problem: Problem) -> Response:
         title, detail = problem.title, problem.detail
     else:
         title = ITALIAN_TITLES.get(problem.status, problem.title)
-        detail = (error_texts.text(problem.code, problem.details, "it") if problem.code
-                  else None) or ITALIAN_DETAILS.get(problem.status)
-    html = render_template("errors/error.html", status=problem.status, title=title,
-                           detail=detail)
+        detail = (
+            error_texts.text(problem.code, problem.details, "it") if problem.code else None
+        ) or ITALIAN_DETAILS.get(problem.status)
+    html = render_template("errors/error.html", status=problem.status, title=title, detail=detail)
     response = Response(html, status=problem.status, mimetype="text/html")
     for name, value in problem.headers.items():
         if name.lower() != "www-authenticate":

@@ -1,5 +1,6 @@
 """The Fotografia (seed 003: counts of the referrals received in a period) as tables, chart bars
 and CSV. Intake counts; this module only arranges the counts for people and spreadsheets."""
+
 from __future__ import annotations
 
 import csv
@@ -10,10 +11,18 @@ DIMENSIONS = (
     ("by_comune", "comune", "Schede per comune", None),
     ("by_referring_body", "referring_body", "Ente segnalante", "referring_body"),
     ("by_problem_reported", "problem_reported", "Problematica segnalata", "problem_reported"),
-    ("by_housing_situation", "housing_situation", "Situazioni abitative riscontrate",
-     "housing_situation"),
-    ("by_household_composition", "household_composition", "Composizione dei nuclei familiari",
-     "household_composition"),
+    (
+        "by_housing_situation",
+        "housing_situation",
+        "Situazioni abitative riscontrate",
+        "housing_situation",
+    ),
+    (
+        "by_household_composition",
+        "household_composition",
+        "Composizione dei nuclei familiari",
+        "household_composition",
+    ),
     ("by_grade", "grade", "Grado di disagio abitativo", "grade"),
     ("by_outcome", "outcome", "Esito della presa in carico", "closure_outcome"),
 )
@@ -31,10 +40,23 @@ def tables(fotografia: dict, label) -> list[dict]:
     for key, name, title, table in DIMENSIONS:
         rows = _sorted(fotografia.get(key))
         top = max((count for _, count in rows), default=0)
-        result.append({
-            "key": key, "name": name, "title": title, "total": sum(c for _, c in rows),
-            "rows": [(code, label(table, code) if table else code, count,
-                      round(100 * count / top, 1) if top else 0) for code, count in rows]})
+        result.append(
+            {
+                "key": key,
+                "name": name,
+                "title": title,
+                "total": sum(c for _, c in rows),
+                "rows": [
+                    (
+                        code,
+                        label(table, code) if table else code,
+                        count,
+                        round(100 * count / top, 1) if top else 0,
+                    )
+                    for code, count in rows
+                ],
+            }
+        )
     return result
 
 

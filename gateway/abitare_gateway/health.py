@@ -11,6 +11,7 @@ A service "answers" when it replies at all, even with an error (``MethodNotFound
 version still proves the process consumes its queue); it is down when nobody consumes its queue
 (503 from the RPC client) or no reply comes in time.
 """
+
 from __future__ import annotations
 
 import threading
@@ -40,8 +41,11 @@ def ping(client, service: str, method: str, timeout: float) -> dict:
     except RemoteError:
         pass  # it replied: alive
     except RpcError as exc:
-        return {"ok": False, "error": type(exc).__name__,
-                "latency_ms": round((time.monotonic() - started) * 1000)}
+        return {
+            "ok": False,
+            "error": type(exc).__name__,
+            "latency_ms": round((time.monotonic() - started) * 1000),
+        }
     return {"ok": True, "latency_ms": round((time.monotonic() - started) * 1000)}
 
 
@@ -69,16 +73,19 @@ class ReadinessCache:
             if self._body is None or now >= self._expires:
                 self._body = compute()
                 healthy = self._body["status"] == "ok"
-                self._expires = now + (self.seconds if healthy else
-                                       min(self.seconds, self.DEGRADED_SECONDS))
+                self._expires = now + (
+                    self.seconds if healthy else min(self.seconds, self.DEGRADED_SECONDS)
+                )
             return self._body
 
 
 def readiness() -> dict:
     timeout = float(current_app.config["HEALTH_TIMEOUT"])
     client = backend.rpc()
-    futures = {service: backend.executor().submit(ping, client, service, method, timeout)
-               for service, method in PINGS.items()}
+    futures = {
+        service: backend.executor().submit(ping, client, service, method, timeout)
+        for service, method in PINGS.items()
+    }
     ok, error = client.broker_reachable(timeout)
     broker = {"ok": ok} | ({"error": error} if error else {})
     services = {service: future.result() for service, future in futures.items()}
@@ -89,7 +96,8 @@ def readiness() -> dict:
 @bp.get("/readyz")
 def readyz():
     cache = current_app.extensions.setdefault(
-        "abitare_readiness", ReadinessCache(float(current_app.config["HEALTH_CACHE_SECONDS"])))
+        "abitare_readiness", ReadinessCache(float(current_app.config["HEALTH_CACHE_SECONDS"]))
+    )
     body = cache.get(readiness)
     response = jsonify(body)
     response.status_code = 200 if body["status"] == "ok" else 503

@@ -13,6 +13,7 @@ Every argon2 computation takes one of a few slots (``concurrency``): each costs 
 parallel login attempts queue instead of exhausting memory, and one that waits too long is
 refused with :class:`HasherBusy`.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,12 +36,12 @@ OPERATOR_ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR)
 ISTAT_CODE = re.compile(r"^[0-9]{6}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$")
-PASSWORD_MIN_LENGTH = 12      # for passwords an operator chooses in the web UI
+PASSWORD_MIN_LENGTH = 12  # for passwords an operator chooses in the web UI
 PASSWORD_MAX_LENGTH = 256
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -57,10 +58,10 @@ class OperatorRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     credentials_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                       server_default=text("false"))
-    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime(),
-                                                           nullable=True)
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class ApiClientRow(Base):
@@ -78,6 +79,7 @@ class ApiClientRow(Base):
 class WebSessionRow(Base):
     """Server-side web sessions (see :mod:`abitare_gateway.sessions`); the cookie holds the id,
     the table only its SHA-256."""
+
     __tablename__ = "web_sessions"
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     data_json: Mapped[str] = mapped_column(Text, default="{}")
@@ -86,14 +88,15 @@ class WebSessionRow(Base):
 
 class AccountAuditRow(Base):
     """Who did what to which account, when: every action of the accounts page (and of the CLI)."""
+
     __tablename__ = "account_audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(100))          # "operator:coordinatrice", "cli"
-    action: Mapped[str] = mapped_column(String(40))          # "operator_created", ...
-    target_kind: Mapped[str] = mapped_column(String(20))     # "operator" | "client"
+    actor: Mapped[str] = mapped_column(String(100))  # "operator:coordinatrice", "cli"
+    action: Mapped[str] = mapped_column(String(40))  # "operator_created", ...
+    target_kind: Mapped[str] = mapped_column(String(20))  # "operator" | "client"
     target_id: Mapped[str] = mapped_column(String(64), index=True)
-    comuni_json: Mapped[str] = mapped_column(Text, default="[]")   # the target's, at the time
+    comuni_json: Mapped[str] = mapped_column(Text, default="[]")  # the target's, at the time
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class ApiClient:
 @dataclass(frozen=True)
 class AuditEntry:
     """An account action to record in the same transaction as the change."""
+
     actor: str
     action: str
 
@@ -169,8 +173,13 @@ def password_problem(username: str, password: str) -> str | None:
 
 
 class IdentityStore:
-    def __init__(self, engine: Engine, hasher: PasswordHasher, concurrency: int = 4,
-                 wait_seconds: float = 10.0):
+    def __init__(
+        self,
+        engine: Engine,
+        hasher: PasswordHasher,
+        concurrency: int = 4,
+        wait_seconds: float = 10.0,
+    ):
         self.engine = engine
         self.hasher = hasher
         self._slots = threading.BoundedSemaphore(max(1, int(concurrency)))
@@ -193,14 +202,25 @@ class IdentityStore:
                     if column.name in present:
                         continue
                     kind = column.type.compile(dialect=self.engine.dialect)
-                    default = f" DEFAULT {column.server_default.arg}" \
-                        if column.server_default is not None else ""
-                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
-                                      f"{kind}{default}"))
+                    default = (
+                        f" DEFAULT {column.server_default.arg}"
+                        if column.server_default is not None
+                        else ""
+                    )
+                    conn.execute(
+                        text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{default}")
+                    )
 
     # -- operators ------------------------------------------------------------------------
-    def save_operator(self, username: str, password: str | None, display_name: str, role: str,
-                      comuni, audit: AuditEntry | None = None) -> Operator:
+    def save_operator(
+        self,
+        username: str,
+        password: str | None,
+        display_name: str,
+        role: str,
+        comuni,
+        audit: AuditEntry | None = None,
+    ) -> Operator:
         """Create or update an operator (``password=None`` keeps the current one); the CLI's
         and the demo's way. A changed password ends the operator's sessions."""
         comuni = self._check_operator(username, role, comuni)
@@ -209,8 +229,12 @@ class IdentityStore:
             if row is None:
                 if not password:
                     raise ValueError("a new operator needs a password")
-                row = OperatorRow(username=username, password_hash=self._hash(password),
-                                  credentials_version=1, must_change_password=False)
+                row = OperatorRow(
+                    username=username,
+                    password_hash=self._hash(password),
+                    credentials_version=1,
+                    must_change_password=False,
+                )
                 session.add(row)
                 action = "operator_created"
             else:
@@ -222,22 +246,36 @@ class IdentityStore:
                     action = "operator_password_set"
             row.display_name, row.role, row.active = display_name, role, True
             row.comuni_json = json.dumps(list(comuni))
-            self._audit(session, audit and AuditEntry(audit.actor, action), "operator",
-                        username, comuni)
+            self._audit(
+                session, audit and AuditEntry(audit.actor, action), "operator", username, comuni
+            )
             return self._operator(row)
 
-    def create_operator(self, username: str, temporary_password: str, display_name: str,
-                        role: str, comuni, audit: AuditEntry) -> Operator:
+    def create_operator(
+        self,
+        username: str,
+        temporary_password: str,
+        display_name: str,
+        role: str,
+        comuni,
+        audit: AuditEntry,
+    ) -> Operator:
         """A new operator who must choose a password at the first login; never an update."""
         comuni = self._check_operator(username, role, comuni)
         password_hash = self._hash(temporary_password)
         with Session(self.engine) as session, session.begin():
             if session.get(OperatorRow, username) is not None:
                 raise AccountExists(f"operator {username} exists")
-            row = OperatorRow(username=username, password_hash=password_hash,
-                              display_name=display_name, role=role,
-                              comuni_json=json.dumps(list(comuni)), active=True,
-                              credentials_version=1, must_change_password=True)
+            row = OperatorRow(
+                username=username,
+                password_hash=password_hash,
+                display_name=display_name,
+                role=role,
+                comuni_json=json.dumps(list(comuni)),
+                active=True,
+                credentials_version=1,
+                must_change_password=True,
+            )
             session.add(row)
             self._audit(session, audit, "operator", username, comuni)
             return self._operator(row)
@@ -249,8 +287,9 @@ class IdentityStore:
                 return None
             return self._operator(row)
 
-    def authenticate_operator(self, username: str, password: str,
-                              now: datetime | None = None) -> Operator | None:
+    def authenticate_operator(
+        self, username: str, password: str, now: datetime | None = None
+    ) -> Operator | None:
         with Session(self.engine) as session, session.begin():
             row = session.get(OperatorRow, username) if username else None
             if row is None or not row.active:
@@ -273,12 +312,16 @@ class IdentityStore:
             row.password_hash = self._hash(new)
             row.credentials_version += 1
             row.must_change_password = False
-            self._audit(session, AuditEntry(f"operator:{username}", "own_password_changed"),
-                        "operator", username, self._comuni(row))
+            self._audit(
+                session,
+                AuditEntry(f"operator:{username}", "own_password_changed"),
+                "operator",
+                username,
+                self._comuni(row),
+            )
             return self._operator(row)
 
-    def reset_password(self, username: str, temporary_password: str,
-                       audit: AuditEntry) -> Operator:
+    def reset_password(self, username: str, temporary_password: str, audit: AuditEntry) -> Operator:
         password_hash = self._hash(temporary_password)
         with Session(self.engine) as session, session.begin():
             row = self._operator_row(session, username)
@@ -292,7 +335,7 @@ class IdentityStore:
         with Session(self.engine) as session, session.begin():
             row = self._operator_row(session, username)
             if row.active and not active:
-                row.credentials_version += 1      # its sessions end now, for good
+                row.credentials_version += 1  # its sessions end now, for good
             row.active = active
             self._audit(session, audit, "operator", username, self._comuni(row))
             return self._operator(row)
@@ -303,8 +346,9 @@ class IdentityStore:
             return [self._operator(row) for row in rows]
 
     # -- API clients ----------------------------------------------------------------------
-    def save_client(self, client_id: str, secret: str | None, name: str, comuni,
-                    audit: AuditEntry | None = None) -> ApiClient:
+    def save_client(
+        self, client_id: str, secret: str | None, name: str, comuni, audit: AuditEntry | None = None
+    ) -> ApiClient:
         """Create or update an API client (the CLI's and the demo's way); a new secret makes
         the tokens issued under the old one stop working."""
         comuni = self._check_client(client_id, comuni)
@@ -313,8 +357,9 @@ class IdentityStore:
             if row is None:
                 if not secret:
                     raise ValueError("a new API client needs a secret")
-                row = ApiClientRow(client_id=client_id, secret_hash=self._hash(secret),
-                                   credentials_version=1)
+                row = ApiClientRow(
+                    client_id=client_id, secret_hash=self._hash(secret), credentials_version=1
+                )
                 session.add(row)
                 action = "client_created"
             else:
@@ -325,20 +370,27 @@ class IdentityStore:
                     action = "client_secret_rotated"
             row.name, row.active = name, True
             row.comuni_json = json.dumps(list(comuni))
-            self._audit(session, audit and AuditEntry(audit.actor, action), "client", client_id,
-                        comuni)
+            self._audit(
+                session, audit and AuditEntry(audit.actor, action), "client", client_id, comuni
+            )
             return self._client(row)
 
-    def create_client(self, client_id: str, secret: str, name: str, comuni,
-                      audit: AuditEntry) -> ApiClient:
+    def create_client(
+        self, client_id: str, secret: str, name: str, comuni, audit: AuditEntry
+    ) -> ApiClient:
         comuni = self._check_client(client_id, comuni)
         secret_hash = self._hash(secret)
         with Session(self.engine) as session, session.begin():
             if session.get(ApiClientRow, client_id) is not None:
                 raise AccountExists(f"API client {client_id} exists")
-            row = ApiClientRow(client_id=client_id, secret_hash=secret_hash, name=name,
-                               comuni_json=json.dumps(list(comuni)), active=True,
-                               credentials_version=1)
+            row = ApiClientRow(
+                client_id=client_id,
+                secret_hash=secret_hash,
+                name=name,
+                comuni_json=json.dumps(list(comuni)),
+                active=True,
+                credentials_version=1,
+            )
             session.add(row)
             self._audit(session, audit, "client", client_id, comuni)
             return self._client(row)
@@ -368,8 +420,9 @@ class IdentityStore:
                 return None
             return self._client(row)
 
-    def authenticate_client(self, client_id: str, secret: str,
-                            now: datetime | None = None) -> ApiClient | None:
+    def authenticate_client(
+        self, client_id: str, secret: str, now: datetime | None = None
+    ) -> ApiClient | None:
         with Session(self.engine) as session, session.begin():
             row = session.get(ApiClientRow, client_id) if client_id else None
             if row is None or not row.active:
@@ -396,19 +449,34 @@ class IdentityStore:
     # -- the audit ------------------------------------------------------------------------
     def audit_records(self, limit: int = 200) -> list[AuditRecord]:
         with Session(self.engine) as session:
-            rows = session.scalars(select(AccountAuditRow).order_by(
-                AccountAuditRow.id.desc()).limit(limit))
-            return [AuditRecord(at=row.at, actor=row.actor, action=row.action,
-                                target_kind=row.target_kind, target_id=row.target_id,
-                                comuni=tuple(json.loads(row.comuni_json or "[]")))
-                    for row in rows]
+            rows = session.scalars(
+                select(AccountAuditRow).order_by(AccountAuditRow.id.desc()).limit(limit)
+            )
+            return [
+                AuditRecord(
+                    at=row.at,
+                    actor=row.actor,
+                    action=row.action,
+                    target_kind=row.target_kind,
+                    target_id=row.target_id,
+                    comuni=tuple(json.loads(row.comuni_json or "[]")),
+                )
+                for row in rows
+            ]
 
     @staticmethod
     def _audit(session: Session, entry: AuditEntry | None, kind: str, target: str, comuni):
         if entry is not None:
-            session.add(AccountAuditRow(at=utcnow(), actor=entry.actor, action=entry.action,
-                                        target_kind=kind, target_id=target,
-                                        comuni_json=json.dumps(list(comuni))))
+            session.add(
+                AccountAuditRow(
+                    at=utcnow(),
+                    actor=entry.actor,
+                    action=entry.action,
+                    target_kind=kind,
+                    target_id=target,
+                    comuni_json=json.dumps(list(comuni)),
+                )
+            )
 
     # -- helpers --------------------------------------------------------------------------
     @contextmanager
@@ -468,14 +536,24 @@ class IdentityStore:
 
     @classmethod
     def _operator(cls, row: OperatorRow) -> Operator:
-        return Operator(username=row.username, display_name=row.display_name, role=row.role,
-                        comuni=cls._comuni(row), active=row.active,
-                        credentials_version=row.credentials_version or 1,
-                        must_change_password=bool(row.must_change_password),
-                        last_login_at=row.last_login_at)
+        return Operator(
+            username=row.username,
+            display_name=row.display_name,
+            role=row.role,
+            comuni=cls._comuni(row),
+            active=row.active,
+            credentials_version=row.credentials_version or 1,
+            must_change_password=bool(row.must_change_password),
+            last_login_at=row.last_login_at,
+        )
 
     @classmethod
     def _client(cls, row: ApiClientRow) -> ApiClient:
-        return ApiClient(client_id=row.client_id, name=row.name, comuni=cls._comuni(row),
-                         active=row.active, credentials_version=row.credentials_version or 1,
-                         last_used_at=row.last_used_at)
+        return ApiClient(
+            client_id=row.client_id,
+            name=row.name,
+            comuni=cls._comuni(row),
+            active=row.active,
+            credentials_version=row.credentials_version or 1,
+            last_used_at=row.last_used_at,
+        )

@@ -7,13 +7,17 @@ forms work while intake is away (also when the gateway starts before it), with n
 hand; intake's and the gateway's tests fail when the file drifts from either. The other tables
 name codes of the case path and of the other services, in the gateway's own words.
 """
+
 from __future__ import annotations
 
 import json
 from importlib import resources
 
-INTAKE_VOCABULARY = json.loads(resources.files(__package__).joinpath(
-    "contracts", "vocabulary.json").read_text(encoding="utf-8"))
+INTAKE_VOCABULARY = json.loads(
+    resources.files(__package__)
+    .joinpath("contracts", "vocabulary.json")
+    .read_text(encoding="utf-8")
+)
 
 REFERRING_BODY = INTAKE_VOCABULARY["tables"]["referring_body"]
 PROBLEM_REPORTED = INTAKE_VOCABULARY["tables"]["problem_reported"]

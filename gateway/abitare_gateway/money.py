@@ -1,12 +1,13 @@
 """Euro amounts typed by people <-> integer cents, exactly (Decimal, never float)."""
+
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
 
-MAX_CENTS = 100_000_000_00   # one hundred million euro: anything above is a typing error
+MAX_CENTS = 100_000_000_00  # one hundred million euro: anything above is a typing error
 
-_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")        # 1.234 / 12.345.678 (Italian thousands)
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # 1.234 / 12.345.678 (Italian thousands)
 
 
 class AmountError(ValueError):
@@ -45,8 +46,9 @@ def euro_to_cents(text: str) -> int:
     if not integer:
         integer = "0"
     if not integer.isdigit() or (fraction and not fraction.isdigit()):
-        raise AmountError("Importo non valido: usa solo cifre, punto per le migliaia e virgola "
-                          "per i decimali.")
+        raise AmountError(
+            "Importo non valido: usa solo cifre, punto per le migliaia e virgola per i decimali."
+        )
     if len(fraction) > 2:
         raise AmountError("Al massimo due cifre decimali (centesimi).")
     try:

@@ -9,14 +9,14 @@ down, slow or has no record yet gives its section a status instead of failing th
 - ``in_attesa``        the service answers but has no record yet (it has not processed the event)
 - ``non_disponibile``  the service is not running, did not answer in time, or failed
 """
+
 from __future__ import annotations
 
 import logging
 
 from abitare_chassis.actor import MUNICIPAL_CLIENT, Actor
 
-from . import backend
-from . import purposes
+from . import backend, purposes
 from .errors import status_for_remote
 from .rpc import RemoteError, RpcError
 
@@ -38,8 +38,7 @@ def section(status: str, data=None) -> dict:
 
 def _ask(client, timeout, service, method, actor, referral_id, purpose) -> dict:
     try:
-        data = client.call(service, method, actor, referral_id, purpose=purpose,
-                           timeout=timeout)
+        data = client.call(service, method, actor, referral_id, purpose=purpose, timeout=timeout)
     except RemoteError as exc:
         if status_for_remote(exc) == 404:
             return section(PENDING)
@@ -70,9 +69,12 @@ def referral_overview(actor: Actor, referral_id: str, fetch=None) -> dict:
         referral = section(UNAVAILABLE)
 
     client, timeout = backend.rpc(), backend.rpc_timeout()
-    futures = {name: backend.executor().submit(_ask, client, timeout, service, method, actor,
-                                               referral_id, purposes.current())
-               for name, (service, method) in SECTIONS.items()}
+    futures = {
+        name: backend.executor().submit(
+            _ask, client, timeout, service, method, actor, referral_id, purposes.current()
+        )
+        for name, (service, method) in SECTIONS.items()
+    }
     overview = {"referral_id": referral_id, "referral": referral}
     for name, future in futures.items():
         overview[name] = future.result()

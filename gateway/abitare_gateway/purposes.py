@@ -2,6 +2,7 @@
 (docs: issue 7, finding 6). One table, per route: an exact endpoint first, else its blueprint's.
 A read from a route this table does not know is refused (``LookupError``): a new route must say
 why it reads. ``tests/test_gateway_purposes.py`` walks every route."""
+
 from __future__ import annotations
 
 from flask import has_request_context, request
@@ -41,14 +42,15 @@ BY_BLUEPRINT = {
     "fotografia": REPORTING,
     "referrals": REFERRALS,
 }
-WEB_CASE_PAGES = "web.case_"          # the case page's other tabs: managing the case
+WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 
 
 def purpose_of(endpoint: str | None) -> str:
     if endpoint in BY_ENDPOINT:
         return BY_ENDPOINT[endpoint]
-    if endpoint and (endpoint.startswith(WEB_CASE_PAGES) or endpoint in (
-            "web.referral_detail", "web.worklist")):
+    if endpoint and (
+        endpoint.startswith(WEB_CASE_PAGES) or endpoint in ("web.referral_detail", "web.worklist")
+    ):
         return CASE_MANAGEMENT
     blueprint = (endpoint or "").split(".", 1)[0]
     if blueprint in BY_BLUEPRINT:

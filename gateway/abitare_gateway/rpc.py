@@ -23,16 +23,17 @@ Anything with a ``call(service, method, actor, *args, timeout=None, **kwargs)`` 
 in for :class:`NamekoRpcClient` (``create_app({"RPC_CLIENT": fake})``); the tests' doubles are in
 ``gateway/tests/gateway_doubles``.
 """
+
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 import uuid
 import warnings
 from collections import deque
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.errors import decode
@@ -79,8 +80,9 @@ class RemoteError(RpcError):
 
 
 class RpcClient(Protocol):
-    def call(self, service: str, method: str, actor: Actor, *args,
-             timeout: float | None = None, **kwargs) -> Any: ...
+    def call(
+        self, service: str, method: str, actor: Actor, *args, timeout: float | None = None, **kwargs
+    ) -> Any: ...
 
     def broker_reachable(self, timeout: float = 2.0) -> tuple[bool, str | None]: ...
 
@@ -101,10 +103,19 @@ def _nameko_classes():
     from nameko import serialization
     from nameko.amqp.publish import Publisher
     from nameko.exceptions import RpcTimeout
-    from nameko.rpc import (RPC_REPLY_QUEUE_TEMPLATE, MethodProxy, ReplyListener, ServiceProxy,
-                            get_rpc_exchange)
-    from nameko.standalone.rpc import (ClusterProxy, ClusterRpcProxy, PollingQueueConsumer,
-                                       SingleThreadedReplyListener)
+    from nameko.rpc import (
+        RPC_REPLY_QUEUE_TEMPLATE,
+        MethodProxy,
+        ReplyListener,
+        ServiceProxy,
+        get_rpc_exchange,
+    )
+    from nameko.standalone.rpc import (
+        ClusterProxy,
+        ClusterRpcProxy,
+        PollingQueueConsumer,
+        SingleThreadedReplyListener,
+    )
 
     class FastPublisher(Publisher):
         transport_options = dict(FAST_RETRY)
@@ -115,14 +126,14 @@ def _nameko_classes():
 
     class FastServiceProxy(ServiceProxy):
         def __getattr__(self, name):
-            return FastMethodProxy(self.worker_ctx, self.service_name, name,
-                                   self.reply_listener, **self.options)
+            return FastMethodProxy(
+                self.worker_ctx, self.service_name, name, self.reply_listener, **self.options
+            )
 
     class FastClusterProxy(ClusterProxy):
         def __getattr__(self, name):
             if name not in self._proxies:
-                self._proxies[name] = FastServiceProxy(self._worker_ctx, name,
-                                                       self._reply_listener)
+                self._proxies[name] = FastServiceProxy(self._worker_ctx, name, self._reply_listener)
             return self._proxies[name]
 
     class DeadlineQueueConsumer(PollingQueueConsumer):
@@ -133,12 +144,15 @@ def _nameko_classes():
             config = provider.container.config
             self.provider = provider
             self.serializer, self.accept = serialization.setup(config)
-            self.connection = Connection(config["AMQP_URI"],
-                                         connect_timeout=config.get("CONNECT_TIMEOUT", 2),
-                                         transport_options=dict(FAST_RETRY))
+            self.connection = Connection(
+                config["AMQP_URI"],
+                connect_timeout=config.get("CONNECT_TIMEOUT", 2),
+                transport_options=dict(FAST_RETRY),
+            )
             # one attempt, no back-off: a broker that is down must fail the request fast
-            self.connection.ensure_connection(max_retries=1, interval_start=0,
-                                              interval_step=0.2, interval_max=0.2)
+            self.connection.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2
+            )
             self.queue = provider.queue
             self._setup_consumer()
             self.stopped = False
@@ -149,9 +163,9 @@ def _nameko_classes():
                 while correlation_id not in self.replies:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
-                        raise socket.timeout()
+                        raise TimeoutError()
                     self.consumer.connection.drain_events(timeout=remaining)
-            except socket.timeout:
+            except TimeoutError:
                 event = self.provider._reply_events.pop(correlation_id)
                 event.send_exception(RpcTimeout(self.timeout))
                 return
@@ -172,8 +186,12 @@ def _nameko_classes():
             self.routing_key = str(reply_queue_uuid)
             self.queue = Queue(
                 RPC_REPLY_QUEUE_TEMPLATE.format(self.container.service_name, reply_queue_uuid),
-                exchange=get_rpc_exchange(self.container.config), routing_key=self.routing_key,
-                durable=False, exclusive=True, auto_delete=True)
+                exchange=get_rpc_exchange(self.container.config),
+                routing_key=self.routing_key,
+                durable=False,
+                exclusive=True,
+                auto_delete=True,
+            )
             self.queue_consumer.register_provider(self)
 
     class PooledClusterRpcProxy(ClusterRpcProxy):
@@ -193,8 +211,10 @@ class PooledProxy:
 
     def __init__(self, amqp_uri: str, connect_timeout: float = 2.0):
         proxy_cls = _nameko_classes()
-        self._standalone = proxy_cls({"AMQP_URI": amqp_uri, "serializer": "json",
-                                      "CONNECT_TIMEOUT": connect_timeout}, timeout=5.0)
+        self._standalone = proxy_cls(
+            {"AMQP_URI": amqp_uri, "serializer": "json", "CONNECT_TIMEOUT": connect_timeout},
+            timeout=5.0,
+        )
         self._cluster = self._standalone.start()
         self.last_used = time.monotonic()
 
@@ -211,7 +231,7 @@ class PooledProxy:
             return False
         try:  # a live idle connection has nothing to read; a closed one raises
             connection.drain_events(timeout=0.001)
-        except socket.timeout:
+        except TimeoutError:
             return True
         except Exception:
             return False
@@ -317,9 +337,16 @@ class NamekoRpcClient:
     actor is signed for each call with the callee's audience (``rpc:<service>``), so a token seen
     on one service's queue opens no other service."""
 
-    def __init__(self, amqp_uri: str, signing_key: str, timeout: float = 5.0,
-                 pool_size: int = 32, max_idle: float = 300.0, connect_timeout: float = 2.0,
-                 proxy_factory: Callable[[], Any] | None = None):
+    def __init__(
+        self,
+        amqp_uri: str,
+        signing_key: str,
+        timeout: float = 5.0,
+        pool_size: int = 32,
+        max_idle: float = 300.0,
+        connect_timeout: float = 2.0,
+        proxy_factory: Callable[[], Any] | None = None,
+    ):
         self.amqp_uri = amqp_uri
         self.timeout = timeout
         self.signing_key = signing_key
@@ -330,8 +357,9 @@ class NamekoRpcClient:
         self.pool = ProxyPool(factory, max_size=pool_size, max_idle=max_idle)
         _raise_kombu_pool_limit(pool_size)
 
-    def call(self, service: str, method: str, actor: Actor, *args,
-             timeout: float | None = None, **kwargs):
+    def call(
+        self, service: str, method: str, actor: Actor, *args, timeout: float | None = None, **kwargs
+    ):
         from nameko.exceptions import BadRequest, RpcTimeout, UnknownService
         from nameko.exceptions import RemoteError as NamekoRemoteError
 
@@ -374,10 +402,12 @@ class NamekoRpcClient:
     def broker_reachable(self, timeout: float = 2.0) -> tuple[bool, str | None]:
         """(True, None) if a fresh connection to the broker opens within ``timeout``."""
         from kombu import Connection
+
         try:
             with Connection(self.amqp_uri, connect_timeout=timeout) as conn:
-                conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2,
-                                       interval_max=0.2)
+                conn.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2
+                )
             return True, None
         except Exception as exc:  # refused, DNS, authentication: all mean "not usable"
             return False, type(exc).__name__
@@ -390,5 +420,6 @@ def _raise_kombu_pool_limit(size: int):
     """nameko publishes through kombu's global producer pool (10 by default); let every pooled
     proxy publish at once instead of queueing behind that limit."""
     from kombu import pools
+
     if pools.get_limit() < size:
         pools.set_limit(size)

@@ -9,12 +9,13 @@ it is used) and at the latest ``SESSION_ABSOLUTE_LIFETIME`` after the login (``l
 or not. Who the session names, and whether that operator's credentials are still the ones it was
 opened with, is checked on every request by :func:`abitare_gateway.auth.current_operator`.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Request, Response, session
 from flask.sessions import SessionInterface, SessionMixin
@@ -24,8 +25,8 @@ from werkzeug.datastructures import CallbackDict
 
 from .identity import WebSessionRow
 
-TOUCH_INTERVAL = timedelta(minutes=5)   # refresh the expiry at most this often
-LOGIN_AT_KEY = "login_at"               # epoch seconds of the login
+TOUCH_INTERVAL = timedelta(minutes=5)  # refresh the expiry at most this often
+LOGIN_AT_KEY = "login_at"  # epoch seconds of the login
 
 
 def _hash(sid: str) -> str:
@@ -42,13 +43,14 @@ def absolute_expiry(app: Flask, data) -> datetime | None:
     if not isinstance(login_at, (int, float)):
         return None
     lifetime = app.config["SESSION_ABSOLUTE_LIFETIME"]
-    return datetime.fromtimestamp(login_at, timezone.utc) + lifetime
+    return datetime.fromtimestamp(login_at, UTC) + lifetime
 
 
 class DbSession(CallbackDict, SessionMixin):
     def __init__(self, initial=None, sid: str | None = None, expires_at: datetime | None = None):
         def on_update(_self):
             _self.modified = True
+
         super().__init__(initial, on_update)
         self.sid = sid
         self.expires_at = expires_at
@@ -80,19 +82,28 @@ class DbSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, sess: DbSession, response: Response) -> None:
         name = self.get_cookie_name(app)
-        cookie = dict(domain=self.get_cookie_domain(app), path=self.get_cookie_path(app),
-                      secure=self.get_cookie_secure(app), httponly=self.get_cookie_httponly(app),
-                      samesite=self.get_cookie_samesite(app))
+        cookie = dict(
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+        )
         if sess.destroy_requested and sess.sid:
             self._delete(sess.sid)
-            sess.sid = None      # anything stored after the end (a CSRF token) gets a new id
+            sess.sid = None  # anything stored after the end (a CSRF token) gets a new id
         if not sess:
             if sess.destroy_requested or (sess.sid and sess.modified):
                 if sess.sid:
                     self._delete(sess.sid)
-                response.delete_cookie(name, **{k: v for k, v in cookie.items()
-                                                if k in ("domain", "path", "secure", "samesite",
-                                                         "httponly")})
+                response.delete_cookie(
+                    name,
+                    **{
+                        k: v
+                        for k, v in cookie.items()
+                        if k in ("domain", "path", "secure", "samesite", "httponly")
+                    },
+                )
             return
         lifetime = app.permanent_session_lifetime
         now = _now(app)
@@ -102,18 +113,24 @@ class DbSessionInterface(SessionInterface):
             sess.sid = secrets.token_urlsafe(32)
             if old_sid:
                 self._delete(old_sid)
-        elif not sess.modified and sess.expires_at and (
+        elif (
+            not sess.modified
+            and sess.expires_at
+            and (
                 sess.expires_at - now > lifetime - TOUCH_INTERVAL
-                or (cap is not None and sess.expires_at >= cap - timedelta(seconds=1))):
+                or (cap is not None and sess.expires_at >= cap - timedelta(seconds=1))
+            )
+        ):
             return  # nothing changed and the expiry is fresh enough (or already the cap)
         expires_at = min(now + lifetime, cap) if cap is not None else now + lifetime
         data = json.dumps(dict(sess))
         with Session(self.engine) as db, db.begin():
             row = db.get(WebSessionRow, _hash(sess.sid))
-            if row is None:   # a new session: also sweep the expired ones
+            if row is None:  # a new session: also sweep the expired ones
                 db.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < now))
-                db.add(WebSessionRow(id_hash=_hash(sess.sid), data_json=data,
-                                     expires_at=expires_at))
+                db.add(
+                    WebSessionRow(id_hash=_hash(sess.sid), data_json=data, expires_at=expires_at)
+                )
             else:
                 row.data_json, row.expires_at = data, expires_at
         response.set_cookie(name, sess.sid, expires=expires_at, **cookie)

@@ -14,6 +14,7 @@ The counters live in the gateway database, not in memory: several gateway proces
 block. (Flask-Limiter was considered: it has no SQL storage, counts fixed windows rather than
 backing off, and cannot reset one key on success.)
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -22,11 +23,12 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from abitare_chassis.types import UtcDateTime
 from sqlalchemy import Integer, String, delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from abitare_chassis.types import UtcDateTime
 
 from .identity import Base
 
@@ -36,8 +38,7 @@ class LoginThrottleRow(Base):
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
-    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(),
-                                                           nullable=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Policy:
         if failures < self.free_attempts:
             return None
         doublings = min(failures - self.free_attempts, 30)
-        return min(self.base_delay * (2 ** doublings), self.max_delay)
+        return min(self.base_delay * (2**doublings), self.max_delay)
 
 
 class Throttled(Exception):
@@ -83,11 +84,11 @@ class LoginThrottle:
     def __init__(self, engine: Engine, account: Policy, address: Policy):
         self.engine = engine
         self.policies = {"account": account, "address": address}
-        self._lock = threading.Lock()   # SQLite has no row locks: one process, one at a time
+        self._lock = threading.Lock()  # SQLite has no row locks: one process, one at a time
 
     def attempt(self, keys: tuple[str, ...], now: datetime) -> None:
         """Refuse with :class:`Throttled` while any key is blocked; else count the attempt."""
-        for _try in range(3):   # a concurrent first insert of the same key: read it again
+        for _try in range(3):  # a concurrent first insert of the same key: read it again
             try:
                 return self._attempt(keys, now)
             except IntegrityError:
@@ -98,11 +99,17 @@ class LoginThrottle:
         with self._lock, Session(self.engine) as session, session.begin():
             # sweep the keys nobody has failed on for a while
             oldest = now - max(p.forget_after + p.max_delay for p in self.policies.values())
-            session.execute(delete(LoginThrottleRow).where(
-                LoginThrottleRow.last_failure_at < oldest, LoginThrottleRow.key.notin_(keys)))
+            session.execute(
+                delete(LoginThrottleRow).where(
+                    LoginThrottleRow.last_failure_at < oldest, LoginThrottleRow.key.notin_(keys)
+                )
+            )
             rows = [self._row(session, key, now) for key in keys]
-            waits = [row.blocked_until - now for row in rows
-                     if row.blocked_until is not None and row.blocked_until > now]
+            waits = [
+                row.blocked_until - now
+                for row in rows
+                if row.blocked_until is not None and row.blocked_until > now
+            ]
             if waits:
                 raise Throttled(max(1, math.ceil(max(waits).total_seconds())))
             for row in rows:

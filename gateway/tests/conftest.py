@@ -1,12 +1,13 @@
 """Fixtures of the gateway's unit tests: the app with a fake RPC client (no broker), the real
 intake in process behind it, demo-like operators and API clients."""
+
 from __future__ import annotations
 
 import pytest
-
-from abitare_gateway import create_app
 from gateway_doubles import FakeRpcClient, InProcessIntake
 from gateway_helpers import MILANO, SAN_DONATO, SGM, bearer, get_token
+
+from abitare_gateway import create_app
 
 
 def pytest_configure(config):
@@ -35,22 +36,27 @@ def app_factory(tmp_path, fake):
     apps = []
 
     def build(**settings):
-        app = create_app({
-            "TESTING": True,
-            "DEVELOPMENT": True,
-            "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-            "RPC_CLIENT": fake,
-            "ARGON2_PROFILE": "cheapest",
-            "SECRET_KEY": "gateway-test-key",
-            **settings,
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "DEVELOPMENT": True,
+                "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+                "RPC_CLIENT": fake,
+                "ARGON2_PROFILE": "cheapest",
+                "SECRET_KEY": "gateway-test-key",
+                **settings,
+            }
+        )
         store = app.extensions["abitare_identity"]
-        store.save_operator("agenzia", "agenzia-pw", "Operatrice Agenzia", "agency_operator",
-                            [SGM, SAN_DONATO])
-        store.save_operator("coordinamento", "coord-pw", "Coordinatrice", "coordinator",
-                            [SGM, SAN_DONATO])
-        store.save_operator("sgm.sociale", "sgm-pw", "Servizi sociali SGM", "comune_operator",
-                            [SGM])
+        store.save_operator(
+            "agenzia", "agenzia-pw", "Operatrice Agenzia", "agency_operator", [SGM, SAN_DONATO]
+        )
+        store.save_operator(
+            "coordinamento", "coord-pw", "Coordinatrice", "coordinator", [SGM, SAN_DONATO]
+        )
+        store.save_operator(
+            "sgm.sociale", "sgm-pw", "Servizi sociali SGM", "comune_operator", [SGM]
+        )
         store.save_client("comune-015195", "secret-sgm", "Sistema SGM", [SGM])
         store.save_client("comune-015146", "secret-milano", "Sistema Milano", [MILANO])
         apps.append(app)
@@ -74,5 +80,3 @@ def client(app):
 @pytest.fixture
 def sgm_headers(client):
     return bearer(get_token(client))
-
-

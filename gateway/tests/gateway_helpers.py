@@ -1,9 +1,10 @@
 """Helpers of the gateway's unit tests: valid payloads, tokens, login with CSRF. (A uniquely
 named module: a test suite run over the whole repository holds several ``conftest`` modules.)"""
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from stdnum.it import codicefiscale
 
@@ -29,10 +30,20 @@ def referral_payload(comune=SGM, **changes) -> dict:
         "monthly_net_income_cents": 150000,
         "monthly_rent_cents": 70000,
         "household": [
-            {"codice_fiscale": HEAD_CF, "first_name": "Mario", "last_name": "Rossi",
-             "birth_date": "1980-01-01", "relation": "intestatario"},
-            {"codice_fiscale": CHILD_CF, "first_name": "Lucia", "last_name": "Rossi",
-             "birth_date": "2012-03-01", "relation": "figlio"},
+            {
+                "codice_fiscale": HEAD_CF,
+                "first_name": "Mario",
+                "last_name": "Rossi",
+                "birth_date": "1980-01-01",
+                "relation": "intestatario",
+            },
+            {
+                "codice_fiscale": CHILD_CF,
+                "first_name": "Lucia",
+                "last_name": "Rossi",
+                "birth_date": "2012-03-01",
+                "relation": "figlio",
+            },
         ],
     }
     payload.update(changes)
@@ -41,8 +52,9 @@ def referral_payload(comune=SGM, **changes) -> dict:
 
 def take_on(intake, actor, referral_id: str) -> dict:
     """Triage the referral as taken in charge (the case path's later steps need it)."""
-    return intake.triage_referral(actor, referral_id, {"outcome": "presa_in_carico",
-                                                       "duplicates_acknowledged": True})
+    return intake.triage_referral(
+        actor, referral_id, {"outcome": "presa_in_carico", "duplicates_acknowledged": True}
+    )
 
 
 def days_from_today(days: int) -> str:
@@ -50,8 +62,9 @@ def days_from_today(days: int) -> str:
 
 
 def get_token(client, client_id="comune-015195", secret="secret-sgm") -> str:
-    response = client.post("/api/v1/auth/token",
-                           json={"client_id": client_id, "client_secret": secret})
+    response = client.post(
+        "/api/v1/auth/token", json={"client_id": client_id, "client_secret": secret}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["access_token"]
 
@@ -71,8 +84,9 @@ def csrf_from(html: str) -> str:
 
 def login(client, username="agenzia", password="agenzia-pw"):
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": token})
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
 
 
 def post_form(client, url, data=None, page="/password", **kwargs):
@@ -86,7 +100,7 @@ class Clock:
     """A clock the tests move (``app.config["CLOCK"]``): no sleeping."""
 
     def __init__(self):
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -1,23 +1,32 @@
 """The Accessi tab against the real intake in process (funds, housing_stock and partners faked):
 who read the household's data in every service, filters, the household's report (CSV and
 printable, itself recorded as an export), and who may see it."""
+
 from __future__ import annotations
 
 import csv
 import io
 
 import pytest
+from gateway_helpers import MILANO, SAN_DONATO, SGM, login, referral_payload
 
 from abitare_chassis.actor import Actor
-
-from gateway_helpers import MILANO, SAN_DONATO, SGM, login, referral_payload
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
 
 def trail_row(id, at, sub, role, action, data_set, purpose="gestione del caso"):
-    return {"id": id, "at": at, "actor_sub": sub, "actor_role": role, "action": action,
-            "referral_id": "x", "comune_istat": SGM, "purpose": purpose, "data_set": data_set}
+    return {
+        "id": id,
+        "at": at,
+        "actor_sub": sub,
+        "actor_role": role,
+        "action": action,
+        "referral_id": "x",
+        "comune_istat": SGM,
+        "purpose": purpose,
+        "data_set": data_set,
+    }
 
 
 @pytest.fixture
@@ -31,15 +40,49 @@ def services(fake):
     fake.returns("funds", "get_funds_file", None)
     fake.returns("housing_stock", "get_housing_need", None)
     fake.returns("partners", "get_deliveries", [])
-    fake.returns("funds", "list_audit", [trail_row(
-        1, "2026-03-02T09:15:00+00:00", "operator:agenzia", "agency_operator",
-        "get_funds_file", "funds_file")])
-    fake.returns("housing_stock", "list_audit", [trail_row(
-        1, "2026-03-03T10:00:00+00:00", "client:comune-015195", "municipal_client",
-        "get_housing_need", "housing_need", "seguito della segnalazione da parte del comune")])
-    fake.returns("partners", "list_audit", [trail_row(
-        1, "2026-03-04T11:30:00+00:00", "operator:sgm.sociale", "comune_operator",
-        "get_deliveries", "partner_deliveries")])
+    fake.returns(
+        "funds",
+        "list_audit",
+        [
+            trail_row(
+                1,
+                "2026-03-02T09:15:00+00:00",
+                "operator:agenzia",
+                "agency_operator",
+                "get_funds_file",
+                "funds_file",
+            )
+        ],
+    )
+    fake.returns(
+        "housing_stock",
+        "list_audit",
+        [
+            trail_row(
+                1,
+                "2026-03-03T10:00:00+00:00",
+                "client:comune-015195",
+                "municipal_client",
+                "get_housing_need",
+                "housing_need",
+                "seguito della segnalazione da parte del comune",
+            )
+        ],
+    )
+    fake.returns(
+        "partners",
+        "list_audit",
+        [
+            trail_row(
+                1,
+                "2026-03-04T11:30:00+00:00",
+                "operator:sgm.sociale",
+                "comune_operator",
+                "get_deliveries",
+                "partner_deliveries",
+            )
+        ],
+    )
     return fake
 
 
@@ -51,8 +94,11 @@ def as_user(client, username, password):
 def test_the_case_pages_read_for_case_management(client, services, case_id):
     as_user(client, "agenzia", "agenzia-pw")
     assert client.get(f"/schede/{case_id}").status_code == 200
-    for service, method in (("funds", "get_funds_file"), ("housing_stock", "get_housing_need"),
-                            ("partners", "get_deliveries")):
+    for service, method in (
+        ("funds", "get_funds_file"),
+        ("housing_stock", "get_housing_need"),
+        ("partners", "get_deliveries"),
+    ):
         [call] = services.calls_to(service, method)
         assert call.kwargs["purpose"] == "gestione del caso"
     [call] = services.calls_to("intake", "get_case")
@@ -61,7 +107,7 @@ def test_the_case_pages_read_for_case_management(client, services, case_id):
 
 def test_a_coordinator_sees_the_reads_of_all_four_services(app, client, services, case_id):
     agency = as_user(app.test_client(), "agenzia", "agenzia-pw")
-    agency.get(f"/schede/{case_id}")                 # intake records this get_case
+    agency.get(f"/schede/{case_id}")  # intake records this get_case
     as_user(client, "coordinamento", "coord-pw")
     case_page = client.get(f"/schede/{case_id}").get_data(as_text=True)
     assert 'id="tab-accessi"' in case_page
@@ -93,18 +139,23 @@ def test_the_households_report_is_exported_and_recorded(client, services, intake
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == ["data_ora", "servizio", "chi", "ruolo", "azione", "dati", "finalita"]
-    assert {r[1] for r in rows[1:]} >= {"Fondi (reddito, canone)", "Bisogno abitativo",
-                                        "Condivisioni con i partner"}
+    assert {r[1] for r in rows[1:]} >= {
+        "Fondi (reddito, canone)",
+        "Bisogno abitativo",
+        "Condivisioni con i partner",
+    }
     assert "Rossi" not in response.get_data(as_text=True)
 
     printable = client.get(f"/schede/{case_id}/accessi/rapporto")
     assert printable.status_code == 200
     assert "art. 15" in printable.get_data(as_text=True)
     coordinator = Actor(sub="operator:coordinamento", role="coordinator", comuni=(SGM,))
-    exports = [t for t in intake.list_audit(coordinator, case_id)
-               if t["action"] == "export_access_report"]
+    exports = [
+        t for t in intake.list_audit(coordinator, case_id) if t["action"] == "export_access_report"
+    ]
     assert [(t["actor_sub"], t["data_set"]) for t in exports] == [
-        ("operator:coordinamento", "access_report")] * 2
+        ("operator:coordinamento", "access_report")
+    ] * 2
     assert "art. 15" in exports[0]["purpose"]
 
 
@@ -121,7 +172,8 @@ def test_a_comune_operator_gets_403_and_no_accessi_tab(client, services, case_id
 
 def test_a_coordinator_of_another_comune_gets_404(app, client, services, case_id):
     app.extensions["abitare_identity"].save_operator(
-        "coord.milano", "milano-pw", "Coordinamento Milano", "coordinator", [MILANO])
+        "coord.milano", "milano-pw", "Coordinamento Milano", "coordinator", [MILANO]
+    )
     as_user(client, "coord.milano", "milano-pw")
     for path in ("", "/rapporto", "/rapporto.csv"):
         assert client.get(f"/schede/{case_id}/accessi{path}").status_code == 404, path
@@ -130,6 +182,7 @@ def test_a_coordinator_of_another_comune_gets_404(app, client, services, case_id
 
 def test_a_service_that_is_away_is_named_not_hidden(client, services, case_id):
     from abitare_gateway.rpc import ServiceUnavailable
+
     services.fail("partners", "list_audit", ServiceUnavailable("partners"))
     as_user(client, "coordinamento", "coord-pw")
     html = client.get(f"/schede/{case_id}/accessi").get_data(as_text=True)

@@ -1,12 +1,12 @@
 """API clients' tokens, operators' sessions, and what each request may reach."""
+
 from __future__ import annotations
 
 import base64
 import time
 
-from itsdangerous.timed import TimestampSigner
-
 from gateway_helpers import bearer, csrf_from, get_token, login
+from itsdangerous.timed import TimestampSigner
 
 PROBLEM = "application/problem+json"
 
@@ -18,8 +18,9 @@ def basic(client_id, secret):
 
 # -- API clients --------------------------------------------------------------------------------
 def test_token_with_json_credentials(client):
-    response = client.post("/api/v1/auth/token",
-                           json={"client_id": "comune-015195", "client_secret": "secret-sgm"})
+    response = client.post(
+        "/api/v1/auth/token", json={"client_id": "comune-015195", "client_secret": "secret-sgm"}
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["token_type"] == "Bearer"
@@ -35,15 +36,21 @@ def test_token_with_http_basic(client):
 
 
 def test_token_with_form_credentials(client):
-    response = client.post("/api/v1/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "comune-015195",
-        "client_secret": "secret-sgm"})
+    response = client.post(
+        "/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "comune-015195",
+            "client_secret": "secret-sgm",
+        },
+    )
     assert response.status_code == 200
 
 
 def test_wrong_secret_is_401_problem(client):
-    response = client.post("/api/v1/auth/token",
-                           json={"client_id": "comune-015195", "client_secret": "nope"})
+    response = client.post(
+        "/api/v1/auth/token", json={"client_id": "comune-015195", "client_secret": "nope"}
+    )
     assert response.status_code == 401
     assert response.mimetype == PROBLEM
     assert response.get_json()["status"] == 401
@@ -51,11 +58,16 @@ def test_wrong_secret_is_401_problem(client):
 
 
 def test_unknown_client_and_missing_credentials_are_401(client):
-    assert client.post("/api/v1/auth/token", json={"client_id": "ghost",
-                                                   "client_secret": "x"}).status_code == 401
-    assert client.post("/api/v1/auth/token", json={}).status_code == 401
-    assert client.post("/api/v1/auth/token", headers=basic("comune-015195", "bad")).status_code \
+    assert (
+        client.post(
+            "/api/v1/auth/token", json={"client_id": "ghost", "client_secret": "x"}
+        ).status_code
         == 401
+    )
+    assert client.post("/api/v1/auth/token", json={}).status_code == 401
+    assert (
+        client.post("/api/v1/auth/token", headers=basic("comune-015195", "bad")).status_code == 401
+    )
 
 
 def test_api_without_token_is_401_with_challenge(client):
@@ -84,8 +96,9 @@ def test_expired_token_is_401(client, monkeypatch):
 def test_token_stops_working_when_the_secret_changes(app, client):
     token = get_token(client)
     assert client.get("/api/v1/referrals", headers=bearer(token)).status_code == 200
-    app.extensions["abitare_identity"].save_client("comune-015195", "new-secret", "Sistema SGM",
-                                                   ["015195"])
+    app.extensions["abitare_identity"].save_client(
+        "comune-015195", "new-secret", "Sistema SGM", ["015195"]
+    )
     assert client.get("/api/v1/referrals", headers=bearer(token)).status_code == 401
 
 
@@ -101,9 +114,10 @@ def test_client_actor_is_municipal_and_scoped(client, fake, sgm_headers):
 def test_login_sets_a_hardened_session_cookie(client):
     response = login(client)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/lavoro")   # the worklist is the home page
-    cookie = next(v for v in response.headers.getlist("Set-Cookie")
-                  if v.startswith("abitare_session="))
+    assert response.headers["Location"].endswith("/lavoro")  # the worklist is the home page
+    cookie = next(
+        v for v in response.headers.getlist("Set-Cookie") if v.startswith("abitare_session=")
+    )
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
@@ -137,7 +151,7 @@ def test_logout_ends_the_session_server_side(client):
     page = client.get("/schede").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_from(page)})
     assert client.get("/schede").status_code == 302
-    client.set_cookie("abitare_session", stolen)   # replaying the old cookie does not help
+    client.set_cookie("abitare_session", stolen)  # replaying the old cookie does not help
     assert client.get("/schede").status_code == 302
 
 
@@ -149,8 +163,15 @@ def test_pages_need_login_and_keep_the_target(client):
 
 def test_login_never_redirects_off_site(client):
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"username": "agenzia", "password": "agenzia-pw",
-                                           "csrf_token": token, "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={
+            "username": "agenzia",
+            "password": "agenzia-pw",
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["Location"].endswith("/lavoro")
 
 
@@ -158,5 +179,8 @@ def test_operator_session_works_on_the_api(client, fake):
     login(client, "sgm.sociale", "sgm-pw")
     assert client.get("/api/v1/referrals").status_code == 200
     actor = fake.calls_to("intake", "list_referrals")[-1].actor
-    assert (actor.sub, actor.role, actor.comuni) == ("operator:sgm.sociale", "comune_operator",
-                                                     ("015195",))
+    assert (actor.sub, actor.role, actor.comuni) == (
+        "operator:sgm.sociale",
+        "comune_operator",
+        ("015195",),
+    )

@@ -1,4 +1,5 @@
 """``abitare-gateway seed-demo`` and the identity store behind it."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,9 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app):
     seed_demo(app, out)
     seed_demo(app, out)
     store = app.extensions["abitare_identity"]
-    assert store.authenticate_operator("agenzia", "agenzia-demo").comuni == tuple(sorted(
-        code for code in DEMO_COMUNI if code != "015146"))
+    assert store.authenticate_operator("agenzia", "agenzia-demo").comuni == tuple(
+        sorted(code for code in DEMO_COMUNI if code != "015146")
+    )
     assert store.authenticate_operator("coordinatrice", "coordinatrice-demo").role == "coordinator"
     assert store.authenticate_operator("sgm.sociale", "sgm-demo").comuni == ("015195",)
     assert store.authenticate_operator("milano.sociale", "milano-demo").comuni == ("015146",)
@@ -28,6 +30,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app):
 
 def test_secrets_are_stored_as_argon2_hashes(app):
     from sqlalchemy import text
+
     engine = app.extensions["abitare_identity"].engine
     with engine.connect() as conn:
         hashes = [row[0] for row in conn.execute(text("select password_hash from operators"))]
@@ -49,18 +52,37 @@ def test_store_refuses_bad_input(app):
 def test_parser_knows_the_commands():
     parser = build_parser()
     assert parser.parse_args(["serve", "--port", "9000"]).port == 9000
-    assert parser.parse_args(["create-operator", "rossi", "--role", "coordinator",
-                              "--comuni", "015195"]).role == "coordinator"
+    assert (
+        parser.parse_args(
+            ["create-operator", "rossi", "--role", "coordinator", "--comuni", "015195"]
+        ).role
+        == "coordinator"
+    )
 
 
 def test_the_first_coordinator_comes_from_the_command_line_and_is_audited(
-        app_factory, tmp_path, monkeypatch, capsys):
-    from abitare_gateway.cli import main
+    app_factory, tmp_path, monkeypatch, capsys
+):
     from gateway_helpers import login
+
+    from abitare_gateway.cli import main
+
     monkeypatch.setenv("GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
     monkeypatch.setenv("GATEWAY_ARGON2_PROFILE", "cheapest")
-    main(["create-operator", "prima.coord", "--role", "coordinator", "--comuni",
-          "015195,015192", "--name", "Prima coordinatrice", "--password", "prima-password"])
+    main(
+        [
+            "create-operator",
+            "prima.coord",
+            "--role",
+            "coordinator",
+            "--comuni",
+            "015195,015192",
+            "--name",
+            "Prima coordinatrice",
+            "--password",
+            "prima-password",
+        ]
+    )
     assert "operator prima.coord (coordinator)" in capsys.readouterr().out
     app = app_factory()
     client = app.test_client()

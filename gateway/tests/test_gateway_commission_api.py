@@ -1,14 +1,14 @@
 """/api/v1/commission, /api/v1/worklist, /api/v1/fotografia(.csv)."""
+
 from __future__ import annotations
 
 import csv
 import io
 
 import pytest
+from gateway_helpers import SAN_DONATO, SGM, login, referral_payload, take_on
 
 from abitare_chassis.actor import Actor
-
-from gateway_helpers import SAN_DONATO, SGM, login, referral_payload, take_on
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
@@ -25,27 +25,40 @@ def case_id(intake):
 
 
 def test_commission_meeting_agenda_decision_minutes(coordinator, intake, case_id):
-    take_on(intake, AGENCY, case_id)                  # only a case in charge goes to commission
-    response = coordinator.post("/api/v1/commission/meetings",
-                                json={"date": "2025-06-20", "location": "Sala consiliare"})
+    take_on(intake, AGENCY, case_id)  # only a case in charge goes to commission
+    response = coordinator.post(
+        "/api/v1/commission/meetings", json={"date": "2025-06-20", "location": "Sala consiliare"}
+    )
     assert response.status_code == 201
     meeting = response.get_json()
     assert response.headers["Location"] == f"/api/v1/commission/meetings/{meeting['id']}"
-    response = coordinator.post(f"/api/v1/commission/meetings/{meeting['id']}/proposals",
-                                json={"referral_id": case_id, "kind": "temporary_placement",
-                                      "notes": "Alloggio temporaneo per 6 mesi"})
+    response = coordinator.post(
+        f"/api/v1/commission/meetings/{meeting['id']}/proposals",
+        json={
+            "referral_id": case_id,
+            "kind": "temporary_placement",
+            "notes": "Alloggio temporaneo per 6 mesi",
+        },
+    )
     assert response.status_code == 201
     proposal = response.get_json()
     assert proposal["decision"] is None
-    response = coordinator.post(f"/api/v1/commission/proposals/{proposal['id']}/decision",
-                                json={"decision": "approvata", "notes": "Unanime"})
+    response = coordinator.post(
+        f"/api/v1/commission/proposals/{proposal['id']}/decision",
+        json={"decision": "approvata", "notes": "Unanime"},
+    )
     assert response.status_code == 200 and response.get_json()["decision"] == "approvata"
-    assert coordinator.post(f"/api/v1/commission/proposals/{proposal['id']}/decision",
-                            json={"decision": "respinta"}).status_code == 409
-    response = coordinator.put(f"/api/v1/commission/meetings/{meeting['id']}/minutes",
-                               json={"text": "Verbale della seduta."})
-    assert response.status_code == 200 and response.get_json()["minutes"] == \
-        "Verbale della seduta."
+    assert (
+        coordinator.post(
+            f"/api/v1/commission/proposals/{proposal['id']}/decision", json={"decision": "respinta"}
+        ).status_code
+        == 409
+    )
+    response = coordinator.put(
+        f"/api/v1/commission/meetings/{meeting['id']}/minutes",
+        json={"text": "Verbale della seduta."},
+    )
+    assert response.status_code == 200 and response.get_json()["minutes"] == "Verbale della seduta."
     detail = coordinator.get(f"/api/v1/commission/meetings/{meeting['id']}").get_json()
     assert detail["proposals"][0]["id"] == proposal["id"]
     listed = coordinator.get("/api/v1/commission/meetings").get_json()
@@ -53,26 +66,39 @@ def test_commission_meeting_agenda_decision_minutes(coordinator, intake, case_id
 
 
 def test_commission_input_is_checked_and_unknown_ids_are_404(coordinator):
-    assert coordinator.post("/api/v1/commission/meetings", json={"date": "ieri"}
-                            ).status_code == 422
-    assert coordinator.post("/api/v1/commission/proposals/p999/decision",
-                            json={"decision": "forse"}).status_code == 422
+    assert coordinator.post("/api/v1/commission/meetings", json={"date": "ieri"}).status_code == 422
+    assert (
+        coordinator.post(
+            "/api/v1/commission/proposals/p999/decision", json={"decision": "forse"}
+        ).status_code
+        == 422
+    )
     assert coordinator.get("/api/v1/commission/meetings/m999").status_code == 404
-    assert coordinator.post("/api/v1/commission/proposals/p999/decision",
-                            json={"decision": "approvata"}).status_code == 404
+    assert (
+        coordinator.post(
+            "/api/v1/commission/proposals/p999/decision", json={"decision": "approvata"}
+        ).status_code
+        == 404
+    )
 
 
 def test_commission_is_403_for_other_operators(client):
     login(client)
-    response = client.post("/api/v1/commission/meetings",
-                           json={"date": "2025-06-20", "location": "Sala consiliare"})
+    response = client.post(
+        "/api/v1/commission/meetings", json={"date": "2025-06-20", "location": "Sala consiliare"}
+    )
     assert response.status_code == 403
 
 
 def test_worklist_shape(coordinator, intake, case_id):
     body = coordinator.get("/api/v1/worklist").get_json()
-    assert set(body) == {"awaiting_triage", "overdue_actions", "evictions_within_30_days",
-                         "documents_expiring", "proposals_awaiting_commission"}
+    assert set(body) == {
+        "awaiting_triage",
+        "overdue_actions",
+        "evictions_within_30_days",
+        "documents_expiring",
+        "proposals_awaiting_commission",
+    }
     assert body["awaiting_triage"][0]["referral_id"] == case_id
 
 
@@ -94,8 +120,7 @@ def test_fotografia_period_is_checked(coordinator):
     response = fotografia(coordinator, "?from=2025-05-31&to=2025-04-01")
     assert response.status_code == 422 and "to" in response.get_json()["errors"]
     assert fotografia(coordinator, "?from=31/05/2025&to=2025-06-01").status_code == 422
-    assert fotografia(coordinator, "?from=2025-01-01&to=2025-02-01&comune=12").status_code \
-        == 422
+    assert fotografia(coordinator, "?from=2025-01-01&to=2025-02-01&comune=12").status_code == 422
 
 
 def test_fotografia_csv(coordinator, intake, case_id, fake):
@@ -103,8 +128,7 @@ def test_fotografia_csv(coordinator, intake, case_id, fake):
     response = coordinator.get(f"/api/v1/fotografia.csv?from={today}&to={today}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv" and "charset=utf-8" in response.content_type
-    assert f'filename="fotografia_{today}_{today}.csv"' in \
-        response.headers["Content-Disposition"]
+    assert f'filename="fotografia_{today}_{today}.csv"' in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8"))))
     assert rows[0] == ["dimension", "value", "count"]
     assert ["total", "", "1"] in rows
@@ -115,7 +139,13 @@ def test_fotografia_csv(coordinator, intake, case_id, fake):
 
 def test_fotografia_csv_is_utf8_and_formula_safe():
     from abitare_gateway.fotografia import to_csv
-    text = to_csv({"total": 2, "by_comune": {"Cassano d'Adda": 1, "=HYPERLINK()": 1},
-                   "by_referring_body": {"Città": 2}})
+
+    text = to_csv(
+        {
+            "total": 2,
+            "by_comune": {"Cassano d'Adda": 1, "=HYPERLINK()": 1},
+            "by_referring_body": {"Città": 2},
+        }
+    )
     assert "Città" in text and "'=HYPERLINK()" in text
     assert text.encode("utf-8").decode("utf-8") == text

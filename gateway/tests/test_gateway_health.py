@@ -1,5 +1,6 @@
 """/healthz (liveness, no RPC) and /readyz (broker reachability and an RPC ping per service
 within the health deadline, computed at most once per cache window)."""
+
 from __future__ import annotations
 
 from abitare_gateway.rpc import ServiceTimeout, ServiceUnavailable
@@ -30,8 +31,11 @@ def test_a_service_down_or_slow_is_503(client, fake):
     response = client.get("/readyz")
     assert response.status_code == 503
     services = response.get_json()["services"]
-    assert services["partners"] == {"ok": False, "error": "ServiceUnavailable",
-                                    "latency_ms": services["partners"]["latency_ms"]}
+    assert services["partners"] == {
+        "ok": False,
+        "error": "ServiceUnavailable",
+        "latency_ms": services["partners"]["latency_ms"],
+    }
     assert not services["funds"]["ok"] and services["intake"]["ok"]
 
 
@@ -50,7 +54,7 @@ def test_broker_down_is_503(client, fake):
 
 
 def test_liveness_makes_no_rpc_call_and_no_broker_connection(client, fake):
-    fake.broker_ok = False        # a broken backend does not matter to liveness
+    fake.broker_ok = False  # a broken backend does not matter to liveness
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
     assert fake.calls == []
@@ -61,7 +65,7 @@ def test_readiness_is_computed_once_per_window_however_many_ask(app, client, fak
     app.config["HEALTH_CACHE_SECONDS"] = 60
     for _ in range(20):
         assert client.get("/readyz").status_code == 200
-    assert len(fake.calls) == 4         # one ping of each service, not twenty
+    assert len(fake.calls) == 4  # one ping of each service, not twenty
 
 
 def test_degraded_readiness_is_recomputed_within_a_second(app, client, fake, monkeypatch):
@@ -74,6 +78,6 @@ def test_degraded_readiness_is_recomputed_within_a_second(app, client, fake, mon
     fake.broker_ok = True
     clock = [health.time.monotonic()]
     monkeypatch.setattr(health.time, "monotonic", lambda: clock[0])
-    assert client.get("/readyz").status_code == 503          # still the cached view
+    assert client.get("/readyz").status_code == 503  # still the cached view
     clock[0] += health.ReadinessCache.DEGRADED_SECONDS + 0.01
     assert client.get("/readyz").status_code == 200

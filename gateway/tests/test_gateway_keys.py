@@ -1,24 +1,29 @@
 """The gateway's keys (issue 7, finding 2): none outside development means no start; the API
 tokens' key is not the actors' key; both rotate with a previous key still valid; every RPC call's
 actor is signed for its callee only."""
+
 from __future__ import annotations
 
 import pytest
+from gateway_helpers import bearer, get_token
 
 from abitare_chassis.actor import Actor, rpc_audience, verify_actor
-from abitare_chassis.config import MissingSecretKey
 from abitare_chassis.errors import ActorRejected
 from abitare_gateway import config
 from abitare_gateway.cli import main
 from abitare_gateway.rpc import NamekoRpcClient
-from gateway_helpers import bearer, get_token
 
 
 @pytest.fixture
 def production(monkeypatch):
     """A deployment's environment: no development mode, no key unless the test sets one."""
-    for name in ("ABITARE_DEVELOPMENT", "ABITARE_SECRET_KEY", "GATEWAY_SECRET_KEY",
-                 "ABITARE_PREVIOUS_SECRET_KEYS", "GATEWAY_PREVIOUS_SECRET_KEYS"):
+    for name in (
+        "ABITARE_DEVELOPMENT",
+        "ABITARE_SECRET_KEY",
+        "GATEWAY_SECRET_KEY",
+        "ABITARE_PREVIOUS_SECRET_KEYS",
+        "GATEWAY_PREVIOUS_SECRET_KEYS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 

@@ -1,15 +1,16 @@
 """The gateway's labels of intake's codes are intake's vocabulary: read from the contract file
 the package ships, equal to intake's module and to what intake serves."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from abitare_chassis.actor import Actor
-from intake.domain import vocabulary
+from gateway_helpers import SGM, login
 
+from abitare_chassis.actor import Actor
 from abitare_gateway import labels
 from abitare_gateway.rpc import ServiceUnavailable
-from gateway_helpers import SGM, login
+from intake.domain import vocabulary
 
 REPO = Path(__file__).resolve().parents[2]
 

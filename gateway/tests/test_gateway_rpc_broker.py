@@ -1,6 +1,7 @@
 """The pooled nameko client against a real RabbitMQ (the chassis' private node, a fresh vhost per
 test). The "services" here are plain kombu consumers that answer in nameko's wire format, so the
 test runs with or without eventlet monkey patching."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ from abitare_gateway.rpc import NamekoRpcClient, RemoteError, ServiceTimeout, Se
 
 pytestmark = [
     pytest.mark.broker,
-    pytest.mark.skipif(not rabbitmq_installed() and not os.environ.get("ABITARE_TEST_AMQP_URI"),
-                       reason="needs rabbitmq-server (or ABITARE_TEST_AMQP_URI)"),
+    pytest.mark.skipif(
+        not rabbitmq_installed() and not os.environ.get("ABITARE_TEST_AMQP_URI"),
+        reason="needs rabbitmq-server (or ABITARE_TEST_AMQP_URI)",
+    ),
 ]
 
 KEY = "broker-test-key"
@@ -37,8 +40,9 @@ class FakeService(threading.Thread):
         self.amqp_uri, self.name, self.handler, self.answer = amqp_uri, name, handler, answer
         self.stopping = threading.Event()
         self.ready = threading.Event()
-        self.queue = Queue(f"rpc-{name}", exchange=RPC_EXCHANGE, routing_key=f"{name}.*",
-                           durable=True)
+        self.queue = Queue(
+            f"rpc-{name}", exchange=RPC_EXCHANGE, routing_key=f"{name}.*", durable=True
+        )
 
     def run(self):
         with Connection(self.amqp_uri) as conn:
@@ -59,17 +63,28 @@ class FakeService(threading.Thread):
     def on_message(self, body, message):
         method = message.delivery_info["routing_key"].split(".", 1)[1]
         try:
-            payload = {"result": self.handler(method, *body["args"], **body["kwargs"]),
-                       "error": None}
+            payload = {
+                "result": self.handler(method, *body["args"], **body["kwargs"]),
+                "error": None,
+            }
         except Exception as exc:
-            payload = {"result": None, "error": {
-                "exc_type": type(exc).__name__, "exc_path": f"fake.{type(exc).__name__}",
-                "exc_args": [str(exc)], "value": str(exc)}}
+            payload = {
+                "result": None,
+                "error": {
+                    "exc_type": type(exc).__name__,
+                    "exc_path": f"fake.{type(exc).__name__}",
+                    "exc_args": [str(exc)],
+                    "value": str(exc),
+                },
+            }
         with Connection(self.amqp_uri) as conn:
-            conn.Producer().publish(payload, exchange=RPC_EXCHANGE,
-                                    routing_key=message.properties["reply_to"],
-                                    correlation_id=message.properties["correlation_id"],
-                                    serializer="json")
+            conn.Producer().publish(
+                payload,
+                exchange=RPC_EXCHANGE,
+                routing_key=message.properties["reply_to"],
+                correlation_id=message.properties["correlation_id"],
+                serializer="json",
+            )
         message.ack()
 
     def __enter__(self):
@@ -106,8 +121,10 @@ def rpc_client(amqp_uri):
 
 def test_round_trip_with_the_signed_actor(amqp_uri, rpc_client):
     with FakeService(amqp_uri, "intake", intake_handler):
-        assert rpc_client.call("intake", "get_referral", ACTOR, "r1") == \
-            {"id": "r1", "seen_by": "client:comune-015195"}
+        assert rpc_client.call("intake", "get_referral", ACTOR, "r1") == {
+            "id": "r1",
+            "seen_by": "client:comune-015195",
+        }
         assert rpc_client.call("intake", "list_comuni", ACTOR)[0]["istat"] == "015195"
         assert rpc_client.pool.size == 1
 
@@ -118,7 +135,10 @@ def test_remote_exception_keeps_its_name(amqp_uri, rpc_client):
             rpc_client.call("intake", "get_referral", ACTOR, "r2")
     assert error.value.exc_type == "ReferralNotFound"
     assert (error.value.code, error.value.kind, error.value.details) == (
-        "referral_not_found", "not_found", {"referral_id": "r2"})       # the code travels
+        "referral_not_found",
+        "not_found",
+        {"referral_id": "r2"},
+    )  # the code travels
 
 
 def test_unknown_service_is_503_fast(rpc_client):
@@ -129,14 +149,16 @@ def test_unknown_service_is_503_fast(rpc_client):
 
 
 def test_no_answer_is_504_at_the_deadline_and_the_pool_recovers(amqp_uri, rpc_client):
-    with FakeService(amqp_uri, "funds", answer=False), \
-            FakeService(amqp_uri, "intake", intake_handler):
+    with (
+        FakeService(amqp_uri, "funds", answer=False),
+        FakeService(amqp_uri, "intake", intake_handler),
+    ):
         rpc_client.call("intake", "list_comuni", ACTOR)
         started = time.monotonic()
         with pytest.raises(ServiceTimeout):
             rpc_client.call("funds", "get_funds_file", ACTOR, "r1", timeout=0.5)
         assert 0.4 < time.monotonic() - started < 1.5
-        assert rpc_client.pool.size == 0                  # the timed-out proxy was discarded
+        assert rpc_client.pool.size == 0  # the timed-out proxy was discarded
         assert rpc_client.call("intake", "get_referral", ACTOR, "r1")["id"] == "r1"
 
 
@@ -152,6 +174,7 @@ def test_broker_unreachable_is_503_fast():
 def test_concurrent_calls_share_the_pool(amqp_uri, rpc_client):
     def handler(method, token, value):
         return value * 2
+
     results, errors = [], []
 
     def worker(value):
@@ -159,6 +182,7 @@ def test_concurrent_calls_share_the_pool(amqp_uri, rpc_client):
             results.append(rpc_client.call("echo", "double", ACTOR, value))
         except Exception as exc:  # pragma: no cover - reported by the assertion
             errors.append(exc)
+
     with FakeService(amqp_uri, "echo", handler):
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(24)]
         for thread in threads:
@@ -172,9 +196,12 @@ def test_concurrent_calls_share_the_pool(amqp_uri, rpc_client):
 
 
 def reply_queues(node) -> list[dict]:
-    listed = node._ctl("list_queues", "-p", "/", "name", "durable", "exclusive", "consumers",
-                       "--formatter", "json").stdout
-    return [q for q in json.loads(listed[listed.index("["):]) if q["name"].startswith("rpc.reply-")]
+    listed = node._ctl(
+        "list_queues", "-p", "/", "name", "durable", "exclusive", "consumers", "--formatter", "json"
+    ).stdout
+    return [
+        q for q in json.loads(listed[listed.index("[") :]) if q["name"].startswith("rpc.reply-")
+    ]
 
 
 def test_reply_queues_do_not_outlive_broker_restarts(private_rabbit):
@@ -183,13 +210,15 @@ def test_reply_queues_do_not_outlive_broker_restarts(private_rabbit):
     uri = private_rabbit.amqp_uri()
     client = NamekoRpcClient(uri, KEY, timeout=2.0, pool_size=4)
     try:
-        for _ in range(3):   # three rounds of calls, with a broker restart between them
+        for _ in range(3):  # three rounds of calls, with a broker restart between them
             with FakeService(uri, "intake", intake_handler):
+
                 def answered():
                     try:
                         return client.call("intake", "list_comuni", ACTOR)
-                    except ServiceUnavailable:    # the first call after a restart may find
-                        return None               # a proxy whose connection just died
+                    except ServiceUnavailable:  # the first call after a restart may find
+                        return None  # a proxy whose connection just died
+
                 wait_for(answered, timeout=20, message="an answer after the restart")
                 threads = [threading.Thread(target=answered) for _ in range(6)]
                 for thread in threads:

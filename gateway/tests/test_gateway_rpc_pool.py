@@ -1,5 +1,6 @@
 """The pooled RPC client, with fake proxies in place of nameko's (no broker): deadlines become
 504, unknown services and broker failures 503, a timed-out proxy is never reused."""
+
 from __future__ import annotations
 
 import threading
@@ -11,8 +12,13 @@ from nameko.exceptions import RemoteError as NamekoRemoteError
 
 from abitare_chassis.actor import Actor, rpc_audience, verify_actor
 from abitare_gateway import create_app
-from abitare_gateway.rpc import (NamekoRpcClient, ProxyPool, RemoteError, ServiceTimeout,
-                                 ServiceUnavailable)
+from abitare_gateway.rpc import (
+    NamekoRpcClient,
+    ProxyPool,
+    RemoteError,
+    ServiceTimeout,
+    ServiceUnavailable,
+)
 
 ACTOR = Actor(sub="operator:test", role="agency_operator", comuni=("015195",), name="Test")
 KEY = "rpc-test-key"
@@ -20,6 +26,7 @@ KEY = "rpc-test-key"
 
 class FakeProxy:
     """Stands in for a started ClusterRpcProxy; ``behaviour(service, method, args)`` answers."""
+
     created = 0
 
     def __init__(self, behaviour):
@@ -48,6 +55,7 @@ def make_client(behaviour, **kwargs):
         proxy = FakeProxy(behaviour)
         proxies.append(proxy)
         return proxy
+
     client = NamekoRpcClient("amqp://unused", KEY, timeout=0.5, proxy_factory=factory, **kwargs)
     return client, proxies
 
@@ -59,17 +67,18 @@ def test_calls_reuse_one_proxy_and_send_the_signed_actor_first():
     assert len(proxies) == 1 and client.pool.idle == 1
     token = proxies[0].calls[0][3][0]
     assert verify_actor(token, rpc_audience("intake"), key=KEY) == ACTOR
-    assert proxies[0].calls[0][2] == 0.5          # the client's default deadline
+    assert proxies[0].calls[0][2] == 0.5  # the client's default deadline
 
 
 def test_timeout_is_service_timeout_and_the_proxy_is_discarded():
     def slow(service, method, args):
         raise RpcTimeout(0.5)
+
     client, proxies = make_client(slow)
     with pytest.raises(ServiceTimeout):
         client.call("funds", "get_funds_file", ACTOR, "r1", timeout=0.2)
     assert proxies[0].closed and client.pool.size == 0
-    assert proxies[0].calls[0][2] == 0.2          # the per-call deadline reaches the proxy
+    assert proxies[0].calls[0][2] == 0.2  # the per-call deadline reaches the proxy
 
 
 def test_a_replaced_proxy_serves_the_next_call():
@@ -80,6 +89,7 @@ def test_a_replaced_proxy_serves_the_next_call():
         if isinstance(answer, Exception):
             raise answer
         return answer
+
     client, proxies = make_client(flaky)
     with pytest.raises(ServiceTimeout):
         client.call("funds", "x", ACTOR)
@@ -90,6 +100,7 @@ def test_a_replaced_proxy_serves_the_next_call():
 def test_unknown_service_is_unavailable_and_keeps_the_proxy():
     def nobody(service, method, args):
         raise UnknownService(service)
+
     client, proxies = make_client(nobody)
     with pytest.raises(ServiceUnavailable):
         client.call("partners", "get_deliveries", ACTOR, "r1")
@@ -99,6 +110,7 @@ def test_unknown_service_is_unavailable_and_keeps_the_proxy():
 def test_broken_connection_is_unavailable_and_discards_the_proxy():
     def broken(service, method, args):
         raise ConnectionResetError("broker went away")
+
     client, proxies = make_client(broken)
     with pytest.raises(ServiceUnavailable):
         client.call("intake", "list_comuni", ACTOR)
@@ -108,6 +120,7 @@ def test_broken_connection_is_unavailable_and_discards_the_proxy():
 def test_broker_unreachable_when_creating_a_proxy_is_unavailable_fast():
     def factory():
         raise ConnectionRefusedError(111, "Connection refused")
+
     client = NamekoRpcClient("amqp://unused", KEY, proxy_factory=factory)
     started = time.monotonic()
     with pytest.raises(ServiceUnavailable):
@@ -121,6 +134,7 @@ def test_remote_errors_keep_their_names():
         if method == "missing":
             raise MethodNotFound("missing")
         raise NamekoRemoteError("ReferralNotFound", "no referral r1")
+
     client, proxies = make_client(remote)
     with pytest.raises(RemoteError) as error:
         client.call("intake", "get_referral", ACTOR, "r1")
@@ -134,7 +148,7 @@ def test_remote_errors_keep_their_names():
 def test_dead_idle_proxies_are_replaced_before_use():
     client, proxies = make_client(lambda *a: "ok")
     client.call("intake", "x", ACTOR)
-    proxies[0].alive = False             # e.g. the broker restarted while it sat idle
+    proxies[0].alive = False  # e.g. the broker restarted while it sat idle
     assert client.call("intake", "x", ACTOR) == "ok"
     assert proxies[0].closed and len(proxies) == 2
 
@@ -155,6 +169,7 @@ def test_concurrent_callers_get_their_own_answers():
     def echo(service, method, args):
         time.sleep(0.01)
         return args[1]
+
     client, proxies = make_client(echo, pool_size=4)
     results, errors = [], []
 
@@ -163,6 +178,7 @@ def test_concurrent_callers_get_their_own_answers():
             results.append(client.call("echo", "echo", ACTOR, value))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
+
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(20)]
     for thread in threads:
         thread.start()
@@ -172,23 +188,34 @@ def test_concurrent_callers_get_their_own_answers():
     assert len(proxies) <= 4
 
 
-@pytest.mark.parametrize("failure, status", [(RpcTimeout(5), 504), (UnknownService("intake"), 503),
-                                             (ConnectionResetError("gone"), 503)])
+@pytest.mark.parametrize(
+    "failure, status",
+    [(RpcTimeout(5), 504), (UnknownService("intake"), 503), (ConnectionResetError("gone"), 503)],
+)
 def test_the_app_answers_504_and_503(tmp_path, failure, status):
     def fail(service, method, args):
         raise failure
+
     rpc_client, _ = make_client(fail)
-    app = create_app({"TESTING": True, "DEVELOPMENT": True, "RPC_CLIENT": rpc_client,
-                      "ARGON2_PROFILE": "cheapest",
-                      "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-                      "ACTOR_SECRET_KEY": KEY})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DEVELOPMENT": True,
+            "RPC_CLIENT": rpc_client,
+            "ARGON2_PROFILE": "cheapest",
+            "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+            "ACTOR_SECRET_KEY": KEY,
+        }
+    )
     app.extensions["abitare_identity"].save_client("comune-015195", "s", "SGM", ["015195"])
     client = app.test_client()
-    token = client.post("/api/v1/auth/token", json={"client_id": "comune-015195",
-                                                    "client_secret": "s"}).get_json()
+    token = client.post(
+        "/api/v1/auth/token", json={"client_id": "comune-015195", "client_secret": "s"}
+    ).get_json()
     started = time.monotonic()
-    response = client.get("/api/v1/referrals",
-                          headers={"Authorization": f"Bearer {token['access_token']}"})
+    response = client.get(
+        "/api/v1/referrals", headers={"Authorization": f"Bearer {token['access_token']}"}
+    )
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     assert time.monotonic() - started < 2

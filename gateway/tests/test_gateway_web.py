@@ -1,15 +1,14 @@
 """The operators' web UI: accessible Italian pages, CSRF on every form, the referral form."""
+
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
+from gateway_helpers import CHILD_CF, HEAD_CF, MILANO, SAN_DONATO, SGM, csrf_from, login
 
 from abitare_chassis.errors import encode
 from abitare_gateway.rpc import ServiceUnavailable
-
-from gateway_helpers import CHILD_CF, HEAD_CF, MILANO, SAN_DONATO, SGM, csrf_from, login
 
 
 @pytest.fixture
@@ -21,16 +20,26 @@ def operator(client):
 def form_data(client, **changes):
     token = csrf_from(client.get("/schede/nuova").get_data(as_text=True))
     data = {
-        "csrf_token": token, "idempotency_key": "form-key-1",
-        "comune_istat": SGM, "referring_body": "servizi_sociali_comune",
-        "problem_reported": "sfratto_esecutivo", "housing_situation": "sfratto_in_corso",
-        "eviction_date": "2025-09-30", "monthly_net_income": "1.500,00",
-        "monthly_rent": "700,50", "description": "", "contact_phone": "",
-        "members-0-codice_fiscale": HEAD_CF.lower(), "members-0-first_name": "Mario",
-        "members-0-last_name": "Rossi", "members-0-birth_date": "01/01/1980",
+        "csrf_token": token,
+        "idempotency_key": "form-key-1",
+        "comune_istat": SGM,
+        "referring_body": "servizi_sociali_comune",
+        "problem_reported": "sfratto_esecutivo",
+        "housing_situation": "sfratto_in_corso",
+        "eviction_date": "2025-09-30",
+        "monthly_net_income": "1.500,00",
+        "monthly_rent": "700,50",
+        "description": "",
+        "contact_phone": "",
+        "members-0-codice_fiscale": HEAD_CF.lower(),
+        "members-0-first_name": "Mario",
+        "members-0-last_name": "Rossi",
+        "members-0-birth_date": "01/01/1980",
         "members-0-relation": "intestatario",
-        "members-1-codice_fiscale": CHILD_CF, "members-1-first_name": "Lucia",
-        "members-1-last_name": "Rossi", "members-1-birth_date": "2012-03-01",
+        "members-1-codice_fiscale": CHILD_CF,
+        "members-1-first_name": "Lucia",
+        "members-1-last_name": "Rossi",
+        "members-1-birth_date": "2012-03-01",
         "members-1-relation": "figlio",
     }
     data.update(changes)
@@ -40,7 +49,7 @@ def form_data(client, **changes):
 def test_login_page_is_accessible(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="it">' in html
-    assert 'href="#main"' in html and 'id="main"' in html            # skip link
+    assert 'href="#main"' in html and 'id="main"' in html  # skip link
     assert '<label for="username"' in html and 'id="username"' in html
     assert '<label for="password"' in html and 'id="password"' in html
     assert 'id="login"' in html
@@ -70,11 +79,22 @@ def test_root_redirects_to_the_worklist(operator):
 
 def test_form_has_the_fields_browser_tests_target(operator):
     html = operator.get("/schede/nuova").get_data(as_text=True)
-    for field_id in ("comune_istat", "referring_body", "problem_reported", "housing_situation",
-                     "eviction_date", "monthly_net_income", "monthly_rent",
-                     "members-0-codice_fiscale", "members-0-first_name", "members-0-last_name",
-                     "members-0-birth_date", "members-0-relation", "submit-referral",
-                     "add-member"):
+    for field_id in (
+        "comune_istat",
+        "referring_body",
+        "problem_reported",
+        "housing_situation",
+        "eviction_date",
+        "monthly_net_income",
+        "monthly_rent",
+        "members-0-codice_fiscale",
+        "members-0-first_name",
+        "members-0-last_name",
+        "members-0-birth_date",
+        "members-0-relation",
+        "submit-referral",
+        "add-member",
+    ):
         assert f'id="{field_id}"' in html, field_id
         if field_id not in ("submit-referral", "add-member"):
             assert f'<label for="{field_id}"' in html, field_id
@@ -96,9 +116,13 @@ def test_submitting_the_form_files_a_referral_in_cents(operator, fake):
     assert payload["monthly_net_income_cents"] == 150000
     assert payload["monthly_rent_cents"] == 70050
     assert payload["eviction_date"] == "2025-09-30"
-    assert payload["household"][0] == {"codice_fiscale": HEAD_CF, "first_name": "Mario",
-                                       "last_name": "Rossi", "birth_date": "1980-01-01",
-                                       "relation": "intestatario"}
+    assert payload["household"][0] == {
+        "codice_fiscale": HEAD_CF,
+        "first_name": "Mario",
+        "last_name": "Rossi",
+        "birth_date": "1980-01-01",
+        "relation": "intestatario",
+    }
     assert payload["idempotency_key"] == "form-key-1"
     assert fake.calls_to("intake", "submit_referral")[-1].actor.sub == "operator:agenzia"
     detail = operator.get(response.headers["Location"]).get_data(as_text=True)
@@ -106,9 +130,12 @@ def test_submitting_the_form_files_a_referral_in_cents(operator, fake):
 
 
 def test_errors_are_shown_next_to_the_fields_in_italian_and_values_kept(operator, fake):
-    data = form_data(operator, monthly_rent="sette", problem_reported="",
-                     **{"members-1-codice_fiscale": "RSSLCU12C41F205Z",
-                        "members-1-birth_date": "31/02/2012"})
+    data = form_data(
+        operator,
+        monthly_rent="sette",
+        problem_reported="",
+        **{"members-1-codice_fiscale": "RSSLCU12C41F205Z", "members-1-birth_date": "31/02/2012"},
+    )
     response = operator.post("/schede/nuova", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -118,23 +145,28 @@ def test_errors_are_shown_next_to_the_fields_in_italian_and_values_kept(operator
     assert 'id="members-1-codice_fiscale-error"' in html and "Codice fiscale non valido" in html
     assert 'id="members-1-birth_date-error"' in html and "Data non valida" in html
     assert 'aria-invalid="true"' in html
-    assert 'value="sette"' in html and 'value="Lucia"' in html          # values preserved
+    assert 'value="sette"' in html and 'value="Lucia"' in html  # values preserved
     assert fake.calls_to("intake", "submit_referral") == []
 
 
 def test_intake_errors_are_mapped_to_the_form_fields(operator, fake):
-    fields = {"household": [{"code": "household_head_count", "relation": "intestatario",
-                             "found": 2}],
-              "household.1.codice_fiscale": [{"code": "codice_fiscale_duplicate"}],
-              "household.0.birth_date": [{"code": "birth_date_too_old", "min_year": 1900}]}
-    fake.remote_error("intake", "submit_referral", "InvalidInput",
-                      encode("invalid_input", "invalid", "invalid input", {"fields": fields}))
+    fields = {
+        "household": [{"code": "household_head_count", "relation": "intestatario", "found": 2}],
+        "household.1.codice_fiscale": [{"code": "codice_fiscale_duplicate"}],
+        "household.0.birth_date": [{"code": "birth_date_too_old", "min_year": 1900}],
+    }
+    fake.remote_error(
+        "intake",
+        "submit_referral",
+        "InvalidInput",
+        encode("invalid_input", "invalid", "invalid input", {"fields": fields}),
+    )
     html = operator.post("/schede/nuova", data=form_data(operator)).get_data(as_text=True)
     assert "Il nucleo deve avere esattamente un intestatario." in html
     assert 'id="members-error"' in html
     assert 'id="members-1-codice_fiscale-error"' in html
     assert "Codice fiscale già indicato" in html
-    assert "Data di nascita troppo lontana nel tempo." in html      # by code, not by sentence
+    assert "Data di nascita troppo lontana nel tempo." in html  # by code, not by sentence
 
 
 def test_intake_down_keeps_the_form(operator, fake):
@@ -172,13 +204,29 @@ def test_creating_for_a_comune_outside_scope_is_refused(operator, fake):
 
 def test_detail_page_shows_the_four_services(operator, fake):
     location = operator.post("/schede/nuova", data=form_data(operator)).headers["Location"]
-    fake.returns("funds", "get_funds_file", {
-        "referral_id": "r0001", "comune_istat": SGM, "opened_at": "2025-06-01T10:00:00+00:00",
-        "affordability": {"monthly_rent_cents": 70050, "monthly_net_income_cents": 150000,
-                          "rent_to_income_ratio": "0.4670", "threshold": "0.30",
-                          "outcome": "non_sostenibile", "explanation": "Canone oltre soglia."}})
-    fake.remote_error("housing_stock", "get_housing_need", "HousingNeedNotFound",
-                      encode("housing_need_not_found", "not_found", "not yet"))
+    fake.returns(
+        "funds",
+        "get_funds_file",
+        {
+            "referral_id": "r0001",
+            "comune_istat": SGM,
+            "opened_at": "2025-06-01T10:00:00+00:00",
+            "affordability": {
+                "monthly_rent_cents": 70050,
+                "monthly_net_income_cents": 150000,
+                "rent_to_income_ratio": "0.4670",
+                "threshold": "0.30",
+                "outcome": "non_sostenibile",
+                "explanation": "Canone oltre soglia.",
+            },
+        },
+    )
+    fake.remote_error(
+        "housing_stock",
+        "get_housing_need",
+        "HousingNeedNotFound",
+        encode("housing_need_not_found", "not_found", "not yet"),
+    )
     fake.fail("partners", "get_deliveries", ServiceUnavailable("partners"))
     response = operator.get(location)
     html = response.get_data(as_text=True)
@@ -194,8 +242,10 @@ def test_detail_page_shows_the_four_services(operator, fake):
 
 def test_detail_of_another_comune_is_404(client, fake, intake):
     login(client, "sgm.sociale", "sgm-pw")
-    from abitare_chassis.actor import Actor
     from gateway_helpers import referral_payload
+
+    from abitare_chassis.actor import Actor
+
     milano = Actor(sub="client:comune-015146", role="municipal_client", comuni=(MILANO,))
     referral = intake.submit_referral(milano, referral_payload(comune=MILANO))
     response = client.get(f"/schede/{referral['id']}")
@@ -204,8 +254,10 @@ def test_detail_of_another_comune_is_404(client, fake, intake):
 
 
 def test_list_page_filters_and_paginates(operator, fake, intake):
-    from abitare_chassis.actor import Actor
     from gateway_helpers import referral_payload
+
+    from abitare_chassis.actor import Actor
+
     actor = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
     for _ in range(25):
         intake.submit_referral(actor, referral_payload())
@@ -214,10 +266,14 @@ def test_list_page_filters_and_paginates(operator, fake, intake):
     assert "Schede di attivazione" in html and 'id="referral-table"' in html
     assert "26 schede" in html and 'id="page-next"' in html
     assert fake.calls_to("intake", "list_referrals")[-1].kwargs == {
-        "comune_istat": None, "page": 1, "page_size": 20, "purpose": "gestione del caso"}
+        "comune_istat": None,
+        "page": 1,
+        "page_size": 20,
+        "purpose": "gestione del caso",
+    }
     html = operator.get(f"/schede?comune={SAN_DONATO}").get_data(as_text=True)
     assert "1 scheda" in html
-    operator.get(f"/schede?comune={MILANO}&pagina=2")                  # outside scope: ignored
+    operator.get(f"/schede?comune={MILANO}&pagina=2")  # outside scope: ignored
     assert fake.calls_to("intake", "list_referrals")[-1].kwargs["comune_istat"] is None
 
 
@@ -237,6 +293,7 @@ def test_pages_send_security_headers(operator):
 
 def test_page_window():
     from abitare_gateway.web import page_window
+
     assert page_window(1, 1) == [1]
     assert page_window(6, 20) == [1, None, 4, 5, 6, 7, 8, None, 20]
     assert page_window(2, 4) == [1, 2, 3, 4]
@@ -244,6 +301,7 @@ def test_page_window():
 
 def test_expired_sessions_are_not_accepted(app, operator):
     from sqlalchemy import text
+
     with app.extensions["abitare_identity"].engine.begin() as conn:
         conn.execute(text("update web_sessions set expires_at = '2000-01-01 00:00:00'"))
     assert operator.get("/schede").status_code == 302
@@ -251,6 +309,7 @@ def test_expired_sessions_are_not_accepted(app, operator):
 
 def test_only_the_hash_of_the_session_id_is_stored(app, operator):
     from sqlalchemy import text
+
     sid = operator.get_cookie("abitare_session").value
     with app.extensions["abitare_identity"].engine.connect() as conn:
         stored = [row[0] for row in conn.execute(text("select id_hash from web_sessions"))]

@@ -1,4 +1,5 @@
 """/lavoro, /commissione and /fotografia pages over the fake case path."""
+
 from __future__ import annotations
 
 import csv
@@ -6,11 +7,10 @@ import io
 import re
 
 import pytest
+from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload, take_on
 
 from abitare_chassis.actor import Actor
 from abitare_gateway.rpc import ServiceUnavailable
-
-from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload, take_on
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
@@ -36,8 +36,13 @@ def test_login_lands_on_the_worklist(client, case_id):
     response = login(client)
     assert response.headers["Location"].endswith("/lavoro")
     html = client.get("/lavoro").get_data(as_text=True)
-    for section in ("overdue_actions", "evictions_within_30_days", "documents_expiring",
-                    "proposals_awaiting_commission", "awaiting_triage"):
+    for section in (
+        "overdue_actions",
+        "evictions_within_30_days",
+        "documents_expiring",
+        "proposals_awaiting_commission",
+        "awaiting_triage",
+    ):
         assert f'id="{section}"' in html, section
     assert "Schede in attesa di triage" in html and "Rossi Mario" in html
     assert f'href="/schede/{case_id}/triage"' in html
@@ -55,44 +60,72 @@ def csrf(client, path):
 
 
 def test_commission_meeting_agenda_decision_and_minutes(coordinator, intake, case_id, fake):
-    take_on(intake, AGENCY, case_id)                  # only a case in charge goes to commission
-    response = coordinator.post("/commissione", data={
-        "csrf_token": csrf(coordinator, "/commissione"), "date": "2025-06-20",
-        "location": "Sala consiliare"})
+    take_on(intake, AGENCY, case_id)  # only a case in charge goes to commission
+    response = coordinator.post(
+        "/commissione",
+        data={
+            "csrf_token": csrf(coordinator, "/commissione"),
+            "date": "2025-06-20",
+            "location": "Sala consiliare",
+        },
+    )
     assert response.status_code == 302
     meeting_path = response.headers["Location"]
     meeting_id = meeting_path.rsplit("/", 1)[1]
-    response = coordinator.post(f"{meeting_path}/proposte", data={
-        "csrf_token": csrf(coordinator, meeting_path), "referral_id": case_id,
-        "kind": "validate_project", "notes": "Progetto concordato"})
+    response = coordinator.post(
+        f"{meeting_path}/proposte",
+        data={
+            "csrf_token": csrf(coordinator, meeting_path),
+            "referral_id": case_id,
+            "kind": "validate_project",
+            "notes": "Progetto concordato",
+        },
+    )
     assert response.status_code == 302
     html = coordinator.get(meeting_path).get_data(as_text=True)
     assert "Validazione del progetto" in html and "Rossi Mario" in html
     proposal_id = re.search(r'id="proposal-([0-9a-f-]{36})"', html).group(1)
     assert f'<label for="decision-{proposal_id}-approvata">Approvata</label>' in html
-    response = coordinator.post(f"{meeting_path}/proposte/{proposal_id}/decisione", data={
-        "csrf_token": csrf(coordinator, meeting_path), "decision": "rinviata",
-        "notes": "Servono documenti"})
+    response = coordinator.post(
+        f"{meeting_path}/proposte/{proposal_id}/decisione",
+        data={
+            "csrf_token": csrf(coordinator, meeting_path),
+            "decision": "rinviata",
+            "notes": "Servono documenti",
+        },
+    )
     assert response.status_code == 302
     html = coordinator.get(meeting_path).get_data(as_text=True)
     # decided once: a postponed proposal comes back as a new one
     assert 'data-decision="rinviata"' in html and f'id="decide-{proposal_id}"' not in html
-    response = coordinator.post(f"{meeting_path}/proposte", data={
-        "csrf_token": csrf(coordinator, meeting_path), "referral_id": case_id,
-        "kind": "validate_project", "notes": "Con i documenti"})
+    response = coordinator.post(
+        f"{meeting_path}/proposte",
+        data={
+            "csrf_token": csrf(coordinator, meeting_path),
+            "referral_id": case_id,
+            "kind": "validate_project",
+            "notes": "Con i documenti",
+        },
+    )
     assert response.status_code == 302
     html = coordinator.get(meeting_path).get_data(as_text=True)
     proposal_id = re.findall(r'id="proposal-([0-9a-f-]{36})"', html)[-1]
     assert f'id="decide-{proposal_id}"' in html
-    response = coordinator.post(f"{meeting_path}/proposte/{proposal_id}/decisione", data={
-        "csrf_token": csrf(coordinator, meeting_path), "decision": "approvata"})
+    response = coordinator.post(
+        f"{meeting_path}/proposte/{proposal_id}/decisione",
+        data={"csrf_token": csrf(coordinator, meeting_path), "decision": "approvata"},
+    )
     assert response.status_code == 302
     html = coordinator.get(meeting_path).get_data(as_text=True)
     assert 'data-decision="approvata"' in html and f'id="decide-{proposal_id}"' not in html
     assert fake.calls_to("intake", "decide_proposal")[-1].args == (
-        proposal_id, {"decision": "approvata", "notes": None})
-    response = coordinator.post(f"{meeting_path}/verbale", data={
-        "csrf_token": csrf(coordinator, meeting_path), "text": "Verbale n. 1"})
+        proposal_id,
+        {"decision": "approvata", "notes": None},
+    )
+    response = coordinator.post(
+        f"{meeting_path}/verbale",
+        data={"csrf_token": csrf(coordinator, meeting_path), "text": "Verbale n. 1"},
+    )
     assert response.status_code == 302
     assert "Verbale n. 1" in coordinator.get(meeting_path).get_data(as_text=True)
     listing = coordinator.get("/commissione").get_data(as_text=True)
@@ -100,15 +133,26 @@ def test_commission_meeting_agenda_decision_and_minutes(coordinator, intake, cas
 
 
 def test_commission_form_errors(coordinator):
-    response = coordinator.post("/commissione", data={
-        "csrf_token": csrf(coordinator, "/commissione"), "date": ""})
+    response = coordinator.post(
+        "/commissione", data={"csrf_token": csrf(coordinator, "/commissione"), "date": ""}
+    )
     assert response.status_code == 422 and 'id="date-error"' in response.get_data(as_text=True)
-    meeting = coordinator.post("/commissione", data={
-        "csrf_token": csrf(coordinator, "/commissione"), "date": "2025-06-20",
-        "location": "Sala consiliare"}).headers["Location"]
-    response = coordinator.post(f"{meeting}/proposte", data={
-        "csrf_token": csrf(coordinator, meeting), "referral_id": "r9999",
-        "kind": "extend_stay"})
+    meeting = coordinator.post(
+        "/commissione",
+        data={
+            "csrf_token": csrf(coordinator, "/commissione"),
+            "date": "2025-06-20",
+            "location": "Sala consiliare",
+        },
+    ).headers["Location"]
+    response = coordinator.post(
+        f"{meeting}/proposte",
+        data={
+            "csrf_token": csrf(coordinator, meeting),
+            "referral_id": "r9999",
+            "kind": "extend_stay",
+        },
+    )
     assert response.status_code == 422
     assert "Scheda non trovata" in response.get_data(as_text=True)
 
@@ -120,26 +164,32 @@ def test_commission_is_explained_to_other_operators(operator):
 
 
 def test_fotografia_shows_charts_tables_and_a_csv_link(operator, intake, case_id, fake):
-    intake.submit_referral(AGENCY, referral_payload(comune=SAN_DONATO,
-                                                    problem_reported="altro"))
+    intake.submit_referral(AGENCY, referral_payload(comune=SAN_DONATO, problem_reported="altro"))
     response = operator.get("/fotografia?dal=2020-01-01&al=2030-12-31")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="fotografia-total"' in html and "<strong>2</strong>" in html
     assert '<label for="dal"' in html and '<label for="al"' in html
-    for name in ("comune", "referring_body", "problem_reported", "housing_situation",
-                 "household_composition"):
+    for name in (
+        "comune",
+        "referring_body",
+        "problem_reported",
+        "housing_situation",
+        "household_composition",
+    ):
         assert f'<svg class="abitare-chart" id="chart-{name}" role="img"' in html, name
         assert f'id="chart-{name}-title"' in html and f'id="chart-{name}-desc"' in html
         assert f'id="table-{name}"' in html, name
-    assert re.search(r'<th scope="row" class="fw-normal">Sfratto esecutivo</th>'
-                     r'<td class="text-end">1</td>', html)
+    assert re.search(
+        r'<th scope="row" class="fw-normal">Sfratto esecutivo</th>'
+        r'<td class="text-end">1</td>',
+        html,
+    )
     assert 'data-value="altro" data-count="1"' in html
-    assert "https://" not in html.split("<main", 1)[1]                # nothing from a CDN
+    assert "https://" not in html.split("<main", 1)[1]  # nothing from a CDN
     link = re.search(r'id="csv-download" href="([^"]+)"', html).group(1)
     assert link.startswith("/fotografia.csv?")
-    assert fake.calls_to("intake", "get_fotografia")[-1].args == ("2020-01-01", "2030-12-31",
-                                                                  None)
+    assert fake.calls_to("intake", "get_fotografia")[-1].args == ("2020-01-01", "2030-12-31", None)
     csv_response = operator.get(link.replace("&amp;", "&"))
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8"))))
@@ -151,7 +201,7 @@ def test_fotografia_period_is_checked(operator, fake):
     assert response.status_code == 422
     assert 'id="al-error"' in response.get_data(as_text=True)
     response = operator.get("/fotografia?dal=2025-01-01&al=2025-06-01&comune=015146")
-    assert response.status_code == 422                               # not the operator's
+    assert response.status_code == 422  # not the operator's
     assert fake.calls_to("intake", "get_fotografia") == []
 
 

@@ -2,18 +2,38 @@
 imports another service's package, the gateway imports none of them, and the rules in ``domain/``
 depend on nothing but the standard library, each other and the service's ``errors`` -- relative
 imports included."""
+
 import ast
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = {"intake": "services/intake", "funds": "services/funds",
-            "housing_stock": "services/housing-stock", "partners": "services/partners"}
-FRAMEWORKS = {"nameko", "sqlalchemy", "marshmallow", "kombu", "eventlet", "flask", "alembic",
-              "abitare_chassis"}
-TEMPLATE = ("service.py", "errors.py", "domain/__init__.py", "domain/permissions.py",
-            "usecases/__init__.py", "adapters/__init__.py", "adapters/models.py")
+SERVICES = {
+    "intake": "services/intake",
+    "funds": "services/funds",
+    "housing_stock": "services/housing-stock",
+    "partners": "services/partners",
+}
+FRAMEWORKS = {
+    "nameko",
+    "sqlalchemy",
+    "marshmallow",
+    "kombu",
+    "eventlet",
+    "flask",
+    "alembic",
+    "abitare_chassis",
+}
+TEMPLATE = (
+    "service.py",
+    "errors.py",
+    "domain/__init__.py",
+    "domain/permissions.py",
+    "usecases/__init__.py",
+    "adapters/__init__.py",
+    "adapters/models.py",
+)
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -34,7 +54,7 @@ def imported_modules(path: Path, root: Path) -> set[str]:
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1]
+                base = package[: len(package) - node.level + 1]
                 stem = ".".join(base + ([node.module] if node.module else []))
             else:
                 stem = node.module or ""
@@ -69,9 +89,11 @@ def test_every_service_has_the_template_shape(service):
 def test_service_imports_no_other_service(service):
     others = set(SERVICES) - {service}
     root = REPO / SERVICES[service]
-    offenders = {str(p.relative_to(REPO)): sorted(roots(imported_modules(p, root)) & others)
-                 for p in python_files(SERVICES[service])
-                 if roots(imported_modules(p, root)) & others}
+    offenders = {
+        str(p.relative_to(REPO)): sorted(roots(imported_modules(p, root)) & others)
+        for p in python_files(SERVICES[service])
+        if roots(imported_modules(p, root)) & others
+    }
     assert offenders == {}
 
 
@@ -87,16 +109,21 @@ def test_gateway_and_infra_import_no_service():
     """The gateway's package and the chassis; the gateway's tests may use intake's real service
     (its in-process double, the vocabulary drift check)."""
     for folder in ("gateway/abitare_gateway", "infra"):
-        offenders = {str(p.relative_to(REPO)): found for p in python_files(folder)
-                     if (found := sorted(roots(imported_modules(p, package_root(p)))
-                                         & set(SERVICES)))}
+        offenders = {
+            str(p.relative_to(REPO)): found
+            for p in python_files(folder)
+            if (found := sorted(roots(imported_modules(p, package_root(p))) & set(SERVICES)))
+        }
         assert offenders == {}, folder
 
 
 def test_the_gateway_package_ships_no_test_code():
     test_code = {"gateway_doubles", "gateway_helpers", "pytest"}
-    offenders = {str(p.relative_to(REPO)): found for p in python_files("gateway/abitare_gateway")
-                 if (found := sorted(roots(imported_modules(p, package_root(p))) & test_code))}
+    offenders = {
+        str(p.relative_to(REPO)): found
+        for p in python_files("gateway/abitare_gateway")
+        if (found := sorted(roots(imported_modules(p, package_root(p))) & test_code))
+    }
     assert offenders == {}
     assert not list((REPO / "gateway/abitare_gateway").glob("testing*")), "doubles belong in tests"
 
@@ -107,10 +134,15 @@ def domain_offenders(service: str) -> dict[str, list[str]]:
     offenders = {}
     for path in (root / service / "domain").rglob("*.py"):
         bad = sorted(
-            name for name in imported_modules(path, root)
+            name
+            for name in imported_modules(path, root)
             if name.split(".")[0] in FRAMEWORKS
-            or (name.split(".")[0] == service and name != service
-                and not name.startswith(allowed_own)))
+            or (
+                name.split(".")[0] == service
+                and name != service
+                and not name.startswith(allowed_own)
+            )
+        )
         if bad:
             offenders[str(path.relative_to(REPO))] = bad
     return offenders
@@ -127,10 +159,18 @@ def test_the_detector_sees_absolute_and_relative_violations(tmp_path):
     package = tmp_path / "intake" / "domain"
     package.mkdir(parents=True)
     planted = package / "rules.py"
-    planted.write_text("from intake.models import Referral\nimport funds.service\n"
-                       "from ..adapters import models\nfrom ..errors import CaseConflict\n"
-                       "from . import scope\nimport sqlalchemy\n")
+    planted.write_text(
+        "from intake.models import Referral\nimport funds.service\n"
+        "from ..adapters import models\nfrom ..errors import CaseConflict\n"
+        "from . import scope\nimport sqlalchemy\n"
+    )
     found = imported_modules(planted, tmp_path)
-    assert {"intake.models", "funds.service", "intake.adapters.models", "intake.errors",
-            "intake.domain.scope", "sqlalchemy"} <= found
+    assert {
+        "intake.models",
+        "funds.service",
+        "intake.adapters.models",
+        "intake.errors",
+        "intake.domain.scope",
+        "sqlalchemy",
+    } <= found
     assert {"intake", "funds"} <= roots(found)

@@ -4,13 +4,14 @@ endpoint served the same way in the same run.
 
 The cases are written straight into intake's (migrated) SQLite database with SQLAlchemy Core,
 reflecting its tables: loading them one by one through the API would measure the loading."""
+
 from __future__ import annotations
 
 import random
 import statistics
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import requests
 from sqlalchemy import MetaData, create_engine, insert
@@ -18,17 +19,53 @@ from sqlalchemy import MetaData, create_engine, insert
 from tests.support.data import codice_fiscale
 
 AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
-SITUATIONS = ["mancato_rinnovo_contratto", "sfratto_in_corso", "sistemazione_stabile_provvisoria",
-              "fine_accoglienza_temporanea", "affitto_insostenibile", "rilascio_altro_motivo"]
-PROBLEMS = ["sfratto_esecutivo", "morosita_affitto", "canone_insostenibile", "assenza_dimora", "altro"]
-BODIES = ["servizi_sociali_comune", "pronto_intervento_sociale", "forze_ordine", "altro_ente",
-          "nucleo_familiare"]
-COMPOSITIONS = ["coppia_con_figli_minori", "madre_sola_con_figli_minori", "adulto_solo",
-                "genitore_con_figlio_neomaggiorenne", "adulto_con_over_65", "coppia_senza_figli"]
-STATUSES = ["ricevuta", "in_carico", "in_carico", "in_carico", "chiusa", "respinta",
-            "informazioni_richieste"]
-OUTCOMES = ["sap_assegnato", "affitto_canone_concordato", "affitto_libero_mercato",
-            "rientro_in_famiglia", "trasferimento", "abbandono"]
+SITUATIONS = [
+    "mancato_rinnovo_contratto",
+    "sfratto_in_corso",
+    "sistemazione_stabile_provvisoria",
+    "fine_accoglienza_temporanea",
+    "affitto_insostenibile",
+    "rilascio_altro_motivo",
+]
+PROBLEMS = [
+    "sfratto_esecutivo",
+    "morosita_affitto",
+    "canone_insostenibile",
+    "assenza_dimora",
+    "altro",
+]
+BODIES = [
+    "servizi_sociali_comune",
+    "pronto_intervento_sociale",
+    "forze_ordine",
+    "altro_ente",
+    "nucleo_familiare",
+]
+COMPOSITIONS = [
+    "coppia_con_figli_minori",
+    "madre_sola_con_figli_minori",
+    "adulto_solo",
+    "genitore_con_figlio_neomaggiorenne",
+    "adulto_con_over_65",
+    "coppia_senza_figli",
+]
+STATUSES = [
+    "ricevuta",
+    "in_carico",
+    "in_carico",
+    "in_carico",
+    "chiusa",
+    "respinta",
+    "informazioni_richieste",
+]
+OUTCOMES = [
+    "sap_assegnato",
+    "affitto_canone_concordato",
+    "affitto_libero_mercato",
+    "rientro_in_famiglia",
+    "trasferimento",
+    "abbandono",
+]
 
 
 def load_cases(database_url: str, count: int, seed: int = 7) -> None:
@@ -37,7 +74,7 @@ def load_cases(database_url: str, count: int, seed: int = 7) -> None:
     tables = MetaData()
     tables.reflect(engine, only=["referral", "household_member"])
     referral, member = tables.tables["referral"], tables.tables["household_member"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = date.today()
     batch_referrals, batch_members = [], []
     with engine.begin() as conn:
@@ -46,25 +83,51 @@ def load_cases(database_url: str, count: int, seed: int = 7) -> None:
             status = rng.choice(STATUSES)
             received = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
             size = rng.randint(1, 5)
-            batch_referrals.append({
-                "id": rid, "comune_istat": rng.choice(AMBITO), "received_at": received,
-                "status": status, "referring_body": rng.choice(BODIES), "referring_body_name": None,
-                "problem_reported": rng.choice(PROBLEMS), "housing_situation": rng.choice(SITUATIONS),
-                "description": None,
-                "eviction_date": today + timedelta(days=rng.randrange(-30, 200)) if rng.random() < 0.3 else None,
-                "monthly_net_income_cents": rng.randrange(0, 300000), "monthly_rent_cents": rng.randrange(30000, 150000),
-                "contact_phone": None, "household_size": size, "minors": rng.randint(0, size - 1),
-                "over_65": 0, "submitted_by": "client:bench", "idempotency_key": f"bench-{i}",
-                "updated_at": received, "household_composition": rng.choice(COMPOSITIONS),
-                "assigned_to": None, "assigned_at": None, "assigned_by": None,
-                "current_grade": rng.choice([None, 1, 2, 3, 4]),
-                "documents_expiring_on": today + timedelta(days=rng.randrange(0, 400)) if rng.random() < 0.1 else None,
-                "closure_outcome": rng.choice(OUTCOMES) if status == "chiusa" else None,
-            })
-            batch_members.append({"referral_id": rid, "position": 0, "codice_fiscale": codice_fiscale(100000 + i),
-                                  "first_name": "Bench", "last_name": f"Caso{i}",
-                                  "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28),
-                                  "relation": "intestatario"})
+            batch_referrals.append(
+                {
+                    "id": rid,
+                    "comune_istat": rng.choice(AMBITO),
+                    "received_at": received,
+                    "status": status,
+                    "referring_body": rng.choice(BODIES),
+                    "referring_body_name": None,
+                    "problem_reported": rng.choice(PROBLEMS),
+                    "housing_situation": rng.choice(SITUATIONS),
+                    "description": None,
+                    "eviction_date": today + timedelta(days=rng.randrange(-30, 200))
+                    if rng.random() < 0.3
+                    else None,
+                    "monthly_net_income_cents": rng.randrange(0, 300000),
+                    "monthly_rent_cents": rng.randrange(30000, 150000),
+                    "contact_phone": None,
+                    "household_size": size,
+                    "minors": rng.randint(0, size - 1),
+                    "over_65": 0,
+                    "submitted_by": "client:bench",
+                    "idempotency_key": f"bench-{i}",
+                    "updated_at": received,
+                    "household_composition": rng.choice(COMPOSITIONS),
+                    "assigned_to": None,
+                    "assigned_at": None,
+                    "assigned_by": None,
+                    "current_grade": rng.choice([None, 1, 2, 3, 4]),
+                    "documents_expiring_on": today + timedelta(days=rng.randrange(0, 400))
+                    if rng.random() < 0.1
+                    else None,
+                    "closure_outcome": rng.choice(OUTCOMES) if status == "chiusa" else None,
+                }
+            )
+            batch_members.append(
+                {
+                    "referral_id": rid,
+                    "position": 0,
+                    "codice_fiscale": codice_fiscale(100000 + i),
+                    "first_name": "Bench",
+                    "last_name": f"Caso{i}",
+                    "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28),
+                    "relation": "intestatario",
+                }
+            )
             if len(batch_referrals) == 5000:
                 conn.execute(insert(referral), _complete(referral, batch_referrals))
                 conn.execute(insert(member), batch_members)
@@ -82,9 +145,11 @@ def _complete(table, rows):
     return [{k: v for k, v in row.items() if k in names} for row in rows]
 
 
-def timings(session: requests.Session, url: str, params=None, repeat: int = 30) -> tuple[float, float]:
+def timings(
+    session: requests.Session, url: str, params=None, repeat: int = 30
+) -> tuple[float, float]:
     samples = []
-    session.get(url, params=params, timeout=120).raise_for_status()   # warm-up
+    session.get(url, params=params, timeout=120).raise_for_status()  # warm-up
     for _ in range(repeat):
         start = time.perf_counter()
         response = session.get(url, params=params, timeout=120)

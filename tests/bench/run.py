@@ -6,6 +6,7 @@ Figures are reported as ratios to the ceilings; nothing here is asserted.
 
     python -m tests.bench.run [--referrals 500] [--clients 8] [--cases 100000] [--part all]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,9 +48,11 @@ def post_many(url: str, payloads: list[dict], clients: int, headers_for) -> floa
 
     def post(i):
         import threading
+
         session = sessions.setdefault(threading.get_ident(), requests.Session())
         response = session.post(url, json=payloads[i], headers=headers_for(i), timeout=60)
         assert response.status_code in (200, 201), response.text
+
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(post, range(len(payloads))))
@@ -67,9 +70,20 @@ class BareFlask:
         (Path(self.tmp.name) / "bare_app.py").write_text(BARE_APP)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = subprocess.Popen([sys.executable, "-m", "waitress", f"--port={self.port}",
-                                        "--host=127.0.0.1", f"--threads={self.threads}", "bare_app:app"],
-                                       cwd=self.tmp.name, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "waitress",
+                f"--port={self.port}",
+                "--host=127.0.0.1",
+                f"--threads={self.threads}",
+                "bare_app:app",
+            ],
+            cwd=self.tmp.name,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(100):
             try:
                 requests.get(f"{self.url}/healthz", timeout=1)
@@ -100,7 +114,9 @@ def raw_publish_ceiling(amqp_uri: str, count: int) -> float:
     body = str(referral("015195", n=1)).encode()
     start = time.perf_counter()
     for _ in range(count):
-        channel.basic_publish("", queue, body, pika.BasicProperties(delivery_mode=2), mandatory=True)
+        channel.basic_publish(
+            "", queue, body, pika.BasicProperties(delivery_mode=2), mandatory=True
+        )
     elapsed = time.perf_counter() - start
     channel.queue_delete(queue)
     connection.close()
@@ -114,21 +130,31 @@ def count_rows(suite, service, table):
 
 def bench_referrals(node, suite, args) -> None:
     from nameko.standalone.rpc import ClusterRpcProxy
-    system = sign_actor(Actor(sub="system:bench", role="system", comuni=tuple(DEMO_AMBITO)),
-                        rpc_audience("partners"))
+
+    system = sign_actor(
+        Actor(sub="system:bench", role="system", comuni=tuple(DEMO_AMBITO)),
+        rpc_audience("partners"),
+    )
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
     token = suite.client_token("015195")
     n = args.referrals
     payloads = [referral("015195", members=2, n=i) for i in range(n)]
     headers = {"Authorization": f"Bearer {token}"}
-    post_many(f"{suite.base_url}/api/v1/referrals", payloads[:20], args.clients, lambda i: headers)  # warm-up
+    post_many(
+        f"{suite.base_url}/api/v1/referrals", payloads[:20], args.clients, lambda i: headers
+    )  # warm-up
     start = time.perf_counter()
-    elapsed = post_many(f"{suite.base_url}/api/v1/referrals", payloads[20:], args.clients,
-                        lambda i: headers)
+    elapsed = post_many(
+        f"{suite.base_url}/api/v1/referrals", payloads[20:], args.clients, lambda i: headers
+    )
     accepted_rate = (n - 20) / elapsed
-    tables = {"intake": "referral", "funds": "funds_file", "housing_stock": "housing_need",
-              "partners": "delivery"}
+    tables = {
+        "intake": "referral",
+        "funds": "funds_file",
+        "housing_stock": "housing_need",
+        "partners": "delivery",
+    }
     while any(count_rows(suite, s, t) < n for s, t in tables.items()):
         time.sleep(0.05)
         if time.perf_counter() - start > 600:
@@ -139,11 +165,20 @@ def bench_referrals(node, suite, args) -> None:
     print()
     print(f"1. Referrals ({n - 20} referrals, {args.clients} concurrent clients, one machine)")
     print(f"  gateway: referrals accepted per second        {accepted_rate:10.1f}")
-    print(f"  ceiling: bare Flask endpoint, same server     {flask_rate:10.1f}   ratio {accepted_rate / flask_rate:6.3f}")
-    print(f"  ceiling: raw confirmed persistent publishes/s {publish_rate:10.1f}   ratio {accepted_rate / publish_rate:6.3f}")
-    print(f"  time until all four services hold them        {all_hold:10.2f} s (submission took {elapsed:.2f} s;"
-          f" lag after the last accept {all_hold - elapsed:.2f} s)")
-    print(f"  end-to-end throughput (accepted -> held by all four) {(n - 20) / all_hold:10.1f} /s", flush=True)
+    print(
+        f"  ceiling: bare Flask endpoint, same server     {flask_rate:10.1f}   ratio {accepted_rate / flask_rate:6.3f}"
+    )
+    print(
+        f"  ceiling: raw confirmed persistent publishes/s {publish_rate:10.1f}   ratio {accepted_rate / publish_rate:6.3f}"
+    )
+    print(
+        f"  time until all four services hold them        {all_hold:10.2f} s (submission took {elapsed:.2f} s;"
+        f" lag after the last accept {all_hold - elapsed:.2f} s)"
+    )
+    print(
+        f"  end-to-end throughput (accepted -> held by all four) {(n - 20) / all_hold:10.1f} /s",
+        flush=True,
+    )
 
 
 def bench_cases(suite, args) -> None:
@@ -151,26 +186,38 @@ def bench_cases(suite, args) -> None:
 
     from tests.bench.cases import load_cases, timings
     from tests.support.suite import operator_session
+
     started = time.perf_counter()
     load_cases(suite.database_url("intake"), args.cases)
     loaded_in = time.perf_counter() - started
     operator = operator_session(suite, "agenzia", "agenzia-demo")
     api = f"{suite.base_url}/api/v1"
-    year = {"from": (date.today() - timedelta(days=365)).isoformat(), "to": date.today().isoformat()}
+    year = {
+        "from": (date.today() - timedelta(days=365)).isoformat(),
+        "to": date.today().isoformat(),
+    }
     measured = {
         "worklist (API)": timings(operator, f"{api}/worklist"),
         "worklist page /lavoro (UI)": timings(operator, f"{suite.base_url}/lavoro"),
-        "case list, page 1 (API)": timings(operator, f"{api}/referrals", {"page": 1, "page_size": 50}),
-        "case list, page 200 (API)": timings(operator, f"{api}/referrals", {"page": 200, "page_size": 50}),
+        "case list, page 1 (API)": timings(
+            operator, f"{api}/referrals", {"page": 1, "page_size": 50}
+        ),
+        "case list, page 200 (API)": timings(
+            operator, f"{api}/referrals", {"page": 200, "page_size": 50}
+        ),
         "case list page /schede (UI)": timings(operator, f"{suite.base_url}/schede"),
         "Fotografia, one year (API)": timings(operator, f"{api}/fotografia", year, repeat=10),
     }
     with BareFlask(16) as bare:
         ceiling = timings(requests.Session(), f"{bare.url}/page")
     print()
-    print(f"2. Case work with {args.cases:,} cases in intake (loaded in {loaded_in:.1f} s), sequential requests")
+    print(
+        f"2. Case work with {args.cases:,} cases in intake (loaded in {loaded_in:.1f} s), sequential requests"
+    )
     print(f"  {'what':34s} {'median ms':>10s} {'p95 ms':>10s} {'median / ceiling':>17s}")
-    print(f"  {'ceiling: bare Flask GET, same server':34s} {ceiling[0]:10.2f} {ceiling[1]:10.2f} {1:17.1f}")
+    print(
+        f"  {'ceiling: bare Flask GET, same server':34s} {ceiling[0]:10.2f} {ceiling[1]:10.2f} {1:17.1f}"
+    )
     for name, (median, p95) in measured.items():
         print(f"  {name:34s} {median:10.2f} {p95:10.2f} {median / ceiling[0]:17.1f}")
 
@@ -187,10 +234,18 @@ def main():
     suites = []
     try:
         if args.part in ("all", "referrals"):
-            suites.append(Suite(node.create_vhost("bench"), Path(tempfile.mkdtemp(prefix="abitare-bench-"))).start())
+            suites.append(
+                Suite(
+                    node.create_vhost("bench"), Path(tempfile.mkdtemp(prefix="abitare-bench-"))
+                ).start()
+            )
             bench_referrals(node, suites[-1], args)
         if args.part in ("all", "cases"):
-            suites.append(Suite(node.create_vhost("cases"), Path(tempfile.mkdtemp(prefix="abitare-cases-"))).start())
+            suites.append(
+                Suite(
+                    node.create_vhost("cases"), Path(tempfile.mkdtemp(prefix="abitare-cases-"))
+                ).start()
+            )
             bench_cases(suites[-1], args)
     finally:
         for suite in suites:

@@ -1,5 +1,6 @@
 """The operator UI in a real headless Chromium (Debian's, driven by Playwright): log in, file a
 referral through the form, see it listed and open it."""
+
 import os
 
 import pytest
@@ -12,13 +13,23 @@ CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make test` (it installs it) or apt-get install chromium"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                  "--disable-component-update", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -65,7 +76,7 @@ def test_operator_files_a_referral_and_sees_it_listed(page):
     page.select_option("#members-0-relation", "intestatario")
     page.click("#submit-referral")
     page.wait_for_load_state("networkidle")
-    assert surname in page.content()          # the detail page of the new referral
+    assert surname in page.content()  # the detail page of the new referral
     page.goto("/schede")
     assert page.get_by_text(surname).count() >= 1
     page.get_by_text(surname).first.click()
@@ -78,7 +89,7 @@ def test_invalid_codice_fiscale_is_shown_next_to_the_field(page):
     login(page)
     page.goto("/schede/nuova")
     page.select_option("#comune_istat", "015140")
-    page.fill("#members-0-codice_fiscale", "RSSMRA80A01F205Y")   # wrong check character
+    page.fill("#members-0-codice_fiscale", "RSSMRA80A01F205Y")  # wrong check character
     page.fill("#members-0-first_name", "Mario")
     page.fill("#members-0-last_name", "Sbagliato")
     page.fill("#members-0-birth_date", "1980-01-01")
@@ -90,13 +101,14 @@ def test_invalid_codice_fiscale_is_shown_next_to_the_field(page):
 
 
 def test_operator_takes_a_case_on_from_the_triage_tab(page, suite):
-    created = suite.api("015195").post(f"{suite.base_url}/api/v1/referrals", timeout=15,
-                                       json=referral("015195", n=424300))
+    created = suite.api("015195").post(
+        f"{suite.base_url}/api/v1/referrals", timeout=15, json=referral("015195", n=424300)
+    )
     assert created.status_code == 201, created.text
     case_id = created.json()["id"]
     login(page)
     page.goto("/lavoro")
-    assert page.locator(f"a[href*='{case_id}']").count() >= 1      # waiting for triage
+    assert page.locator(f"a[href*='{case_id}']").count() >= 1  # waiting for triage
     page.goto(f"/schede/{case_id}/triage")
     assert page.locator("#eligibility-served").get_attribute("data-served") == "si"
     page.click("#triage-accept")
@@ -112,7 +124,7 @@ def test_fotografia_page_draws_charts_with_their_tables(page):
     assert page.locator("table").count() >= 1
 
 
-SCREENSHOTS = os.environ.get("ABITARE_SCREENSHOT_DIR")   # set it to keep screenshots of the pages
+SCREENSHOTS = os.environ.get("ABITARE_SCREENSHOT_DIR")  # set it to keep screenshots of the pages
 
 
 def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
@@ -120,7 +132,7 @@ def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
     page.click("#nav-utenti")
     page.wait_for_url("**/utenti")
     assert page.locator("#operator-sgm\\.sociale").count() == 1
-    assert page.locator("#operator-milano\\.sociale").count() == 0     # another comune's
+    assert page.locator("#operator-milano\\.sociale").count() == 0  # another comune's
     assert page.locator("#client-comune-015146").count() == 0
     for width in (1400, 390):
         if SCREENSHOTS:
@@ -131,7 +143,7 @@ def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
     page.fill("#account_id", "melegnano.sociale")
     page.fill("#display_name", "Servizi sociali di Melegnano")
     page.select_option("#role", "comune_operator")
-    page.click("label[for=comune-015140]")    # Bootstrap Italia draws the box on the label
+    page.click("label[for=comune-015140]")  # Bootstrap Italia draws the box on the label
     assert page.is_checked("#comune-015140")
     page.click("#account-submit")
     temporary = page.locator("#one-time-secret").inner_text().strip()
@@ -154,7 +166,7 @@ def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
     page.wait_for_url("**/utenti")
     assert "utente disattivato" in page.locator("[role=status]").first.inner_text()
     assert "Operatore disattivato" in page.locator("#history-list").inner_text()
-    newcomer.goto("/schede")                       # the live session ends on its next request
+    newcomer.goto("/schede")  # the live session ends on its next request
     assert "/login" in newcomer.url
     newcomer.context.close()
 
@@ -165,7 +177,7 @@ def test_a_comune_operator_has_no_accounts_page_and_logs_out_with_the_button(pag
     response = page.goto("/utenti")
     assert response.status == 403
     assert "riservata al coordinamento" in page.content()
-    page.goto("/logout")                           # a GET only asks
+    page.goto("/logout")  # a GET only asks
     assert page.locator("#logout-confirm").count() == 1
     page.goto("/lavoro")
     assert "/lavoro" in page.url

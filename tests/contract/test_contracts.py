@@ -1,5 +1,6 @@
 """Contracts between the parts: every event handler's queue is pre-declared in the broker
 definitions, every event type has a JSON Schema and an AsyncAPI entry."""
+
 import json
 import re
 from pathlib import Path
@@ -37,7 +38,10 @@ def test_every_handler_queue_is_predeclared_with_retry_and_dead_letter():
         assert (f"{source}.events", queue, event) in bindings
         assert dead_letter_queue_name(queue) in queues
         retry = queues[retry_queue_name(queue)]
-        assert retry["arguments"] == {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue}
+        assert retry["arguments"] == {
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": queue,
+        }
 
 
 def test_every_event_schema_is_valid_and_listed_in_asyncapi():
@@ -64,15 +68,29 @@ def test_every_consumed_event_has_a_schema():
 
 def test_funds_and_housing_stock_read_the_minimised_referral():
     consumed = {(service, event_type(source, event)) for source, event, service, _ in handlers()}
-    assert {("funds", "intake.referral_received.v2"),
-            ("housing_stock", "intake.referral_received.v2"),
-            ("partners", "intake.referral_received.v1")} <= consumed
-    assert not {("funds", "intake.referral_received.v1"),
-                ("housing_stock", "intake.referral_received.v1")} & consumed
+    assert {
+        ("funds", "intake.referral_received.v2"),
+        ("housing_stock", "intake.referral_received.v2"),
+        ("partners", "intake.referral_received.v1"),
+    } <= consumed
+    assert (
+        not {
+            ("funds", "intake.referral_received.v1"),
+            ("housing_stock", "intake.referral_received.v1"),
+        }
+        & consumed
+    )
     schema = json.loads((CONTRACTS / "events" / "intake.referral_received.v2.json").read_text())
-    assert not property_names(schema) & {"members", "codice_fiscale", "first_name", "last_name",
-                                         "birth_date", "description", "contact_phone",
-                                         "referring_body_name"}
+    assert not property_names(schema) & {
+        "members",
+        "codice_fiscale",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "description",
+        "contact_phone",
+        "referring_body_name",
+    }
 
 
 def property_names(schema: dict) -> set[str]:
@@ -87,8 +105,11 @@ def property_names(schema: dict) -> set[str]:
 def test_every_example_payload_matches_its_schema():
     """Consumers' tests feed these examples to the services: they must be what producers may send."""
     from jsonschema import FormatChecker
+
     examples = sorted((CONTRACTS / "examples").glob("*.json"))
     assert examples
     for path in examples:
         schema = json.loads((CONTRACTS / "events" / path.name).read_text())
-        Draft202012Validator(schema, format_checker=FormatChecker()).validate(json.loads(path.read_text()))
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(
+            json.loads(path.read_text())
+        )

@@ -2,6 +2,7 @@
 errors of its ``errors.py``, the codes its schemas' validators produce, and the coded field
 errors its rules and validators build (found in the source by AST, so a new one cannot slip by).
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,10 +19,13 @@ from abitare_chassis.schemas import FIELD_CODES, VALIDATOR_CODES, schema_codes
 from abitare_gateway import error_texts
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = {"intake": REPO / "services/intake/intake", "funds": REPO / "services/funds/funds",
-            "housing_stock": REPO / "services/housing-stock/housing_stock",
-            "partners": REPO / "services/partners/partners"}
-CODE_FACTORIES = {"field_error", "InvalidCodiceFiscale"}     # first argument is a code
+SERVICES = {
+    "intake": REPO / "services/intake/intake",
+    "funds": REPO / "services/funds/funds",
+    "housing_stock": REPO / "services/housing-stock/housing_stock",
+    "partners": REPO / "services/partners/partners",
+}
+CODE_FACTORIES = {"field_error", "InvalidCodiceFiscale"}  # first argument is a code
 
 
 def service_error_classes(package: str) -> list[type[AbitareError]]:
@@ -35,9 +39,13 @@ def codes_in_source(folder: Path) -> set[str]:
     found: set[str] = set()
     for path in folder.rglob("*.py"):
         tree = ast.parse(path.read_text(), str(path))
-        constants = {target.id: node.value.value for node in tree.body
-                     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                     for target in node.targets if isinstance(target, ast.Name)}
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values):
@@ -48,19 +56,23 @@ def codes_in_source(folder: Path) -> set[str]:
                             found.add(constants[value.id])
             elif isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
-                if name in CODE_FACTORIES and node.args \
-                        and isinstance(node.args[0], ast.Constant):
+                if name in CODE_FACTORIES and node.args and isinstance(node.args[0], ast.Constant):
                     found.add(node.args[0].value)
-                found.update(kw.value.value for kw in node.keywords
-                             if kw.arg == "error" and isinstance(kw.value, ast.Constant))
+                found.update(
+                    kw.value.value
+                    for kw in node.keywords
+                    if kw.arg == "error" and isinstance(kw.value, ast.Constant)
+                )
     return found
 
 
 def schema_modules(package: str) -> list:
     """``<package>.schemas``, and each of its modules when it is a package (intake's)."""
     schemas = importlib.import_module(f"{package}.schemas")
-    return [schemas] + [importlib.import_module(f"{schemas.__name__}.{info.name}")
-                        for info in pkgutil.iter_modules(getattr(schemas, "__path__", []))]
+    return [schemas] + [
+        importlib.import_module(f"{schemas.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(getattr(schemas, "__path__", []))
+    ]
 
 
 def schema_module_codes(package: str) -> set[str]:
@@ -85,18 +97,28 @@ def test_every_error_class_has_its_own_unique_code_and_words(package):
 
 @pytest.mark.parametrize("package", sorted(SERVICES))
 def test_every_field_error_code_has_words(package):
-    codes = codes_in_source(SERVICES[package]) | schema_module_codes(package) | FIELD_CODES \
+    codes = (
+        codes_in_source(SERVICES[package])
+        | schema_module_codes(package)
+        | FIELD_CODES
         | VALIDATOR_CODES
-    if package == "intake":                              # the scan does see intake's codes
-        assert {"codice_fiscale_checksum", "household_head_count", "istat_unknown",
-                "phone_format", "range"} <= codes
+    )
+    if package == "intake":  # the scan does see intake's codes
+        assert {
+            "codice_fiscale_checksum",
+            "household_head_count",
+            "istat_unknown",
+            "phone_format",
+            "range",
+        } <= codes
     missing = sorted(code for code in codes if not error_texts.has_text(code))
     assert missing == [], f"codes without an entry in error_texts: {missing}"
 
 
 def test_the_scan_catches_a_code_without_words(tmp_path):
-    (tmp_path / "rule.py").write_text('ERRORS = {"x": [{"code": "never_heard_of"}]}\n'
-                                      'field_error("nor_this", "f")\n')
+    (tmp_path / "rule.py").write_text(
+        'ERRORS = {"x": [{"code": "never_heard_of"}]}\nfield_error("nor_this", "f")\n'
+    )
     codes = codes_in_source(tmp_path)
     assert codes == {"never_heard_of", "nor_this"}
     assert not any(error_texts.has_text(code) for code in codes)

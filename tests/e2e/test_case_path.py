@@ -2,6 +2,7 @@
 referral -> eligibility and duplicates -> triage -> diary (confidential) -> assessment with the
 grade-4 fast path -> versioned project (ETag/If-Match) -> commission -> closure -> reopening;
 the comune's system sees only the status; every read of the case file is audited."""
+
 import json
 import sqlite3
 from datetime import datetime, timedelta
@@ -22,10 +23,12 @@ def today():
 
 @pytest.fixture(scope="module")
 def people(suite):
-    return {"agenzia": operator_session(suite, "agenzia", "agenzia-demo"),
-            "coordinatrice": operator_session(suite, "coordinatrice", "coordinatrice-demo"),
-            "sgm": operator_session(suite, "sgm.sociale", "sgm-demo"),
-            "client": suite.api(SGM)}
+    return {
+        "agenzia": operator_session(suite, "agenzia", "agenzia-demo"),
+        "coordinatrice": operator_session(suite, "coordinatrice", "coordinatrice-demo"),
+        "sgm": operator_session(suite, "sgm.sociale", "sgm-demo"),
+        "client": suite.api(SGM),
+    }
 
 
 def outbox_types(suite):
@@ -35,14 +38,18 @@ def outbox_types(suite):
 
 def test_the_path_of_a_household(suite, people):
     url = suite.base_url + "/api/v1"
-    agenzia, coordinatrice, sgm, client = (people[k] for k in ("agenzia", "coordinatrice", "sgm", "client"))
+    agenzia, coordinatrice, sgm, client = (
+        people[k] for k in ("agenzia", "coordinatrice", "sgm", "client")
+    )
     shared_cf = codice_fiscale(777001)
     # The same person was already referred by Melegnano (another comune, another client).
     earlier = referral(MELEGNANO)
     earlier["household"][0]["codice_fiscale"] = shared_cf
-    assert suite.api(MELEGNANO).post(f"{url}/referrals", json=earlier, timeout=15).status_code == 201
+    assert (
+        suite.api(MELEGNANO).post(f"{url}/referrals", json=earlier, timeout=15).status_code == 201
+    )
 
-    eviction = (today() + timedelta(days=40)).isoformat()   # less than 3 months away: late
+    eviction = (today() + timedelta(days=40)).isoformat()  # less than 3 months away: late
     payload = referral(SGM, eviction_date=eviction)
     payload["household"][0]["codice_fiscale"] = shared_cf
     created = client.post(f"{url}/referrals", json=payload, timeout=15)
@@ -62,53 +69,102 @@ def test_the_path_of_a_household(suite, people):
     assert [d["comune_istat"] for d in duplicates] == [MELEGNANO]
 
     # triage: the possible duplicate must be acknowledged; a comune operator may not triage
-    assert sgm.post(f"{url}/cases/{case_id}/triage", json={"outcome": "presa_in_carico"},
-                    timeout=10).status_code == 403
-    refused = agenzia.post(f"{url}/cases/{case_id}/triage", json={"outcome": "presa_in_carico"}, timeout=10)
+    assert (
+        sgm.post(
+            f"{url}/cases/{case_id}/triage", json={"outcome": "presa_in_carico"}, timeout=10
+        ).status_code
+        == 403
+    )
+    refused = agenzia.post(
+        f"{url}/cases/{case_id}/triage", json={"outcome": "presa_in_carico"}, timeout=10
+    )
     assert refused.status_code == 409, refused.text
-    accepted = agenzia.post(f"{url}/cases/{case_id}/triage", timeout=10, json={
-        "outcome": "presa_in_carico", "duplicates_acknowledged": True})
+    accepted = agenzia.post(
+        f"{url}/cases/{case_id}/triage",
+        timeout=10,
+        json={"outcome": "presa_in_carico", "duplicates_acknowledged": True},
+    )
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "in_carico"
-    again = agenzia.post(f"{url}/cases/{case_id}/triage", timeout=10, json={
-        "outcome": "respinta", "reason": "ripensamento"})
-    assert again.status_code == 409                       # forbidden transition, nothing changes
+    again = agenzia.post(
+        f"{url}/cases/{case_id}/triage",
+        timeout=10,
+        json={"outcome": "respinta", "reason": "ripensamento"},
+    )
+    assert again.status_code == 409  # forbidden transition, nothing changes
     assert agenzia.get(f"{url}/cases/{case_id}", timeout=10).json()["status"] == "in_carico"
 
     # diary: append-only, a confidential entry is hidden from the comune's operator
     now = "2026-01-10T10:00:00+01:00"
-    entry = agenzia.post(f"{url}/cases/{case_id}/diary", timeout=10, json={
-        "kind": "colloquio", "occurred_at": now, "text": "Riferisce maltrattamenti.", "confidential": True})
+    entry = agenzia.post(
+        f"{url}/cases/{case_id}/diary",
+        timeout=10,
+        json={
+            "kind": "colloquio",
+            "occurred_at": now,
+            "text": "Riferisce maltrattamenti.",
+            "confidential": True,
+        },
+    )
     assert entry.status_code == 201, entry.text
-    assert sgm.post(f"{url}/cases/{case_id}/diary", timeout=10, json={
-        "kind": "telefonata", "occurred_at": now, "text": "Sentito il nucleo."}).status_code == 201
+    assert (
+        sgm.post(
+            f"{url}/cases/{case_id}/diary",
+            timeout=10,
+            json={"kind": "telefonata", "occurred_at": now, "text": "Sentito il nucleo."},
+        ).status_code
+        == 201
+    )
     seen_by_comune = sgm.get(f"{url}/cases/{case_id}/diary", timeout=10).json()
     assert "maltrattamenti" not in json.dumps(seen_by_comune)
     assert any(e.get("confidential") for e in seen_by_comune)
-    assert "maltrattamenti" in json.dumps(agenzia.get(f"{url}/cases/{case_id}/diary", timeout=10).json())
+    assert "maltrattamenti" in json.dumps(
+        agenzia.get(f"{url}/cases/{case_id}/diary", timeout=10).json()
+    )
 
     # assessment: a Pronto Intervento Sociale situation is grade 4 and asks for a placement at once
-    assessed = agenzia.post(f"{url}/cases/{case_id}/assessments", timeout=10, json={
-        "indicators": {"arrears_rent": True}, "pis_situation": "incendio"})
+    assessed = agenzia.post(
+        f"{url}/cases/{case_id}/assessments",
+        timeout=10,
+        json={"indicators": {"arrears_rent": True}, "pis_situation": "incendio"},
+    )
     assert assessed.status_code == 201, assessed.text
     assert assessed.json()["grade"] == 4 and assessed.json()["explanation"]
     assert "intake.emergency_placement_requested.v1" in outbox_types(suite)
-    override = agenzia.post(f"{url}/cases/{case_id}/assessments", timeout=10, json={
-        "indicators": {"arrears_rent": True}, "confirmed_grade": 3})
-    assert override.status_code == 422                   # an override needs a written reason
+    override = agenzia.post(
+        f"{url}/cases/{case_id}/assessments",
+        timeout=10,
+        json={"indicators": {"arrears_rent": True}, "confirmed_grade": 3},
+    )
+    assert override.status_code == 422  # an override needs a written reason
 
     # project: ETag / If-Match; two operators editing the same version -> 412 for the second
     first = agenzia.get(f"{url}/cases/{case_id}/project", timeout=10)
     etag = first.headers["ETag"]
-    project = {"objectives": ["Evitare lo sfratto"], "agreed_on": today().isoformat(),
-               "actions": [{"type": "fund_application", "description": "Fondo morosità incolpevole",
-                            "responsible": "agency", "due_date": (today() + timedelta(days=20)).isoformat(),
-                            "status": "da_avviare"}]}
-    assert agenzia.put(f"{url}/cases/{case_id}/project", json=project, timeout=10).status_code == 428
-    saved = sgm.put(f"{url}/cases/{case_id}/project", json=project, headers={"If-Match": etag}, timeout=10)
+    project = {
+        "objectives": ["Evitare lo sfratto"],
+        "agreed_on": today().isoformat(),
+        "actions": [
+            {
+                "type": "fund_application",
+                "description": "Fondo morosità incolpevole",
+                "responsible": "agency",
+                "due_date": (today() + timedelta(days=20)).isoformat(),
+                "status": "da_avviare",
+            }
+        ],
+    }
+    assert (
+        agenzia.put(f"{url}/cases/{case_id}/project", json=project, timeout=10).status_code == 428
+    )
+    saved = sgm.put(
+        f"{url}/cases/{case_id}/project", json=project, headers={"If-Match": etag}, timeout=10
+    )
     assert saved.status_code == 200, saved.text
     assert saved.headers["ETag"] != etag
-    stale = agenzia.put(f"{url}/cases/{case_id}/project", json=project, headers={"If-Match": etag}, timeout=10)
+    stale = agenzia.put(
+        f"{url}/cases/{case_id}/project", json=project, headers={"If-Match": etag}, timeout=10
+    )
     assert stale.status_code == 412
     assert "intake.action_requested.v1" in outbox_types(suite)
 
@@ -118,23 +174,37 @@ def test_the_path_of_a_household(suite, people):
     created_meeting = coordinatrice.post(f"{url}/commission/meetings", json=meeting, timeout=10)
     assert created_meeting.status_code == 201, created_meeting.text
     meeting_id = created_meeting.json()["id"]
-    proposal = coordinatrice.post(f"{url}/commission/meetings/{meeting_id}/proposals", timeout=10,
-                                  json={"referral_id": case_id, "kind": "validate_project"})
+    proposal = coordinatrice.post(
+        f"{url}/commission/meetings/{meeting_id}/proposals",
+        timeout=10,
+        json={"referral_id": case_id, "kind": "validate_project"},
+    )
     assert proposal.status_code == 201, proposal.text
     worklist = coordinatrice.get(f"{url}/worklist", timeout=10).json()
     assert case_id in json.dumps(worklist["proposals_awaiting_commission"])
-    decided = coordinatrice.post(f"{url}/commission/proposals/{proposal.json()['id']}/decision",
-                                 json={"decision": "approvata", "notes": "Progetto validato"}, timeout=10)
+    decided = coordinatrice.post(
+        f"{url}/commission/proposals/{proposal.json()['id']}/decision",
+        json={"decision": "approvata", "notes": "Progetto validato"},
+        timeout=10,
+    )
     assert decided.status_code == 200, decided.text
     assert "intake.commission_decision_made.v1" in outbox_types(suite)
 
     # closure, restitution, reopening
-    closed = agenzia.post(f"{url}/cases/{case_id}/closure", timeout=10, json={
-        "outcome": "affitto_canone_concordato", "notes": "Contratto firmato",
-        "restitution_date": today().isoformat()})
+    closed = agenzia.post(
+        f"{url}/cases/{case_id}/closure",
+        timeout=10,
+        json={
+            "outcome": "affitto_canone_concordato",
+            "notes": "Contratto firmato",
+            "restitution_date": today().isoformat(),
+        },
+    )
     assert closed.status_code == 200, closed.text
     assert client.get(f"{url}/referrals/{case_id}/status", timeout=10).json()["status"] == "chiusa"
-    reopened = agenzia.post(f"{url}/cases/{case_id}/reopening", json={"reason": "Nuova morosità"}, timeout=10)
+    reopened = agenzia.post(
+        f"{url}/cases/{case_id}/reopening", json={"reason": "Nuova morosità"}, timeout=10
+    )
     assert reopened.status_code == 200 and reopened.json()["status"] == "in_carico"
 
     # every read of the case file is in the audit trail, without its content
@@ -150,5 +220,13 @@ def test_another_comunes_operator_cannot_see_the_case(suite, people):
     case_id = created.json()["id"]
     for path in ("", "/diary", "/eligibility", "/project"):
         assert people["sgm"].get(f"{url}/cases/{case_id}{path}", timeout=10).status_code == 404
-    assert people["sgm"].post(f"{url}/cases/{case_id}/diary", timeout=10, json={
-        "kind": "nota", "occurred_at": "2026-01-10T10:00:00+01:00", "text": "x"}).status_code == 404
+    assert (
+        people["sgm"]
+        .post(
+            f"{url}/cases/{case_id}/diary",
+            timeout=10,
+            json={"kind": "nota", "occurred_at": "2026-01-10T10:00:00+01:00", "text": "x"},
+        )
+        .status_code
+        == 404
+    )

@@ -4,14 +4,13 @@
 - the broker stopped and restarted while 1,000 referrals are submitted through the gateway:
   afterwards every downstream service holds exactly 1,000 records (0 lost, 0 duplicated).
 Each test gets its own RabbitMQ node, so stopping it disturbs nobody else."""
+
 import os
 import sqlite3
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from abitare_chassis.actor import Actor, rpc_audience, sign_actor
@@ -25,8 +24,11 @@ from tests.support.suite import DEMO_AMBITO, Suite
 SGM = "015195"
 DOWNSTREAM = {"funds": "funds_file", "housing_stock": "housing_need", "partners": "delivery"}
 # the routing key each consumes: funds and housing_stock read the minimised v2, partners v1
-CONSUMED = {"funds": "referral_received.v2", "housing_stock": "referral_received.v2",
-            "partners": "referral_received"}
+CONSUMED = {
+    "funds": "referral_received.v2",
+    "housing_stock": "referral_received.v2",
+    "partners": "referral_received",
+}
 
 
 def count_rows(suite, service, table):
@@ -41,15 +43,18 @@ def referral_table_count(suite):
 def unpublished(suite, service):
     """Outbox rows neither sent nor unheard (still to be published)."""
     with sqlite3.connect(suite.var_dir / f"{service}.db", timeout=30) as db:
-        return db.execute("select count(*) from outbox_message "
-                          "where sent_at is null and unheard_at is null").fetchone()[0]
+        return db.execute(
+            "select count(*) from outbox_message where sent_at is null and unheard_at is null"
+        ).fetchone()[0]
 
 
 def handled(suite, service):
     """Events the service's referral handler applied (its inbox rows)."""
     with sqlite3.connect(suite.var_dir / f"{service}.db", timeout=30) as db:
-        return db.execute("select count(*) from inbox_message where handler = ?",
-                          (f"{service}.handle_intake_referral_received",)).fetchone()[0]
+        return db.execute(
+            "select count(*) from inbox_message where handler = ?",
+            (f"{service}.handle_intake_referral_received",),
+        ).fetchone()[0]
 
 
 def settled(suite, referrals):
@@ -59,13 +64,15 @@ def settled(suite, referrals):
     if unpublished(suite, "intake") or any(handled(suite, s) != referrals for s in DOWNSTREAM):
         return False
     queues = [f"evt-intake-{CONSUMED[s]}--{s}.handle_intake_referral_received" for s in DOWNSTREAM]
-    return all(depth(suite.amqp_uri, q) == 0 and depth(suite.amqp_uri, f"{q}.retry") == 0
-               for q in queues)
+    return all(
+        depth(suite.amqp_uri, q) == 0 and depth(suite.amqp_uri, f"{q}.retry") == 0 for q in queues
+    )
 
 
 def subscribe_fwa(suite):
-    system = sign_actor(Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)),
-                        rpc_audience("partners"))
+    system = sign_actor(
+        Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)), rpc_audience("partners")
+    )
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
 
@@ -81,19 +88,32 @@ def test_service_killed_between_commit_and_publish_still_delivers(private_rabbit
         suite.wait_healthy()
         api = suite.api(SGM)
         payload = referral(SGM)
-        response = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=30,
-                            headers={"Idempotency-Key": "crash-1"})
-        assert response.status_code in (503, 504), response.text   # intake died before answering
+        response = api.post(
+            f"{suite.base_url}/api/v1/referrals",
+            json=payload,
+            timeout=30,
+            headers={"Idempotency-Key": "crash-1"},
+        )
+        assert response.status_code in (503, 504), response.text  # intake died before answering
         assert suite.wait_exit("intake") == EXIT_CODE
-        assert referral_table_count(suite) == 1                     # committed...
-        assert count_rows(suite, "funds", "funds_file") == 0        # ...but not yet published
-        suite.start_service("intake")                               # back, without the failpoint
-        wait_for(lambda: all(count_rows(suite, s, t) == 1 for s, t in
-                             (("funds", "funds_file"), ("housing_stock", "housing_need"))),
-                 timeout=60, message="the event after the restart")
+        assert referral_table_count(suite) == 1  # committed...
+        assert count_rows(suite, "funds", "funds_file") == 0  # ...but not yet published
+        suite.start_service("intake")  # back, without the failpoint
+        wait_for(
+            lambda: all(
+                count_rows(suite, s, t) == 1
+                for s, t in (("funds", "funds_file"), ("housing_stock", "housing_need"))
+            ),
+            timeout=60,
+            message="the event after the restart",
+        )
         # the client retries its request: same key, same referral, nothing new anywhere
-        retry = api.post(f"{suite.base_url}/api/v1/referrals", json=payload, timeout=30,
-                         headers={"Idempotency-Key": "crash-1"})
+        retry = api.post(
+            f"{suite.base_url}/api/v1/referrals",
+            json=payload,
+            timeout=30,
+            headers={"Idempotency-Key": "crash-1"},
+        )
         assert retry.status_code in (200, 201), retry.text
         wait_for(lambda: settled(suite, 1), timeout=60, message="nothing left on its way")
         assert referral_table_count(suite) == 1
@@ -125,7 +145,11 @@ def test_broker_restart_while_1000_referrals_are_submitted(private_rabbit, tmp_p
         chaos_thread = threading.Thread(target=chaos, daemon=True)
         chaos_thread.start()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(lambda i: submit_with_retries(suite.base_url, token, i, deadline), range(total)))
+            results = list(
+                pool.map(
+                    lambda i: submit_with_retries(suite.base_url, token, i, deadline), range(total)
+                )
+            )
         chaos_thread.join(timeout=120)
         assert len(restarts) == 2, "the broker was not restarted during the load"
         assert len({referral_id for referral_id, _ in results}) == total
@@ -133,20 +157,33 @@ def test_broker_restart_while_1000_referrals_are_submitted(private_rabbit, tmp_p
 
         assert referral_table_count(suite) == total
         for service, table in DOWNSTREAM.items():
-            wait_for(lambda: count_rows(suite, service, table) >= total, timeout=180,
-                     message=f"{service} to catch up")
-        wait_for(lambda: settled(suite, total), timeout=120, interval=0.5,
-                 message="every event applied once, nothing left on its way")
+            wait_for(
+                lambda: count_rows(suite, service, table) >= total,
+                timeout=180,
+                message=f"{service} to catch up",
+            )
+        wait_for(
+            lambda: settled(suite, total),
+            timeout=120,
+            interval=0.5,
+            message="every event applied once, nothing left on its way",
+        )
         for service, table in DOWNSTREAM.items():
             assert count_rows(suite, service, table) == total, service
         # partners' outbox may still be publishing (its relay backs off while the broker was away):
         # keep reading FWA's queue until every referral arrived or the time is up
         delivered = []
-        wait_for(lambda: delivered.extend(drain(suite.amqp_uri, "partner.fwa"))
-                 or len({m["subject"] for m in delivered}) >= total, timeout=180, interval=1,
-                 message="FWA's copies")
-        assert len({message["subject"] for message in delivered}) == total   # 0 lost for FWA
-        assert all(message["id"] for message in delivered)   # duplicates, if any, share the id
+        wait_for(
+            lambda: (
+                delivered.extend(drain(suite.amqp_uri, "partner.fwa"))
+                or len({m["subject"] for m in delivered}) >= total
+            ),
+            timeout=180,
+            interval=1,
+            message="FWA's copies",
+        )
+        assert len({message["subject"] for message in delivered}) == total  # 0 lost for FWA
+        assert all(message["id"] for message in delivered)  # duplicates, if any, share the id
         assert len({message["id"] for message in delivered}) == total
     finally:
         suite.stop()

@@ -1,6 +1,7 @@
 """The embedded run (`make run`) under supervisord: kill -9 each process in turn while referrals
 keep arriving. The others keep running and answering (not restarted with it, as honcho did), the
 killed one is back within seconds, and in the end every referral exists exactly once everywhere."""
+
 import os
 import signal
 import subprocess
@@ -24,23 +25,38 @@ class Supervised:
     def __init__(self, suite: Suite):
         self.suite = suite
         (suite.var_dir / "log").mkdir(exist_ok=True)
-        self.env = suite.env(ABITARE_HOME=str(REPO), ABITARE_BIN=str(BIN),
-                             GATEWAY_HOST="127.0.0.1", GATEWAY_PORT=str(suite.port))
+        self.env = suite.env(
+            ABITARE_HOME=str(REPO),
+            ABITARE_BIN=str(BIN),
+            GATEWAY_HOST="127.0.0.1",
+            GATEWAY_PORT=str(suite.port),
+        )
         self.process = None
 
     def start(self) -> "Supervised":
         self.process = subprocess.Popen(
-            [str(BIN / "supervisord"), "-c", str(REPO / "infra/supervisord.conf")], env=self.env,
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        wait_for(lambda: all(self.pid(name) for name in PROCESSES), timeout=60,
-                 message="every process running")
+            [str(BIN / "supervisord"), "-c", str(REPO / "infra/supervisord.conf")],
+            env=self.env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(
+            lambda: all(self.pid(name) for name in PROCESSES),
+            timeout=60,
+            message="every process running",
+        )
         self.wait_ready()
         return self
 
     def ctl(self, *args: str) -> str:
-        return subprocess.run([str(BIN / "supervisorctl"), "-c",
-                               str(REPO / "infra/supervisord.conf"), *args], env=self.env,
-                              cwd=REPO, stdout=subprocess.PIPE, text=True).stdout.strip()
+        return subprocess.run(
+            [str(BIN / "supervisorctl"), "-c", str(REPO / "infra/supervisord.conf"), *args],
+            env=self.env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.strip()
 
     def pid(self, name: str) -> int:
         answer = self.ctl("pid", name)
@@ -55,6 +71,7 @@ class Supervised:
                 return requests.get(f"{self.suite.base_url}/readyz", timeout=5).status_code == 200
             except requests.RequestException:
                 return False
+
         wait_for(ready, timeout=timeout, interval=0.2, message="the suite ready")
 
     def stop(self):
@@ -76,6 +93,7 @@ class Supervised:
 
 def count_rows(suite, service, table):
     import sqlite3
+
     with sqlite3.connect(suite.var_dir / f"{service}.db", timeout=30) as db:
         return db.execute(f"select count(*) from {table}").fetchone()[0]
 
@@ -95,7 +113,7 @@ def test_each_process_killed_under_load_is_back_and_nothing_is_lost(private_rabb
                 while not stop.is_set():
                     accepted.append(submit_with_retries(suite.base_url, token, index, deadline))
                     index += 4
-            except Exception as exc:   # reported by the assertion below
+            except Exception as exc:  # reported by the assertion below
                 errors.append(exc)
 
         workers = [threading.Thread(target=load, args=(w,), daemon=True) for w in range(4)]
@@ -107,18 +125,25 @@ def test_each_process_killed_under_load_is_back_and_nothing_is_lost(private_rabb
             before = supervised.pids()
             killed_at = time.monotonic()
             os.kill(before[name], signal.SIGKILL)
-            wait_for(lambda: supervised.pid(name) not in (0, before[name]), timeout=30,
-                     message=f"{name} restarted")
+            wait_for(
+                lambda: supervised.pid(name) not in (0, before[name]),
+                timeout=30,
+                message=f"{name} restarted",
+            )
             if name not in ("gateway", "intake"):
                 # intake and the gateway answer while the other service is away
-                listing = requests.get(f"{suite.base_url}/api/v1/referrals", timeout=10,
-                                       headers={"Authorization": f"Bearer {token}"})
+                listing = requests.get(
+                    f"{suite.base_url}/api/v1/referrals",
+                    timeout=10,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
                 assert listing.status_code == 200, listing.text
             supervised.wait_ready()
             comeback[name] = time.monotonic() - killed_at
             after = supervised.pids()
-            assert {n: p for n, p in after.items() if n != name} == \
-                {n: p for n, p in before.items() if n != name}, "another process was restarted"
+            assert {n: p for n, p in after.items() if n != name} == {
+                n: p for n, p in before.items() if n != name
+            }, "another process was restarted"
             count = len(accepted)
             wait_for(lambda: len(accepted) > count + 5, timeout=60, message="load after restart")
         stop.set()
@@ -130,10 +155,17 @@ def test_each_process_killed_under_load_is_back_and_nothing_is_lost(private_rabb
         assert len(ids) == len(accepted)
         assert count_rows(suite, "intake", "referral") == len(ids)
         for service, table in DOWNSTREAM.items():
-            wait_for(lambda: count_rows(suite, service, table) >= len(ids), timeout=120,
-                     message=f"{service} to catch up")
+            wait_for(
+                lambda: count_rows(suite, service, table) >= len(ids),
+                timeout=120,
+                message=f"{service} to catch up",
+            )
             assert count_rows(suite, service, table) == len(ids), service
-        print("back within (s):", {n: round(s, 1) for n, s in comeback.items()},
-              "referrals:", len(ids))
+        print(
+            "back within (s):",
+            {n: round(s, 1) for n, s in comeback.items()},
+            "referrals:",
+            len(ids),
+        )
     finally:
         supervised.stop()

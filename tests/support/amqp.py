@@ -1,4 +1,5 @@
 """Reading queues from tests (pika, blocking: what a partner's own consumer would use)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Valid test data: codici fiscali with a correct check character, referral payloads."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,7 +14,7 @@ def codice_fiscale(n: int | None = None, female: bool = False) -> str:
     """A distinct, checksum-valid codice fiscale per ``n``."""
     n = next(_counter) if n is None else n
     letters = "BCDFGHLMNPRSTVZ"
-    surname = "".join(letters[(n // 15 ** i) % 15] for i in range(3))
+    surname = "".join(letters[(n // 15**i) % 15] for i in range(3))
     name = "".join(letters[(n // 15 ** (i + 3)) % 15] for i in range(3))
     year, month, day = 60 + n % 40, MONTHS[n % 12], 1 + n % 28 + (40 if female else 0)
     body = f"{surname}{name}{year:02d}{month}{day:02d}F205"
@@ -22,15 +23,34 @@ def codice_fiscale(n: int | None = None, female: bool = False) -> str:
 
 def referral(istat: str = "015195", members: int = 2, n: int | None = None, **overrides) -> dict:
     base = next(_counter) * 10 if n is None else n * 10
-    household = [{"codice_fiscale": codice_fiscale(base), "first_name": "Maria",
-                  "last_name": "Rossi", "birth_date": "1984-02-10", "relation": "intestatario"}]
+    household = [
+        {
+            "codice_fiscale": codice_fiscale(base),
+            "first_name": "Maria",
+            "last_name": "Rossi",
+            "birth_date": "1984-02-10",
+            "relation": "intestatario",
+        }
+    ]
     for i in range(1, members):
-        household.append({"codice_fiscale": codice_fiscale(base + i), "first_name": "Figlio",
-                          "last_name": "Rossi", "birth_date": "2015-05-0%d" % i, "relation": "figlio"})
-    payload = {"comune_istat": istat, "referring_body": "servizi_sociali_comune",
-               "problem_reported": "sfratto_esecutivo", "housing_situation": "sfratto_in_corso",
-               "monthly_rent_cents": 90000, "monthly_net_income_cents": 150000,
-               "description": "Nucleo con sfratto esecutivo, udienza fissata.",
-               "household": household}
+        household.append(
+            {
+                "codice_fiscale": codice_fiscale(base + i),
+                "first_name": "Figlio",
+                "last_name": "Rossi",
+                "birth_date": "2015-05-0%d" % i,
+                "relation": "figlio",
+            }
+        )
+    payload = {
+        "comune_istat": istat,
+        "referring_body": "servizi_sociali_comune",
+        "problem_reported": "sfratto_esecutivo",
+        "housing_situation": "sfratto_in_corso",
+        "monthly_rent_cents": 90000,
+        "monthly_net_income_cents": 150000,
+        "description": "Nucleo con sfratto esecutivo, udienza fissata.",
+        "household": household,
+    }
     payload.update(overrides)
     return payload

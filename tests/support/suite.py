@@ -1,5 +1,6 @@
 """The whole suite as real processes (four services + gateway) for end-to-end, security,
 reliability and browser tests: its own vhost, its own var/ directory, its own port."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,17 @@ REPO = Path(__file__).resolve().parents[2]
 DEFINITIONS = REPO / "infra" / "rabbitmq" / "definitions.json"
 BIN = Path(sys.executable).parent
 SERVICES = ("intake", "funds", "housing_stock", "partners")
-DEMO_AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
+DEMO_AMBITO = [
+    "015195",
+    "015192",
+    "015050",
+    "015071",
+    "015082",
+    "015101",
+    "015140",
+    "015202",
+    "015244",
+]
 
 
 class Suite:
@@ -34,9 +45,15 @@ class Suite:
 
     def env(self, **overrides) -> dict:
         env = dict(os.environ)
-        env.update({"AMQP_URI": self.amqp_uri, "ABITARE_VAR_DIR": str(self.var_dir),
-                    "ABITARE_RETRY_DELAY_MS": "200", "PYTHONUNBUFFERED": "1",
-                    "ABITARE_DEVELOPMENT": "1"})   # dev keys, plain http: no Secure cookie, no HSTS
+        env.update(
+            {
+                "AMQP_URI": self.amqp_uri,
+                "ABITARE_VAR_DIR": str(self.var_dir),
+                "ABITARE_RETRY_DELAY_MS": "200",
+                "PYTHONUNBUFFERED": "1",
+                "ABITARE_DEVELOPMENT": "1",
+            }
+        )  # dev keys, plain http: no Secure cookie, no HSTS
         env.pop("ABITARE_FAILPOINT", None)
         env.update(self.extra_env)
         env.update({k: v for k, v in overrides.items() if v is not None})
@@ -53,22 +70,43 @@ class Suite:
         self._run([str(BIN / "abitare-gateway"), "seed-demo"])
 
     def _run(self, cmd):
-        subprocess.run(cmd, env=self.env(), check=True, cwd=REPO, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT)
+        subprocess.run(
+            cmd,
+            env=self.env(),
+            check=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
 
     def start_service(self, service: str, **env):
         log = self.var_dir / f"{service}.log"
         self.logs[service] = log
         self.processes[service] = subprocess.Popen(
-            [str(BIN / "abitare-service"), service], env=self.env(**env), cwd=REPO,
-            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+            [str(BIN / "abitare-service"), service],
+            env=self.env(**env),
+            cwd=REPO,
+            stdout=open(log, "ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def start_gateway(self, **env):
         log = self.var_dir / "gateway.log"
         self.logs["gateway"] = log
         self.processes["gateway"] = subprocess.Popen(
-            [str(BIN / "abitare-gateway"), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env(**env), cwd=REPO, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+            [
+                str(BIN / "abitare-gateway"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=self.env(**env),
+            cwd=REPO,
+            stdout=open(log, "ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def start(self):
         self.prepare()
@@ -128,8 +166,11 @@ class Suite:
 
     # -- API helpers -------------------------------------------------------------------------
     def client_token(self, istat: str) -> str:
-        response = requests.post(f"{self.base_url}/api/v1/auth/token", timeout=10, json={
-            "client_id": f"comune-{istat}", "client_secret": f"demo-secret-{istat}"})
+        response = requests.post(
+            f"{self.base_url}/api/v1/auth/token",
+            timeout=10,
+            json={"client_id": f"comune-{istat}", "client_secret": f"demo-secret-{istat}"},
+        )
         response.raise_for_status()
         return response.json()["access_token"]
 
@@ -143,10 +184,15 @@ class Suite:
 def operator_session(suite: Suite, username: str, password: str) -> requests.Session:
     """A logged-in operator, as the browser would be (session cookie + CSRF token from the form)."""
     import re
+
     session = requests.Session()
     page = session.get(f"{suite.base_url}/login", timeout=10).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = session.post(f"{suite.base_url}/login", timeout=10, allow_redirects=False, data={
-        "username": username, "password": password, "csrf_token": token})
+    response = session.post(
+        f"{suite.base_url}/login",
+        timeout=10,
+        allow_redirects=False,
+        data={"username": username, "password": password, "csrf_token": token},
+    )
     assert response.status_code in (302, 303), response.text
     return session

@@ -3,6 +3,7 @@
 The OpenAPI document is at ``/api/v1/openapi.json``, the interactive docs (Swagger UI, served
 from this gateway's static files) at ``/api/v1/docs``.
 """
+
 from __future__ import annotations
 
 import http
@@ -16,7 +17,7 @@ from ..errors import PROBLEM_CONTENT_TYPE, Problem
 from .schemas import ProblemOut
 
 API_PREFIX = "/api/"
-FORM_ENDPOINTS = {"auth.token"}     # OAuth2 clients send form-encoded token requests
+FORM_ENDPOINTS = {"auth.token"}  # OAuth2 clients send form-encoded token requests
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -45,18 +46,24 @@ def check_request_body():
     """415 for a body that is not JSON (or a form, for the token endpoint), 400 for bad JSON."""
     if request.method not in BODY_METHODS or not request.path.startswith(API_PREFIX):
         return
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", "").lower()
+    has_body = (
+        bool(request.content_length)
+        or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
     if not has_body and not request.mimetype:
         return
     allowed = {"application/json"}
     if request.endpoint in FORM_ENDPOINTS:
         allowed.add("application/x-www-form-urlencoded")
     mimetype = request.mimetype or ""
-    if mimetype not in allowed and not (mimetype.startswith("application/")
-                                        and mimetype.endswith("+json")):
-        raise Problem(415, f"Send the body as {' or '.join(sorted(allowed))}.",
-                      headers={"Accept-Post": ", ".join(sorted(allowed))})
+    if mimetype not in allowed and not (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    ):
+        raise Problem(
+            415,
+            f"Send the body as {' or '.join(sorted(allowed))}.",
+            headers={"Accept-Post": ", ".join(sorted(allowed))},
+        )
     if mimetype != "application/x-www-form-urlencoded" and has_body:
         try:
             request.get_json(force=True)
@@ -69,13 +76,27 @@ def init_app(app: Flask) -> Api:
 
     api = AbitareApi(app)
     api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer",
-                       "description": "Token from POST /api/v1/auth/token"})
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "Token from POST /api/v1/auth/token"},
+    )
     api.spec.components.security_scheme(
-        "basicAuth", {"type": "http", "scheme": "basic",
-                      "description": "client_id and client_secret, for the token endpoint"})
+        "basicAuth",
+        {
+            "type": "http",
+            "scheme": "basic",
+            "description": "client_id and client_secret, for the token endpoint",
+        },
+    )
     app.before_request(check_request_body)
-    for blueprint in (auth.blp, referrals.blp, comuni.blp, cases.blp, projects.blp,
-                      commission.blp, worklist.blp, fotografia.blp):
+    for blueprint in (
+        auth.blp,
+        referrals.blp,
+        comuni.blp,
+        cases.blp,
+        projects.blp,
+        commission.blp,
+        worklist.blp,
+        fotografia.blp,
+    ):
         api.register_blueprint(blueprint)
     return api

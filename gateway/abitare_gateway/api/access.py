@@ -5,6 +5,7 @@ the status of those; for them nothing else of the case path exists (404, as for 
 id), so they cannot even learn whether a case file, a meeting or a statistic is there. Every
 other role rule is intake's: its ``*Forbidden`` becomes 403.
 """
+
 from __future__ import annotations
 
 import re

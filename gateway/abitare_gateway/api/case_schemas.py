@@ -1,91 +1,154 @@
 """The HTTP shapes of the case path (docs/contracts-case.md): requests are checked here (types,
 formats, lengths, closed vocabularies); intake owns every rule (which transitions are allowed,
 when a reason is required, grades, duplicates)."""
+
 from __future__ import annotations
 
-from marshmallow import (EXCLUDE, Schema, ValidationError, fields, validate, validates_schema)
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from .schemas import ISTAT, ReferralOut
 
 TRIAGE_OUTCOMES = ("presa_in_carico", "richiesta_informazioni", "respinta")
-DIARY_KINDS = ("colloquio", "visita_domiciliare", "telefonata", "incontro_di_rete",
-               "colloquio_congiunto", "nota", "altro")
-EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata",
-                   "eseguito")
-PIS_SITUATIONS = ("incendio", "allagamento", "sfratto_eseguito", "acqua_interrotta_morosita",
-                  "assenza_dimora", "msna")
-ACTION_TYPES = ("fund_application", "temporary_housing", "private_market_search",
-                "public_housing_application", "partner_referral", "isee_caf",
-                "financial_coaching", "cultural_mediation", "legal_assistance", "other")
+DIARY_KINDS = (
+    "colloquio",
+    "visita_domiciliare",
+    "telefonata",
+    "incontro_di_rete",
+    "colloquio_congiunto",
+    "nota",
+    "altro",
+)
+EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata", "eseguito")
+PIS_SITUATIONS = (
+    "incendio",
+    "allagamento",
+    "sfratto_eseguito",
+    "acqua_interrotta_morosita",
+    "assenza_dimora",
+    "msna",
+)
+ACTION_TYPES = (
+    "fund_application",
+    "temporary_housing",
+    "private_market_search",
+    "public_housing_application",
+    "partner_referral",
+    "isee_caf",
+    "financial_coaching",
+    "cultural_mediation",
+    "legal_assistance",
+    "other",
+)
 RESPONSIBLES = ("agency", "comune", "partner")
 ACTION_STATUSES = ("da_avviare", "in_corso", "completata", "annullata")
-CLOSURE_OUTCOMES = ("sap_assegnato", "affitto_canone_concordato", "affitto_libero_mercato",
-                    "rientro_in_famiglia", "trasferimento", "abbandono", "altro")
+CLOSURE_OUTCOMES = (
+    "sap_assegnato",
+    "affitto_canone_concordato",
+    "affitto_libero_mercato",
+    "rientro_in_famiglia",
+    "trasferimento",
+    "abbandono",
+    "altro",
+)
 PROPOSAL_KINDS = ("validate_project", "temporary_placement", "extend_stay", "early_discharge")
 DECISIONS = ("approvata", "respinta", "rinviata")
-BOOLEAN_INDICATORS = ("rent_burden_over_30", "arrears_rent", "arrears_mortgage",
-                      "arrears_utilities", "weak_support_network", "unstable_income",
-                      "low_income", "legal_proceedings", "violence_or_abuse",
-                      "no_home_to_return", "unsafe_dwelling", "minors", "over_65", "disability")
+BOOLEAN_INDICATORS = (
+    "rent_burden_over_30",
+    "arrears_rent",
+    "arrears_mortgage",
+    "arrears_utilities",
+    "weak_support_network",
+    "unstable_income",
+    "low_income",
+    "legal_proceedings",
+    "violence_or_abuse",
+    "no_home_to_return",
+    "unsafe_dwelling",
+    "minors",
+    "over_65",
+    "disability",
+)
 
 TEXT = validate.Length(min=1, max=4000)
 SHORT = validate.Length(min=1, max=200)
 
 
 def _text(required=True, validate=TEXT, **kwargs):
-    return fields.String(required=required, validate=validate, allow_none=not required,
-                         **kwargs)
+    return fields.String(required=required, validate=validate, allow_none=not required, **kwargs)
 
 
 # -- requests -----------------------------------------------------------------------------------
 class TriageIn(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(TRIAGE_OUTCOMES))
-    reason = _text(required=False, metadata={
-        "description": "Required by intake for respinta and richiesta_informazioni."})
-    duplicates_acknowledged = fields.Boolean(load_default=False, metadata={
-        "description": "Must be true to take a case on when intake finds possible duplicates."})
+    reason = _text(
+        required=False,
+        metadata={"description": "Required by intake for respinta and richiesta_informazioni."},
+    )
+    duplicates_acknowledged = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Must be true to take a case on when intake finds possible duplicates."
+        },
+    )
 
 
 class AssignmentIn(Schema):
-    operator_sub = fields.String(required=True, validate=SHORT,
-                                 metadata={"example": "operator:agenzia"})
+    operator_sub = fields.String(
+        required=True, validate=SHORT, metadata={"example": "operator:agenzia"}
+    )
 
 
 class DiaryEntryIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(DIARY_KINDS))
     occurred_at = fields.DateTime(required=True)
     text = _text(validate=validate.Length(min=1, max=10000))
-    confidential = fields.Boolean(load_default=False, metadata={
-        "description": "Readable only by the author and the operators assigned to the case."})
+    confidential = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Readable only by the author and the operators assigned to the case."
+        },
+    )
 
 
 class InterviewIn(Schema):
     scheduled_at = fields.DateTime(required=True)
     location = fields.String(required=True, validate=SHORT)
-    participants = fields.List(fields.String(validate=SHORT), load_default=list,
-                               validate=validate.Length(max=20))
+    participants = fields.List(
+        fields.String(validate=SHORT), load_default=list, validate=validate.Length(max=20)
+    )
 
 
-IndicatorsIn = Schema.from_dict({
-    **{name: fields.Boolean(allow_none=True) for name in BOOLEAN_INDICATORS},
-    "eviction_stage": fields.String(allow_none=True, validate=validate.OneOf(EVICTION_STAGES)),
-    "eviction_date": fields.Date(allow_none=True),
-    "documents_expiring_on": fields.Date(allow_none=True),
-}, name="IndicatorsIn")
+IndicatorsIn = Schema.from_dict(
+    {
+        **{name: fields.Boolean(allow_none=True) for name in BOOLEAN_INDICATORS},
+        "eviction_stage": fields.String(allow_none=True, validate=validate.OneOf(EVICTION_STAGES)),
+        "eviction_date": fields.Date(allow_none=True),
+        "documents_expiring_on": fields.Date(allow_none=True),
+    },
+    name="IndicatorsIn",
+)
 
 
 class AssessmentIn(Schema):
     indicators = fields.Nested(IndicatorsIn, load_default=dict)
-    confirmed_grade = fields.Integer(strict=True, allow_none=True,
-                                     validate=validate.Range(min=1, max=4))
-    override_reason = _text(required=False, metadata={
-        "description": "Required by intake when confirmed_grade differs from the suggestion."})
+    confirmed_grade = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=4)
+    )
+    override_reason = _text(
+        required=False,
+        metadata={
+            "description": "Required by intake when confirmed_grade differs from the suggestion."
+        },
+    )
     pis_situation = fields.String(allow_none=True, validate=validate.OneOf(PIS_SITUATIONS))
 
 
 class ActionIn(Schema):
-    id = fields.String(allow_none=True, validate=validate.Length(max=64),
-                       metadata={"description": "Omit for a new action."})
+    id = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "Omit for a new action."},
+    )
     type = fields.String(required=True, validate=validate.OneOf(ACTION_TYPES))
     description = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     responsible = fields.String(required=True, validate=validate.OneOf(RESPONSIBLES))
@@ -95,10 +158,14 @@ class ActionIn(Schema):
 
 
 class ProjectIn(Schema):
-    objectives = fields.List(fields.String(validate=validate.Length(min=1, max=1000)),
-                             load_default=list, validate=validate.Length(max=50))
-    actions = fields.List(fields.Nested(ActionIn), load_default=list,
-                          validate=validate.Length(max=100))
+    objectives = fields.List(
+        fields.String(validate=validate.Length(min=1, max=1000)),
+        load_default=list,
+        validate=validate.Length(max=50),
+    )
+    actions = fields.List(
+        fields.Nested(ActionIn), load_default=list, validate=validate.Length(max=100)
+    )
     agreed_on = fields.Date(allow_none=True)
 
 
@@ -106,9 +173,13 @@ class IfMatchHeader(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    if_match = fields.String(data_key="If-Match", metadata={
-        "description": 'The ETag of the project you edited, e.g. `"v3"`. Required (428 '
-                       'without it); 412 when someone saved a newer version meanwhile.'})
+    if_match = fields.String(
+        data_key="If-Match",
+        metadata={
+            "description": 'The ETag of the project you edited, e.g. `"v3"`. Required (428 '
+            "without it); 412 when someone saved a newer version meanwhile."
+        },
+    )
 
 
 class ClosureIn(Schema):
@@ -127,8 +198,7 @@ class MeetingIn(Schema):
 
 
 class ProposalIn(Schema):
-    referral_id = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9_-]{1,64}$"))
+    referral_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"))
     kind = fields.String(required=True, validate=validate.OneOf(PROPOSAL_KINDS))
     notes = _text(required=False)
 
@@ -157,8 +227,11 @@ class FotografiaArgs(Schema):
 class CaseStatusOut(Schema):
     id = fields.String()
     comune_istat = fields.String()
-    status = fields.String(metadata={"description": "ricevuta | in_carico | "
-                                     "informazioni_richieste | respinta | chiusa"})
+    status = fields.String(
+        metadata={
+            "description": "ricevuta | in_carico | informazioni_richieste | respinta | chiusa"
+        }
+    )
     received_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(allow_none=True, metadata={"format": "date-time"})
 
@@ -166,8 +239,12 @@ class CaseStatusOut(Schema):
 class EvictionCheckOut(Schema):
     execution_date = fields.String(metadata={"format": "date"})
     days_before = fields.Integer()
-    late = fields.Boolean(metadata={"description": "Referred less than 3 months before the "
-                                                   "execution: flagged, never refused."})
+    late = fields.Boolean(
+        metadata={
+            "description": "Referred less than 3 months before the "
+            "execution: flagged, never refused."
+        }
+    )
     explanation = fields.String()
 
 
@@ -178,18 +255,22 @@ class EligibilityOut(Schema):
 
 
 class DuplicateOut(Schema):
-    match = fields.String(metadata={
-        "enum": ["codice_fiscale", "known_elsewhere"],
-        "description": "codice_fiscale: a referral in the ambito where you triage; "
-                       "known_elsewhere: one item standing for every match elsewhere, with "
-                       "no comune, status, date or referral."})
+    match = fields.String(
+        metadata={
+            "enum": ["codice_fiscale", "known_elsewhere"],
+            "description": "codice_fiscale: a referral in the ambito where you triage; "
+            "known_elsewhere: one item standing for every match elsewhere, with "
+            "no comune, status, date or referral.",
+        }
+    )
     codice_fiscale = fields.String(allow_none=True)
     comune_istat = fields.String(allow_none=True)
     comune_name = fields.String(allow_none=True)
     status = fields.String(allow_none=True)
     received_at = fields.String(allow_none=True, metadata={"format": "date-time"})
-    referral_id = fields.String(allow_none=True, metadata={
-        "description": "Only when that referral is in your scope."})
+    referral_id = fields.String(
+        allow_none=True, metadata={"description": "Only when that referral is in your scope."}
+    )
 
 
 class AssignmentOut(Schema):
@@ -207,17 +288,26 @@ class CaseOut(ReferralOut):
     assigned_to = fields.String(allow_none=True)
     triage = fields.Dict(allow_none=True, metadata={"description": "outcome, reason, at, by"})
     eligibility = fields.Nested(EligibilityOut, allow_none=True)
-    possible_duplicates = fields.List(fields.Nested(DuplicateOut), allow_none=True, metadata={
-        "description": "Null when not looked for: see duplicates_check."})
-    duplicates_check = fields.String(metadata={
-        "enum": ["checked", "not_allowed", "limited"],
-        "description": "not_allowed: your role does not triage; limited: you checked too many "
-                       "households in the last hour."})
-    assignments = fields.List(fields.Nested(AssignmentOut), metadata={
-        "description": "Every assignment of the case, oldest first."})
+    possible_duplicates = fields.List(
+        fields.Nested(DuplicateOut),
+        allow_none=True,
+        metadata={"description": "Null when not looked for: see duplicates_check."},
+    )
+    duplicates_check = fields.String(
+        metadata={
+            "enum": ["checked", "not_allowed", "limited"],
+            "description": "not_allowed: your role does not triage; limited: you checked too many "
+            "households in the last hour.",
+        }
+    )
+    assignments = fields.List(
+        fields.Nested(AssignmentOut),
+        metadata={"description": "Every assignment of the case, oldest first."},
+    )
     current_grade = fields.Integer(allow_none=True)
-    closure = fields.Dict(allow_none=True, metadata={
-        "description": "outcome, notes, restitution_date, at, by"})
+    closure = fields.Dict(
+        allow_none=True, metadata={"description": "outcome, notes, restitution_date, at, by"}
+    )
 
 
 class DiaryEntryOut(Schema):
@@ -309,14 +399,16 @@ class FotografiaOut(Schema):
     date_to = fields.String(metadata={"format": "date"})
     comune_istat = fields.String(allow_none=True)
     total = fields.Integer()
-    by_referring_body = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                                    metadata=COUNTS)
-    by_problem_reported = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                                      metadata=COUNTS)
-    by_housing_situation = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                                       metadata=COUNTS)
-    by_household_composition = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                                           metadata=COUNTS)
+    by_referring_body = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata=COUNTS)
+    by_problem_reported = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata=COUNTS
+    )
+    by_housing_situation = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata=COUNTS
+    )
+    by_household_composition = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata=COUNTS
+    )
     by_comune = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata=COUNTS)
     by_grade = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata=COUNTS)
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata=COUNTS)

@@ -3,6 +3,7 @@ assignment, diary, joint interviews, assessments, eligibility, duplicates, closu
 
 A case has the id of its referral. Operators only: a comune's system gets 404 here.
 """
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,14 +11,29 @@ from flask_smorest import Blueprint
 
 from .. import assignees, casework
 from .access import checked_id, operator_actor_or_404
-from .case_schemas import (AssessmentIn, AssessmentOut, AssignableOperatorOut, AssignmentIn,
-                           CaseOut, ClosureIn,
-                           DiaryEntryIn, DiaryEntryOut, DuplicateOut, EligibilityOut,
-                           InterviewIn, ReopeningIn, TriageIn)
+from .case_schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    AssignableOperatorOut,
+    AssignmentIn,
+    CaseOut,
+    ClosureIn,
+    DiaryEntryIn,
+    DiaryEntryOut,
+    DuplicateOut,
+    EligibilityOut,
+    InterviewIn,
+    ReopeningIn,
+    TriageIn,
+)
 from .referrals import jsonable
 
-blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases",
-                description="Case files (presa in carico), for operators")
+blp = Blueprint(
+    "cases",
+    __name__,
+    url_prefix="/api/v1/cases",
+    description="Case files (presa in carico), for operators",
+)
 
 
 @blp.before_request
@@ -46,8 +62,10 @@ class Case(MethodView):
 class Triage(MethodView):
     @blp.arguments(TriageIn)
     @blp.response(200, CaseOut)
-    @blp.alt_response(409, description="Not in a state that can be triaged, or possible "
-                                        "duplicates not acknowledged")
+    @blp.alt_response(
+        409,
+        description="Not in a state that can be triaged, or possible duplicates not acknowledged",
+    )
     @blp.alt_response(403, description="Your role may not triage")
     def post(self, decision, case_id):
         """Triage a referral: take it on, ask for information, or decline it"""
@@ -61,8 +79,9 @@ class Assignment(MethodView):
     @blp.alt_response(403, description="Only coordinators assign cases")
     def post(self, body, case_id):
         """Assign the case to an operator"""
-        return casework.assign_case(operator_actor_or_404(), _id(case_id),
-                                    assignees.assignee(body["operator_sub"]))
+        return casework.assign_case(
+            operator_actor_or_404(), _id(case_id), assignees.assignee(body["operator_sub"])
+        )
 
 
 @blp.route("/<case_id>/assignable-operators")
@@ -74,8 +93,10 @@ class AssignableOperators(MethodView):
         Active agency operators and coordinators whose comuni include the case's comune.
         """
         case = casework.get_case(operator_actor_or_404(), _id(case_id))
-        return [{"operator_sub": sub, "label": label}
-                for sub, label in assignees.options(case["comune_istat"])]
+        return [
+            {"operator_sub": sub, "label": label}
+            for sub, label in assignees.options(case["comune_istat"])
+        ]
 
 
 @blp.route("/<case_id>/diary")
@@ -101,8 +122,9 @@ class Interviews(MethodView):
     @blp.response(201, DiaryEntryOut)
     def post(self, interview, case_id):
         """Schedule a joint interview (colloquio congiunto) with the comune's social worker"""
-        return casework.schedule_interview(operator_actor_or_404(), _id(case_id),
-                                           jsonable(interview))
+        return casework.schedule_interview(
+            operator_actor_or_404(), _id(case_id), jsonable(interview)
+        )
 
 
 @blp.route("/<case_id>/assessments")
@@ -120,8 +142,9 @@ class Assessments(MethodView):
 
         Confirm it (`confirmed_grade` null or equal) or override it with `override_reason`.
         """
-        return casework.record_assessment(operator_actor_or_404(), _id(case_id),
-                                          jsonable(assessment))
+        return casework.record_assessment(
+            operator_actor_or_404(), _id(case_id), jsonable(assessment)
+        )
 
 
 @blp.route("/<case_id>/eligibility")

@@ -1,5 +1,6 @@
 """``/api/v1/commission``: the Commissione's meetings, their agenda of proposals, decisions and
 minutes. Intake lets only coordinators run it (others: 403); comuni's systems get 404."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -9,12 +10,15 @@ from flask_smorest import Blueprint
 
 from .. import casework
 from .access import checked_id, operator_actor_or_404
-from .case_schemas import (DecisionIn, MeetingIn, MeetingOut, MinutesIn, ProposalIn,
-                           ProposalOut)
+from .case_schemas import DecisionIn, MeetingIn, MeetingOut, MinutesIn, ProposalIn, ProposalOut
 from .referrals import jsonable
 
-blp = Blueprint("commission", __name__, url_prefix="/api/v1/commission",
-                description="The Commissione: meetings, proposals, decisions, minutes")
+blp = Blueprint(
+    "commission",
+    __name__,
+    url_prefix="/api/v1/commission",
+    description="The Commissione: meetings, proposals, decisions, minutes",
+)
 
 LOCATION = {"Location": {"description": "The new meeting", "schema": {"type": "string"}}}
 
@@ -37,8 +41,11 @@ class Meetings(MethodView):
     def post(self, meeting):
         """Convene a meeting"""
         created = casework.create_meeting(operator_actor_or_404(), jsonable(meeting))
-        return created, 201, {"Location": f"{blp.url_prefix}/meetings/"
-                                          f"{quote(str(created['id']), safe='')}"}
+        return (
+            created,
+            201,
+            {"Location": f"{blp.url_prefix}/meetings/{quote(str(created['id']), safe='')}"},
+        )
 
 
 @blp.route("/meetings/<meeting_id>")
@@ -55,8 +62,9 @@ class Proposals(MethodView):
     @blp.response(201, ProposalOut)
     def post(self, proposal, meeting_id):
         """Put a case on the agenda (validate a project, a temporary placement, ...)"""
-        return casework.add_proposal(operator_actor_or_404(), checked_id(meeting_id, "meeting"),
-                                     jsonable(proposal))
+        return casework.add_proposal(
+            operator_actor_or_404(), checked_id(meeting_id, "meeting"), jsonable(proposal)
+        )
 
 
 @blp.route("/proposals/<proposal_id>/decision")
@@ -66,8 +74,9 @@ class Decision(MethodView):
     @blp.alt_response(409, description="Already decided")
     def post(self, decision, proposal_id):
         """Decide a proposal: approvata, respinta or rinviata"""
-        return casework.decide_proposal(operator_actor_or_404(),
-                                        checked_id(proposal_id, "proposal"), decision)
+        return casework.decide_proposal(
+            operator_actor_or_404(), checked_id(proposal_id, "proposal"), decision
+        )
 
 
 @blp.route("/meetings/<meeting_id>/minutes")
@@ -76,5 +85,6 @@ class Minutes(MethodView):
     @blp.response(200, MeetingOut)
     def put(self, body, meeting_id):
         """Record the minutes (verbale) of a meeting"""
-        return casework.record_minutes(operator_actor_or_404(),
-                                       checked_id(meeting_id, "meeting"), body["text"])
+        return casework.record_minutes(
+            operator_actor_or_404(), checked_id(meeting_id, "meeting"), body["text"]
+        )

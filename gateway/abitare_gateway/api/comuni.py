@@ -1,4 +1,5 @@
 """``/api/v1/comuni``: the reference list of the comuni of the Città Metropolitana di Milano."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -8,8 +9,12 @@ from .. import backend
 from ..auth import api_actor
 from .schemas import ComuneOut
 
-blp = Blueprint("comuni", __name__, url_prefix="/api/v1/comuni",
-                description="Comuni of the Città Metropolitana di Milano (ISTAT codes)")
+blp = Blueprint(
+    "comuni",
+    __name__,
+    url_prefix="/api/v1/comuni",
+    description="Comuni of the Città Metropolitana di Milano (ISTAT codes)",
+)
 
 
 @blp.before_request

@@ -4,6 +4,7 @@
 428; when someone saved a newer version meanwhile (intake's ``ProjectVersionConflict``): 412
 with the current version, never a silent overwrite.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,12 +19,17 @@ from .access import checked_id, operator_actor_or_404
 from .case_schemas import IfMatchHeader, ProjectIn, ProjectOut
 from .referrals import jsonable
 
-blp = Blueprint("projects", __name__, url_prefix="/api/v1/cases",
-                description="Individual projects (PEI/PAI) of the cases, for operators")
+blp = Blueprint(
+    "projects",
+    __name__,
+    url_prefix="/api/v1/cases",
+    description="Individual projects (PEI/PAI) of the cases, for operators",
+)
 
 VERSION_TAG = re.compile(r'^"v([0-9]{1,9})"$')
-ETAG_HEADER = {"ETag": {"description": 'The project version, e.g. "v3"',
-                        "schema": {"type": "string"}}}
+ETAG_HEADER = {
+    "ETag": {"description": 'The project version, e.g. "v3"', "schema": {"type": "string"}}
+}
 
 
 @blp.before_request
@@ -84,8 +90,9 @@ class Project(MethodView):
             saved = casework.save_project(actor, case_id, version, jsonable(project))
         except RemoteError as exc:
             if exc.kind == "stale_version":
-                raise version_conflict(actor, case_id, "Someone saved a newer version of "
-                                                       "the project meanwhile.") from None
+                raise version_conflict(
+                    actor, case_id, "Someone saved a newer version of the project meanwhile."
+                ) from None
             raise
         return saved, {"ETag": etag(saved["version"])}
 
@@ -95,5 +102,4 @@ class ProjectVersions(MethodView):
     @blp.response(200, ProjectOut(many=True))
     def get(self, case_id):
         """Every saved version of the project, newest first"""
-        return casework.list_project_versions(operator_actor_or_404(),
-                                              checked_id(case_id, "case"))
+        return casework.list_project_versions(operator_actor_or_404(), checked_id(case_id, "case"))

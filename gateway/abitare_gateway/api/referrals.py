@@ -1,4 +1,5 @@
 """``/api/v1/referrals``: schede di attivazione, as intake keeps them, scoped to the caller's comuni."""
+
 from __future__ import annotations
 
 import re
@@ -8,16 +9,25 @@ from urllib.parse import quote
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import backend, overview
+from .. import backend, casework, overview
 from ..auth import api_actor
 from ..errors import Problem
-from .. import casework
 from .case_schemas import CaseStatusOut
-from .schemas import (IdempotencyHeader, OverviewOut, ReferralIn, ReferralListArgs, ReferralOut,
-                      ReferralPageOut)
+from .schemas import (
+    IdempotencyHeader,
+    OverviewOut,
+    ReferralIn,
+    ReferralListArgs,
+    ReferralOut,
+    ReferralPageOut,
+)
 
-blp = Blueprint("referrals", __name__, url_prefix="/api/v1/referrals",
-                description="Schede di attivazione (referrals) sent by the comuni")
+blp = Blueprint(
+    "referrals",
+    __name__,
+    url_prefix="/api/v1/referrals",
+    description="Schede di attivazione (referrals) sent by the comuni",
+)
 
 REFERRAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -50,13 +60,17 @@ class Referrals(MethodView):
     @blp.response(200, ReferralPageOut)
     def get(self, args):
         """List the referrals of your comuni, newest first"""
-        return backend.list_referrals(api_actor(), comune_istat=args["comune"],
-                                      page=args["page"], page_size=args["page_size"])
+        return backend.list_referrals(
+            api_actor(), comune_istat=args["comune"], page=args["page"], page_size=args["page_size"]
+        )
 
     @blp.arguments(IdempotencyHeader, location="headers")
     @blp.arguments(ReferralIn)
-    @blp.response(201, ReferralOut, headers={"Location": {
-        "description": "The new referral", "schema": {"type": "string"}}})
+    @blp.response(
+        201,
+        ReferralOut,
+        headers={"Location": {"description": "The new referral", "schema": {"type": "string"}}},
+    )
     @blp.alt_response(403, description="The comune is outside your scope")
     def post(self, headers, payload):
         """Send a scheda di attivazione
@@ -64,13 +78,16 @@ class Referrals(MethodView):
         A retry with the same `Idempotency-Key` header returns the referral created the first
         time instead of a second one.
         """
-        actor = api_actor()   # intake validates the input first (422), then the scope (403)
+        actor = api_actor()  # intake validates the input first (422), then the scope (403)
         header_key = headers.get("idempotency_key")
         if header_key:
             body_key = payload.get("idempotency_key")
             if body_key and body_key != header_key:
-                raise Problem(422, "The request has invalid fields.", errors={
-                    "idempotency_key": ["Differs from the Idempotency-Key header."]})
+                raise Problem(
+                    422,
+                    "The request has invalid fields.",
+                    errors={"idempotency_key": ["Differs from the Idempotency-Key header."]},
+                )
             payload["idempotency_key"] = header_key
         referral = backend.submit_referral(actor, jsonable(payload))
         location = f"{blp.url_prefix}/{quote(str(referral['id']), safe='')}"

@@ -3,6 +3,7 @@
 The gateway checks the shape (types, formats, lengths, codice fiscale checksum, ISTAT format);
 the rules (which comuni exist, one head of household, ...) are intake's.
 """
+
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -10,8 +11,13 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from ..validators import codice_fiscale_error
 
 ISTAT = validate.Regexp(r"^[0-9]{6}$", error="Must be a 6-digit ISTAT code.")
-REFERRING_BODIES = ("servizi_sociali_comune", "pronto_intervento_sociale", "forze_ordine",
-                    "altro_ente", "nucleo_familiare")
+REFERRING_BODIES = (
+    "servizi_sociali_comune",
+    "pronto_intervento_sociale",
+    "forze_ordine",
+    "altro_ente",
+    "nucleo_familiare",
+)
 
 
 def _codice_fiscale(value: str) -> None:
@@ -22,70 +28,103 @@ def _codice_fiscale(value: str) -> None:
 
 class Cents(fields.Integer):
     def __init__(self, **kwargs):
-        super().__init__(strict=True, validate=validate.Range(min=0), allow_none=True,
-                         metadata={"description": "Euro cents (integer, >= 0)."}, **kwargs)
+        super().__init__(
+            strict=True,
+            validate=validate.Range(min=0),
+            allow_none=True,
+            metadata={"description": "Euro cents (integer, >= 0)."},
+            **kwargs,
+        )
 
 
 # -- requests -------------------------------------------------------------------------------
 class MemberIn(Schema):
-    codice_fiscale = fields.String(required=True, validate=_codice_fiscale,
-                                   metadata={"example": "RSSMRA80A01F205X"})
+    codice_fiscale = fields.String(
+        required=True, validate=_codice_fiscale, metadata={"example": "RSSMRA80A01F205X"}
+    )
     first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     birth_date = fields.Date(required=True)
-    relation = fields.String(required=True, validate=validate.Length(min=1, max=40),
-                             metadata={"description": "intestatario (exactly one), coniuge, "
-                                                      "convivente, figlio, genitore, "
-                                                      "altro_parente, altro"})
+    relation = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={
+            "description": "intestatario (exactly one), coniuge, "
+            "convivente, figlio, genitore, "
+            "altro_parente, altro"
+        },
+    )
 
 
 class ReferralIn(Schema):
-    comune_istat = fields.String(required=True, validate=ISTAT,
-                                 metadata={"example": "015195"})
+    comune_istat = fields.String(required=True, validate=ISTAT, metadata={"example": "015195"})
     referring_body = fields.String(required=True, validate=validate.OneOf(REFERRING_BODIES))
     referring_body_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    problem_reported = fields.String(required=True, validate=validate.Length(min=1, max=60),
-                                     metadata={"example": "sfratto_esecutivo"})
-    housing_situation = fields.String(required=True, validate=validate.Length(min=1, max=60),
-                                      metadata={"example": "sfratto_in_corso"})
+    problem_reported = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"example": "sfratto_esecutivo"},
+    )
+    housing_situation = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"example": "sfratto_in_corso"},
+    )
     description = fields.String(allow_none=True, validate=validate.Length(max=4000))
     eviction_date = fields.Date(allow_none=True)
-    received_at = fields.String(allow_none=True, validate=validate.Length(max=40), metadata={
-        "description": "When the comune received or wrote the scheda (ISO date or date-time, not in "
-                       "the future); default: now. Lets a comune send the date on its scheda and "
-                       "historical referrals be imported.", "example": "2025-04-14"})
+    received_at = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=40),
+        metadata={
+            "description": "When the comune received or wrote the scheda (ISO date or date-time, not in "
+            "the future); default: now. Lets a comune send the date on its scheda and "
+            "historical referrals be imported.",
+            "example": "2025-04-14",
+        },
+    )
     monthly_net_income_cents = Cents()
     monthly_rent_cents = Cents()
     contact_phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     idempotency_key = fields.String(
-        allow_none=True, validate=validate.Length(min=1, max=100),
-        metadata={"description": "Same client + same key returns the first referral. "
-                                 "The Idempotency-Key header sets it too."})
-    household = fields.List(fields.Nested(MemberIn), required=True,
-                            validate=validate.Length(min=1, max=20))
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "Same client + same key returns the first referral. "
+            "The Idempotency-Key header sets it too."
+        },
+    )
+    household = fields.List(
+        fields.Nested(MemberIn), required=True, validate=validate.Length(min=1, max=20)
+    )
 
 
 class IdempotencyHeader(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    idempotency_key = fields.String(data_key="Idempotency-Key",
-                                    validate=validate.Length(min=1, max=100))
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", validate=validate.Length(min=1, max=100)
+    )
 
 
 class ReferralListArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
-    comune = fields.String(load_default=None, validate=ISTAT,
-                           metadata={"description": "Only this comune (ISTAT code)."})
+    comune = fields.String(
+        load_default=None,
+        validate=ISTAT,
+        metadata={"description": "Only this comune (ISTAT code)."},
+    )
 
 
 class TokenRequest(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    grant_type = fields.String(validate=validate.Equal("client_credentials"),
-                               metadata={"description": "Optional; client_credentials."})
+    grant_type = fields.String(
+        validate=validate.Equal("client_credentials"),
+        metadata={"description": "Optional; client_credentials."},
+    )
     client_id = fields.String(validate=validate.Length(max=64))
     client_secret = fields.String(validate=validate.Length(max=200))
 
@@ -157,8 +196,9 @@ class AffordabilityOut(Schema):
     monthly_net_income_cents = fields.Integer(allow_none=True)
     rent_to_income_ratio = fields.String(allow_none=True, metadata={"example": "0.4500"})
     threshold = fields.String(metadata={"example": "0.30"})
-    outcome = fields.String(metadata={"description": "sostenibile | non_sostenibile | "
-                                                     "non_valutabile"})
+    outcome = fields.String(
+        metadata={"description": "sostenibile | non_sostenibile | non_valutabile"}
+    )
     explanation = fields.String()
 
 
@@ -186,44 +226,64 @@ class DeliveryOut(Schema):
     partner_name = fields.String()
     event_type = fields.String()
     event_id = fields.String()
-    fields_ = fields.Raw(data_key="fields", attribute="fields",
-                         metadata={"description": "What the partner received, as its convention allows."})
+    fields_ = fields.Raw(
+        data_key="fields",
+        attribute="fields",
+        metadata={"description": "What the partner received, as its convention allows."},
+    )
     queued_at = fields.String(metadata={"format": "date-time"})
 
 
 SECTION_STATUS = validate.OneOf(("disponibile", "in_attesa", "non_disponibile"))
-STATUS_DESCRIPTION = ("disponibile: the service answered (data); in_attesa: no record yet; "
-                      "non_disponibile: the service is down, slow or failed")
+STATUS_DESCRIPTION = (
+    "disponibile: the service answered (data); in_attesa: no record yet; "
+    "non_disponibile: the service is down, slow or failed"
+)
 
 
 def _section(name: str, data_field) -> type[Schema]:
-    return Schema.from_dict({
-        "status": fields.String(validate=SECTION_STATUS,
-                                metadata={"description": STATUS_DESCRIPTION}),
-        "data": data_field,
-    }, name=name)
+    return Schema.from_dict(
+        {
+            "status": fields.String(
+                validate=SECTION_STATUS, metadata={"description": STATUS_DESCRIPTION}
+            ),
+            "data": data_field,
+        },
+        name=name,
+    )
 
 
 class OverviewOut(Schema):
     referral_id = fields.String()
-    referral = fields.Nested(_section("ReferralSection", fields.Nested(ReferralOut,
-                                                                       allow_none=True)))
-    funds_file = fields.Nested(_section("FundsFileSection", fields.Nested(FundsFileOut,
-                                                                          allow_none=True)))
-    housing_need = fields.Nested(_section("HousingNeedSection",
-                                          fields.Nested(HousingNeedOut, allow_none=True)))
-    partner_deliveries = fields.Nested(_section("PartnerDeliveriesSection", fields.List(
-        fields.Nested(DeliveryOut), allow_none=True)))
+    referral = fields.Nested(
+        _section("ReferralSection", fields.Nested(ReferralOut, allow_none=True))
+    )
+    funds_file = fields.Nested(
+        _section("FundsFileSection", fields.Nested(FundsFileOut, allow_none=True))
+    )
+    housing_need = fields.Nested(
+        _section("HousingNeedSection", fields.Nested(HousingNeedOut, allow_none=True))
+    )
+    partner_deliveries = fields.Nested(
+        _section(
+            "PartnerDeliveriesSection", fields.List(fields.Nested(DeliveryOut), allow_none=True)
+        )
+    )
 
 
 class ProblemOut(Schema):
     """RFC 9457 problem details (``application/problem+json``)."""
+
     type = fields.String(metadata={"example": "urn:abitare:problem:invalid-input"})
     title = fields.String(metadata={"example": "Unprocessable Content"})
     status = fields.Integer(metadata={"example": 422})
     detail = fields.String()
     instance = fields.String(metadata={"example": "/api/v1/referrals"})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "422 only: messages by field path",
-                                   "example": {"household.0.codice_fiscale": [
-                                       "Invalid codice fiscale checksum."]}})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={
+            "description": "422 only: messages by field path",
+            "example": {"household.0.codice_fiscale": ["Invalid codice fiscale checksum."]},
+        },
+    )

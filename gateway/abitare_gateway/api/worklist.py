@@ -1,4 +1,5 @@
 """``/api/v1/worklist``: what needs the operator now, within their comuni. Operators only."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -8,8 +9,9 @@ from .. import casework
 from .access import operator_actor_or_404
 from .case_schemas import WorklistOut
 
-blp = Blueprint("worklist", __name__, url_prefix="/api/v1/worklist",
-                description="The operator's worklist")
+blp = Blueprint(
+    "worklist", __name__, url_prefix="/api/v1/worklist", description="The operator's worklist"
+)
 
 
 @blp.before_request

@@ -3,6 +3,7 @@
 Every form POST carries the session's CSRF token; pages are usable with the keyboard alone and
 without JavaScript (JavaScript only makes adding household members quicker).
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,12 @@ ROME = ZoneInfo("Europe/Rome")
 @bp.before_request
 def require_csrf_token():
     if request.method == "POST" and not csrf_valid():
-        raise Problem(400, "Il modulo è scaduto o non è valido: ricarica la pagina e riprova.",
-                      title="Modulo non valido", localized=True)
+        raise Problem(
+            400,
+            "Il modulo è scaduto o non è valido: ricarica la pagina e riprova.",
+            title="Modulo non valido",
+            localized=True,
+        )
 
 
 # -- template filters ---------------------------------------------------------------------------
@@ -48,8 +53,11 @@ def datetime_it(value) -> str:
     if not value:
         return "—"
     try:
-        moment = value if isinstance(value, datetime) else \
-            datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = (
+            value
+            if isinstance(value, datetime)
+            else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        )
     except ValueError:
         return str(value)
     if moment.tzinfo is not None:
@@ -79,9 +87,15 @@ def vendor_url(path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from . import (access_views, admin_views, case_record_views, case_views,  # noqa: F401
-                   commission_views,
-                   views, work_views)
+    from . import (  # noqa: F401
+        access_views,
+        admin_views,
+        case_record_views,
+        case_views,
+        commission_views,
+        views,
+        work_views,
+    )
 
     app.register_blueprint(bp)
     app.add_template_filter(date_it)
@@ -92,13 +106,20 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def globals_for_templates():
-        return {"csrf_token": csrf_token, "current_operator": current_operator,
-                "vendor_url": vendor_url, "labels": labels}
+        return {
+            "csrf_token": csrf_token,
+            "current_operator": current_operator,
+            "vendor_url": vendor_url,
+            "labels": labels,
+        }
 
     vendor = Path(app.static_folder) / "vendor"
     if not (vendor / "bootstrap-italia").is_dir():
-        log.warning("Bootstrap Italia is not installed in %s: run gateway/scripts/"
-                    "install_assets.sh (pages work, unstyled)", vendor)
+        log.warning(
+            "Bootstrap Italia is not installed in %s: run gateway/scripts/"
+            "install_assets.sh (pages work, unstyled)",
+            vendor,
+        )
     app.extensions["abitare_assets"] = vendor.is_dir()
 
 

@@ -3,6 +3,7 @@ every service, when, with which role and why, filterable by period, operator and
 the household's own access report (GDPR art. 15), printable and as CSV, itself recorded as an
 export. Coordinators of the case's comuni only: intake refuses the others (403, or 404 for
 another comune's case) before anything is shown."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,11 +21,15 @@ ORDER_MESSAGE = "La data finale viene prima di quella iniziale."
 
 
 def _filters(args) -> tuple[dict, FormState]:
-    state = FormState(values={k: (args.get(k) or "").strip()
-                              for k in ("dal", "al", "operatore", "servizio")})
-    chosen = {"operator": state.values["operatore"] or None,
-              "service": state.values["servizio"] if state.values["servizio"] in
-              access_log.SERVICES else None}
+    state = FormState(
+        values={k: (args.get(k) or "").strip() for k in ("dal", "al", "operatore", "servizio")}
+    )
+    chosen = {
+        "operator": state.values["operatore"] or None,
+        "service": state.values["servizio"]
+        if state.values["servizio"] in access_log.SERVICES
+        else None,
+    }
     for field, key in (("dal", "date_from"), ("al", "date_to")):
         text = state.values[field]
         chosen[key] = None
@@ -51,14 +56,22 @@ def case_access(referral_id):
     actor = web_actor()
     trail = access_log.access_trail(actor, referral_id)
     chosen, state = _filters(request.args)
-    entries = trail["entries"] if state.errors else access_log.filtered(trail["entries"],
-                                                                         **chosen)
+    entries = trail["entries"] if state.errors else access_log.filtered(trail["entries"], **chosen)
     return render_template(
-        "cases/accessi.html", case=None, referral_id=referral_id, tab="accessi", tabs=TABS,
-        entries=entries, total=len(trail["entries"]), unavailable=trail["unavailable"],
-        operators=[(sub, sub) for sub in access_log.operators(trail["entries"])], form=state,
-        services=access_log.SERVICES, roles=access_log.ROLES,
-        actions=access_log.ACTIONS), 422 if state.errors else 200
+        "cases/accessi.html",
+        case=None,
+        referral_id=referral_id,
+        tab="accessi",
+        tabs=TABS,
+        entries=entries,
+        total=len(trail["entries"]),
+        unavailable=trail["unavailable"],
+        operators=[(sub, sub) for sub in access_log.operators(trail["entries"])],
+        form=state,
+        services=access_log.SERVICES,
+        roles=access_log.ROLES,
+        actions=access_log.ACTIONS,
+    ), 422 if state.errors else 200
 
 
 @bp.get("/schede/<referral_id>/accessi/rapporto")
@@ -69,10 +82,16 @@ def case_access_report(referral_id):
     trail = access_log.access_trail(actor, referral_id, export=True)
     case = casework.get_case(actor, referral_id)
     return render_template(
-        "cases/accessi_rapporto.html", case=case, referral_id=referral_id,
-        entries=trail["entries"], unavailable=trail["unavailable"],
-        services=access_log.SERVICES, roles=access_log.ROLES, actions=access_log.ACTIONS,
-        printed_on=date.today())
+        "cases/accessi_rapporto.html",
+        case=case,
+        referral_id=referral_id,
+        entries=trail["entries"],
+        unavailable=trail["unavailable"],
+        services=access_log.SERVICES,
+        roles=access_log.ROLES,
+        actions=access_log.ACTIONS,
+        printed_on=date.today(),
+    )
 
 
 @bp.get("/schede/<referral_id>/accessi/rapporto.csv")
@@ -81,7 +100,11 @@ def case_access_report_csv(referral_id):
     """The same report as CSV (recorded as an export)."""
     trail = access_log.access_trail(web_actor(), referral_id, export=True)
     filename = f"accessi-{referral_id}.csv"
-    return Response("\ufeff" + access_log.to_csv(trail["entries"]),
-                    mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        "\ufeff" + access_log.to_csv(trail["entries"]),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

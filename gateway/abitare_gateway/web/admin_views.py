@@ -5,6 +5,7 @@ secret. The rules of who may manage whom: :mod:`abitare_gateway.accounts`.
 A temporary password or a new secret is shown once, in the answer to the POST that made it
 (never stored in the session, never redirected to): the page is ``Cache-Control: no-store``.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -31,10 +32,14 @@ def accounts_page():
     manager = current_operator()
     store = identity()
     return render_template(
-        "admin/accounts.html", operators=accounts.operators(store, manager),
-        clients=accounts.clients(store, manager), history=accounts.history(store, manager),
-        names=_comune_names(), actions=accounts.ACTION_TEXT,
-        may_manage=lambda o: accounts.may_manage(manager, o))
+        "admin/accounts.html",
+        operators=accounts.operators(store, manager),
+        clients=accounts.clients(store, manager),
+        history=accounts.history(store, manager),
+        names=_comune_names(),
+        actions=accounts.ACTION_TEXT,
+        may_manage=lambda o: accounts.may_manage(manager, o),
+    )
 
 
 # -- operators ------------------------------------------------------------------------------------
@@ -43,8 +48,11 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
     manager = current_operator()
     form, state = request.form, FormState()
     name = (form.get("account_id") or "").strip()
-    pattern, hint = (USERNAME, "2-63 lettere minuscole, cifre, «.», «_» o «-»") \
-        if kind == "operator" else (CLIENT_ID, "2-63 lettere, cifre, «.», «_» o «-»")
+    pattern, hint = (
+        (USERNAME, "2-63 lettere minuscole, cifre, «.», «_» o «-»")
+        if kind == "operator"
+        else (CLIENT_ID, "2-63 lettere, cifre, «.», «_» o «-»")
+    )
     if kind == "operator":
         name = name.lower()
     display = (form.get("display_name") or "").strip()
@@ -70,15 +78,19 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
 
 def _new_account_page(kind: str, state: FormState, status: int = 200):
     manager = current_operator()
-    return render_template("admin/new_account.html", kind=kind, form=state,
-                           names=_comune_names(),
-                           roles=[(role, labels.label("role", role))
-                                  for role in accounts.grantable(manager)]), status
+    return render_template(
+        "admin/new_account.html",
+        kind=kind,
+        form=state,
+        names=_comune_names(),
+        roles=[(role, labels.label("role", role)) for role in accounts.grantable(manager)],
+    ), status
 
 
 def _secret_page(kind: str, account, secret: str, created: bool):
-    return render_template("admin/secret.html", kind=kind, account=account, secret=secret,
-                           created=created)
+    return render_template(
+        "admin/secret.html", kind=kind, account=account, secret=secret, created=created
+    )
 
 
 @bp.route("/utenti/operatori/nuovo", methods=["GET", "POST"])
@@ -92,8 +104,13 @@ def account_operator_new():
     password = accounts.temporary_password()
     try:
         operator = identity().create_operator(
-            data["name"], password, data["display"], data["role"], data["comuni"],
-            audit=accounts.audit(current_operator(), "operator_created"))
+            data["name"],
+            password,
+            data["display"],
+            data["role"],
+            data["comuni"],
+            audit=accounts.audit(current_operator(), "operator_created"),
+        )
     except AccountExists:
         state.error("account_id", "Questo nome utente è già in uso: scegline un altro.")
         return _new_account_page("operator", state, 409)
@@ -106,8 +123,9 @@ def account_operator_reset(username):
     manager = current_operator()
     operator = accounts.operator_in_scope(identity(), manager, username)
     password = accounts.temporary_password()
-    operator = identity().reset_password(operator.username, password,
-                                         audit=accounts.audit(manager, "operator_password_reset"))
+    operator = identity().reset_password(
+        operator.username, password, audit=accounts.audit(manager, "operator_password_reset")
+    )
     throttle().forget(account_key("operator", operator.username))
     return _secret_page("operator", operator, password, created=False)
 
@@ -118,11 +136,20 @@ def account_operator_active(username):
     manager = current_operator()
     operator = accounts.operator_in_scope(identity(), manager, username)
     active = _wanted_state()
-    identity().set_operator_active(operator.username, active, audit=accounts.audit(
-        manager, "operator_reactivated" if active else "operator_deactivated"))
-    flash(f"{operator.display_name} ({operator.username}): " +
-          ("utente riattivato." if active else "utente disattivato, le sue sessioni sono "
-                                               "state chiuse."), "success")
+    identity().set_operator_active(
+        operator.username,
+        active,
+        audit=accounts.audit(manager, "operator_reactivated" if active else "operator_deactivated"),
+    )
+    flash(
+        f"{operator.display_name} ({operator.username}): "
+        + (
+            "utente riattivato."
+            if active
+            else "utente disattivato, le sue sessioni sono state chiuse."
+        ),
+        "success",
+    )
     return redirect(url_for("web.accounts_page"))
 
 
@@ -138,8 +165,12 @@ def account_client_new():
     secret = accounts.client_secret()
     try:
         client = identity().create_client(
-            data["name"], secret, data["display"], data["comuni"],
-            audit=accounts.audit(current_operator(), "client_created"))
+            data["name"],
+            secret,
+            data["display"],
+            data["comuni"],
+            audit=accounts.audit(current_operator(), "client_created"),
+        )
     except AccountExists:
         state.error("account_id", "Questo identificativo è già in uso: scegline un altro.")
         return _new_account_page("client", state, 409)
@@ -152,8 +183,9 @@ def account_client_rotate(client_id):
     manager = current_operator()
     client = accounts.client_in_scope(identity(), manager, client_id)
     secret = accounts.client_secret()
-    client = identity().rotate_client_secret(client.client_id, secret, audit=accounts.audit(
-        manager, "client_secret_rotated"))
+    client = identity().rotate_client_secret(
+        client.client_id, secret, audit=accounts.audit(manager, "client_secret_rotated")
+    )
     throttle().forget(account_key("client", client.client_id))
     return _secret_page("client", client, secret, created=False)
 
@@ -164,11 +196,20 @@ def account_client_active(client_id):
     manager = current_operator()
     client = accounts.client_in_scope(identity(), manager, client_id)
     active = _wanted_state()
-    identity().set_client_active(client.client_id, active, audit=accounts.audit(
-        manager, "client_reactivated" if active else "client_deactivated"))
-    flash(f"{client.name} ({client.client_id}): " +
-          ("sistema riattivato." if active else "sistema disattivato, i suoi token non valgono "
-                                               "più."), "success")
+    identity().set_client_active(
+        client.client_id,
+        active,
+        audit=accounts.audit(manager, "client_reactivated" if active else "client_deactivated"),
+    )
+    flash(
+        f"{client.name} ({client.client_id}): "
+        + (
+            "sistema riattivato."
+            if active
+            else "sistema disattivato, i suoi token non valgono più."
+        ),
+        "success",
+    )
     return redirect(url_for("web.accounts_page"))
 
 
@@ -176,6 +217,7 @@ def _wanted_state() -> bool:
     """``stato=attiva`` or ``stato=disattiva`` (the button pressed)."""
     value = request.form.get("stato", "")
     if value not in ("attiva", "disattiva"):
-        raise Problem(400, "Operazione non riconosciuta.", title="Richiesta non valida",
-                      localized=True)
+        raise Problem(
+            400, "Operazione non riconosciuta.", title="Richiesta non valida", localized=True
+        )
     return value == "attiva"

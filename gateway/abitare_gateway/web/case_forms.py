@@ -2,6 +2,7 @@
 field id (values are kept so the page shows them again). The forms check what a person types
 (required fields, dates, closed lists); intake owns the rules and its messages are shown too.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,7 @@ from .forms import CHOOSE_MESSAGE, REQUIRED_MESSAGE, parse_date
 
 ROME = ZoneInfo("Europe/Rome")
 ACTION_KEY = re.compile(r"^actions-(\d{1,3})-([a-z_]+)$")
-ACTION_FIELDS = ("id", "type", "description", "responsible", "partner_code", "due_date",
-                 "status")
+ACTION_FIELDS = ("id", "type", "description", "responsible", "partner_code", "due_date", "status")
 MAX_ACTIONS = 100
 BLANK_ACTION_ROWS = 1
 BOOLEAN_INDICATORS = tuple(labels.INDICATOR)
@@ -24,6 +24,7 @@ BOOLEAN_INDICATORS = tuple(labels.INDICATOR)
 @dataclass
 class FormState:
     """What a form posted (``values``) and what is wrong with it (``errors`` by field id)."""
+
     values: dict = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
 
@@ -97,9 +98,11 @@ def triage(form) -> tuple[dict, FormState]:
 
 def closure(form) -> tuple[dict, FormState]:
     state = FormState()
-    payload = {"outcome": _choice(form, state, "outcome", "closure_outcome", required=True),
-               "notes": _text(form, state, "notes"),
-               "restitution_date": _date(form, state, "restitution_date")}
+    payload = {
+        "outcome": _choice(form, state, "outcome", "closure_outcome", required=True),
+        "notes": _text(form, state, "notes"),
+        "restitution_date": _date(form, state, "restitution_date"),
+    }
     return payload, state
 
 
@@ -111,10 +114,12 @@ def reopening(form) -> tuple[str | None, FormState]:
 # -- diary and interviews ------------------------------------------------------------------------
 def diary_entry(form) -> tuple[dict, FormState]:
     state = FormState()
-    payload = {"kind": _choice(form, state, "kind", "diary_kind", required=True),
-               "occurred_at": _moment(form, state, "occurred_at"),
-               "text": _text(form, state, "text", required=True, limit=10000),
-               "confidential": form.get("confidential") == "1"}
+    payload = {
+        "kind": _choice(form, state, "kind", "diary_kind", required=True),
+        "occurred_at": _moment(form, state, "occurred_at"),
+        "text": _text(form, state, "text", required=True, limit=10000),
+        "confidential": form.get("confidential") == "1",
+    }
     state.values["confidential"] = payload["confidential"]
     return payload, state
 
@@ -122,9 +127,11 @@ def diary_entry(form) -> tuple[dict, FormState]:
 def interview(form) -> tuple[dict, FormState]:
     state = FormState()
     participants = _text(form, state, "participants")
-    payload = {"scheduled_at": _moment(form, state, "scheduled_at"),
-               "location": _text(form, state, "location", required=True, limit=200),
-               "participants": _lines(participants)}
+    payload = {
+        "scheduled_at": _moment(form, state, "scheduled_at"),
+        "location": _text(form, state, "location", required=True, limit=200),
+        "participants": _lines(participants),
+    }
     return payload, state
 
 
@@ -147,10 +154,12 @@ def assessment(form) -> tuple[dict, FormState]:
     grade = _text(form, state, "confirmed_grade")
     if grade and grade not in labels.GRADE:
         state.error("confirmed_grade", CHOOSE_MESSAGE)
-    payload = {"indicators": indicators,
-               "confirmed_grade": int(grade) if grade in labels.GRADE else None,
-               "override_reason": _text(form, state, "override_reason"),
-               "pis_situation": _choice(form, state, "pis_situation", "pis_situation")}
+    payload = {
+        "indicators": indicators,
+        "confirmed_grade": int(grade) if grade in labels.GRADE else None,
+        "override_reason": _text(form, state, "override_reason"),
+        "pis_situation": _choice(form, state, "pis_situation", "pis_situation"),
+    }
     return payload, state
 
 
@@ -168,12 +177,16 @@ def assessment_values(latest: dict | None) -> dict:
 
 # -- the project ---------------------------------------------------------------------------------
 def project_values(project: dict) -> dict:
-    actions = [{name: (action.get(name) or "") for name in ACTION_FIELDS}
-               for action in project.get("actions") or []]
-    return {"version": project.get("version", 0),
-            "objectives": "\n".join(project.get("objectives") or []),
-            "agreed_on": project.get("agreed_on") or "",
-            "actions": actions + [blank_action() for _ in range(BLANK_ACTION_ROWS)]}
+    actions = [
+        {name: (action.get(name) or "") for name in ACTION_FIELDS}
+        for action in project.get("actions") or []
+    ]
+    return {
+        "version": project.get("version", 0),
+        "objectives": "\n".join(project.get("objectives") or []),
+        "agreed_on": project.get("agreed_on") or "",
+        "actions": actions + [blank_action() for _ in range(BLANK_ACTION_ROWS)],
+    }
 
 
 def blank_action() -> dict:
@@ -194,8 +207,7 @@ def project(form) -> tuple[int | None, dict, FormState]:
     for key in form.keys():
         match = ACTION_KEY.match(key)
         if match and match.group(2) in ACTION_FIELDS:
-            rows.setdefault(int(match.group(1)), {})[match.group(2)] = \
-                (form.get(key) or "").strip()
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = (form.get(key) or "").strip()
     actions, shown = [], []
     for index in sorted(rows)[:MAX_ACTIONS]:
         row = blank_action() | rows[index]
@@ -205,17 +217,23 @@ def project(form) -> tuple[int | None, dict, FormState]:
         actions.append(_action(row, len(shown) - 1, state))
     if form.get("action") == "add-action" and len(shown) < MAX_ACTIONS:
         shown.append(blank_action())
-    state.values.update(version=version, objectives=objectives or "",
-                        agreed_on=agreed_on or state.values.get("agreed_on", ""),
-                        actions=shown or [blank_action()])
+    state.values.update(
+        version=version,
+        objectives=objectives or "",
+        agreed_on=agreed_on or state.values.get("agreed_on", ""),
+        actions=shown or [blank_action()],
+    )
     payload = {"objectives": _lines(objectives), "actions": actions, "agreed_on": agreed_on}
     return version, payload, state
 
 
 def _action(row: dict, index: int, state: FormState) -> dict:
     prefix = f"actions-{index}-"
-    for name, table in (("type", "action_type"), ("responsible", "responsible"),
-                        ("status", "action_status")):
+    for name, table in (
+        ("type", "action_type"),
+        ("responsible", "responsible"),
+        ("status", "action_status"),
+    ):
         if not row[name]:
             state.error(prefix + name, REQUIRED_MESSAGE)
         elif row[name] not in labels.TABLES[table]:
@@ -228,9 +246,14 @@ def _action(row: dict, index: int, state: FormState) -> dict:
             due = parse_date(row["due_date"]).isoformat()
         except ValueError as exc:
             state.error(prefix + "due_date", str(exc))
-    action = {"type": row["type"], "description": row["description"],
-              "responsible": row["responsible"], "partner_code": row["partner_code"] or None,
-              "due_date": due, "status": row["status"]}
+    action = {
+        "type": row["type"],
+        "description": row["description"],
+        "responsible": row["responsible"],
+        "partner_code": row["partner_code"] or None,
+        "due_date": due,
+        "status": row["status"],
+    }
     if row["id"]:
         action["id"] = row["id"]
     return action
@@ -239,21 +262,27 @@ def _action(row: dict, index: int, state: FormState) -> dict:
 # -- commission ----------------------------------------------------------------------------------
 def meeting(form) -> tuple[dict, FormState]:
     state = FormState()
-    return {"date": _date(form, state, "date", required=True),
-            "location": _text(form, state, "location", limit=200)}, state
+    return {
+        "date": _date(form, state, "date", required=True),
+        "location": _text(form, state, "location", limit=200),
+    }, state
 
 
 def proposal(form) -> tuple[dict, FormState]:
     state = FormState()
-    return {"referral_id": _text(form, state, "referral_id", required=True, limit=64),
-            "kind": _choice(form, state, "kind", "proposal_kind", required=True),
-            "notes": _text(form, state, "notes")}, state
+    return {
+        "referral_id": _text(form, state, "referral_id", required=True, limit=64),
+        "kind": _choice(form, state, "kind", "proposal_kind", required=True),
+        "notes": _text(form, state, "notes"),
+    }, state
 
 
 def decision(form) -> tuple[dict, FormState]:
     state = FormState()
-    return {"decision": _choice(form, state, "decision", "decision", required=True),
-            "notes": _text(form, state, "notes")}, state
+    return {
+        "decision": _choice(form, state, "decision", "decision", required=True),
+        "notes": _text(form, state, "notes"),
+    }, state
 
 
 def minutes(form) -> tuple[str | None, FormState]:

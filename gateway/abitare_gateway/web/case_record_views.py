@@ -1,4 +1,5 @@
 """The case tabs that keep records: Diario, Colloquio congiunto, Valutazione, Progetto."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -36,14 +37,23 @@ def case_diary(referral_id):
         done, state, status = _post(
             case_forms.diary_entry,
             lambda payload: casework.add_diary_entry(actor, referral_id, payload),
-            "Annotazione aggiunta al diario.", "web.case_diary", referral_id)
+            "Annotazione aggiunta al diario.",
+            "web.case_diary",
+            referral_id,
+        )
         if done:
             return done
     case = casework.get_case(actor, referral_id)
     entries = casework.list_diary(actor, referral_id)
-    return render_case("cases/diario.html", case, referral_id, "diario", status, form=state,
-                       entries=sorted(entries, key=lambda e: str(e.get("occurred_at") or ""),
-                                      reverse=True))
+    return render_case(
+        "cases/diario.html",
+        case,
+        referral_id,
+        "diario",
+        status,
+        form=state,
+        entries=sorted(entries, key=lambda e: str(e.get("occurred_at") or ""), reverse=True),
+    )
 
 
 # -- joint interview ------------------------------------------------------------------------------
@@ -56,14 +66,27 @@ def case_interview(referral_id):
         done, state, status = _post(
             case_forms.interview,
             lambda payload: casework.schedule_interview(actor, referral_id, payload),
-            "Colloquio congiunto fissato.", "web.case_interview", referral_id)
+            "Colloquio congiunto fissato.",
+            "web.case_interview",
+            referral_id,
+        )
         if done:
             return done
     case = casework.get_case(actor, referral_id)
-    interviews = [entry for entry in casework.list_diary(actor, referral_id)
-                  if entry.get("kind") == JOINT_INTERVIEW]
-    return render_case("cases/colloquio.html", case, referral_id, "colloquio", status,
-                       form=state, interviews=interviews)
+    interviews = [
+        entry
+        for entry in casework.list_diary(actor, referral_id)
+        if entry.get("kind") == JOINT_INTERVIEW
+    ]
+    return render_case(
+        "cases/colloquio.html",
+        case,
+        referral_id,
+        "colloquio",
+        status,
+        form=state,
+        interviews=interviews,
+    )
 
 
 # -- assessment -----------------------------------------------------------------------------------
@@ -76,7 +99,10 @@ def case_assessment(referral_id):
         done, state, status = _post(
             case_forms.assessment,
             lambda payload: casework.record_assessment(actor, referral_id, payload),
-            "Valutazione registrata.", "web.case_assessment", referral_id)
+            "Valutazione registrata.",
+            "web.case_assessment",
+            referral_id,
+        )
         if done:
             return done
     case = casework.get_case(actor, referral_id)
@@ -84,9 +110,17 @@ def case_assessment(referral_id):
     history = sorted(history, key=lambda a: str(a.get("at") or ""), reverse=True)
     if state is None:
         state = FormState(values=case_forms.assessment_values(history[0] if history else None))
-    return render_case("cases/valutazione.html", case, referral_id, "valutazione", status,
-                       form=state, history=history, latest=history[0] if history else None,
-                       indicators=list(labels.INDICATOR.items()))
+    return render_case(
+        "cases/valutazione.html",
+        case,
+        referral_id,
+        "valutazione",
+        status,
+        form=state,
+        history=history,
+        latest=history[0] if history else None,
+        indicators=list(labels.INDICATOR.items()),
+    )
 
 
 # -- the project ----------------------------------------------------------------------------------
@@ -99,11 +133,11 @@ def case_project(referral_id):
         version, payload, state = case_forms.project(request.form)
         adding = request.form.get("action") == "add-action"
         if not adding and not state.errors:
-            outcome = attempt(lambda: casework.save_project(actor, referral_id, version,
-                                                            payload), state)
+            outcome = attempt(
+                lambda: casework.save_project(actor, referral_id, version, payload), state
+            )
             if outcome.ok:
-                flash(f"Progetto salvato (versione {outcome.result.get('version')}).",
-                      "success")
+                flash(f"Progetto salvato (versione {outcome.result.get('version')}).", "success")
                 return redirect(url_for("web.case_project", referral_id=referral_id))
             status = outcome.status
             if outcome.error_code == "project_version_conflict":
@@ -118,5 +152,14 @@ def case_project(referral_id):
     if state is None:
         state = FormState(values=case_forms.project_values(project))
     versions = casework.list_project_versions(actor, referral_id)
-    return render_case("cases/progetto.html", case, referral_id, "progetto", status,
-                       form=state, project=project, conflict=current, versions=versions)
+    return render_case(
+        "cases/progetto.html",
+        case,
+        referral_id,
+        "progetto",
+        status,
+        form=state,
+        project=project,
+        conflict=current,
+        versions=versions,
+    )

@@ -2,6 +2,7 @@
 screen-reader friendly, no JavaScript, and each tab reads only what it shows, so intake's audit
 says what was looked at): Scheda, Triage, Diario, Colloquio congiunto, Valutazione, Progetto,
 Chiusura, Accessi (web/access_views.py). This module: the layout, Scheda, Triage (with the assignment) and Chiusura."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -22,14 +23,16 @@ TABS = (
     ("valutazione", "Valutazione", "web.case_assessment"),
     ("progetto", "Progetto", "web.case_project"),
     ("chiusura", "Chiusura", "web.case_closure"),
-    ("accessi", "Accessi", "web.case_access"),      # coordinators only (see _layout.html)
+    ("accessi", "Accessi", "web.case_access"),  # coordinators only (see _layout.html)
 )
 
 
-def render_case(template: str, case: dict | None, referral_id: str, tab: str,
-                status: int = 200, **context):
-    return render_template(template, case=case, referral_id=referral_id, tab=tab, tabs=TABS,
-                           **context), status
+def render_case(
+    template: str, case: dict | None, referral_id: str, tab: str, status: int = 200, **context
+):
+    return render_template(
+        template, case=case, referral_id=referral_id, tab=tab, tabs=TABS, **context
+    ), status
 
 
 @bp.get("/schede/<referral_id>")
@@ -38,8 +41,9 @@ def referral_detail(referral_id):
     """The Scheda tab: the case file and the four services' sections."""
     data = overview.referral_overview(web_actor(), referral_id, fetch=casework.get_case)
     case = data["referral"]["data"]
-    return render_case("cases/scheda.html", case, referral_id, "scheda", overview=data,
-                       referral=case)
+    return render_case(
+        "cases/scheda.html", case, referral_id, "scheda", overview=data, referral=case
+    )
 
 
 # -- triage and assignment ------------------------------------------------------------------------
@@ -56,19 +60,28 @@ def case_triage(referral_id):
     if request.method == "POST":
         payload, state = case_forms.triage(request.form)
         if not state.errors:
-            outcome = attempt(lambda: casework.triage_referral(actor, referral_id, payload),
-                              state)
+            outcome = attempt(lambda: casework.triage_referral(actor, referral_id, payload), state)
             if outcome.ok:
-                flash(f"Esito del triage registrato: "
-                      f"{labels.label('triage_outcome', payload['outcome'])}.",
-                      "success")
+                flash(
+                    f"Esito del triage registrato: "
+                    f"{labels.label('triage_outcome', payload['outcome'])}.",
+                    "success",
+                )
                 return redirect(url_for("web.case_triage", referral_id=referral_id))
             status = outcome.status
         else:
             status = 422
     case = casework.get_case(actor, referral_id)
-    return render_case("cases/triage.html", case, referral_id, "triage", status, form=state,
-                       operators=_operator_options(actor, case), assign_form=FormState())
+    return render_case(
+        "cases/triage.html",
+        case,
+        referral_id,
+        "triage",
+        status,
+        form=state,
+        operators=_operator_options(actor, case),
+        assign_form=FormState(),
+    )
 
 
 @bp.post("/schede/<referral_id>/assegnazione")
@@ -87,9 +100,16 @@ def case_assign(referral_id):
             return redirect(url_for("web.case_triage", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)
-    return render_case("cases/triage.html", case, referral_id, "triage", status,
-                       form=FormState(), operators=_operator_options(actor, case),
-                       assign_form=state)
+    return render_case(
+        "cases/triage.html",
+        case,
+        referral_id,
+        "triage",
+        status,
+        form=FormState(),
+        operators=_operator_options(actor, case),
+        assign_form=state,
+    )
 
 
 # -- closure and reopening ------------------------------------------------------------------------
@@ -108,8 +128,15 @@ def case_closure(referral_id):
                 return redirect(url_for("web.case_closure", referral_id=referral_id))
             status = outcome.status
     case = casework.get_case(actor, referral_id)
-    return render_case("cases/chiusura.html", case, referral_id, "chiusura", status,
-                       form=state, reopen_form=FormState())
+    return render_case(
+        "cases/chiusura.html",
+        case,
+        referral_id,
+        "chiusura",
+        status,
+        form=state,
+        reopen_form=FormState(),
+    )
 
 
 @bp.post("/schede/<referral_id>/riapertura")
@@ -125,5 +152,12 @@ def case_reopen(referral_id):
             return redirect(url_for("web.case_closure", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)
-    return render_case("cases/chiusura.html", case, referral_id, "chiusura", status,
-                       form=FormState(), reopen_form=state)
+    return render_case(
+        "cases/chiusura.html",
+        case,
+        referral_id,
+        "chiusura",
+        status,
+        form=FormState(),
+        reopen_form=state,
+    )

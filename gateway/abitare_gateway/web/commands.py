@@ -8,10 +8,12 @@ The refusal's kind says what to do, its code says what to write (``error_texts``
 - intake away (503/504): the form is kept, try again
 ``not_found`` and anything unexpected still become the error page.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .. import error_texts
 from ..errors import field_errors, field_message, status_for_remote
@@ -19,8 +21,10 @@ from ..rpc import RemoteError, RpcError, ServiceTimeout
 from .case_forms import FormState
 
 FORBIDDEN = error_texts.text("forbidden")
-UNAVAILABLE = ("Il servizio delle schede non è raggiungibile in questo momento: i dati inseriti "
-               "sono stati conservati, riprova tra poco.")
+UNAVAILABLE = (
+    "Il servizio delle schede non è raggiungibile in questo momento: i dati inseriti "
+    "sono stati conservati, riprova tra poco."
+)
 
 
 @dataclass
@@ -50,8 +54,10 @@ def attempt(call: Callable[[], Any], state: FormState) -> Outcome:
         elif status == 403:
             state.error("_form", FORBIDDEN)
         elif status in (409, 412):
-            state.error("_form", error_texts.text(exc.code, exc.details)
-                        or error_texts.text(exc.kind, exc.details))
+            state.error(
+                "_form",
+                error_texts.text(exc.code, exc.details) or error_texts.text(exc.kind, exc.details),
+            )
         else:
             raise
         return Outcome(status=status, error_code=exc.code)

@@ -1,5 +1,6 @@
 """/commissione: the meetings, a meeting with its agenda of proposals, the decisions and the
 minutes. Intake lets only coordinators run it; others see its refusal in Italian."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -25,8 +26,7 @@ def commission():
             outcome = attempt(lambda: casework.create_meeting(actor, payload), state)
             if outcome.ok:
                 flash("Seduta della Commissione convocata.", "success")
-                return redirect(url_for("web.commission_meeting",
-                                        meeting_id=outcome.result["id"]))
+                return redirect(url_for("web.commission_meeting", meeting_id=outcome.result["id"]))
             status = outcome.status
     try:
         meetings, forbidden = casework.list_meetings(actor), False
@@ -34,18 +34,26 @@ def commission():
         if status_for_remote(exc) != 403:
             raise
         meetings, forbidden, status = [], True, 403
-    return render_template("commissione/list.html", meetings=meetings, form=state,
-                           forbidden=FORBIDDEN if forbidden else None), status
+    return render_template(
+        "commissione/list.html",
+        meetings=meetings,
+        form=state,
+        forbidden=FORBIDDEN if forbidden else None,
+    ), status
 
 
-def _meeting_page(meeting_id, status=200, proposal_form=None, minutes_form=None,
-                  decision_forms=None):
+def _meeting_page(
+    meeting_id, status=200, proposal_form=None, minutes_form=None, decision_forms=None
+):
     meeting = casework.get_meeting(web_actor(), meeting_id)
     minutes_form = minutes_form or FormState(values={"text": meeting.get("minutes") or ""})
-    return render_template("commissione/meeting.html", meeting=meeting,
-                           proposal_form=proposal_form or FormState(),
-                           minutes_form=minutes_form,
-                           decision_forms=decision_forms or {}), status
+    return render_template(
+        "commissione/meeting.html",
+        meeting=meeting,
+        proposal_form=proposal_form or FormState(),
+        minutes_form=minutes_form,
+        decision_forms=decision_forms or {},
+    ), status
 
 
 @bp.get("/commissione/<meeting_id>")
@@ -61,8 +69,9 @@ def commission_proposal(meeting_id):
     status = 422
     if not state.errors:
         try:
-            outcome = attempt(lambda: casework.add_proposal(web_actor(), meeting_id, payload),
-                              state)
+            outcome = attempt(
+                lambda: casework.add_proposal(web_actor(), meeting_id, payload), state
+            )
         except RemoteError as exc:
             if exc.code != "referral_not_found":
                 raise
@@ -81,8 +90,9 @@ def commission_decision(meeting_id, proposal_id):
     payload, state = case_forms.decision(request.form)
     status = 422
     if not state.errors:
-        outcome = attempt(lambda: casework.decide_proposal(web_actor(), proposal_id, payload),
-                          state)
+        outcome = attempt(
+            lambda: casework.decide_proposal(web_actor(), proposal_id, payload), state
+        )
         if outcome.ok:
             flash("Decisione registrata.", "success")
             return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))

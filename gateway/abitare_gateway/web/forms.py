@@ -5,6 +5,7 @@ The form checks what a person types (required fields, dates, euro amounts, the c
 check character); intake owns the rules, and its coded field errors are put into Italian by the
 gateway's table (``error_texts``) next to the same fields.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,19 @@ from ..money import AmountError, cents_to_euro_input, euro_to_cents
 from ..validators import codice_fiscale_error, normalize_codice_fiscale
 
 MEMBER_FIELDS = ("codice_fiscale", "first_name", "last_name", "birth_date", "relation")
-FIELDS = ("comune_istat", "referring_body", "referring_body_name", "problem_reported",
-          "housing_situation", "description", "eviction_date", "monthly_net_income",
-          "monthly_rent", "contact_phone", "idempotency_key")
+FIELDS = (
+    "comune_istat",
+    "referring_body",
+    "referring_body_name",
+    "problem_reported",
+    "housing_situation",
+    "description",
+    "eviction_date",
+    "monthly_net_income",
+    "monthly_rent",
+    "contact_phone",
+    "idempotency_key",
+)
 REQUIRED = ("comune_istat", "referring_body", "problem_reported", "housing_situation")
 MAX_MEMBERS = 20
 MEMBER_KEY = re.compile(r"^members-(\d{1,3})-([a-z_]+)$")
@@ -64,7 +75,7 @@ class ReferralForm:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def blank(cls) -> "ReferralForm":
+    def blank(cls) -> ReferralForm:
         form = cls(values={name: "" for name in FIELDS})
         form.values["idempotency_key"] = uuid.uuid4().hex
         form.members = [cls.empty_member(HEAD_OF_HOUSEHOLD)]
@@ -75,7 +86,7 @@ class ReferralForm:
         return {name: "" for name in MEMBER_FIELDS} | {"relation": relation}
 
     @classmethod
-    def from_request(cls, form) -> "ReferralForm":
+    def from_request(cls, form) -> ReferralForm:
         values = {name: (form.get(name) or "").strip() for name in FIELDS}
         if not values["idempotency_key"]:
             values["idempotency_key"] = uuid.uuid4().hex
@@ -83,15 +94,17 @@ class ReferralForm:
         for key in form.keys():
             match = MEMBER_KEY.match(key)
             if match and match.group(2) in MEMBER_FIELDS:
-                rows.setdefault(int(match.group(1)), {})[match.group(2)] = \
-                    (form.get(key) or "").strip()
+                rows.setdefault(int(match.group(1)), {})[match.group(2)] = (
+                    form.get(key) or ""
+                ).strip()
         members = [cls.empty_member() | rows[index] for index in sorted(rows)][:MAX_MEMBERS]
         return cls(values=values, members=members or [cls.empty_member(HEAD_OF_HOUSEHOLD)])
 
     def drop_empty_members(self):
         """Rows left completely empty are ignored (the form always keeps one)."""
-        filled = [m for m in self.members
-                  if any(m[name] for name in MEMBER_FIELDS if name != "relation")]
+        filled = [
+            m for m in self.members if any(m[name] for name in MEMBER_FIELDS if name != "relation")
+        ]
         self.members = filled or self.members[:1]
 
     # -- editing without JavaScript ---------------------------------------------------------
@@ -172,13 +185,15 @@ class ReferralForm:
                     self.error(prefix + "birth_date", str(exc))
             if member["relation"] and relations and member["relation"] not in relations:
                 self.error(prefix + "relation", CHOOSE_MESSAGE)
-            household.append({
-                "codice_fiscale": member["codice_fiscale"],
-                "first_name": member["first_name"],
-                "last_name": member["last_name"],
-                "birth_date": birth_date.isoformat() if birth_date else member["birth_date"],
-                "relation": member["relation"],
-            })
+            household.append(
+                {
+                    "codice_fiscale": member["codice_fiscale"],
+                    "first_name": member["first_name"],
+                    "last_name": member["last_name"],
+                    "birth_date": birth_date.isoformat() if birth_date else member["birth_date"],
+                    "relation": member["relation"],
+                }
+            )
         return household
 
     def add_remote_errors(self, errors: dict[str, list[dict]]):

@@ -1,13 +1,23 @@
 """Pages: /login, /logout, /password, /schede (list), /schede/nuova (new referral). The case page
 and its tabs: :mod:`.case_views`, :mod:`.case_record_views`; the accounts page:
 :mod:`.admin_views`."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import backend
-from ..auth import (credentials_renewed, current_operator, identity, login_required, now,
-                    safe_next, sign_in, throttled_check, web_actor)
+from ..auth import (
+    credentials_renewed,
+    current_operator,
+    identity,
+    login_required,
+    now,
+    safe_next,
+    sign_in,
+    throttled_check,
+    web_actor,
+)
 from ..errors import field_errors, status_for_remote
 from ..identity import password_problem
 from ..rpc import RemoteError, RpcError, ServiceTimeout
@@ -28,23 +38,45 @@ def login():
     if request.method == "GET":
         if current_operator() is not None:
             return redirect(next_url)
-        return render_template("login.html", next_url=next_url, username="",
-                               logged_out=request.args.get("uscita") == "1")
+        return render_template(
+            "login.html",
+            next_url=next_url,
+            username="",
+            logged_out=request.args.get("uscita") == "1",
+        )
     username = (request.form.get("username") or "").strip().lower()
     password = request.form.get("password") or ""
     if not username or not password:
-        return render_template("login.html", next_url=next_url, username=username,
-                               error="Inserisci nome utente e password."), 200
+        return render_template(
+            "login.html",
+            next_url=next_url,
+            username=username,
+            error="Inserisci nome utente e password.",
+        ), 200
     try:
-        operator = throttled_check("operator", username, lambda: identity().authenticate_operator(
-            username, password, now()))
+        operator = throttled_check(
+            "operator",
+            username,
+            lambda: identity().authenticate_operator(username, password, now()),
+        )
     except Throttled as exc:
-        return render_template("login.html", next_url=next_url, username=username,
-                               error=too_many_attempts_text(exc.retry_after)), 429, \
-            {"Retry-After": str(exc.retry_after)}
+        return (
+            render_template(
+                "login.html",
+                next_url=next_url,
+                username=username,
+                error=too_many_attempts_text(exc.retry_after),
+            ),
+            429,
+            {"Retry-After": str(exc.retry_after)},
+        )
     if operator is None:
-        return render_template("login.html", next_url=next_url, username=username,
-                               error="Nome utente o password non validi."), 200
+        return render_template(
+            "login.html",
+            next_url=next_url,
+            username=username,
+            error="Nome utente o password non validi.",
+        ), 200
     sign_in(operator)
     if operator.must_change_password:
         return redirect(url_for("web.password"))
@@ -53,8 +85,10 @@ def login():
 
 def too_many_attempts_text(seconds: int) -> str:
     wait = f"{seconds} secondi" if seconds < 120 else f"{-(-seconds // 60)} minuti"
-    return (f"Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
-            f"riprova tra {wait}.")
+    return (
+        f"Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
+        f"riprova tra {wait}."
+    )
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -89,16 +123,25 @@ def password():
             state.error("new_password", "La nuova password deve essere diversa da quella attuale.")
         if not state.errors:
             try:
-                changed = throttled_check("operator", operator.username, lambda: identity(
-                ).change_password(operator.username, current, new))
+                changed = throttled_check(
+                    "operator",
+                    operator.username,
+                    lambda: identity().change_password(operator.username, current, new),
+                )
             except Throttled as exc:
                 state.error("_form", too_many_attempts_text(exc.retry_after))
-                return render_template("password.html", form=state), 429, \
-                    {"Retry-After": str(exc.retry_after)}
+                return (
+                    render_template("password.html", form=state),
+                    429,
+                    {"Retry-After": str(exc.retry_after)},
+                )
             if changed is not None:
                 credentials_renewed(changed)
-                flash("Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
-                      "chiuse.", "success")
+                flash(
+                    "Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
+                    "chiuse.",
+                    "success",
+                )
                 return redirect(url_for("web.worklist"))
             state.error("current_password", "La password attuale non è corretta.")
         status = 422
@@ -114,8 +157,10 @@ def index():
 # -- referrals ----------------------------------------------------------------------------------
 def _comune_options(actor) -> list[tuple[str, str]]:
     names = backend.comune_names(actor)
-    return sorted(((code, names.get(code, code)) for code in actor.comuni),
-                  key=lambda item: item[1].casefold())
+    return sorted(
+        ((code, names.get(code, code)) for code in actor.comuni),
+        key=lambda item: item[1].casefold(),
+    )
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -135,17 +180,23 @@ def referral_list():
     page = _int_arg("pagina", 1)
     status, result, error = 200, None, None
     try:
-        result = backend.list_referrals(actor, comune_istat=comune, page=page,
-                                        page_size=PAGE_SIZE)
+        result = backend.list_referrals(actor, comune_istat=comune, page=page, page_size=PAGE_SIZE)
     except RemoteError:
         raise
     except RpcError as exc:
         status = 504 if isinstance(exc, ServiceTimeout) else 503
         error = UNAVAILABLE
     pages = max(1, -(-result["total"] // result["page_size"])) if result else 1
-    return render_template("schede/list.html", result=result, error=error, comune=comune,
-                           comuni=_comune_options(actor), page=min(page, pages), pages=pages,
-                           window=page_window(min(page, pages), pages)), status
+    return render_template(
+        "schede/list.html",
+        result=result,
+        error=error,
+        comune=comune,
+        comuni=_comune_options(actor),
+        page=min(page, pages),
+        pages=pages,
+        window=page_window(min(page, pages), pages),
+    ), status
 
 
 @bp.route("/schede/nuova", methods=["GET", "POST"])
@@ -185,7 +236,10 @@ def referral_new():
                     return redirect(url_for("web.referral_detail", referral_id=referral["id"]))
             if form.errors and status == 200:
                 status = 422
-    options = {name: [(option["code"], option["label"]) for option in choices]
-               for name, choices in vocabulary.items()}
-    return render_template("schede/new.html", form=form, options=options,
-                           comuni=_comune_options(actor), focus=focus), status
+    options = {
+        name: [(option["code"], option["label"]) for option in choices]
+        for name, choices in vocabulary.items()
+    }
+    return render_template(
+        "schede/new.html", form=form, options=options, comuni=_comune_options(actor), focus=focus
+    ), status

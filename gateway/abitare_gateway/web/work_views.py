@@ -1,5 +1,6 @@
 """/lavoro (the operator's worklist, the home page after login) and /fotografia (counts, charts,
 CSV)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -39,17 +40,22 @@ def worklist():
         raise
     except RpcError as exc:
         status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
-    return render_template("lavoro.html", work=work or {}, error=error,
-                           sections=WORKLIST_SECTIONS), status
+    return render_template(
+        "lavoro.html", work=work or {}, error=error, sections=WORKLIST_SECTIONS
+    ), status
 
 
 # -- Fotografia -----------------------------------------------------------------------------------
 def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
     """The period form (``dal``, ``al``, ``comune``); the current year so far by default."""
-    today = datetime.now(AGENCY_TZ).date()   # the agency's calendar, not the server's
-    state = FormState(values={"dal": args.get("dal") or date(today.year, 1, 1).isoformat(),
-                              "al": args.get("al") or today.isoformat(),
-                              "comune": args.get("comune") or ""})
+    today = datetime.now(AGENCY_TZ).date()  # the agency's calendar, not the server's
+    state = FormState(
+        values={
+            "dal": args.get("dal") or date(today.year, 1, 1).isoformat(),
+            "al": args.get("al") or today.isoformat(),
+            "comune": args.get("comune") or "",
+        }
+    )
     found = {}
     for name in ("dal", "al"):
         try:
@@ -80,9 +86,14 @@ def fotografia():
         except RpcError as exc:
             status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
     return render_template(
-        "fotografia.html", form=state, data=data, error=error, comuni=_comune_options(actor),
+        "fotografia.html",
+        form=state,
+        data=data,
+        error=error,
+        comuni=_comune_options(actor),
         tables=tables(data, labels.label) if data else [],
-        csv_args={"dal": date_from, "al": date_to, "comune": comune or ""}), status
+        csv_args={"dal": date_from, "al": date_to, "comune": comune or ""},
+    ), status
 
 
 @bp.get("/fotografia.csv")
@@ -93,5 +104,8 @@ def fotografia_csv():
         raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
     filename = csv_filename(date_from, date_to, comune)
-    return Response(to_csv(data), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        to_csv(data),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

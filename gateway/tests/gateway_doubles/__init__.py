@@ -4,6 +4,7 @@
   housing_stock, partners; failures of any service);
 - :class:`InProcessIntake` is the real intake service behind it, without a broker.
 """
+
 from .intake import InProcessIntake
 from .rpc import FakeRpcClient, RecordedCall
 

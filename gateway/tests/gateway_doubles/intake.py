@@ -8,20 +8,21 @@ pooled nameko proxy it gets an :class:`InProcessProxy`, which does what the wire
 as JSON, serialise an exception as nameko does. ``tests/contract/test_intake_double.py`` runs one
 scenario here and against ``IntakeService`` over a real broker and expects the same answers.
 """
+
 from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
-from abitare_chassis.actor import rpc_audience, verify_actor
-from abitare_chassis.database import Db
-from abitare_gateway.rpc import NamekoRpcClient
 from kombu.utils import json
 from nameko.exceptions import MethodNotFound, UnknownService, deserialize, serialize
 from nameko.extensions import DependencyProvider, Entrypoint
 from nameko.rpc import Rpc
 
+from abitare_chassis.actor import rpc_audience, verify_actor
+from abitare_chassis.database import Db
+from abitare_gateway.rpc import NamekoRpcClient
 from intake.service import IntakeService
 
 SIGNING_KEY = "actor-test-key"
@@ -29,8 +30,11 @@ SIGNING_KEY = "actor-test-key"
 
 def rpc_methods(service_cls) -> dict:
     """``{name: function}`` of the class's RPC entrypoints."""
-    return {name: attr for name, attr in vars(service_cls).items()
-            if any(isinstance(e, Rpc) for e in getattr(attr, "nameko_entrypoints", ()))}
+    return {
+        name: attr
+        for name, attr in vars(service_cls).items()
+        if any(isinstance(e, Rpc) for e in getattr(attr, "nameko_entrypoints", ()))
+    }
 
 
 class InProcessIntake:
@@ -39,8 +43,11 @@ class InProcessIntake:
     service_cls = IntakeService
 
     def __init__(self, path: Path, signing_key: str = SIGNING_KEY):
-        providers = {name: dep for name, dep in vars(self.service_cls).items()
-                     if isinstance(dep, DependencyProvider)}
+        providers = {
+            name: dep
+            for name, dep in vars(self.service_cls).items()
+            if isinstance(dep, DependencyProvider)
+        }
         if list(providers) != ["db"]:
             raise TypeError(f"InProcessIntake injects only `db`; the service has {list(providers)}")
         self.db = Db(self.service_cls.name, f"sqlite:///{path}", providers["db"].metadata)
@@ -49,10 +56,10 @@ class InProcessIntake:
         self.signing_key = signing_key
         self.client = NamekoRpcClient("memory://", signing_key, proxy_factory=self.proxy)
 
-    def proxy(self) -> "InProcessProxy":
+    def proxy(self) -> InProcessProxy:
         return InProcessProxy(self)
 
-    def install(self, fake) -> "InProcessIntake":
+    def install(self, fake) -> InProcessIntake:
         """Route every intake method of ``fake`` (a FakeRpcClient) here."""
         for name in self.methods:
             fake.on("intake", name, partial(self.client.call, "intake", name))
@@ -84,8 +91,9 @@ class InProcessProxy:
 
     def _entrypoint(self, method: str):
         """Enough of a bound entrypoint for nameko's own ``check_signature``."""
-        return SimpleNamespace(container=SimpleNamespace(service_cls=self.intake.service_cls),
-                               method_name=method)
+        return SimpleNamespace(
+            container=SimpleNamespace(service_cls=self.intake.service_cls), method_name=method
+        )
 
     def call(self, service: str, method: str, timeout: float, token, *args, **kwargs):
         if service != self.intake.service_cls.name:
@@ -93,13 +101,13 @@ class InProcessProxy:
         function = self.intake.methods.get(method)
         if function is None:
             raise MethodNotFound(method)
-        args, kwargs = json.loads(json.dumps([args, kwargs]))        # what the wire carries
+        args, kwargs = json.loads(json.dumps([args, kwargs]))  # what the wire carries
         worker = self.intake.service_cls()
         worker.db = self.intake.db
         try:
             actor = verify_actor(token, rpc_audience(service), key=self.intake.signing_key)
             Entrypoint.check_signature(self._entrypoint(method), [actor, *args], kwargs)
             result = function(worker, actor, *args, **kwargs)
-        except Exception as exc:                                        # as nameko answers it
+        except Exception as exc:  # as nameko answers it
             raise deserialize(json.loads(json.dumps(serialize(exc)))) from None
         return json.loads(json.dumps(result))

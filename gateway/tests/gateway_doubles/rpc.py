@@ -8,14 +8,15 @@ methods are answered by the real intake (:mod:`gateway_doubles.intake`)::
     fake.fail("funds", "get_funds_file", ServiceUnavailable("funds"))
     fake.remote_error("intake", "get_referral", "ReferralNotFound", "no such referral")
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from abitare_chassis.actor import Actor
-
 from abitare_gateway.rpc import RemoteError, RpcError, ServiceUnavailable
 
 
@@ -38,16 +39,17 @@ class FakeRpcClient:
     def __post_init__(self):
         self._lock = threading.Lock()
 
-    def on(self, service: str, method: str, handler: Callable[..., Any]) -> "FakeRpcClient":
+    def on(self, service: str, method: str, handler: Callable[..., Any]) -> FakeRpcClient:
         self.handlers[(service, method)] = handler
         return self
 
-    def returns(self, service: str, method: str, value) -> "FakeRpcClient":
+    def returns(self, service: str, method: str, value) -> FakeRpcClient:
         return self.on(service, method, lambda actor, *args, **kwargs: value)
 
-    def fail(self, service: str, method: str, error: RpcError) -> "FakeRpcClient":
+    def fail(self, service: str, method: str, error: RpcError) -> FakeRpcClient:
         def raise_it(actor, *args, **kwargs):
             raise error
+
         return self.on(service, method, raise_it)
 
     def remote_error(self, service: str, method: str, exc_type: str, message: str = ""):
@@ -64,8 +66,9 @@ class FakeRpcClient:
         return handler(actor, *args, **kwargs)
 
     def calls_to(self, service: str, method: str | None = None) -> list[RecordedCall]:
-        return [c for c in self.calls
-                if c.service == service and (method is None or c.method == method)]
+        return [
+            c for c in self.calls if c.service == service and (method is None or c.method == method)
+        ]
 
     def broker_reachable(self, timeout: float = 2.0):
         return (True, None) if self.broker_ok else (False, "ConnectionRefusedError")

@@ -11,6 +11,7 @@ is refused with :class:`~abitare_chassis.errors.ActorRejected`.
 Keys: signed with :func:`abitare_chassis.config.secret_key`, verified against
 :func:`abitare_chassis.config.verification_keys` (the previous keys of a rotation too).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -25,11 +26,11 @@ RPC_MAX_AGE_SECONDS = 300
 EVENT_AUDIENCE = "event"
 
 # Roles. Operators work in the UI; municipal clients are systems calling the API.
-AGENCY_OPERATOR = "agency_operator"      # social worker of the agency: all comuni of the ambito
-COMUNE_OPERATOR = "comune_operator"      # social worker of one comune
-COORDINATOR = "coordinator"              # assigns cases, runs the commission
-MUNICIPAL_CLIENT = "municipal_client"    # a comune's system, via the REST API
-SYSTEM = "system"                        # a service acting on its own (demo loading, relays)
+AGENCY_OPERATOR = "agency_operator"  # social worker of the agency: all comuni of the ambito
+COMUNE_OPERATOR = "comune_operator"  # social worker of one comune
+COORDINATOR = "coordinator"  # assigns cases, runs the commission
+MUNICIPAL_CLIENT = "municipal_client"  # a comune's system, via the REST API
+SYSTEM = "system"  # a service acting on its own (demo loading, relays)
 ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR, MUNICIPAL_CLIENT, SYSTEM)
 
 
@@ -42,9 +43,9 @@ def rpc_audience(service: str) -> str:
 
 @dataclass(frozen=True)
 class Actor:
-    sub: str                       # stable id: "operator:rossi", "client:sgm-portal"
+    sub: str  # stable id: "operator:rossi", "client:sgm-portal"
     role: str
-    comuni: tuple[str, ...] = field(default_factory=tuple)   # ISTAT codes in scope
+    comuni: tuple[str, ...] = field(default_factory=tuple)  # ISTAT codes in scope
     name: str = ""
 
     def __post_init__(self):
@@ -74,8 +75,9 @@ def sign_actor(actor: Actor, audience: str = EVENT_AUDIENCE, key: str | None = N
     return _serializer([key or config.secret_key()]).dumps({**actor.to_dict(), "aud": audience})
 
 
-def verify_actor(token, audience: str, max_age: int | None = RPC_MAX_AGE_SECONDS,
-                 key: str | None = None) -> Actor:
+def verify_actor(
+    token, audience: str, max_age: int | None = RPC_MAX_AGE_SECONDS, key: str | None = None
+) -> Actor:
     """Return the :class:`Actor` inside a token signed for ``audience`` at most ``max_age``
     seconds ago, or raise :class:`ActorRejected`. ``key``: that key only (tests); else the
     configured verification keys."""
@@ -83,7 +85,8 @@ def verify_actor(token, audience: str, max_age: int | None = RPC_MAX_AGE_SECONDS
         raise ActorRejected("missing actor context")
     try:
         data = _serializer([key] if key else config.verification_keys()).loads(
-            token, max_age=max_age)
+            token, max_age=max_age
+        )
     except SignatureExpired:
         raise ActorRejected("expired actor context") from None
     except BadSignature:
@@ -91,7 +94,11 @@ def verify_actor(token, audience: str, max_age: int | None = RPC_MAX_AGE_SECONDS
     if not isinstance(data, dict) or data.get("aud") != audience:
         raise ActorRejected(f"actor context not meant for {audience}")
     try:
-        return Actor(sub=data["sub"], role=data["role"], comuni=tuple(data["comuni"]),
-                     name=data.get("name", ""))
+        return Actor(
+            sub=data["sub"],
+            role=data["role"],
+            comuni=tuple(data["comuni"]),
+            name=data.get("name", ""),
+        )
     except (KeyError, TypeError):
         raise ActorRejected("malformed actor context") from None

@@ -14,9 +14,10 @@ household (``referral_id``, with its comune), when and why (purpose).
 Roles are the service's business: each service's ``domain/permissions.py`` says who may read the
 trail (coordinators) before it calls :func:`trail`.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, insert, select
@@ -48,8 +49,12 @@ def add_audit_table(metadata: MetaData) -> Table:
     """Add (or return the already added) ``audit_event`` table of ``metadata``."""
     if AUDIT in metadata.tables:
         return metadata.tables[AUDIT]
-    return Table(AUDIT, metadata, *(make() for make in _COLUMNS),
-                 Index("ix_audit_event_referral_id_at", "referral_id", "at"))
+    return Table(
+        AUDIT,
+        metadata,
+        *(make() for make in _COLUMNS),
+        Index("ix_audit_event_referral_id_at", "referral_id", "at"),
+    )
 
 
 # The same table on its own: every service's copy has these columns, so the SQL written through
@@ -57,45 +62,75 @@ def add_audit_table(metadata: MetaData) -> Table:
 audit_event = add_audit_table(MetaData())
 
 
-def record(session: Session, actor: Actor, action: str, referral_id: str,
-           comune_istat: str | None = None, purpose: str | None = DEFAULT_PURPOSE,
-           data_set: str | None = None, at: datetime | None = None) -> None:
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    referral_id: str,
+    comune_istat: str | None = None,
+    purpose: str | None = DEFAULT_PURPOSE,
+    data_set: str | None = None,
+    at: datetime | None = None,
+) -> None:
     """One audit row in ``session``'s transaction. ``data_set`` names what was read
     (``"funds_file"``), never its content; ``at`` defaults to now (a service with its own clock
     passes it)."""
-    session.execute(insert(audit_event).values(
-        at=at or datetime.now(timezone.utc), actor_sub=actor.sub, actor_role=actor.role,
-        action=action, referral_id=str(referral_id), comune_istat=comune_istat,
-        purpose=(purpose or DEFAULT_PURPOSE)[:PURPOSE_MAX], data_set=data_set))
+    session.execute(
+        insert(audit_event).values(
+            at=at or datetime.now(UTC),
+            actor_sub=actor.sub,
+            actor_role=actor.role,
+            action=action,
+            referral_id=str(referral_id),
+            comune_istat=comune_istat,
+            purpose=(purpose or DEFAULT_PURPOSE)[:PURPOSE_MAX],
+            data_set=data_set,
+        )
+    )
 
 
 def trail(session: Session, actor: Actor, referral_id: str) -> list[dict]:
     """The rows of ``referral_id`` whose comune is in the actor's scope, oldest first."""
     table = audit_event
-    rows = session.execute(select(table).where(
-        table.c.referral_id == str(referral_id), table.c.comune_istat.in_(actor.comuni))
-        .order_by(table.c.at, table.c.id)).mappings().all()
+    rows = (
+        session.execute(
+            select(table)
+            .where(table.c.referral_id == str(referral_id), table.c.comune_istat.in_(actor.comuni))
+            .order_by(table.c.at, table.c.id)
+        )
+        .mappings()
+        .all()
+    )
     return [row_record(row) for row in rows]
 
 
 def purpose_field():
     """The ``purpose`` argument of a read RPC (the gateway sets it; None means the default)."""
-    return fields.String(load_default=None, allow_none=True,
-                         validate=validate.Length(max=PURPOSE_MAX))
+    return fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=PURPOSE_MAX)
+    )
 
 
 class AuditQuery(Schema):
     """The arguments of every service's ``list_audit`` RPC."""
+
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     purpose = purpose_field()
     export = fields.Boolean(load_default=False)
 
 
 def row_record(row) -> dict:
-    return {"id": row["id"], "at": row["at"], "actor_sub": row["actor_sub"],
-            "actor_role": row["actor_role"], "action": row["action"],
-            "referral_id": row["referral_id"], "comune_istat": row["comune_istat"],
-            "purpose": row["purpose"], "data_set": row["data_set"]}
+    return {
+        "id": row["id"],
+        "at": row["at"],
+        "actor_sub": row["actor_sub"],
+        "actor_role": row["actor_role"],
+        "action": row["action"],
+        "referral_id": row["referral_id"],
+        "comune_istat": row["comune_istat"],
+        "purpose": row["purpose"],
+        "data_set": row["data_set"],
+    }
 
 
 # -- append-only, installed by each service's migration ----------------------------------------
@@ -130,9 +165,14 @@ def install_append_only(op) -> None:
     elif dialect == "postgresql":
         for statement in POSTGRES_STATEMENTS:
             op.execute(statement)
-        owner, user = op.get_bind().exec_driver_sql(
-            f"SELECT tableowner, current_user FROM pg_tables WHERE tablename = '{AUDIT}' "
-            "AND schemaname = current_schema()").one()
+        owner, user = (
+            op.get_bind()
+            .exec_driver_sql(
+                f"SELECT tableowner, current_user FROM pg_tables WHERE tablename = '{AUDIT}' "
+                "AND schemaname = current_schema()"
+            )
+            .one()
+        )
         if owner != user:
             op.execute(POSTGRES_REVOKE)
     else:

@@ -13,6 +13,7 @@
   write ``<SERVICE>_AMQP_URI=...`` lines to the env file (mode 600; passwords already in it are
   kept). Exit code 2 when the management API does not answer: then everything keeps AMQP_URI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,6 @@ from kombu import Connection, Exchange, Queue
 from . import config
 from .headers import RETRIES_HEADER
 
-
 DEFINITIONS_ENV = "ABITARE_BROKER_DEFINITIONS"
 
 
@@ -40,7 +40,9 @@ def definitions_path(path: Path | str | None = None) -> Path:
     """``path``, else ``$ABITARE_BROKER_DEFINITIONS``; there is no built-in default."""
     chosen = path or os.environ.get(DEFINITIONS_ENV)
     if not chosen:
-        raise ValueError(f"which broker definitions? pass --definitions PATH or set {DEFINITIONS_ENV}")
+        raise ValueError(
+            f"which broker definitions? pass --definitions PATH or set {DEFINITIONS_ENV}"
+        )
     return Path(chosen)
 
 
@@ -59,7 +61,9 @@ def declare(amqp_uri: str | None = None, definitions: dict | None = None) -> dic
             exchanges[ex["name"]](channel).declare()
             counts["exchanges"] += 1
         for q in definitions["queues"]:
-            Queue(q["name"], durable=True, queue_arguments=q.get("arguments") or None)(channel).declare()
+            Queue(q["name"], durable=True, queue_arguments=q.get("arguments") or None)(
+                channel
+            ).declare()
             counts["queues"] += 1
         for b in definitions["bindings"]:
             channel.queue_bind(b["destination"], exchange=b["source"], routing_key=b["routing_key"])
@@ -74,10 +78,14 @@ class ManagementUnavailable(RuntimeError):
 
 def _management(url: str, admin: str, method: str, path: str, body: dict | None = None):
     request = urllib.request.Request(
-        url.rstrip("/") + path, method=method,
+        url.rstrip("/") + path,
+        method=method,
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json",
-                 "Authorization": "Basic " + base64.b64encode(admin.encode()).decode()})
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": "Basic " + base64.b64encode(admin.encode()).decode(),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             raw = response.read()
@@ -108,9 +116,14 @@ def read_env_file(path: Path | str) -> dict[str, str]:
     return found
 
 
-def create_users(management_url: str, admin: str, vhost: str = "/", amqp_uri: str | None = None,
-                 definitions: dict | None = None, known: dict[str, str] | None = None
-                 ) -> dict[str, str]:
+def create_users(
+    management_url: str,
+    admin: str,
+    vhost: str = "/",
+    amqp_uri: str | None = None,
+    definitions: dict | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Create (or update) every user of the definitions with its permissions in ``vhost``;
     return ``{"<SERVICE>_AMQP_URI": uri}``. ``known``: URIs of an earlier run, whose passwords are
     kept (the services already running with them keep working)."""
@@ -122,13 +135,22 @@ def create_users(management_url: str, admin: str, vhost: str = "/", amqp_uri: st
     for user in definitions.get("users", []):
         variable = f"{config.env_name(user['name'])}_AMQP_URI"
         earlier = urllib.parse.urlsplit(known.get(variable, ""))
-        password = (urllib.parse.unquote(earlier.password) if earlier.password
-                    and earlier.username == user["name"] else secrets.token_urlsafe(24))
+        password = (
+            urllib.parse.unquote(earlier.password)
+            if earlier.password and earlier.username == user["name"]
+            else secrets.token_urlsafe(24)
+        )
         name = urllib.parse.quote(user["name"], safe="")
-        _management(management_url, admin, "PUT", f"/api/users/{name}",
-                    {"password": password, "tags": ""})
-        _management(management_url, admin, "PUT", f"/api/permissions/{quoted_vhost}/{name}",
-                    {key: user[key] for key in ("configure", "write", "read")})
+        _management(
+            management_url, admin, "PUT", f"/api/users/{name}", {"password": password, "tags": ""}
+        )
+        _management(
+            management_url,
+            admin,
+            "PUT",
+            f"/api/permissions/{quoted_vhost}/{name}",
+            {key: user[key] for key in ("configure", "write", "read")},
+        )
         uris[variable] = user_uri(amqp_uri, user["name"], password, vhost)
     return uris
 
@@ -138,8 +160,10 @@ def write_env_file(path: Path | str, uris: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
-    path.write_text("# written by `abitare-broker users`: each service's own broker user\n"
-                    + "".join(f"{name}={uri}\n" for name, uri in sorted(uris.items())))
+    path.write_text(
+        "# written by `abitare-broker users`: each service's own broker user\n"
+        + "".join(f"{name}={uri}\n" for name, uri in sorted(uris.items()))
+    )
 
 
 def wait(amqp_uri: str | None = None, timeout: float = 30.0) -> bool:
@@ -171,7 +195,9 @@ def dead_letter_counts(amqp_uri: str | None = None, definitions: dict | None = N
 def replay(queue_name: str, amqp_uri: str | None = None) -> int:
     """Move every message of ``<queue_name>.dlq`` back to ``queue_name`` with its retry count reset."""
     moved = 0
-    with Connection(amqp_uri or config.amqp_uri(), transport_options={"confirm_publish": True}) as conn:
+    with Connection(
+        amqp_uri or config.amqp_uri(), transport_options={"confirm_publish": True}
+    ) as conn:
         channel = conn.channel()
         producer = conn.Producer(channel)
         while True:
@@ -180,9 +206,15 @@ def replay(queue_name: str, amqp_uri: str | None = None) -> int:
                 break
             headers = dict(message.headers or {})
             headers.pop(RETRIES_HEADER, None)
-            producer.publish(message.body, exchange="", routing_key=queue_name, headers=headers,
-                             content_type=message.content_type,
-                             content_encoding=message.content_encoding, delivery_mode=2)
+            producer.publish(
+                message.body,
+                exchange="",
+                routing_key=queue_name,
+                headers=headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                delivery_mode=2,
+            )
             channel.basic_ack(message.delivery_tag)
             moved += 1
         channel.close()
@@ -190,16 +222,21 @@ def replay(queue_name: str, amqp_uri: str | None = None) -> int:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("declare", "dlq", "users"):
         sub.add_parser(name).add_argument(
-            "--definitions", help=f"definitions JSON (default: ${DEFINITIONS_ENV})")
+            "--definitions", help=f"definitions JSON (default: ${DEFINITIONS_ENV})"
+        )
     u = sub.choices["users"]
     u.add_argument("--env-file", required=True, help="where to write <SERVICE>_AMQP_URI lines")
     u.add_argument("--vhost", default="/")
-    u.add_argument("--management-url", default=os.environ.get(
-        "ABITARE_BROKER_MANAGEMENT_URL", "http://localhost:15672"))
+    u.add_argument(
+        "--management-url",
+        default=os.environ.get("ABITARE_BROKER_MANAGEMENT_URL", "http://localhost:15672"),
+    )
     w = sub.add_parser("wait")
     w.add_argument("--timeout", type=float, default=30)
     r = sub.add_parser("replay")
@@ -223,8 +260,13 @@ def main(argv=None):
     elif args.command == "users":
         admin = os.environ.get("ABITARE_BROKER_ADMIN", "guest:guest")
         try:
-            uris = create_users(args.management_url, admin, args.vhost, definitions=definitions,
-                                known=read_env_file(args.env_file))
+            uris = create_users(
+                args.management_url,
+                admin,
+                args.vhost,
+                definitions=definitions,
+                known=read_env_file(args.env_file),
+            )
         except ManagementUnavailable as exc:
             print(f"broker users not created ({exc}): every process keeps AMQP_URI's user")
             sys.exit(2)

@@ -4,6 +4,7 @@ Every setting has one environment variable. Nothing else reads ``os.environ`` fo
 chassis reads no file of the repository it was developed in: paths it needs (broker definitions,
 contract examples) come from these settings or from explicit arguments.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,9 +26,13 @@ class MissingSecretKey(RuntimeError):
     """No ``ABITARE_SECRET_KEY`` and no development mode: refuse to sign or verify anything."""
 
     def __init__(self, variable: str = "ABITARE_SECRET_KEY", message: str | None = None):
-        super().__init__(message or (
-            f"{variable} is not set: set it (a long random string), or set ABITARE_DEVELOPMENT=1 "
-            "to use the public development key on one machine"))
+        super().__init__(
+            message
+            or (
+                f"{variable} is not set: set it (a long random string), or set ABITARE_DEVELOPMENT=1 "
+                "to use the public development key on one machine"
+            )
+        )
 
 
 def _flag(name: str) -> bool:
@@ -84,8 +89,11 @@ def using_development_key() -> bool:
 def event_actor_max_age() -> int:
     """``ABITARE_EVENT_ACTOR_MAX_AGE_SECONDS`` (default 7 days): an event whose actor was signed
     longer ago than this is refused (parked in the queue's ``.dlq``)."""
-    return int(os.environ.get("ABITARE_EVENT_ACTOR_MAX_AGE_SECONDS",
-                              str(DEFAULT_EVENT_ACTOR_MAX_AGE_SECONDS)))
+    return int(
+        os.environ.get(
+            "ABITARE_EVENT_ACTOR_MAX_AGE_SECONDS", str(DEFAULT_EVENT_ACTOR_MAX_AGE_SECONDS)
+        )
+    )
 
 
 def env_name(service_name: str) -> str:

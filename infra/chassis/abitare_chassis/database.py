@@ -6,12 +6,13 @@ Plain SQLAlchemy, no nameko: the nameko provider (:mod:`provider`) hands each wo
 :class:`Db` bound to its inbox key ``"<service>.<entrypoint method>"``; scripts and tests build
 one directly and pass ``handler=`` when they handle events.
 """
+
 from __future__ import annotations
 
 import contextlib
 import copy
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Engine
@@ -34,6 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -54,15 +56,24 @@ class AlreadyHandled(Exception):
 class Transaction:
     """What a use case writes through: ``session`` for its own rows, ``emit`` for its events."""
 
-    def __init__(self, db: "Db", session: Session, causation=None):
+    def __init__(self, db: Db, session: Session, causation=None):
         self.db = db
         self.session = session
-        self.causation = causation   # the CloudEvent being handled, if any
+        self.causation = causation  # the CloudEvent being handled, if any
         self.emitted: list[dict] = []
 
-    def emit(self, event: str, data: dict | None = None, *, actor: Actor | None = None, subject: str | None = None,
-             tenant: str | None = None, exchange: str | None = None, routing_key: str | None = None,
-             envelope: dict | None = None) -> dict:
+    def emit(
+        self,
+        event: str,
+        data: dict | None = None,
+        *,
+        actor: Actor | None = None,
+        subject: str | None = None,
+        tenant: str | None = None,
+        exchange: str | None = None,
+        routing_key: str | None = None,
+        envelope: dict | None = None,
+    ) -> dict:
         """Record ``<service>.<event>.v1`` in the outbox of this transaction. ``exchange`` and
         ``routing_key`` default to nameko's ``<service>.events`` / ``<event>``. A ready, signed
         ``envelope`` (a copy for a partner, say) is stored as it is."""
@@ -70,14 +81,26 @@ class Transaction:
             if actor is None:
                 raise ValueError("an event needs the actor it is emitted for")
             envelope = new_envelope(
-                service=self.db.service_name, event=event, data=data, subject=subject,
-                tenant=tenant, actor_token=sign_actor(actor, EVENT_AUDIENCE),
+                service=self.db.service_name,
+                event=event,
+                data=data,
+                subject=subject,
+                tenant=tenant,
+                actor_token=sign_actor(actor, EVENT_AUDIENCE),
                 correlationid=getattr(self.causation, "correlationid", None),
-                causationid=getattr(self.causation, "id", None))
+                causationid=getattr(self.causation, "id", None),
+            )
             envelope = sign_envelope(envelope)
-        self.session.execute(insert(self.db.outbox).values(
-            event_id=envelope["id"], exchange=exchange or f"{self.db.service_name}.events",
-            routing_key=routing_key or event, body=envelope, created_at=_now(), attempts=0))
+        self.session.execute(
+            insert(self.db.outbox).values(
+                event_id=envelope["id"],
+                exchange=exchange or f"{self.db.service_name}.events",
+                routing_key=routing_key or event,
+                body=envelope,
+                created_at=_now(),
+                attempts=0,
+            )
+        )
         self.emitted.append(envelope)
         return envelope
 
@@ -87,8 +110,14 @@ class Db:
     inbox key of the event handler using it (``"funds.handle_intake_referral_received"``); the
     nameko provider sets it per worker (:meth:`for_handler`)."""
 
-    def __init__(self, service_name: str, url: str, metadata, engine: Engine | None = None,
-                 handler: str | None = None):
+    def __init__(
+        self,
+        service_name: str,
+        url: str,
+        metadata,
+        engine: Engine | None = None,
+        handler: str | None = None,
+    ):
         self.service_name = service_name
         self.handler = handler
         self.url = url
@@ -99,9 +128,9 @@ class Db:
         # SQLite allows one writer; inside one process we queue writers instead of letting
         # SQLite's busy-wait block the whole eventlet hub. (threading is green under nameko.)
         self.write_lock = threading.RLock() if is_sqlite(self.engine) else None
-        self.on_commit = []   # callbacks run after a transaction that emitted events commits
+        self.on_commit = []  # callbacks run after a transaction that emitted events commits
 
-    def for_handler(self, handler: str) -> "Db":
+    def for_handler(self, handler: str) -> Db:
         """The same database (engine, sessions, lock, callbacks shared) bound to ``handler``."""
         bound = copy.copy(self)
         bound.handler = handler
@@ -114,8 +143,10 @@ class Db:
         handler already applied raises :class:`AlreadyHandled` before the body runs. Two
         concurrent deliveries cannot both commit (unique constraint)."""
         if causation is not None and not self.handler:
-            raise ValueError("a transaction caused by an event needs the handler's inbox key: "
-                             "build the Db with handler=\"<service>.<method>\"")
+            raise ValueError(
+                "a transaction caused by an event needs the handler's inbox key: "
+                'build the Db with handler="<service>.<method>"'
+            )
         lock = self.write_lock or contextlib.nullcontext()
         with lock:
             session = self.sessions()
@@ -137,12 +168,14 @@ class Db:
 
     def _record_in_inbox(self, session: Session, event_id: str) -> None:
         inbox = self.inbox
-        seen = session.execute(select(inbox.c.id).where(
-            inbox.c.event_id == event_id, inbox.c.handler == self.handler)).first()
+        seen = session.execute(
+            select(inbox.c.id).where(inbox.c.event_id == event_id, inbox.c.handler == self.handler)
+        ).first()
         if seen:
             raise AlreadyHandled(self.handler, event_id)
-        session.execute(insert(inbox).values(event_id=event_id, handler=self.handler,
-                                             processed_at=_now()))
+        session.execute(
+            insert(inbox).values(event_id=event_id, handler=self.handler, processed_at=_now())
+        )
 
     @contextlib.contextmanager
     def session(self):
@@ -163,4 +196,4 @@ class Db:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -5,6 +5,7 @@ can tell an event from a forgery. Signed with the suite key, verified against th
 previous keys of a rotation (:func:`abitare_chassis.config.verification_keys`). Partners get
 copies signed with their own key and no actor (``partners.adapters.events``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import config
 from .actor import EVENT_AUDIENCE, Actor, verify_actor
@@ -27,15 +28,24 @@ def event_type_name(service: str, event: str, major: int = 1) -> str:
     return f"{service}.{event}.v{major}"
 
 
-def new_envelope(*, service: str, event: str, data: dict, subject: str | None, tenant: str | None,
-                 actor_token: str | None, correlationid: str | None = None,
-                 causationid: str | None = None, major: int = 1) -> dict:
+def new_envelope(
+    *,
+    service: str,
+    event: str,
+    data: dict,
+    subject: str | None,
+    tenant: str | None,
+    actor_token: str | None,
+    correlationid: str | None = None,
+    causationid: str | None = None,
+    major: int = 1,
+) -> dict:
     envelope = {
         "specversion": SPECVERSION,
         "id": str(uuid.uuid4()),
         "source": f"/abitare/{service}",
         "type": event_type_name(service, event, major),
-        "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "datacontenttype": "application/json",
         "subject": subject,
         "tenant": tenant,
@@ -67,12 +77,14 @@ def sign_envelope(envelope: dict, key: str | None = None) -> dict:
 def signed_with(envelope: dict, keys: list[str]) -> bool:
     given = envelope.get("signature")
     return isinstance(given, str) and any(
-        hmac.compare_digest(given, signature(envelope, key)) for key in keys)
+        hmac.compare_digest(given, signature(envelope, key)) for key in keys
+    )
 
 
 @dataclass(frozen=True)
 class CloudEvent:
     """A verified event as a handler sees it."""
+
     id: str
     type: str
     source: str
@@ -93,12 +105,21 @@ def verify_envelope(envelope, key: str | None = None) -> CloudEvent:
         raise ActorRejected("unsigned or forged event")
     # Events may wait in a queue through a broker outage, so their actors live longer than an
     # RPC's, but not for ever; and only as event actors (never usable for an RPC call).
-    actor = verify_actor(envelope.get("actor"), EVENT_AUDIENCE,
-                         max_age=config.event_actor_max_age(), key=key)
+    actor = verify_actor(
+        envelope.get("actor"), EVENT_AUDIENCE, max_age=config.event_actor_max_age(), key=key
+    )
     tenant = envelope.get("tenant")
     if tenant is not None and actor.role != "system" and not actor.can_see(tenant):
         raise ActorRejected("event tenant outside the actor's scope")
-    return CloudEvent(id=envelope["id"], type=envelope["type"], source=envelope["source"],
-                      time=envelope["time"], subject=envelope.get("subject"), tenant=tenant,
-                      actor=actor, data=envelope["data"],
-                      correlationid=envelope.get("correlationid"), raw=envelope)
+    return CloudEvent(
+        id=envelope["id"],
+        type=envelope["type"],
+        source=envelope["source"],
+        time=envelope["time"],
+        subject=envelope.get("subject"),
+        tenant=tenant,
+        actor=actor,
+        data=envelope["data"],
+        correlationid=envelope.get("correlationid"),
+        raw=envelope,
+    )

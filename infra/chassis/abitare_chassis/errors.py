@@ -10,12 +10,13 @@ nobody matches on it. ``str(exc)`` is the JSON of ``{code, kind, message, detail
 Field errors (``InvalidInput``) are codes too: ``{"page_size": [{"code": "range", "min": 1,
 "max": 200}]}``. The gateway turns codes into Italian and English text in one table.
 """
+
 from __future__ import annotations
 
 import json
 from typing import ClassVar
 
-SCHEMA = "_schema"            # the path of an error about the whole input, not one field
+SCHEMA = "_schema"  # the path of an error about the whole input, not one field
 GENERIC_FIELD_CODE = "invalid"
 
 
@@ -31,8 +32,12 @@ class AbitareError(Exception):
         super().__init__(self.message)
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "kind": self.kind, "message": self.message,
-                "details": self.details}
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "message": self.message,
+            "details": self.details,
+        }
 
     def __str__(self) -> str:
         return encode(self.code, self.kind, self.message, self.details)
@@ -81,8 +86,9 @@ class InvalidInput(AbitareError):
     kind = "invalid"
     code = "invalid_input"
 
-    def __init__(self, fields: dict | list | str | None = None, message: str | None = None,
-                 **details):
+    def __init__(
+        self, fields: dict | list | str | None = None, message: str | None = None, **details
+    ):
         if isinstance(fields, str):
             message = message or fields
             fields = {SCHEMA: [fields]}
@@ -105,8 +111,9 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[dict]]:
         elif isinstance(value, dict):
             for sub_path, errors in flatten_errors(value, path).items():
                 flat.setdefault(sub_path, []).extend(errors)
-        elif isinstance(value, (list, tuple)) and all(is_coded(v) or isinstance(v, str)
-                                                      for v in value):
+        elif isinstance(value, (list, tuple)) and all(
+            is_coded(v) or isinstance(v, str) for v in value
+        ):
             flat.setdefault(path, []).extend(_coded(item) for item in value)
         elif isinstance(value, (list, tuple)):
             for sub_path, errors in flatten_errors(dict(enumerate(value)), path).items():
@@ -133,9 +140,12 @@ def _summary(errors: dict[str, list[dict]]) -> str:
 # -- the wire format --------------------------------------------------------------------------
 def encode(code: str, kind: str, message: str = "", details: dict | None = None) -> str:
     """The text an error travels as: JSON of ``{code, kind, message, details}``."""
-    return json.dumps({"code": code, "kind": kind, "message": message,
-                       "details": details or {}}, ensure_ascii=False, sort_keys=True,
-                      default=str)
+    return json.dumps(
+        {"code": code, "kind": kind, "message": message, "details": details or {}},
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
 
 
 def decode(text) -> dict | None:
@@ -145,12 +155,19 @@ def decode(text) -> dict | None:
         data = json.loads(text) if isinstance(text, str) else None
     except ValueError:
         return None
-    if not (isinstance(data, dict) and isinstance(data.get("code"), str)
-            and isinstance(data.get("kind"), str)):
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("code"), str)
+        and isinstance(data.get("kind"), str)
+    ):
         return None
     details = data.get("details")
-    return {"code": data["code"], "kind": data["kind"], "message": str(data.get("message") or ""),
-            "details": details if isinstance(details, dict) else {}}
+    return {
+        "code": data["code"],
+        "kind": data["kind"],
+        "message": str(data.get("message") or ""),
+        "details": details if isinstance(details, dict) else {},
+    }
 
 
 def error_classes(root: type[AbitareError] = AbitareError) -> list[type[AbitareError]]:

@@ -5,6 +5,7 @@ operation, where a failpoint is one dictionary lookup.
 - ``after_commit``        a use case committed its state and outbox rows; nothing published yet
 - ``after_publish``       the relay published an event; the outbox row is not yet marked sent
 """
+
 import os
 
 EXIT_CODE = 86

@@ -12,11 +12,12 @@ Handlers are idempotent without a hand-typed key: the worker's ``Db`` is bound t
 event and raises :class:`~abitare_chassis.database.AlreadyHandled` for a redelivery, and the
 entrypoint acknowledges that as handled (one info line, no retry).
 """
+
 from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 from kombu import Connection, Exchange, Queue
@@ -32,7 +33,6 @@ from .headers import ERROR_HEADER, FORWARDED_AT_HEADER, ORIGIN_QUEUE_HEADER, RET
 from .rpc import safely
 
 log = logging.getLogger(__name__)
-
 
 
 def retry_queue_name(queue_name: str) -> str:
@@ -53,26 +53,39 @@ def retries_exchange(service_name: str) -> Exchange:
 
 def retry_queue(queue_name: str, service_name: str) -> Queue:
     """Messages wait here for their expiration, then dead-letter back to ``queue_name``."""
-    return Queue(retry_queue_name(queue_name), exchange=retries_exchange(service_name),
-                 routing_key=retry_queue_name(queue_name), durable=True,
-                 queue_arguments={"x-dead-letter-exchange": "",
-                                  "x-dead-letter-routing-key": queue_name})
+    return Queue(
+        retry_queue_name(queue_name),
+        exchange=retries_exchange(service_name),
+        routing_key=retry_queue_name(queue_name),
+        durable=True,
+        queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue_name},
+    )
 
 
 def dead_letter_queue(queue_name: str, service_name: str) -> Queue:
-    return Queue(dead_letter_queue_name(queue_name), exchange=retries_exchange(service_name),
-                 routing_key=dead_letter_queue_name(queue_name), durable=True)
+    return Queue(
+        dead_letter_queue_name(queue_name),
+        exchange=retries_exchange(service_name),
+        routing_key=dead_letter_queue_name(queue_name),
+        durable=True,
+    )
 
 
 class ReliableEventHandler(EventHandler):
     def __init__(self, source_service, event_type, expected_exceptions=AbitareError, **kwargs):
-        super().__init__(source_service, event_type, handler_type=SERVICE_POOL,
-                         reliable_delivery=True, requeue_on_error=False,
-                         expected_exceptions=expected_exceptions, **kwargs)
+        super().__init__(
+            source_service,
+            event_type,
+            handler_type=SERVICE_POOL,
+            reliable_delivery=True,
+            requeue_on_error=False,
+            expected_exceptions=expected_exceptions,
+            **kwargs,
+        )
 
     def setup(self):
         super().setup()
-        logs.install()   # expected errors on one line, tracebacks only for unexpected ones
+        logs.install()  # expected errors on one line, tracebacks only for unexpected ones
         amqp_uri = self.container.config["AMQP_URI"]
         self.max_retries = config.max_retries()
         self.retry_delay_ms = config.retry_delay_ms()
@@ -81,8 +94,10 @@ class ReliableEventHandler(EventHandler):
         self.retries_exchange = retries_exchange(service_name)
         with Connection(amqp_uri) as conn:
             channel = conn.channel()
-            for queue in (retry_queue(self.queue.name, service_name),
-                          dead_letter_queue(self.queue.name, service_name)):
+            for queue in (
+                retry_queue(self.queue.name, service_name),
+                dead_letter_queue(self.queue.name, service_name),
+            ):
                 queue(channel).declare()
             channel.close()
 
@@ -91,13 +106,16 @@ class ReliableEventHandler(EventHandler):
             event = verify_envelope(body)
         except ActorRejected as exc:
             log.warning("refused event on %s: %s", self.queue.name, exc)
-            self._forward(message, dead_letter_queue_name(self.queue.name), {ERROR_HEADER: str(exc)})
+            self._forward(
+                message, dead_letter_queue_name(self.queue.name), {ERROR_HEADER: str(exc)}
+            )
             return
         context_data = self.unpack_message_headers(message)
         handle_result = partial(self.handle_result, message)
         try:
-            self.container.spawn_worker(self, (event,), {}, context_data=context_data,
-                                        handle_result=handle_result)
+            self.container.spawn_worker(
+                self, (event,), {}, context_data=context_data, handle_result=handle_result
+            )
         except ContainerBeingKilled:
             safely(self.queue_consumer.requeue_message, message, "requeue")
 
@@ -107,14 +125,19 @@ class ReliableEventHandler(EventHandler):
             return
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0))
         error = f"{exc_info[0].__name__}: {exc_info[1]}"[:1000]
-        permanent = issubclass(exc_info[0], InvalidInput)   # retrying cannot fix bad data
+        permanent = issubclass(exc_info[0], InvalidInput)  # retrying cannot fix bad data
         if retries < self.max_retries and not permanent:
-            delay = self.retry_delay_ms * (2 ** retries)
-            self._forward(message, retry_queue_name(self.queue.name),
-                          {RETRIES_HEADER: retries + 1, ERROR_HEADER: error}, expiration=delay)
+            delay = self.retry_delay_ms * (2**retries)
+            self._forward(
+                message,
+                retry_queue_name(self.queue.name),
+                {RETRIES_HEADER: retries + 1, ERROR_HEADER: error},
+                expiration=delay,
+            )
         else:
-            log.error("event on %s dead-lettered after %s retries: %s",
-                      self.queue.name, retries, error)
+            log.error(
+                "event on %s dead-lettered after %s retries: %s", self.queue.name, retries, error
+            )
             self._forward(message, dead_letter_queue_name(self.queue.name), {ERROR_HEADER: error})
 
     def _forward(self, message, queue_name, headers, expiration=None):
@@ -123,11 +146,15 @@ class ReliableEventHandler(EventHandler):
         all_headers = dict(message.headers or {})
         all_headers.update(headers)
         all_headers[ORIGIN_QUEUE_HEADER] = self.queue.name
-        all_headers[FORWARDED_AT_HEADER] = datetime.now(timezone.utc).isoformat()
+        all_headers[FORWARDED_AT_HEADER] = datetime.now(UTC).isoformat()
         try:
-            self.publisher.publish(message.payload, exchange=self.retries_exchange,
-                                   routing_key=queue_name, headers=all_headers,
-                                   expiration=(expiration / 1000.0) if expiration else None)
+            self.publisher.publish(
+                message.payload,
+                exchange=self.retries_exchange,
+                routing_key=queue_name,
+                headers=all_headers,
+                expiration=(expiration / 1000.0) if expiration else None,
+            )
         except Exception:
             log.exception("could not forward message to %s; requeueing", queue_name)
             safely(self.queue_consumer.requeue_message, message, "requeue")
@@ -138,6 +165,7 @@ class ReliableEventHandler(EventHandler):
 def event_handler(source_service: str, event_type: str, **kwargs):
     """``@event_handler("intake", "referral_received")`` on a service method ``(self, event)``:
     a :class:`ReliableEventHandler` whose redeliveries (:class:`AlreadyHandled`) count as done."""
+
     def decorate(method):
         @functools.wraps(method)
         def handle(self, event):
@@ -146,5 +174,7 @@ def event_handler(source_service: str, event_type: str, **kwargs):
             except AlreadyHandled as done:
                 log.info("%s: acknowledged", done)
                 return None
+
         return ReliableEventHandler.decorator(source_service, event_type, **kwargs)(handle)
+
     return decorate

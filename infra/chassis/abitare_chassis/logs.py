@@ -6,6 +6,7 @@ under hundreds of tracebacks of 404s. :func:`install` adds a filter to nameko's 
 that rewrites those records as one structured line -- entrypoint, error code and kind, no
 traceback -- and leaves every other record, unexpected errors included, as it is.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,12 @@ class ExpectedErrorsOnOneLine(logging.Filter):
         worker_ctx, exc = record.args
         entrypoint = getattr(worker_ctx, "call_id", None) or str(worker_ctx)
         record.msg = "expected error in %s: %s code=%s kind=%s"
-        record.args = (entrypoint.rsplit(".", 1)[0] if entrypoint.count(".") > 1 else entrypoint,
-                       type(exc).__name__, getattr(exc, "code", "-"), getattr(exc, "kind", "-"))
+        record.args = (
+            entrypoint.rsplit(".", 1)[0] if entrypoint.count(".") > 1 else entrypoint,
+            type(exc).__name__,
+            getattr(exc, "code", "-"),
+            getattr(exc, "kind", "-"),
+        )
         record.levelno, record.levelname = logging.INFO, "INFO"
         record.exc_info = None
         record.exc_text = None

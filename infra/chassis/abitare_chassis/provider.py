@@ -1,6 +1,7 @@
 """The ``Database`` dependency provider: the service's :class:`~abitare_chassis.database.Db`
 for each worker, and the outbox relay that runs beside the workers and publishes committed events.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,13 +47,18 @@ class Database(DependencyProvider):
         self._wake = threading.Event()
         self.db = Db(service_name, url, self.metadata)
         self.db.on_commit.append(self._wake.set)
-        self.relay = OutboxRelay(self.db.engine, self.db.outbox,
-                                 self.container.config["AMQP_URI"], write_lock=self.db.write_lock)
+        self.relay = OutboxRelay(
+            self.db.engine,
+            self.db.outbox,
+            self.container.config["AMQP_URI"],
+            write_lock=self.db.write_lock,
+        )
 
     def start(self):
         self._running = True
-        self._relay_thread = self.container.spawn_managed_thread(self._relay_loop,
-                                                                 identifier="outbox_relay")
+        self._relay_thread = self.container.spawn_managed_thread(
+            self._relay_loop, identifier="outbox_relay"
+        )
 
     def stop(self):
         self._stop_relay()
@@ -70,8 +76,9 @@ class Database(DependencyProvider):
             self._wake.set()
 
     def get_dependency(self, worker_ctx):
-        return self.db.for_handler(inbox_key(self.container.service_name,
-                                             worker_ctx.entrypoint.method_name))
+        return self.db.for_handler(
+            inbox_key(self.container.service_name, worker_ctx.entrypoint.method_name)
+        )
 
     def _relay_loop(self):
         backoff = 0.5
@@ -86,7 +93,7 @@ class Database(DependencyProvider):
                 log.warning("outbox relay waiting %.1fs: %s", backoff, exc)
                 failed, wait = True, backoff
                 backoff = min(backoff * 2, 15)
-            if time.monotonic() >= next_report:   # also while the broker is away
+            if time.monotonic() >= next_report:  # also while the broker is away
                 next_report = time.monotonic() + self.METRICS_INTERVAL_SECONDS
                 try:
                     self._report_metrics()
@@ -103,8 +110,11 @@ class Database(DependencyProvider):
         metrics = self.relay.metrics()
         counts = (metrics.pending, metrics.stuck, metrics.unheard)
         if metrics.stuck:
-            log.warning("outbox of %s: %s -- events stuck: look at last_error of the oldest "
-                        "pending rows", self.container.service_name, metrics)
+            log.warning(
+                "outbox of %s: %s -- events stuck: look at last_error of the oldest pending rows",
+                self.container.service_name,
+                metrics,
+            )
         elif counts != self._last_counts:
             log.info("outbox of %s: %s", self.container.service_name, metrics)
         self._last_counts = counts

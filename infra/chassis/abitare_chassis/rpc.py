@@ -3,6 +3,7 @@ signed actor token for this service (audience ``rpc:<service name>``, at most 30
 method receives the verified :class:`~abitare_chassis.actor.Actor` in its place. A token taken from
 an event (audience ``event``) or sent to another service is refused with ``ActorRejected``. Losing the broker while answering costs one request (delivered again), not the container.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,7 +54,7 @@ class SecuredRpc(Rpc):
 
     def setup(self):
         super().setup()
-        logs.install()   # expected errors on one line, tracebacks only for unexpected ones
+        logs.install()  # expected errors on one line, tracebacks only for unexpected ones
 
     def handle_message(self, body, message):
         try:
@@ -68,8 +69,9 @@ class SecuredRpc(Rpc):
         context_data = self.unpack_message_headers(message)
         handle_result = partial(self.handle_result, message)
         try:
-            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
-                                        handle_result=handle_result)
+            self.container.spawn_worker(
+                self, args, kwargs, context_data=context_data, handle_result=handle_result
+            )
         except ContainerBeingKilled:
             self.rpc_consumer.requeue_message(message)
 

@@ -1,17 +1,18 @@
 """``abitare-service <name>``: migrate the service's database, then run it under nameko with the
 configuration of :mod:`abitare_chassis.config`. Services register themselves with the entry point
 group ``abitare.services`` (``intake = "intake.service:IntakeService"``)."""
+
 from __future__ import annotations
 
 import eventlet
 
-eventlet.monkey_patch()  # noqa: E402  (before anything imports socket or threading)
+eventlet.monkey_patch()
 
-import argparse  # noqa: E402
-import logging  # noqa: E402
-from importlib.metadata import entry_points  # noqa: E402
+import argparse
+import logging
+from importlib.metadata import entry_points
 
-from . import config, migrate  # noqa: E402
+from . import config, migrate
 
 log = logging.getLogger("abitare.run")
 
@@ -29,10 +30,11 @@ def main(argv=None):
     parser.add_argument("service")
     parser.add_argument("--migrate-only", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s"
+    )
     try:
-        config.verification_keys()     # a missing key stops the start, before anything runs
+        config.verification_keys()  # a missing key stops the start, before anything runs
     except config.MissingSecretKey as exc:
         raise SystemExit(f"{args.service}: {exc}") from None
     service_cls = load_service(args.service)
@@ -41,9 +43,12 @@ def main(argv=None):
     if args.migrate_only:
         return
     if config.using_development_key():
-        log.warning("ABITARE_DEVELOPMENT is on and ABITARE_SECRET_KEY is not set: using the "
-                    "public development key (never in production)")
+        log.warning(
+            "ABITARE_DEVELOPMENT is on and ABITARE_SECRET_KEY is not set: using the "
+            "public development key (never in production)"
+        )
     from nameko.cli.run import run
+
     log.info("starting %s on %s", service_cls.name, cfg["AMQP_URI"].split("@")[-1])
     run([service_cls], cfg)
 

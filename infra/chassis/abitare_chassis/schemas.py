@@ -15,41 +15,68 @@
 Codes a :class:`Schema` can produce on its own: :data:`FIELD_CODES` and :data:`VALIDATOR_CODES`;
 a validator given ``error="<code>"`` produces that code instead.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import marshmallow
 from marshmallow import ValidationError, fields, validate
 
 from .errors import SCHEMA, InvalidInput, flatten_errors
 
-__all__ = ["Schema", "field_error", "load", "flatten_errors", "jsonable", "FIELD_CODES",
-           "VALIDATOR_CODES", "schema_codes"]
+__all__ = [
+    "Schema",
+    "field_error",
+    "load",
+    "flatten_errors",
+    "jsonable",
+    "FIELD_CODES",
+    "VALIDATOR_CODES",
+    "schema_codes",
+]
 
 # marshmallow error key -> code, whatever the field
-_KEY_CODES = {"required": "required", "null": "null", "validator_failed": "invalid",
-              "too_large": "number_too_large", "special": "invalid_number",
-              "invalid_utf8": "invalid_string", "invalid_awareness": "invalid_datetime",
-              "invalid_uuid": "invalid_uuid", "unknown": "one_of"}
+_KEY_CODES = {
+    "required": "required",
+    "null": "null",
+    "validator_failed": "invalid",
+    "too_large": "number_too_large",
+    "special": "invalid_number",
+    "invalid_utf8": "invalid_string",
+    "invalid_awareness": "invalid_datetime",
+    "invalid_uuid": "invalid_uuid",
+    "unknown": "one_of",
+}
 # the "invalid"/"type"/"format" key, by field type (first match wins: subclasses first)
-_TYPE_CODES = ((fields.Date, "invalid_date"), (fields.Time, "invalid_time"),
-               (fields.DateTime, "invalid_datetime"), (fields.TimeDelta, "invalid_duration"),
-               (fields.Integer, "invalid_integer"), (fields.Number, "invalid_number"),
-               (fields.Boolean, "invalid_boolean"), (fields.String, "invalid_string"),
-               (fields.List, "invalid_list"), (fields.Tuple, "invalid_list"),
-               (fields.Mapping, "invalid_object"), (fields.Nested, "invalid_object"))
+_TYPE_CODES = (
+    (fields.Date, "invalid_date"),
+    (fields.Time, "invalid_time"),
+    (fields.DateTime, "invalid_datetime"),
+    (fields.TimeDelta, "invalid_duration"),
+    (fields.Integer, "invalid_integer"),
+    (fields.Number, "invalid_number"),
+    (fields.Boolean, "invalid_boolean"),
+    (fields.String, "invalid_string"),
+    (fields.List, "invalid_list"),
+    (fields.Tuple, "invalid_list"),
+    (fields.Mapping, "invalid_object"),
+    (fields.Nested, "invalid_object"),
+)
 # validator type -> (code, the attributes carried as params)
-_VALIDATORS = ((validate.Range, "range", ("min", "max")),
-               (validate.Length, "length", ("min", "max", "equal")),
-               (validate.OneOf, "one_of", ("choices",)),
-               (validate.NoneOf, "none_of", ("iterable",)),
-               (validate.Equal, "equal", ("comparable",)),
-               (validate.Regexp, "format", ()))
+_VALIDATORS = (
+    (validate.Range, "range", ("min", "max")),
+    (validate.Length, "length", ("min", "max", "equal")),
+    (validate.OneOf, "one_of", ("choices",)),
+    (validate.NoneOf, "none_of", ("iterable",)),
+    (validate.Equal, "equal", ("comparable",)),
+    (validate.Regexp, "format", ()),
+)
 SCHEMA_CODES = {"unknown": "unknown_field", "type": "invalid_object"}
 
-FIELD_CODES = frozenset({*_KEY_CODES.values(), *(code for _, code in _TYPE_CODES),
-                         *SCHEMA_CODES.values(), "invalid"})
+FIELD_CODES = frozenset(
+    {*_KEY_CODES.values(), *(code for _, code in _TYPE_CODES), *SCHEMA_CODES.values(), "invalid"}
+)
 VALIDATOR_CODES = frozenset(code for _, code, _ in _VALIDATORS) | {"invalid"}
 
 
@@ -68,14 +95,18 @@ class Schema(marshmallow.Schema):
 
 
 def _code_field(field_obj: fields.Field) -> None:
-    type_code = next((code for cls, code in _TYPE_CODES if isinstance(field_obj, cls)),
-                     "invalid")
+    type_code = next((code for cls, code in _TYPE_CODES if isinstance(field_obj, cls)), "invalid")
     field_obj.error_messages = {
-        key: [{"code": _KEY_CODES.get(key, type_code if key in ("invalid", "type", "format")
-                                      else "invalid")}]
-        for key in field_obj.error_messages}
-    field_obj.validators = [v if isinstance(v, _Coded) else _Coded(v)
-                            for v in field_obj.validators]
+        key: [
+            {
+                "code": _KEY_CODES.get(
+                    key, type_code if key in ("invalid", "type", "format") else "invalid"
+                )
+            }
+        ]
+        for key in field_obj.error_messages
+    }
+    field_obj.validators = [v if isinstance(v, _Coded) else _Coded(v) for v in field_obj.validators]
     for inner in _inner_fields(field_obj):
         _code_field(inner)
 
@@ -101,15 +132,19 @@ class _Coded(validate.Validator):
             if isinstance(inner, cls):
                 given = getattr(inner, "error", None)
                 # marshmallow fills ``error`` with its default sentence when none was given
-                self.code = code if given in (None, getattr(cls, "default_message", None)) \
-                    else given
-                self.params = {name: _param(getattr(inner, name)) for name in names
-                               if getattr(inner, name, None) is not None}
+                self.code = (
+                    code if given in (None, getattr(cls, "default_message", None)) else given
+                )
+                self.params = {
+                    name: _param(getattr(inner, name))
+                    for name in names
+                    if getattr(inner, name, None) is not None
+                }
                 break
 
     def __call__(self, value):
         if not isinstance(self.inner, validate.Validator):
-            return self.inner(value)      # a function: it raises coded errors itself
+            return self.inner(value)  # a function: it raises coded errors itself
         try:
             return self.inner(value)
         except ValidationError:
@@ -134,8 +169,9 @@ def schema_codes(schema: marshmallow.Schema) -> set[str]:
         field_obj = pending.pop()
         found.update(v.code for v in field_obj.validators if isinstance(v, _Coded))
         pending.extend(_inner_fields(field_obj))
-        if isinstance(field_obj, fields.Nested) and isinstance(field_obj.schema,
-                                                               marshmallow.Schema):
+        if isinstance(field_obj, fields.Nested) and isinstance(
+            field_obj.schema, marshmallow.Schema
+        ):
             found |= schema_codes(field_obj.schema)
     return found
 
@@ -152,8 +188,8 @@ def jsonable(value):
     """Plain JSON: dates ISO, instants as aware UTC ISO strings, containers walked."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

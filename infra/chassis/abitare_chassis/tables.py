@@ -2,6 +2,7 @@
 Alembic migrations create them: ``outbox_message`` (events waiting to be published, sent, or
 unheard: see :mod:`outbox`) and ``inbox_message`` (events a handler has already applied).
 A new chassis column means a new revision in every service's ``migrations/``."""
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
@@ -17,7 +18,8 @@ def add_chassis_tables(metadata: MetaData) -> tuple[Table, Table]:
     if OUTBOX in metadata.tables:
         return metadata.tables[OUTBOX], metadata.tables[INBOX]
     outbox = Table(
-        OUTBOX, metadata,
+        OUTBOX,
+        metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("exchange", String(200), nullable=False),
@@ -32,7 +34,8 @@ def add_chassis_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("last_error", Text, nullable=True),
     )
     inbox = Table(
-        INBOX, metadata,
+        INBOX,
+        metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False),
         Column("handler", String(200), nullable=False),

@@ -1,4 +1,5 @@
 """Unit tests of the actor context and the CloudEvents envelope (no broker)."""
+
 import pytest
 
 from abitare_chassis import config
@@ -38,6 +39,7 @@ def test_actor_with_widened_scope_is_rejected():
     """Swap the payload of a genuine token for one with more comuni: the signature no longer fits."""
     import base64
     import json
+
     token = sign_actor(actor(), RPC, key=KEY)
     rest = token.split(".", 1)[1]
     widened = dict(actor().to_dict(), comuni=["015195", "015140", "015146"])
@@ -49,6 +51,7 @@ def test_actor_with_widened_scope_is_rejected():
 def test_expired_actor_is_rejected(monkeypatch):
     token = sign_actor(actor(), RPC, key=KEY)
     import time
+
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 10_000)
     with pytest.raises(ActorRejected, match="expired"):
@@ -61,9 +64,14 @@ def test_unknown_role_is_rejected():
 
 
 def envelope(**overrides):
-    env = new_envelope(service="intake", event="referral_received", data={"referral_id": "r1"},
-                       subject="r1", tenant="015195",
-                       actor_token=sign_actor(actor(), EVENT_AUDIENCE, key=KEY))
+    env = new_envelope(
+        service="intake",
+        event="referral_received",
+        data={"referral_id": "r1"},
+        subject="r1",
+        tenant="015195",
+        actor_token=sign_actor(actor(), EVENT_AUDIENCE, key=KEY),
+    )
     env.update(overrides)
     return env
 
@@ -108,7 +116,6 @@ def test_not_an_envelope_is_rejected():
         verify_envelope({"hello": "world"}, key=KEY)
 
 
-
 # -- audiences (issue 7, finding 1) -------------------------------------------------------------
 def test_a_token_is_valid_only_for_its_audience():
     event_token = sign_actor(actor(), EVENT_AUDIENCE, key=KEY)
@@ -125,6 +132,7 @@ def test_a_token_is_valid_only_for_its_audience():
 def test_a_token_without_audience_is_rejected():
     """What the suite signed before audiences existed: a plain actor dict."""
     from itsdangerous import URLSafeTimedSerializer
+
     legacy = URLSafeTimedSerializer(KEY, salt="abitare.actor.v1").dumps(actor().to_dict())
     with pytest.raises(ActorRejected, match="not meant for"):
         verify_actor(legacy, RPC, key=KEY)
@@ -134,9 +142,10 @@ def test_an_event_older_than_the_event_actor_age_is_rejected(monkeypatch):
     signed = sign_envelope(envelope(), key=KEY)
     monkeypatch.setenv("ABITARE_EVENT_ACTOR_MAX_AGE_SECONDS", "3600")
     import time
+
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 3000)
-    assert verify_envelope(signed, key=KEY).actor == actor()      # through a long outage: fine
+    assert verify_envelope(signed, key=KEY).actor == actor()  # through a long outage: fine
     monkeypatch.setattr(time, "time", lambda: real() + 4000)
     with pytest.raises(ActorRejected, match="expired"):
         verify_envelope(signed, key=KEY)
@@ -180,7 +189,7 @@ def test_rotation_keeps_the_previous_keys_valid_and_signs_with_the_new_one(monke
     assert verify_actor(old_token, RPC) == actor()
     assert verify_envelope(old_event).actor == actor()
     new_token = sign_actor(actor(), RPC)
-    assert verify_actor(new_token, RPC, key="new-key") == actor()       # signed with the new key
+    assert verify_actor(new_token, RPC, key="new-key") == actor()  # signed with the new key
     with pytest.raises(ActorRejected):
         verify_actor(new_token, RPC, key="old-key")
     assert verify_envelope(configured_event(), key="new-key").actor == actor()
@@ -194,7 +203,7 @@ def test_a_token_of_an_unknown_key_is_refused_during_a_rotation(monkeypatch):
         verify_actor(token, RPC)
     with pytest.raises(ActorRejected, match="forged"):
         verify_envelope(event)
-    rotated(monkeypatch, "new-key")                     # the rotation is over: old-key is gone
+    rotated(monkeypatch, "new-key")  # the rotation is over: old-key is gone
     rotated(monkeypatch, "old-key")
     rotated_out = configured_event()
     rotated(monkeypatch, "new-key")

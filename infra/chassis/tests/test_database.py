@@ -1,5 +1,6 @@
 """The chassis Db without a broker: idempotent transactions caused by an event, and the inbox key
 the nameko provider derives from the entrypoint."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -9,8 +10,9 @@ from abitare_chassis.database import AlreadyHandled, Db
 from abitare_chassis.provider import Database, inbox_key
 
 metadata = MetaData()
-effect = Table("effect", metadata, Column("id", Integer, primary_key=True),
-               Column("event_id", String(36)))
+effect = Table(
+    "effect", metadata, Column("id", Integer, primary_key=True), Column("event_id", String(36))
+)
 
 
 @pytest.fixture
@@ -48,7 +50,9 @@ def test_each_handler_applies_the_same_event_once(db):
     assert count(db, effect) == 2
     with db.session() as session:
         assert sorted(session.execute(select(db.inbox.c.handler)).scalars()) == [
-            "consumer.handle_other", "consumer.handle_producer_recorded"]
+            "consumer.handle_other",
+            "consumer.handle_producer_recorded",
+        ]
 
 
 def test_a_failed_effect_leaves_no_inbox_row(db):
@@ -58,7 +62,7 @@ def test_a_failed_effect_leaves_no_inbox_row(db):
             tx.session.execute(insert(effect).values(event_id=event.id))
             raise RuntimeError("the handler failed")
     assert count(db, db.inbox) == 0
-    apply(db, event)   # the redelivery applies it
+    apply(db, event)  # the redelivery applies it
     assert count(db, effect) == 1
 
 
@@ -72,22 +76,28 @@ def test_a_caused_transaction_without_handler_key_is_refused(tmp_path):
     database.dispose()
 
 
-class FakeContainer:   # what the provider reads of nameko's ServiceContainer
+class FakeContainer:  # what the provider reads of nameko's ServiceContainer
     def __init__(self, service_name, config):
         self.service_name, self.config = service_name, config
 
 
 def test_the_provider_binds_each_worker_to_service_and_entrypoint(tmp_path):
-    container = FakeContainer("funds", {"DATABASE_URL": f"sqlite:///{tmp_path / 'funds.db'}",
-                                        "AMQP_URI": "amqp://unused//"})
+    container = FakeContainer(
+        "funds",
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'funds.db'}", "AMQP_URI": "amqp://unused//"},
+    )
     provider = Database(metadata).bind(container, "db")
     provider.setup()
-    worker = SimpleNamespace(entrypoint=SimpleNamespace(method_name="handle_intake_referral_received"))
+    worker = SimpleNamespace(
+        entrypoint=SimpleNamespace(method_name="handle_intake_referral_received")
+    )
     db = provider.get_dependency(worker)
     assert db.handler == "funds.handle_intake_referral_received"
     assert db.engine is provider.db.engine and provider.db.handler is None
-    assert inbox_key("intake", "handle_funds_action_outcome_recorded") == \
-        "intake.handle_funds_action_outcome_recorded"
+    assert (
+        inbox_key("intake", "handle_funds_action_outcome_recorded")
+        == "intake.handle_funds_action_outcome_recorded"
+    )
     provider.db.dispose()
 
 
@@ -95,4 +105,4 @@ def test_constructing_the_provider_only_stores_its_arguments():
     fresh = MetaData()
     provider = Database(fresh)
     assert provider.metadata is fresh and provider.db is None
-    assert fresh.tables == {}   # nothing added, nothing connected until setup
+    assert fresh.tables == {}  # nothing added, nothing connected until setup

@@ -1,4 +1,5 @@
 """Expected errors are one line in the log, unexpected ones keep their traceback (issue 7, 13)."""
+
 import logging
 
 import pytest

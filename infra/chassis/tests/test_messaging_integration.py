@@ -1,5 +1,6 @@
 """The chassis against a real RabbitMQ and real databases: outbox, inbox, retries and dead
 letters, signed actor contexts. Two tiny services defined here stand in for real ones."""
+
 import json
 
 import pytest
@@ -17,12 +18,22 @@ from abitare_chassis.rpc import rpc
 from abitare_chassis.testing.services import token, wait_for
 
 producer_metadata = MetaData()
-thing = Table("thing", producer_metadata, Column("id", Integer, primary_key=True),
-              Column("value", String(50)), Column("comune", String(6)))
+thing = Table(
+    "thing",
+    producer_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", String(50)),
+    Column("comune", String(6)),
+)
 
 consumer_metadata = MetaData()
-copy = Table("copy", consumer_metadata, Column("id", Integer, primary_key=True),
-             Column("event_id", String(36)), Column("value", String(50)))
+copy = Table(
+    "copy",
+    consumer_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(36)),
+    Column("value", String(50)),
+)
 
 POISON = "poison"
 INVALID = "invalid"
@@ -62,8 +73,9 @@ def copies(harness):
 def sent_and_pending(harness, name="producer"):
     db = harness.db(name)
     with db.session() as session:
-        sent = session.execute(select(func.count()).select_from(db.outbox)
-                               .where(db.outbox.c.sent_at.is_not(None))).scalar_one()
+        sent = session.execute(
+            select(func.count()).select_from(db.outbox).where(db.outbox.c.sent_at.is_not(None))
+        ).scalar_one()
         total = session.execute(select(func.count()).select_from(db.outbox)).scalar_one()
     return sent, total - sent
 
@@ -94,15 +106,27 @@ def test_event_committed_with_state_reaches_consumer_and_is_marked_sent(both):
 
 
 def test_same_event_delivered_twice_has_one_effect(both):
-    env = sign_envelope(new_envelope(service="producer", event="recorded", data={"value": "twice"},
-                                     subject="twice", tenant="015195", actor_token=token(audience=EVENT_AUDIENCE)))
+    env = sign_envelope(
+        new_envelope(
+            service="producer",
+            event="recorded",
+            data={"value": "twice"},
+            subject="twice",
+            tenant="015195",
+            actor_token=token(audience=EVENT_AUDIENCE),
+        )
+    )
     with Connection(both.amqp_uri) as conn:
         producer = conn.Producer()
         for _ in range(2):
-            producer.publish(env, exchange=Exchange("producer.events", type="topic", durable=True),
-                             routing_key="recorded", serializer="json")
+            producer.publish(
+                env,
+                exchange=Exchange("producer.events", type="topic", durable=True),
+                routing_key="recorded",
+                serializer="json",
+            )
     wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE) == 0, message="queue drained")
-    with both.rpc() as proxy:   # a later event proves the consumer is past both copies
+    with both.rpc() as proxy:  # a later event proves the consumer is past both copies
         proxy.producer.record(token(service="producer"), "after")
     wait_for(lambda: copies(both)[-1:] == ["after"], message="later event")
     assert copies(both) == ["twice", "after"]
@@ -111,9 +135,12 @@ def test_same_event_delivered_twice_has_one_effect(both):
     assert queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 0
     db = both.db("consumer")
     with db.session() as session:
-        keys = session.execute(select(db.inbox.c.handler).where(db.inbox.c.event_id == env["id"])
-                               ).scalars().all()
-    assert keys == ["consumer.handle_producer_recorded"]   # derived from the entrypoint
+        keys = (
+            session.execute(select(db.inbox.c.handler).where(db.inbox.c.event_id == env["id"]))
+            .scalars()
+            .all()
+        )
+    assert keys == ["consumer.handle_producer_recorded"]  # derived from the entrypoint
 
 
 def counts(metrics):
@@ -128,19 +155,30 @@ def outbox_row(harness, event_id, name="producer"):
 
 def emit(harness, event, value, name="producer"):
     with harness.db(name).transaction() as tx:
-        return tx.emit(event, {"value": value}, actor=Actor("system:test", "system"),
-                       subject=value, tenant="015195")
+        return tx.emit(
+            event,
+            {"value": value},
+            actor=Actor("system:test", "system"),
+            subject=value,
+            tenant="015195",
+        )
 
 
 def test_event_nobody_listens_to_is_unheard_not_retried(both):
-    unheard = emit(both, "nobody_listens", "lonely")   # no queue is bound to this routing key
-    row = wait_for(lambda: (r := outbox_row(both, unheard["id"])).unheard_at and r,
-                   message="the event marked unheard")
+    unheard = emit(both, "nobody_listens", "lonely")  # no queue is bound to this routing key
+    row = wait_for(
+        lambda: (r := outbox_row(both, unheard["id"])).unheard_at and r,
+        message="the event marked unheard",
+    )
     assert row.sent_at is None and row.attempts == 1 and row.last_error.startswith("unheard")
-    heard = emit(both, "recorded", "heard")             # a later event gets through...
+    heard = emit(both, "recorded", "heard")  # a later event gets through...
     wait_for(lambda: outbox_row(both, heard["id"]).sent_at, message="the heard event sent")
-    assert outbox_row(both, unheard["id"]).attempts == 1   # ...and the unheard one was not retried
-    assert counts(outbox_metrics(both.db("producer").engine, both.db("producer").outbox)) == (0, 0, 1)
+    assert outbox_row(both, unheard["id"]).attempts == 1  # ...and the unheard one was not retried
+    assert counts(outbox_metrics(both.db("producer").engine, both.db("producer").outbox)) == (
+        0,
+        0,
+        1,
+    )
 
 
 def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
@@ -149,13 +187,16 @@ def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
         for i in range(5):
             proxy.producer.record(token(service="producer"), f"good-{i}")
     wait_for(lambda: len(copies(both)) == 5, message="the good events")
-    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1, timeout=30,
-             message="poison message in the dead-letter queue")
+    wait_for(
+        lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1,
+        timeout=30,
+        message="poison message in the dead-letter queue",
+    )
     with Connection(both.amqp_uri) as conn:
         message = conn.default_channel.basic_get(HANDLER_QUEUE + ".dlq", no_ack=True)
     body = json.loads(message.body)
     assert body["data"] == {"value": POISON}
-    assert message.headers["x-abitare-retries"] == 3          # bounded: 1 try + 3 retries
+    assert message.headers["x-abitare-retries"] == 3  # bounded: 1 try + 3 retries
     assert "RuntimeError" in message.headers["x-abitare-error"]
     assert POISON not in copies(both)
 
@@ -171,23 +212,41 @@ def test_invalid_event_data_is_parked_at_once_without_retries(both):
 
 
 def test_forged_event_is_refused_and_parked(both):
-    unsigned = new_envelope(service="producer", event="recorded", data={"value": "forged"},
-                            subject="forged", tenant="015195", actor_token=token(audience=EVENT_AUDIENCE))
+    unsigned = new_envelope(
+        service="producer",
+        event="recorded",
+        data={"value": "forged"},
+        subject="forged",
+        tenant="015195",
+        actor_token=token(audience=EVENT_AUDIENCE),
+    )
     badly_signed = sign_envelope(dict(unsigned), key="attacker-key")
     with Connection(both.amqp_uri) as conn:
         producer = conn.Producer()
         for env in (unsigned, badly_signed):
-            producer.publish(env, exchange=Exchange("producer.events", type="topic", durable=True),
-                             routing_key="recorded", serializer="json")
-    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 2, message="refused events parked")
+            producer.publish(
+                env,
+                exchange=Exchange("producer.events", type="topic", durable=True),
+                routing_key="recorded",
+                serializer="json",
+            )
+    wait_for(
+        lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 2,
+        message="refused events parked",
+    )
     assert copies(both) == []
 
 
-@pytest.mark.parametrize("bad_token", [
-    None, "garbage", token(service="producer").replace("a", "b", 1) + "x",
-    token(service="consumer"),                          # meant for another service
-    sign_actor(Actor("operator:x", "agency_operator", ("015195",)), "rpc"),   # no service named
-])
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        None,
+        "garbage",
+        token(service="producer").replace("a", "b", 1) + "x",
+        token(service="consumer"),  # meant for another service
+        sign_actor(Actor("operator:x", "agency_operator", ("015195",)), "rpc"),  # no service named
+    ],
+)
 def test_rpc_with_forged_or_missing_actor_is_refused(both, bad_token):
     with both.rpc() as proxy:
         with pytest.raises(RemoteError) as error:
@@ -200,14 +259,21 @@ def test_rpc_with_forged_or_missing_actor_is_refused(both, bad_token):
 def test_an_actor_token_taken_from_a_real_event_cannot_call_an_rpc(both):
     """Issue 7, finding 1: whoever can read a queue holds the events' actor tokens. Take one out
     of a real event (emitted by the producer for an operator) and replay it as an RPC actor."""
-    tap = Queue("tap-producer-recorded", exchange=Exchange("producer.events", type="topic",
-                durable=True), routing_key="recorded", durable=False, auto_delete=True)
+    tap = Queue(
+        "tap-producer-recorded",
+        exchange=Exchange("producer.events", type="topic", durable=True),
+        routing_key="recorded",
+        durable=False,
+        auto_delete=True,
+    )
     with Connection(both.amqp_uri) as conn:
         tap(conn.default_channel).declare()
         with both.rpc() as proxy:
             proxy.producer.record(token(service="producer"), "overheard")
-        message = wait_for(lambda: conn.default_channel.basic_get(tap.name, no_ack=True),
-                           message="the event on the tap queue")
+        message = wait_for(
+            lambda: conn.default_channel.basic_get(tap.name, no_ack=True),
+            message="the event on the tap queue",
+        )
     stolen = json.loads(message.body)["actor"]
     with both.rpc() as proxy:
         with pytest.raises(RemoteError) as error:
@@ -222,12 +288,23 @@ def test_an_event_carrying_an_rpc_token_is_parked(both):
     """The other way round (defence in depth: even inside a correctly signed envelope), a
     captured RPC token does not make an event actor."""
     rpc_token = token(service="producer")
-    forged = sign_envelope(new_envelope(service="producer", event="recorded",
-                                        data={"value": "from-rpc"}, subject="from-rpc",
-                                        tenant="015195", actor_token=rpc_token))
+    forged = sign_envelope(
+        new_envelope(
+            service="producer",
+            event="recorded",
+            data={"value": "from-rpc"},
+            subject="from-rpc",
+            tenant="015195",
+            actor_token=rpc_token,
+        )
+    )
     with Connection(both.amqp_uri) as conn:
-        conn.Producer().publish(forged, exchange=Exchange("producer.events", type="topic",
-                                durable=True), routing_key="recorded", serializer="json")
+        conn.Producer().publish(
+            forged,
+            exchange=Exchange("producer.events", type="topic", durable=True),
+            routing_key="recorded",
+            serializer="json",
+        )
     wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1, message="parked")
     with Connection(both.amqp_uri) as conn:
         parked = conn.default_channel.basic_get(HANDLER_QUEUE + ".dlq", no_ack=True)
@@ -235,8 +312,11 @@ def test_an_event_carrying_an_rpc_token_is_parked(both):
     assert copies(both) == []
 
 
-def test_events_committed_while_broker_is_down_are_published_after_restart(private_rabbit, tmp_path):
+def test_events_committed_while_broker_is_down_are_published_after_restart(
+    private_rabbit, tmp_path
+):
     from abitare_chassis.testing.services import ServiceHarness
+
     harness = ServiceHarness(private_rabbit.create_vhost("restart"))
     try:
         harness.start(ConsumerService, f"sqlite:///{tmp_path / 'c.db'}")
@@ -247,8 +327,13 @@ def test_events_committed_while_broker_is_down_are_published_after_restart(priva
         for i in range(20):
             with producer_db.transaction() as tx:
                 tx.session.execute(insert(thing).values(value=f"v{i}", comune="015195"))
-                tx.emit("recorded", {"value": f"v{i}"}, actor=Actor("system:test", "system"),
-                        subject=f"v{i}", tenant="015195")
+                tx.emit(
+                    "recorded",
+                    {"value": f"v{i}"},
+                    actor=Actor("system:test", "system"),
+                    subject=f"v{i}",
+                    tenant="015195",
+                )
         assert sent_and_pending(harness) == (0, 20)
         db = producer_db
         # Routable events waiting for the broker are pending, not unheard; past the threshold

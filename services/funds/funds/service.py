@@ -2,6 +2,7 @@
 
 A table of contents: each entrypoint reads its input with a schema, calls one use case and
 returns plain JSON. Roles and scope are checked by the use cases (``domain.permissions``)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,8 @@ class FundsService:
 
     @event_handler("intake", "referral_received.v2")
     def handle_intake_referral_received(self, event):
-        referral = read_referral(event)                   # tolerant schema -> dict or InvalidInput
-        files.open_funds_file(self.db, referral, event)   # `with db.transaction(causation=event)`
+        referral = read_referral(event)  # tolerant schema -> dict or InvalidInput
+        files.open_funds_file(self.db, referral, event)  # `with db.transaction(causation=event)`
 
     @rpc
     def get_funds_file(self, actor, referral_id, purpose=None):

@@ -1,6 +1,8 @@
 """Fixtures of the funds tests: referral events fed straight into the broker, as intake would,
 built from the contract's example payload (infra/contracts/examples/)."""
+
 import pytest
+
 from abitare_chassis.envelope import sign_envelope
 from abitare_chassis.testing.consumer import EventFeed
 
@@ -15,7 +17,7 @@ class VersionedFeed(EventFeed):
     def __init__(self, event_type: str, **kwargs):
         super().__init__(event_type, **kwargs)
         self.type = event_type
-        self.event = event_type.split(".", 1)[1]       # "referral_received.v2"
+        self.event = event_type.split(".", 1)[1]  # "referral_received.v2"
 
     def envelope(self, data=None, signed: bool = True) -> dict:
         envelope = super().envelope(data, signed=False)

@@ -1,4 +1,5 @@
 """The Alembic migrations build exactly the tables models.py describes (SQLite and PostgreSQL)."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -10,7 +11,7 @@ from funds.service import FundsService
 
 def test_migrations_match_the_models(db_url):
     migrate.upgrade(FundsService.migrations_dir, db_url)
-    migrate.upgrade(FundsService.migrations_dir, db_url)   # a second run changes nothing
+    migrate.upgrade(FundsService.migrations_dir, db_url)  # a second run changes nothing
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:

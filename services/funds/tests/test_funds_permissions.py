@@ -1,7 +1,8 @@
 """The role table of funds: who may read and count funds files (unit: no broker, no database)."""
-import pytest
-from abitare_chassis.actor import ROLES
 
+import pytest
+
+from abitare_chassis.actor import ROLES
 from funds.domain import permissions
 from funds.errors import FundsForbidden
 
@@ -15,11 +16,12 @@ def test_every_role_of_the_chassis_has_a_row():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_role_reads_and_counts_the_files_of_its_comuni(role, action):
-    permissions.ensure(role, action)   # scope is checked by the queries, not here
+    permissions.ensure(role, action)  # scope is checked by the queries, not here
 
 
-@pytest.mark.parametrize("role, action", [("intruder", permissions.READ_FILE),
-                                          ("coordinator", "delete_funds_file")])
+@pytest.mark.parametrize(
+    "role, action", [("intruder", permissions.READ_FILE), ("coordinator", "delete_funds_file")]
+)
 def test_an_unknown_role_or_action_is_forbidden(role, action):
     assert not permissions.may(role, action)
     with pytest.raises(FundsForbidden) as error:

@@ -1,16 +1,26 @@
 """Unit tests of the funds rules (affordability, money, dated parameters): no broker, no
 database."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from funds.domain.affordability import (NOT_ASSESSABLE, NOT_SUSTAINABLE, SUSTAINABLE,
-                                        check_affordability, rent_to_income_ratio)
+from funds.domain.affordability import (
+    NOT_ASSESSABLE,
+    NOT_SUSTAINABLE,
+    SUSTAINABLE,
+    check_affordability,
+    rent_to_income_ratio,
+)
 from funds.domain.dates import local_date
 from funds.domain.money import format_euro, format_percent
-from funds.domain.parameters import (PARAMETERS, RENT_TO_INCOME_THRESHOLD, DatedParameter,
-                                     parameter_on)
+from funds.domain.parameters import (
+    PARAMETERS,
+    RENT_TO_INCOME_THRESHOLD,
+    DatedParameter,
+    parameter_on,
+)
 
 DAY = date(2025, 3, 10)
 
@@ -50,13 +60,16 @@ def test_no_rent_is_sustainable():
     assert (check.outcome, check.rent_to_income_ratio) == (SUSTAINABLE, Decimal("0.0000"))
 
 
-@pytest.mark.parametrize("rent, income, reason", [
-    (None, 150000, "Non è stato indicato il canone mensile del nucleo."),
-    (50000, None, "Non è stato indicato il reddito netto mensile del nucleo."),
-    (None, None, "Non è stato indicato il canone mensile né il reddito netto mensile"),
-    (50000, 0, "reddito netto mensile indicato è pari a zero"),
-    (-1, 1000, "negativi"),
-])
+@pytest.mark.parametrize(
+    "rent, income, reason",
+    [
+        (None, 150000, "Non è stato indicato il canone mensile del nucleo."),
+        (50000, None, "Non è stato indicato il reddito netto mensile del nucleo."),
+        (None, None, "Non è stato indicato il canone mensile né il reddito netto mensile"),
+        (50000, 0, "reddito netto mensile indicato è pari a zero"),
+        (-1, 1000, "negativi"),
+    ],
+)
 def test_missing_or_zero_amounts_are_not_assessable_and_say_why(rent, income, reason):
     check = check_affordability(rent, income, on=DAY)
     assert check.outcome == NOT_ASSESSABLE
@@ -67,11 +80,22 @@ def test_missing_or_zero_amounts_are_not_assessable_and_say_why(rent, income, re
 
 def test_threshold_is_the_one_valid_on_the_referral_date():
     parameters = PARAMETERS + (
-        DatedParameter(RENT_TO_INCOME_THRESHOLD, Decimal("0.25"), date(2026, 1, 1), None, "test"),)
-    assert parameter_on(RENT_TO_INCOME_THRESHOLD, date(2025, 12, 31), parameters).value == Decimal("0.30")
-    assert parameter_on(RENT_TO_INCOME_THRESHOLD, date(2026, 1, 1), parameters).value == Decimal("0.25")
-    assert check_affordability(28000, 100000, on=date(2025, 6, 1), parameters=parameters).outcome == SUSTAINABLE
-    assert check_affordability(28000, 100000, on=date(2026, 6, 1), parameters=parameters).outcome == NOT_SUSTAINABLE
+        DatedParameter(RENT_TO_INCOME_THRESHOLD, Decimal("0.25"), date(2026, 1, 1), None, "test"),
+    )
+    assert parameter_on(RENT_TO_INCOME_THRESHOLD, date(2025, 12, 31), parameters).value == Decimal(
+        "0.30"
+    )
+    assert parameter_on(RENT_TO_INCOME_THRESHOLD, date(2026, 1, 1), parameters).value == Decimal(
+        "0.25"
+    )
+    assert (
+        check_affordability(28000, 100000, on=date(2025, 6, 1), parameters=parameters).outcome
+        == SUSTAINABLE
+    )
+    assert (
+        check_affordability(28000, 100000, on=date(2026, 6, 1), parameters=parameters).outcome
+        == NOT_SUSTAINABLE
+    )
 
 
 def test_the_thirty_percent_rule_is_dated_and_sourced():
@@ -96,5 +120,5 @@ def test_amounts_are_shown_the_italian_way():
 
 
 def test_the_referral_date_is_the_date_in_milan():
-    assert local_date(datetime(2024, 12, 31, 23, 30, tzinfo=timezone.utc)) == date(2025, 1, 1)
+    assert local_date(datetime(2024, 12, 31, 23, 30, tzinfo=UTC)) == date(2025, 1, 1)
     assert local_date(datetime(2025, 7, 1, 12, 0)) == date(2025, 7, 1)

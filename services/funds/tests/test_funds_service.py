@@ -1,20 +1,24 @@
 """Integration: the funds service with a real broker and a real database (SQLite, PostgreSQL)."""
+
 import pytest
 from nameko.exceptions import RemoteError
+from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.database import make_engine
 from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.testing.services import token, wait_for
-from sqlalchemy import func, select
-
 from funds.adapters.models import FundsFile
 from funds.service import FundsService
 
 SGM = "015195"
+
+
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
     return token("agency_operator", [SGM], service="funds")
+
+
 HANDLER_QUEUE = "evt-intake-referral_received.v2--funds.handle_intake_referral_received"
 
 
@@ -35,10 +39,12 @@ def funds(service_runner, db_url):
         yield rpc
 
 
-def test_a_referral_opens_a_funds_file_with_the_affordability_check(funds, broker, make_referral,
-                                                                    make_envelope):
-    data = make_referral(economics={"monthly_net_income_cents": 160000,
-                                    "monthly_rent_cents": 90000})
+def test_a_referral_opens_a_funds_file_with_the_affordability_check(
+    funds, broker, make_referral, make_envelope
+):
+    data = make_referral(
+        economics={"monthly_net_income_cents": 160000, "monthly_rent_cents": 90000}
+    )
     broker.publish(make_envelope(data))
     file = wait_for(lambda: open_file(funds, data["referral_id"]), message="funds file")
     assert file["referral_id"] == data["referral_id"]
@@ -55,8 +61,9 @@ def test_a_referral_opens_a_funds_file_with_the_affordability_check(funds, broke
     assert "56,25%" in check["explanation"]
 
 
-def test_missing_income_gives_a_file_that_is_not_assessable(funds, broker, make_referral,
-                                                            make_envelope):
+def test_missing_income_gives_a_file_that_is_not_assessable(
+    funds, broker, make_referral, make_envelope
+):
     data = make_referral(economics={"monthly_net_income_cents": None, "monthly_rent_cents": 50000})
     broker.publish(make_envelope(data))
     check = wait_for(lambda: open_file(funds, data["referral_id"]))["affordability"]
@@ -68,8 +75,12 @@ def test_missing_income_gives_a_file_that_is_not_assessable(funds, broker, make_
 def stop_when_drained(service_runner, broker):
     """Stop the service once its queues are empty. Stopping lets running workers finish and puts
     back whatever was not acknowledged, so afterwards the queues show exactly what is left."""
-    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0
-             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0, message="queues drained")
+    wait_for(
+        lambda: (
+            broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
+        ),
+        message="queues drained",
+    )
     service_runner.stop()
 
 
@@ -82,26 +93,29 @@ def stored_files(db_url) -> int:
         engine.dispose()
 
 
-def test_the_same_event_twice_opens_one_file(funds, service_runner, db_url, broker,
-                                             make_envelope):
+def test_the_same_event_twice_opens_one_file(funds, service_runner, db_url, broker, make_envelope):
     envelope = make_envelope()
     broker.publish(envelope)
     broker.publish(envelope)
     other = make_envelope()
     broker.publish(other)
     wait_for(lambda: funds.funds.count_files(operator_token()) >= 2, message="two files")
-    assert open_file(funds, envelope["data"]["referral_id"])["referral_id"] == envelope["data"]["referral_id"]
+    assert (
+        open_file(funds, envelope["data"]["referral_id"])["referral_id"]
+        == envelope["data"]["referral_id"]
+    )
     stop_when_drained(service_runner, broker)
     assert broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
     assert broker.depth(dead_letter_queue_name(HANDLER_QUEUE)) == 0
     assert stored_files(db_url) == 2
 
 
-def test_unsigned_and_forged_events_are_parked_and_change_nothing(funds, broker, make_referral,
-                                                                 make_envelope):
+def test_unsigned_and_forged_events_are_parked_and_change_nothing(
+    funds, broker, make_referral, make_envelope
+):
     unsigned = make_envelope(signed=False)
     forged = make_envelope()
-    forged["data"]["economics"]["monthly_rent_cents"] = 1   # altered after signing
+    forged["data"]["economics"]["monthly_rent_cents"] = 1  # altered after signing
     broker.publish(unsigned)
     broker.publish(forged)
     dlq = dead_letter_queue_name(HANDLER_QUEUE)
@@ -127,10 +141,15 @@ def test_a_file_outside_the_actor_comuni_is_not_found(funds, broker, make_envelo
     assert error.value.exc_type == "FundsFileNotFound"
 
 
-@pytest.mark.parametrize("bad_token", [
-    "not-a-token",
-    sign_actor(Actor(sub="operator:x", role="agency_operator", comuni=(SGM,)), key="another-key"),
-])
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        "not-a-token",
+        sign_actor(
+            Actor(sub="operator:x", role="agency_operator", comuni=(SGM,)), key="another-key"
+        ),
+    ],
+)
 def test_a_forged_actor_is_rejected(funds, bad_token):
     with pytest.raises(RemoteError) as error:
         funds.funds.count_files(bad_token)

@@ -1,19 +1,25 @@
 """marshmallow at the edge of housing_stock: RPC inputs, and what it reads from
 ``intake.referral_received.v2`` (only the fields it needs, unknown fields ignored: consumers read
 tolerantly, DESIGN.md §5)."""
+
 from __future__ import annotations
 
 from datetime import date
 
+from marshmallow import EXCLUDE, Schema, fields, validate
+
 from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
-from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .errors import ReferralEventInvalid
 
-COUNT = {"strict": True, "allow_none": True, "load_default": None,
-         "validate": validate.Range(min=0)}
+COUNT = {
+    "strict": True,
+    "allow_none": True,
+    "load_default": None,
+    "validate": validate.Range(min=0),
+}
 
 
 # -- RPC inputs -------------------------------------------------------------------------------
@@ -29,8 +35,9 @@ class _Tolerant(Schema):
 
 
 class HouseholdSchema(_Tolerant):
-    size = fields.Integer(strict=True, allow_none=True, load_default=None,
-                          validate=validate.Range(min=1))
+    size = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1)
+    )
     minors = fields.Integer(**COUNT)
     over_65 = fields.Integer(**COUNT)
 
@@ -40,7 +47,7 @@ class ReferralReceivedSchema(_Tolerant):
     comune_istat = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"))
     comune_name = fields.String(allow_none=True, load_default=None)
     housing_situation = fields.String(allow_none=True, load_default=None)
-    eviction_date = fields.Raw(allow_none=True, load_default=None)   # checked below
+    eviction_date = fields.Raw(allow_none=True, load_default=None)  # checked below
     household = fields.Nested(HouseholdSchema, load_default=dict)
 
 
@@ -51,8 +58,9 @@ def read_referral(event) -> dict:
     except InvalidInput as exc:
         raise ReferralEventInvalid(exc.errors) from None
     if event.tenant is not None and event.tenant != data["comune_istat"]:
-        raise ReferralEventInvalid({"comune_istat": [{"code": "tenant_mismatch",
-                                                      "tenant": event.tenant}]})
+        raise ReferralEventInvalid(
+            {"comune_istat": [{"code": "tenant_mismatch", "tenant": event.tenant}]}
+        )
     data["referral_id"] = str(data["referral_id"])
     data["eviction_date"] = _day(data["eviction_date"])
     return data

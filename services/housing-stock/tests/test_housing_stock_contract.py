@@ -1,9 +1,11 @@
 """The referral events these tests feed in conform to the published contract, so the service
 is tested against the real shape of intake.referral_received.v2, the minimised referral."""
+
 import json
 
-from abitare_chassis.testing.consumer import contracts_dir
 from jsonschema import Draft202012Validator
+
+from abitare_chassis.testing.consumer import contracts_dir
 
 SCHEMA = contracts_dir() / "events" / "intake.referral_received.v2.json"
 

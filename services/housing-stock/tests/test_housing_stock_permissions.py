@@ -1,8 +1,9 @@
 """The role table of housing_stock: who may read and count housing needs (unit: no broker, no
 database)."""
-import pytest
-from abitare_chassis.actor import ROLES
 
+import pytest
+
+from abitare_chassis.actor import ROLES
 from housing_stock.domain import permissions
 from housing_stock.errors import HousingForbidden
 
@@ -16,11 +17,12 @@ def test_every_role_of_the_chassis_has_a_row():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_role_reads_and_counts_the_needs_of_its_comuni(role, action):
-    permissions.ensure(role, action)   # scope is checked by the queries, not here
+    permissions.ensure(role, action)  # scope is checked by the queries, not here
 
 
-@pytest.mark.parametrize("role, action", [("intruder", permissions.READ_NEED),
-                                          ("coordinator", "delete_housing_need")])
+@pytest.mark.parametrize(
+    "role, action", [("intruder", permissions.READ_NEED), ("coordinator", "delete_housing_need")]
+)
 def test_an_unknown_role_or_action_is_forbidden(role, action):
     assert not permissions.may(role, action)
     with pytest.raises(HousingForbidden) as error:

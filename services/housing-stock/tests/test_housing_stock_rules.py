@@ -1,14 +1,14 @@
 """Unit tests of the housing rules, of the tolerant event reading (intake.referral_received.v2) and
 of the RPC inputs: no broker, no database."""
+
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
-from housing_stock.domain.rooms import minimum_bedrooms
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
-
+from housing_stock.domain.rooms import minimum_bedrooms
 from housing_stock.errors import ReferralEventInvalid
 from housing_stock.schemas import HousingNeedQuery, read_referral
 
@@ -30,28 +30,40 @@ def event(data, tenant="015195"):
 
 
 def test_unknown_fields_are_ignored_and_optional_ones_default():
-    referral = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
-                                    "eviction_date": "2025-06-30", "surprise": [1, 2],
-                                    "household": {"size": 4, "minors": 2, "pets": 1}}))
+    referral = read_referral(
+        event(
+            {
+                "referral_id": REFERRAL_ID,
+                "comune_istat": "015195",
+                "eviction_date": "2025-06-30",
+                "surprise": [1, 2],
+                "household": {"size": 4, "minors": 2, "pets": 1},
+            }
+        )
+    )
     assert referral["eviction_date"] == date(2025, 6, 30)
     assert referral["household"] == {"size": 4, "minors": 2, "over_65": None}
     assert referral["comune_name"] is None and referral["housing_situation"] is None
 
 
 def test_an_unknown_household_size_suggests_no_bedrooms():
-    referral = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
-                                    "household": {"size": None}}))
+    referral = read_referral(
+        event({"referral_id": REFERRAL_ID, "comune_istat": "015195", "household": {"size": None}})
+    )
     assert referral["household"]["size"] is None
     assert minimum_bedrooms(referral["household"]["size"]) is None
 
 
-@pytest.mark.parametrize("data", [
-    {"comune_istat": "015195"},
-    {"referral_id": REFERRAL_ID, "comune_istat": "Milano"},
-    {"referral_id": REFERRAL_ID, "comune_istat": "015195", "eviction_date": "30/06/2025"},
-    {"referral_id": REFERRAL_ID, "comune_istat": "015195", "eviction_date": 20250630},
-    {"referral_id": REFERRAL_ID, "comune_istat": "015195", "household": {"minors": -1}},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"comune_istat": "015195"},
+        {"referral_id": REFERRAL_ID, "comune_istat": "Milano"},
+        {"referral_id": REFERRAL_ID, "comune_istat": "015195", "eviction_date": "30/06/2025"},
+        {"referral_id": REFERRAL_ID, "comune_istat": "015195", "eviction_date": 20250630},
+        {"referral_id": REFERRAL_ID, "comune_istat": "015195", "household": {"minors": -1}},
+    ],
+)
 def test_unusable_events_are_refused(data):
     with pytest.raises(ReferralEventInvalid):
         read_referral(event(data))
@@ -65,8 +77,15 @@ def test_the_comune_must_be_the_event_tenant():
 
 
 def test_an_eviction_date_time_keeps_its_day():
-    referral = read_referral(event({"referral_id": REFERRAL_ID, "comune_istat": "015195",
-                                    "eviction_date": "2025-06-30T00:00:00"}))
+    referral = read_referral(
+        event(
+            {
+                "referral_id": REFERRAL_ID,
+                "comune_istat": "015195",
+                "eviction_date": "2025-06-30T00:00:00",
+            }
+        )
+    )
     assert referral["eviction_date"] == date(2025, 6, 30)
 
 

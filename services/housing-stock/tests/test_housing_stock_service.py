@@ -1,20 +1,24 @@
 """Integration: housing_stock with a real broker and a real database (SQLite, PostgreSQL)."""
+
 import pytest
 from nameko.exceptions import RemoteError
+from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.database import make_engine
 from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.testing.services import token, wait_for
-from sqlalchemy import func, select
-
 from housing_stock.adapters.models import HousingNeed
 from housing_stock.service import HousingStockService
 
 SGM = "015195"
+
+
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
     return token("agency_operator", [SGM], service="housing_stock")
+
+
 HANDLER_QUEUE = "evt-intake-referral_received.v2--housing_stock.handle_intake_referral_received"
 
 
@@ -36,16 +40,24 @@ def housing(service_runner, db_url):
 
 
 def test_a_referral_records_the_housing_need(housing, broker, make_referral, make_envelope):
-    data = make_referral(housing_situation="sfratto_in_corso", eviction_date="2025-06-30",
-                         household={"size": 5, "minors": 3, "over_65": 1})
+    data = make_referral(
+        housing_situation="sfratto_in_corso",
+        eviction_date="2025-06-30",
+        household={"size": 5, "minors": 3, "over_65": 1},
+    )
     broker.publish(make_envelope(data))
     need = wait_for(lambda: housing_need(housing, data["referral_id"]), message="housing need")
     recorded_at = need.pop("recorded_at")
     assert recorded_at.endswith("+00:00")
     assert need == {
-        "referral_id": data["referral_id"], "comune_istat": SGM,
-        "comune_name": "San Giuliano Milanese", "household_size": 5, "minors": 3, "over_65": 1,
-        "housing_situation": "sfratto_in_corso", "eviction_date": "2025-06-30",
+        "referral_id": data["referral_id"],
+        "comune_istat": SGM,
+        "comune_name": "San Giuliano Milanese",
+        "household_size": 5,
+        "minors": 3,
+        "over_65": 1,
+        "housing_situation": "sfratto_in_corso",
+        "eviction_date": "2025-06-30",
         "min_bedrooms": 3,
     }
 
@@ -53,8 +65,12 @@ def test_a_referral_records_the_housing_need(housing, broker, make_referral, mak
 def stop_when_drained(service_runner, broker):
     """Stop the service once its queues are empty. Stopping lets running workers finish and puts
     back whatever was not acknowledged, so afterwards the queues show exactly what is left."""
-    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0
-             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0, message="queues drained")
+    wait_for(
+        lambda: (
+            broker.depth(HANDLER_QUEUE) == 0 and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
+        ),
+        message="queues drained",
+    )
     service_runner.stop()
 
 
@@ -67,8 +83,9 @@ def stored_needs(db_url) -> int:
         engine.dispose()
 
 
-def test_the_same_event_twice_records_one_need(housing, service_runner, db_url, broker,
-                                               make_envelope):
+def test_the_same_event_twice_records_one_need(
+    housing, service_runner, db_url, broker, make_envelope
+):
     envelope = make_envelope()
     broker.publish(envelope)
     broker.publish(envelope)
@@ -83,7 +100,7 @@ def test_the_same_event_twice_records_one_need(housing, service_runner, db_url, 
 def test_unsigned_and_forged_events_are_parked_and_change_nothing(housing, broker, make_envelope):
     unsigned = make_envelope(signed=False)
     forged = make_envelope()
-    forged["data"]["household"]["size"] = 1   # altered after signing
+    forged["data"]["household"]["size"] = 1  # altered after signing
     broker.publish(unsigned)
     broker.publish(forged)
     dlq = dead_letter_queue_name(HANDLER_QUEUE)
@@ -105,10 +122,15 @@ def test_a_need_outside_the_actor_comuni_is_not_found(housing, broker, make_enve
     assert housing.housing_stock.count_needs(milano) == 0
 
 
-@pytest.mark.parametrize("bad_token", [
-    "not-a-token",
-    sign_actor(Actor(sub="operator:x", role="agency_operator", comuni=(SGM,)), key="another-key"),
-])
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        "not-a-token",
+        sign_actor(
+            Actor(sub="operator:x", role="agency_operator", comuni=(SGM,)), key="another-key"
+        ),
+    ],
+)
 def test_a_forged_actor_is_rejected(housing, bad_token):
     with pytest.raises(RemoteError) as error:
         housing.housing_stock.count_needs(bad_token)

@@ -1,6 +1,7 @@
 """Errors intake raises on purpose, each with a stable ``code`` (the gateway's text table has an
 entry for every one) and a ``kind`` from which the gateway derives the HTTP status. Plain
 Python: ``domain/`` raises them too. The message is English, for logs only."""
+
 from abitare_chassis.errors import (
     AbitareError,
     Conflict,
@@ -10,35 +11,48 @@ from abitare_chassis.errors import (
     StaleVersion,
 )
 
-__all__ = ["InvalidInput", "ReferralNotFound", "ReferralForbidden", "CaseForbidden",
-           "CaseConflict", "DuplicatesNotAcknowledged", "ProjectVersionConflict",
-           "MeetingNotFound", "ProposalNotFound", "MeetingConflict", "ProposalConflict",
-           "ActionOutcomeInvalid", "IdempotencyKeyReused", "AssigneeOutOfScope",
-           "DuplicateChecksLimited", "MeetingComuniOutOfScope"]
+__all__ = [
+    "InvalidInput",
+    "ReferralNotFound",
+    "ReferralForbidden",
+    "CaseForbidden",
+    "CaseConflict",
+    "DuplicatesNotAcknowledged",
+    "ProjectVersionConflict",
+    "MeetingNotFound",
+    "ProposalNotFound",
+    "MeetingConflict",
+    "ProposalConflict",
+    "ActionOutcomeInvalid",
+    "IdempotencyKeyReused",
+    "AssigneeOutOfScope",
+    "DuplicateChecksLimited",
+    "MeetingComuniOutOfScope",
+]
 
 
 class ReferralNotFound(NotFound):
     """No such referral (case), or not in the actor's comuni (same answer on purpose)."""
 
-    code = "referral_not_found"          # details: referral_id
+    code = "referral_not_found"  # details: referral_id
 
 
 class ReferralForbidden(Forbidden):
     """The actor may not submit a referral for this comune."""
 
-    code = "referral_forbidden"          # details: comune_istat
+    code = "referral_forbidden"  # details: comune_istat
 
 
 class CaseForbidden(Forbidden):
     """The actor's role may not do this on a case (see ``domain.permissions``)."""
 
-    code = "case_forbidden"              # details: role, action
+    code = "case_forbidden"  # details: role, action
 
 
 class CaseConflict(Conflict):
     """The case is not in a state that allows this (see ``domain.lifecycle``)."""
 
-    code = "case_conflict"               # details: status, action
+    code = "case_conflict"  # details: status, action
 
 
 class DuplicatesNotAcknowledged(CaseConflict):
@@ -50,19 +64,19 @@ class DuplicatesNotAcknowledged(CaseConflict):
 class ProjectVersionConflict(StaleVersion):
     """The project changed since the version the caller read (``expected_version`` is stale)."""
 
-    code = "project_version_conflict"    # details: expected_version, current_version
+    code = "project_version_conflict"  # details: expected_version, current_version
 
 
 class MeetingNotFound(NotFound):
     """No such commission meeting."""
 
-    code = "meeting_not_found"           # details: meeting_id
+    code = "meeting_not_found"  # details: meeting_id
 
 
 class ProposalNotFound(NotFound):
     """No such commission proposal, or its case is outside the actor's comuni."""
 
-    code = "proposal_not_found"          # details: proposal_id
+    code = "proposal_not_found"  # details: proposal_id
 
 
 class MeetingConflict(Conflict):
@@ -80,13 +94,13 @@ class MeetingClosed(MeetingConflict):
 class ProposalsPending(MeetingConflict):
     """The minutes cannot be recorded while proposals are still to decide or postpone."""
 
-    code = "proposals_pending"           # details: pending
+    code = "proposals_pending"  # details: pending
 
 
 class ProposalConflict(Conflict):
     """The proposal was already decided."""
 
-    code = "proposal_already_decided"    # details: status
+    code = "proposal_already_decided"  # details: status
 
 
 class ActionOutcomeInvalid(InvalidInput):
@@ -102,8 +116,10 @@ class IdempotencyKeyReused(InvalidInput):
     code = "idempotency_key_reused"
 
     def __init__(self, key: str):
-        super().__init__({"idempotency_key": [{"code": self.code}]},
-                         "idempotency key already used with a different payload")
+        super().__init__(
+            {"idempotency_key": [{"code": self.code}]},
+            "idempotency key already used with a different payload",
+        )
 
 
 class AssigneeOutOfScope(InvalidInput):
@@ -113,8 +129,9 @@ class AssigneeOutOfScope(InvalidInput):
     code = "assignee_out_of_scope"
 
     def __init__(self):
-        super().__init__({"operator_sub": [{"code": self.code}]},
-                         "the operator cannot be assigned this case")
+        super().__init__(
+            {"operator_sub": [{"code": self.code}]}, "the operator cannot be assigned this case"
+        )
 
 
 class MeetingComuniOutOfScope(InvalidInput):
@@ -123,12 +140,13 @@ class MeetingComuniOutOfScope(InvalidInput):
     code = "meeting_comuni_out_of_scope"
 
     def __init__(self):
-        super().__init__({"comuni": [{"code": self.code}]},
-                         "a meeting can only be for comuni in your scope")
+        super().__init__(
+            {"comuni": [{"code": self.code}]}, "a meeting can only be for comuni in your scope"
+        )
 
 
 class DuplicateChecksLimited(AbitareError):
     """The operator looked for possible duplicates of too many households in the last hour."""
 
     kind = "rate_limited"
-    code = "duplicate_checks_limited"    # details: limit, window_minutes
+    code = "duplicate_checks_limited"  # details: limit, window_minutes

@@ -4,29 +4,55 @@ A table of contents: each entrypoint parses its input with a schema, calls one u
 returns plain JSON. The actor argument arrives verified by the chassis ``rpc`` entrypoint; roles
 and scope are checked by the use cases (``domain.permissions``, ``cases.load``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
+
+from marshmallow import ValidationError
 
 from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
 from abitare_chassis.provider import Database
 from abitare_chassis.rpc import rpc
 from abitare_chassis.schemas import jsonable, load
-from marshmallow import ValidationError
 
 from .adapters import reference
 from .adapters.events import ACTION_OUTCOME_RECORDED
 from .adapters.models import metadata
 from .domain import vocabulary
 from .errors import ActionOutcomeInvalid
-from .schemas.cases import (ActionOutcomeEvent, AssessmentInput, AssignInput, ClosureInput,
-                            DecisionInput, DiaryEntryInput, ExpectedVersion, FotografiaQuery,
-                            InterviewInput, MeetingInput, MinutesInput, ProjectInput,
-                            ProposalInput, PurposeInput, ReopenInput, TriageInput)
+from .schemas.cases import (
+    ActionOutcomeEvent,
+    AssessmentInput,
+    AssignInput,
+    ClosureInput,
+    DecisionInput,
+    DiaryEntryInput,
+    ExpectedVersion,
+    FotografiaQuery,
+    InterviewInput,
+    MeetingInput,
+    MinutesInput,
+    ProjectInput,
+    ProposalInput,
+    PurposeInput,
+    ReopenInput,
+    TriageInput,
+)
 from .schemas.referrals import ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage
-from .usecases import (assessment, audit, closure, commission, diary, fotografia, projects,
-                       referrals, triage, worklist)
+from .usecases import (
+    assessment,
+    audit,
+    closure,
+    commission,
+    diary,
+    fotografia,
+    projects,
+    referrals,
+    triage,
+    worklist,
+)
 
 
 def _purpose(purpose):
@@ -47,17 +73,27 @@ class IntakeService:
 
     @rpc
     def get_referral(self, actor, referral_id, purpose=None):
-        return ReferralOutput().dump(referrals.get_referral(self.db, actor, referral_id,
-                                                            _purpose(purpose)))
+        return ReferralOutput().dump(
+            referrals.get_referral(self.db, actor, referral_id, _purpose(purpose))
+        )
 
     @rpc
     def list_referrals(self, actor, comune_istat=None, page=1, page_size=50, purpose=None):
-        query = load(ListReferralsQuery(), {
-            name: value for name, value in
-            (("comune_istat", comune_istat), ("page", page), ("page_size", page_size))
-            if value is not None})
-        return ReferralPage().dump(referrals.list_referrals(self.db, actor, **query,
-                                                           purpose=_purpose(purpose)))
+        query = load(
+            ListReferralsQuery(),
+            {
+                name: value
+                for name, value in (
+                    ("comune_istat", comune_istat),
+                    ("page", page),
+                    ("page_size", page_size),
+                )
+                if value is not None
+            },
+        )
+        return ReferralPage().dump(
+            referrals.list_referrals(self.db, actor, **query, purpose=_purpose(purpose))
+        )
 
     @rpc
     def list_comuni(self, actor):
@@ -83,23 +119,30 @@ class IntakeService:
 
     @rpc
     def find_possible_duplicates(self, actor, referral_id, purpose=None):
-        return jsonable(triage.find_possible_duplicates(self.db, actor, referral_id,
-                                                        _purpose(purpose)))
+        return jsonable(
+            triage.find_possible_duplicates(self.db, actor, referral_id, _purpose(purpose))
+        )
 
     @rpc
     def triage_referral(self, actor, referral_id, payload, purpose=None):
         data = load(TriageInput(), payload)
-        return jsonable(triage.triage_referral(self.db, actor, referral_id, data,
-                                               _purpose(purpose)))
+        return jsonable(
+            triage.triage_referral(self.db, actor, referral_id, data, _purpose(purpose))
+        )
 
     @rpc
     def assign_case(self, actor, referral_id, assignee, purpose=None):
         """``assignee``: ``{operator_sub, role, comuni}`` from the gateway's identity store."""
         data = load(AssignInput(), assignee)
-        return jsonable(triage.assign_case(
-            self.db, actor, referral_id,
-            {"sub": data["operator_sub"], "role": data["role"], "comuni": data["comuni"]},
-            _purpose(purpose)))
+        return jsonable(
+            triage.assign_case(
+                self.db,
+                actor,
+                referral_id,
+                {"sub": data["operator_sub"], "role": data["role"], "comuni": data["comuni"]},
+                _purpose(purpose),
+            )
+        )
 
     # -- diary and joint interviews ---------------------------------------------------------
     @rpc
@@ -124,8 +167,7 @@ class IntakeService:
 
     @rpc
     def list_assessments(self, actor, referral_id, purpose=None):
-        return jsonable(assessment.list_assessments(self.db, actor, referral_id,
-                                                    _purpose(purpose)))
+        return jsonable(assessment.list_assessments(self.db, actor, referral_id, _purpose(purpose)))
 
     # -- individual project -----------------------------------------------------------------
     @rpc
@@ -136,13 +178,15 @@ class IntakeService:
     def save_project(self, actor, referral_id, expected_version, payload):
         version = load(ExpectedVersion(), {"expected_version": expected_version})
         data = load(ProjectInput(), payload)
-        return jsonable(projects.save_project(self.db, actor, referral_id,
-                                              version["expected_version"], data))
+        return jsonable(
+            projects.save_project(self.db, actor, referral_id, version["expected_version"], data)
+        )
 
     @rpc
     def list_project_versions(self, actor, referral_id, purpose=None):
-        return jsonable(projects.list_project_versions(self.db, actor, referral_id,
-                                                       _purpose(purpose)))
+        return jsonable(
+            projects.list_project_versions(self.db, actor, referral_id, _purpose(purpose))
+        )
 
     @event_handler("funds", ACTION_OUTCOME_RECORDED)
     def handle_funds_action_outcome_recorded(self, event):
@@ -212,12 +256,15 @@ class IntakeService:
 
     @rpc
     def get_fotografia(self, actor, date_from, date_to, comune_istat=None):
-        query = load(FotografiaQuery(), {"date_from": date_from, "date_to": date_to,
-                                         "comune_istat": comune_istat})
+        query = load(
+            FotografiaQuery(),
+            {"date_from": date_from, "date_to": date_to, "comune_istat": comune_istat},
+        )
         return jsonable(fotografia.get_fotografia(self.db, actor, **query))
 
     @rpc
     def list_audit(self, actor, referral_id, purpose=None, export=False):
-        query = load(AuditQuery(), {"referral_id": referral_id, "purpose": purpose,
-                                    "export": export})
+        query = load(
+            AuditQuery(), {"referral_id": referral_id, "purpose": purpose, "export": export}
+        )
         return jsonable(audit.list_audit(self.db, actor, **query))

@@ -2,6 +2,7 @@
 
 Helpers travel as fixtures (not imports from this file): every service has a conftest.py and
 pytest keeps only one module named ``conftest`` importable at a time."""
+
 from __future__ import annotations
 
 import copy
@@ -20,9 +21,9 @@ def cf(first_fifteen: str) -> str:
     return first_fifteen + check_character(first_fifteen)
 
 
-HEAD_CF = "RSSMRA80A01F205X"          # Mario Rossi, 1 January 1980, Milano
-SPOUSE_CF = cf("BNCLRA82E45F205")    # Laura Bianchi, 5 May 1982
-CHILD_CF = cf("RSSLCU15M10F205")     # Luca Rossi, 10 August 2015
+HEAD_CF = "RSSMRA80A01F205X"  # Mario Rossi, 1 January 1980, Milano
+SPOUSE_CF = cf("BNCLRA82E45F205")  # Laura Bianchi, 5 May 1982
+CHILD_CF = cf("RSSLCU15M10F205")  # Luca Rossi, 10 August 2015
 
 BASE_PAYLOAD = {
     "comune_istat": SAN_GIULIANO,
@@ -36,12 +37,27 @@ BASE_PAYLOAD = {
     "monthly_rent_cents": 65000,
     "contact_phone": "+39 02 1234567",
     "household": [
-        {"codice_fiscale": HEAD_CF, "first_name": "Mario", "last_name": "Rossi",
-         "birth_date": "1980-01-01", "relation": "intestatario"},
-        {"codice_fiscale": SPOUSE_CF, "first_name": "Laura", "last_name": "Bianchi",
-         "birth_date": "1982-05-05", "relation": "coniuge"},
-        {"codice_fiscale": CHILD_CF, "first_name": "Luca", "last_name": "Rossi",
-         "birth_date": "2015-08-10", "relation": "figlio"},
+        {
+            "codice_fiscale": HEAD_CF,
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "birth_date": "1980-01-01",
+            "relation": "intestatario",
+        },
+        {
+            "codice_fiscale": SPOUSE_CF,
+            "first_name": "Laura",
+            "last_name": "Bianchi",
+            "birth_date": "1982-05-05",
+            "relation": "coniuge",
+        },
+        {
+            "codice_fiscale": CHILD_CF,
+            "first_name": "Luca",
+            "last_name": "Rossi",
+            "birth_date": "2015-08-10",
+            "relation": "figlio",
+        },
     ],
 }
 

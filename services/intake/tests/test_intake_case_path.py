@@ -1,5 +1,6 @@
 """The case path's use cases against a real database (SQLite and PostgreSQL), without a broker:
 state, outbox rows checked against their JSON Schemas, typed errors that change nothing."""
+
 import json
 import threading
 from datetime import date, timedelta
@@ -7,24 +8,56 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import func, select
+
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
 from abitare_chassis.schemas import jsonable, load
-from sqlalchemy import func, select
-
-from intake.adapters.models import (Assessment, AuditEvent, DiaryEntry, ProjectVersion, Referral,
-                                    TriageDecision, metadata, outbox_table)
+from intake.adapters.models import (
+    Assessment,
+    AuditEvent,
+    DiaryEntry,
+    ProjectVersion,
+    Referral,
+    TriageDecision,
+    metadata,
+    outbox_table,
+)
 from intake.domain import clock
-from intake.errors import (CaseConflict, CaseForbidden, DuplicatesNotAcknowledged, InvalidInput,
-                           MeetingConflict, MeetingNotFound, ProjectVersionConflict,
-                           ProposalConflict, ReferralNotFound)
-from intake.schemas.cases import (AssessmentInput, ClosureInput, DiaryEntryInput, InterviewInput,
-                                  ProjectInput, TriageInput)
+from intake.errors import (
+    CaseConflict,
+    CaseForbidden,
+    DuplicatesNotAcknowledged,
+    InvalidInput,
+    MeetingConflict,
+    MeetingNotFound,
+    ProjectVersionConflict,
+    ProposalConflict,
+    ReferralNotFound,
+)
+from intake.schemas.cases import (
+    AssessmentInput,
+    ClosureInput,
+    DiaryEntryInput,
+    InterviewInput,
+    ProjectInput,
+    TriageInput,
+)
 from intake.schemas.referrals import ReferralInput
 from intake.service import IntakeService
-from intake.usecases import (assessment, audit, closure, commission, diary, fotografia, projects,
-                             referrals, triage, worklist)
+from intake.usecases import (
+    assessment,
+    audit,
+    closure,
+    commission,
+    diary,
+    fotografia,
+    projects,
+    referrals,
+    triage,
+    worklist,
+)
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts" / "events"
 SGM, MELEGNANO, MILANO = "015195", "015140", "015146"
@@ -56,8 +89,9 @@ def emitted(db, event_type=None):
     found = []
     for body in rows:
         schema = json.loads((CONTRACTS / f"{body['type']}.json").read_text())
-        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()) \
-            .validate(body["data"])
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+            body["data"]
+        )
         if event_type is None or body["type"] == event_type:
             found.append(body["data"])
     return found
@@ -73,8 +107,12 @@ def submit(db, make_payload, actor=AGENCY, **changes):
 
 
 def take_on(db, referral_id, actor=AGENCY):
-    return triage.triage_referral(db, actor, referral_id, load(TriageInput(), {
-        "outcome": "presa_in_carico", "duplicates_acknowledged": True}))
+    return triage.triage_referral(
+        db,
+        actor,
+        referral_id,
+        load(TriageInput(), {"outcome": "presa_in_carico", "duplicates_acknowledged": True}),
+    )
 
 
 @pytest.fixture
@@ -96,16 +134,24 @@ def test_taking_on_a_referral(db, make_payload):
     assert opened["referral_id"] == referral["id"] and opened["household"]["minors"] == 1
 
 
-@pytest.mark.parametrize("outcome, event", [("respinta", "intake.referral_declined.v1"),
-                                            ("richiesta_informazioni",
-                                             "intake.information_requested.v1")])
+@pytest.mark.parametrize(
+    "outcome, event",
+    [
+        ("respinta", "intake.referral_declined.v1"),
+        ("richiesta_informazioni", "intake.information_requested.v1"),
+    ],
+)
 def test_decline_or_ask_for_information_needs_a_reason(db, make_payload, outcome, event):
     referral = submit(db, make_payload, actor=CLIENT)
     with pytest.raises(InvalidInput) as info:
         load(TriageInput(), {"outcome": outcome})
     assert "reason" in info.value.errors
-    case = triage.triage_referral(db, AGENCY, referral["id"], load(TriageInput(), {
-        "outcome": outcome, "reason": "Manca la documentazione ISEE"}))
+    case = triage.triage_referral(
+        db,
+        AGENCY,
+        referral["id"],
+        load(TriageInput(), {"outcome": outcome, "reason": "Manca la documentazione ISEE"}),
+    )
     assert case["triage"]["reason"] == "Manca la documentazione ISEE"
     assert len(emitted(db, event)) == 1
     status = triage.get_case_status(db, CLIENT, referral["id"])
@@ -115,8 +161,12 @@ def test_decline_or_ask_for_information_needs_a_reason(db, make_payload, outcome
 
 def test_information_requested_can_be_triaged_again(db, make_payload):
     referral = submit(db, make_payload)
-    triage.triage_referral(db, AGENCY, referral["id"], load(TriageInput(), {
-        "outcome": "richiesta_informazioni", "reason": "ISEE?"}))
+    triage.triage_referral(
+        db,
+        AGENCY,
+        referral["id"],
+        load(TriageInput(), {"outcome": "richiesta_informazioni", "reason": "ISEE?"}),
+    )
     assert take_on(db, referral["id"])["status"] == "in_carico"
     assert count(db, TriageDecision) == 2
 
@@ -134,30 +184,51 @@ def test_forbidden_transition_and_role_change_nothing(db, case):
 
 
 def test_possible_duplicates_across_comuni(db, make_payload):
-    milano = submit(db, make_payload, actor=Actor(sub="client:mi", role="municipal_client",
-                                                  comuni=(MILANO,)), comune_istat=MILANO)
+    milano = submit(
+        db,
+        make_payload,
+        actor=Actor(sub="client:mi", role="municipal_client", comuni=(MILANO,)),
+        comune_istat=MILANO,
+    )
     referral = submit(db, make_payload)
     [duplicate] = triage.find_possible_duplicates(db, AGENCY, referral["id"])
-    assert duplicate == {"match": "known_elsewhere", "codice_fiscale": None,   # another ambito
-                         "comune_istat": None, "comune_name": None, "status": None,
-                         "received_at": None, "referral_id": None}
+    assert duplicate == {
+        "match": "known_elsewhere",
+        "codice_fiscale": None,  # another ambito
+        "comune_istat": None,
+        "comune_name": None,
+        "status": None,
+        "received_at": None,
+        "referral_id": None,
+    }
     wide = Actor(sub="operator:w", role="agency_operator", comuni=(SGM, MILANO))
     [seen] = triage.find_possible_duplicates(db, wide, referral["id"])
-    assert (seen["match"], seen["referral_id"], seen["comune_name"], seen["status"]) == \
-        ("codice_fiscale", milano["id"], "Milano", "ricevuta")
+    assert (seen["match"], seen["referral_id"], seen["comune_name"], seen["status"]) == (
+        "codice_fiscale",
+        milano["id"],
+        "Milano",
+        "ricevuta",
+    )
     # San Donato is in the ambito where AGENCY triages, outside its comuni: told, not linked.
-    san_donato = submit(db, make_payload, actor=Actor(sub="operator:sd", role="agency_operator",
-                                                      comuni=("015192",)),
-                        comune_istat="015192")
+    san_donato = submit(
+        db,
+        make_payload,
+        actor=Actor(sub="operator:sd", role="agency_operator", comuni=("015192",)),
+        comune_istat="015192",
+    )
     near, far = triage.find_possible_duplicates(db, AGENCY, referral["id"])
-    assert (near["comune_istat"], near["status"], near["referral_id"]) == \
-        ("015192", "ricevuta", None)
+    assert (near["comune_istat"], near["status"], near["referral_id"]) == (
+        "015192",
+        "ricevuta",
+        None,
+    )
     assert san_donato["id"] not in json.dumps(jsonable(far)) and far["match"] == "known_elsewhere"
 
     before = snapshot(db)
     with pytest.raises(DuplicatesNotAcknowledged):
-        triage.triage_referral(db, AGENCY, referral["id"],
-                               load(TriageInput(), {"outcome": "presa_in_carico"}))
+        triage.triage_referral(
+            db, AGENCY, referral["id"], load(TriageInput(), {"outcome": "presa_in_carico"})
+        )
     assert snapshot(db) == before
     assert take_on(db, referral["id"])["triage"]["duplicates_acknowledged"] is True
 
@@ -192,33 +263,76 @@ def test_assignment_is_for_coordinators(db, case):
 
 # -- diary ------------------------------------------------------------------------------------
 def test_confidential_diary_entries(db, case):
-    entry = load(DiaryEntryInput(), {"kind": "colloquio", "occurred_at": "2026-01-10T10:00:00",
-                                     "text": "Racconta di violenze subite", "confidential": True})
+    entry = load(
+        DiaryEntryInput(),
+        {
+            "kind": "colloquio",
+            "occurred_at": "2026-01-10T10:00:00",
+            "text": "Racconta di violenze subite",
+            "confidential": True,
+        },
+    )
     diary.add_diary_entry(db, AGENCY, case, entry)
-    diary.add_diary_entry(db, COMUNE, case, load(DiaryEntryInput(), {
-        "kind": "telefonata", "occurred_at": "2026-01-11", "text": "Sentito il Comune"}))
+    diary.add_diary_entry(
+        db,
+        COMUNE,
+        case,
+        load(
+            DiaryEntryInput(),
+            {"kind": "telefonata", "occurred_at": "2026-01-11", "text": "Sentito il Comune"},
+        ),
+    )
     triage.assign_case(db, COORDINATOR, case, assignee(OTHER_AGENCY))
-    later = load(DiaryEntryInput(), {"kind": "colloquio", "occurred_at": "2026-01-12T10:00:00",
-                                     "text": "Secondo colloquio riservato", "confidential": True})
-    diary.add_diary_entry(db, AGENCY, case, later)          # written while bruno is assigned
+    later = load(
+        DiaryEntryInput(),
+        {
+            "kind": "colloquio",
+            "occurred_at": "2026-01-12T10:00:00",
+            "text": "Secondo colloquio riservato",
+            "confidential": True,
+        },
+    )
+    diary.add_diary_entry(db, AGENCY, case, later)  # written while bruno is assigned
 
-    assert [e.get("text") for e in diary.list_diary(db, AGENCY, case)] == [   # the author
-        "Racconta di violenze subite", "Sentito il Comune", "Secondo colloquio riservato"]
+    assert [e.get("text") for e in diary.list_diary(db, AGENCY, case)] == [  # the author
+        "Racconta di violenze subite",
+        "Sentito il Comune",
+        "Secondo colloquio riservato",
+    ]
     assert [e.get("text") for e in diary.list_diary(db, OTHER_AGENCY, case)] == [  # assignee
-        None, "Sentito il Comune", "Secondo colloquio riservato"]
+        None,
+        "Sentito il Comune",
+        "Secondo colloquio riservato",
+    ]
     hidden, visible, _ = diary.list_diary(db, COMUNE, case)
-    assert hidden == {"id": hidden["id"], "referral_id": case, "confidential": True,
-                      "kind": "colloquio", "occurred_at": hidden["occurred_at"],
-                      "author": AGENCY.sub, "author_name": "Anna",
-                      "recorded_at": hidden["recorded_at"]}
+    assert hidden == {
+        "id": hidden["id"],
+        "referral_id": case,
+        "confidential": True,
+        "kind": "colloquio",
+        "occurred_at": hidden["occurred_at"],
+        "author": AGENCY.sub,
+        "author_name": "Anna",
+        "recorded_at": hidden["recorded_at"],
+    }
     assert visible["text"] == "Sentito il Comune"
     assert not any(name.startswith(("update", "delete", "edit")) for name in dir(diary))
 
 
 def test_joint_interview_goes_in_the_diary(db, case):
-    entry = diary.schedule_interview(db, COMUNE, case, load(InterviewInput(), {
-        "scheduled_at": "2026-02-03T09:30:00+01:00", "location": "Comune di San Giuliano",
-        "participants": ["AS Agenzia", "AS Comune", "Famiglia Rossi"]}))
+    entry = diary.schedule_interview(
+        db,
+        COMUNE,
+        case,
+        load(
+            InterviewInput(),
+            {
+                "scheduled_at": "2026-02-03T09:30:00+01:00",
+                "location": "Comune di San Giuliano",
+                "participants": ["AS Agenzia", "AS Comune", "Famiglia Rossi"],
+            },
+        ),
+    )
     assert entry["kind"] == "colloquio_congiunto"
     assert entry["text"].startswith("Colloquio congiunto fissato per il 03/02/2026 alle 09:30")
     assert entry["interview"]["participants"][2] == "Famiglia Rossi"
@@ -226,36 +340,57 @@ def test_joint_interview_goes_in_the_diary(db, case):
 
 def test_bad_diary_input_changes_nothing(db, case):
     before = snapshot(db)
-    for bad in ({"kind": "pettegolezzo", "occurred_at": "2026-01-01", "text": "x"},
-                {"kind": "nota", "occurred_at": "2999-01-01", "text": "x"},
-                {"kind": "nota", "occurred_at": "2026-01-01", "text": "   "}):
+    for bad in (
+        {"kind": "pettegolezzo", "occurred_at": "2026-01-01", "text": "x"},
+        {"kind": "nota", "occurred_at": "2999-01-01", "text": "x"},
+        {"kind": "nota", "occurred_at": "2026-01-01", "text": "   "},
+    ):
         with pytest.raises(InvalidInput):
             diary.add_diary_entry(db, AGENCY, case, load(DiaryEntryInput(), bad))
     with pytest.raises(CaseForbidden):
-        diary.add_diary_entry(db, CLIENT, case, load(DiaryEntryInput(), {
-            "kind": "nota", "occurred_at": "2026-01-01", "text": "x"}))
+        diary.add_diary_entry(
+            db,
+            CLIENT,
+            case,
+            load(DiaryEntryInput(), {"kind": "nota", "occurred_at": "2026-01-01", "text": "x"}),
+        )
     assert snapshot(db) == before
 
 
 # -- assessment -------------------------------------------------------------------------------
 def test_assessment_suggests_and_keeps_history(db, case):
-    first = assessment.record_assessment(db, AGENCY, case, load(AssessmentInput(), {
-        "indicators": {"arrears_rent": True}}))
+    first = assessment.record_assessment(
+        db, AGENCY, case, load(AssessmentInput(), {"indicators": {"arrears_rent": True}})
+    )
     assert (first["suggested_grade"], first["grade"], first["overridden"]) == (2, 2, False)
-    assert first["indicators"]["rent_burden_over_30"] is True      # 650 € of 1400 €
+    assert first["indicators"]["rent_burden_over_30"] is True  # 650 € of 1400 €
     assert first["explanation"][-1] == "Grado suggerito: 2 (sofferenza abitativa)."
 
     before = snapshot(db)
     with pytest.raises(InvalidInput):
-        assessment.record_assessment(db, AGENCY, case, load(AssessmentInput(), {
-            "indicators": {"arrears_rent": True}, "confirmed_grade": 3}))
+        assessment.record_assessment(
+            db,
+            AGENCY,
+            case,
+            load(AssessmentInput(), {"indicators": {"arrears_rent": True}, "confirmed_grade": 3}),
+        )
     with pytest.raises(CaseForbidden):
         assessment.record_assessment(db, COMUNE, case, load(AssessmentInput(), {}))
     assert snapshot(db) == before
 
-    second = assessment.record_assessment(db, AGENCY, case, load(AssessmentInput(), {
-        "indicators": {"arrears_rent": True}, "confirmed_grade": 3,
-        "override_reason": "Rete familiare assente"}))
+    second = assessment.record_assessment(
+        db,
+        AGENCY,
+        case,
+        load(
+            AssessmentInput(),
+            {
+                "indicators": {"arrears_rent": True},
+                "confirmed_grade": 3,
+                "override_reason": "Rete familiare assente",
+            },
+        ),
+    )
     assert (second["grade"], second["overridden"]) == (3, True)
     history = assessment.list_assessments(db, COMUNE, case)
     assert [a["grade"] for a in history] == [3, 2]
@@ -265,9 +400,10 @@ def test_assessment_suggests_and_keeps_history(db, case):
 
 def test_pis_situation_is_grade_4_and_requests_a_placement_at_once(db, make_payload):
     referral = submit(db, make_payload, referring_body="pronto_intervento_sociale")
-    for _ in range(2):                                     # the same situation asks once
-        result = assessment.record_assessment(db, AGENCY, referral["id"], load(
-            AssessmentInput(), {"pis_situation": "incendio"}))
+    for _ in range(2):  # the same situation asks once
+        result = assessment.record_assessment(
+            db, AGENCY, referral["id"], load(AssessmentInput(), {"pis_situation": "incendio"})
+        )
         assert result["grade"] == 4
     [request] = emitted(db, "intake.emergency_placement_requested.v1")
     assert request["pis_situation"] == "incendio" and request["grade"] == 4
@@ -275,12 +411,19 @@ def test_pis_situation_is_grade_4_and_requests_a_placement_at_once(db, make_payl
 
 
 # -- project ----------------------------------------------------------------------------------
-PROJECT = {"objectives": ["Trovare un alloggio a canone concordato"],
-           "actions": [{"type": "fund_application", "description": "Fondo affitto di Ambito",
-                        "responsible": "agency", "due_date": "2026-01-31"},
-                       {"type": "isee_caf", "description": "Aggiornare l'ISEE",
-                        "responsible": "comune"}],
-           "agreed_on": "2026-01-15"}
+PROJECT = {
+    "objectives": ["Trovare un alloggio a canone concordato"],
+    "actions": [
+        {
+            "type": "fund_application",
+            "description": "Fondo affitto di Ambito",
+            "responsible": "agency",
+            "due_date": "2026-01-31",
+        },
+        {"type": "isee_caf", "description": "Aggiornare l'ISEE", "responsible": "comune"},
+    ],
+    "agreed_on": "2026-01-15",
+}
 
 
 def test_project_versions_and_action_requests(db, case):
@@ -293,11 +436,27 @@ def test_project_versions_and_action_requests(db, case):
     assert requested["action_id"] == first["actions"][0]["id"]
 
     actions = [dict(first["actions"][0], status="in_corso"), first["actions"][1]]
-    second = projects.save_project(db, COMUNE, case, 1, load(ProjectInput(), {
-        **PROJECT, "actions": [{k: a[k] for k in ("id", "type", "description", "responsible",
-                                                   "due_date", "status")} for a in actions]}))
+    second = projects.save_project(
+        db,
+        COMUNE,
+        case,
+        1,
+        load(
+            ProjectInput(),
+            {
+                **PROJECT,
+                "actions": [
+                    {
+                        k: a[k]
+                        for k in ("id", "type", "description", "responsible", "due_date", "status")
+                    }
+                    for a in actions
+                ],
+            },
+        ),
+    )
     assert second["version"] == 2 and second["updated_by"] == COMUNE.sub
-    assert len(emitted(db, "intake.action_requested.v1")) == 1     # no new action, no request
+    assert len(emitted(db, "intake.action_requested.v1")) == 1  # no new action, no request
 
     before = snapshot(db)
     with pytest.raises(ProjectVersionConflict):
@@ -336,11 +495,30 @@ def test_project_needs_a_case_in_charge_and_valid_actions(db, make_payload, case
     with pytest.raises(CaseConflict):
         projects.save_project(db, AGENCY, fresh["id"], 0, load(ProjectInput(), PROJECT))
     with pytest.raises(InvalidInput):
-        load(ProjectInput(), {"actions": [{"type": "teleport", "description": "x",
-                                           "responsible": "agency"}]})
+        load(
+            ProjectInput(),
+            {"actions": [{"type": "teleport", "description": "x", "responsible": "agency"}]},
+        )
     with pytest.raises(InvalidInput):
-        projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), {"actions": [
-            {"id": "not-there", "type": "other", "description": "x", "responsible": "agency"}]}))
+        projects.save_project(
+            db,
+            AGENCY,
+            case,
+            0,
+            load(
+                ProjectInput(),
+                {
+                    "actions": [
+                        {
+                            "id": "not-there",
+                            "type": "other",
+                            "description": "x",
+                            "responsible": "agency",
+                        }
+                    ]
+                },
+            ),
+        )
     with pytest.raises(CaseForbidden):
         projects.save_project(db, CLIENT, case, 0, load(ProjectInput(), PROJECT))
     assert snapshot(db) == before
@@ -350,19 +528,39 @@ def test_action_outcome_sets_the_status(db, case):
     saved = projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))
     action_id = saved["actions"][0]["id"]
     with db.transaction() as tx:
-        projects.apply_action_outcome(tx, AGENCY, "funds", {
-            "referral_id": case, "action_id": action_id, "status": "completata",
-            "outcome": "concesso", "comune_istat": SGM, "recorded_at": "2026-02-01T10:00:00Z"})
+        projects.apply_action_outcome(
+            tx,
+            AGENCY,
+            "funds",
+            {
+                "referral_id": case,
+                "action_id": action_id,
+                "status": "completata",
+                "outcome": "concesso",
+                "comune_istat": SGM,
+                "recorded_at": "2026-02-01T10:00:00Z",
+            },
+        )
     project = projects.get_project(db, AGENCY, case)
     assert project["version"] == 2 and project["updated_by"] == "service:funds"
     assert project["actions"][0]["status"] == "completata"
     assert project["actions"][0]["outcome"]["outcome"] == "concesso"
-    for wrong in ({"action_id": action_id, "service": "partners"},
-                  {"action_id": "00000000-0000-0000-0000-000000000000", "service": "funds"}):
+    for wrong in (
+        {"action_id": action_id, "service": "partners"},
+        {"action_id": "00000000-0000-0000-0000-000000000000", "service": "funds"},
+    ):
         with pytest.raises(InvalidInput), db.transaction() as tx:
-            projects.apply_action_outcome(tx, AGENCY, wrong["service"], {
-                "referral_id": case, "action_id": wrong["action_id"], "status": "completata",
-                "recorded_at": "2026-02-01T10:00:00Z"})
+            projects.apply_action_outcome(
+                tx,
+                AGENCY,
+                wrong["service"],
+                {
+                    "referral_id": case,
+                    "action_id": wrong["action_id"],
+                    "status": "completata",
+                    "recorded_at": "2026-02-01T10:00:00Z",
+                },
+            )
     assert projects.get_project(db, AGENCY, case)["version"] == 2
 
 
@@ -370,18 +568,24 @@ def test_action_outcome_sets_the_status(db, case):
 def test_commission_meeting_proposal_decision_minutes(db, case):
     with pytest.raises(CaseForbidden):
         commission.create_meeting(db, AGENCY, {"date": date(2026, 2, 10), "location": "Sala"})
-    meeting = commission.create_meeting(db, COORDINATOR, {"date": date(2026, 2, 10),
-                                                          "location": "Sala consiliare"})
-    proposal = commission.add_proposal(db, COORDINATOR, meeting["id"], {
-        "referral_id": case, "kind": "validate_project", "notes": None})
+    meeting = commission.create_meeting(
+        db, COORDINATOR, {"date": date(2026, 2, 10), "location": "Sala consiliare"}
+    )
+    proposal = commission.add_proposal(
+        db,
+        COORDINATOR,
+        meeting["id"],
+        {"referral_id": case, "kind": "validate_project", "notes": None},
+    )
     assert proposal["status"] == "in_attesa" and proposal["head_name"] == "Rossi Mario"
     items = worklist.get_worklist(db, AGENCY)["proposals_awaiting_commission"]
     assert [i["referral_id"] for i in items] == [case]
 
     with pytest.raises(MeetingConflict):
         commission.record_minutes(db, COORDINATOR, meeting["id"], "Verbale")
-    decided = commission.decide_proposal(db, COORDINATOR, proposal["id"], {
-        "decision": "approvata", "notes": "Progetto validato"})
+    decided = commission.decide_proposal(
+        db, COORDINATOR, proposal["id"], {"decision": "approvata", "notes": "Progetto validato"}
+    )
     assert decided["decision"] == "approvata"
     [event] = emitted(db, "intake.commission_decision_made.v1")
     assert event["decision"] == "approvata" and event["referral_id"] == case
@@ -391,8 +595,9 @@ def test_commission_meeting_proposal_decision_minutes(db, case):
     closed = commission.record_minutes(db, COORDINATOR, meeting["id"], "Verbale della seduta")
     assert closed["closed"] and closed["proposals"][0]["decision"] == "approvata"
     with pytest.raises(MeetingConflict):
-        commission.add_proposal(db, COORDINATOR, meeting["id"], {
-            "referral_id": case, "kind": "extend_stay"})
+        commission.add_proposal(
+            db, COORDINATOR, meeting["id"], {"referral_id": case, "kind": "extend_stay"}
+        )
     assert [m["id"] for m in commission.list_meetings(db, COORDINATOR)] == [meeting["id"]]
     assert [c["istat"] for c in closed["comuni"]] == [MELEGNANO, SGM]
     milano_coordinator = Actor(sub="operator:z", role="coordinator", comuni=(MILANO,))
@@ -405,9 +610,19 @@ def test_commission_meeting_proposal_decision_minutes(db, case):
 def test_close_and_reopen(db, case):
     with pytest.raises(CaseForbidden):
         closure.close_case(db, COMUNE, case, load(ClosureInput(), {"outcome": "sap_assegnato"}))
-    closed = closure.close_case(db, AGENCY, case, load(ClosureInput(), {
-        "outcome": "affitto_canone_concordato", "notes": "Restituzione fatta",
-        "restitution_date": clock.local_date(clock.now()).isoformat()}))
+    closed = closure.close_case(
+        db,
+        AGENCY,
+        case,
+        load(
+            ClosureInput(),
+            {
+                "outcome": "affitto_canone_concordato",
+                "notes": "Restituzione fatta",
+                "restitution_date": clock.local_date(clock.now()).isoformat(),
+            },
+        ),
+    )
     assert closed["status"] == "chiusa"
     case_file = triage.get_case(db, AGENCY, case)
     assert case_file["closure"]["outcome"] == "affitto_canone_concordato"
@@ -430,9 +645,13 @@ def test_close_and_reopen(db, case):
 def test_worklist(db, make_payload, case):
     soon = clock.local_date(clock.now()) + timedelta(days=10)
     waiting = submit(db, make_payload, eviction_date=soon.isoformat())
-    projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))   # due 2026-01-31
-    assessment.record_assessment(db, AGENCY, case, load(AssessmentInput(), {
-        "indicators": {"documents_expiring_on": soon.isoformat()}}))
+    projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))  # due 2026-01-31
+    assessment.record_assessment(
+        db,
+        AGENCY,
+        case,
+        load(AssessmentInput(), {"indicators": {"documents_expiring_on": soon.isoformat()}}),
+    )
     work = worklist.get_worklist(db, COMUNE)
     assert [i["referral_id"] for i in work["awaiting_triage"]] == [waiting["id"]]
     assert work["awaiting_triage"][0]["head_name"] == "Rossi Mario"
@@ -447,15 +666,29 @@ def test_worklist(db, make_payload, case):
 
 
 def test_fotografia_counts(db, make_payload, cf):
-    single = [{"codice_fiscale": cf("VRDGPP70A01F205"), "first_name": "Giuseppe",
-               "last_name": "Verdi", "birth_date": "1970-01-01", "relation": "intestatario"}]
+    single = [
+        {
+            "codice_fiscale": cf("VRDGPP70A01F205"),
+            "first_name": "Giuseppe",
+            "last_name": "Verdi",
+            "birth_date": "1970-01-01",
+            "relation": "intestatario",
+        }
+    ]
     submit(db, make_payload, received_at="2025-04-10")
-    submit(db, make_payload, received_at="2025-05-31T23:30:00+02:00", household=single,
-           comune_istat=MELEGNANO, referring_body="forze_ordine")
-    submit(db, make_payload, received_at="2025-06-01T00:30:00+02:00")     # the day after
+    submit(
+        db,
+        make_payload,
+        received_at="2025-05-31T23:30:00+02:00",
+        household=single,
+        comune_istat=MELEGNANO,
+        referring_body="forze_ordine",
+    )
+    submit(db, make_payload, received_at="2025-06-01T00:30:00+02:00")  # the day after
     graded = submit(db, make_payload, received_at="2025-04-20")
-    assessment.record_assessment(db, AGENCY, graded["id"], load(AssessmentInput(), {
-        "indicators": {"arrears_rent": True}}))
+    assessment.record_assessment(
+        db, AGENCY, graded["id"], load(AssessmentInput(), {"indicators": {"arrears_rent": True}})
+    )
 
     photo = fotografia.get_fotografia(db, AGENCY, date(2025, 4, 1), date(2025, 5, 31))
     assert photo["total"] == 3
@@ -480,8 +713,12 @@ def test_every_case_file_read_is_audited_without_content(db, case):
         audit.list_audit(db, AGENCY, case)
     trail = audit.list_audit(db, COORDINATOR, case)
     assert [(t["action"], t["actor_sub"]) for t in trail] == [
-        ("triage_referral", AGENCY.sub), ("get_case", AGENCY.sub), ("list_diary", COMUNE.sub),
-        ("get_project", AGENCY.sub), ("list_assessments", AGENCY.sub)]
+        ("triage_referral", AGENCY.sub),
+        ("get_case", AGENCY.sub),
+        ("list_diary", COMUNE.sub),
+        ("get_project", AGENCY.sub),
+        ("list_assessments", AGENCY.sub),
+    ]
     assert trail[1]["purpose"] == "preparazione colloquio"
     dumped = json.dumps(jsonable(trail))
     for content in ("Rossi", "Mario", "RSSMRA80A01F205X", "Sfratto"):
@@ -493,16 +730,26 @@ def test_every_case_file_read_is_audited_without_content(db, case):
 
 
 def test_municipal_clients_read_only_the_status(db, make_payload, case):
-    with pytest.raises(ReferralNotFound):                 # of its comune, sent by the agency
+    with pytest.raises(ReferralNotFound):  # of its comune, sent by the agency
         triage.get_case_status(db, CLIENT, case)
     own = submit(db, make_payload, actor=CLIENT)["id"]
     take_on(db, own)
     status = triage.get_case_status(db, CLIENT, own)
-    assert set(status) == {"id", "comune_istat", "status", "received_at", "updated_at",
-                           "status_reason"}
+    assert set(status) == {
+        "id",
+        "comune_istat",
+        "status",
+        "received_at",
+        "updated_at",
+        "status_reason",
+    }
     assert status["status"] == "in_carico" and status["status_reason"] is None
-    for read in (triage.get_case, diary.list_diary, projects.get_project,
-                 assessment.list_assessments):
+    for read in (
+        triage.get_case,
+        diary.list_diary,
+        projects.get_project,
+        assessment.list_assessments,
+    ):
         with pytest.raises(CaseForbidden):
             read(db, CLIENT, case)
     with pytest.raises(ReferralNotFound):

@@ -1,26 +1,42 @@
 """The case-path rules in intake/domain: pure functions, no database, no broker."""
+
 from datetime import date
 
 import pytest
 
 from intake.adapters import reference
-from intake.domain import codice_fiscale, commission, eligibility, grading, household, lifecycle
+from intake.domain import (
+    codice_fiscale,
+    commission,
+    eligibility,
+    grading,
+    household,
+    lifecycle,
+    project,
+)
 from intake.domain import permissions as perm
-from intake.domain import project
-from intake.errors import (CaseConflict, CaseForbidden, InvalidInput, MeetingConflict,
-                               ProposalConflict)
+from intake.errors import (
+    CaseConflict,
+    CaseForbidden,
+    InvalidInput,
+    MeetingConflict,
+    ProposalConflict,
+)
 
 TODAY = date(2026, 3, 10)
 
 
 # -- lifecycle --------------------------------------------------------------------------------
-@pytest.mark.parametrize("status, outcome, expected", [
-    ("ricevuta", "presa_in_carico", "in_carico"),
-    ("ricevuta", "richiesta_informazioni", "informazioni_richieste"),
-    ("ricevuta", "respinta", "respinta"),
-    ("informazioni_richieste", "presa_in_carico", "in_carico"),
-    ("informazioni_richieste", "richiesta_informazioni", "informazioni_richieste"),
-])
+@pytest.mark.parametrize(
+    "status, outcome, expected",
+    [
+        ("ricevuta", "presa_in_carico", "in_carico"),
+        ("ricevuta", "richiesta_informazioni", "informazioni_richieste"),
+        ("ricevuta", "respinta", "respinta"),
+        ("informazioni_richieste", "presa_in_carico", "in_carico"),
+        ("informazioni_richieste", "richiesta_informazioni", "informazioni_richieste"),
+    ],
+)
 def test_triage_transitions(status, outcome, expected):
     assert lifecycle.after_triage(status, outcome) == expected
 
@@ -48,17 +64,34 @@ def test_close_and_reopen_transitions():
 
 
 # -- permissions ------------------------------------------------------------------------------
-@pytest.mark.parametrize("role, allowed, refused", [
-    ("agency_operator", [perm.READ_CASE, perm.TRIAGE, perm.ASSESS, perm.CLOSE, perm.WRITE_PROJECT],
-     [perm.ASSIGN, perm.COMMISSION, perm.READ_AUDIT]),
-    ("coordinator", [perm.ASSIGN, perm.COMMISSION, perm.READ_AUDIT, perm.TRIAGE], []),
-    ("comune_operator", [perm.READ_CASE, perm.WRITE_DIARY, perm.WRITE_PROJECT,
-                         perm.SCHEDULE_INTERVIEW],
-     [perm.TRIAGE, perm.ASSESS, perm.CLOSE, perm.ASSIGN, perm.COMMISSION]),
-    ("municipal_client", [perm.READ_STATUS],
-     [perm.READ_CASE, perm.WRITE_DIARY, perm.TRIAGE, perm.READ_WORKLIST, perm.READ_FOTOGRAFIA]),
-    ("system", [perm.ASSIGN, perm.COMMISSION, perm.TRIAGE], []),
-])
+@pytest.mark.parametrize(
+    "role, allowed, refused",
+    [
+        (
+            "agency_operator",
+            [perm.READ_CASE, perm.TRIAGE, perm.ASSESS, perm.CLOSE, perm.WRITE_PROJECT],
+            [perm.ASSIGN, perm.COMMISSION, perm.READ_AUDIT],
+        ),
+        ("coordinator", [perm.ASSIGN, perm.COMMISSION, perm.READ_AUDIT, perm.TRIAGE], []),
+        (
+            "comune_operator",
+            [perm.READ_CASE, perm.WRITE_DIARY, perm.WRITE_PROJECT, perm.SCHEDULE_INTERVIEW],
+            [perm.TRIAGE, perm.ASSESS, perm.CLOSE, perm.ASSIGN, perm.COMMISSION],
+        ),
+        (
+            "municipal_client",
+            [perm.READ_STATUS],
+            [
+                perm.READ_CASE,
+                perm.WRITE_DIARY,
+                perm.TRIAGE,
+                perm.READ_WORKLIST,
+                perm.READ_FOTOGRAFIA,
+            ],
+        ),
+        ("system", [perm.ASSIGN, perm.COMMISSION, perm.TRIAGE], []),
+    ],
+)
 def test_role_table(role, allowed, refused):
     for action in allowed:
         perm.ensure(role, action)
@@ -89,19 +122,29 @@ def test_served_ambiti_from_the_dated_reference_data():
 
 
 def test_served_respects_valid_to():
-    rows = [{"ambito_code": "x", "ambito_name": "Ambito X", "comune_istat": "015175",
-             "valid_from": date(2018, 1, 1), "valid_to": date(2020, 12, 31)}]
+    rows = [
+        {
+            "ambito_code": "x",
+            "ambito_name": "Ambito X",
+            "comune_istat": "015175",
+            "valid_from": date(2018, 1, 1),
+            "valid_to": date(2020, 12, 31),
+        }
+    ]
     assert eligibility.served(rows, "015175", "Pioltello", date(2020, 12, 31)).served
     assert not eligibility.served(rows, "015175", "Pioltello", date(2021, 1, 1)).served
 
 
-@pytest.mark.parametrize("received, execution, late, days", [
-    (date(2026, 1, 10), date(2026, 4, 10), False, 90),      # exactly 3 calendar months
-    (date(2026, 1, 10), date(2026, 4, 9), True, 89),
-    (date(2025, 11, 30), date(2026, 2, 28), False, 90),     # 30 Nov + 3 months = 28 Feb
-    (date(2025, 11, 30), date(2026, 2, 27), True, 89),
-    (date(2026, 3, 1), date(2026, 2, 1), True, -28),        # after the execution
-])
+@pytest.mark.parametrize(
+    "received, execution, late, days",
+    [
+        (date(2026, 1, 10), date(2026, 4, 10), False, 90),  # exactly 3 calendar months
+        (date(2026, 1, 10), date(2026, 4, 9), True, 89),
+        (date(2025, 11, 30), date(2026, 2, 28), False, 90),  # 30 Nov + 3 months = 28 Feb
+        (date(2025, 11, 30), date(2026, 2, 27), True, 89),
+        (date(2026, 3, 1), date(2026, 2, 1), True, -28),  # after the execution
+    ],
+)
 def test_eviction_lateness_in_calendar_months(received, execution, late, days):
     timing = eligibility.eviction_timing(received, execution)
     assert (timing.late, timing.days_before) == (late, days)
@@ -114,34 +157,76 @@ def member(relation, born, cf="RSSMRA80A01F205X"):
     return household.Member(cf, "N", "C", born, relation)
 
 
-HEAD_M = "RSSMRA80A01F205X"           # day 01: a man
-HEAD_F = "BNCLRA82E45F205" + "X"       # day 45: a woman (check character irrelevant here)
+HEAD_M = "RSSMRA80A01F205X"  # day 01: a man
+HEAD_F = "BNCLRA82E45F205" + "X"  # day 45: a woman (check character irrelevant here)
 
 
-@pytest.mark.parametrize("members, sex, expected", [
-    ([member("intestatario", date(1980, 1, 1))], "M", "adulto_solo"),
-    ([member("intestatario", date(2010, 1, 1))], "M", "altro"),
-    ([member("intestatario", date(1980, 1, 1)), member("coniuge", date(1982, 1, 1)),
-      member("figlio", date(2015, 1, 1)), member("figlio", date(2018, 1, 1))], "M",
-     "coppia_con_figli_minori"),
-    ([member("intestatario", date(1980, 1, 1)), member("convivente", date(1982, 1, 1))], "M",
-     "coppia_senza_figli"),
-    ([member("intestatario", date(1985, 1, 1)), member("figlio", date(2015, 1, 1))], "F",
-     "madre_sola_con_figli_minori"),
-    ([member("intestatario", date(1985, 1, 1)), member("figlio", date(2015, 1, 1))], "M",
-     "padre_solo_con_figli_minori"),
-    ([member("intestatario", date(1980, 1, 1)), member("figlio", date(2007, 6, 1))], "F",
-     "genitore_con_figlio_neomaggiorenne"),
-    ([member("intestatario", date(1970, 1, 1)), member("genitore", date(1945, 1, 1))], "M",
-     "adulto_con_over_65"),
-    ([member("intestatario", date(1950, 1, 1)), member("figlio", date(1980, 1, 1))], "F",
-     "adulto_con_over_65"),
-    ([member("intestatario", date(1980, 1, 1)), member("coniuge", date(1982, 1, 1)),
-      member("figlio", date(2015, 1, 1)), member("genitore", date(1950, 1, 1))], "M",
-     "coppia_con_figli_minori_e_over_65"),
-    ([member("intestatario", date(1980, 1, 1)), member("altro", date(1981, 1, 1)),
-      member("altro", date(1982, 1, 1))], "M", "altro"),
-])
+@pytest.mark.parametrize(
+    "members, sex, expected",
+    [
+        ([member("intestatario", date(1980, 1, 1))], "M", "adulto_solo"),
+        ([member("intestatario", date(2010, 1, 1))], "M", "altro"),
+        (
+            [
+                member("intestatario", date(1980, 1, 1)),
+                member("coniuge", date(1982, 1, 1)),
+                member("figlio", date(2015, 1, 1)),
+                member("figlio", date(2018, 1, 1)),
+            ],
+            "M",
+            "coppia_con_figli_minori",
+        ),
+        (
+            [member("intestatario", date(1980, 1, 1)), member("convivente", date(1982, 1, 1))],
+            "M",
+            "coppia_senza_figli",
+        ),
+        (
+            [member("intestatario", date(1985, 1, 1)), member("figlio", date(2015, 1, 1))],
+            "F",
+            "madre_sola_con_figli_minori",
+        ),
+        (
+            [member("intestatario", date(1985, 1, 1)), member("figlio", date(2015, 1, 1))],
+            "M",
+            "padre_solo_con_figli_minori",
+        ),
+        (
+            [member("intestatario", date(1980, 1, 1)), member("figlio", date(2007, 6, 1))],
+            "F",
+            "genitore_con_figlio_neomaggiorenne",
+        ),
+        (
+            [member("intestatario", date(1970, 1, 1)), member("genitore", date(1945, 1, 1))],
+            "M",
+            "adulto_con_over_65",
+        ),
+        (
+            [member("intestatario", date(1950, 1, 1)), member("figlio", date(1980, 1, 1))],
+            "F",
+            "adulto_con_over_65",
+        ),
+        (
+            [
+                member("intestatario", date(1980, 1, 1)),
+                member("coniuge", date(1982, 1, 1)),
+                member("figlio", date(2015, 1, 1)),
+                member("genitore", date(1950, 1, 1)),
+            ],
+            "M",
+            "coppia_con_figli_minori_e_over_65",
+        ),
+        (
+            [
+                member("intestatario", date(1980, 1, 1)),
+                member("altro", date(1981, 1, 1)),
+                member("altro", date(1982, 1, 1)),
+            ],
+            "M",
+            "altro",
+        ),
+    ],
+)
 def test_household_composition(members, sex, expected):
     assert household.classify(members, TODAY, sex) == expected
     assert expected in household.COMPOSITIONS
@@ -150,7 +235,7 @@ def test_household_composition(members, sex, expected):
 def test_sex_from_codice_fiscale_with_omocodia():
     assert codice_fiscale.sex("RSSMRA80A01F205X") == "M"
     assert codice_fiscale.sex("BNCLRA82E45F205Z") == "F"
-    assert codice_fiscale.sex("BNCLRA82E4RF205Z") == "F"      # omocodia: R = 5
+    assert codice_fiscale.sex("BNCLRA82E4RF205Z") == "F"  # omocodia: R = 5
     assert codice_fiscale.sex("short") is None
 
 
@@ -177,8 +262,9 @@ def test_arrears_are_grade_2():
 
 
 def test_arrears_with_two_dimensions_are_grade_3():
-    suggestion = suggest(arrears_rent=True, weak_support_network=True,
-                         documents_expiring_on=date(2026, 4, 1))
+    suggestion = suggest(
+        arrears_rent=True, weak_support_network=True, documents_expiring_on=date(2026, 4, 1)
+    )
     assert suggestion.grade == 3
     assert any("Documenti" in line for line in suggestion.explanation)
     assert any("Rete sociale" in line for line in suggestion.explanation)
@@ -190,14 +276,24 @@ def test_late_eviction_with_one_dimension_is_grade_3():
 
 
 def test_documents_far_in_the_future_do_not_count():
-    assert suggest(arrears_rent=True, weak_support_network=True,
-                   documents_expiring_on=date(2027, 1, 1)).grade == 2
+    assert (
+        suggest(
+            arrears_rent=True, weak_support_network=True, documents_expiring_on=date(2027, 1, 1)
+        ).grade
+        == 2
+    )
 
 
-@pytest.mark.parametrize("indicators", [
-    {"eviction_stage": "eseguito"}, {"no_home_to_return": True}, {"violence_or_abuse": True},
-    {"unsafe_dwelling": True, "minors": True}, {"pis": "incendio"},
-])
+@pytest.mark.parametrize(
+    "indicators",
+    [
+        {"eviction_stage": "eseguito"},
+        {"no_home_to_return": True},
+        {"violence_or_abuse": True},
+        {"unsafe_dwelling": True, "minors": True},
+        {"pis": "incendio"},
+    ],
+)
 def test_emergencies_are_grade_4(indicators):
     suggestion = suggest(**indicators)
     assert suggestion.grade == 4
@@ -232,9 +328,15 @@ def test_confirm_or_override_with_reason():
 
 # -- project ----------------------------------------------------------------------------------
 def action(**changes):
-    data = {"id": None, "type": "fund_application", "description": "Fondo affitto",
-            "responsible": "agency", "partner_code": None, "due_date": None,
-            "status": "da_avviare"}
+    data = {
+        "id": None,
+        "type": "fund_application",
+        "description": "Fondo affitto",
+        "responsible": "agency",
+        "partner_code": None,
+        "due_date": None,
+        "status": "da_avviare",
+    }
     data.update(changes)
     return data
 
@@ -252,19 +354,27 @@ def test_new_actions_get_ids_and_their_fulfilling_service():
 
 
 def test_existing_actions_keep_identity_and_outcome():
-    current = [{**action(id="a1"), "fulfilled_by": "funds",
-                "outcome": {"service": "funds", "status": "in_corso"}}]
+    current = [
+        {
+            **action(id="a1"),
+            "fulfilled_by": "funds",
+            "outcome": {"service": "funds", "status": "in_corso"},
+        }
+    ]
     actions, new = project.merge_actions(current, [action(id="a1", status="in_corso")], ids())
     assert new == [] and actions[0]["outcome"] == {"service": "funds", "status": "in_corso"}
 
 
-@pytest.mark.parametrize("submitted, field", [
-    ([action(id="nope")], "actions.0.id"),
-    ([action(id="a1", type="other")], "actions.0.type"),
-    ([], "actions"),
-    ([action(id="a1"), action(id="a1")], "actions.1.id"),
-    ([action(id="a1"), action(type="partner_referral")], "actions.1.partner_code"),
-])
+@pytest.mark.parametrize(
+    "submitted, field",
+    [
+        ([action(id="nope")], "actions.0.id"),
+        ([action(id="a1", type="other")], "actions.0.type"),
+        ([], "actions"),
+        ([action(id="a1"), action(id="a1")], "actions.1.id"),
+        ([action(id="a1"), action(type="partner_referral")], "actions.1.partner_code"),
+    ],
+)
 def test_bad_action_changes_are_refused(submitted, field):
     current = [{**action(id="a1"), "fulfilled_by": "funds", "outcome": None}]
     with pytest.raises(InvalidInput) as info:

@@ -1,6 +1,7 @@
 """The data of intake.referral_received.v1 and .v2 matches its JSON Schema in infra/contracts."""
+
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jsonschema
@@ -8,7 +9,6 @@ import pytest
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.envelope import verify_envelope
-
 from intake.adapters import events
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
@@ -22,17 +22,33 @@ def validator():
 
 def record(**changes):
     data = {
-        "id": "0b6f1f0e-3c38-4a54-9a5c-8f7e1b1d2a11", "comune_istat": "015195",
+        "id": "0b6f1f0e-3c38-4a54-9a5c-8f7e1b1d2a11",
+        "comune_istat": "015195",
         "comune_name": "San Giuliano Milanese",
-        "received_at": datetime(2025, 5, 2, 9, 30, tzinfo=timezone.utc), "status": "ricevuta",
-        "referring_body": "forze_ordine", "referring_body_name": None,
-        "problem_reported": "assenza_dimora", "housing_situation": "altro",
-        "description": "riservato", "eviction_date": None,
-        "monthly_net_income_cents": None, "monthly_rent_cents": 0, "contact_phone": "02 555",
-        "household": [{"codice_fiscale": "RSSMRA80A01F205X", "first_name": "Mario",
-                       "last_name": "Rossi", "birth_date": date(1980, 1, 1),
-                       "relation": "intestatario"}],
-        "household_size": 1, "minors": 0, "over_65": 0, "submitted_by": "operator:x",
+        "received_at": datetime(2025, 5, 2, 9, 30, tzinfo=UTC),
+        "status": "ricevuta",
+        "referring_body": "forze_ordine",
+        "referring_body_name": None,
+        "problem_reported": "assenza_dimora",
+        "housing_situation": "altro",
+        "description": "riservato",
+        "eviction_date": None,
+        "monthly_net_income_cents": None,
+        "monthly_rent_cents": 0,
+        "contact_phone": "02 555",
+        "household": [
+            {
+                "codice_fiscale": "RSSMRA80A01F205X",
+                "first_name": "Mario",
+                "last_name": "Rossi",
+                "birth_date": date(1980, 1, 1),
+                "relation": "intestatario",
+            }
+        ],
+        "household_size": 1,
+        "minors": 0,
+        "over_65": 0,
+        "submitted_by": "operator:x",
     }
     data.update(changes)
     return data
@@ -41,7 +57,7 @@ def record(**changes):
 def test_event_data_is_valid(validator):
     data = events.referral_received(record())
     validator.validate(data)
-    assert json.loads(json.dumps(data)) == data          # plain JSON, storable in the outbox
+    assert json.loads(json.dumps(data)) == data  # plain JSON, storable in the outbox
     assert data["household"]["members"][0]["birth_date"] == "1980-01-01"
     assert data["economics"] == {"monthly_net_income_cents": None, "monthly_rent_cents": 0}
 

@@ -1,10 +1,11 @@
 """Input schemas: clear field errors by path, unknown fields refused, normalised values."""
+
 from datetime import date
 
 import pytest
+
 from abitare_chassis.errors import InvalidInput, decode
 from abitare_chassis.schemas import load
-
 from intake.domain.household import Member
 from intake.schemas.referrals import ListReferralsQuery, ReferralInput
 
@@ -12,11 +13,12 @@ from intake.schemas.referrals import ListReferralsQuery, ReferralInput
 def errors_of(payload) -> dict:
     with pytest.raises(InvalidInput) as info:
         load(ReferralInput(), payload)
-    wire = decode(str(info.value))                # survives nameko's trip as text
+    wire = decode(str(info.value))  # survives nameko's trip as text
     assert (wire["code"], wire["kind"]) == ("invalid_input", "invalid")
     assert wire["details"]["fields"] == info.value.errors
-    assert all(error["code"] != "invalid" for errors in info.value.errors.values()
-               for error in errors)              # every error of intake's schemas is coded
+    assert all(
+        error["code"] != "invalid" for errors in info.value.errors.values() for error in errors
+    )  # every error of intake's schemas is coded
     return info.value.errors
 
 
@@ -30,8 +32,14 @@ def test_valid_payload_loads(payload):
 
 
 def test_optional_fields_default_to_none(payload):
-    for name in ("referring_body_name", "description", "eviction_date", "contact_phone",
-                 "monthly_net_income_cents", "monthly_rent_cents"):
+    for name in (
+        "referring_body_name",
+        "description",
+        "eviction_date",
+        "contact_phone",
+        "monthly_net_income_cents",
+        "monthly_rent_cents",
+    ):
         del payload[name]
     data = load(ReferralInput(), payload)
     assert data["eviction_date"] is None and data["monthly_rent_cents"] is None
@@ -48,8 +56,13 @@ def test_codice_fiscale_is_uppercased_and_names_trimmed(payload):
 
 def test_missing_required_fields():
     errors = errors_of({})
-    assert set(errors) == {"comune_istat", "referring_body", "problem_reported",
-                           "housing_situation", "household"}
+    assert set(errors) == {
+        "comune_istat",
+        "referring_body",
+        "problem_reported",
+        "housing_situation",
+        "household",
+    }
     assert errors["household"] == [{"code": "required"}]
 
 
@@ -57,37 +70,45 @@ def test_unknown_fields_are_refused(payload):
     payload["ssn"] = "x"
     payload["household"][1]["nickname"] = "Lalla"
     errors = errors_of(payload)
-    assert errors == {"ssn": [{"code": "unknown_field"}],
-                      "household.1.nickname": [{"code": "unknown_field"}]}
+    assert errors == {
+        "ssn": [{"code": "unknown_field"}],
+        "household.1.nickname": [{"code": "unknown_field"}],
+    }
 
 
 def test_invalid_codice_fiscale_has_its_path(payload):
     payload["household"][2]["codice_fiscale"] = "RSSLCU15M10F205A"
     assert errors_of(payload) == {
-        "household.2.codice_fiscale": [{"code": "codice_fiscale_checksum"}]}
+        "household.2.codice_fiscale": [{"code": "codice_fiscale_checksum"}]
+    }
 
 
 def test_numeric_codice_fiscale_is_refused(payload):
     payload["household"][0]["codice_fiscale"] = "00743110157"
-    assert errors_of(payload)["household.0.codice_fiscale"] == [
-        {"code": "codice_fiscale_numeric"}]
+    assert errors_of(payload)["household.0.codice_fiscale"] == [{"code": "codice_fiscale_numeric"}]
 
 
-@pytest.mark.parametrize("code, message", [
-    ("058091", "istat_unknown"),
-    ("15146", "istat_format"),
-    ("01514A", "istat_format"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("058091", "istat_unknown"),
+        ("15146", "istat_format"),
+        ("01514A", "istat_format"),
+    ],
+)
 def test_comune_must_be_in_the_citta_metropolitana(payload, code, message):
     payload["comune_istat"] = code
     assert errors_of(payload)["comune_istat"] == [{"code": message}]
 
 
-@pytest.mark.parametrize("field, value", [
-    ("referring_body", "vicino_di_casa"),
-    ("problem_reported", "rumore"),
-    ("housing_situation", "castello"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("referring_body", "vicino_di_casa"),
+        ("problem_reported", "rumore"),
+        ("housing_situation", "castello"),
+    ],
+)
 def test_codes_outside_the_vocabulary(payload, field, value):
     payload[field] = value
     error = errors_of(payload)[field][0]
@@ -112,8 +133,9 @@ def test_household_rules_are_reported_with_paths(payload):
     payload["household"][2]["relation"] = "intestatario"
     errors = errors_of(payload)
     assert errors["household.1.codice_fiscale"] == [{"code": "codice_fiscale_duplicate"}]
-    assert errors["household"] == [{"code": "household_head_count", "relation": "intestatario",
-                                    "found": 2}]
+    assert errors["household"] == [
+        {"code": "household_head_count", "relation": "intestatario", "found": 2}
+    ]
 
 
 def test_household_size_limits(payload):
@@ -140,14 +162,18 @@ def test_list_query_limits():
     assert load(ListReferralsQuery(), {}) == {"comune_istat": None, "page": 1, "page_size": 50}
     with pytest.raises(InvalidInput) as info:
         load(ListReferralsQuery(), {"page": 0, "page_size": 201})
-    assert info.value.errors == {"page": [{"code": "range", "min": 1}],
-                                 "page_size": [{"code": "range", "min": 1, "max": 200}]}
+    assert info.value.errors == {
+        "page": [{"code": "range", "min": 1}],
+        "page_size": [{"code": "range", "min": 1, "max": 200}],
+    }
 
 
 def test_phone_and_dates_are_coded(payload):
     payload["contact_phone"] = "call me"
     payload["eviction_date"] = "soon"
     payload["received_at"] = "2999-01-01T00:00:00+00:00"
-    assert errors_of(payload) == {"contact_phone": [{"code": "phone_format"}],
-                                  "eviction_date": [{"code": "invalid_date"}],
-                                  "received_at": [{"code": "not_in_future"}]}
+    assert errors_of(payload) == {
+        "contact_phone": [{"code": "phone_format"}],
+        "eviction_date": [{"code": "invalid_date"}],
+        "received_at": [{"code": "not_in_future"}],
+    }

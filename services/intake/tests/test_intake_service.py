@@ -1,21 +1,24 @@
 """intake end to end through nameko RPC, a real broker and a real database (SQLite, PostgreSQL)."""
+
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
-from abitare_chassis.actor import Actor, sign_actor
-from abitare_chassis.envelope import verify_envelope
-from abitare_chassis.testing.services import token, wait_for
 from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
 from sqlalchemy import func, select
 
+from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.envelope import verify_envelope
+from abitare_chassis.testing.services import token, wait_for
 from intake.adapters.models import HouseholdMember, Referral, outbox_table
 from intake.service import IntakeService
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
 SAN_GIULIANO, MELEGNANO, MILANO = "015195", "015140", "015146"
+
+
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
     return token("comune_operator", (SAN_GIULIANO,), sub="operator:verdi", service="intake")
@@ -30,9 +33,11 @@ def intake(service_runner, db_url):
 @pytest.fixture
 def received_events(amqp_uri):
     """A queue bound to intake.events / referral_received, declared before anything is sent."""
-    queue = Queue("test.intake.referral_received",
-                  exchange=Exchange("intake.events", type="topic", durable=True),
-                  routing_key="referral_received")
+    queue = Queue(
+        "test.intake.referral_received",
+        exchange=Exchange("intake.events", type="topic", durable=True),
+        routing_key="referral_received",
+    )
     with Connection(amqp_uri) as conn:
         simple = conn.SimpleQueue(queue)
         yield simple
@@ -50,8 +55,9 @@ def outbox_rows(runner):
 
 
 def schema(path: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads((CONTRACTS / path).read_text()),
-                                           format_checker=jsonschema.FormatChecker())
+    return jsonschema.Draft202012Validator(
+        json.loads((CONTRACTS / path).read_text()), format_checker=jsonschema.FormatChecker()
+    )
 
 
 def remote_error(call, *args, **kwargs) -> RemoteError:
@@ -75,7 +81,7 @@ def test_submit_stores_publishes_and_reads_back(intake, received_events, payload
 
     message = received_events.get(timeout=15)
     message.ack()
-    event = verify_envelope(message.payload)             # signed, with a valid actor
+    event = verify_envelope(message.payload)  # signed, with a valid actor
     assert event.type == "intake.referral_received.v1"
     assert event.subject == referral["id"] and event.tenant == SAN_GIULIANO
     assert event.actor.sub == "operator:verdi"
@@ -85,8 +91,10 @@ def test_submit_stores_publishes_and_reads_back(intake, received_events, payload
     assert event.data["household"]["minors"] == 1
     assert event.data["economics"]["monthly_net_income_cents"] == 140000
 
-    rows = wait_for(lambda: [r for r in outbox_rows(intake) if r.sent_at is not None],
-                    message="outbox row marked sent")
+    rows = wait_for(
+        lambda: [r for r in outbox_rows(intake) if r.sent_at is not None],
+        message="outbox row marked sent",
+    )
     assert len(rows) == 1 and rows[0].event_id == event.id
 
 
@@ -96,8 +104,9 @@ def test_codice_fiscale_is_stored_uppercase(intake, received_events, payload):
         referral = rpc.intake.submit_referral(operator_token(), payload)
     assert referral["household"][0]["codice_fiscale"] == "RSSMRA80A01F205X"
     with intake.db("intake").engine.connect() as conn:
-        stored = conn.execute(select(HouseholdMember.codice_fiscale)
-                              .where(HouseholdMember.position == 0)).scalar_one()
+        stored = conn.execute(
+            select(HouseholdMember.codice_fiscale).where(HouseholdMember.position == 0)
+        ).scalar_one()
     assert stored == "RSSMRA80A01F205X"
 
 
@@ -113,17 +122,22 @@ def _invalid(payload, path, value):
     return payload
 
 
-@pytest.mark.parametrize("path, value, field", [
-    (("household", 0, "codice_fiscale"), "RSSMRA80A01F205Y", "household.0.codice_fiscale"),
-    (("comune_istat",), "058091", "comune_istat"),
-    (("problem_reported",), None, "problem_reported"),
-    (("household",), None, "household"),
-])
+@pytest.mark.parametrize(
+    "path, value, field",
+    [
+        (("household", 0, "codice_fiscale"), "RSSMRA80A01F205Y", "household.0.codice_fiscale"),
+        (("comune_istat",), "058091", "comune_istat"),
+        (("problem_reported",), None, "problem_reported"),
+        (("household",), None, "household"),
+    ],
+)
 def test_bad_input_is_refused_and_changes_nothing(intake, payload, path, value, field):
     with intake.rpc() as rpc:
-        error = remote_error(rpc.intake.submit_referral, operator_token(), _invalid(payload, path, value))
+        error = remote_error(
+            rpc.intake.submit_referral, operator_token(), _invalid(payload, path, value)
+        )
     assert error.exc_type == "InvalidInput"
-    wire = json.loads(error.value)              # the coded error travels as JSON
+    wire = json.loads(error.value)  # the coded error travels as JSON
     assert (wire["code"], wire["kind"]) == ("invalid_input", "invalid")
     assert field in wire["details"]["fields"]
     assert count(intake, Referral) == 0 and count(intake, outbox_table) == 0
@@ -131,20 +145,29 @@ def test_bad_input_is_refused_and_changes_nothing(intake, payload, path, value, 
 
 def test_other_comune_is_forbidden_and_changes_nothing(intake, make_payload):
     with intake.rpc() as rpc:
-        error = remote_error(rpc.intake.submit_referral, operator_token(),
-                             make_payload(comune_istat=MILANO))
+        error = remote_error(
+            rpc.intake.submit_referral, operator_token(), make_payload(comune_istat=MILANO)
+        )
     assert error.exc_type == "ReferralForbidden"
     assert json.loads(error.value) == {
-        "code": "referral_forbidden", "kind": "forbidden", "details": {"comune_istat": MILANO},
-        "message": f"comune {MILANO} is outside the actor's scope"}
+        "code": "referral_forbidden",
+        "kind": "forbidden",
+        "details": {"comune_istat": MILANO},
+        "message": f"comune {MILANO} is outside the actor's scope",
+    }
     assert count(intake, Referral) == 0 and count(intake, outbox_table) == 0
 
 
-@pytest.mark.parametrize("bad_token", [
-    sign_actor(Actor(sub="operator:x", role="system", comuni=(SAN_GIULIANO,)), key="not-our-key"),
-    "operator:x",
-    None,
-])
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        sign_actor(
+            Actor(sub="operator:x", role="system", comuni=(SAN_GIULIANO,)), key="not-our-key"
+        ),
+        "operator:x",
+        None,
+    ],
+)
 def test_forged_or_unsigned_actor_is_rejected(intake, payload, bad_token):
     with intake.rpc() as rpc:
         error = remote_error(rpc.intake.submit_referral, bad_token, payload)
@@ -168,27 +191,41 @@ def test_idempotency_key_returns_the_first_referral(intake, received_events, mak
     with intake.rpc() as rpc:
         first = rpc.intake.submit_referral(operator_token(), make_payload(idempotency_key="k-1"))
         again = rpc.intake.submit_referral(operator_token(), make_payload(idempotency_key="k-1"))
-        other_actor = token("comune_operator", (SAN_GIULIANO,), sub="client:portal",
-                            service="intake")
+        other_actor = token(
+            "comune_operator", (SAN_GIULIANO,), sub="client:portal", service="intake"
+        )
         third = rpc.intake.submit_referral(other_actor, make_payload(idempotency_key="k-1"))
     assert again == first
     assert third["id"] != first["id"]
-    assert count(intake, Referral) == 2 and count(intake, outbox_table) == 4   # v1 + v2 each
+    assert count(intake, Referral) == 2 and count(intake, outbox_table) == 4  # v1 + v2 each
 
 
 def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make_payload, cf):
-    agency = token("agency_operator", (SAN_GIULIANO, MELEGNANO), sub="operator:agenzia",
-                   service="intake")
+    agency = token(
+        "agency_operator", (SAN_GIULIANO, MELEGNANO), sub="operator:agenzia", service="intake"
+    )
     ids = []
     with intake.rpc() as rpc:
         comuni = [SAN_GIULIANO, MELEGNANO, SAN_GIULIANO, MELEGNANO, SAN_GIULIANO]
         for i, comune in enumerate(comuni):
             head_cf = cf(f"VRDGPP7{i}A01F205")
-            ids.append(rpc.intake.submit_referral(agency, make_payload(
-                comune_istat=comune,
-                household=[{"codice_fiscale": head_cf, "first_name": f"Giuseppe{i}",
-                            "last_name": "Verdi", "birth_date": f"197{i}-01-01",
-                            "relation": "intestatario"}]))["id"])
+            ids.append(
+                rpc.intake.submit_referral(
+                    agency,
+                    make_payload(
+                        comune_istat=comune,
+                        household=[
+                            {
+                                "codice_fiscale": head_cf,
+                                "first_name": f"Giuseppe{i}",
+                                "last_name": "Verdi",
+                                "birth_date": f"197{i}-01-01",
+                                "relation": "intestatario",
+                            }
+                        ],
+                    ),
+                )["id"]
+            )
         first = rpc.intake.list_referrals(agency, page=1, page_size=2)
         second = rpc.intake.list_referrals(agency, page=2, page_size=2)
         third = rpc.intake.list_referrals(agency, page=3, page_size=2)
@@ -201,17 +238,24 @@ def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make
     assert (first["total"], first["page"], first["page_size"]) == (5, 1, 2)
     summary = first["items"][0]
     assert summary == {
-        "id": ids[4], "comune_istat": SAN_GIULIANO, "comune_name": "San Giuliano Milanese",
-        "received_at": summary["received_at"], "status": "ricevuta",
-        "referring_body": "servizi_sociali_comune", "problem_reported": "sfratto_esecutivo",
-        "housing_situation": "sfratto_in_corso", "household_size": 1,
-        "head_name": "Verdi Giuseppe4"}
+        "id": ids[4],
+        "comune_istat": SAN_GIULIANO,
+        "comune_name": "San Giuliano Milanese",
+        "received_at": summary["received_at"],
+        "status": "ricevuta",
+        "referring_body": "servizi_sociali_comune",
+        "problem_reported": "sfratto_esecutivo",
+        "housing_situation": "sfratto_in_corso",
+        "household_size": 1,
+        "head_name": "Verdi Giuseppe4",
+    }
     assert summary["received_at"].endswith("+00:00")
     assert [i["id"] for i in melegnano["items"]] == [ids[3], ids[1]]
     assert only_sgm["total"] == 3
     assert bad.exc_type == "InvalidInput"
     assert json.loads(bad.value)["details"]["fields"]["page_size"] == [
-        {"code": "range", "min": 1, "max": 200}]
+        {"code": "range", "min": 1, "max": 200}
+    ]
 
 
 def test_list_comuni_and_vocabulary(intake):
@@ -220,6 +264,7 @@ def test_list_comuni_and_vocabulary(intake):
         vocabulary = rpc.intake.get_vocabulary(operator_token())
     assert len(comuni) == 133
     assert {"istat": MILANO, "name": "Milano"} in comuni
-    assert {"code": "sfratto_in_corso",
-            "label": "Rilascio alloggio per procedimento di sfratto in corso"} \
-        in vocabulary["housing_situation"]
+    assert {
+        "code": "sfratto_in_corso",
+        "label": "Rilascio alloggio per procedimento di sfratto in corso",
+    } in vocabulary["housing_situation"]

@@ -1,25 +1,30 @@
 """Errors of the partners service. Each has a stable ``code`` the gateway translates; the message
 is English, for logs only."""
+
 from abitare_chassis.errors import Forbidden, InvalidInput, NotFound
 
 
 class PartnerNotFound(NotFound):
     """No partner with this code."""
+
     code = "partner_not_found"
 
 
 class PartnerForbidden(Forbidden):
     """The actor's role may not do this (``domain.permissions``): only coordinators and the system
     manage partner subscriptions."""
+
     code = "partner_forbidden"
 
 
 class SubscriptionInvalid(InvalidInput):
     """The subscription is not allowed: the partner is inactive, or no convention in force
     provides for that event type. The field error's code says which."""
+
     code = "subscription_invalid"
 
 
 class ReferralEventInvalid(InvalidInput):
     """A referral event lacks what a delivery needs (parked at once: retrying cannot fix it)."""
+
     code = "partners_referral_event_invalid"

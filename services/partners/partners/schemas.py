@@ -1,11 +1,13 @@
 """marshmallow at the edge of the partners service: RPC inputs, and the keys it reads from the
 referral event (everything else passes to the convention's filter untouched)."""
+
 from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields, post_load, validate
 
 from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
-from marshmallow import INCLUDE, Schema, fields, post_load, validate
 
 from .errors import ReferralEventInvalid
 
@@ -32,6 +34,7 @@ class DeliveriesQuery(Schema):
 # -- the consumed event ----------------------------------------------------------------------
 class ReferralKeysSchema(Schema):
     """The keys a delivery is filed under."""
+
     class Meta:
         unknown = INCLUDE
 
@@ -46,6 +49,7 @@ def read_referral_keys(event) -> dict:
     except InvalidInput as exc:
         raise ReferralEventInvalid(exc.errors) from None
     if event.tenant is not None and event.tenant != data["comune_istat"]:
-        raise ReferralEventInvalid({"comune_istat": [{"code": "tenant_mismatch",
-                                                      "tenant": event.tenant}]})
+        raise ReferralEventInvalid(
+            {"comune_istat": [{"code": "tenant_mismatch", "tenant": event.tenant}]}
+        )
     return {"referral_id": str(data["referral_id"]), "comune_istat": data["comune_istat"]}

@@ -2,6 +2,7 @@
 
 A table of contents: each entrypoint reads its input with a schema, calls one use case and
 returns plain JSON. Roles and scope are checked by the use cases (``domain.permissions``)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,8 @@ class PartnersService:
 
     @event_handler("intake", "referral_received")
     def handle_intake_referral_received(self, event):
-        keys = read_referral_keys(event)               # tolerant schema -> dict or InvalidInput
-        sharing.share_event(self.db, event, keys)      # `with db.transaction(causation=event)`
+        keys = read_referral_keys(event)  # tolerant schema -> dict or InvalidInput
+        sharing.share_event(self.db, event, keys)  # `with db.transaction(causation=event)`
 
     @rpc
     def list_partners(self, actor):

@@ -1,10 +1,13 @@
 """Fixtures of the partners tests: referral events fed straight into the broker, as intake would,
 built from the contract's example payload (infra/contracts/examples/)."""
+
 import pytest
 
 from abitare_chassis.testing.consumer import EventFeed
 
-REFERRALS = EventFeed("intake.referral_received.v1", id_field="referral_id", tenant_field="comune_istat")
+REFERRALS = EventFeed(
+    "intake.referral_received.v1", id_field="referral_id", tenant_field="comune_istat"
+)
 
 
 @pytest.fixture

@@ -1,16 +1,17 @@
 """Every read of the deliveries of a household (what was shared with which partner) leaves one audit row in its transaction; the trail
 is for the coordinators of the deliveries' comune; the database refuses to change it (SQLite and
 PostgreSQL, through the service's migrated database)."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
-from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError
-
 from partners.adapters.models import Delivery, metadata
 from partners.errors import PartnerForbidden
 from partners.service import PartnersService
@@ -28,11 +29,19 @@ def db(db_url):
     upgrade(PartnersService.migrations_dir, db_url)
     database = Db("partners", db_url, metadata)
     with database.transaction() as tx:
-        tx.session.add(Delivery(
-            event_id="d1", source_event_id="e1", partner_code="FWA",
-            event_type="intake.referral_received.v1", referral_id=REFERRAL_ID,
-            subject=REFERRAL_ID, comune_istat=SGM, fields=["referral_id", "household.size"],
-            queued_at=datetime.now(timezone.utc)))
+        tx.session.add(
+            Delivery(
+                event_id="d1",
+                source_event_id="e1",
+                partner_code="FWA",
+                event_type="intake.referral_received.v1",
+                referral_id=REFERRAL_ID,
+                subject=REFERRAL_ID,
+                comune_istat=SGM,
+                fields=["referral_id", "household.size"],
+                queued_at=datetime.now(UTC),
+            )
+        )
     yield database
     database.dispose()
 
@@ -45,10 +54,23 @@ def audit_rows(db):
 def test_a_read_leaves_exactly_one_audit_row_with_actor_and_purpose(db):
     sharing.get_deliveries(db, OPERATOR, REFERRAL_ID, purpose="verifica morosità")
     [row] = audit_rows(db)
-    assert (row["actor_sub"], row["actor_role"], row["action"], row["referral_id"],
-            row["comune_istat"], row["purpose"], row["data_set"]) == (
-        "operator:rossi", "comune_operator", "get_deliveries", REFERRAL_ID, SGM,
-        "verifica morosità", "partner_deliveries")
+    assert (
+        row["actor_sub"],
+        row["actor_role"],
+        row["action"],
+        row["referral_id"],
+        row["comune_istat"],
+        row["purpose"],
+        row["data_set"],
+    ) == (
+        "operator:rossi",
+        "comune_operator",
+        "get_deliveries",
+        REFERRAL_ID,
+        SGM,
+        "verifica morosità",
+        "partner_deliveries",
+    )
 
 
 def test_a_read_without_purpose_is_audited_for_case_management(db):
@@ -70,8 +92,9 @@ def test_the_trail_is_for_coordinators_of_the_deliveries_comune(db):
     assert sharing.list_audit(db, MILANO_COORDINATOR, REFERRAL_ID) == []
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_event SET actor_sub = 'operator:nobody'",
-                                       "DELETE FROM audit_event"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_event SET actor_sub = 'operator:nobody'", "DELETE FROM audit_event"]
+)
 def test_the_database_refuses_to_rewrite_the_trail(db, statement):
     sharing.get_deliveries(db, OPERATOR, REFERRAL_ID)
     with pytest.raises(DBAPIError, match="append-only"):

@@ -1,10 +1,11 @@
 """The partners use cases on a real database (SQLite, PostgreSQL) through a chassis Db, no broker:
 a subscription declares the partner's queue before it commits, and nothing when it is refused."""
+
 import pytest
+
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
-
 from partners.adapters.models import metadata
 from partners.errors import PartnerForbidden, PartnerNotFound, SubscriptionInvalid
 from partners.service import PartnersService
@@ -26,9 +27,11 @@ def db(db_url):
 @pytest.fixture
 def declared():
     queues = []
+
     def declare(code):
         queues.append(code)
         return f"partner.{code.lower()}"
+
     declare.queues = queues
     return declare
 
@@ -44,16 +47,30 @@ def test_subscribing_declares_the_queue_and_is_idempotent(db, declared):
     assert [s["event_type"] for s in listed["AFOL"]["subscriptions"]] == [REFERRAL_RECEIVED]
 
 
-@pytest.mark.parametrize("actor, data, error, code", [
-    (OPERATOR, {"partner_code": "FWA", "event_type": REFERRAL_RECEIVED}, PartnerForbidden,
-     "partner_forbidden"),
-    (COORDINATOR, {"partner_code": "CAF", "event_type": REFERRAL_RECEIVED}, PartnerNotFound,
-     "partner_not_found"),
-    (COORDINATOR, {"partner_code": "FWA", "event_type": "intake.case_closed.v1"},
-     SubscriptionInvalid, "subscription_invalid"),
-])
-def test_a_refused_subscription_declares_and_stores_nothing(db, declared, actor, data, error,
-                                                            code):
+@pytest.mark.parametrize(
+    "actor, data, error, code",
+    [
+        (
+            OPERATOR,
+            {"partner_code": "FWA", "event_type": REFERRAL_RECEIVED},
+            PartnerForbidden,
+            "partner_forbidden",
+        ),
+        (
+            COORDINATOR,
+            {"partner_code": "CAF", "event_type": REFERRAL_RECEIVED},
+            PartnerNotFound,
+            "partner_not_found",
+        ),
+        (
+            COORDINATOR,
+            {"partner_code": "FWA", "event_type": "intake.case_closed.v1"},
+            SubscriptionInvalid,
+            "subscription_invalid",
+        ),
+    ],
+)
+def test_a_refused_subscription_declares_and_stores_nothing(db, declared, actor, data, error, code):
     with pytest.raises(error) as raised:
         catalogue.subscribe(db, actor, data, declared)
     assert raised.value.code == code
@@ -63,9 +80,18 @@ def test_a_refused_subscription_declares_and_stores_nothing(db, declared, actor,
 
 def test_the_refusal_says_why_with_a_code(db, declared):
     with pytest.raises(SubscriptionInvalid) as raised:
-        catalogue.subscribe(db, COORDINATOR, {"partner_code": "FWA",
-                                              "event_type": "intake.case_closed.v1"}, declared)
-    assert raised.value.errors == {"event_type": [{
-        "code": "event_type_not_in_convention", "event_type": "intake.case_closed.v1",
-        "allowed": [REFERRAL_RECEIVED]}]}
-
+        catalogue.subscribe(
+            db,
+            COORDINATOR,
+            {"partner_code": "FWA", "event_type": "intake.case_closed.v1"},
+            declared,
+        )
+    assert raised.value.errors == {
+        "event_type": [
+            {
+                "code": "event_type_not_in_convention",
+                "event_type": "intake.case_closed.v1",
+                "allowed": [REFERRAL_RECEIVED],
+            }
+        ]
+    }

@@ -1,5 +1,6 @@
 """The referral events these tests feed in conform to the published contract, so the service
 is tested against the real shape of intake.referral_received.v1."""
+
 import json
 
 from jsonschema import Draft202012Validator

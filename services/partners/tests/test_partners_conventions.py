@@ -1,9 +1,16 @@
 """Unit tests of the convention rules."""
-from datetime import date, datetime, timezone
 
-from partners.domain.conventions import (EVENT_TYPE_NOT_IN_CONVENTION, NO_CONVENTION_IN_FORCE,
-                                         PARTNER_INACTIVE, Convention, agency_today,
-                                         convention_in_force, subscription_refusal)
+from datetime import UTC, date, datetime
+
+from partners.domain.conventions import (
+    EVENT_TYPE_NOT_IN_CONVENTION,
+    NO_CONVENTION_IN_FORCE,
+    PARTNER_INACTIVE,
+    Convention,
+    agency_today,
+    convention_in_force,
+    subscription_refusal,
+)
 
 REFERRAL = "intake.referral_received.v1"
 OLD = Convention("FWA", (REFERRAL,), ("referral_id",), date(2023, 1, 1), date(2023, 12, 31))
@@ -22,15 +29,22 @@ def test_the_convention_in_force_is_picked_by_date():
 def test_subscription_needs_an_active_partner_and_a_convention_allowing_the_event():
     assert subscription_refusal(True, [CURRENT], REFERRAL, date(2025, 1, 1)) is None
     assert subscription_refusal(False, [CURRENT], REFERRAL, date(2025, 1, 1)) == {
-        "code": PARTNER_INACTIVE}
+        "code": PARTNER_INACTIVE
+    }
     assert subscription_refusal(True, [CURRENT], REFERRAL, date(2022, 12, 31)) == {
-        "code": NO_CONVENTION_IN_FORCE, "on": "2022-12-31"}
+        "code": NO_CONVENTION_IN_FORCE,
+        "on": "2022-12-31",
+    }
     assert subscription_refusal(True, [CURRENT], "intake.other.v1", date(2025, 1, 1)) == {
-        "code": EVENT_TYPE_NOT_IN_CONVENTION, "event_type": "intake.other.v1",
-        "allowed": [REFERRAL]}
-    assert subscription_refusal(True, [CURRENT, FUTURE], REFERRAL,
-                                date(2030, 6, 1))["code"] == EVENT_TYPE_NOT_IN_CONVENTION
+        "code": EVENT_TYPE_NOT_IN_CONVENTION,
+        "event_type": "intake.other.v1",
+        "allowed": [REFERRAL],
+    }
+    assert (
+        subscription_refusal(True, [CURRENT, FUTURE], REFERRAL, date(2030, 6, 1))["code"]
+        == EVENT_TYPE_NOT_IN_CONVENTION
+    )
 
 
 def test_today_is_the_day_in_milan():
-    assert agency_today(datetime(2024, 12, 31, 23, 30, tzinfo=timezone.utc)) == date(2025, 1, 1)
+    assert agency_today(datetime(2024, 12, 31, 23, 30, tzinfo=UTC)) == date(2025, 1, 1)

@@ -1,4 +1,5 @@
 """Unit tests of data minimisation: a partner gets only what its convention lists."""
+
 import importlib.util
 import json
 from pathlib import Path
@@ -21,19 +22,35 @@ def seeded_allowed_fields() -> dict:
 def referral() -> dict:
     return {
         "referral_id": "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00",
-        "comune_istat": "015195", "comune_name": "San Giuliano Milanese",
+        "comune_istat": "015195",
+        "comune_name": "San Giuliano Milanese",
         "received_at": "2025-03-10T09:30:00.000Z",
-        "referring_body": "servizi_sociali_comune", "referring_body_name": "Servizi sociali SGM",
-        "problem_reported": "morosita_incolpevole", "housing_situation": "affitto_privato",
+        "referring_body": "servizi_sociali_comune",
+        "referring_body_name": "Servizi sociali SGM",
+        "problem_reported": "morosita_incolpevole",
+        "housing_situation": "affitto_privato",
         "description": "Madre sola con figlio, ha perso il lavoro a gennaio",
-        "eviction_date": "2025-06-30", "contact_phone": "+39 333 1234567",
+        "eviction_date": "2025-06-30",
+        "contact_phone": "+39 333 1234567",
         "household": {
-            "size": 2, "minors": 1, "over_65": 0,
+            "size": 2,
+            "minors": 1,
+            "over_65": 0,
             "members": [
-                {"codice_fiscale": "RSSMRA80A41F205X", "first_name": "Maria",
-                 "last_name": "Rossi", "birth_date": "1980-01-01", "relation": "intestatario"},
-                {"codice_fiscale": "RSSLCU15C10F205Y", "first_name": "Luca",
-                 "last_name": "Rossi", "birth_date": "2015-03-10", "relation": "figlio"},
+                {
+                    "codice_fiscale": "RSSMRA80A41F205X",
+                    "first_name": "Maria",
+                    "last_name": "Rossi",
+                    "birth_date": "1980-01-01",
+                    "relation": "intestatario",
+                },
+                {
+                    "codice_fiscale": "RSSLCU15C10F205Y",
+                    "first_name": "Luca",
+                    "last_name": "Rossi",
+                    "birth_date": "2015-03-10",
+                    "relation": "figlio",
+                },
             ],
         },
         "economics": {"monthly_net_income_cents": 120000, "monthly_rent_cents": 65000},
@@ -44,24 +61,43 @@ def test_fwa_gets_exactly_its_convention_fields_and_no_personal_data():
     delivered = filter_fields(referral(), seeded_allowed_fields()["FWA"])
     assert delivered == {
         "referral_id": "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00",
-        "comune_istat": "015195", "comune_name": "San Giuliano Milanese",
+        "comune_istat": "015195",
+        "comune_name": "San Giuliano Milanese",
         "received_at": "2025-03-10T09:30:00.000Z",
-        "problem_reported": "morosita_incolpevole", "housing_situation": "affitto_privato",
+        "problem_reported": "morosita_incolpevole",
+        "housing_situation": "affitto_privato",
         "household": {"size": 2, "minors": 1},
         "economics": {"monthly_net_income_cents": 120000, "monthly_rent_cents": 65000},
     }
     text = json.dumps(delivered)
-    for secret in ("codice_fiscale", "RSSMRA80A41F205X", "Maria", "Rossi", "first_name",
-                   "members", "description", "perso il lavoro", "contact_phone", "333",
-                   "birth_date", "referring_body"):
+    for secret in (
+        "codice_fiscale",
+        "RSSMRA80A41F205X",
+        "Maria",
+        "Rossi",
+        "first_name",
+        "members",
+        "description",
+        "perso il lavoro",
+        "contact_phone",
+        "333",
+        "birth_date",
+        "referring_body",
+    ):
         assert secret not in text
 
 
 @pytest.mark.parametrize("code", ["FWA", "AFOL", "ALER"])
 def test_no_seeded_convention_delivers_members_or_free_text(code):
     text = json.dumps(filter_fields(referral(), seeded_allowed_fields()[code]))
-    for secret in ("codice_fiscale", "RSSMRA80A41F205X", "Maria", "members", "description",
-                   "contact_phone"):
+    for secret in (
+        "codice_fiscale",
+        "RSSMRA80A41F205X",
+        "Maria",
+        "members",
+        "description",
+        "contact_phone",
+    ):
         assert secret not in text
 
 
@@ -87,8 +123,19 @@ def test_a_list_is_delivered_only_when_named_exactly():
 
 def test_paths_never_walk_into_lists_and_missing_paths_are_skipped():
     data = referral()
-    assert filter_fields(data, ["household.members.codice_fiscale", "household.members.0",
-                                "nothing.here", "referral_id.deeper", ""]) == {}
+    assert (
+        filter_fields(
+            data,
+            [
+                "household.members.codice_fiscale",
+                "household.members.0",
+                "nothing.here",
+                "referral_id.deeper",
+                "",
+            ],
+        )
+        == {}
+    )
 
 
 def test_null_values_are_delivered_as_null():
@@ -104,5 +151,10 @@ def test_the_output_is_a_copy():
 
 def test_delivered_paths_are_the_leaves():
     delivered = filter_fields(referral(), seeded_allowed_fields()["AFOL"])
-    assert delivered_paths(delivered) == ["comune_istat", "comune_name", "household.size",
-                                          "received_at", "referral_id"]
+    assert delivered_paths(delivered) == [
+        "comune_istat",
+        "comune_name",
+        "household.size",
+        "received_at",
+        "referral_id",
+    ]

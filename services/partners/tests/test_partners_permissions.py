@@ -1,7 +1,8 @@
 """The role table of partners (unit: no broker, no database)."""
-import pytest
-from abitare_chassis.actor import ROLES
 
+import pytest
+
+from abitare_chassis.actor import ROLES
 from partners.domain import permissions as p
 from partners.errors import PartnerForbidden
 
@@ -31,6 +32,8 @@ def test_each_role_may_do_exactly_its_actions(role, action):
 
 
 def test_only_coordinators_and_the_system_manage_subscriptions():
-    assert {role for role in ROLES if p.may(role, p.MANAGE_SUBSCRIPTIONS)} == {"coordinator",
-                                                                                "system"}
+    assert {role for role in ROLES if p.may(role, p.MANAGE_SUBSCRIPTIONS)} == {
+        "coordinator",
+        "system",
+    }
     assert not p.may("intruder", p.READ_DELIVERIES)

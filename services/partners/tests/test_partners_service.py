@@ -1,33 +1,47 @@
 """Integration: partners with a real broker and a real database (SQLite, PostgreSQL)."""
+
 import hashlib
 import hmac
 import json
 
 import pytest
+from jsonschema import Draft202012Validator
 from nameko.exceptions import RemoteError
+from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.envelope import verify_envelope
 from abitare_chassis.errors import ActorRejected
-from abitare_chassis.testing.consumer import contracts_dir
-from jsonschema import Draft202012Validator
 from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.testing.consumer import contracts_dir
 from abitare_chassis.testing.services import token, wait_for
-from sqlalchemy import func, select
-
 from partners.service import PartnersService
 
 SGM = "015195"
 REFERRAL_RECEIVED = "intake.referral_received.v1"
+
+
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
     return token("agency_operator", [SGM], service="partners")
+
+
 def coordinator_token():
     """Signed when used: actor tokens expire after 300 s."""
     return token("coordinator", [SGM], sub="operator:coordinatrice", service="partners")
+
+
 HANDLER_QUEUE = "evt-intake-referral_received--partners.handle_intake_referral_received"
-FWA_FIELDS = {"referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
-              "housing_situation", "household", "economics"}
+FWA_FIELDS = {
+    "referral_id",
+    "comune_istat",
+    "comune_name",
+    "received_at",
+    "problem_reported",
+    "housing_situation",
+    "household",
+    "economics",
+}
 
 
 @pytest.fixture
@@ -41,25 +55,33 @@ def handled(service_runner, event_id) -> bool:
     """The handler committed its effect of ``event_id`` (its inbox row commits with it)."""
     db = service_runner.db("partners")
     with db.engine.connect() as conn:
-        return conn.execute(select(db.inbox.c.id)
-                            .where(db.inbox.c.event_id == event_id)).first() is not None
+        return (
+            conn.execute(select(db.inbox.c.id).where(db.inbox.c.event_id == event_id)).first()
+            is not None
+        )
 
 
 def stop_when_drained(service_runner, broker):
     """Stop the service once its queues are empty and its outbox is sent. Stopping lets running
     workers finish and puts back whatever was not acknowledged, so afterwards the queues show
     exactly what is left."""
-    wait_for(lambda: broker.depth(HANDLER_QUEUE) == 0
-             and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
-             and unsent(service_runner) == 0, message="queues drained and outbox sent")
+    wait_for(
+        lambda: (
+            broker.depth(HANDLER_QUEUE) == 0
+            and broker.depth(retry_queue_name(HANDLER_QUEUE)) == 0
+            and unsent(service_runner) == 0
+        ),
+        message="queues drained and outbox sent",
+    )
     service_runner.stop()
 
 
 def unsent(service_runner) -> int:
     db = service_runner.db("partners")
     with db.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(db.outbox)
-                            .where(db.outbox.c.sent_at.is_(None))).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(db.outbox).where(db.outbox.c.sent_at.is_(None))
+        ).scalar_one()
 
 
 def signed_by_partner_key(body: dict, key: str) -> bool:
@@ -71,8 +93,9 @@ def signed_by_partner_key(body: dict, key: str) -> bool:
     return hmac.compare_digest(expected, body["signature"])
 
 
-def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, make_referral,
-                                                              make_envelope):
+def test_a_subscribed_partner_receives_a_signed_filtered_copy(
+    partners, broker, make_referral, make_envelope
+):
     subscribed = partners.subscribe(coordinator_token(), "fwa", REFERRAL_RECEIVED)
     issued = partners.issue_delivery_key(coordinator_token(), "fwa")
     assert issued["partner_code"] == "FWA" and issued["algorithm"] == "HMAC-SHA256"
@@ -82,19 +105,27 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, 
     assert subscribed["created_by"] == "operator:coordinatrice"
     assert broker.depth("partner.fwa") == 0
 
-    data = make_referral(description="Sfratto per morosità dopo la perdita del lavoro",
-                         contact_phone="+39 333 1234567")
+    data = make_referral(
+        description="Sfratto per morosità dopo la perdita del lavoro",
+        contact_phone="+39 333 1234567",
+    )
     original = make_envelope(data)
     broker.publish(original)
     messages = wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")
     assert len(messages) == 1
     _, body = messages[0]
     text = json.dumps(body)
-    for secret in ("codice_fiscale", "RSSMRA80A41F205X", "Maria", "members", "Sfratto",
-                   "333 1234567"):
+    for secret in (
+        "codice_fiscale",
+        "RSSMRA80A41F205X",
+        "Maria",
+        "members",
+        "Sfratto",
+        "333 1234567",
+    ):
         assert secret not in text
 
-    assert signed_by_partner_key(body, issued["delivery_key"])      # with the partner's own key
+    assert signed_by_partner_key(body, issued["delivery_key"])  # with the partner's own key
     schema = json.loads((contracts_dir() / "partner-envelope.schema.json").read_text())
     Draft202012Validator(schema).validate(body)
     assert body["type"] == REFERRAL_RECEIVED and body["source"] == "/abitare/partners"
@@ -115,23 +146,23 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(partners, broker, 
     assert deliveries[0]["queued_at"].endswith("+00:00")
 
 
-def test_a_partner_receives_nothing_it_could_replay_into_the_suite(partners, broker,
-                                                                   make_envelope):
+def test_a_partner_receives_nothing_it_could_replay_into_the_suite(partners, broker, make_envelope):
     """Issue 7, finding 1: a partner that can publish to the broker must find in its deliveries
     no actor token (replayable as an RPC actor) and nothing signed with a key of the suite."""
     partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     broker.publish(make_envelope())
     _, body = wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")[0]
     assert "actor" not in body
-    with pytest.raises(RemoteError) as error:              # replayed as an RPC actor
+    with pytest.raises(RemoteError) as error:  # replayed as an RPC actor
         partners.count_deliveries(body.get("actor"))
     assert error.value.exc_type == "ActorRejected"
-    with pytest.raises(ActorRejected, match="unsigned or forged"):   # passed off as an event
+    with pytest.raises(ActorRejected, match="unsigned or forged"):  # passed off as an event
         verify_envelope(body)
 
 
 def test_a_new_delivery_key_signs_the_next_deliveries_and_only_a_coordinator_issues_it(
-        partners, broker, make_envelope):
+    partners, broker, make_envelope
+):
     partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     old = partners.issue_delivery_key(coordinator_token(), "FWA")["delivery_key"]
     new = partners.issue_delivery_key(coordinator_token(), "FWA")["delivery_key"]
@@ -139,10 +170,12 @@ def test_a_new_delivery_key_signs_the_next_deliveries_and_only_a_coordinator_iss
     broker.publish(make_envelope())
     _, body = wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")[0]
     assert signed_by_partner_key(body, new) and not signed_by_partner_key(body, old)
-    for role, code, expected in (("agency_operator", "FWA", "PartnerForbidden"),
-                                 ("system", "FWA", "PartnerForbidden"),
-                                 ("coordinator", "CAF", "PartnerNotFound"),
-                                 ("coordinator", "", "InvalidInput")):
+    for role, code, expected in (
+        ("agency_operator", "FWA", "PartnerForbidden"),
+        ("system", "FWA", "PartnerForbidden"),
+        ("coordinator", "CAF", "PartnerNotFound"),
+        ("coordinator", "", "InvalidInput"),
+    ):
         with pytest.raises(RemoteError) as error:
             partners.issue_delivery_key(token(role, [SGM], service="partners"), code)
         assert error.value.exc_type == expected
@@ -162,8 +195,9 @@ def test_the_same_event_twice_is_delivered_once(partners, service_runner, broker
     assert len(broker.get_all("partner.fwa")) == 1
 
 
-def test_without_subscriptions_nothing_is_delivered(partners, service_runner, broker,
-                                                    make_envelope):
+def test_without_subscriptions_nothing_is_delivered(
+    partners, service_runner, broker, make_envelope
+):
     envelope = make_envelope()
     broker.publish(envelope)
     wait_for(lambda: handled(service_runner, envelope["id"]), message="the event handled")
@@ -181,7 +215,10 @@ def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partne
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "FWA", "intake.referral_closed.v1")
     assert error.value.exc_type == "SubscriptionInvalid"
-    assert json.loads(error.value.value)["details"]["fields"]["event_type"][0]["code"] == "event_type_not_in_convention"
+    assert (
+        json.loads(error.value.value)["details"]["fields"]["event_type"][0]["code"]
+        == "event_type_not_in_convention"
+    )
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "", None)
     assert error.value.exc_type == "InvalidInput"
@@ -220,12 +257,11 @@ def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, mak
     assert partners.count_deliveries(milano) == 0
 
 
-def test_unsigned_and_forged_events_are_parked_and_deliver_nothing(partners, broker,
-                                                                  make_envelope):
+def test_unsigned_and_forged_events_are_parked_and_deliver_nothing(partners, broker, make_envelope):
     partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
     unsigned = make_envelope(signed=False)
     forged = make_envelope()
-    forged["data"]["household"]["size"] = 9   # altered after signing
+    forged["data"]["household"]["size"] = 9  # altered after signing
     broker.publish(unsigned)
     broker.publish(forged)
     dlq = dead_letter_queue_name(HANDLER_QUEUE)
@@ -235,10 +271,13 @@ def test_unsigned_and_forged_events_are_parked_and_deliver_nothing(partners, bro
     assert broker.depth("partner.fwa") == 0
 
 
-@pytest.mark.parametrize("bad_token", [
-    "not-a-token",
-    sign_actor(Actor(sub="operator:x", role="coordinator", comuni=(SGM,)), key="another-key"),
-])
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        "not-a-token",
+        sign_actor(Actor(sub="operator:x", role="coordinator", comuni=(SGM,)), key="another-key"),
+    ],
+)
 def test_a_forged_actor_is_rejected(partners, bad_token):
     with pytest.raises(RemoteError) as error:
         partners.subscribe(bad_token, "FWA", REFERRAL_RECEIVED)
@@ -246,13 +285,14 @@ def test_a_forged_actor_is_rejected(partners, bad_token):
 
 
 def test_queues_of_active_subscriptions_come_back_when_the_service_restarts(
-        service_runner, db_url, broker, make_envelope):
+    service_runner, db_url, broker, make_envelope
+):
     service_runner.start(PartnersService, db_url)
     with service_runner.rpc() as rpc:
         rpc.partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
-    broker.delete_queue("partner.fwa")            # a broker rebuilt from scratch
+    broker.delete_queue("partner.fwa")  # a broker rebuilt from scratch
     service_runner.stop()
     service_runner.start(PartnersService, db_url)
-    assert broker.depth("partner.fwa") == 0       # declared again (passive declare succeeds)
+    assert broker.depth("partner.fwa") == 0  # declared again (passive declare succeeds)
     broker.publish(make_envelope())
     assert len(wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")) == 1

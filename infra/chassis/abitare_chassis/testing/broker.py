@@ -1,4 +1,5 @@
 """Feed events into a test's vhost and look into its queues, as a producer or a partner would."""
+
 from __future__ import annotations
 
 import json
@@ -9,11 +10,18 @@ from ..envelope import new_envelope, sign_envelope
 from .services import event_token
 
 
-def event_envelope(service: str, event: str, data: dict, *, subject: str, tenant: str,
-                   signed: bool = True) -> dict:
+def event_envelope(
+    service: str, event: str, data: dict, *, subject: str, tenant: str, signed: bool = True
+) -> dict:
     """A CloudEvent as ``service`` would emit it (signed by the system actor of ``tenant``)."""
-    envelope = new_envelope(service=service, event=event, data=data, subject=subject, tenant=tenant,
-                            actor_token=event_token("system", [tenant], sub=f"service:{service}"))
+    envelope = new_envelope(
+        service=service,
+        event=event,
+        data=data,
+        subject=subject,
+        tenant=tenant,
+        actor_token=event_token("system", [tenant], sub=f"service:{service}"),
+    )
     return sign_envelope(envelope) if signed else envelope
 
 
@@ -27,8 +35,13 @@ class Broker:
         exchange = Exchange(f"{source_service}.events", type="topic", durable=True)
         with Connection(self.amqp_uri) as conn:
             producer = conn.Producer(serializer="json")
-            producer.publish(envelope, exchange=exchange, routing_key=routing_key,
-                             declare=[exchange], delivery_mode=2)
+            producer.publish(
+                envelope,
+                exchange=exchange,
+                routing_key=routing_key,
+                declare=[exchange],
+                delivery_mode=2,
+            )
 
     def get_all(self, queue: str) -> list:
         """Take every message waiting in ``queue``: (headers, decoded body) pairs."""

@@ -4,6 +4,7 @@ every consumer tests against the same, schema-checked sample of the contract.
 
 The contracts directory is configuration: ``ABITARE_CONTRACTS_DIR`` (the repository's root
 ``conftest.py`` sets it to ``infra/contracts``) or an explicit ``contracts_dir=``."""
+
 from __future__ import annotations
 
 import copy
@@ -22,7 +23,9 @@ def contracts_dir(path: Path | str | None = None) -> Path:
     and ``examples/`` (one published example payload per event type)."""
     chosen = path or os.environ.get(CONTRACTS_ENV)
     if not chosen:
-        raise LookupError(f"where are the event contracts? set {CONTRACTS_ENV} or pass contracts_dir")
+        raise LookupError(
+            f"where are the event contracts? set {CONTRACTS_ENV} or pass contracts_dir"
+        )
     return Path(chosen)
 
 
@@ -36,8 +39,9 @@ class EventFeed:
     ``id_field`` each time, signed envelopes as the producer would emit them, and a broker that
     publishes them on the producer's exchange."""
 
-    def __init__(self, event_type: str, id_field: str, tenant_field: str,
-                 contracts: Path | str | None = None):
+    def __init__(
+        self, event_type: str, id_field: str, tenant_field: str, contracts: Path | str | None = None
+    ):
         self.service, self.event, _major = event_type.split(".")
         self.example = contract_example(event_type, contracts)
         self.id_field, self.tenant_field = id_field, tenant_field
@@ -50,10 +54,16 @@ class EventFeed:
 
     def envelope(self, data: dict | None = None, signed: bool = True) -> dict:
         data = copy.deepcopy(data) if data else self.data()
-        return event_envelope(self.service, self.event, data, subject=data[self.id_field],
-                              tenant=data[self.tenant_field], signed=signed)
+        return event_envelope(
+            self.service,
+            self.event,
+            data,
+            subject=data[self.id_field],
+            tenant=data[self.tenant_field],
+            signed=signed,
+        )
 
-    def broker(self, amqp_uri: str) -> "FeedBroker":
+    def broker(self, amqp_uri: str) -> FeedBroker:
         return FeedBroker(amqp_uri, self)
 
 

@@ -4,6 +4,7 @@ proxies needs. Nothing loads it implicitly: ask for it with
 ``pytest -p abitare_chassis.testing.eventlet_patch`` (the repository's ``pytest.ini`` does), and
 block it with ``-p no:abitare_chassis.testing.eventlet_patch`` for a run that must not be patched
 (Playwright's sync API hangs under the patch: ``infra/scripts/test.sh``)."""
+
 from __future__ import annotations
 
 import warnings
@@ -18,4 +19,5 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 def patched() -> bool:
     from eventlet import patcher
+
     return all(patcher.is_monkey_patched(name) for name in ("socket", "thread"))

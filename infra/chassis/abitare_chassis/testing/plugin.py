@@ -13,6 +13,7 @@ Tests that host nameko containers need eventlet's monkey patch before anything e
 is a separate, explicit plugin (:mod:`abitare_chassis.testing.eventlet_patch`); ``service_runner``
 says so clearly when it is missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,9 +32,12 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def rabbit():
     from .rabbit import PrivateRabbit, rabbitmq_installed
+
     external = os.environ.get("ABITARE_TEST_AMQP_URI")
     if external or not rabbitmq_installed():
-        yield ExternalRabbit(external or os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/"))
+        yield ExternalRabbit(
+            external or os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+        )
         return
     node = PrivateRabbit().start()
     try:
@@ -69,6 +73,7 @@ def amqp_uri(rabbit):
 @pytest.fixture
 def private_rabbit():
     from .rabbit import PrivateRabbit, rabbitmq_installed
+
     if not rabbitmq_installed():
         pytest.fail("rabbitmq-server is not installed: `apt-get install rabbitmq-server`")
     node = PrivateRabbit(management=True).start()
@@ -84,6 +89,7 @@ def postgres_base() -> str:
 
 def postgres_reachable() -> bool:
     from sqlalchemy import create_engine, text
+
     try:
         engine = create_engine(postgres_base() + "/postgres")
         with engine.connect() as conn:
@@ -97,6 +103,7 @@ def postgres_reachable() -> bool:
 def create_postgres_database(prefix: str = "abitare_test") -> tuple[str, callable]:
     """A new empty database; returns (url, drop)."""
     from sqlalchemy import create_engine, text
+
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(postgres_base() + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -104,9 +111,14 @@ def create_postgres_database(prefix: str = "abitare_test") -> tuple[str, callabl
 
     def drop():
         with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            conn.execute(
+                text(
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                )
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
     return f"{postgres_base()}/{name}", drop
 
 
@@ -126,9 +138,12 @@ def db_url(request, tmp_path):
 def service_runner(amqp_uri):
     from .eventlet_patch import patched
     from .services import ServiceHarness
+
     if not patched():
-        pytest.fail("service_runner hosts nameko containers: run pytest with "
-                    "-p abitare_chassis.testing.eventlet_patch (eventlet's monkey patch)")
+        pytest.fail(
+            "service_runner hosts nameko containers: run pytest with "
+            "-p abitare_chassis.testing.eventlet_patch (eventlet's monkey patch)"
+        )
     harness = ServiceHarness(amqp_uri)
     yield harness
     harness.stop()

@@ -1,6 +1,7 @@
 """A private RabbitMQ node for tests: its own port, data directory and node name, so a test can
 stop and restart it without touching anyone else's broker. Needs ``rabbitmq-server`` installed;
 as root the node runs as the ``rabbitmq`` user (which must own its files)."""
+
 from __future__ import annotations
 
 import base64
@@ -52,36 +53,52 @@ class PrivateRabbit:
 
     def _env(self) -> dict:
         env = dict(os.environ)
-        env.update({
-            "HOME": "/var/lib/rabbitmq" if self._as_rabbitmq else str(self.dir),
-            "RABBITMQ_NODENAME": self.nodename,
-            "RABBITMQ_NODE_PORT": str(self.port),
-            "RABBITMQ_DIST_PORT": str(self.dist_port),
-            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
-            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
-            "RABBITMQ_PID_FILE": str(self.dir / "pid"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
-            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq"),
-            "RABBITMQ_ADVANCED_CONFIG_FILE": str(self.dir / "advanced.config"),
-        })
+        env.update(
+            {
+                "HOME": "/var/lib/rabbitmq" if self._as_rabbitmq else str(self.dir),
+                "RABBITMQ_NODENAME": self.nodename,
+                "RABBITMQ_NODE_PORT": str(self.port),
+                "RABBITMQ_DIST_PORT": str(self.dist_port),
+                "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
+                "RABBITMQ_LOG_BASE": str(self.dir / "log"),
+                "RABBITMQ_PID_FILE": str(self.dir / "pid"),
+                "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
+                "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq"),
+                "RABBITMQ_ADVANCED_CONFIG_FILE": str(self.dir / "advanced.config"),
+            }
+        )
         return env
 
-    def _run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    def _run(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess:
         cmd = list(args)
         if self._as_rabbitmq:
             cmd = ["runuser", "-u", "rabbitmq", "--", *cmd]
-        return subprocess.run(cmd, env=self._env(), check=check, timeout=timeout,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.run(
+            cmd,
+            env=self._env(),
+            check=check,
+            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def _ctl(self, *args: str, check: bool = True, timeout: float = 120):
-        return self._run(self._bin("rabbitmqctl"), "-n", self.nodename, *args, check=check,
-                         timeout=timeout)
+        return self._run(
+            self._bin("rabbitmqctl"), "-n", self.nodename, *args, check=check, timeout=timeout
+        )
 
-    def start(self) -> "PrivateRabbit":
+    def start(self) -> PrivateRabbit:
         plugins = "[rabbitmq_management]." if self.management_port else "[]."
         (self.dir / "enabled_plugins").write_text(plugins + "\n")
-        conf = [f"listeners.tcp.default = {self.port}", "loopback_users = none",
-                "log.console = false", "log.file.level = warning"]
+        conf = [
+            f"listeners.tcp.default = {self.port}",
+            "loopback_users = none",
+            "log.console = false",
+            "log.file.level = warning",
+        ]
         if self.management_port:
             conf.append(f"management.tcp.port = {self.management_port}")
             conf.append("management.tcp.ip = 127.0.0.1")
@@ -100,7 +117,9 @@ class PrivateRabbit:
         deadline = time.monotonic() + timeout
         while port_open(self.port) != up:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"rabbit port {self.port} did not become {'open' if up else 'closed'}")
+                raise TimeoutError(
+                    f"rabbit port {self.port} did not become {'open' if up else 'closed'}"
+                )
             time.sleep(0.2)
 
     def _wait_management(self, timeout: float = 60):
@@ -135,18 +154,25 @@ class PrivateRabbit:
     # -- management API --------------------------------------------------------------------
     def _api(self, method: str, path: str, body: dict | None = None):
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.management_port}{path}", method=method,
+            f"http://127.0.0.1:{self.management_port}{path}",
+            method=method,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json",
-                     "Authorization": "Basic " + base64.b64encode(b"guest:guest").decode()})
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": "Basic " + base64.b64encode(b"guest:guest").decode(),
+            },
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             raw = response.read()
             return json.loads(raw) if raw else None
 
     def create_vhost(self, name: str) -> str:
         self._api("PUT", f"/api/vhosts/{name}", {})
-        self._api("PUT", f"/api/permissions/{name}/guest",
-                  {"configure": ".*", "write": ".*", "read": ".*"})
+        self._api(
+            "PUT",
+            f"/api/permissions/{name}/guest",
+            {"configure": ".*", "write": ".*", "read": ".*"},
+        )
         return self.amqp_uri(name)
 
     def delete_vhost(self, name: str):
@@ -156,7 +182,9 @@ class PrivateRabbit:
             pass
 
     def queue_depth(self, vhost: str, queue: str) -> int:
-        return self._api("GET", f"/api/queues/{vhost}/{urllib.request.quote(queue, safe='')}")["messages"]
+        return self._api("GET", f"/api/queues/{vhost}/{urllib.request.quote(queue, safe='')}")[
+            "messages"
+        ]
 
     def amqp_uri(self, vhost: str = "/") -> str:
         vhost_part = "" if vhost == "/" else vhost

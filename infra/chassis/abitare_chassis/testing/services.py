@@ -1,4 +1,5 @@
 """Run nameko services in the test process against a real broker and a real database."""
+
 from __future__ import annotations
 
 import time
@@ -28,7 +29,10 @@ class ServiceHarness:
             from sqlalchemy import create_engine
 
             from ..tables import add_chassis_tables
-            metadata = next(d for d in vars(service_cls).values() if hasattr(d, "metadata")).metadata
+
+            metadata = next(
+                d for d in vars(service_cls).values() if hasattr(d, "metadata")
+            ).metadata
             add_chassis_tables(metadata)
             engine = create_engine(db_url)
             metadata.create_all(engine)
@@ -41,6 +45,7 @@ class ServiceHarness:
     def db(self, name: str):
         """The running service's Db (to look at what it stored)."""
         from ..provider import Database
+
         container = self.containers[name]
         return next(d for d in container.dependencies if isinstance(d, Database)).db
 
@@ -56,14 +61,21 @@ class ServiceHarness:
         return ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=timeout)
 
 
-def token(role: str = "agency_operator", comuni=("015195",), sub: str = "operator:test", *,
-          service: str | None = None, audience: str | None = None) -> str:
+def token(
+    role: str = "agency_operator",
+    comuni=("015195",),
+    sub: str = "operator:test",
+    *,
+    service: str | None = None,
+    audience: str | None = None,
+) -> str:
     """A signed actor token as the gateway would send it to ``service`` (``token(..., service=
     "funds")``), or for another ``audience`` (``EVENT_AUDIENCE`` for an envelope)."""
     if (service is None) == (audience is None):
         raise ValueError("token(...) needs service= (an RPC call) or audience= (e.g. 'event')")
-    return sign_actor(Actor(sub=sub, role=role, comuni=tuple(comuni), name=sub),
-                      audience or rpc_audience(service))
+    return sign_actor(
+        Actor(sub=sub, role=role, comuni=tuple(comuni), name=sub), audience or rpc_audience(service)
+    )
 
 
 def event_token(role: str = "system", comuni=("015195",), sub: str = "service:test") -> str:

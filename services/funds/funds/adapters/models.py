@@ -1,14 +1,16 @@
 """The funds database as SQLAlchemy 2 ORM models; the chassis outbox/inbox and audit trail join
 the same ``metadata`` so the Alembic migrations see them too."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Date, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
 from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
 from abitare_chassis.types import UtcDateTime
-from sqlalchemy import Date, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -20,6 +22,7 @@ metadata = Base.metadata
 
 class FundsFile(Base):
     """The funds file of one referral, with its first affordability check."""
+
     __tablename__ = "funds_file"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

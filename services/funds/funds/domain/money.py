@@ -1,4 +1,5 @@
 """Amounts in integer cents, shown the Italian way (``€ 1.234,56``)."""
+
 from __future__ import annotations
 
 from decimal import Decimal

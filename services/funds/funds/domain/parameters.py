@@ -4,6 +4,7 @@ A threshold is never a bare constant. Each value carries the period it is valid 
 document it comes from, and a check picks the value valid on the date of the case it assesses,
 so a case keeps being judged by the rule that applied when it arrived.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ class DatedParameter:
     name: str
     value: Decimal
     valid_from: date
-    valid_to: date | None     # inclusive; None = still in force
+    valid_to: date | None  # inclusive; None = still in force
     source: str
 
     def applies_on(self, day: date) -> bool:
@@ -38,8 +39,9 @@ PARAMETERS: tuple[DatedParameter, ...] = (
 )
 
 
-def parameter_on(name: str, day: date,
-                 parameters: tuple[DatedParameter, ...] = PARAMETERS) -> DatedParameter | None:
+def parameter_on(
+    name: str, day: date, parameters: tuple[DatedParameter, ...] = PARAMETERS
+) -> DatedParameter | None:
     """The value of ``name`` valid on ``day`` (the most recent one if periods overlap), or None."""
     candidates = [p for p in parameters if p.name == name and p.applies_on(day)]
     if not candidates:

@@ -9,6 +9,7 @@ is the authority, no actor role is checked); people and systems only read it:
 - the system reads and counts (health checks, demo and test scripts);
 - coordinators also read who accessed a household's file (the audit trail, the Accessi page).
 """
+
 from __future__ import annotations
 
 from ..errors import FundsForbidden
@@ -19,9 +20,9 @@ COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
 
-READ_FILE = "read_funds_file"        # get_funds_file
-COUNT_FILES = "count_funds_files"    # count_files
-READ_AUDIT = "read_funds_audit"      # list_audit
+READ_FILE = "read_funds_file"  # get_funds_file
+COUNT_FILES = "count_funds_files"  # count_files
+READ_AUDIT = "read_funds_audit"  # list_audit
 
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset({READ_FILE, COUNT_FILES}),

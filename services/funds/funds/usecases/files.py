@@ -1,15 +1,17 @@
 """Use cases on funds files: open one from a referral, read it, count them, say who read it.
 Reads are always scoped by the actor's comuni; a file outside the scope does not exist for that
 actor. Every read of a file is audited in its transaction (``abitare_chassis.audit``)."""
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
-from sqlalchemy import func, select
 
 from ..adapters.models import FundsFile
 from ..domain import permissions
@@ -26,17 +28,21 @@ def open_funds_file(db: Db, referral: dict, event) -> dict | None:
     or None if the referral already has a file (a redelivered event raises the chassis
     ``AlreadyHandled`` before anything is written)."""
     with db.transaction(causation=event) as tx:
-        exists = tx.session.scalar(select(FundsFile.id).where(
-            FundsFile.referral_id == referral["referral_id"]))
+        exists = tx.session.scalar(
+            select(FundsFile.id).where(FundsFile.referral_id == referral["referral_id"])
+        )
         if exists is not None:
             log.info("funds file of referral %s already open", referral["referral_id"])
             return None
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         received_at = referral.get("received_at")
         assessed_on = local_date(received_at or now)
         economics = referral.get("economics") or {}
-        check = check_affordability(economics.get("monthly_rent_cents"),
-                                    economics.get("monthly_net_income_cents"), on=assessed_on)
+        check = check_affordability(
+            economics.get("monthly_rent_cents"),
+            economics.get("monthly_net_income_cents"),
+            on=assessed_on,
+        )
         threshold = check.threshold
         file = FundsFile(
             referral_id=referral["referral_id"],
@@ -64,8 +70,15 @@ def get_funds_file(db: Db, actor: Actor, referral_id: str, purpose: str | None =
     permissions.ensure(actor.role, permissions.READ_FILE)
     with db.transaction() as tx:
         file = _file_in_scope(tx.session, actor, referral_id)
-        audit.record(tx.session, actor, "get_funds_file", file.referral_id,
-                     comune_istat=file.comune_istat, purpose=purpose, data_set="funds_file")
+        audit.record(
+            tx.session,
+            actor,
+            "get_funds_file",
+            file.referral_id,
+            comune_istat=file.comune_istat,
+            purpose=purpose,
+            data_set="funds_file",
+        )
     return funds_file_record(file)
 
 
@@ -78,8 +91,11 @@ def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
 
 
 def _file_in_scope(session, actor: Actor, referral_id: str) -> FundsFile:
-    file = session.scalar(select(FundsFile).where(
-        FundsFile.referral_id == referral_id, FundsFile.comune_istat.in_(actor.comuni)))
+    file = session.scalar(
+        select(FundsFile).where(
+            FundsFile.referral_id == referral_id, FundsFile.comune_istat.in_(actor.comuni)
+        )
+    )
     if file is None:
         raise FundsFileNotFound(referral_id=referral_id)
     return file
@@ -88,8 +104,11 @@ def _file_in_scope(session, actor: Actor, referral_id: str) -> FundsFile:
 def count_files(db: Db, actor: Actor) -> int:
     permissions.ensure(actor.role, permissions.COUNT_FILES)
     with db.session() as session:
-        return session.scalar(select(func.count()).select_from(FundsFile).where(
-            FundsFile.comune_istat.in_(actor.comuni)))
+        return session.scalar(
+            select(func.count())
+            .select_from(FundsFile)
+            .where(FundsFile.comune_istat.in_(actor.comuni))
+        )
 
 
 def funds_file_record(file: FundsFile) -> dict:

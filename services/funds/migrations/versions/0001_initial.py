@@ -4,8 +4,9 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None

@@ -9,6 +9,7 @@ event is the authority, no actor role is checked); people and systems only read 
 - the system reads and counts (health checks, demo and test scripts);
 - coordinators also read who accessed a household's need (the audit trail, the Accessi page).
 """
+
 from __future__ import annotations
 
 from ..errors import HousingForbidden
@@ -19,9 +20,9 @@ COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
 
-READ_NEED = "read_housing_need"       # get_housing_need
-COUNT_NEEDS = "count_housing_needs"   # count_needs
-READ_AUDIT = "read_housing_audit"     # list_audit
+READ_NEED = "read_housing_need"  # get_housing_need
+COUNT_NEEDS = "count_housing_needs"  # count_needs
+READ_AUDIT = "read_housing_audit"  # list_audit
 
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset({READ_NEED, COUNT_NEEDS}),

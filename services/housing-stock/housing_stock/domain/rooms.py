@@ -7,9 +7,10 @@ This is an agency heuristic for a first search among available units, not a lega
 - 3-4 persons: at least 2 bedrooms
 - 5 or more:   at least 3 bedrooms
 """
+
 from __future__ import annotations
 
-BEDROOMS_BY_SIZE = ((2, 1), (4, 2))   # (up to this many persons, bedrooms)
+BEDROOMS_BY_SIZE = ((2, 1), (4, 2))  # (up to this many persons, bedrooms)
 BEDROOMS_FOR_LARGER = 3
 
 

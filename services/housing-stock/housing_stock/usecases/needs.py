@@ -1,15 +1,17 @@
 """Use cases on housing needs: record one from a referral, read it, count them, say who read it.
 Reads are always scoped by the actor's comuni; a need outside the scope does not exist for that
 actor. Every read of a need is audited in its transaction (``abitare_chassis.audit``)."""
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
-from sqlalchemy import func, select
 
 from ..adapters.models import HousingNeed
 from ..domain import permissions
@@ -24,8 +26,9 @@ def record_housing_need(db: Db, referral: dict, event) -> dict | None:
     transaction caused by ``event``. Returns the new need's record, or None if the referral
     already has a need (a redelivered event raises the chassis ``AlreadyHandled`` first)."""
     with db.transaction(causation=event) as tx:
-        exists = tx.session.scalar(select(HousingNeed.id).where(
-            HousingNeed.referral_id == referral["referral_id"]))
+        exists = tx.session.scalar(
+            select(HousingNeed.id).where(HousingNeed.referral_id == referral["referral_id"])
+        )
         if exists is not None:
             log.info("housing need of referral %s already recorded", referral["referral_id"])
             return None
@@ -40,7 +43,7 @@ def record_housing_need(db: Db, referral: dict, event) -> dict | None:
             housing_situation=referral.get("housing_situation"),
             eviction_date=referral.get("eviction_date"),
             min_bedrooms=minimum_bedrooms(household.get("size")),
-            recorded_at=datetime.now(timezone.utc),
+            recorded_at=datetime.now(UTC),
             source_event_id=event.id,
         )
         tx.session.add(need)
@@ -53,8 +56,15 @@ def get_housing_need(db: Db, actor: Actor, referral_id: str, purpose: str | None
     permissions.ensure(actor.role, permissions.READ_NEED)
     with db.transaction() as tx:
         need = _need_in_scope(tx.session, actor, referral_id)
-        audit.record(tx.session, actor, "get_housing_need", need.referral_id,
-                     comune_istat=need.comune_istat, purpose=purpose, data_set="housing_need")
+        audit.record(
+            tx.session,
+            actor,
+            "get_housing_need",
+            need.referral_id,
+            comune_istat=need.comune_istat,
+            purpose=purpose,
+            data_set="housing_need",
+        )
     return housing_need_record(need)
 
 
@@ -67,8 +77,11 @@ def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
 
 
 def _need_in_scope(session, actor: Actor, referral_id: str) -> HousingNeed:
-    need = session.scalar(select(HousingNeed).where(
-        HousingNeed.referral_id == referral_id, HousingNeed.comune_istat.in_(actor.comuni)))
+    need = session.scalar(
+        select(HousingNeed).where(
+            HousingNeed.referral_id == referral_id, HousingNeed.comune_istat.in_(actor.comuni)
+        )
+    )
     if need is None:
         raise HousingNeedNotFound(referral_id=referral_id)
     return need
@@ -77,8 +90,11 @@ def _need_in_scope(session, actor: Actor, referral_id: str) -> HousingNeed:
 def count_needs(db: Db, actor: Actor) -> int:
     permissions.ensure(actor.role, permissions.COUNT_NEEDS)
     with db.session() as session:
-        return session.scalar(select(func.count()).select_from(HousingNeed).where(
-            HousingNeed.comune_istat.in_(actor.comuni)))
+        return session.scalar(
+            select(func.count())
+            .select_from(HousingNeed)
+            .where(HousingNeed.comune_istat.in_(actor.comuni))
+        )
 
 
 def housing_need_record(need: HousingNeed) -> dict:

@@ -5,6 +5,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +16,9 @@ depends_on = None
 
 
 def upgrade():
-    op.add_column("outbox_message",
-                  sa.Column("unheard_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        "outbox_message", sa.Column("unheard_at", sa.DateTime(timezone=True), nullable=True)
+    )
 
 
 def downgrade():

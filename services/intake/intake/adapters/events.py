@@ -1,10 +1,11 @@
 """The events intake publishes, shaped by their contracts in ``infra/contracts/events/``."""
+
 from __future__ import annotations
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 
-REFERRAL_RECEIVED = "referral_received"   # intake.referral_received.v1
+REFERRAL_RECEIVED = "referral_received"  # intake.referral_received.v1
 # intake.referral_received.v2, the minimised referral for funds and housing_stock: nameko's
 # event name (the routing key) carries the major version; the envelope type is the contract's.
 REFERRAL_RECEIVED_V2 = "referral_received.v2"
@@ -43,9 +44,13 @@ def referral_received(record: dict) -> dict:
             "minors": record["minors"],
             "over_65": record["over_65"],
             "members": [
-                {"codice_fiscale": m["codice_fiscale"], "first_name": m["first_name"],
-                 "last_name": m["last_name"], "birth_date": _iso(m["birth_date"]),
-                 "relation": m["relation"]}
+                {
+                    "codice_fiscale": m["codice_fiscale"],
+                    "first_name": m["first_name"],
+                    "last_name": m["last_name"],
+                    "birth_date": _iso(m["birth_date"]),
+                    "relation": m["relation"],
+                }
                 for m in record["household"]
             ],
         },
@@ -60,8 +65,15 @@ def referral_received_v2(record: dict) -> dict:
     """The data of ``intake.referral_received.v2``: what funds and housing_stock act on, and no
     names, codici fiscali, birth dates or free text (see infra/contracts/asyncapi.yaml)."""
     full = referral_received(record)
-    keep = ("referral_id", "comune_istat", "comune_name", "received_at", "housing_situation",
-            "eviction_date", "economics")
+    keep = (
+        "referral_id",
+        "comune_istat",
+        "comune_name",
+        "received_at",
+        "housing_situation",
+        "eviction_date",
+        "economics",
+    )
     data = {key: full[key] for key in keep}
     data["household"] = {key: full["household"][key] for key in ("size", "minors", "over_65")}
     return data
@@ -69,9 +81,17 @@ def referral_received_v2(record: dict) -> dict:
 
 def referral_received_v2_envelope(record: dict, actor: Actor) -> dict:
     """The signed v2 envelope (``Transaction.emit`` only writes ``.v1`` types for now)."""
-    return sign_envelope(new_envelope(
-        service="intake", event=REFERRAL_RECEIVED, major=2, data=referral_received_v2(record),
-        subject=record["id"], tenant=record["comune_istat"], actor_token=sign_actor(actor)))
+    return sign_envelope(
+        new_envelope(
+            service="intake",
+            event=REFERRAL_RECEIVED,
+            major=2,
+            data=referral_received_v2(record),
+            subject=record["id"],
+            tenant=record["comune_istat"],
+            actor_token=sign_actor(actor),
+        )
+    )
 
 
 # -- the case path: what others need to act, never free text ----------------------------------

@@ -1,15 +1,28 @@
 """intake's tables. The chassis outbox/inbox tables join the same metadata at import, so the
 Alembic migrations see them too."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
 from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
 from abitare_chassis.types import UtcDateTime
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData,
-                        String, Text, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -26,6 +39,7 @@ class Base(DeclarativeBase):
 
 class Referral(Base):
     """A scheda di attivazione as received."""
+
     __tablename__ = "referral"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -62,8 +76,11 @@ class Referral(Base):
     closure_outcome: Mapped[str | None] = mapped_column(String(40))
 
     members: Mapped[list[HouseholdMember]] = relationship(
-        back_populates="referral", cascade="all, delete-orphan",
-        order_by="HouseholdMember.position", lazy="raise")
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="HouseholdMember.position",
+        lazy="raise",
+    )
 
     __table_args__ = (
         UniqueConstraint("submitted_by", "idempotency_key"),
@@ -78,13 +95,15 @@ class Referral(Base):
 
 class HouseholdMember(Base):
     """A member of the referral's household, in the order given."""
+
     __tablename__ = "household_member"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     referral_id: Mapped[str] = mapped_column(
-        ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
-    codice_fiscale: Mapped[str] = mapped_column(String(16), index=True)   # uppercase
+    codice_fiscale: Mapped[str] = mapped_column(String(16), index=True)  # uppercase
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[date] = mapped_column(Date)
@@ -95,11 +114,13 @@ class HouseholdMember(Base):
 
 class TriageDecision(Base):
     """Every triage of a referral (a request for information is followed by another)."""
+
     __tablename__ = "triage_decision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
-                                             index=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     outcome: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
     duplicates_acknowledged: Mapped[bool] = mapped_column(Boolean)
@@ -109,6 +130,7 @@ class TriageDecision(Base):
 
 class DiaryEntry(Base):
     """The case diary (diario degli interventi): append-only."""
+
     __tablename__ = "diary_entry"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -121,16 +143,19 @@ class DiaryEntry(Base):
     author_name: Mapped[str | None] = mapped_column(String(200))
     author_role: Mapped[str] = mapped_column(String(30))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    interview: Mapped[dict | None] = mapped_column(JSON)   # {scheduled_at, location, participants}
+    interview: Mapped[dict | None] = mapped_column(JSON)  # {scheduled_at, location, participants}
     # The operator the case was assigned to when the entry was written: with the author, the
     # only reader of a confidential entry (a later assignee does not read older ones).
     case_assignee: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (Index("ix_diary_entry_referral_id_occurred_at", "referral_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_diary_entry_referral_id_occurred_at", "referral_id", "occurred_at"),
+    )
 
 
 class Assessment(Base):
     """Every assessment of the grade (history kept; the referral holds the current grade)."""
+
     __tablename__ = "assessment"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -151,10 +176,12 @@ class Assessment(Base):
 class Project(Base):
     """The current version of a case's individual project (PEI/PAI). ``version`` guards
     concurrent saves: UPDATE ... WHERE version = expected."""
+
     __tablename__ = "project"
 
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
-                                             primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     objectives: Mapped[list] = mapped_column(JSON)
     actions: Mapped[list] = mapped_column(JSON)
@@ -165,6 +192,7 @@ class Project(Base):
 
 class ProjectVersion(Base):
     """Every saved version of a project, as saved."""
+
     __tablename__ = "project_version"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -182,10 +210,12 @@ class ProjectVersion(Base):
 class ProjectAction(Base):
     """The actions of the current project version, one row each, for the worklist's query of
     overdue actions."""
+
     __tablename__ = "project_action"
 
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
-                                             primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True
+    )
     action_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     type: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text)
@@ -195,11 +225,13 @@ class ProjectAction(Base):
 
 class CaseClosure(Base):
     """Each closure of a case, and its reopening if any."""
+
     __tablename__ = "case_closure"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
-                                             index=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     outcome: Mapped[str] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
     restitution_date: Mapped[date | None] = mapped_column(Date)
@@ -226,20 +258,24 @@ class CommissionMeeting(Base):
 class CommissionMeetingComune(Base):
     """The comuni a meeting is for: it is visible to (and run by) coordinators whose scope
     covers all of them, and only cases of these comuni are proposed to it."""
+
     __tablename__ = "commission_meeting_comune"
 
     meeting_id: Mapped[str] = mapped_column(
-        ForeignKey("commission_meeting.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("commission_meeting.id", ondelete="CASCADE"), primary_key=True
+    )
     comune_istat: Mapped[str] = mapped_column(String(6), primary_key=True)
 
 
 class CaseAssignment(Base):
     """Every assignment of a case, in order: the referral holds the current one."""
+
     __tablename__ = "case_assignment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
-                                             index=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     assigned_to: Mapped[str] = mapped_column(String(200))
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     assigned_by: Mapped[str] = mapped_column(String(200))
@@ -248,6 +284,7 @@ class CaseAssignment(Base):
 class DuplicateCheck(Base):
     """One row per look for possible duplicates of a referral by an operator: the hourly limit
     counts them here, so it holds across processes."""
+
     __tablename__ = "duplicate_check"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -263,9 +300,11 @@ class CommissionProposal(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     meeting_id: Mapped[str] = mapped_column(
-        ForeignKey("commission_meeting.id", ondelete="CASCADE"), index=True)
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"),
-                                             index=True)
+        ForeignKey("commission_meeting.id", ondelete="CASCADE"), index=True
+    )
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     comune_istat: Mapped[str] = mapped_column(String(6))
     kind: Mapped[str] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -280,6 +319,7 @@ class CommissionProposal(Base):
 class AuditEvent(Base):
     """Append-only record of who read or touched a case file: no case content here. The table is
     the chassis ``audit_event`` (:mod:`abitare_chassis.audit`), the same in every service."""
+
     __table__ = add_audit_table(Base.metadata)
 
 

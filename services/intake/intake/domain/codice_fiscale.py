@@ -3,6 +3,7 @@
 Household members must have the 16-character personal code. The 11-digit numeric codes
 (temporary codes, companies) are refused even when their checksum is right.
 """
+
 from __future__ import annotations
 
 from stdnum import exceptions as stdnum_errors
@@ -29,24 +30,30 @@ def normalize(value) -> str:
     code = _stdnum_cf.compact(value)
     if code.isdigit():
         raise InvalidCodiceFiscale(
-            "codice_fiscale_numeric", "Numeric codes (temporary or company codes) are not "
-            "accepted: the 16-character personal codice fiscale is required.")
+            "codice_fiscale_numeric",
+            "Numeric codes (temporary or company codes) are not "
+            "accepted: the 16-character personal codice fiscale is required.",
+        )
     if len(code) != LENGTH:
-        raise InvalidCodiceFiscale("codice_fiscale_length", f"Must be {LENGTH} characters long.",
-                                   length=LENGTH)
+        raise InvalidCodiceFiscale(
+            "codice_fiscale_length", f"Must be {LENGTH} characters long.", length=LENGTH
+        )
     try:
         _stdnum_cf.validate(code)
     except stdnum_errors.InvalidChecksum:
         raise InvalidCodiceFiscale("codice_fiscale_checksum", "Wrong check character.") from None
     except stdnum_errors.InvalidFormat:
-        raise InvalidCodiceFiscale("codice_fiscale_format",
-                                   "Not in the format of a personal codice fiscale.") from None
+        raise InvalidCodiceFiscale(
+            "codice_fiscale_format", "Not in the format of a personal codice fiscale."
+        ) from None
     except stdnum_errors.InvalidComponent:
-        raise InvalidCodiceFiscale("codice_fiscale_birth_date",
-                                   "The birth date it encodes does not exist.") from None
+        raise InvalidCodiceFiscale(
+            "codice_fiscale_birth_date", "The birth date it encodes does not exist."
+        ) from None
     except stdnum_errors.ValidationError:
-        raise InvalidCodiceFiscale("codice_fiscale_invalid",
-                                   "Not a valid codice fiscale.") from None
+        raise InvalidCodiceFiscale(
+            "codice_fiscale_invalid", "Not a valid codice fiscale."
+        ) from None
     return code
 
 

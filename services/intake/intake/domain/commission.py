@@ -2,6 +2,7 @@
 extended stays and early discharges. A proposal is decided once; a postponed (``rinviata``)
 proposal is brought to a later meeting as a new proposal. A meeting whose minutes (verbale) are
 recorded is closed: no new proposals, no decisions."""
+
 from __future__ import annotations
 
 from ..errors import MeetingClosed, ProposalConflict

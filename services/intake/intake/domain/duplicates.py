@@ -13,6 +13,7 @@ a case file of another comune. So (issue 7, finding 3):
   (looking again at the same one is free), so that filing referrals with chosen codici fiscali
   cannot enumerate who is known.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -31,9 +32,12 @@ class CheckLimit:
 
 # Dated parameter: the limit in force is the latest row whose valid_from is not after today.
 CHECK_LIMITS = (
-    CheckLimit(date(2025, 1, 1), 60,
-               "issue 7 (security review): one triage operator handles far fewer than 60 new "
-               "households an hour; more is a probe"),
+    CheckLimit(
+        date(2025, 1, 1),
+        60,
+        "issue 7 (security review): one triage operator handles far fewer than 60 new "
+        "households an hour; more is a probe",
+    ),
 )
 WINDOW_MINUTES = 60
 
@@ -49,8 +53,11 @@ def check_limit(today: date, override: int | None = None) -> int:
 
 def triage_area(ambiti: Iterable[dict], actor_comuni: Iterable[str], today: date) -> set[str]:
     """The comuni of every ambito (valid ``today``) that contains one of the actor's comuni."""
-    rows = [r for r in ambiti if r["valid_from"] <= today
-            and (r["valid_to"] is None or today <= r["valid_to"])]
+    rows = [
+        r
+        for r in ambiti
+        if r["valid_from"] <= today and (r["valid_to"] is None or today <= r["valid_to"])
+    ]
     mine = set(actor_comuni)
     codes = {r["ambito_code"] for r in rows if r["comune_istat"] in mine}
     return {r["comune_istat"] for r in rows if r["ambito_code"] in codes} | mine
@@ -65,11 +72,25 @@ def disclose(matches: list[dict], actor_comuni: Iterable[str], area: set[str]) -
         if match["comune_istat"] not in area:
             elsewhere = True
             continue
-        told.append({"match": "codice_fiscale", "codice_fiscale": match["codice_fiscale"],
-                     "comune_istat": match["comune_istat"], "status": match["status"],
-                     "received_at": match["received_at"],
-                     "referral_id": match["id"] if match["comune_istat"] in scope else None})
+        told.append(
+            {
+                "match": "codice_fiscale",
+                "codice_fiscale": match["codice_fiscale"],
+                "comune_istat": match["comune_istat"],
+                "status": match["status"],
+                "received_at": match["received_at"],
+                "referral_id": match["id"] if match["comune_istat"] in scope else None,
+            }
+        )
     if elsewhere:
-        told.append({"match": KNOWN_ELSEWHERE, "codice_fiscale": None, "comune_istat": None,
-                     "status": None, "received_at": None, "referral_id": None})
+        told.append(
+            {
+                "match": KNOWN_ELSEWHERE,
+                "codice_fiscale": None,
+                "comune_istat": None,
+                "status": None,
+                "received_at": None,
+                "referral_id": None,
+            }
+        )
     return told

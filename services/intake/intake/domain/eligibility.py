@@ -6,6 +6,7 @@
   dell'esecuzione forzata" (seeds/004). A referral received less than 3 calendar months before
   the execution date is *late*: flagged, never refused.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -42,20 +43,28 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def served(ambito_rows: Iterable[dict], comune_istat: str, comune_name: str | None,
-           received_on: date) -> Served:
+def served(
+    ambito_rows: Iterable[dict], comune_istat: str, comune_name: str | None, received_on: date
+) -> Served:
     name = comune_name or comune_istat
     for row in ambito_rows:
         if row["comune_istat"] != comune_istat:
             continue
-        if row["valid_from"] <= received_on and (row["valid_to"] is None
-                                                 or received_on <= row["valid_to"]):
-            return Served(True, row["ambito_name"],
-                          f"Il Comune di {name} fa parte dell'{row['ambito_name']}, servito "
-                          f"dall'Agenzia dal {it_date(row['valid_from'])}.")
-    return Served(False, None,
-                  f"Il Comune di {name} non fa parte di un ambito servito dall'Agenzia alla "
-                  f"data della segnalazione ({it_date(received_on)}).")
+        if row["valid_from"] <= received_on and (
+            row["valid_to"] is None or received_on <= row["valid_to"]
+        ):
+            return Served(
+                True,
+                row["ambito_name"],
+                f"Il Comune di {name} fa parte dell'{row['ambito_name']}, servito "
+                f"dall'Agenzia dal {it_date(row['valid_from'])}.",
+            )
+    return Served(
+        False,
+        None,
+        f"Il Comune di {name} non fa parte di un ambito servito dall'Agenzia alla "
+        f"data della segnalazione ({it_date(received_on)}).",
+    )
 
 
 def eviction_timing(received_on: date, execution_date: date | None) -> EvictionTiming | None:
@@ -65,14 +74,20 @@ def eviction_timing(received_on: date, execution_date: date | None) -> EvictionT
     deadline = add_months(received_on, NOTICE_MONTHS)
     late = execution_date < deadline
     if days < 0:
-        text = (f"La segnalazione è arrivata il {it_date(received_on)}, dopo l'esecuzione "
-                f"fissata il {it_date(execution_date)}.")
+        text = (
+            f"La segnalazione è arrivata il {it_date(received_on)}, dopo l'esecuzione "
+            f"fissata il {it_date(execution_date)}."
+        )
     else:
-        text = (f"La segnalazione è arrivata il {it_date(received_on)}, {days} giorni prima "
-                f"dell'esecuzione fissata il {it_date(execution_date)}.")
+        text = (
+            f"La segnalazione è arrivata il {it_date(received_on)}, {days} giorni prima "
+            f"dell'esecuzione fissata il {it_date(execution_date)}."
+        )
     if late:
-        text += (f" È meno dei {NOTICE_MONTHS} mesi di anticipo richiesti: il caso è segnalato "
-                 "come tardivo, ma non viene respinto per questo.")
+        text += (
+            f" È meno dei {NOTICE_MONTHS} mesi di anticipo richiesti: il caso è segnalato "
+            "come tardivo, ma non viene respinto per questo."
+        )
     else:
         text += f" L'anticipo di almeno {NOTICE_MONTHS} mesi è rispettato."
     return EvictionTiming(execution_date, days, late, text)

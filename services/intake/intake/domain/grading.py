@@ -14,6 +14,7 @@ suggest one from the assessment's indicators, with the reasons in Italian.
 
 The social worker confirms the suggestion or overrides it with a written reason.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,21 +39,34 @@ PIS_SITUATIONS = {
     "msna": "minore straniero non accompagnato",
 }
 
-EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata",
-                   "eseguito")
+EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata", "eseguito")
 EVICTION_STAGE_LABELS = {
-    "intimazione": "intimazione di sfratto", "convalida": "sfratto convalidato",
-    "precetto": "atto di precetto notificato", "esecuzione_fissata": "esecuzione dello sfratto fissata",
+    "intimazione": "intimazione di sfratto",
+    "convalida": "sfratto convalidato",
+    "precetto": "atto di precetto notificato",
+    "esecuzione_fissata": "esecuzione dello sfratto fissata",
     "eseguito": "sfratto eseguito",
 }
 LATE_EVICTION_STAGES = ("precetto", "esecuzione_fissata")
 DOCUMENTS_EXPIRING_DAYS = 90
 RENT_BURDEN_LIMIT_PERCENT = 30
 
-BOOLEAN_INDICATORS = ("rent_burden_over_30", "arrears_rent", "arrears_mortgage",
-                      "arrears_utilities", "weak_support_network", "unstable_income",
-                      "low_income", "legal_proceedings", "violence_or_abuse",
-                      "no_home_to_return", "unsafe_dwelling", "minors", "over_65", "disability")
+BOOLEAN_INDICATORS = (
+    "rent_burden_over_30",
+    "arrears_rent",
+    "arrears_mortgage",
+    "arrears_utilities",
+    "weak_support_network",
+    "unstable_income",
+    "low_income",
+    "legal_proceedings",
+    "violence_or_abuse",
+    "no_home_to_return",
+    "unsafe_dwelling",
+    "minors",
+    "over_65",
+    "disability",
+)
 INDICATORS = BOOLEAN_INDICATORS + ("eviction_stage", "eviction_date", "documents_expiring_on")
 
 
@@ -83,8 +97,15 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
     """The grade the indicators point to, with one Italian sentence per reason."""
     i = {name: indicators.get(name) for name in INDICATORS}
     stage = i["eviction_stage"] or "none"
-    fragile = [label for name, label in (("minors", "minori"), ("over_65", "persone over 65"),
-                                         ("disability", "persone con disabilità")) if i[name]]
+    fragile = [
+        label
+        for name, label in (
+            ("minors", "minori"),
+            ("over_65", "persone over 65"),
+            ("disability", "persone con disabilità"),
+        )
+        if i[name]
+    ]
 
     # Grade 4: a home is needed at once.
     urgent = []
@@ -95,20 +116,29 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
     if i["no_home_to_return"]:
         urgent.append("Il nucleo non può rientrare nel proprio alloggio.")
     if i["violence_or_abuse"]:
-        urgent.append("Sono presenti violenza o maltrattamenti: serve mettere in sicurezza il "
-                      "nucleo.")
+        urgent.append(
+            "Sono presenti violenza o maltrattamenti: serve mettere in sicurezza il nucleo."
+        )
     if i["unsafe_dwelling"] and fragile:
-        urgent.append("L'alloggio non è sicuro e nel nucleo ci sono componenti fragili ("
-                      + ", ".join(fragile) + ").")
+        urgent.append(
+            "L'alloggio non è sicuro e nel nucleo ci sono componenti fragili ("
+            + ", ".join(fragile)
+            + ")."
+        )
     if urgent:
         return Suggestion(4, urgent + [_conclusion(4)])
 
     # Grade 2 and 3: a difficulty keeping the home, possibly with other dimensions.
     trouble = []
-    arrears = [label for name, label in (("arrears_rent", "affitto"),
-                                         ("arrears_mortgage", "rata del mutuo"),
-                                         ("arrears_utilities", "spese e utenze"))
-               if i[name]]
+    arrears = [
+        label
+        for name, label in (
+            ("arrears_rent", "affitto"),
+            ("arrears_mortgage", "rata del mutuo"),
+            ("arrears_utilities", "spese e utenze"),
+        )
+        if i[name]
+    ]
     if arrears:
         trouble.append("Morosità in corso: " + ", ".join(arrears) + ".")
     if stage != "none":
@@ -120,8 +150,10 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
     dimensions = []
     expiring = i["documents_expiring_on"]
     if expiring is not None and expiring <= today + timedelta(days=DOCUMENTS_EXPIRING_DAYS):
-        dimensions.append(("Documenti scaduti o in scadenza" if expiring >= today
-                           else "Documenti scaduti") + f" ({expiring.strftime('%d/%m/%Y')}).")
+        dimensions.append(
+            ("Documenti scaduti o in scadenza" if expiring >= today else "Documenti scaduti")
+            + f" ({expiring.strftime('%d/%m/%Y')})."
+        )
     if i["weak_support_network"]:
         dimensions.append("Rete sociale e familiare di supporto scarsa.")
     if i["unstable_income"] or i["low_income"]:
@@ -139,8 +171,9 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
     # Grade 1: no difficulty yet; say what makes the situation fragile, if anything.
     signs = []
     if i["rent_burden_over_30"]:
-        signs.append(f"Il canone supera il {RENT_BURDEN_LIMIT_PERCENT}% del reddito familiare "
-                     "mensile.")
+        signs.append(
+            f"Il canone supera il {RENT_BURDEN_LIMIT_PERCENT}% del reddito familiare mensile."
+        )
     signs += dimensions
     if not signs:
         signs.append("Non emergono difficoltà in atto nel mantenimento dell'alloggio.")
@@ -151,8 +184,12 @@ def _conclusion(grade: int) -> str:
     return f"Grado suggerito: {grade} ({GRADES[grade]})."
 
 
-def decide(suggestion: Suggestion, confirmed_grade: int | None, override_reason: str | None,
-           pis_situation: str | None) -> Grading:
+def decide(
+    suggestion: Suggestion,
+    confirmed_grade: int | None,
+    override_reason: str | None,
+    pis_situation: str | None,
+) -> Grading:
     """The grade the social worker records: the suggestion, or a different grade with a reason.
     A Pronto Intervento Sociale situation is grade 4 and cannot be overridden."""
     if confirmed_grade is None or confirmed_grade == suggestion.grade:

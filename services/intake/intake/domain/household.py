@@ -3,6 +3,7 @@
 Ages are counted on the day the referral was received: a member is a minor below 18 and
 "over 65" from the 65th birthday on (ISTAT's "65 anni e più").
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,9 +41,11 @@ def age_on(birth_date: date, day: date) -> int:
 
 def composition(members: Sequence[Member], received_on: date) -> Composition:
     ages = [age_on(m.birth_date, received_on) for m in members]
-    return Composition(size=len(members),
-                       minors=sum(age < ADULT_AGE for age in ages),
-                       over_65=sum(age >= ELDERLY_AGE for age in ages))
+    return Composition(
+        size=len(members),
+        minors=sum(age < ADULT_AGE for age in ages),
+        over_65=sum(age >= ELDERLY_AGE for age in ages),
+    )
 
 
 def head(members: Sequence[Member]) -> Member:
@@ -63,25 +66,26 @@ def problems(members: Sequence[Member], received_on: date) -> dict[str, list[dic
     heads = sum(m.relation == HEAD_OF_HOUSEHOLD for m in members)
     if heads != 1:
         errors.setdefault("household", []).append(
-            {"code": "household_head_count", "relation": HEAD_OF_HOUSEHOLD, "found": heads})
+            {"code": "household_head_count", "relation": HEAD_OF_HOUSEHOLD, "found": heads}
+        )
     seen: set[str] = set()
     for index, member in enumerate(members):
         if member.codice_fiscale in seen:
-            errors[f"household.{index}.codice_fiscale"] = [
-                {"code": "codice_fiscale_duplicate"}]
+            errors[f"household.{index}.codice_fiscale"] = [{"code": "codice_fiscale_duplicate"}]
         seen.add(member.codice_fiscale)
         if member.birth_date > received_on:
             errors[f"household.{index}.birth_date"] = [{"code": "birth_date_in_future"}]
         elif member.birth_date.year < OLDEST_BIRTH_YEAR:
             errors[f"household.{index}.birth_date"] = [
-                {"code": "birth_date_too_old", "min_year": OLDEST_BIRTH_YEAR}]
+                {"code": "birth_date_too_old", "min_year": OLDEST_BIRTH_YEAR}
+            ]
     return errors
 
 
 # -- composition of the household, as in the C.A.S.A. "Fotografia" (seeds/003) --------------
 PARTNER_RELATIONS = ("coniuge", "convivente")
 CHILD_RELATION = "figlio"
-NEW_ADULT_UNTIL = 21     # "neomaggiorenne": 18, 19 or 20 years old
+NEW_ADULT_UNTIL = 21  # "neomaggiorenne": 18, 19 or 20 years old
 
 COMPOSITIONS = {
     "coppia_con_figli_minori": "Coppia genitoriale con figli minori",
@@ -132,8 +136,11 @@ def classify(members: Sequence[Member], received_on: date, head_sex: str | None)
         if head_sex == "M":
             return "padre_solo_con_figli_minori"
         return "altro"
-    if len(members) == 2 and all(age >= ADULT_AGE for age in ages.values()) \
-            and any(age >= ELDERLY_AGE for age in ages.values()):
+    if (
+        len(members) == 2
+        and all(age >= ADULT_AGE for age in ages.values())
+        and any(age >= ELDERLY_AGE for age in ages.values())
+    ):
         return "adulto_con_over_65"
     if children and not others and len(new_adult_children) == len(children):
         return "genitore_con_figlio_neomaggiorenne"

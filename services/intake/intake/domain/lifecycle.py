@@ -4,6 +4,7 @@
 ``informazioni_richieste`` → triage again; ``in_carico`` → ``chiusa`` (closure);
 ``chiusa`` → ``in_carico`` (reopening). Anything else is refused with ``CaseConflict``.
 """
+
 from __future__ import annotations
 
 from ..errors import CaseConflict
@@ -33,7 +34,7 @@ TRIAGE_OUTCOMES = {
 TRIAGE_NEEDS_REASON = (RICHIESTA_INFORMAZIONI, RESPINTA_OUTCOME)
 
 TRIAGEABLE = (RICEVUTA, INFORMAZIONI_RICHIESTE)
-OPEN = (RICEVUTA, INFORMAZIONI_RICHIESTE, IN_CARICO)       # not respinta, not chiusa
+OPEN = (RICEVUTA, INFORMAZIONI_RICHIESTE, IN_CARICO)  # not respinta, not chiusa
 
 CLOSURE_OUTCOMES = {
     "sap_assegnato": "Alloggio SAP assegnato",

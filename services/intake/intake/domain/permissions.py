@@ -1,5 +1,6 @@
 """Who may do what on cases: the role table of docs/contracts-case.md. Scope (which comuni) is
 checked separately (``scope``); this is only about the role."""
+
 from __future__ import annotations
 
 from ..errors import CaseForbidden
@@ -11,22 +12,29 @@ MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
 
 # Actions on cases.
-READ_STATUS = "read_status"          # get_case_status
-READ_CASE = "read_case"              # get_case, diary, project, assessments, eligibility, duplicates
+READ_STATUS = "read_status"  # get_case_status
+READ_CASE = "read_case"  # get_case, diary, project, assessments, eligibility, duplicates
 TRIAGE = "triage"
 ASSIGN = "assign"
 WRITE_DIARY = "write_diary"
 SCHEDULE_INTERVIEW = "schedule_interview"
 ASSESS = "assess"
 WRITE_PROJECT = "write_project"
-CLOSE = "close"                      # close and reopen
-COMMISSION = "commission"            # meetings, proposals, decisions, minutes
+CLOSE = "close"  # close and reopen
+COMMISSION = "commission"  # meetings, proposals, decisions, minutes
 READ_WORKLIST = "read_worklist"
 READ_FOTOGRAFIA = "read_fotografia"
 READ_AUDIT = "read_audit"
 
-_COMUNE_OPERATOR = {READ_STATUS, READ_CASE, WRITE_DIARY, SCHEDULE_INTERVIEW, WRITE_PROJECT,
-                    READ_WORKLIST, READ_FOTOGRAFIA}
+_COMUNE_OPERATOR = {
+    READ_STATUS,
+    READ_CASE,
+    WRITE_DIARY,
+    SCHEDULE_INTERVIEW,
+    WRITE_PROJECT,
+    READ_WORKLIST,
+    READ_FOTOGRAFIA,
+}
 _AGENCY_OPERATOR = _COMUNE_OPERATOR | {TRIAGE, ASSESS, CLOSE}
 _COORDINATOR = _AGENCY_OPERATOR | {ASSIGN, COMMISSION, READ_AUDIT}
 
@@ -45,8 +53,9 @@ def may(role: str, action: str) -> bool:
 
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
-        raise CaseForbidden(f"role '{role}' may not {action.replace('_', ' ')}", role=role,
-                            action=action)
+        raise CaseForbidden(
+            f"role '{role}' may not {action.replace('_', ' ')}", role=role, action=action
+        )
 
 
 # Who a case can be assigned to: the agency's operators who run cases (the assignee must also

@@ -6,6 +6,7 @@ Rules kept here:
 - a new action whose type another service fulfils is *requested* from that service;
 - an outcome recorded by that service sets the action's status.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -68,11 +69,18 @@ def merge_actions(current: Sequence[dict], submitted: Sequence[dict], new_id) ->
             if previous["type"] != item["type"]:
                 errors[f"actions.{index}.type"] = [{"code": "action_type_changed"}]
                 continue
-            action = {**item, "fulfilled_by": fulfilled_by(item["type"]),
-                      "outcome": previous.get("outcome")}
+            action = {
+                **item,
+                "fulfilled_by": fulfilled_by(item["type"]),
+                "outcome": previous.get("outcome"),
+            }
         else:
-            action = {**item, "id": new_id(), "fulfilled_by": fulfilled_by(item["type"]),
-                      "outcome": None}
+            action = {
+                **item,
+                "id": new_id(),
+                "fulfilled_by": fulfilled_by(item["type"]),
+                "outcome": None,
+            }
             new.append(action)
         if item["type"] == "partner_referral" and not item.get("partner_code"):
             errors[f"actions.{index}.partner_code"] = [{"code": "partner_required"}]
@@ -82,15 +90,15 @@ def merge_actions(current: Sequence[dict], submitted: Sequence[dict], new_id) ->
         result.append(action)
     dropped = [a["id"] for a in current if a["id"] not in seen]
     if dropped and not errors:
-        errors["actions"] = [{"code": "action_removed", "status": "annullata",
-                              "missing": dropped}]
+        errors["actions"] = [{"code": "action_removed", "status": "annullata", "missing": dropped}]
     if errors:
         raise InvalidInput(errors)
     return result, new
 
 
-def apply_outcome(actions: Sequence[dict], action_id: str, service: str, status: str,
-                  outcome: dict) -> list[dict] | None:
+def apply_outcome(
+    actions: Sequence[dict], action_id: str, service: str, status: str, outcome: dict
+) -> list[dict] | None:
     """The actions with the outcome applied, or ``None`` if ``action_id`` is not an action of
     this project fulfilled by ``service``."""
     updated, found = [], False

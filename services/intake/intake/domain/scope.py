@@ -1,5 +1,6 @@
 """Tenant scope: an actor acts on a comune only if its ISTAT code is among the actor's comuni.
 No role is exempt: a ``system`` actor carries the comuni it works for like everyone else."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

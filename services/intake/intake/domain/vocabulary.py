@@ -3,6 +3,7 @@
 Problem and housing-situation codes come from the C.A.S.A. San Giuliano Milanese
 "Fotografia" of the Pronto Intervento Sociale 2024 and of April-May 2025.
 """
+
 from __future__ import annotations
 
 REFERRING_BODIES = {
@@ -21,8 +22,7 @@ PROBLEMS_REPORTED = {
     "assenza_acqua_morosita": "Assenza di acqua nell'abitazione per morosità",
     "assenza_dimora": "Assenza di dimora",
     "minori_stranieri_non_accompagnati": "Minori stranieri non accompagnati",
-    "violenza_maltrattamenti":
-        "Impossibilità di rientrare nell'alloggio per violenza o maltrattamenti",
+    "violenza_maltrattamenti": "Impossibilità di rientrare nell'alloggio per violenza o maltrattamenti",
     "alloggio_non_sicuro": "Alloggio non sicuro per scarsa manutenzione",
     "morosita_affitto": "Morosità nel pagamento dell'affitto",
     "morosita_mutuo": "Morosità nel pagamento della rata del mutuo",
@@ -34,11 +34,9 @@ HOUSING_SITUATIONS = {
     "mancato_rinnovo_contratto": "Rilascio alloggio per mancato rinnovo contratto di locazione",
     "sfratto_in_corso": "Rilascio alloggio per procedimento di sfratto in corso",
     "sistemazione_stabile_provvisoria": "Sistemazione abitativa stabile ma provvisoria",
-    "fine_accoglienza_temporanea":
-        "Termine temporale di accoglienza presso servizi di accoglienza temporanea",
+    "fine_accoglienza_temporanea": "Termine temporale di accoglienza presso servizi di accoglienza temporanea",
     "affitto_insostenibile": "Difficoltà sostenibilità affitto",
-    "rilascio_altro_motivo":
-        "Rilascio immobile per motivazione differente da procedimento di sfratto",
+    "rilascio_altro_motivo": "Rilascio immobile per motivazione differente da procedimento di sfratto",
     "altro": "Altro",
 }
 
@@ -72,8 +70,10 @@ def label(vocabulary: str, code: str) -> str:
 
 def as_options() -> dict[str, list[dict[str, str]]]:
     """Every vocabulary as ``[{code, label}]``, in a stable order (for forms)."""
-    return {name: [{"code": code, "label": text} for code, text in codes.items()]
-            for name, codes in VOCABULARIES.items()}
+    return {
+        name: [{"code": code, "label": text} for code, text in codes.items()]
+        for name, codes in VOCABULARIES.items()
+    }
 
 
 # -- the case path --------------------------------------------------------------------------
@@ -94,5 +94,7 @@ def as_contract() -> dict:
     """What ``infra/contracts/vocabulary.json`` holds: every table with its codes in order and
     their labels, and the head-of-household relation. The gateway reads that file (so its pages
     read well while intake is away); a test of intake fails when it and this module differ."""
-    return {"head_of_household": HEAD_OF_HOUSEHOLD,
-            "tables": {**VOCABULARIES, "diary_kind": DIARY_KINDS}}
+    return {
+        "head_of_household": HEAD_OF_HOUSEHOLD,
+        "tables": {**VOCABULARIES, "diary_kind": DIARY_KINDS},
+    }

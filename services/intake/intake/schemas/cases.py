@@ -1,9 +1,11 @@
 """The shapes the case-path methods accept (marshmallow 4; unknown fields refused); what they
 return is made plain JSON by the chassis ``jsonable``."""
+
 from __future__ import annotations
 
-from abitare_chassis.schemas import Schema, field_error
 from marshmallow import EXCLUDE, fields, validate, validates_schema
+
+from abitare_chassis.schemas import Schema, field_error
 
 from ..domain import clock, commission, grading, lifecycle, project
 from ..domain.vocabulary import DIARY_KINDS
@@ -30,10 +32,12 @@ class TriageInput(Strict):
 
 class AssignInput(Strict):
     """The assignee as the gateway's identity store knows it: its id, role and comuni."""
+
     operator_sub = Text(required=True, validate=ACTOR_SUB)
     role = fields.String(required=True, validate=validate.Length(min=1, max=30))
-    comuni = fields.List(fields.String(validate=ISTAT_FORMAT), required=True,
-                         validate=validate.Length(max=200))
+    comuni = fields.List(
+        fields.String(validate=ISTAT_FORMAT), required=True, validate=validate.Length(max=200)
+    )
 
 
 class DiaryEntryInput(Strict):
@@ -46,27 +50,38 @@ class DiaryEntryInput(Strict):
 class InterviewInput(Strict):
     scheduled_at = DateOrDateTime(required=True)
     location = Text(required=True, validate=validate.Length(min=1, max=200))
-    participants = fields.List(Text(required=True, validate=validate.Length(min=1, max=200)),
-                               required=True, validate=validate.Length(min=1, max=20))
+    participants = fields.List(
+        Text(required=True, validate=validate.Length(min=1, max=200)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+    )
 
 
-IndicatorsInput = Strict.from_dict({
-    "eviction_stage": fields.String(load_default=None, allow_none=True,
-                                    validate=validate.OneOf(grading.EVICTION_STAGES)),
-    "eviction_date": fields.Date(load_default=None, allow_none=True),
-    "documents_expiring_on": fields.Date(load_default=None, allow_none=True),
-    **{name: fields.Boolean(load_default=None, allow_none=True)
-       for name in grading.BOOLEAN_INDICATORS},
-}, name="IndicatorsInput")
+IndicatorsInput = Strict.from_dict(
+    {
+        "eviction_stage": fields.String(
+            load_default=None, allow_none=True, validate=validate.OneOf(grading.EVICTION_STAGES)
+        ),
+        "eviction_date": fields.Date(load_default=None, allow_none=True),
+        "documents_expiring_on": fields.Date(load_default=None, allow_none=True),
+        **{
+            name: fields.Boolean(load_default=None, allow_none=True)
+            for name in grading.BOOLEAN_INDICATORS
+        },
+    },
+    name="IndicatorsInput",
+)
 
 
 class AssessmentInput(Strict):
     indicators = fields.Nested(IndicatorsInput, load_default=dict)
-    confirmed_grade = fields.Integer(strict=True, load_default=None, allow_none=True,
-                                     validate=validate.Range(min=1, max=4))
+    confirmed_grade = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1, max=4)
+    )
     override_reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    pis_situation = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.OneOf(list(grading.PIS_SITUATIONS)))
+    pis_situation = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(grading.PIS_SITUATIONS))
+    )
 
 
 class ActionInput(Strict):
@@ -76,15 +91,20 @@ class ActionInput(Strict):
     responsible = fields.String(required=True, validate=validate.OneOf(project.RESPONSIBLE))
     partner_code = fields.String(load_default=None, allow_none=True, validate=PARTNER_CODE)
     due_date = fields.Date(load_default=None, allow_none=True)
-    status = fields.String(load_default="da_avviare",
-                           validate=validate.OneOf(list(project.ACTION_STATUSES)))
+    status = fields.String(
+        load_default="da_avviare", validate=validate.OneOf(list(project.ACTION_STATUSES))
+    )
 
 
 class ProjectInput(Strict):
-    objectives = fields.List(Text(required=True, validate=validate.Length(min=1, max=1000)),
-                             load_default=list, validate=validate.Length(max=30))
-    actions = fields.List(fields.Nested(ActionInput), load_default=list,
-                          validate=validate.Length(max=50))
+    objectives = fields.List(
+        Text(required=True, validate=validate.Length(min=1, max=1000)),
+        load_default=list,
+        validate=validate.Length(max=30),
+    )
+    actions = fields.List(
+        fields.Nested(ActionInput), load_default=list, validate=validate.Length(max=50)
+    )
     agreed_on = fields.Date(load_default=None, allow_none=True)
 
     @validates_schema
@@ -101,8 +121,12 @@ class MeetingInput(Strict):
     date = fields.Date(required=True)
     location = Text(required=True, validate=validate.Length(min=1, max=200))
     # The comuni the meeting is for (default: all of the coordinator's).
-    comuni = fields.List(fields.String(validate=ISTAT_FORMAT), load_default=None,
-                         allow_none=True, validate=validate.Length(min=1, max=200))
+    comuni = fields.List(
+        fields.String(validate=ISTAT_FORMAT),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+    )
 
 
 class ProposalInput(Strict):
@@ -121,7 +145,9 @@ class MinutesInput(Strict):
 
 
 class ClosureInput(Strict):
-    outcome = fields.String(required=True, validate=validate.OneOf(list(lifecycle.CLOSURE_OUTCOMES)))
+    outcome = fields.String(
+        required=True, validate=validate.OneOf(list(lifecycle.CLOSURE_OUTCOMES))
+    )
     notes = Text(load_default=None, validate=validate.Length(max=4000))
     restitution_date = fields.Date(load_default=None, allow_none=True)
 
@@ -151,6 +177,7 @@ class ReferralId(Strict):
 
 class ActionOutcomeEvent(Schema):
     """``<service>.action_outcome_recorded.v1`` data, read tolerantly (unknown fields ignored)."""
+
     class Meta:
         unknown = EXCLUDE
 

@@ -2,12 +2,14 @@
 becomes :class:`~abitare_chassis.errors.InvalidInput` with coded errors by field path
 (``household.0.codice_fiscale: [{"code": "codice_fiscale_checksum"}]``); unknown fields are
 refused. Every validator here refuses with a code (``error=`` or :func:`field_error`)."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
+
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from abitare_chassis.schemas import Schema, field_error
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from ..adapters import reference
 from ..domain import clock, codice_fiscale, household
@@ -15,7 +17,7 @@ from ..domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
-FUTURE_TOLERANCE = timedelta(minutes=2)     # clocks of the comuni's systems drift a little
+FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of the comuni's systems drift a little
 OLDEST_YEAR = 2000
 ISTAT_FORMAT = validate.Regexp(r"^[0-9]{6}$", error="istat_format")
 PHONE_FORMAT = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,38}$", error="phone_format")
@@ -52,7 +54,7 @@ class Cents(fields.Integer):
 class UtcDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 
@@ -71,7 +73,7 @@ class DateOrDateTime(fields.Field):
             raise field_error("invalid_datetime") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=clock.LOCAL_TIMEZONE)
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
 
 
 def not_in_future(moment: datetime) -> None:
@@ -107,10 +109,12 @@ class ReferralInput(Schema):
     comune_istat = fields.String(required=True, validate=known_comune)
     referring_body = fields.String(required=True, validate=validate.OneOf(list(REFERRING_BODIES)))
     referring_body_name = Text(load_default=None, validate=validate.Length(max=200))
-    problem_reported = fields.String(required=True,
-                                     validate=validate.OneOf(list(PROBLEMS_REPORTED)))
-    housing_situation = fields.String(required=True,
-                                      validate=validate.OneOf(list(HOUSING_SITUATIONS)))
+    problem_reported = fields.String(
+        required=True, validate=validate.OneOf(list(PROBLEMS_REPORTED))
+    )
+    housing_situation = fields.String(
+        required=True, validate=validate.OneOf(list(HOUSING_SITUATIONS))
+    )
     description = Text(load_default=None, validate=validate.Length(max=4000))
     eviction_date = fields.Date(load_default=None)
     monthly_net_income_cents = Cents(load_default=None)
@@ -118,8 +122,11 @@ class ReferralInput(Schema):
     contact_phone = Text(load_default=None, validate=PHONE_FORMAT)
     idempotency_key = Text(load_default=None, validate=validate.Length(max=100))
     received_at = DateOrDateTime(load_default=None, validate=not_in_future)
-    household = fields.List(fields.Nested(MemberInput), required=True,
-                            validate=validate.Length(min=1, max=household.MAX_MEMBERS))
+    household = fields.List(
+        fields.Nested(MemberInput),
+        required=True,
+        validate=validate.Length(min=1, max=household.MAX_MEMBERS),
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def household_rules(self, data, **kwargs):
@@ -136,8 +143,11 @@ class ReferralInput(Schema):
 class ListReferralsQuery(Schema):
     comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
     page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(strict=True, load_default=DEFAULT_PAGE_SIZE,
-                               validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    page_size = fields.Integer(
+        strict=True,
+        load_default=DEFAULT_PAGE_SIZE,
+        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+    )
 
 
 # -- output ---------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """What every case use case does first: find the referral in the actor's scope (or answer
 ``ReferralNotFound``), check the role may do this, and, when writing, lock the row."""
+
 from __future__ import annotations
 
-from abitare_chassis.actor import Actor
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
+
+from abitare_chassis.actor import Actor
 
 from ..adapters.models import HouseholdMember, Referral
 from ..domain import clock, household, permissions
@@ -12,17 +14,25 @@ from ..domain.vocabulary import HEAD_OF_HOUSEHOLD
 from ..errors import ReferralNotFound
 
 
-def load(session: Session, actor: Actor, referral_id, action: str, *, members: bool = False,
-         for_update: bool = False) -> Referral:
+def load(
+    session: Session,
+    actor: Actor,
+    referral_id,
+    action: str,
+    *,
+    members: bool = False,
+    for_update: bool = False,
+) -> Referral:
     permissions.ensure(actor.role, action)
     if not isinstance(referral_id, str) or not actor.comuni:
         raise not_found(referral_id)
-    query = select(Referral).where(Referral.id == referral_id,
-                                   Referral.comune_istat.in_(actor.comuni))
+    query = select(Referral).where(
+        Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni)
+    )
     if members:
         query = query.options(selectinload(Referral.members))
     if for_update:
-        query = query.with_for_update()   # PostgreSQL: transitions of one case queue up
+        query = query.with_for_update()  # PostgreSQL: transitions of one case queue up
     referral = session.scalars(query).one_or_none()
     if referral is None:
         raise not_found(referral_id)
@@ -39,17 +49,21 @@ def touch(referral: Referral) -> None:
 
 
 def head_names(session: Session, referral_ids) -> dict[str, str]:
-    """"Cognome Nome" of the head of each referral, in one query."""
+    """ "Cognome Nome" of the head of each referral, in one query."""
     ids = list(set(referral_ids))
     if not ids:
         return {}
     rows = session.execute(
-        select(HouseholdMember.referral_id, HouseholdMember.last_name, HouseholdMember.first_name)
-        .where(and_(HouseholdMember.referral_id.in_(ids),
-                    HouseholdMember.relation == HEAD_OF_HOUSEHOLD))).all()
+        select(
+            HouseholdMember.referral_id, HouseholdMember.last_name, HouseholdMember.first_name
+        ).where(
+            and_(
+                HouseholdMember.referral_id.in_(ids), HouseholdMember.relation == HEAD_OF_HOUSEHOLD
+            )
+        )
+    ).all()
     return {r.referral_id: household.head_name(r.last_name, r.first_name) for r in rows}
 
 
 def household_counts(referral: Referral) -> dict:
-    return {"size": referral.household_size, "minors": referral.minors,
-            "over_65": referral.over_65}
+    return {"size": referral.household_size, "minors": referral.minors, "over_65": referral.over_65}

@@ -6,6 +6,7 @@ and run by, coordinators whose scope covers every one of them, since its minutes
 about all its cases; only cases of those comuni are proposed to it. Anything else answers
 ``MeetingNotFound`` / ``ProposalNotFound``, and no answer counts or names another comune's
 proposals. Every list or record showing proposals (head of household names) is audited."""
+
 from __future__ import annotations
 
 import uuid
@@ -36,29 +37,42 @@ def create_meeting(db: Db, actor: Actor, data: dict) -> dict:
     if not comuni or not set(comuni) <= set(actor.comuni):
         raise MeetingComuniOutOfScope()
     with db.transaction() as tx:
-        meeting = CommissionMeeting(id=str(uuid.uuid4()), date=data["date"],
-                                    location=data["location"], created_at=clock.now(),
-                                    created_by=actor.sub)
+        meeting = CommissionMeeting(
+            id=str(uuid.uuid4()),
+            date=data["date"],
+            location=data["location"],
+            created_at=clock.now(),
+            created_by=actor.sub,
+        )
         tx.session.add(meeting)
         tx.session.flush()
-        tx.session.add_all([CommissionMeetingComune(meeting_id=meeting.id, comune_istat=code)
-                            for code in comuni])
+        tx.session.add_all(
+            [CommissionMeetingComune(meeting_id=meeting.id, comune_istat=code) for code in comuni]
+        )
         return meeting_record(meeting, comuni, [])
 
 
 def add_proposal(db: Db, actor: Actor, meeting_id, data: dict) -> dict:
     with db.transaction() as tx:
-        referral = cases.load(tx.session, actor, data["referral_id"], permissions.COMMISSION,
-                              for_update=True)
+        referral = cases.load(
+            tx.session, actor, data["referral_id"], permissions.COMMISSION, for_update=True
+        )
         meeting = _meeting(tx.session, actor, meeting_id, for_update=True)
         rules.ensure_meeting_open(meeting.minutes_at is not None)
         if referral.comune_istat not in _comuni(tx.session, [meeting.id])[meeting.id]:
             raise InvalidInput({"referral_id": [{"code": "referral_not_in_meeting_comuni"}]})
         lifecycle.ensure_in_charge(referral.status, "proposed to the commission")
         proposal = CommissionProposal(
-            id=str(uuid.uuid4()), meeting_id=meeting.id, referral_id=referral.id,
-            comune_istat=referral.comune_istat, kind=data["kind"], notes=data.get("notes"),
-            status=rules.PENDING, proposed_at=clock.now(), proposed_by=actor.sub)
+            id=str(uuid.uuid4()),
+            meeting_id=meeting.id,
+            referral_id=referral.id,
+            comune_istat=referral.comune_istat,
+            kind=data["kind"],
+            notes=data.get("notes"),
+            status=rules.PENDING,
+            proposed_at=clock.now(),
+            proposed_by=actor.sub,
+        )
         tx.session.add(proposal)
         tx.session.flush()
         audit.record(tx.session, actor, "add_proposal", referral.id)
@@ -79,16 +93,27 @@ def decide_proposal(db: Db, actor: Actor, proposal_id, data: dict) -> dict:
         proposal.status = data["decision"]
         proposal.decision_notes = data.get("notes")
         proposal.decided_at, proposal.decided_by = now, actor.sub
-        tx.emit(events.COMMISSION_DECISION_MADE, {
-            "proposal_id": proposal.id, "meeting_id": meeting.id,
-            "meeting_date": meeting.date.isoformat(), "referral_id": proposal.referral_id,
-            "comune_istat": proposal.comune_istat, "kind": proposal.kind,
-            "decision": proposal.status, "decided_at": now.isoformat()},
-            actor=actor, subject=proposal.referral_id, tenant=proposal.comune_istat)
+        tx.emit(
+            events.COMMISSION_DECISION_MADE,
+            {
+                "proposal_id": proposal.id,
+                "meeting_id": meeting.id,
+                "meeting_date": meeting.date.isoformat(),
+                "referral_id": proposal.referral_id,
+                "comune_istat": proposal.comune_istat,
+                "kind": proposal.kind,
+                "decision": proposal.status,
+                "decided_at": now.isoformat(),
+            },
+            actor=actor,
+            subject=proposal.referral_id,
+            tenant=proposal.comune_istat,
+        )
         tx.session.flush()
         audit.record(tx.session, actor, "decide_proposal", proposal.referral_id)
-        return proposal_record(proposal, meeting,
-                               cases.head_names(tx.session, [proposal.referral_id]))
+        return proposal_record(
+            proposal, meeting, cases.head_names(tx.session, [proposal.referral_id])
+        )
 
 
 def record_minutes(db: Db, actor: Actor, meeting_id, text: str) -> dict:
@@ -97,12 +122,18 @@ def record_minutes(db: Db, actor: Actor, meeting_id, text: str) -> dict:
     with db.transaction() as tx:
         meeting = _meeting(tx.session, actor, meeting_id, for_update=True)
         rules.ensure_meeting_open(meeting.minutes_at is not None)
-        pending = tx.session.scalar(select(func.count()).select_from(CommissionProposal).where(
-            CommissionProposal.meeting_id == meeting.id,
-            CommissionProposal.status == rules.PENDING))
-        if pending:   # every proposal of a visible meeting is of a comune in the actor's scope
-            raise ProposalsPending(f"{pending} proposal(s) still to decide or postpone",
-                                   pending=pending)
+        pending = tx.session.scalar(
+            select(func.count())
+            .select_from(CommissionProposal)
+            .where(
+                CommissionProposal.meeting_id == meeting.id,
+                CommissionProposal.status == rules.PENDING,
+            )
+        )
+        if pending:  # every proposal of a visible meeting is of a comune in the actor's scope
+            raise ProposalsPending(
+                f"{pending} proposal(s) still to decide or postpone", pending=pending
+            )
         meeting.minutes, meeting.minutes_at, meeting.minutes_by = text, clock.now(), actor.sub
         tx.session.flush()
         return _records(tx.session, actor, [meeting], "record_minutes", None)[0]
@@ -119,20 +150,25 @@ def list_meetings(db: Db, actor: Actor, purpose: str | None = None) -> list[dict
     """The meetings the actor may see, latest date first, with their proposals."""
     permissions.ensure(actor.role, permissions.COMMISSION)
     with db.transaction() as tx:
-        meetings = tx.session.scalars(select(CommissionMeeting).where(_visible(actor))
-                                      .order_by(CommissionMeeting.date.desc(),
-                                                CommissionMeeting.created_at.desc())).all()
+        meetings = tx.session.scalars(
+            select(CommissionMeeting)
+            .where(_visible(actor))
+            .order_by(CommissionMeeting.date.desc(), CommissionMeeting.created_at.desc())
+        ).all()
         return _records(tx.session, actor, meetings, "list_meetings", purpose)
 
 
-def _records(session: Session, actor: Actor, meetings, action: str,
-             purpose: str | None) -> list[dict]:
+def _records(
+    session: Session, actor: Actor, meetings, action: str, purpose: str | None
+) -> list[dict]:
     ids = [m.id for m in meetings]
     proposals, comuni = _proposals(session, actor, ids), _comuni(session, ids)
     for referral_id in sorted({p["referral_id"] for p in proposals}):
         audit.record(session, actor, action, referral_id, purpose)
-    return [meeting_record(m, comuni[m.id], [p for p in proposals if p["meeting_id"] == m.id])
-            for m in meetings]
+    return [
+        meeting_record(m, comuni[m.id], [p for p in proposals if p["meeting_id"] == m.id])
+        for m in meetings
+    ]
 
 
 def _visible(actor: Actor):
@@ -146,15 +182,18 @@ def _visible(actor: Actor):
 def _comuni(session: Session, meeting_ids) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
     if meeting_ids:
-        for row in session.execute(select(CommissionMeetingComune).where(
-                CommissionMeetingComune.meeting_id.in_(meeting_ids))
-                .order_by(CommissionMeetingComune.comune_istat)).scalars():
+        for row in session.execute(
+            select(CommissionMeetingComune)
+            .where(CommissionMeetingComune.meeting_id.in_(meeting_ids))
+            .order_by(CommissionMeetingComune.comune_istat)
+        ).scalars():
             found[row.meeting_id].append(row.comune_istat)
     return found
 
 
-def _meeting(session: Session, actor: Actor, meeting_id,
-             for_update: bool = False) -> CommissionMeeting:
+def _meeting(
+    session: Session, actor: Actor, meeting_id, for_update: bool = False
+) -> CommissionMeeting:
     if not isinstance(meeting_id, str) or not actor.comuni:
         raise MeetingNotFound(f"meeting {meeting_id} not found", meeting_id=str(meeting_id))
     query = select(CommissionMeeting).where(CommissionMeeting.id == meeting_id, _visible(actor))
@@ -171,9 +210,13 @@ def _proposal_not_found(proposal_id) -> ProposalNotFound:
 def _proposal(session: Session, actor: Actor, proposal_id) -> CommissionProposal:
     if not isinstance(proposal_id, str) or not actor.comuni:
         raise _proposal_not_found(proposal_id)
-    proposal = session.scalars(select(CommissionProposal).where(
-        CommissionProposal.id == proposal_id,
-        CommissionProposal.comune_istat.in_(actor.comuni)).with_for_update()).one_or_none()
+    proposal = session.scalars(
+        select(CommissionProposal)
+        .where(
+            CommissionProposal.id == proposal_id, CommissionProposal.comune_istat.in_(actor.comuni)
+        )
+        .with_for_update()
+    ).one_or_none()
     if proposal is None:
         raise _proposal_not_found(proposal_id)
     return proposal
@@ -182,34 +225,52 @@ def _proposal(session: Session, actor: Actor, proposal_id) -> CommissionProposal
 def _proposals(session: Session, actor: Actor, meeting_ids) -> list[dict]:
     if not meeting_ids or not actor.comuni:
         return []
-    rows = session.scalars(select(CommissionProposal).where(
-        CommissionProposal.meeting_id.in_(meeting_ids),
-        CommissionProposal.comune_istat.in_(actor.comuni))
-        .order_by(CommissionProposal.proposed_at, CommissionProposal.id)).all()
+    rows = session.scalars(
+        select(CommissionProposal)
+        .where(
+            CommissionProposal.meeting_id.in_(meeting_ids),
+            CommissionProposal.comune_istat.in_(actor.comuni),
+        )
+        .order_by(CommissionProposal.proposed_at, CommissionProposal.id)
+    ).all()
     heads = cases.head_names(session, [r.referral_id for r in rows])
     return [proposal_record(r, None, heads) for r in rows]
 
 
-def proposal_record(p: CommissionProposal, meeting: CommissionMeeting | None,
-                    heads: dict) -> dict:
-    record = {"id": p.id, "meeting_id": p.meeting_id, "referral_id": p.referral_id,
-              "comune_istat": p.comune_istat, "comune_name": reference.comune_name(p.comune_istat),
-              "head_name": heads.get(p.referral_id), "kind": p.kind, "notes": p.notes,
-              "status": p.status, "decision": None if p.status == rules.PENDING else p.status,
-              "decision_notes": p.decision_notes,
-              "decided_at": p.decided_at,
-              "decided_by": p.decided_by, "proposed_at": p.proposed_at,
-              "proposed_by": p.proposed_by}
+def proposal_record(p: CommissionProposal, meeting: CommissionMeeting | None, heads: dict) -> dict:
+    record = {
+        "id": p.id,
+        "meeting_id": p.meeting_id,
+        "referral_id": p.referral_id,
+        "comune_istat": p.comune_istat,
+        "comune_name": reference.comune_name(p.comune_istat),
+        "head_name": heads.get(p.referral_id),
+        "kind": p.kind,
+        "notes": p.notes,
+        "status": p.status,
+        "decision": None if p.status == rules.PENDING else p.status,
+        "decision_notes": p.decision_notes,
+        "decided_at": p.decided_at,
+        "decided_by": p.decided_by,
+        "proposed_at": p.proposed_at,
+        "proposed_by": p.proposed_by,
+    }
     if meeting is not None:
         record["meeting_date"] = meeting.date
     return record
 
 
 def meeting_record(m: CommissionMeeting, comuni: list[str], proposals: list[dict]) -> dict:
-    return {"id": m.id, "date": m.date, "location": m.location,
-            "comuni": [{"istat": code, "name": reference.comune_name(code)} for code in comuni],
-            "minutes": m.minutes,
-            "minutes_at": m.minutes_at,
-            "minutes_by": m.minutes_by, "closed": m.minutes_at is not None,
-            "created_at": m.created_at, "created_by": m.created_by,
-            "proposals": proposals}
+    return {
+        "id": m.id,
+        "date": m.date,
+        "location": m.location,
+        "comuni": [{"istat": code, "name": reference.comune_name(code)} for code in comuni],
+        "minutes": m.minutes,
+        "minutes_at": m.minutes_at,
+        "minutes_by": m.minutes_by,
+        "closed": m.minutes_at is not None,
+        "created_at": m.created_at,
+        "created_by": m.created_by,
+        "proposals": proposals,
+    }

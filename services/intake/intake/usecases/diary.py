@@ -1,12 +1,14 @@
 """The case diary (diario degli interventi): append-only entries, some confidential, and the
 joint interviews (colloqui congiunti) with the comune's social worker."""
+
 from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
+
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
-from sqlalchemy import select
 
 from ..adapters.models import DiaryEntry
 from ..domain import clock, lifecycle, permissions
@@ -17,11 +19,18 @@ from . import audit, cases
 
 def add_diary_entry(db: Db, actor: Actor, referral_id, data: dict) -> dict:
     with db.transaction() as tx:
-        referral = cases.load(tx.session, actor, referral_id, permissions.WRITE_DIARY,
-                              for_update=True)
+        referral = cases.load(
+            tx.session, actor, referral_id, permissions.WRITE_DIARY, for_update=True
+        )
         lifecycle.ensure_not_declined(referral.status, "given diary entries")
-        entry = _entry(referral, actor, kind=data["kind"], occurred_at=data["occurred_at"],
-                       text=data["text"], confidential=data["confidential"])
+        entry = _entry(
+            referral,
+            actor,
+            kind=data["kind"],
+            occurred_at=data["occurred_at"],
+            text=data["text"],
+            confidential=data["confidential"],
+        )
         tx.session.add(entry)
         cases.touch(referral)
         return entry_record(entry)
@@ -31,18 +40,29 @@ def schedule_interview(db: Db, actor: Actor, referral_id, data: dict) -> dict:
     """A joint interview goes in the diary as a ``colloquio_congiunto`` entry at the time it is
     fixed for, with where and who."""
     with db.transaction() as tx:
-        referral = cases.load(tx.session, actor, referral_id, permissions.SCHEDULE_INTERVIEW,
-                              for_update=True)
+        referral = cases.load(
+            tx.session, actor, referral_id, permissions.SCHEDULE_INTERVIEW, for_update=True
+        )
         lifecycle.ensure_open(referral.status, "given an interview")
         local = data["scheduled_at"].astimezone(clock.LOCAL_TIMEZONE)
-        text = (f"Colloquio congiunto fissato per il {it_date(local.date())} alle "
-                f"{local:%H:%M} presso {data['location']}. "
-                f"Partecipanti: {', '.join(data['participants'])}.")
-        entry = _entry(referral, actor, kind=JOINT_INTERVIEW, occurred_at=data["scheduled_at"],
-                       text=text, confidential=False,
-                       interview={"scheduled_at": data["scheduled_at"].isoformat(),
-                                  "location": data["location"],
-                                  "participants": list(data["participants"])})
+        text = (
+            f"Colloquio congiunto fissato per il {it_date(local.date())} alle "
+            f"{local:%H:%M} presso {data['location']}. "
+            f"Partecipanti: {', '.join(data['participants'])}."
+        )
+        entry = _entry(
+            referral,
+            actor,
+            kind=JOINT_INTERVIEW,
+            occurred_at=data["scheduled_at"],
+            text=text,
+            confidential=False,
+            interview={
+                "scheduled_at": data["scheduled_at"].isoformat(),
+                "location": data["location"],
+                "participants": list(data["participants"]),
+            },
+        )
         tx.session.add(entry)
         cases.touch(referral)
         return entry_record(entry)
@@ -55,9 +75,11 @@ def list_diary(db: Db, actor: Actor, referral_id, purpose: str | None = None) ->
     with db.transaction() as tx:
         referral = cases.load(tx.session, actor, referral_id, permissions.READ_CASE)
         audit.record(tx.session, actor, "list_diary", referral.id, purpose)
-        entries = tx.session.scalars(select(DiaryEntry).where(
-            DiaryEntry.referral_id == referral.id)
-            .order_by(DiaryEntry.occurred_at, DiaryEntry.recorded_at, DiaryEntry.id)).all()
+        entries = tx.session.scalars(
+            select(DiaryEntry)
+            .where(DiaryEntry.referral_id == referral.id)
+            .order_by(DiaryEntry.occurred_at, DiaryEntry.recorded_at, DiaryEntry.id)
+        ).all()
         shown = []
         for e in entries:
             if not e.confidential:
@@ -71,21 +93,42 @@ def list_diary(db: Db, actor: Actor, referral_id, purpose: str | None = None) ->
 
 
 def _entry(referral, actor: Actor, **fields) -> DiaryEntry:
-    return DiaryEntry(id=str(uuid.uuid4()), referral_id=referral.id, author=actor.sub,
-                      author_name=actor.name or None, author_role=actor.role,
-                      recorded_at=clock.now(), case_assignee=referral.assigned_to, **fields)
+    return DiaryEntry(
+        id=str(uuid.uuid4()),
+        referral_id=referral.id,
+        author=actor.sub,
+        author_name=actor.name or None,
+        author_role=actor.role,
+        recorded_at=clock.now(),
+        case_assignee=referral.assigned_to,
+        **fields,
+    )
 
 
 def entry_record(entry: DiaryEntry) -> dict:
-    return {"id": entry.id, "referral_id": entry.referral_id, "kind": entry.kind,
-            "occurred_at": entry.occurred_at, "text": entry.text,
-            "confidential": entry.confidential, "author": entry.author,
-            "author_name": entry.author_name, "author_role": entry.author_role,
-            "recorded_at": entry.recorded_at, "interview": entry.interview}
+    return {
+        "id": entry.id,
+        "referral_id": entry.referral_id,
+        "kind": entry.kind,
+        "occurred_at": entry.occurred_at,
+        "text": entry.text,
+        "confidential": entry.confidential,
+        "author": entry.author,
+        "author_name": entry.author_name,
+        "author_role": entry.author_role,
+        "recorded_at": entry.recorded_at,
+        "interview": entry.interview,
+    }
 
 
 def _placeholder(entry: DiaryEntry) -> dict:
-    return {"id": entry.id, "referral_id": entry.referral_id, "confidential": True,
-            "kind": entry.kind, "occurred_at": entry.occurred_at,
-            "author": entry.author, "author_name": entry.author_name,
-            "recorded_at": entry.recorded_at}
+    return {
+        "id": entry.id,
+        "referral_id": entry.referral_id,
+        "confidential": True,
+        "kind": entry.kind,
+        "occurred_at": entry.occurred_at,
+        "author": entry.author,
+        "author_name": entry.author_name,
+        "recorded_at": entry.recorded_at,
+    }

@@ -1,13 +1,15 @@
 """The "Fotografia": counts of the referrals received in a period, as C.A.S.A. reports them
 (seeds/003). One GROUP BY per dimension over referral, served by the indexes on received_at and
 (comune_istat, received_at); nothing is loaded row by row."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
-from sqlalchemy import func, select
 
 from ..adapters import reference
 from ..adapters.models import Referral
@@ -32,22 +34,31 @@ def get_fotografia(db: Db, actor: Actor, date_from, date_to, comune_istat=None) 
     included) in the actor's comuni (or only ``comune_istat``). ``by_grade`` counts the current
     grade (``non_valutato`` if none yet); ``by_outcome`` the outcome of closed cases."""
     permissions.ensure(actor.role, permissions.READ_FOTOGRAFIA)
-    result = {"date_from": date_from, "date_to": date_to, "comune_istat": comune_istat,
-              "total": 0, **{name: {} for name in DIMENSIONS}}
+    result = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "comune_istat": comune_istat,
+        "total": 0,
+        **{name: {} for name in DIMENSIONS},
+    }
     comuni = visible_comuni(actor.comuni, comune_istat)
     if not comuni:
         return result
     start = datetime.combine(date_from, time(0), tzinfo=clock.LOCAL_TIMEZONE)
     end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=clock.LOCAL_TIMEZONE)
-    where = (Referral.comune_istat.in_(comuni), Referral.received_at >= start.astimezone(timezone.utc),
-             Referral.received_at < end.astimezone(timezone.utc))
+    where = (
+        Referral.comune_istat.in_(comuni),
+        Referral.received_at >= start.astimezone(UTC),
+        Referral.received_at < end.astimezone(UTC),
+    )
     with db.session() as session:
         result["total"] = session.scalar(select(func.count()).select_from(Referral).where(*where))
         if not result["total"]:
             return result
         for name, column in DIMENSIONS.items():
-            rows = session.execute(select(column, func.count()).where(*where)
-                                   .group_by(column)).all()
+            rows = session.execute(
+                select(column, func.count()).where(*where).group_by(column)
+            ).all()
             result[name] = _counts(name, rows)
     return result
 

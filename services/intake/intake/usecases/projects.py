@@ -4,16 +4,18 @@ A save names the version it was based on (``expected_version``). The current row
 with ``UPDATE ... WHERE version = expected`` (the first version is an INSERT on the primary key),
 so of two concurrent saves based on the same version exactly one wins, even across processes;
 the other gets ``ProjectVersionConflict`` and nothing of it is stored."""
+
 from __future__ import annotations
 
 import uuid
 
-from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from abitare_chassis.schemas import jsonable
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from abitare_chassis.schemas import jsonable
 
 from ..adapters import events
 from ..adapters.models import Project, ProjectAction, ProjectVersion, Referral
@@ -34,12 +36,23 @@ def list_project_versions(db: Db, actor: Actor, referral_id, purpose: str | None
     with db.transaction() as tx:
         referral = cases.load(tx.session, actor, referral_id, permissions.READ_CASE)
         audit.record(tx.session, actor, "list_project_versions", referral.id, purpose)
-        rows = tx.session.scalars(select(ProjectVersion).where(
-            ProjectVersion.referral_id == referral.id).order_by(ProjectVersion.version.desc()))
-        return [{"referral_id": r.referral_id, "version": r.version,
-                 "objectives": list(r.objectives), "actions": list(r.actions),
-                 "agreed_on": r.agreed_on, "updated_at": r.saved_at,
-                 "updated_by": r.saved_by} for r in rows]
+        rows = tx.session.scalars(
+            select(ProjectVersion)
+            .where(ProjectVersion.referral_id == referral.id)
+            .order_by(ProjectVersion.version.desc())
+        )
+        return [
+            {
+                "referral_id": r.referral_id,
+                "version": r.version,
+                "objectives": list(r.objectives),
+                "actions": list(r.actions),
+                "agreed_on": r.agreed_on,
+                "updated_at": r.saved_at,
+                "updated_by": r.saved_by,
+            }
+            for r in rows
+        ]
 
 
 def save_project(db: Db, actor: Actor, referral_id, expected_version: int, data: dict) -> dict:
@@ -51,19 +64,29 @@ def save_project(db: Db, actor: Actor, referral_id, expected_version: int, data:
             current_version = current.version if current else 0
             if expected_version != current_version:
                 raise _conflict(expected_version, current_version)
-            actions, new = rules.merge_actions(current.actions if current else [],
-                                               jsonable(data["actions"]),
-                                               lambda: str(uuid.uuid4()))
+            actions, new = rules.merge_actions(
+                current.actions if current else [],
+                jsonable(data["actions"]),
+                lambda: str(uuid.uuid4()),
+            )
             now = clock.now()
-            row = {"objectives": list(data["objectives"]), "actions": actions,
-                   "agreed_on": data["agreed_on"], "updated_at": now,
-                   "updated_by": actor.sub}
+            row = {
+                "objectives": list(data["objectives"]),
+                "actions": actions,
+                "agreed_on": data["agreed_on"],
+                "updated_at": now,
+                "updated_by": actor.sub,
+            }
             _write(tx.session, referral.id, expected_version, row)
             for action in new:
                 if action["fulfilled_by"]:
-                    tx.emit(events.ACTION_REQUESTED,
-                            action_requested(referral, action, expected_version + 1, now),
-                            actor=actor, subject=referral.id, tenant=referral.comune_istat)
+                    tx.emit(
+                        events.ACTION_REQUESTED,
+                        action_requested(referral, action, expected_version + 1, now),
+                        actor=actor,
+                        subject=referral.id,
+                        tenant=referral.comune_istat,
+                    )
             cases.touch(referral)
             return project_record(referral.id, None, version=expected_version + 1, **row)
     except IntegrityError:
@@ -79,37 +102,65 @@ def _write(session: Session, referral_id: str, expected_version: int, row: dict)
         session.execute(insert(Project).values(referral_id=referral_id, version=1, **row))
     else:
         result = session.execute(
-            update(Project).where(Project.referral_id == referral_id,
-                                  Project.version == expected_version)
+            update(Project)
+            .where(Project.referral_id == referral_id, Project.version == expected_version)
             .values(version=new_version, **row)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount != 1:
             raise _conflict(expected_version, None)
-    session.execute(insert(ProjectVersion).values(
-        referral_id=referral_id, version=new_version, objectives=row["objectives"],
-        actions=row["actions"], agreed_on=row["agreed_on"], saved_at=row["updated_at"],
-        saved_by=row["updated_by"]))
+    session.execute(
+        insert(ProjectVersion).values(
+            referral_id=referral_id,
+            version=new_version,
+            objectives=row["objectives"],
+            actions=row["actions"],
+            agreed_on=row["agreed_on"],
+            saved_at=row["updated_at"],
+            saved_by=row["updated_by"],
+        )
+    )
     session.execute(delete(ProjectAction).where(ProjectAction.referral_id == referral_id))
     if row["actions"]:
-        session.execute(insert(ProjectAction), [
-            {"referral_id": referral_id, "action_id": a["id"], "type": a["type"],
-             "description": a["description"], "status": a["status"],
-             "due_date": clock.parse_date(a.get("due_date"))} for a in row["actions"]])
+        session.execute(
+            insert(ProjectAction),
+            [
+                {
+                    "referral_id": referral_id,
+                    "action_id": a["id"],
+                    "type": a["type"],
+                    "description": a["description"],
+                    "status": a["status"],
+                    "due_date": clock.parse_date(a.get("due_date")),
+                }
+                for a in row["actions"]
+            ],
+        )
 
 
 def _conflict(expected: int, current: int | None) -> ProjectVersionConflict:
     where = f" (current version {current})" if current is not None else ""
     return ProjectVersionConflict(
         f"the project changed since version {expected}{where}: reload it and save again",
-        expected_version=expected, current_version=current)
+        expected_version=expected,
+        current_version=current,
+    )
 
 
 def action_requested(referral: Referral, action: dict, version: int, at) -> dict:
     return events.case_event(
-        referral, "requested_at", at, action_id=action["id"], action_type=action["type"],
-        fulfilled_by=action["fulfilled_by"], partner_code=action.get("partner_code"),
-        due_date=action.get("due_date"), responsible=action["responsible"],
-        project_version=version, household=cases.household_counts(referral))
+        referral,
+        "requested_at",
+        at,
+        action_id=action["id"],
+        action_type=action["type"],
+        fulfilled_by=action["fulfilled_by"],
+        partner_code=action.get("partner_code"),
+        due_date=action.get("due_date"),
+        responsible=action["responsible"],
+        project_version=version,
+        household=cases.household_counts(referral),
+    )
 
 
 def apply_action_outcome(tx, actor, service: str, data: dict) -> None:
@@ -124,30 +175,57 @@ def apply_action_outcome(tx, actor, service: str, data: dict) -> None:
         raise ActionOutcomeInvalid({"referral_id": [{"code": "project_missing"}]})
     if data.get("comune_istat") and data["comune_istat"] != referral.comune_istat:
         raise ActionOutcomeInvalid({"comune_istat": [{"code": "comune_mismatch"}]})
-    outcome = {"service": service, "status": data["status"], "outcome": data.get("outcome"),
-               "recorded_at": data["recorded_at"]}
-    actions = rules.apply_outcome(current.actions, data["action_id"], service, data["status"],
-                                  outcome)
+    outcome = {
+        "service": service,
+        "status": data["status"],
+        "outcome": data.get("outcome"),
+        "recorded_at": data["recorded_at"],
+    }
+    actions = rules.apply_outcome(
+        current.actions, data["action_id"], service, data["status"], outcome
+    )
     if actions is None:
-        raise ActionOutcomeInvalid({"action_id": [{"code": "action_unknown",
-                                                  "service": service}]})
-    _write(tx.session, referral.id, current.version, {
-        "objectives": list(current.objectives), "actions": actions,
-        "agreed_on": current.agreed_on, "updated_at": clock.now(),
-        "updated_by": f"service:{service}"})
+        raise ActionOutcomeInvalid({"action_id": [{"code": "action_unknown", "service": service}]})
+    _write(
+        tx.session,
+        referral.id,
+        current.version,
+        {
+            "objectives": list(current.objectives),
+            "actions": actions,
+            "agreed_on": current.agreed_on,
+            "updated_at": clock.now(),
+            "updated_by": f"service:{service}",
+        },
+    )
     cases.touch(referral)
 
 
 def project_record(referral_id: str, row: Project | None, **values) -> dict:
     if row is not None:
-        values = {"version": row.version, "objectives": row.objectives, "actions": row.actions,
-                  "agreed_on": row.agreed_on, "updated_at": row.updated_at,
-                  "updated_by": row.updated_by}
+        values = {
+            "version": row.version,
+            "objectives": row.objectives,
+            "actions": row.actions,
+            "agreed_on": row.agreed_on,
+            "updated_at": row.updated_at,
+            "updated_by": row.updated_by,
+        }
     elif not values:
-        values = {"version": 0, "objectives": [], "actions": [], "agreed_on": None,
-                  "updated_at": None, "updated_by": None}
-    return {"referral_id": referral_id, "version": values["version"],
-            "objectives": list(values["objectives"]), "actions": list(values["actions"]),
-            "agreed_on": values["agreed_on"],
-            "updated_at": values["updated_at"],
-            "updated_by": values["updated_by"]}
+        values = {
+            "version": 0,
+            "objectives": [],
+            "actions": [],
+            "agreed_on": None,
+            "updated_at": None,
+            "updated_by": None,
+        }
+    return {
+        "referral_id": referral_id,
+        "version": values["version"],
+        "objectives": list(values["objectives"]),
+        "actions": list(values["actions"]),
+        "agreed_on": values["agreed_on"],
+        "updated_at": values["updated_at"],
+        "updated_by": values["updated_by"],
+    }

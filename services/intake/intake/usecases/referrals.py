@@ -1,5 +1,6 @@
 """The referral use cases: submit, get, list. They take the service's chassis ``Db`` and the
 verified actor, and return plain records (dicts) for the schemas to dump."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,10 +22,19 @@ from ..domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
 from ..errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
 from . import audit
 
-REFERRAL_FIELDS = ("comune_istat", "referring_body", "referring_body_name", "problem_reported",
-                   "housing_situation", "description", "eviction_date",
-                   "monthly_net_income_cents", "monthly_rent_cents", "contact_phone",
-                   "idempotency_key")
+REFERRAL_FIELDS = (
+    "comune_istat",
+    "referring_body",
+    "referring_body_name",
+    "problem_reported",
+    "housing_situation",
+    "description",
+    "eviction_date",
+    "monthly_net_income_cents",
+    "monthly_rent_cents",
+    "contact_phone",
+    "idempotency_key",
+)
 
 
 # -- submit ---------------------------------------------------------------------------------
@@ -33,8 +43,10 @@ def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
     The same actor sending the same ``idempotency_key`` with the same payload again gets the
     first referral back; with a different payload, ``IdempotencyKeyReused`` (nothing stored)."""
     if not in_scope(actor.comuni, data["comune_istat"]):
-        raise ReferralForbidden(f"comune {data['comune_istat']} is outside the actor's scope",
-                                comune_istat=data["comune_istat"])
+        raise ReferralForbidden(
+            f"comune {data['comune_istat']} is outside the actor's scope",
+            comune_istat=data["comune_istat"],
+        )
     key = data.get("idempotency_key")
     fingerprint = payload_hash(data)
     try:
@@ -46,10 +58,17 @@ def submit_referral(db: Db, actor: Actor, data: dict) -> dict:
             tx.session.add(referral)
             tx.session.flush()
             record = referral_record(referral)
-            tx.emit(events.REFERRAL_RECEIVED, events.referral_received(record), actor=actor,
-                    subject=referral.id, tenant=referral.comune_istat)
-            tx.emit(events.REFERRAL_RECEIVED_V2,
-                    envelope=events.referral_received_v2_envelope(record, actor))
+            tx.emit(
+                events.REFERRAL_RECEIVED,
+                events.referral_received(record),
+                actor=actor,
+                subject=referral.id,
+                tenant=referral.comune_istat,
+            )
+            tx.emit(
+                events.REFERRAL_RECEIVED_V2,
+                envelope=events.referral_received_v2_envelope(record, actor),
+            )
     except IntegrityError:
         # A concurrent call with the same key committed first: answer with its referral.
         if key:
@@ -67,26 +86,43 @@ def _new_referral(actor: Actor, data: dict) -> Referral:
     counts = household.composition(members, received_on)
     head_sex = codice_fiscale.sex(household.head(members).codice_fiscale)
     return Referral(
-        id=str(uuid.uuid4()), received_at=received_at, updated_at=clock.now(),
-        status=STATUS_RECEIVED, household_size=counts.size, minors=counts.minors,
+        id=str(uuid.uuid4()),
+        received_at=received_at,
+        updated_at=clock.now(),
+        status=STATUS_RECEIVED,
+        household_size=counts.size,
+        minors=counts.minors,
         over_65=counts.over_65,
         household_composition=household.classify(members, received_on, head_sex),
-        submitted_by=actor.sub, **{name: data.get(name) for name in REFERRAL_FIELDS},
-        members=[HouseholdMember(position=i, codice_fiscale=m.codice_fiscale.upper(),
-                                 first_name=m.first_name, last_name=m.last_name,
-                                 birth_date=m.birth_date, relation=m.relation)
-                 for i, m in enumerate(members)])
+        submitted_by=actor.sub,
+        **{name: data.get(name) for name in REFERRAL_FIELDS},
+        members=[
+            HouseholdMember(
+                position=i,
+                codice_fiscale=m.codice_fiscale.upper(),
+                first_name=m.first_name,
+                last_name=m.last_name,
+                birth_date=m.birth_date,
+                relation=m.relation,
+            )
+            for i, m in enumerate(members)
+        ],
+    )
 
 
 def _find_by_key(session: Session, actor: Actor, key: str, fingerprint: str) -> dict | None:
     referral = session.scalars(
-        select(Referral).options(selectinload(Referral.members))
-        .where(Referral.submitted_by == actor.sub, Referral.idempotency_key == key)).one_or_none()
+        select(Referral)
+        .options(selectinload(Referral.members))
+        .where(Referral.submitted_by == actor.sub, Referral.idempotency_key == key)
+    ).one_or_none()
     if referral is None:
         return None
     if not in_scope(actor.comuni, referral.comune_istat):
-        raise ReferralForbidden(f"comune {referral.comune_istat} is outside the actor's scope",
-                                comune_istat=referral.comune_istat)
+        raise ReferralForbidden(
+            f"comune {referral.comune_istat} is outside the actor's scope",
+            comune_istat=referral.comune_istat,
+        )
     if referral.idempotency_payload_hash not in (None, fingerprint):
         raise IdempotencyKeyReused(key)
     return referral_record(referral)
@@ -97,9 +133,15 @@ def payload_hash(data: dict) -> str:
     asked for, whatever the key order or spacing it sent."""
     canonical = {name: value for name, value in data.items() if name != "idempotency_key"}
     canonical["household"] = [
-        {"codice_fiscale": m.codice_fiscale.upper(), "first_name": m.first_name,
-         "last_name": m.last_name, "birth_date": m.birth_date, "relation": m.relation}
-        for m in data["household"]]
+        {
+            "codice_fiscale": m.codice_fiscale.upper(),
+            "first_name": m.first_name,
+            "last_name": m.last_name,
+            "birth_date": m.birth_date,
+            "relation": m.relation,
+        }
+        for m in data["household"]
+    ]
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=_plain)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -113,22 +155,29 @@ def _plain(value):
 # -- read -----------------------------------------------------------------------------------
 def get_referral(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> dict:
     if not isinstance(referral_id, str) or not actor.comuni:
-        raise ReferralNotFound(f"referral {referral_id} not found",
-                               referral_id=str(referral_id))
+        raise ReferralNotFound(f"referral {referral_id} not found", referral_id=str(referral_id))
     with db.transaction() as tx:
         referral = tx.session.scalars(
-            select(Referral).options(selectinload(Referral.members))
+            select(Referral)
+            .options(selectinload(Referral.members))
             .where(Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni))
         ).one_or_none()
         if referral is None:
-            raise ReferralNotFound(f"referral {referral_id} not found",
-                                   referral_id=str(referral_id))
+            raise ReferralNotFound(
+                f"referral {referral_id} not found", referral_id=str(referral_id)
+            )
         audit.record(tx.session, actor, "get_referral", referral.id, purpose)
         return referral_record(referral)
 
 
-def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
-                   page_size: int, purpose: str | None = None) -> dict:
+def list_referrals(
+    db: Db,
+    actor: Actor,
+    comune_istat: str | None,
+    page: int,
+    page_size: int,
+    purpose: str | None = None,
+) -> dict:
     """Summaries newest first, one page: a count and one query (the page of referrals, then
     their heads joined to those rows only), whatever the number of referrals. Each referral
     listed (its head's name) is audited in the same transaction."""
@@ -138,19 +187,30 @@ def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
         return result
     scoped = Referral.comune_istat.in_(comuni)
     page_rows = (
-        select(Referral.id, Referral.comune_istat, Referral.received_at, Referral.status,
-               Referral.referring_body, Referral.problem_reported, Referral.housing_situation,
-               Referral.household_size)
+        select(
+            Referral.id,
+            Referral.comune_istat,
+            Referral.received_at,
+            Referral.status,
+            Referral.referring_body,
+            Referral.problem_reported,
+            Referral.housing_situation,
+            Referral.household_size,
+        )
         .where(scoped)
         .order_by(Referral.received_at.desc(), Referral.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
-        .subquery("page_rows"))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .subquery("page_rows")
+    )
     head = aliased(HouseholdMember)
     query = (
         select(page_rows, head.last_name, head.first_name)
-        .outerjoin(head, and_(head.referral_id == page_rows.c.id,
-                              head.relation == HEAD_OF_HOUSEHOLD))
-        .order_by(page_rows.c.received_at.desc(), page_rows.c.id.desc()))
+        .outerjoin(
+            head, and_(head.referral_id == page_rows.c.id, head.relation == HEAD_OF_HOUSEHOLD)
+        )
+        .order_by(page_rows.c.received_at.desc(), page_rows.c.id.desc())
+    )
     with db.transaction() as tx:
         session = tx.session
         result["total"] = session.scalar(select(func.count()).select_from(Referral).where(scoped))
@@ -164,8 +224,7 @@ def list_referrals(db: Db, actor: Actor, comune_istat: str | None, page: int,
 def _summary(row) -> dict:
     summary = dict(row)
     summary["comune_name"] = reference.comune_name(row["comune_istat"])
-    summary["head_name"] = household.head_name(summary.pop("last_name"),
-                                               summary.pop("first_name"))
+    summary["head_name"] = household.head_name(summary.pop("last_name"), summary.pop("first_name"))
     return summary
 
 
@@ -188,8 +247,13 @@ def referral_record(referral: Referral) -> dict:
         "monthly_rent_cents": referral.monthly_rent_cents,
         "contact_phone": referral.contact_phone,
         "household": [
-            {"codice_fiscale": m.codice_fiscale, "first_name": m.first_name,
-             "last_name": m.last_name, "birth_date": m.birth_date, "relation": m.relation}
+            {
+                "codice_fiscale": m.codice_fiscale,
+                "first_name": m.first_name,
+                "last_name": m.last_name,
+                "birth_date": m.birth_date,
+                "relation": m.relation,
+            }
             for m in referral.members
         ],
         "household_size": referral.household_size,

@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -62,11 +63,13 @@ def upgrade() -> None:
         sa.Column("submitted_by", sa.String(length=200), nullable=False),
         sa.Column("idempotency_key", sa.String(length=100), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_referral"),
-        sa.UniqueConstraint("submitted_by", "idempotency_key",
-                            name="uq_referral_submitted_by_idempotency_key"),
+        sa.UniqueConstraint(
+            "submitted_by", "idempotency_key", name="uq_referral_submitted_by_idempotency_key"
+        ),
     )
-    op.create_index("ix_referral_comune_istat_received_at", "referral",
-                    ["comune_istat", "received_at", "id"])
+    op.create_index(
+        "ix_referral_comune_istat_received_at", "referral", ["comune_istat", "received_at", "id"]
+    )
     op.create_index("ix_referral_received_at", "referral", ["received_at", "id"])
 
     op.create_table(
@@ -79,8 +82,12 @@ def upgrade() -> None:
         sa.Column("last_name", sa.String(length=100), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=False),
         sa.Column("relation", sa.String(length=30), nullable=False),
-        sa.ForeignKeyConstraint(["referral_id"], ["referral.id"], ondelete="CASCADE",
-                                name="fk_household_member_referral_id_referral"),
+        sa.ForeignKeyConstraint(
+            ["referral_id"],
+            ["referral.id"],
+            ondelete="CASCADE",
+            name="fk_household_member_referral_id_referral",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_household_member"),
     )
     op.create_index("ix_household_member_codice_fiscale", "household_member", ["codice_fiscale"])

@@ -8,6 +8,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-05
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,8 +24,10 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_event") as batch:
         batch.add_column(sa.Column("comune_istat", sa.String(6), nullable=True))
         batch.add_column(sa.Column("data_set", sa.String(60), nullable=True))
-    op.execute("UPDATE audit_event SET comune_istat = (SELECT referral.comune_istat FROM referral "
-               "WHERE referral.id = audit_event.referral_id)")
+    op.execute(
+        "UPDATE audit_event SET comune_istat = (SELECT referral.comune_istat FROM referral "
+        "WHERE referral.id = audit_event.referral_id)"
+    )
     install_append_only(op)
 
 

@@ -11,6 +11,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-10
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,11 +26,16 @@ def upgrade() -> None:
         "commission_meeting_comune",
         sa.Column("meeting_id", sa.String(length=36), nullable=False),
         sa.Column("comune_istat", sa.String(length=6), nullable=False),
-        sa.ForeignKeyConstraint(["meeting_id"], ["commission_meeting.id"],
-                                name=op.f("fk_commission_meeting_comune_meeting_id_commission_meeting"),
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("meeting_id", "comune_istat",
-                                name=op.f("pk_commission_meeting_comune")))
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["commission_meeting.id"],
+            name=op.f("fk_commission_meeting_comune_meeting_id_commission_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "meeting_id", "comune_istat", name=op.f("pk_commission_meeting_comune")
+        ),
+    )
     op.create_table(
         "case_assignment",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -37,33 +43,46 @@ def upgrade() -> None:
         sa.Column("assigned_to", sa.String(length=200), nullable=False),
         sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("assigned_by", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["referral_id"], ["referral.id"],
-                                name=op.f("fk_case_assignment_referral_id_referral"),
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_assignment")))
-    op.create_index(op.f("ix_case_assignment_referral_id"), "case_assignment", ["referral_id"],
-                    unique=False)
+        sa.ForeignKeyConstraint(
+            ["referral_id"],
+            ["referral.id"],
+            name=op.f("fk_case_assignment_referral_id_referral"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_assignment")),
+    )
+    op.create_index(
+        op.f("ix_case_assignment_referral_id"), "case_assignment", ["referral_id"], unique=False
+    )
     op.create_table(
         "duplicate_check",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("actor_sub", sa.String(length=200), nullable=False),
         sa.Column("referral_id", sa.String(length=36), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_duplicate_check")))
-    op.create_index("ix_duplicate_check_actor_sub_at", "duplicate_check", ["actor_sub", "at"],
-                    unique=False)
-    op.add_column("referral", sa.Column("idempotency_payload_hash", sa.String(length=64),
-                                        nullable=True))
-    op.add_column("diary_entry", sa.Column("case_assignee", sa.String(length=200),
-                                           nullable=True))
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_duplicate_check")),
+    )
+    op.create_index(
+        "ix_duplicate_check_actor_sub_at", "duplicate_check", ["actor_sub", "at"], unique=False
+    )
+    op.add_column(
+        "referral", sa.Column("idempotency_payload_hash", sa.String(length=64), nullable=True)
+    )
+    op.add_column("diary_entry", sa.Column("case_assignee", sa.String(length=200), nullable=True))
 
-    op.execute("INSERT INTO commission_meeting_comune (meeting_id, comune_istat) "
-               "SELECT DISTINCT meeting_id, comune_istat FROM commission_proposal")
-    op.execute("INSERT INTO case_assignment (referral_id, assigned_to, assigned_at, assigned_by) "
-               "SELECT id, assigned_to, COALESCE(assigned_at, updated_at, received_at), "
-               "COALESCE(assigned_by, 'unknown') FROM referral WHERE assigned_to IS NOT NULL")
-    op.execute("UPDATE diary_entry SET case_assignee = (SELECT r.assigned_to FROM referral r "
-               "WHERE r.id = diary_entry.referral_id AND r.assigned_at <= diary_entry.recorded_at)")
+    op.execute(
+        "INSERT INTO commission_meeting_comune (meeting_id, comune_istat) "
+        "SELECT DISTINCT meeting_id, comune_istat FROM commission_proposal"
+    )
+    op.execute(
+        "INSERT INTO case_assignment (referral_id, assigned_to, assigned_at, assigned_by) "
+        "SELECT id, assigned_to, COALESCE(assigned_at, updated_at, received_at), "
+        "COALESCE(assigned_by, 'unknown') FROM referral WHERE assigned_to IS NOT NULL"
+    )
+    op.execute(
+        "UPDATE diary_entry SET case_assignee = (SELECT r.assigned_to FROM referral r "
+        "WHERE r.id = diary_entry.referral_id AND r.assigned_at <= diary_entry.recorded_at)"
+    )
 
 
 def downgrade() -> None:

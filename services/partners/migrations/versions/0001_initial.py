@@ -5,10 +5,11 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01
 """
+
 from datetime import date
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -16,22 +17,47 @@ branch_labels = None
 depends_on = None
 
 REFERRAL_RECEIVED = "intake.referral_received.v1"
-DEMO_REFERENCE = ("Convenzione Agenzia per l'abitare – {name} (dati dimostrativi: "
-                  "riportare gli estremi dell'atto)")
+DEMO_REFERENCE = (
+    "Convenzione Agenzia per l'abitare – {name} (dati dimostrativi: "
+    "riportare gli estremi dell'atto)"
+)
 
 PARTNERS = [
-    {"code": "FWA", "name": "Fondazione Welfare Ambrosiano", "kind": "microcredito", "active": True},
+    {
+        "code": "FWA",
+        "name": "Fondazione Welfare Ambrosiano",
+        "kind": "microcredito",
+        "active": True,
+    },
     {"code": "AFOL", "name": "AFOL Metropolitana", "kind": "orientamento_lavoro", "active": True},
     {"code": "ALER", "name": "ALER Milano", "kind": "edilizia_pubblica", "active": True},
 ]
 
 ALLOWED_FIELDS = {
-    "FWA": ["referral_id", "comune_istat", "comune_name", "received_at", "problem_reported",
-            "housing_situation", "household.size", "household.minors",
-            "economics.monthly_net_income_cents", "economics.monthly_rent_cents"],
+    "FWA": [
+        "referral_id",
+        "comune_istat",
+        "comune_name",
+        "received_at",
+        "problem_reported",
+        "housing_situation",
+        "household.size",
+        "household.minors",
+        "economics.monthly_net_income_cents",
+        "economics.monthly_rent_cents",
+    ],
     "AFOL": ["referral_id", "comune_istat", "comune_name", "received_at", "household.size"],
-    "ALER": ["referral_id", "comune_istat", "comune_name", "received_at", "housing_situation",
-             "eviction_date", "household.size", "household.minors", "household.over_65"],
+    "ALER": [
+        "referral_id",
+        "comune_istat",
+        "comune_name",
+        "received_at",
+        "housing_situation",
+        "eviction_date",
+        "household.size",
+        "household.minors",
+        "household.over_65",
+    ],
 }
 
 
@@ -46,8 +72,9 @@ def upgrade():
     convention = op.create_table(
         "convention",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("partner_code", sa.String(20), sa.ForeignKey("partner.code"), nullable=False,
-                  index=True),
+        sa.Column(
+            "partner_code", sa.String(20), sa.ForeignKey("partner.code"), nullable=False, index=True
+        ),
         sa.Column("allowed_event_types", sa.JSON, nullable=False),
         sa.Column("allowed_fields", sa.JSON, nullable=False),
         sa.Column("valid_from", sa.Date, nullable=False),
@@ -80,16 +107,31 @@ def upgrade():
     )
     create_chassis_tables()
     op.bulk_insert(partner, PARTNERS)
-    op.bulk_insert(convention, [
-        {"partner_code": p["code"], "allowed_event_types": [REFERRAL_RECEIVED],
-         "allowed_fields": ALLOWED_FIELDS[p["code"]], "valid_from": date(2024, 1, 1),
-         "valid_to": None, "reference": DEMO_REFERENCE.format(name=p["name"])}
-        for p in PARTNERS])
+    op.bulk_insert(
+        convention,
+        [
+            {
+                "partner_code": p["code"],
+                "allowed_event_types": [REFERRAL_RECEIVED],
+                "allowed_fields": ALLOWED_FIELDS[p["code"]],
+                "valid_from": date(2024, 1, 1),
+                "valid_to": None,
+                "reference": DEMO_REFERENCE.format(name=p["name"]),
+            }
+            for p in PARTNERS
+        ],
+    )
 
 
 def downgrade():
-    for table in ("inbox_message", "outbox_message", "delivery", "subscription", "convention",
-                  "partner"):
+    for table in (
+        "inbox_message",
+        "outbox_message",
+        "delivery",
+        "subscription",
+        "convention",
+        "partner",
+    ):
         op.drop_table(table)
 
 

@@ -7,6 +7,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-10
 """
+
 import secrets
 
 import sqlalchemy as sa
@@ -22,13 +23,19 @@ def upgrade():
     # nullable in the table (SQLite cannot add a NOT NULL column without rebuilding a table
     # others refer to); every row gets a key here, `subscribe` gives one to a partner without
     op.add_column("partner", sa.Column("delivery_key", sa.String(100), nullable=True))
-    op.add_column("partner", sa.Column("delivery_key_issued_at", sa.DateTime(timezone=True),
-                                       nullable=True))
+    op.add_column(
+        "partner", sa.Column("delivery_key_issued_at", sa.DateTime(timezone=True), nullable=True)
+    )
     conn = op.get_bind()
-    partner = sa.table("partner", sa.column("code", sa.String), sa.column("delivery_key", sa.String))
+    partner = sa.table(
+        "partner", sa.column("code", sa.String), sa.column("delivery_key", sa.String)
+    )
     for (code,) in conn.execute(sa.select(partner.c.code)).all():
-        conn.execute(partner.update().where(partner.c.code == code)
-                     .values(delivery_key=secrets.token_urlsafe(32)))
+        conn.execute(
+            partner.update()
+            .where(partner.c.code == code)
+            .values(delivery_key=secrets.token_urlsafe(32))
+        )
 
 
 def downgrade():

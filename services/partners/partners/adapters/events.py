@@ -6,6 +6,7 @@ key of the suite. The signature is the chassis envelope's: HMAC-SHA256 (hex) of 
 without ``signature``, as JSON with sorted keys, ``(",", ":")`` separators, UTF-8 (README, "For
 a partner").
 """
+
 from __future__ import annotations
 
 from abitare_chassis.envelope import new_envelope, sign_envelope
@@ -16,10 +17,16 @@ def partner_copy(event, data: dict, tenant: str, partner_key: str) -> dict:
     actor, signed with ``partner_key`` (required: never the suite's key in its place)."""
     if not partner_key:
         raise ValueError("a partner copy needs the partner's delivery key")
-    envelope = new_envelope(service="partners", event="referral_received", data=data,
-                            subject=event.subject or data.get("referral_id"), tenant=tenant,
-                            actor_token=None, correlationid=event.correlationid,
-                            causationid=event.id)
+    envelope = new_envelope(
+        service="partners",
+        event="referral_received",
+        data=data,
+        subject=event.subject or data.get("referral_id"),
+        tenant=tenant,
+        actor_token=None,
+        correlationid=event.correlationid,
+        causationid=event.id,
+    )
     del envelope["actor"]
     envelope["type"] = event.type
     return sign_envelope(envelope, key=partner_key)

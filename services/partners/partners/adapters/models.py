@@ -1,14 +1,16 @@
 """The partners database as SQLAlchemy 2 ORM models; the chassis outbox/inbox and audit trail
 join the same ``metadata`` so the Alembic migrations see them too."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
 from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
 from abitare_chassis.types import UtcDateTime
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -21,9 +23,9 @@ metadata = Base.metadata
 class Partner(Base):
     __tablename__ = "partner"
 
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)       # "FWA"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)  # "FWA"
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(60))                          # "microcredito", ...
+    kind: Mapped[str] = mapped_column(String(60))  # "microcredito", ...
     active: Mapped[bool] = mapped_column(Boolean)
     # the partner's own secret: its deliveries are signed (HMAC-SHA256) with it, never with a key
     # of the suite; issued (and rotated) by ``catalogue.issue_delivery_key``. Set on every row by
@@ -34,12 +36,13 @@ class Partner(Base):
 
 class ConventionRow(Base):
     """A stored convention; the rules read it as ``partners.domain.conventions.Convention``."""
+
     __tablename__ = "convention"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"), index=True)
-    allowed_event_types: Mapped[list] = mapped_column(JSON)   # ["intake.referral_received.v1"]
-    allowed_fields: Mapped[list] = mapped_column(JSON)        # ["referral_id", "household.size"]
+    allowed_event_types: Mapped[list] = mapped_column(JSON)  # ["intake.referral_received.v1"]
+    allowed_fields: Mapped[list] = mapped_column(JSON)  # ["referral_id", "household.size"]
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(300))
@@ -66,14 +69,14 @@ class Delivery(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)   # the event the partner gets
-    source_event_id: Mapped[str] = mapped_column(String(36))         # the event it was made from
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)  # the event the partner gets
+    source_event_id: Mapped[str] = mapped_column(String(36))  # the event it was made from
     partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"))
     event_type: Mapped[str] = mapped_column(String(200))
     referral_id: Mapped[str | None] = mapped_column(String(36), index=True)
     subject: Mapped[str | None] = mapped_column(String(200))
     comune_istat: Mapped[str] = mapped_column(String(6), index=True)
-    fields: Mapped[list] = mapped_column(JSON)                       # dotted paths delivered
+    fields: Mapped[list] = mapped_column(JSON)  # dotted paths delivered
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

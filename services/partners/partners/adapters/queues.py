@@ -6,6 +6,7 @@ A partner's queue is declared when it is subscribed, and again for every active 
 whenever the service starts (a broker rebuilt from scratch gets them back), so every delivery
 is kept until the partner takes it. Until a queue exists the relay keeps the event pending.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -31,8 +32,12 @@ def queue_name(partner_code: str) -> str:
 
 
 def partner_queue(partner_code: str) -> Queue:
-    return Queue(queue_name(partner_code), exchange=topic_exchange(OUTBOUND_EXCHANGE),
-                 routing_key=routing_key(partner_code), durable=True)
+    return Queue(
+        queue_name(partner_code),
+        exchange=topic_exchange(OUTBOUND_EXCHANGE),
+        routing_key=routing_key(partner_code),
+        durable=True,
+    )
 
 
 def declare_partner_queue(amqp_uri: str, partner_code: str) -> str:
@@ -56,8 +61,9 @@ class PartnerQueues(DependencyProvider):
     def start(self):
         db = next(d.db for d in self.container.dependencies if isinstance(d, Database))
         with db.session() as session:
-            codes = session.scalars(select(Subscription.partner_code).distinct().where(
-                Subscription.active.is_(True))).all()
+            codes = session.scalars(
+                select(Subscription.partner_code).distinct().where(Subscription.active.is_(True))
+            ).all()
         for code in codes:
             declare_partner_queue(self.amqp_uri, code)
 

@@ -4,10 +4,11 @@ A convention is the agreement between the agency and a partner. It lists the eve
 partner may receive and the data fields (dotted paths) it may see, for a period of validity.
 A partner with no convention in force receives nothing, whatever its subscriptions say.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 AGENCY_TZ = ZoneInfo("Europe/Rome")
@@ -24,7 +25,7 @@ class Convention:
     allowed_event_types: tuple[str, ...]
     allowed_fields: tuple[str, ...]
     valid_from: date
-    valid_to: date | None      # inclusive; None = open-ended
+    valid_to: date | None  # inclusive; None = open-ended
     reference: str = ""
 
     def in_force_on(self, day: date) -> bool:
@@ -40,8 +41,9 @@ def convention_in_force(conventions, day: date) -> Convention | None:
     return max(valid, key=lambda c: c.valid_from) if valid else None
 
 
-def subscription_refusal(partner_active: bool, conventions, event_type: str,
-                         day: date) -> dict | None:
+def subscription_refusal(
+    partner_active: bool, conventions, event_type: str, day: date
+) -> dict | None:
     """Why a partner may not be subscribed to ``event_type`` on ``day`` (``{"code", ...details}``),
     or None when it may."""
     if not partner_active:
@@ -50,11 +52,14 @@ def subscription_refusal(partner_active: bool, conventions, event_type: str,
     if convention is None:
         return {"code": NO_CONVENTION_IN_FORCE, "on": day.isoformat()}
     if not convention.allows(event_type):
-        return {"code": EVENT_TYPE_NOT_IN_CONVENTION, "event_type": event_type,
-                "allowed": list(convention.allowed_event_types)}
+        return {
+            "code": EVENT_TYPE_NOT_IN_CONVENTION,
+            "event_type": event_type,
+            "allowed": list(convention.allowed_event_types),
+        }
     return None
 
 
 def agency_today(now: datetime | None = None) -> date:
     """Today in Milan: conventions are dated in local days."""
-    return (now or datetime.now(timezone.utc)).astimezone(AGENCY_TZ).date()
+    return (now or datetime.now(UTC)).astimezone(AGENCY_TZ).date()

@@ -5,6 +5,7 @@ Fields are dotted paths into the event data (``household.size``). The output kee
 a path names it exactly: allowing ``household`` delivers the household's counts but not its
 ``members``; only ``household.members`` would deliver them.
 """
+
 from __future__ import annotations
 
 import copy
@@ -53,8 +54,11 @@ def _lookup(data, keys):
 
 
 def _without_lists(node: dict) -> dict:
-    return {key: _without_lists(value) if isinstance(value, dict) else value
-            for key, value in node.items() if not isinstance(value, list)}
+    return {
+        key: _without_lists(value) if isinstance(value, dict) else value
+        for key, value in node.items()
+        if not isinstance(value, list)
+    }
 
 
 def _place(result: dict, keys: list[str], value) -> None:

@@ -13,6 +13,7 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 Deliveries themselves are made by the service when an event arrives (the signed event is the
 authority, no actor role is checked).
 """
+
 from __future__ import annotations
 
 from ..errors import PartnerForbidden
@@ -23,12 +24,12 @@ COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
 
-READ_PARTNERS = "read_partners"                  # list_partners
-MANAGE_SUBSCRIPTIONS = "manage_subscriptions"    # subscribe
-READ_DELIVERIES = "read_deliveries"              # get_deliveries
-COUNT_DELIVERIES = "count_deliveries"            # count_deliveries
-READ_AUDIT = "read_partners_audit"               # list_audit
-ISSUE_DELIVERY_KEY = "issue_delivery_key"        # issue_delivery_key: coordinators only
+READ_PARTNERS = "read_partners"  # list_partners
+MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # subscribe
+READ_DELIVERIES = "read_deliveries"  # get_deliveries
+COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
+READ_AUDIT = "read_partners_audit"  # list_audit
+ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}

@@ -1,15 +1,17 @@
 """Use cases on partners and subscriptions: list them, subscribe a partner to an event type,
 issue a partner's delivery key."""
+
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..adapters.models import ConventionRow, Partner, Subscription
 from ..domain import permissions
@@ -19,14 +21,23 @@ from ..errors import PartnerNotFound, SubscriptionInvalid
 
 def conventions_of(session: Session, partner_codes) -> dict[str, list[Convention]]:
     """The conventions of ``partner_codes`` as the rules read them, oldest first."""
-    rows = session.scalars(select(ConventionRow).where(
-        ConventionRow.partner_code.in_(list(partner_codes))).order_by(ConventionRow.valid_from))
+    rows = session.scalars(
+        select(ConventionRow)
+        .where(ConventionRow.partner_code.in_(list(partner_codes)))
+        .order_by(ConventionRow.valid_from)
+    )
     found: dict[str, list[Convention]] = {}
     for row in rows:
-        found.setdefault(row.partner_code, []).append(Convention(
-            partner_code=row.partner_code, allowed_event_types=tuple(row.allowed_event_types),
-            allowed_fields=tuple(row.allowed_fields), valid_from=row.valid_from,
-            valid_to=row.valid_to, reference=row.reference))
+        found.setdefault(row.partner_code, []).append(
+            Convention(
+                partner_code=row.partner_code,
+                allowed_event_types=tuple(row.allowed_event_types),
+                allowed_fields=tuple(row.allowed_fields),
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                reference=row.reference,
+            )
+        )
     return found
 
 
@@ -38,11 +49,17 @@ def list_partners(db: Db, actor: Actor) -> list[dict]:
         subscriptions: dict[str, list[dict]] = {}
         for row in session.scalars(select(Subscription).order_by(Subscription.id)):
             subscriptions.setdefault(row.partner_code, []).append(subscription_record(row))
-    return [{
-        "code": p.code, "name": p.name, "kind": p.kind, "active": p.active,
-        "conventions": [convention_record(c) for c in conventions.get(p.code, [])],
-        "subscriptions": subscriptions.get(p.code, []),
-    } for p in partners]
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "kind": p.kind,
+            "active": p.active,
+            "conventions": [convention_record(c) for c in conventions.get(p.code, [])],
+            "subscriptions": subscriptions.get(p.code, []),
+        }
+        for p in partners
+    ]
 
 
 def subscribe(db: Db, actor: Actor, data: dict, declare_queue: Callable[[str], str]) -> dict:
@@ -62,15 +79,23 @@ def subscribe(db: Db, actor: Actor, data: dict, declare_queue: Callable[[str], s
         raise SubscriptionInvalid({"event_type": [refusal]})
     queue = declare_queue(code)
     with db.transaction() as tx:
-        found = tx.session.scalar(select(Subscription).where(
-            Subscription.partner_code == code, Subscription.event_type == event_type))
+        found = tx.session.scalar(
+            select(Subscription).where(
+                Subscription.partner_code == code, Subscription.event_type == event_type
+            )
+        )
         if found is None:
-            found = Subscription(partner_code=code, event_type=event_type, active=True,
-                                 created_at=datetime.now(timezone.utc), created_by=actor.sub)
+            found = Subscription(
+                partner_code=code,
+                event_type=event_type,
+                active=True,
+                created_at=datetime.now(UTC),
+                created_by=actor.sub,
+            )
             tx.session.add(found)
         found.active = True
         partner = tx.session.get(Partner, code)
-        if not partner.delivery_key:      # a partner added without one: its copies need one
+        if not partner.delivery_key:  # a partner added without one: its copies need one
             partner.delivery_key = new_delivery_key()
     return {**subscription_record(found), "queue": queue}
 
@@ -90,17 +115,30 @@ def issue_delivery_key(db: Db, actor: Actor, partner_code: str) -> dict:
         if partner is None:
             raise PartnerNotFound(partner_code=partner_code)
         partner.delivery_key = new_delivery_key()
-        partner.delivery_key_issued_at = datetime.now(timezone.utc)
-        return {"partner_code": partner.code, "delivery_key": partner.delivery_key,
-                "issued_at": partner.delivery_key_issued_at, "algorithm": "HMAC-SHA256"}
+        partner.delivery_key_issued_at = datetime.now(UTC)
+        return {
+            "partner_code": partner.code,
+            "delivery_key": partner.delivery_key,
+            "issued_at": partner.delivery_key_issued_at,
+            "algorithm": "HMAC-SHA256",
+        }
 
 
 def convention_record(c: Convention) -> dict:
-    return {"allowed_event_types": list(c.allowed_event_types),
-            "allowed_fields": list(c.allowed_fields),
-            "valid_from": c.valid_from, "valid_to": c.valid_to, "reference": c.reference}
+    return {
+        "allowed_event_types": list(c.allowed_event_types),
+        "allowed_fields": list(c.allowed_fields),
+        "valid_from": c.valid_from,
+        "valid_to": c.valid_to,
+        "reference": c.reference,
+    }
 
 
 def subscription_record(row: Subscription) -> dict:
-    return {"partner_code": row.partner_code, "event_type": row.event_type,
-            "active": row.active, "created_at": row.created_at, "created_by": row.created_by}
+    return {
+        "partner_code": row.partner_code,
+        "event_type": row.event_type,
+        "active": row.active,
+        "created_at": row.created_at,
+        "created_by": row.created_by,
+    }

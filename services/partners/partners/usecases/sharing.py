@@ -6,15 +6,17 @@ the original, source ``/abitare/partners``, data filtered to the convention's fi
 signed with the partner's own key (``adapters.events``).
 The relay publishes it to ``partners.outbound`` with the partner's routing key.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from ..adapters import events
 from ..adapters.models import Delivery, Partner, Subscription
@@ -28,12 +30,18 @@ from .catalogue import conventions_of
 def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...], str]]:
     """(partner code, allowed fields, delivery key) of every partner that gets ``event_type`` on
     ``day``."""
-    keys = dict(session.execute(
-        select(Subscription.partner_code, Partner.delivery_key)
-        .join(Partner, Partner.code == Subscription.partner_code)
-        .where(Subscription.event_type == event_type, Subscription.active.is_(True),
-               Partner.active.is_(True))
-        .order_by(Subscription.partner_code)).all())
+    keys = dict(
+        session.execute(
+            select(Subscription.partner_code, Partner.delivery_key)
+            .join(Partner, Partner.code == Subscription.partner_code)
+            .where(
+                Subscription.event_type == event_type,
+                Subscription.active.is_(True),
+                Partner.active.is_(True),
+            )
+            .order_by(Subscription.partner_code)
+        ).all()
+    )
     conventions = conventions_of(session, keys)
     found = []
     for code, key in keys.items():
@@ -51,24 +59,41 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
     sent = []
     with db.transaction(causation=event) as tx:
         for code, allowed_fields, key in recipients(tx.session, event.type, agency_today()):
-            already = tx.session.scalar(select(Delivery.id).where(
-                Delivery.source_event_id == event.id, Delivery.partner_code == code))
+            already = tx.session.scalar(
+                select(Delivery.id).where(
+                    Delivery.source_event_id == event.id, Delivery.partner_code == code
+                )
+            )
             if already is not None:
                 continue
             data = filter_fields(event.data, allowed_fields)
             envelope = events.partner_copy(event, data, tenant, key)
-            tx.emit(event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code),
-                    envelope=envelope)
-            tx.session.add(Delivery(
-                event_id=envelope["id"], source_event_id=event.id, partner_code=code,
-                event_type=event.type, referral_id=keys["referral_id"],
-                subject=envelope["subject"], comune_istat=tenant, fields=delivered_paths(data),
-                queued_at=datetime.now(timezone.utc)))
+            tx.emit(
+                event.type,
+                exchange=OUTBOUND_EXCHANGE,
+                routing_key=routing_key(code),
+                envelope=envelope,
+            )
+            tx.session.add(
+                Delivery(
+                    event_id=envelope["id"],
+                    source_event_id=event.id,
+                    partner_code=code,
+                    event_type=event.type,
+                    referral_id=keys["referral_id"],
+                    subject=envelope["subject"],
+                    comune_istat=tenant,
+                    fields=delivered_paths(data),
+                    queued_at=datetime.now(UTC),
+                )
+            )
             sent.append(envelope)
     return sent
 
 
-def get_deliveries(db: Db, actor: Actor, referral_id: str, purpose: str | None = None) -> list[dict]:
+def get_deliveries(
+    db: Db, actor: Actor, referral_id: str, purpose: str | None = None
+) -> list[dict]:
     """What was shared about a household, and with whom: its read is audited in the same
     transaction (when there is something to read: an empty list discloses nothing)."""
     permissions.ensure(actor.role, permissions.READ_DELIVERIES)
@@ -77,14 +102,29 @@ def get_deliveries(db: Db, actor: Actor, referral_id: str, purpose: str | None =
             select(Delivery, Partner.name)
             .join(Partner, Partner.code == Delivery.partner_code)
             .where(Delivery.referral_id == referral_id, Delivery.comune_istat.in_(actor.comuni))
-            .order_by(Delivery.queued_at, Delivery.partner_code)).all()
+            .order_by(Delivery.queued_at, Delivery.partner_code)
+        ).all()
         if rows:
-            audit.record(tx.session, actor, "get_deliveries", referral_id,
-                         comune_istat=rows[0][0].comune_istat, purpose=purpose,
-                         data_set="partner_deliveries")
-    return [{"partner_code": d.partner_code, "partner_name": name, "event_type": d.event_type,
-             "event_id": d.event_id, "fields": d.fields, "queued_at": d.queued_at}
-            for d, name in rows]
+            audit.record(
+                tx.session,
+                actor,
+                "get_deliveries",
+                referral_id,
+                comune_istat=rows[0][0].comune_istat,
+                purpose=purpose,
+                data_set="partner_deliveries",
+            )
+    return [
+        {
+            "partner_code": d.partner_code,
+            "partner_name": name,
+            "event_type": d.event_type,
+            "event_id": d.event_id,
+            "fields": d.fields,
+            "queued_at": d.queued_at,
+        }
+        for d, name in rows
+    ]
 
 
 def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
@@ -98,5 +138,8 @@ def list_audit(db: Db, actor: Actor, referral_id: str) -> list[dict]:
 def count_deliveries(db: Db, actor: Actor) -> int:
     permissions.ensure(actor.role, permissions.COUNT_DELIVERIES)
     with db.session() as session:
-        return session.scalar(select(func.count()).select_from(Delivery).where(
-            Delivery.comune_istat.in_(actor.comuni)))
+        return session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.comune_istat.in_(actor.comuni))
+        )

@@ -1,11 +1,12 @@
 """Reference data the service ships with: the comuni of the Città Metropolitana di Milano
 (``comuni.csv``: ISTAT data, list as of 1/1/2020) and the ambiti the agency serves
 (``ambiti.csv``: dated rows, valid_from/valid_to inclusive, valid_to empty = still valid)."""
+
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from importlib.resources import files
 
 
@@ -26,8 +27,10 @@ def comune_name(istat: str) -> str | None:
 
 def comuni_list() -> list[dict[str, str]]:
     """``[{istat, name}]`` sorted by name, for forms."""
-    return [{"istat": code, "name": name}
-            for code, name in sorted(comuni().items(), key=lambda item: item[1].casefold())]
+    return [
+        {"istat": code, "name": name}
+        for code, name in sorted(comuni().items(), key=lambda item: item[1].casefold())
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +38,12 @@ def ambiti() -> tuple[dict, ...]:
     """The served ambiti, one row per comune and validity period, dates parsed."""
     with files(__package__).joinpath("ambiti.csv").open(encoding="utf-8", newline="") as f:
         return tuple(
-            {"ambito_code": row["ambito_code"], "ambito_name": row["ambito_name"],
-             "comune_istat": row["comune_istat"],
-             "valid_from": date.fromisoformat(row["valid_from"]),
-             "valid_to": date.fromisoformat(row["valid_to"]) if row["valid_to"] else None}
-            for row in csv.DictReader(f))
+            {
+                "ambito_code": row["ambito_code"],
+                "ambito_name": row["ambito_name"],
+                "comune_istat": row["comune_istat"],
+                "valid_from": date.fromisoformat(row["valid_from"]),
+                "valid_to": date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+            }
+            for row in csv.DictReader(f)
+        )
