@@ -8,6 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 
+# Development mode: the public development keys, plain http (a deployment never sets it).
+os.environ.setdefault("ABITARE_DEVELOPMENT", "1")
 os.environ.setdefault("ABITARE_CONTRACTS_DIR", str(ROOT / "infra" / "contracts"))
 os.environ.setdefault(
     "ABITARE_BROKER_DEFINITIONS", str(ROOT / "infra" / "rabbitmq" / "definitions.json")

@@ -132,7 +132,7 @@ def init_rpc(app: Flask) -> None:
     if client is None:
         client = NamekoRpcClient(
             app.config["AMQP_URI"],
-            app.config["SECRET_KEY"],
+            app.config["ACTOR_SECRET_KEY"],
             timeout=float(app.config["RPC_TIMEOUT"]),
             pool_size=int(app.config["RPC_POOL_SIZE"]),
         )

@@ -128,7 +128,9 @@ def system_actor(purpose: str = "gateway") -> Actor:
 
 # -- bearer tokens ----------------------------------------------------------------------------
 def _token_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    # signs with the current key (itsdangerous: the last), verifies with the previous ones too
+    keys = [*reversed(current_app.config["PREVIOUS_SECRET_KEYS"]), current_app.config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt=TOKEN_SALT)
 
 
 def issue_token(client: ApiClient) -> dict:

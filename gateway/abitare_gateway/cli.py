@@ -133,9 +133,10 @@ def _cli_audit() -> AuditEntry:
 def serve(app, host: str, port: int, threads: int) -> None:
     import waitress
 
-    if chassis_config.using_development_key():
+    if chassis_config.development():
         logging.getLogger("abitare.gateway").warning(
-            "ABITARE_SECRET_KEY is not set: using the development key (never in production)"
+            "ABITARE_DEVELOPMENT is on: plain http, and the public development keys where "
+            "GATEWAY_SECRET_KEY / ABITARE_SECRET_KEY are unset (never in production)"
         )
     print(
         f"Abitare gateway on http://{host}:{port}/  (API docs: /api/v1/docs, readiness: /readyz)",
@@ -177,7 +178,10 @@ def main(argv=None) -> None:
     )
     from . import create_app
 
-    app = create_app()
+    try:
+        app = create_app()
+    except chassis_config.MissingSecretKey as exc:
+        raise SystemExit(f"abitare-gateway: {exc}") from None
     try:
         if args.command == "serve":
             serve(app, args.host, args.port, args.threads)

@@ -4,13 +4,15 @@
 |-----------------------|----------------------------|------------------------------------------|
 | GATEWAY_DATABASE_URL  | GATEWAY_DATABASE_URL       | sqlite file ``var/gateway.db``           |
 | AMQP_URI              | AMQP_URI                   | :func:`abitare_chassis.config.amqp_uri`  |
-| SECRET_KEY            | ABITARE_SECRET_KEY         | :func:`abitare_chassis.config.secret_key`|
+| SECRET_KEY            | GATEWAY_SECRET_KEY         | required (development: a public key)     |
+| PREVIOUS_SECRET_KEYS  | GATEWAY_PREVIOUS_SECRET_KEYS | none: comma separated, still verify    |
+| ACTOR_SECRET_KEY      | ABITARE_SECRET_KEY         | :func:`abitare_chassis.config.secret_key`|
 | RPC_TIMEOUT           | RPC_TIMEOUT                | 5 seconds                                |
 | RPC_POOL_SIZE         | GATEWAY_RPC_POOL_SIZE      | 32 proxies                               |
 | HEALTH_TIMEOUT        | GATEWAY_HEALTH_TIMEOUT     | 2 seconds                                |
 | HEALTH_CACHE_SECONDS  | GATEWAY_HEALTH_CACHE_SECONDS | 5 seconds (``/readyz``)                |
 | TOKEN_MAX_AGE         | GATEWAY_TOKEN_MAX_AGE      | 3600 seconds                             |
-| DEVELOPMENT           | GATEWAY_DEVELOPMENT        | off: production (``make run``, tests: on) |
+| DEVELOPMENT           | ABITARE_DEVELOPMENT        | off: production (``make run``, tests: on) |
 | PERMANENT_SESSION_LIFETIME | GATEWAY_SESSION_IDLE_MINUTES | 480: ends when unused so long |
 | SESSION_ABSOLUTE_LIFETIME | GATEWAY_SESSION_MAX_HOURS | 12: ends so long after login     |
 | ARGON2_CONCURRENCY    | GATEWAY_ARGON2_CONCURRENCY | 4 hashes at once (64 MiB each)           |
@@ -26,8 +28,13 @@ Outside development (the default) the session cookie is ``Secure`` and every res
 ``Strict-Transport-Security``: serve the gateway over HTTPS (behind a proxy: set
 ``GATEWAY_TRUSTED_PROXIES`` so the throttle sees the client's address, not the proxy's).
 
-``SECRET_KEY`` is the key the services verify actor tokens with, so the gateway reads it through
-the chassis like every service does.
+Two keys, never the same one: ``SECRET_KEY`` (``GATEWAY_SECRET_KEY``) signs what only the gateway
+reads, the API clients' bearer tokens; ``ACTOR_SECRET_KEY`` (``ABITARE_SECRET_KEY``, read through
+the chassis like every service does) signs the actor of every RPC call, for the callee only
+(audience ``rpc:<service>``). Outside development both must be set, or the gateway does not
+start. Rotation: the new key in ``GATEWAY_SECRET_KEY``, the old one in
+``GATEWAY_PREVIOUS_SECRET_KEYS`` until the tokens it signed have expired (``TOKEN_MAX_AGE``); the
+actor key rotates like the services' (``docs/architecture.md``).
 """
 
 from __future__ import annotations
@@ -39,9 +46,25 @@ from abitare_chassis import config as chassis_config
 
 from .identity import utcnow
 
+# Public, for one machine only: used when ABITARE_DEVELOPMENT is on and GATEWAY_SECRET_KEY unset.
+DEVELOPMENT_SECRET_KEY = "abitare-gateway-development-key-do-not-use-in-production"
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+def secret_key() -> str:
+    key = os.environ.get("GATEWAY_SECRET_KEY", "").strip()
+    if key:
+        return key
+    if chassis_config.development():
+        return DEVELOPMENT_SECRET_KEY
+    raise chassis_config.MissingSecretKey("GATEWAY_SECRET_KEY")
+
+
+def previous_secret_keys() -> list[str]:
+    return [
+        k.strip()
+        for k in os.environ.get("GATEWAY_PREVIOUS_SECRET_KEYS", "").split(",")
+        if k.strip()
+    ]
 
 
 def default_database_url() -> str:
@@ -56,10 +79,12 @@ def load(overrides: dict | None = None) -> dict:
     """The gateway settings; ``overrides`` (the tests' ``test_config``) win over the environment."""
     env = os.environ
     overrides = overrides or {}
-    development = bool(overrides.get("DEVELOPMENT", _flag("GATEWAY_DEVELOPMENT")))
+    development = bool(overrides.get("DEVELOPMENT", chassis_config.development()))
     settings = {
-        "AMQP_URI": chassis_config.amqp_uri(),
-        "SECRET_KEY": chassis_config.secret_key(),
+        "AMQP_URI": chassis_config.amqp_uri("gateway"),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(),
+        "PREVIOUS_SECRET_KEYS": previous_secret_keys(),
+        "ACTOR_SECRET_KEY": overrides.get("ACTOR_SECRET_KEY") or chassis_config.secret_key(),
         "RPC_TIMEOUT": float(env.get("RPC_TIMEOUT", "5")),
         "RPC_POOL_SIZE": int(env.get("GATEWAY_RPC_POOL_SIZE", "32")),
         "HEALTH_TIMEOUT": float(env.get("GATEWAY_HEALTH_TIMEOUT", "2")),
@@ -108,6 +133,15 @@ def load(overrides: dict | None = None) -> dict:
         },
     }
     settings.update(overrides)
+    if settings["SECRET_KEY"] == settings["ACTOR_SECRET_KEY"]:
+        raise chassis_config.MissingSecretKey(
+            "GATEWAY_SECRET_KEY",
+            (
+                "GATEWAY_SECRET_KEY and ABITARE_SECRET_KEY are the same key: "
+                "the gateway's tokens and "
+                "the services' actor contexts need a key each"
+            ),
+        )
     if not settings.get("GATEWAY_DATABASE_URL"):
         settings["GATEWAY_DATABASE_URL"] = env.get("GATEWAY_DATABASE_URL") or default_database_url()
     return settings

@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.errors import decode
 
 log = logging.getLogger(__name__)
@@ -333,7 +333,9 @@ class ProxyPool:
 
 
 class NamekoRpcClient:
-    """Calls ``service.method(signed_actor, *args, **kwargs)`` through a :class:`ProxyPool`."""
+    """Calls ``service.method(signed_actor, *args, **kwargs)`` through a :class:`ProxyPool`; the
+    actor is signed for each call with the callee's audience (``rpc:<service>``), so a token seen
+    on one service's queue opens no other service."""
 
     def __init__(
         self,
@@ -362,7 +364,7 @@ class NamekoRpcClient:
         from nameko.exceptions import RemoteError as NamekoRemoteError
 
         timeout = timeout or self.timeout
-        token = sign_actor(actor, key=self.signing_key)
+        token = sign_actor(actor, rpc_audience(service), key=self.signing_key)
         try:
             proxy = self.pool.acquire(timeout)
         except RpcError:

@@ -12,7 +12,7 @@ import time
 import pytest
 from kombu import Connection, Exchange, Queue
 
-from abitare_chassis.actor import Actor, verify_actor
+from abitare_chassis.actor import Actor, rpc_audience, verify_actor
 from abitare_chassis.errors import NotFound
 from abitare_chassis.testing.rabbit import rabbitmq_installed
 from abitare_chassis.testing.services import wait_for
@@ -102,7 +102,7 @@ class ReferralNotFound(NotFound):
 
 
 def intake_handler(method, token, *args, **kwargs):
-    actor = verify_actor(token, key=KEY)
+    actor = verify_actor(token, rpc_audience("intake"), key=KEY)
     if method == "get_referral":
         if args[0] != "r1":
             raise ReferralNotFound(f"no referral {args[0]}", referral_id=args[0])

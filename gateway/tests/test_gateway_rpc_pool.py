@@ -10,7 +10,7 @@ import pytest
 from nameko.exceptions import MethodNotFound, RpcTimeout, UnknownService
 from nameko.exceptions import RemoteError as NamekoRemoteError
 
-from abitare_chassis.actor import Actor, verify_actor
+from abitare_chassis.actor import Actor, rpc_audience, verify_actor
 from abitare_gateway import create_app
 from abitare_gateway.rpc import (
     NamekoRpcClient,
@@ -66,7 +66,7 @@ def test_calls_reuse_one_proxy_and_send_the_signed_actor_first():
     assert client.call("intake", "get_referral", ACTOR, "r2") == {"ok": "r2"}
     assert len(proxies) == 1 and client.pool.idle == 1
     token = proxies[0].calls[0][3][0]
-    assert verify_actor(token, key=KEY) == ACTOR
+    assert verify_actor(token, rpc_audience("intake"), key=KEY) == ACTOR
     assert proxies[0].calls[0][2] == 0.5  # the client's default deadline
 
 
@@ -204,7 +204,7 @@ def test_the_app_answers_504_and_503(tmp_path, failure, status):
             "RPC_CLIENT": rpc_client,
             "ARGON2_PROFILE": "cheapest",
             "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-            "SECRET_KEY": KEY,
+            "ACTOR_SECRET_KEY": KEY,
         }
     )
     app.extensions["abitare_identity"].save_client("comune-015195", "s", "SGM", ["015195"])

@@ -163,10 +163,12 @@ def test_production_sets_secure_cookies_and_hsts(app_factory):
 def test_development_mode_is_explicit(client, monkeypatch):
     response = login(client)
     assert "Strict-Transport-Security" not in response.headers
-    monkeypatch.delenv("GATEWAY_DEVELOPMENT", raising=False)
+    monkeypatch.delenv("ABITARE_DEVELOPMENT", raising=False)
+    monkeypatch.setenv("GATEWAY_SECRET_KEY", "gateway-key")
+    monkeypatch.setenv("ABITARE_SECRET_KEY", "actor-key")
     settings = config.load({})
     assert settings["DEVELOPMENT"] is False and settings["SESSION_COOKIE_SECURE"] is True
-    monkeypatch.setenv("GATEWAY_DEVELOPMENT", "1")
+    monkeypatch.setenv("ABITARE_DEVELOPMENT", "1")
     settings = config.load({})
     assert settings["DEVELOPMENT"] is True and settings["SESSION_COOKIE_SECURE"] is False
 

@@ -15,7 +15,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from stdnum.it.codicefiscale import calc_check_digit
 
 from abitare_chassis import config
-from abitare_chassis.actor import SYSTEM, Actor, sign_actor
+from abitare_chassis.actor import SYSTEM, Actor, rpc_audience, sign_actor
 
 # The 9 comuni of the Ambito di San Giuliano Milanese, and Milano (ISTAT codes).
 DEMO_COMUNI = [
@@ -178,7 +178,9 @@ def wait_for_gateway(base_url: str, seconds: float) -> None:
 
 
 def subscribe_fwa() -> None:
-    system = sign_actor(Actor(sub="system:demo", role=SYSTEM, comuni=tuple(DEMO_COMUNI)))
+    system = sign_actor(
+        Actor(sub="system:demo", role=SYSTEM, comuni=tuple(DEMO_COMUNI)), rpc_audience("partners")
+    )
     with ClusterRpcProxy({"AMQP_URI": config.amqp_uri()}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
 

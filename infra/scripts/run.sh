@@ -9,8 +9,10 @@ export ABITARE_BIN=$PWD/.venv/bin
 export ABITARE_VAR_DIR=${ABITARE_VAR_DIR:-$PWD/var}
 export GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
 export GATEWAY_PORT=${GATEWAY_PORT:-8000}
-# plain http on this machine: no Secure cookie, no HSTS (a deployment leaves this unset)
-export GATEWAY_DEVELOPMENT=${GATEWAY_DEVELOPMENT:-1}
+# development on this machine: the public development keys unless ABITARE_SECRET_KEY /
+# GATEWAY_SECRET_KEY are set, plain http (no Secure cookie, no HSTS). A deployment leaves it unset,
+# and then nothing starts without its keys.
+export ABITARE_DEVELOPMENT=${ABITARE_DEVELOPMENT:-1}
 URL="http://${GATEWAY_HOST}:${GATEWAY_PORT}"
 if curl -fsS "$URL/healthz" >/dev/null 2>&1; then
   echo "Abitare is already running at $URL"; exit 0
@@ -20,6 +22,13 @@ echo "==> migrating the service databases"
 for service in intake funds housing_stock partners; do
   .venv/bin/abitare-service "$service" --migrate-only
 done
+echo "==> broker users (one per service and one for the gateway)"
+if .venv/bin/abitare-broker users --definitions infra/rabbitmq/definitions.json \
+     --env-file "$ABITARE_VAR_DIR/broker-users.env"; then
+  set -a; . "$ABITARE_VAR_DIR/broker-users.env"; set +a    # <SERVICE>_AMQP_URI, GATEWAY_AMQP_URI
+else
+  echo "    (needs the management plugin and ABITARE_BROKER_ADMIN; everything runs as AMQP_URI's user)"
+fi
 LOGINS=$(.venv/bin/abitare-gateway seed-demo)
 echo "==> starting the services and the gateway (logs in $ABITARE_VAR_DIR/log/)"
 .venv/bin/supervisord -c infra/supervisord.conf &

@@ -23,7 +23,7 @@ from pathlib import Path
 import pika
 import requests
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.testing.rabbit import PrivateRabbit, free_port
 from tests.support.data import referral
 from tests.support.suite import DEMO_AMBITO, Suite
@@ -132,7 +132,10 @@ def count_rows(suite, service, table):
 def bench_referrals(node, suite, args) -> None:
     from nameko.standalone.rpc import ClusterRpcProxy
 
-    system = sign_actor(Actor(sub="system:bench", role="system", comuni=tuple(DEMO_AMBITO)))
+    system = sign_actor(
+        Actor(sub="system:bench", role="system", comuni=tuple(DEMO_AMBITO)),
+        rpc_audience("partners"),
+    )
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
     token = suite.client_token("015195")

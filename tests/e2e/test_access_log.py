@@ -8,7 +8,7 @@ import re
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.testing.services import wait_for
 from tests.support.data import referral
 from tests.support.suite import DEMO_AMBITO, operator_session
@@ -17,7 +17,9 @@ SGM = "015195"
 
 
 def test_the_accessi_page_lists_reads_from_all_four_services(suite):
-    system = sign_actor(Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)))
+    system = sign_actor(
+        Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)), rpc_audience("partners")
+    )
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
     api = suite.api(SGM)

@@ -8,8 +8,9 @@ import requests
 from jsonschema import Draft202012Validator
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from abitare_chassis.actor import Actor, sign_actor
-from abitare_chassis.envelope import verify_envelope
+from abitare_chassis import config
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
+from abitare_chassis.envelope import signed_with
 from abitare_chassis.testing.services import wait_for
 from tests.support.amqp import drain
 from tests.support.data import referral
@@ -27,14 +28,22 @@ FWA_FIELDS = {
 }
 
 
-def subscribe_fwa(suite):
-    system = sign_actor(Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)))
+def subscribe_fwa(suite) -> str:
+    """Subscribe FWA; return the delivery key a coordinator issued it."""
+    system = sign_actor(
+        Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)), rpc_audience("partners")
+    )
+    coordinator = sign_actor(
+        Actor(sub="operator:coordinatrice", role="coordinator", comuni=tuple(DEMO_AMBITO)),
+        rpc_audience("partners"),
+    )
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
+        return rpc.partners.issue_delivery_key(coordinator, "FWA")["delivery_key"]
 
 
 def test_posted_referral_reaches_every_service_and_fwa(suite):
-    subscribe_fwa(suite)
+    fwa_key = subscribe_fwa(suite)
     drain(suite.amqp_uri, "partner.fwa")
     api = suite.api("015195")
     payload = referral("015195", members=3)
@@ -68,10 +77,12 @@ def test_posted_referral_reaches_every_service_and_fwa(suite):
         lambda: drain(suite.amqp_uri, "partner.fwa"), timeout=20, message="FWA's copy"
     )
     assert len(messages) == 1
-    event = verify_envelope(messages[0])  # a genuine, signed CloudEvent
-    assert event.type == "intake.referral_received.v1" and event.subject == referral_id
-    assert set(event.data) <= FWA_FIELDS
-    assert set(event.data["household"]) == {"size", "minors"}
+    event = messages[0]
+    assert signed_with(event, [fwa_key]) and "actor" not in event  # FWA's key, no actor token
+    assert not signed_with(event, config.verification_keys())  # nothing of the suite's
+    assert event["type"] == "intake.referral_received.v1" and event["subject"] == referral_id
+    assert set(event["data"]) <= FWA_FIELDS
+    assert set(event["data"]["household"]) == {"size", "minors"}
     text = json.dumps(messages[0])
     for member in payload["household"]:
         assert member["codice_fiscale"] not in text and member["last_name"] not in text

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.faults import EXIT_CODE
 from abitare_chassis.testing.services import wait_for
 from tests.support.amqp import depth, drain
@@ -70,7 +70,9 @@ def settled(suite, referrals):
 
 
 def subscribe_fwa(suite):
-    system = sign_actor(Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)))
+    system = sign_actor(
+        Actor(sub="system:test", role="system", comuni=tuple(DEMO_AMBITO)), rpc_audience("partners")
+    )
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         rpc.partners.subscribe(system, "FWA", "intake.referral_received.v1")
 

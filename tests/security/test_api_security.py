@@ -9,8 +9,9 @@ from kombu import Connection, Exchange
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from abitare_chassis.actor import Actor, sign_actor
+from abitare_chassis.actor import EVENT_AUDIENCE, Actor, sign_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
+from abitare_chassis.testing.services import token as signed_token
 from abitare_chassis.testing.services import wait_for
 from tests.support.amqp import depth
 from tests.support.data import codice_fiscale, referral
@@ -134,6 +135,8 @@ def test_retried_post_with_same_idempotency_key_creates_one_referral(suite):
         sign_actor(
             Actor(sub="operator:mallory", role="agency_operator", comuni=(SGM,)), key="stolen-guess"
         ),
+        # the suite's own key, but an event's audience: what anyone reading an event queue holds
+        sign_actor(Actor(sub="operator:anna", role="coordinator", comuni=(SGM,)), EVENT_AUDIENCE),
     ],
 )
 def test_rpc_with_forged_or_unsigned_actor_is_refused(suite, token):
@@ -217,13 +220,18 @@ def test_forged_event_is_refused_by_every_consumer(suite):
         timeout=20,
         message="the forged event parked by every consumer",
     )
-    system = sign_actor(Actor(sub="system:test", role="system", comuni=(SGM,)))
+
+    def system(service):
+        return signed_token("system", (SGM,), sub="system:test", service=service)
+
     with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=10) as rpc:
         for call in (
-            lambda: rpc.funds.get_funds_file(system, data["referral_id"]),
-            lambda: rpc.housing_stock.get_housing_need(system, data["referral_id"]),
+            lambda: rpc.funds.get_funds_file(system("funds"), data["referral_id"]),
+            lambda: rpc.housing_stock.get_housing_need(
+                system("housing_stock"), data["referral_id"]
+            ),
         ):
             with pytest.raises(RemoteError) as error:
                 call()
             assert error.value.exc_type.endswith("NotFound")
-        assert rpc.partners.get_deliveries(system, data["referral_id"]) == []
+        assert rpc.partners.get_deliveries(system("partners"), data["referral_id"]) == []

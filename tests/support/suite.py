@@ -51,9 +51,9 @@ class Suite:
                 "ABITARE_VAR_DIR": str(self.var_dir),
                 "ABITARE_RETRY_DELAY_MS": "200",
                 "PYTHONUNBUFFERED": "1",
-                "GATEWAY_DEVELOPMENT": "1",
+                "ABITARE_DEVELOPMENT": "1",
             }
-        )  # plain http: no Secure cookie, no HSTS
+        )  # dev keys, plain http: no Secure cookie, no HSTS
         env.pop("ABITARE_FAILPOINT", None)
         env.update(self.extra_env)
         env.update({k: v for k, v in overrides.items() if v is not None})

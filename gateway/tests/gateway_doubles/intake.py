@@ -20,12 +20,12 @@ from nameko.exceptions import MethodNotFound, UnknownService, deserialize, seria
 from nameko.extensions import DependencyProvider, Entrypoint
 from nameko.rpc import Rpc
 
-from abitare_chassis.actor import verify_actor
+from abitare_chassis.actor import rpc_audience, verify_actor
 from abitare_chassis.database import Db
 from abitare_gateway.rpc import NamekoRpcClient
 from intake.service import IntakeService
 
-SIGNING_KEY = "gateway-test-key"
+SIGNING_KEY = "actor-test-key"
 
 
 def rpc_methods(service_cls) -> dict:
@@ -105,7 +105,7 @@ class InProcessProxy:
         worker = self.intake.service_cls()
         worker.db = self.intake.db
         try:
-            actor = verify_actor(token, key=self.intake.signing_key)
+            actor = verify_actor(token, rpc_audience(service), key=self.intake.signing_key)
             Entrypoint.check_signature(self._entrypoint(method), [actor, *args], kwargs)
             result = function(worker, actor, *args, **kwargs)
         except Exception as exc:  # as nameko answers it

@@ -1,8 +1,15 @@
-"""The actor context: who acts, in which role, over which comuni.
+"""The actor context: who acts, in which role, over which comuni, and for whom the token is meant.
 
-The gateway signs it (HMAC via itsdangerous) for every request; every service verifies it on every
-RPC call and event and scopes its queries by ``comuni``. An unsigned, altered or (for RPC) expired
-token is refused with :class:`~abitare_chassis.errors.ActorRejected`.
+The gateway signs it (HMAC via itsdangerous) for every RPC call, with the audience
+``rpc:<service>`` of the callee; a service signs it with the audience ``event`` into every event
+it emits. Every service verifies it on every RPC call (its own ``rpc:<name>`` only, at most
+300 s old) and event (``event`` only, at most ``ABITARE_EVENT_ACTOR_MAX_AGE_SECONDS`` old) and
+scopes its queries by ``comuni``. So a token read from an event queue cannot be replayed as an RPC
+actor, nor one sent to funds against intake. An unsigned, altered, expired or misdirected token
+is refused with :class:`~abitare_chassis.errors.ActorRejected`.
+
+Keys: signed with :func:`abitare_chassis.config.secret_key`, verified against
+:func:`abitare_chassis.config.verification_keys` (the previous keys of a rotation too).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from .errors import ActorRejected
 
 SALT = "abitare.actor.v1"
 RPC_MAX_AGE_SECONDS = 300
+EVENT_AUDIENCE = "event"
 
 # Roles. Operators work in the UI; municipal clients are systems calling the API.
 AGENCY_OPERATOR = "agency_operator"  # social worker of the agency: all comuni of the ambito
@@ -24,6 +32,13 @@ COORDINATOR = "coordinator"  # assigns cases, runs the commission
 MUNICIPAL_CLIENT = "municipal_client"  # a comune's system, via the REST API
 SYSTEM = "system"  # a service acting on its own (demo loading, relays)
 ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR, MUNICIPAL_CLIENT, SYSTEM)
+
+
+def rpc_audience(service: str) -> str:
+    """The audience of an RPC call to ``service``: ``rpc:funds``."""
+    if not service:
+        raise ValueError("an RPC audience names its service")
+    return f"rpc:{service}"
 
 
 @dataclass(frozen=True)
@@ -47,24 +62,37 @@ class Actor:
         return data
 
 
-def _serializer(key: str | None = None) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(key or config.secret_key(), salt=SALT)
+def _serializer(keys: list[str]) -> URLSafeTimedSerializer:
+    # itsdangerous signs with the last key and verifies with any of them
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=SALT)
 
 
-def sign_actor(actor: Actor, key: str | None = None) -> str:
-    return _serializer(key).dumps(actor.to_dict())
+def sign_actor(actor: Actor, audience: str = EVENT_AUDIENCE, key: str | None = None) -> str:
+    """A signed token of ``actor`` for ``audience`` (``rpc_audience(service)`` or
+    :data:`EVENT_AUDIENCE`, the default: the audience that opens no RPC method)."""
+    if not audience:
+        raise ValueError("an actor token needs an audience")
+    return _serializer([key or config.secret_key()]).dumps({**actor.to_dict(), "aud": audience})
 
 
-def verify_actor(token, max_age: int | None = RPC_MAX_AGE_SECONDS, key: str | None = None) -> Actor:
-    """Return the :class:`Actor` inside a signed token, or raise :class:`ActorRejected`."""
+def verify_actor(
+    token, audience: str, max_age: int | None = RPC_MAX_AGE_SECONDS, key: str | None = None
+) -> Actor:
+    """Return the :class:`Actor` inside a token signed for ``audience`` at most ``max_age``
+    seconds ago, or raise :class:`ActorRejected`. ``key``: that key only (tests); else the
+    configured verification keys."""
     if not isinstance(token, str) or not token:
         raise ActorRejected("missing actor context")
     try:
-        data = _serializer(key).loads(token, max_age=max_age)
+        data = _serializer([key] if key else config.verification_keys()).loads(
+            token, max_age=max_age
+        )
     except SignatureExpired:
         raise ActorRejected("expired actor context") from None
     except BadSignature:
         raise ActorRejected("forged or unsigned actor context") from None
+    if not isinstance(data, dict) or data.get("aud") != audience:
+        raise ActorRejected(f"actor context not meant for {audience}")
     try:
         return Actor(
             sub=data["sub"],

@@ -6,15 +6,26 @@
 - ``abitare-broker wait``     wait until the broker answers (used by ``make run``/``make test``).
 - ``abitare-broker dlq``      list dead-lettered messages per queue (of the same definitions).
 - ``abitare-broker replay QUEUE``  move the messages of ``QUEUE.dlq`` back to ``QUEUE``.
+- ``abitare-broker users --env-file var/broker-users.env``  create the broker user of every
+  service and of the gateway (the definitions' ``users``, each with its own permissions in the
+  vhost) through the management API with admin credentials (``ABITARE_BROKER_ADMIN``, default
+  ``guest:guest``; ``ABITARE_BROKER_MANAGEMENT_URL``, default ``http://localhost:15672``), and
+  write ``<SERVICE>_AMQP_URI=...`` lines to the env file (mode 600; passwords already in it are
+  kept). Exit code 2 when the management API does not answer: then everything keeps AMQP_URI.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import secrets
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from kombu import Connection, Exchange, Queue
@@ -59,6 +70,100 @@ def declare(amqp_uri: str | None = None, definitions: dict | None = None) -> dic
             counts["bindings"] += 1
         channel.close()
     return counts
+
+
+class ManagementUnavailable(RuntimeError):
+    """The management API did not answer, or refused the admin credentials."""
+
+
+def _management(url: str, admin: str, method: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(
+        url.rstrip("/") + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": "Basic " + base64.b64encode(admin.encode()).decode(),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            raw = response.read()
+            return json.loads(raw) if raw else None
+    except (urllib.error.URLError, OSError) as exc:
+        raise ManagementUnavailable(f"management API at {url}: {exc}") from None
+
+
+def user_uri(amqp_uri: str, user: str, password: str, vhost: str) -> str:
+    """``amqp_uri`` with ``user:password`` and ``vhost`` in place of its own."""
+    parts = urllib.parse.urlsplit(amqp_uri)
+    host = parts.hostname or "localhost"
+    netloc = f"{urllib.parse.quote(user, safe='')}:{urllib.parse.quote(password, safe='')}@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    path = "/" if vhost == "/" else "/" + urllib.parse.quote(vhost, safe="")
+    return urllib.parse.urlunsplit((parts.scheme or "amqp", netloc, path, "", ""))
+
+
+def read_env_file(path: Path | str) -> dict[str, str]:
+    found = {}
+    path = Path(path)
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if "=" in line and not line.lstrip().startswith("#"):
+                name, value = line.split("=", 1)
+                found[name.strip()] = value.strip()
+    return found
+
+
+def create_users(
+    management_url: str,
+    admin: str,
+    vhost: str = "/",
+    amqp_uri: str | None = None,
+    definitions: dict | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Create (or update) every user of the definitions with its permissions in ``vhost``;
+    return ``{"<SERVICE>_AMQP_URI": uri}``. ``known``: URIs of an earlier run, whose passwords are
+    kept (the services already running with them keep working)."""
+    definitions = definitions or load_definitions()
+    amqp_uri = amqp_uri or config.amqp_uri()
+    known = known or {}
+    uris = {}
+    quoted_vhost = urllib.parse.quote(vhost, safe="")
+    for user in definitions.get("users", []):
+        variable = f"{config.env_name(user['name'])}_AMQP_URI"
+        earlier = urllib.parse.urlsplit(known.get(variable, ""))
+        password = (
+            urllib.parse.unquote(earlier.password)
+            if earlier.password and earlier.username == user["name"]
+            else secrets.token_urlsafe(24)
+        )
+        name = urllib.parse.quote(user["name"], safe="")
+        _management(
+            management_url, admin, "PUT", f"/api/users/{name}", {"password": password, "tags": ""}
+        )
+        _management(
+            management_url,
+            admin,
+            "PUT",
+            f"/api/permissions/{quoted_vhost}/{name}",
+            {key: user[key] for key in ("configure", "write", "read")},
+        )
+        uris[variable] = user_uri(amqp_uri, user["name"], password, vhost)
+    return uris
+
+
+def write_env_file(path: Path | str, uris: dict[str, str]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(
+        "# written by `abitare-broker users`: each service's own broker user\n"
+        + "".join(f"{name}={uri}\n" for name, uri in sorted(uris.items()))
+    )
 
 
 def wait(amqp_uri: str | None = None, timeout: float = 30.0) -> bool:
@@ -121,17 +226,24 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("declare", "dlq"):
+    for name in ("declare", "dlq", "users"):
         sub.add_parser(name).add_argument(
             "--definitions", help=f"definitions JSON (default: ${DEFINITIONS_ENV})"
         )
+    u = sub.choices["users"]
+    u.add_argument("--env-file", required=True, help="where to write <SERVICE>_AMQP_URI lines")
+    u.add_argument("--vhost", default="/")
+    u.add_argument(
+        "--management-url",
+        default=os.environ.get("ABITARE_BROKER_MANAGEMENT_URL", "http://localhost:15672"),
+    )
     w = sub.add_parser("wait")
     w.add_argument("--timeout", type=float, default=30)
     r = sub.add_parser("replay")
     r.add_argument("queue")
     args = parser.parse_args(argv)
     definitions = None
-    if args.command in ("declare", "dlq"):
+    if args.command in ("declare", "dlq", "users"):
         try:
             definitions = load_definitions(args.definitions)
         except (ValueError, OSError) as exc:
@@ -145,6 +257,21 @@ def main(argv=None):
     elif args.command == "dlq":
         for name, count in dead_letter_counts(definitions=definitions).items():
             print(f"{count:6d}  {name}")
+    elif args.command == "users":
+        admin = os.environ.get("ABITARE_BROKER_ADMIN", "guest:guest")
+        try:
+            uris = create_users(
+                args.management_url,
+                admin,
+                args.vhost,
+                definitions=definitions,
+                known=read_env_file(args.env_file),
+            )
+        except ManagementUnavailable as exc:
+            print(f"broker users not created ({exc}): every process keeps AMQP_URI's user")
+            sys.exit(2)
+        write_env_file(args.env_file, uris)
+        print(f"broker users: {', '.join(sorted(uris))} written to {args.env_file}")
     elif args.command == "replay":
         print(f"replayed {replay(args.queue)} messages to {args.queue}")
 

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .actor import Actor, sign_actor
+from .actor import EVENT_AUDIENCE, Actor, sign_actor
 from .envelope import new_envelope, sign_envelope
 from .faults import failpoint
 from .tables import add_chassis_tables
@@ -87,7 +87,7 @@ class Transaction:
                 data=data,
                 subject=subject,
                 tenant=tenant,
-                actor_token=sign_actor(actor),
+                actor_token=sign_actor(actor, EVENT_AUDIENCE),
                 correlationid=getattr(self.causation, "correlationid", None),
                 causationid=getattr(self.causation, "id", None),
             )

@@ -1,6 +1,9 @@
 """The CloudEvents 1.0 envelope (DESIGN.md §5), structured mode, with our extensions
-``tenant`` (ISTAT code), ``actor`` (signed actor token), ``correlationid``, ``causationid``,
-and ``signature``: an HMAC of the rest, so a consumer can tell an event from a forgery.
+``tenant`` (ISTAT code), ``actor`` (actor token signed for the ``event`` audience),
+``correlationid``, ``causationid``, and ``signature``: an HMAC-SHA256 of the rest, so a consumer
+can tell an event from a forgery. Signed with the suite key, verified against the current and the
+previous keys of a rotation (:func:`abitare_chassis.config.verification_keys`). Partners get
+copies signed with their own key and no actor (``partners.adapters.events``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from . import config
-from .actor import Actor, verify_actor
+from .actor import EVENT_AUDIENCE, Actor, verify_actor
 from .errors import ActorRejected
 
 SPECVERSION = "1.0"
@@ -60,12 +63,22 @@ def _canonical(envelope: dict) -> bytes:
     return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def signature(envelope: dict, key: str) -> str:
+    """HMAC-SHA256 (hex) of the envelope without its ``signature``, keys sorted, compact JSON."""
+    return hmac.new(key.encode(), _canonical(envelope), hashlib.sha256).hexdigest()
+
+
 def sign_envelope(envelope: dict, key: str | None = None) -> dict:
     signed = dict(envelope)
-    signed["signature"] = hmac.new(
-        (key or config.secret_key()).encode(), _canonical(envelope), hashlib.sha256
-    ).hexdigest()
+    signed["signature"] = signature(envelope, key or config.secret_key())
     return signed
+
+
+def signed_with(envelope: dict, keys: list[str]) -> bool:
+    given = envelope.get("signature")
+    return isinstance(given, str) and any(
+        hmac.compare_digest(given, signature(envelope, key)) for key in keys
+    )
 
 
 @dataclass(frozen=True)
@@ -88,14 +101,13 @@ def verify_envelope(envelope, key: str | None = None) -> CloudEvent:
     """Check shape, signature and actor; return the :class:`CloudEvent` or raise ActorRejected."""
     if not isinstance(envelope, dict) or any(k not in envelope for k in REQUIRED):
         raise ActorRejected("not a CloudEvents envelope")
-    signature = envelope.get("signature")
-    expected = hmac.new(
-        (key or config.secret_key()).encode(), _canonical(envelope), hashlib.sha256
-    ).hexdigest()
-    if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
+    if not signed_with(envelope, [key] if key else config.verification_keys()):
         raise ActorRejected("unsigned or forged event")
-    # Events may wait in a queue through a broker outage: the actor token is not time-limited here.
-    actor = verify_actor(envelope.get("actor"), max_age=None, key=key)
+    # Events may wait in a queue through a broker outage, so their actors live longer than an
+    # RPC's, but not for ever; and only as event actors (never usable for an RPC call).
+    actor = verify_actor(
+        envelope.get("actor"), EVENT_AUDIENCE, max_age=config.event_actor_max_age(), key=key
+    )
     tenant = envelope.get("tenant")
     if tenant is not None and actor.role != "system" and not actor.can_see(tenant):
         raise ActorRejected("event tenant outside the actor's scope")

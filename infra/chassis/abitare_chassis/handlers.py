@@ -2,7 +2,9 @@
 must be a signed CloudEvent with a valid actor; the method receives a verified
 :class:`~abitare_chassis.envelope.CloudEvent`. A handler that raises is retried a bounded number
 of times with a growing delay (via a ``<queue>.retry`` queue that dead-letters back), then the
-message is parked in ``<queue>.dlq``; invalid data (``InvalidInput``) is parked at once; other
+message is parked in ``<queue>.dlq``; both are reached through the service's own direct exchange
+``<service>.retries`` (not the default exchange, which would let a service's broker user write to
+every queue); invalid data (``InvalidInput``) is parked at once; other
 messages keep flowing meanwhile.
 
 Handlers are idempotent without a hand-typed key: the worker's ``Db`` is bound to the inbox key
@@ -32,8 +34,6 @@ from .rpc import safely
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EXCHANGE = Exchange("")
-
 
 def retry_queue_name(queue_name: str) -> str:
     return f"{queue_name}.retry"
@@ -43,21 +43,29 @@ def dead_letter_queue_name(queue_name: str) -> str:
     return f"{queue_name}.dlq"
 
 
-def retry_queue(queue_name: str) -> Queue:
+def retries_exchange_name(service_name: str) -> str:
+    return f"{service_name}.retries"
+
+
+def retries_exchange(service_name: str) -> Exchange:
+    return Exchange(retries_exchange_name(service_name), type="direct", durable=True)
+
+
+def retry_queue(queue_name: str, service_name: str) -> Queue:
     """Messages wait here for their expiration, then dead-letter back to ``queue_name``."""
     return Queue(
         retry_queue_name(queue_name),
-        exchange=DEFAULT_EXCHANGE,
+        exchange=retries_exchange(service_name),
         routing_key=retry_queue_name(queue_name),
         durable=True,
         queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue_name},
     )
 
 
-def dead_letter_queue(queue_name: str) -> Queue:
+def dead_letter_queue(queue_name: str, service_name: str) -> Queue:
     return Queue(
         dead_letter_queue_name(queue_name),
-        exchange=DEFAULT_EXCHANGE,
+        exchange=retries_exchange(service_name),
         routing_key=dead_letter_queue_name(queue_name),
         durable=True,
     )
@@ -82,9 +90,14 @@ class ReliableEventHandler(EventHandler):
         self.max_retries = config.max_retries()
         self.retry_delay_ms = config.retry_delay_ms()
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True)
+        service_name = self.container.service_name
+        self.retries_exchange = retries_exchange(service_name)
         with Connection(amqp_uri) as conn:
             channel = conn.channel()
-            for queue in (retry_queue(self.queue.name), dead_letter_queue(self.queue.name)):
+            for queue in (
+                retry_queue(self.queue.name, service_name),
+                dead_letter_queue(self.queue.name, service_name),
+            ):
                 queue(channel).declare()
             channel.close()
 
@@ -137,7 +150,7 @@ class ReliableEventHandler(EventHandler):
         try:
             self.publisher.publish(
                 message.payload,
-                exchange=DEFAULT_EXCHANGE,
+                exchange=self.retries_exchange,
                 routing_key=queue_name,
                 headers=all_headers,
                 expiration=(expiration / 1000.0) if expiration else None,

@@ -1,6 +1,8 @@
 """The chassis ``rpc`` entrypoint: like nameko's, but the first argument (or ``actor=``) must be a
-signed actor token; the method receives the verified :class:`~abitare_chassis.actor.Actor` in its
-place. Losing the broker while answering costs one request (delivered again), not the container.
+signed actor token for this service (audience ``rpc:<service name>``, at most 300 s old); the
+method receives the verified :class:`~abitare_chassis.actor.Actor` in its place. A token taken from
+an event (audience ``event``) or sent to another service is refused with ``ActorRejected``.
+Losing the broker while answering costs one request (delivered again), not the container.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from nameko.exceptions import MalformedRequest
 from nameko.rpc import Rpc, RpcConsumer
 
 from . import logs
-from .actor import verify_actor
+from .actor import rpc_audience, verify_actor
 from .errors import AbitareError
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,8 @@ class SecuredRpc(Rpc):
         except (KeyError, TypeError):
             raise MalformedRequest("Message missing `args` or `kwargs`") from None
         token = kwargs.pop("actor") if "actor" in kwargs else (args.pop(0) if args else None)
-        args.insert(0, verify_actor(token))  # ActorRejected goes back to the caller
+        # ActorRejected goes back to the caller
+        args.insert(0, verify_actor(token, rpc_audience(self.container.service_name)))
         self.check_signature(args, kwargs)
         context_data = self.unpack_message_headers(message)
         handle_result = partial(self.handle_result, message)

@@ -33,6 +33,10 @@ def main(argv=None):
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s"
     )
+    try:
+        config.verification_keys()  # a missing key stops the start, before anything runs
+    except config.MissingSecretKey as exc:
+        raise SystemExit(f"{args.service}: {exc}") from None
     service_cls = load_service(args.service)
     cfg = config.service_config(service_cls.name)
     migrate.upgrade(service_cls.migrations_dir, cfg["DATABASE_URL"])
@@ -40,7 +44,8 @@ def main(argv=None):
         return
     if config.using_development_key():
         log.warning(
-            "ABITARE_SECRET_KEY is not set: using the development key (never in production)"
+            "ABITARE_DEVELOPMENT is on and ABITARE_SECRET_KEY is not set: using the "
+            "public development key (never in production)"
         )
     from nameko.cli.run import run
 

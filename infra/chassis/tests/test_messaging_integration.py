@@ -4,11 +4,11 @@ letters, signed actor contexts. Two tiny services defined here stand in for real
 import json
 
 import pytest
-from kombu import Connection, Exchange
+from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
-from abitare_chassis.actor import Actor
+from abitare_chassis.actor import EVENT_AUDIENCE, Actor, sign_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.handlers import event_handler
@@ -100,7 +100,7 @@ def both(service_runner, db_url, tmp_path):
 
 def test_event_committed_with_state_reaches_consumer_and_is_marked_sent(both):
     with both.rpc() as proxy:
-        proxy.producer.record(token(), "first")
+        proxy.producer.record(token(service="producer"), "first")
     assert wait_for(lambda: copies(both) == ["first"], message="copy of the event")
     assert wait_for(lambda: sent_and_pending(both) == (1, 0), message="outbox row marked sent")
 
@@ -113,7 +113,7 @@ def test_same_event_delivered_twice_has_one_effect(both):
             data={"value": "twice"},
             subject="twice",
             tenant="015195",
-            actor_token=token(),
+            actor_token=token(audience=EVENT_AUDIENCE),
         )
     )
     with Connection(both.amqp_uri) as conn:
@@ -127,7 +127,7 @@ def test_same_event_delivered_twice_has_one_effect(both):
             )
     wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE) == 0, message="queue drained")
     with both.rpc() as proxy:  # a later event proves the consumer is past both copies
-        proxy.producer.record(token(), "after")
+        proxy.producer.record(token(service="producer"), "after")
     wait_for(lambda: copies(both)[-1:] == ["after"], message="later event")
     assert copies(both) == ["twice", "after"]
     # The second copy was acknowledged as handled: not retried, not parked.
@@ -183,9 +183,9 @@ def test_event_nobody_listens_to_is_unheard_not_retried(both):
 
 def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
     with both.rpc() as proxy:
-        proxy.producer.record(token(), POISON)
+        proxy.producer.record(token(service="producer"), POISON)
         for i in range(5):
-            proxy.producer.record(token(), f"good-{i}")
+            proxy.producer.record(token(service="producer"), f"good-{i}")
     wait_for(lambda: len(copies(both)) == 5, message="the good events")
     wait_for(
         lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1,
@@ -203,7 +203,7 @@ def test_failing_handler_is_retried_then_dead_lettered_while_others_flow(both):
 
 def test_invalid_event_data_is_parked_at_once_without_retries(both):
     with both.rpc() as proxy:
-        proxy.producer.record(token(), INVALID)
+        proxy.producer.record(token(service="producer"), INVALID)
     wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1, message="parked")
     with Connection(both.amqp_uri) as conn:
         message = conn.default_channel.basic_get(HANDLER_QUEUE + ".dlq", no_ack=True)
@@ -218,7 +218,7 @@ def test_forged_event_is_refused_and_parked(both):
         data={"value": "forged"},
         subject="forged",
         tenant="015195",
-        actor_token=token(),
+        actor_token=token(audience=EVENT_AUDIENCE),
     )
     badly_signed = sign_envelope(dict(unsigned), key="attacker-key")
     with Connection(both.amqp_uri) as conn:
@@ -237,7 +237,16 @@ def test_forged_event_is_refused_and_parked(both):
     assert copies(both) == []
 
 
-@pytest.mark.parametrize("bad_token", [None, "garbage", token().replace("a", "b", 1) + "x"])
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        None,
+        "garbage",
+        token(service="producer").replace("a", "b", 1) + "x",
+        token(service="consumer"),  # meant for another service
+        sign_actor(Actor("operator:x", "agency_operator", ("015195",)), "rpc"),  # no service named
+    ],
+)
 def test_rpc_with_forged_or_missing_actor_is_refused(both, bad_token):
     with both.rpc() as proxy:
         with pytest.raises(RemoteError) as error:
@@ -245,6 +254,62 @@ def test_rpc_with_forged_or_missing_actor_is_refused(both, bad_token):
     assert error.value.exc_type == "ActorRejected"
     with both.db("producer").session() as session:
         assert session.execute(select(func.count()).select_from(thing)).scalar_one() == 0
+
+
+def test_an_actor_token_taken_from_a_real_event_cannot_call_an_rpc(both):
+    """Issue 7, finding 1: whoever can read a queue holds the events' actor tokens. Take one out
+    of a real event (emitted by the producer for an operator) and replay it as an RPC actor."""
+    tap = Queue(
+        "tap-producer-recorded",
+        exchange=Exchange("producer.events", type="topic", durable=True),
+        routing_key="recorded",
+        durable=False,
+        auto_delete=True,
+    )
+    with Connection(both.amqp_uri) as conn:
+        tap(conn.default_channel).declare()
+        with both.rpc() as proxy:
+            proxy.producer.record(token(service="producer"), "overheard")
+        message = wait_for(
+            lambda: conn.default_channel.basic_get(tap.name, no_ack=True),
+            message="the event on the tap queue",
+        )
+    stolen = json.loads(message.body)["actor"]
+    with both.rpc() as proxy:
+        with pytest.raises(RemoteError) as error:
+            proxy.producer.record(stolen, "replayed")
+    assert error.value.exc_type == "ActorRejected"
+    assert "not meant for rpc:producer" in error.value.value
+    with both.db("producer").session() as session:
+        assert session.execute(select(thing.c.value)).scalars().all() == ["overheard"]
+
+
+def test_an_event_carrying_an_rpc_token_is_parked(both):
+    """The other way round (defence in depth: even inside a correctly signed envelope), a
+    captured RPC token does not make an event actor."""
+    rpc_token = token(service="producer")
+    forged = sign_envelope(
+        new_envelope(
+            service="producer",
+            event="recorded",
+            data={"value": "from-rpc"},
+            subject="from-rpc",
+            tenant="015195",
+            actor_token=rpc_token,
+        )
+    )
+    with Connection(both.amqp_uri) as conn:
+        conn.Producer().publish(
+            forged,
+            exchange=Exchange("producer.events", type="topic", durable=True),
+            routing_key="recorded",
+            serializer="json",
+        )
+    wait_for(lambda: queue_depth(both.amqp_uri, HANDLER_QUEUE + ".dlq") == 1, message="parked")
+    with Connection(both.amqp_uri) as conn:
+        parked = conn.default_channel.basic_get(HANDLER_QUEUE + ".dlq", no_ack=True)
+    assert "not meant for event" in parked.headers["x-abitare-error"]
+    assert copies(both) == []
 
 
 def test_events_committed_while_broker_is_down_are_published_after_restart(

@@ -16,7 +16,7 @@ SGM = "015195"
 
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("agency_operator", [SGM])
+    return token("agency_operator", [SGM], service="funds")
 
 
 HANDLER_QUEUE = "evt-intake-referral_received.v2--funds.handle_intake_referral_received"
@@ -131,7 +131,7 @@ def test_a_file_outside_the_actor_comuni_is_not_found(funds, broker, make_envelo
     broker.publish(envelope)
     referral_id = envelope["data"]["referral_id"]
     wait_for(lambda: open_file(funds, referral_id))
-    milano = token("comune_operator", ["015146"])
+    milano = token("comune_operator", ["015146"], service="funds")
     with pytest.raises(RemoteError) as error:
         funds.funds.get_funds_file(milano, referral_id)
     assert error.value.exc_type.endswith("NotFound")

@@ -16,7 +16,7 @@ SGM = "015195"
 
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("agency_operator", [SGM])
+    return token("agency_operator", [SGM], service="housing_stock")
 
 
 HANDLER_QUEUE = "evt-intake-referral_received.v2--housing_stock.handle_intake_referral_received"
@@ -115,7 +115,7 @@ def test_a_need_outside_the_actor_comuni_is_not_found(housing, broker, make_enve
     broker.publish(envelope)
     referral_id = envelope["data"]["referral_id"]
     wait_for(lambda: housing_need(housing, referral_id))
-    milano = token("comune_operator", ["015146"])
+    milano = token("comune_operator", ["015146"], service="housing_stock")
     with pytest.raises(RemoteError) as error:
         housing.housing_stock.get_housing_need(milano, referral_id)
     assert error.value.exc_type == "HousingNeedNotFound"

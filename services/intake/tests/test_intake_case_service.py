@@ -11,7 +11,7 @@ from nameko.exceptions import RemoteError
 
 from abitare_chassis.envelope import new_envelope, sign_envelope, verify_envelope
 from abitare_chassis.handlers import dead_letter_queue_name
-from abitare_chassis.testing.services import token, wait_for
+from abitare_chassis.testing.services import event_token, token, wait_for
 from intake.service import IntakeService
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "infra" / "contracts"
@@ -20,22 +20,22 @@ SGM = "015195"
 
 def agency_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("agency_operator", (SGM,), sub="operator:anna")
+    return token("agency_operator", (SGM,), sub="operator:anna", service="intake")
 
 
 def coordinator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("coordinator", (SGM,), sub="operator:carla")
+    return token("coordinator", (SGM,), sub="operator:carla", service="intake")
 
 
 def comune_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("comune_operator", (SGM,), sub="operator:dario")
+    return token("comune_operator", (SGM,), sub="operator:dario", service="intake")
 
 
 def client_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("municipal_client", (SGM,), sub="client:sgm")
+    return token("municipal_client", (SGM,), sub="client:sgm", service="intake")
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def publish_outcome(amqp_uri, service, data, envelope=None):
             data=data,
             subject=data["referral_id"],
             tenant=SGM,
-            actor_token=token("system", (SGM,), sub=f"service:{service}"),
+            actor_token=event_token("system", (SGM,), sub=f"service:{service}"),
         )
     )
     with Connection(amqp_uri) as conn:
@@ -310,7 +310,7 @@ def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
             data=outcome,
             subject=referral["id"],
             tenant=milano,
-            actor_token=token("system", (milano,), sub="service:housing_stock"),
+            actor_token=event_token("system", (milano,), sub="service:housing_stock"),
         )
     )
     publish_outcome(amqp_uri, "housing_stock", outcome, envelope)

@@ -21,7 +21,7 @@ SAN_GIULIANO, MELEGNANO, MILANO = "015195", "015140", "015146"
 
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("comune_operator", (SAN_GIULIANO,), sub="operator:verdi")
+    return token("comune_operator", (SAN_GIULIANO,), sub="operator:verdi", service="intake")
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ def test_forged_or_unsigned_actor_is_rejected(intake, payload, bad_token):
 
 
 def test_another_comunes_referral_is_not_found(intake, received_events, payload):
-    milano_operator = token("comune_operator", (MILANO,), sub="operator:bianchi")
+    milano_operator = token("comune_operator", (MILANO,), sub="operator:bianchi", service="intake")
     with intake.rpc() as rpc:
         referral = rpc.intake.submit_referral(operator_token(), payload)
         for referral_id in (referral["id"], "00000000-0000-0000-0000-000000000000", 42):
@@ -191,7 +191,9 @@ def test_idempotency_key_returns_the_first_referral(intake, received_events, mak
     with intake.rpc() as rpc:
         first = rpc.intake.submit_referral(operator_token(), make_payload(idempotency_key="k-1"))
         again = rpc.intake.submit_referral(operator_token(), make_payload(idempotency_key="k-1"))
-        other_actor = token("comune_operator", (SAN_GIULIANO,), sub="client:portal")
+        other_actor = token(
+            "comune_operator", (SAN_GIULIANO,), sub="client:portal", service="intake"
+        )
         third = rpc.intake.submit_referral(other_actor, make_payload(idempotency_key="k-1"))
     assert again == first
     assert third["id"] != first["id"]
@@ -199,7 +201,9 @@ def test_idempotency_key_returns_the_first_referral(intake, received_events, mak
 
 
 def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make_payload, cf):
-    agency = token("agency_operator", (SAN_GIULIANO, MELEGNANO), sub="operator:agenzia")
+    agency = token(
+        "agency_operator", (SAN_GIULIANO, MELEGNANO), sub="operator:agenzia", service="intake"
+    )
     ids = []
     with intake.rpc() as rpc:
         comuni = [SAN_GIULIANO, MELEGNANO, SAN_GIULIANO, MELEGNANO, SAN_GIULIANO]

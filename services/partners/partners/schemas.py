@@ -13,14 +13,17 @@ from .errors import ReferralEventInvalid
 
 
 # -- RPC inputs -------------------------------------------------------------------------------
-class SubscribeInput(Schema):
+class PartnerQuery(Schema):
     partner_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    event_type = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
     @post_load
     def normalise(self, data, **_kwargs):
         data["partner_code"] = data["partner_code"].strip().upper()
         return data
+
+
+class SubscribeInput(PartnerQuery):
+    event_type = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class DeliveriesQuery(Schema):

@@ -15,7 +15,7 @@ from abitare_chassis.schemas import jsonable, load
 
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
-from .schemas import DeliveriesQuery, SubscribeInput, read_referral_keys
+from .schemas import DeliveriesQuery, PartnerQuery, SubscribeInput, read_referral_keys
 from .usecases import catalogue, sharing
 
 
@@ -39,6 +39,11 @@ class PartnersService:
     def subscribe(self, actor, partner_code, event_type):
         data = load(SubscribeInput(), {"partner_code": partner_code, "event_type": event_type})
         return jsonable(catalogue.subscribe(self.db, actor, data, self.partner_queues))
+
+    @rpc
+    def issue_delivery_key(self, actor, partner_code):
+        data = load(PartnerQuery(), {"partner_code": partner_code})
+        return jsonable(catalogue.issue_delivery_key(self.db, actor, data["partner_code"]))
 
     @rpc
     def get_deliveries(self, actor, referral_id, purpose=None):

@@ -1,14 +1,19 @@
 """Integration: partners with a real broker and a real database (SQLite, PostgreSQL)."""
 
+import hashlib
+import hmac
 import json
 
 import pytest
+from jsonschema import Draft202012Validator
 from nameko.exceptions import RemoteError
 from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.envelope import verify_envelope
+from abitare_chassis.errors import ActorRejected
 from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.testing.consumer import contracts_dir
 from abitare_chassis.testing.services import token, wait_for
 from partners.service import PartnersService
 
@@ -18,12 +23,12 @@ REFERRAL_RECEIVED = "intake.referral_received.v1"
 
 def operator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("agency_operator", [SGM])
+    return token("agency_operator", [SGM], service="partners")
 
 
 def coordinator_token():
     """Signed when used: actor tokens expire after 300 s."""
-    return token("coordinator", [SGM], sub="operator:coordinatrice")
+    return token("coordinator", [SGM], sub="operator:coordinatrice", service="partners")
 
 
 HANDLER_QUEUE = "evt-intake-referral_received--partners.handle_intake_referral_received"
@@ -79,10 +84,22 @@ def unsent(service_runner) -> int:
         ).scalar_one()
 
 
+def signed_by_partner_key(body: dict, key: str) -> bool:
+    """How a partner checks a delivery (README, "For a partner"), written out independently of
+    the chassis: HMAC-SHA256 of the envelope without ``signature``, sorted keys, compact JSON."""
+    unsigned = {k: v for k, v in body.items() if k != "signature"}
+    canonical = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    expected = hmac.new(key.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, body["signature"])
+
+
 def test_a_subscribed_partner_receives_a_signed_filtered_copy(
     partners, broker, make_referral, make_envelope
 ):
     subscribed = partners.subscribe(coordinator_token(), "fwa", REFERRAL_RECEIVED)
+    issued = partners.issue_delivery_key(coordinator_token(), "fwa")
+    assert issued["partner_code"] == "FWA" and issued["algorithm"] == "HMAC-SHA256"
+    assert len(issued["delivery_key"]) >= 40
     assert subscribed["partner_code"] == "FWA" and subscribed["active"] is True
     assert subscribed["queue"] == "partner.fwa"
     assert subscribed["created_by"] == "operator:coordinatrice"
@@ -108,24 +125,60 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(
     ):
         assert secret not in text
 
-    event = verify_envelope(body)  # signed, with a valid actor
-    assert event.type == REFERRAL_RECEIVED and event.source == "/abitare/partners"
-    assert event.id != original["id"] and body["causationid"] == original["id"]
-    assert event.subject == data["referral_id"] and event.tenant == SGM
-    assert event.actor.sub == "service:partners" and event.actor.role == "system"
-    assert set(event.data) == FWA_FIELDS
-    assert event.data["household"] == {"size": 2, "minors": 1}
-    assert event.data["economics"] == data["economics"]
+    assert signed_by_partner_key(body, issued["delivery_key"])  # with the partner's own key
+    schema = json.loads((contracts_dir() / "partner-envelope.schema.json").read_text())
+    Draft202012Validator(schema).validate(body)
+    assert body["type"] == REFERRAL_RECEIVED and body["source"] == "/abitare/partners"
+    assert body["id"] != original["id"] and body["causationid"] == original["id"]
+    assert body["subject"] == data["referral_id"] and body["tenant"] == SGM
+    assert set(body["data"]) == FWA_FIELDS
+    assert body["data"]["household"] == {"size": 2, "minors": 1}
+    assert body["data"]["economics"] == data["economics"]
 
     deliveries = partners.get_deliveries(operator_token(), data["referral_id"])
     assert len(deliveries) == 1
     assert deliveries[0]["partner_code"] == "FWA"
     assert deliveries[0]["partner_name"] == "Fondazione Welfare Ambrosiano"
     assert deliveries[0]["event_type"] == REFERRAL_RECEIVED
-    assert deliveries[0]["event_id"] == event.id
+    assert deliveries[0]["event_id"] == body["id"]
     assert "household.size" in deliveries[0]["fields"]
     assert "household.members" not in deliveries[0]["fields"]
     assert deliveries[0]["queued_at"].endswith("+00:00")
+
+
+def test_a_partner_receives_nothing_it_could_replay_into_the_suite(partners, broker, make_envelope):
+    """Issue 7, finding 1: a partner that can publish to the broker must find in its deliveries
+    no actor token (replayable as an RPC actor) and nothing signed with a key of the suite."""
+    partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
+    broker.publish(make_envelope())
+    _, body = wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")[0]
+    assert "actor" not in body
+    with pytest.raises(RemoteError) as error:  # replayed as an RPC actor
+        partners.count_deliveries(body.get("actor"))
+    assert error.value.exc_type == "ActorRejected"
+    with pytest.raises(ActorRejected, match="unsigned or forged"):  # passed off as an event
+        verify_envelope(body)
+
+
+def test_a_new_delivery_key_signs_the_next_deliveries_and_only_a_coordinator_issues_it(
+    partners, broker, make_envelope
+):
+    partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
+    old = partners.issue_delivery_key(coordinator_token(), "FWA")["delivery_key"]
+    new = partners.issue_delivery_key(coordinator_token(), "FWA")["delivery_key"]
+    assert new != old
+    broker.publish(make_envelope())
+    _, body = wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")[0]
+    assert signed_by_partner_key(body, new) and not signed_by_partner_key(body, old)
+    for role, code, expected in (
+        ("agency_operator", "FWA", "PartnerForbidden"),
+        ("system", "FWA", "PartnerForbidden"),
+        ("coordinator", "CAF", "PartnerNotFound"),
+        ("coordinator", "", "InvalidInput"),
+    ):
+        with pytest.raises(RemoteError) as error:
+            partners.issue_delivery_key(token(role, [SGM], service="partners"), code)
+        assert error.value.exc_type == expected
 
 
 def test_the_same_event_twice_is_delivered_once(partners, service_runner, broker, make_envelope):
@@ -175,7 +228,8 @@ def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partne
 
 def test_subscribing_twice_keeps_one_subscription(partners):
     first = partners.subscribe(coordinator_token(), "ALER", REFERRAL_RECEIVED)
-    again = partners.subscribe(token("system", [], sub="service:demo"), "aler", REFERRAL_RECEIVED)
+    system = token("system", [], sub="service:demo", service="partners")
+    again = partners.subscribe(system, "aler", REFERRAL_RECEIVED)
     assert again["created_at"] == first["created_at"]
     listed = {p["code"]: p for p in partners.list_partners(operator_token())}
     assert [s["event_type"] for s in listed["ALER"]["subscriptions"]] == [REFERRAL_RECEIVED]
@@ -198,7 +252,7 @@ def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, mak
     broker.publish(envelope)
     referral_id = envelope["data"]["referral_id"]
     wait_for(lambda: partners.get_deliveries(operator_token(), referral_id))
-    milano = token("comune_operator", ["015146"])
+    milano = token("comune_operator", ["015146"], service="partners")
     assert partners.get_deliveries(milano, referral_id) == []
     assert partners.count_deliveries(milano) == 0
 

@@ -7,7 +7,7 @@ import json
 from kombu import Connection, Exchange
 
 from ..envelope import new_envelope, sign_envelope
-from .services import token
+from .services import event_token
 
 
 def event_envelope(
@@ -20,7 +20,7 @@ def event_envelope(
         data=data,
         subject=subject,
         tenant=tenant,
-        actor_token=token("system", [tenant], sub=f"service:{service}"),
+        actor_token=event_token("system", [tenant], sub=f"service:{service}"),
     )
     return sign_envelope(envelope) if signed else envelope
 

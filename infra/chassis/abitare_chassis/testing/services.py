@@ -9,7 +9,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from .. import config as chassis_config
 from .. import migrate
-from ..actor import Actor, sign_actor
+from ..actor import EVENT_AUDIENCE, Actor, rpc_audience, sign_actor
 
 
 class ServiceHarness:
@@ -61,8 +61,26 @@ class ServiceHarness:
         return ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=timeout)
 
 
-def token(role: str = "agency_operator", comuni=("015195",), sub: str = "operator:test") -> str:
-    return sign_actor(Actor(sub=sub, role=role, comuni=tuple(comuni), name=sub))
+def token(
+    role: str = "agency_operator",
+    comuni=("015195",),
+    sub: str = "operator:test",
+    *,
+    service: str | None = None,
+    audience: str | None = None,
+) -> str:
+    """A signed actor token as the gateway would send it to ``service`` (``token(..., service=
+    "funds")``), or for another ``audience`` (``EVENT_AUDIENCE`` for an envelope)."""
+    if (service is None) == (audience is None):
+        raise ValueError("token(...) needs service= (an RPC call) or audience= (e.g. 'event')")
+    return sign_actor(
+        Actor(sub=sub, role=role, comuni=tuple(comuni), name=sub),
+        audience or rpc_audience(str(service)),
+    )
+
+
+def event_token(role: str = "system", comuni=("015195",), sub: str = "service:test") -> str:
+    return token(role, comuni, sub, audience=EVENT_AUDIENCE)
 
 
 def wait_for(predicate, timeout: float = 20, interval: float = 0.05, message: str = "condition"):

@@ -1,26 +1,32 @@
-"""The events partners publishes: the filtered copy of an event for one partner, a new signed
-CloudEvent with the original's type, source ``/abitare/partners`` and the partners actor."""
+"""The events partners publishes: the filtered copy of an event for one partner.
+
+A partner is outside the suite: its copy carries no actor token (nothing a partner could replay
+as an actor) and is signed with that partner's own key (``Partner.delivery_key``), never with a
+key of the suite. The signature is the chassis envelope's: HMAC-SHA256 (hex) of the envelope
+without ``signature``, as JSON with sorted keys, ``(",", ":")`` separators, UTF-8 (README, "For
+a partner").
+"""
 
 from __future__ import annotations
 
-from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.envelope import new_envelope, sign_envelope
 
-PARTNERS_ACTOR = "service:partners"
 
-
-def partner_copy(event, data: dict, tenant: str) -> dict:
-    """A new signed CloudEvent carrying ``data`` (already filtered), caused by ``event``."""
-    actor = Actor(sub=PARTNERS_ACTOR, role="system", comuni=(tenant,), name="partners")
+def partner_copy(event, data: dict, tenant: str, partner_key: str) -> dict:
+    """A new CloudEvent carrying ``data`` (already filtered), caused by ``event``, without an
+    actor, signed with ``partner_key`` (required: never the suite's key in its place)."""
+    if not partner_key:
+        raise ValueError("a partner copy needs the partner's delivery key")
     envelope = new_envelope(
         service="partners",
         event="referral_received",
         data=data,
         subject=event.subject or data.get("referral_id"),
         tenant=tenant,
-        actor_token=sign_actor(actor),
+        actor_token=None,
         correlationid=event.correlationid,
         causationid=event.id,
     )
+    del envelope["actor"]
     envelope["type"] = event.type
-    return sign_envelope(envelope)
+    return sign_envelope(envelope, key=partner_key)

@@ -27,6 +27,11 @@ class Partner(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(60))  # "microcredito", ...
     active: Mapped[bool] = mapped_column(Boolean)
+    # the partner's own secret: its deliveries are signed (HMAC-SHA256) with it, never with a key
+    # of the suite; issued (and rotated) by ``catalogue.issue_delivery_key``. Set on every row by
+    # the migration and by ``subscribe``; a delivery without one is refused (adapters.events).
+    delivery_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    delivery_key_issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class ConventionRow(Base):

@@ -8,7 +8,7 @@ filtering every delivery query on the actor's comuni; this is only about the rol
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
 - coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
-  page).
+  page), and issue a partner's delivery key (a secret: not the system's business).
 
 Deliveries themselves are made by the service when an event arrives (the signed event is the
 authority, no actor role is checked).
@@ -29,6 +29,7 @@ MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # subscribe
 READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
 READ_AUDIT = "read_partners_audit"  # list_audit
+ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
@@ -37,7 +38,7 @@ _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS}
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset(_OPERATOR),
     COMUNE_OPERATOR: frozenset(_OPERATOR),
-    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT}),
+    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
     SYSTEM: frozenset(_COORDINATOR),
 }

@@ -1,7 +1,9 @@
-"""Use cases on partners and subscriptions: list them, subscribe a partner to an event type."""
+"""Use cases on partners and subscriptions: list them, subscribe a partner to an event type,
+issue a partner's delivery key."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -92,7 +94,34 @@ def subscribe(db: Db, actor: Actor, data: dict, declare_queue: Callable[[str], s
             )
             tx.session.add(found)
         found.active = True
+        partner = tx.session.get(Partner, code)
+        if not partner.delivery_key:  # a partner added without one: its copies need one
+            partner.delivery_key = new_delivery_key()
     return {**subscription_record(found), "queue": queue}
+
+
+def new_delivery_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def issue_delivery_key(db: Db, actor: Actor, partner_code: str) -> dict:
+    """Replace the partner's delivery key with a new random one and return it, once: the
+    coordinator hands it to the partner, which verifies every delivery with it. Copies queued
+    before (signed at the time they were made) still carry the previous key's signature: a
+    partner keeps its previous key until its queue holds nothing older than the new one."""
+    permissions.ensure(actor.role, permissions.ISSUE_DELIVERY_KEY)
+    with db.transaction() as tx:
+        partner = tx.session.get(Partner, partner_code)
+        if partner is None:
+            raise PartnerNotFound(partner_code=partner_code)
+        partner.delivery_key = new_delivery_key()
+        partner.delivery_key_issued_at = datetime.now(UTC)
+        return {
+            "partner_code": partner.code,
+            "delivery_key": partner.delivery_key,
+            "issued_at": partner.delivery_key_issued_at,
+            "algorithm": "HMAC-SHA256",
+        }
 
 
 def convention_record(c: Convention) -> dict:

@@ -2,7 +2,8 @@
 
 For every active subscription to the event's type whose partner has a convention in force that
 allows it, a new CloudEvent is written to the outbox in the handler's transaction: same type as
-the original, source ``/abitare/partners``, data filtered to the convention's fields, signed.
+the original, source ``/abitare/partners``, data filtered to the convention's fields, no actor,
+signed with the partner's own key (``adapters.events``).
 The relay publishes it to ``partners.outbound`` with the partner's routing key.
 """
 
@@ -26,24 +27,27 @@ from ..domain.filtering import delivered_paths, filter_fields
 from .catalogue import conventions_of
 
 
-def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...]]]:
-    """(partner code, allowed fields) of every partner that gets ``event_type`` on ``day``."""
-    codes = session.scalars(
-        select(Subscription.partner_code)
-        .join(Partner, Partner.code == Subscription.partner_code)
-        .where(
-            Subscription.event_type == event_type,
-            Subscription.active.is_(True),
-            Partner.active.is_(True),
-        )
-        .order_by(Subscription.partner_code)
-    ).all()
-    conventions = conventions_of(session, codes)
+def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...], str]]:
+    """(partner code, allowed fields, delivery key) of every partner that gets ``event_type`` on
+    ``day``."""
+    keys = dict(
+        session.execute(
+            select(Subscription.partner_code, Partner.delivery_key)
+            .join(Partner, Partner.code == Subscription.partner_code)
+            .where(
+                Subscription.event_type == event_type,
+                Subscription.active.is_(True),
+                Partner.active.is_(True),
+            )
+            .order_by(Subscription.partner_code)
+        ).all()
+    )
+    conventions = conventions_of(session, keys)
     found = []
-    for code in codes:
+    for code, key in keys.items():
         in_force = convention_in_force(conventions.get(code, []), day)
         if in_force is not None and in_force.allows(event_type):
-            found.append((code, in_force.allowed_fields))
+            found.append((code, in_force.allowed_fields, key))
     return found
 
 
@@ -54,7 +58,7 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
     tenant = keys["comune_istat"]
     sent = []
     with db.transaction(causation=event) as tx:
-        for code, allowed_fields in recipients(tx.session, event.type, agency_today()):
+        for code, allowed_fields, key in recipients(tx.session, event.type, agency_today()):
             already = tx.session.scalar(
                 select(Delivery.id).where(
                     Delivery.source_event_id == event.id, Delivery.partner_code == code
@@ -63,7 +67,7 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
             if already is not None:
                 continue
             data = filter_fields(event.data, allowed_fields)
-            envelope = events.partner_copy(event, data, tenant)
+            envelope = events.partner_copy(event, data, tenant, key)
             tx.emit(
                 event.type,
                 exchange=OUTBOUND_EXCHANGE,
