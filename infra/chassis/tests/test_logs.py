@@ -38,7 +38,7 @@ def test_an_expected_error_is_one_line_without_traceback(service_runner, tmp_pat
     caplog.set_level(logging.INFO, logger="nameko.containers")
     with service_runner.rpc() as cluster:
         with pytest.raises(RemoteError):
-            cluster.noisy.missing(token())
+            cluster.noisy.missing(token(service="noisy"))
     records = [r for r in container_records(caplog) if "thing_not_found" in r.getMessage()]
     assert len(records) == 1
     assert records[0].exc_info is None and records[0].levelno == logging.INFO
@@ -51,6 +51,6 @@ def test_an_unexpected_error_keeps_its_traceback(service_runner, tmp_path, caplo
     caplog.set_level(logging.INFO, logger="nameko.containers")
     with service_runner.rpc() as cluster:
         with pytest.raises(RemoteError):
-            cluster.noisy.broken(token())
+            cluster.noisy.broken(token(service="noisy"))
     records = [r for r in container_records(caplog) if r.exc_info]
     assert records and "a real bug" in caplog.text and "Traceback" in caplog.text
