@@ -177,3 +177,14 @@ def test_phone_and_dates_are_coded(payload):
         "eviction_date": [{"code": "invalid_date"}],
         "received_at": [{"code": "not_in_future"}],
     }
+
+
+def test_blank_optional_text_counts_as_absent(payload):
+    """Found by schemathesis: a blank optional text with a length or format rule (description,
+    contact_phone, ...) crashed the validator on the None it becomes (a 502 at the gateway)."""
+    for name in ("referring_body_name", "description", "contact_phone", "idempotency_key"):
+        payload[name] = "   "
+    data = load(ReferralInput(), payload)
+    assert all(data[name] is None for name in ("referring_body_name", "description",
+                                                "contact_phone", "idempotency_key"))
+

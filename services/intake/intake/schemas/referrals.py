@@ -33,6 +33,10 @@ class Text(fields.String):
             return None
         return text
 
+    def _validate(self, value):
+        if value is not None:       # blank optional text became None: no length or format to check
+            super()._validate(value)
+
 
 class CodiceFiscale(fields.String):
     """A person's codice fiscale, checksum-checked, returned uppercase."""
