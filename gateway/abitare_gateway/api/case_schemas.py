@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from .schemas import ISTAT, ReferralOut
+from .schemas import ISTAT, NOT_BLANK, ReferralOut
 
 TRIAGE_OUTCOMES = ("presa_in_carico", "richiesta_informazioni", "respinta")
 DIARY_KINDS = (
@@ -71,10 +71,15 @@ BOOLEAN_INDICATORS = (
 
 TEXT = validate.Length(min=1, max=4000)
 SHORT = validate.Length(min=1, max=200)
+# Intake's (intake/schemas/cases.py), which checks them again.
+PARTNER_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{2,20}$", error="Not a partner code.")
+RECORD_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,36}$", error="Not an id.")
 
 
 def _text(required=True, validate=TEXT, **kwargs):
-    return fields.String(required=required, validate=validate, allow_none=not required, **kwargs)
+    """Free text; required text must not be blank (intake strips it)."""
+    rules = [validate, NOT_BLANK] if required else validate
+    return fields.String(required=required, validate=rules, allow_none=not required, **kwargs)
 
 
 # -- requests -----------------------------------------------------------------------------------
@@ -93,14 +98,12 @@ class TriageIn(Schema):
 
 
 class AssignmentIn(Schema):
-    operator_sub = fields.String(
-        required=True, validate=SHORT, metadata={"example": "operator:agenzia"}
-    )
+    operator_sub = _text(validate=SHORT, metadata={"example": "operator:agenzia"})
 
 
 class DiaryEntryIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(DIARY_KINDS))
-    occurred_at = fields.DateTime(required=True)
+    occurred_at = fields.DateTime(required=True, metadata={"description": "Not in the future."})
     text = _text(validate=validate.Length(min=1, max=10000))
     confidential = fields.Boolean(
         load_default=False,
@@ -112,9 +115,9 @@ class DiaryEntryIn(Schema):
 
 class InterviewIn(Schema):
     scheduled_at = fields.DateTime(required=True)
-    location = fields.String(required=True, validate=SHORT)
+    location = _text(validate=SHORT)
     participants = fields.List(
-        fields.String(validate=SHORT), load_default=list, validate=validate.Length(max=20)
+        _text(validate=SHORT), required=True, validate=validate.Length(min=1, max=20)
     )
 
 
@@ -140,33 +143,35 @@ class AssessmentIn(Schema):
             "description": "Required by intake when confirmed_grade differs from the suggestion."
         },
     )
-    pis_situation = fields.String(allow_none=True, validate=validate.OneOf(PIS_SITUATIONS))
+    pis_situation = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(PIS_SITUATIONS),
+        metadata={"description": "A PIS situation is grade 4: confirmed_grade, if given, is 4."},
+    )
 
 
 class ActionIn(Schema):
     id = fields.String(
-        allow_none=True,
-        validate=validate.Length(max=64),
-        metadata={"description": "Omit for a new action."},
+        allow_none=True, validate=RECORD_ID, metadata={"description": "Omit for a new action."}
     )
     type = fields.String(required=True, validate=validate.OneOf(ACTION_TYPES))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    description = _text(validate=validate.Length(min=1, max=1000))
     responsible = fields.String(required=True, validate=validate.OneOf(RESPONSIBLES))
-    partner_code = fields.String(allow_none=True, validate=validate.Length(max=40))
+    partner_code = fields.String(allow_none=True, validate=PARTNER_CODE)
     due_date = fields.Date(allow_none=True)
     status = fields.String(load_default="da_avviare", validate=validate.OneOf(ACTION_STATUSES))
 
 
 class ProjectIn(Schema):
     objectives = fields.List(
-        fields.String(validate=validate.Length(min=1, max=1000)),
+        _text(validate=validate.Length(min=1, max=1000)),
         load_default=list,
-        validate=validate.Length(max=50),
+        validate=validate.Length(max=30),
     )
     actions = fields.List(
-        fields.Nested(ActionIn), load_default=list, validate=validate.Length(max=100)
+        fields.Nested(ActionIn), load_default=list, validate=validate.Length(max=50)
     )
-    agreed_on = fields.Date(allow_none=True)
+    agreed_on = fields.Date(allow_none=True, metadata={"description": "Not in the future."})
 
 
 class IfMatchHeader(Schema):
@@ -185,7 +190,9 @@ class IfMatchHeader(Schema):
 class ClosureIn(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(CLOSURE_OUTCOMES))
     notes = _text(required=False)
-    restitution_date = fields.Date(allow_none=True)
+    restitution_date = fields.Date(
+        allow_none=True, metadata={"description": "Not before the referral was received."}
+    )
 
 
 class ReopeningIn(Schema):
@@ -194,11 +201,15 @@ class ReopeningIn(Schema):
 
 class MeetingIn(Schema):
     date = fields.Date(required=True)
-    location = fields.String(allow_none=True, validate=validate.Length(max=200))
+    location = _text(validate=SHORT)
 
 
 class ProposalIn(Schema):
-    referral_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"))
+    referral_id = fields.String(
+        required=True,
+        validate=RECORD_ID,
+        metadata={"description": "A case in charge, of one of the meeting's comuni."},
+    )
     kind = fields.String(required=True, validate=validate.OneOf(PROPOSAL_KINDS))
     notes = _text(required=False)
 

@@ -8,16 +8,43 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from .. import labels
 from ..validators import codice_fiscale_error
 
 ISTAT = validate.Regexp(r"^[0-9]{6}$", error="Must be a 6-digit ISTAT code.")
-REFERRING_BODIES = (
-    "servizi_sociali_comune",
-    "pronto_intervento_sociale",
-    "forze_ordine",
-    "altro_ente",
-    "nucleo_familiare",
+MAX_CENTS = 100_000_000  # as intake's: a monthly amount, one million euro
+MAX_PAGE = 100_000  # as intake's: an offset past it overflowed the database (502)
+
+
+class Contains(validate.Regexp):
+    """A pattern found anywhere in the value, as JSON Schema's ``pattern`` means it."""
+
+    def __call__(self, value):
+        if self.regex.search(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+# One character that is not whitespace in Python (intake strips text) nor in JSON Schema's
+# regular expressions, spelled out so that both dialects read the same set.
+NOT_BLANK = Contains(
+    r"[^\t\n\x0b\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000\ufeff]",
+    error="Must not be blank.",
 )
+# The same as intake's (intake/schemas/referrals.py), which checks it again.
+PHONE = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,38}$", error="Not a valid phone number.")
+ISO_DATE_OR_DATETIME = validate.Regexp(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
+    error="Must be an ISO date or date-time.",
+)
+
+
+def one_of(table: dict) -> validate.OneOf:
+    """A closed vocabulary of intake's (infra/contracts/vocabulary.json): an enum in the
+    OpenAPI document, the same codes intake accepts."""
+    return validate.OneOf(list(table))
 
 
 def _codice_fiscale(value: str) -> None:
@@ -30,9 +57,9 @@ class Cents(fields.Integer):
     def __init__(self, **kwargs):
         super().__init__(
             strict=True,
-            validate=validate.Range(min=0),
+            validate=validate.Range(min=0, max=MAX_CENTS),
             allow_none=True,
-            metadata={"description": "Euro cents (integer, >= 0)."},
+            metadata={"description": "Euro cents (integer)."},
             **kwargs,
         )
 
@@ -40,58 +67,71 @@ class Cents(fields.Integer):
 # -- requests -------------------------------------------------------------------------------
 class MemberIn(Schema):
     codice_fiscale = fields.String(
-        required=True, validate=_codice_fiscale, metadata={"example": "RSSMRA80A01F205X"}
+        required=True,
+        validate=_codice_fiscale,
+        metadata={
+            "example": "RSSMRA80A01F205X",
+            "pattern": "^[A-Za-z0-9]{16}$",
+            "description": "A person's codice fiscale with a valid check character; distinct "
+            "within the household.",
+        },
     )
-    first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    birth_date = fields.Date(required=True)
+    first_name = fields.String(required=True, validate=[validate.Length(min=1, max=100), NOT_BLANK])
+    last_name = fields.String(required=True, validate=[validate.Length(min=1, max=100), NOT_BLANK])
+    birth_date = fields.Date(
+        required=True,
+        metadata={"description": "Not after the day the referral is received, not before 1900."},
+    )
     relation = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=40),
+        validate=one_of(labels.RELATION),
         metadata={
-            "description": "intestatario (exactly one), coniuge, "
-            "convivente, figlio, genitore, "
-            "altro_parente, altro"
+            "description": f"Exactly one member is {labels.HEAD_OF_HOUSEHOLD}.",
+            "example": labels.HEAD_OF_HOUSEHOLD,
         },
     )
 
 
 class ReferralIn(Schema):
-    comune_istat = fields.String(required=True, validate=ISTAT, metadata={"example": "015195"})
-    referring_body = fields.String(required=True, validate=validate.OneOf(REFERRING_BODIES))
+    comune_istat = fields.String(
+        required=True,
+        validate=ISTAT,
+        metadata={"example": "015195", "description": "One of your comuni (403 otherwise)."},
+    )
+    referring_body = fields.String(required=True, validate=one_of(labels.REFERRING_BODY))
     referring_body_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     problem_reported = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=60),
+        validate=one_of(labels.PROBLEM_REPORTED),
         metadata={"example": "sfratto_esecutivo"},
     )
     housing_situation = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=60),
+        validate=one_of(labels.HOUSING_SITUATION),
         metadata={"example": "sfratto_in_corso"},
     )
     description = fields.String(allow_none=True, validate=validate.Length(max=4000))
     eviction_date = fields.Date(allow_none=True)
     received_at = fields.String(
         allow_none=True,
-        validate=validate.Length(max=40),
+        validate=[validate.Length(max=40), ISO_DATE_OR_DATETIME],
         metadata={
             "description": "When the comune received or wrote the scheda "
-            "(ISO date or date-time, not in "
-            "the future); default: now. Lets a comune send the date on its scheda and "
-            "historical referrals be imported.",
+            "(ISO date or date-time, not in the future); default: now. Lets a comune "
+            "send the date on its scheda and historical referrals be imported.",
             "example": "2025-04-14",
         },
     )
     monthly_net_income_cents = Cents()
     monthly_rent_cents = Cents()
-    contact_phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+    contact_phone = fields.String(allow_none=True, validate=[validate.Length(max=40), PHONE])
     idempotency_key = fields.String(
         allow_none=True,
         validate=validate.Length(min=1, max=100),
         metadata={
             "description": "Same client + same key returns the first referral. "
-            "The Idempotency-Key header sets it too."
+            "The Idempotency-Key header sets it too; if both are sent, "
+            "they are equal."
         },
     )
     household = fields.List(
@@ -109,7 +149,7 @@ class IdempotencyHeader(Schema):
 
 
 class ReferralListArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
     comune = fields.String(
         load_default=None,

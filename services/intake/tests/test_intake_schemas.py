@@ -163,7 +163,7 @@ def test_list_query_limits():
     with pytest.raises(InvalidInput) as info:
         load(ListReferralsQuery(), {"page": 0, "page_size": 201})
     assert info.value.errors == {
-        "page": [{"code": "range", "min": 1}],
+        "page": [{"code": "range", "min": 1, "max": 100_000}],
         "page_size": [{"code": "range", "min": 1, "max": 200}],
     }
 
@@ -185,6 +185,20 @@ def test_blank_optional_text_counts_as_absent(payload):
     for name in ("referring_body_name", "description", "contact_phone", "idempotency_key"):
         payload[name] = "   "
     data = load(ReferralInput(), payload)
-    assert all(data[name] is None for name in ("referring_body_name", "description",
-                                                "contact_phone", "idempotency_key"))
+    assert all(
+        data[name] is None
+        for name in ("referring_body_name", "description", "contact_phone", "idempotency_key")
+    )
 
+
+def test_a_page_past_the_last_possible_one_is_invalid_input():
+    """Found by schemathesis: page=9999999999999999999 overflowed the database (a 502)."""
+    with pytest.raises(InvalidInput) as info:
+        load(ListReferralsQuery(), {"page": 10**19})
+    assert "page" in info.value.errors
+
+
+def test_an_amount_past_any_household_is_invalid_input(payload):
+    """Found by schemathesis: monthly_rent_cents=2.9e22 overflowed the database (a 502)."""
+    payload["monthly_rent_cents"] = 29032430979397871206400
+    assert errors_of(payload)["monthly_rent_cents"][0]["code"] == "range"

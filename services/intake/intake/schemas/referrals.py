@@ -16,6 +16,8 @@ from ..domain import clock, codice_fiscale, household
 from ..domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_BODIES, RELATIONS
 
 MAX_PAGE_SIZE = 200
+MAX_CENTS = 100_000_000  # one million euro a month
+MAX_PAGE = 100_000  # a larger offset overflowed the database's integer
 DEFAULT_PAGE_SIZE = 50
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of the comuni's systems drift a little
 OLDEST_YEAR = 2000
@@ -34,7 +36,7 @@ class Text(fields.String):
         return text
 
     def _validate(self, value):
-        if value is not None:       # blank optional text became None: no length or format to check
+        if value is not None:  # blank optional text became None: no length or format to check
             super()._validate(value)
 
 
@@ -49,10 +51,11 @@ class CodiceFiscale(fields.String):
 
 
 class Cents(fields.Integer):
-    """An amount of euro cents: a whole number, never negative, never a float."""
+    """An amount of euro cents: a whole number, never negative, never a float, at most
+    ``MAX_CENTS`` (a monthly amount of a household; also what every service's column holds)."""
 
     def __init__(self, **kwargs):
-        super().__init__(strict=True, validate=validate.Range(min=0), **kwargs)
+        super().__init__(strict=True, validate=validate.Range(min=0, max=MAX_CENTS), **kwargs)
 
 
 class UtcDateTime(fields.DateTime):
@@ -146,7 +149,7 @@ class ReferralInput(Schema):
 
 class ListReferralsQuery(Schema):
     comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
-    page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(
         strict=True,
         load_default=DEFAULT_PAGE_SIZE,

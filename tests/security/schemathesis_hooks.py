@@ -1,0 +1,125 @@
+"""Schemathesis hooks of the run in test_schemathesis.py (loaded by ``SCHEMATHESIS_HOOKS``).
+
+1. Real records: path parameters are, half of the time, the ids planted by the test (passed in
+   ``ABITARE_ST_IDS``), so the run reaches existing cases, meetings and proposals, not only 404s.
+2. Rules that JSON Schema cannot state, and the OpenAPI document states in words (each field's
+   description): a checksum-valid codice fiscale, exactly one head of household, dates not in
+   the future, the caller's own comune, a reason where the outcome needs one, a new
+   Idempotency-Key per payload. A generated body is brought within them; every
+   constraint JSON Schema can state (types, enums, formats, lengths, patterns) the document
+   states and is left to the generator.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import schemathesis
+
+from tests.support.data import codice_fiscale
+
+IDS: dict[str, list[str]] = json.loads(os.environ.get("ABITARE_ST_IDS", "{}"))
+OWN_COMUNE = os.environ.get("ABITARE_ST_COMUNE", "015195")
+TODAY = date.today()
+
+
+def _past_date(value, oldest: int) -> str:
+    """``value`` if an ISO date between ``oldest`` and today, else a date in that range."""
+    try:
+        day = date.fromisoformat(str(value)[:10])
+        if oldest <= day.year and day <= TODAY:
+            return str(value)
+    except ValueError:
+        pass
+    return (TODAY - timedelta(days=random.randint(0, 365 * 30))).isoformat()
+
+
+def _past_moment(value) -> str:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        if 2000 <= moment.year and moment <= datetime.now(timezone.utc):
+            return str(value)
+    except ValueError:
+        pass
+    return (datetime.now(timezone.utc) - timedelta(days=random.randint(1, 300))).isoformat()
+
+
+@schemathesis.hook
+def map_path_parameters(context, path_parameters):
+    for name in list(path_parameters or {}):
+        if IDS.get(name) and random.random() < 0.5:
+            path_parameters[name] = random.choice(IDS[name])
+    return path_parameters
+
+
+def _referral(body: dict) -> None:
+    body["comune_istat"] = OWN_COMUNE
+    members = body.get("household") or []
+    for index, member in enumerate(members):
+        member["codice_fiscale"] = codice_fiscale(random.randint(0, 10 ** 9) * 20 + index)
+        member["relation"] = "intestatario" if index == 0 else (
+            member["relation"] if member["relation"] != "intestatario" else "altro")
+        member["birth_date"] = _past_date(member.get("birth_date"), 1900)
+    if body.get("received_at") is not None:
+        body["received_at"] = _past_date(body["received_at"], 2000)
+        for member in members:
+            member["birth_date"] = min(member["birth_date"], body["received_at"])
+
+
+def _blank(value) -> bool:
+    return not (isinstance(value, str) and value.strip())
+
+
+def _assessment(body: dict) -> None:
+    if body.get("pis_situation") and body.get("confirmed_grade") is not None:
+        body["confirmed_grade"] = 4           # a PIS situation is grade 4
+    if body.get("confirmed_grade") is not None and _blank(body.get("override_reason")):
+        body["override_reason"] = "Motivo della modifica"
+
+
+@schemathesis.hook
+def map_body(context, body):
+    operation = context.operation
+    if not isinstance(body, dict) or operation is None:
+        return body
+    path, method = operation.path, operation.method.lower()
+    if path.endswith("/referrals") and method == "post":
+        _referral(body)
+    elif path.endswith("/diary"):
+        body["occurred_at"] = _past_moment(body.get("occurred_at"))
+    elif path.endswith("/project") and body.get("agreed_on") is not None:
+        body["agreed_on"] = _past_date(body["agreed_on"], 2000)
+    elif path.endswith("/proposals") and IDS.get("case_id") and random.random() < 0.5:
+        body["referral_id"] = random.choice(IDS["case_id"])
+    elif path.endswith("/triage") and body.get("outcome") != "presa_in_carico" \
+            and _blank(body.get("reason")):
+        body["reason"] = "Motivo"
+    elif path.endswith("/assessments"):
+        _assessment(body)
+    elif path.endswith("/closure") and body.get("restitution_date") is not None:
+        body["restitution_date"] = TODAY.isoformat()
+    return body
+
+
+@schemathesis.hook
+def map_case(context, case):
+    """One new Idempotency-Key per payload (a key reused with another body is 422), the same in
+    the header and in the body when both are sent."""
+    key = uuid.uuid4().hex
+    if case.headers and "Idempotency-Key" in case.headers:
+        case.headers["Idempotency-Key"] = key
+    if isinstance(case.body, dict) and case.body.get("idempotency_key") is not None:
+        case.body["idempotency_key"] = key
+    return case
+
+
+@schemathesis.hook
+def map_query(context, query):
+    if query and query.get("from") and query.get("to") and query["from"] > query["to"]:
+        query["from"], query["to"] = query["to"], query["from"]
+    return query
