@@ -53,7 +53,7 @@ def run_schemathesis(suite, tmp_path, planted, header: str) -> dict:
          "--phases", "examples,fuzzing,stateful", "--exclude-path", "/api/v1/auth/token",
          "--report", "json", "--report-json-path", str(report),
          "--suppress-health-check", "all", "--generation-database", "none"],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=MAX_TIME_S * 4)
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=MAX_TIME_S * 4)
     output = result.stdout[-20000:] + result.stderr[-5000:]
     assert result.returncode == 0, output
     return {"output": output}
