@@ -9,13 +9,14 @@
    constraint JSON Schema can state (types, enums, formats, lengths, patterns) the document
    states and is left to the generator.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import random
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import schemathesis
 
@@ -41,12 +42,12 @@ def _past_moment(value) -> str:
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        if 2000 <= moment.year and moment <= datetime.now(timezone.utc):
+            moment = moment.replace(tzinfo=UTC)
+        if 2000 <= moment.year and moment <= datetime.now(UTC):
             return str(value)
     except ValueError:
         pass
-    return (datetime.now(timezone.utc) - timedelta(days=random.randint(1, 300))).isoformat()
+    return (datetime.now(UTC) - timedelta(days=random.randint(1, 300))).isoformat()
 
 
 @schemathesis.hook
@@ -61,9 +62,12 @@ def _referral(body: dict) -> None:
     body["comune_istat"] = OWN_COMUNE
     members = body.get("household") or []
     for index, member in enumerate(members):
-        member["codice_fiscale"] = codice_fiscale(random.randint(0, 10 ** 9) * 20 + index)
-        member["relation"] = "intestatario" if index == 0 else (
-            member["relation"] if member["relation"] != "intestatario" else "altro")
+        member["codice_fiscale"] = codice_fiscale(random.randint(0, 10**9) * 20 + index)
+        member["relation"] = (
+            "intestatario"
+            if index == 0
+            else (member["relation"] if member["relation"] != "intestatario" else "altro")
+        )
         member["birth_date"] = _past_date(member.get("birth_date"), 1900)
     if body.get("received_at") is not None:
         body["received_at"] = _past_date(body["received_at"], 2000)
@@ -77,7 +81,7 @@ def _blank(value) -> bool:
 
 def _assessment(body: dict) -> None:
     if body.get("pis_situation") and body.get("confirmed_grade") is not None:
-        body["confirmed_grade"] = 4           # a PIS situation is grade 4
+        body["confirmed_grade"] = 4  # a PIS situation is grade 4
     if body.get("confirmed_grade") is not None and _blank(body.get("override_reason")):
         body["override_reason"] = "Motivo della modifica"
 
@@ -96,8 +100,11 @@ def map_body(context, body):
         body["agreed_on"] = _past_date(body["agreed_on"], 2000)
     elif path.endswith("/proposals") and IDS.get("case_id") and random.random() < 0.5:
         body["referral_id"] = random.choice(IDS["case_id"])
-    elif path.endswith("/triage") and body.get("outcome") != "presa_in_carico" \
-            and _blank(body.get("reason")):
+    elif (
+        path.endswith("/triage")
+        and body.get("outcome") != "presa_in_carico"
+        and _blank(body.get("reason"))
+    ):
         body["reason"] = "Motivo"
     elif path.endswith("/assessments"):
         _assessment(body)

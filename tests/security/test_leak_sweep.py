@@ -4,6 +4,7 @@ free-text field of the other comune's records. 0 leaks: 404 (never 403) for a fo
 foreign canary in any body, CSV or aggregate. The routes are read from the running gateway's
 OpenAPI document and from the app's url_map, so a new route is swept (or fails the coverage
 check) without anyone editing this file."""
+
 from __future__ import annotations
 
 import re
@@ -18,32 +19,46 @@ from tests.support.sweep import MILANO, SGM, operators, plant
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Path parameter -> the planted ids it is filled with.
-ID_PARAMS = {"case_id": ("referral_id", "closed_referral_id"),
-             "referral_id": ("referral_id", "closed_referral_id"),
-             "meeting_id": ("meeting_id",), "proposal_id": ("proposal_id",)}
+ID_PARAMS = {
+    "case_id": ("referral_id", "closed_referral_id"),
+    "referral_id": ("referral_id", "closed_referral_id"),
+    "meeting_id": ("meeting_id",),
+    "proposal_id": ("proposal_id",),
+}
 # Writes that name no record, so there is no foreign id to try: creating for another comune is
 # test_api_security's; a meeting is always for the creator's own comuni.
-NO_ID_WRITES = {("post", "/api/v1/auth/token"), ("post", "/api/v1/referrals"),
-                ("post", "/api/v1/commission/meetings")}
+NO_ID_WRITES = {
+    ("post", "/api/v1/auth/token"),
+    ("post", "/api/v1/referrals"),
+    ("post", "/api/v1/commission/meetings"),
+}
 # A body the gateway accepts, for every write on a record: the scope check must answer, not the
 # shape check (a new write route without one fails test_every_route_is_swept).
 WRITE_BODIES = {
     ("post", "/api/v1/cases/{case_id}/triage"): {"outcome": "respinta", "reason": "x"},
     ("post", "/api/v1/cases/{case_id}/assignment"): {"operator_sub": "operator:coordinatrice"},
-    ("post", "/api/v1/cases/{case_id}/diary"): {"kind": "nota", "text": "x",
-                                                "occurred_at": "2026-01-01T10:00:00Z"},
-    ("post", "/api/v1/cases/{case_id}/interviews"): {"scheduled_at": "2026-01-01T10:00:00Z",
-                                                     "location": "x", "participants": ["x"]},
+    ("post", "/api/v1/cases/{case_id}/diary"): {
+        "kind": "nota",
+        "text": "x",
+        "occurred_at": "2026-01-01T10:00:00Z",
+    },
+    ("post", "/api/v1/cases/{case_id}/interviews"): {
+        "scheduled_at": "2026-01-01T10:00:00Z",
+        "location": "x",
+        "participants": ["x"],
+    },
     ("post", "/api/v1/cases/{case_id}/assessments"): {"indicators": {}},
     ("put", "/api/v1/cases/{case_id}/project"): {"objectives": ["x"]},
     ("post", "/api/v1/cases/{case_id}/closure"): {"outcome": "altro"},
     ("post", "/api/v1/cases/{case_id}/reopening"): {"reason": "x"},
     ("post", "/api/v1/commission/meetings/{meeting_id}/proposals"): {
-        "referral_id": "x", "kind": "validate_project"},
+        "referral_id": "x",
+        "kind": "validate_project",
+    },
     ("post", "/api/v1/commission/proposals/{proposal_id}/decision"): {"decision": "rinviata"},
     ("put", "/api/v1/commission/meetings/{meeting_id}/minutes"): {"text": "x"},
 }
-NOBODYS_COMUNE = "015182"    # Rho: a real comune outside every demo account
+NOBODYS_COMUNE = "015182"  # Rho: a real comune outside every demo account
 GHOST = "00000000-0000-4000-8000-00000000dead"
 QUERY = {"page": "1", "page_size": "200", "from": "2020-01-01", "to": date.today().isoformat()}
 AGGREGATES = ("fotografia", "worklist", "lavoro")
@@ -54,8 +69,9 @@ def world(suite):
     sessions = operators(suite)
     clients = {SGM: suite.api(SGM), MILANO: suite.api(MILANO)}
     coordinators = {SGM: sessions["coordinator"][1], MILANO: sessions["milano_coordinator"][1]}
-    planted = {istat: plant(suite, istat, coordinators[istat], clients[istat])
-               for istat in (SGM, MILANO)}
+    planted = {
+        istat: plant(suite, istat, coordinators[istat], clients[istat]) for istat in (SGM, MILANO)
+    }
     actors = dict(sessions)
     actors["municipal_client"] = (SGM, clients[SGM])
     actors["milano_municipal_client"] = (MILANO, clients[MILANO])
@@ -71,11 +87,20 @@ def openapi(suite):
 def web_rules(tmp_path_factory):
     """The web pages, from the gateway's own url_map (an app on a throwaway database)."""
     db = tmp_path_factory.mktemp("sweep-app") / "gateway.db"
-    app = create_app({"TESTING": True, "DEVELOPMENT": True, "SECRET_KEY": "sweep",
-                      "GATEWAY_DATABASE_URL": f"sqlite:///{db}", "RPC_CLIENT": object()})
-    return [rule for rule in app.url_map.iter_rules()
-            if "GET" in rule.methods and rule.endpoint != "static"
-            and not rule.rule.startswith("/api/")]
+    app = create_app(
+        {
+            "TESTING": True,
+            "DEVELOPMENT": True,
+            "SECRET_KEY": "sweep",
+            "GATEWAY_DATABASE_URL": f"sqlite:///{db}",
+            "RPC_CLIENT": object(),
+        }
+    )
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint != "static" and not rule.rule.startswith("/api/")
+    ]
 
 
 def operations(openapi):
@@ -100,7 +125,8 @@ def fillings(names, foreign):
 
 def assert_no_canary(response, foreign, where):
     assert foreign.canary not in response.text, (
-        f"{where}: {response.status_code} shows the other comune's canary:\n{response.text[:2000]}")
+        f"{where}: {response.status_code} shows the other comune's canary:\n{response.text[:2000]}"
+    )
 
 
 def page_url(rule, ids) -> str:
@@ -112,14 +138,16 @@ def assert_like_nothing(session, response, url_for, filling, where, method="GET"
     at, exactly the 403 a never-existing id gets: nothing tells the two apart."""
     if response.status_code == 404:
         return
-    ghost = session.request(method, url_for({name: GHOST for name in filling}), timeout=30,
-                            **kwargs)
+    ghost = session.request(
+        method, url_for({name: GHOST for name in filling}), timeout=30, **kwargs
+    )
     seen = response.text
     for value in filling.values():
         seen = seen.replace(value, GHOST)
     assert response.status_code == ghost.status_code == 403 and seen == ghost.text, (
         f"{where}: {response.status_code} {response.text[:1500]}\n"
-        f"a never-existing id: {ghost.status_code} {ghost.text[:1500]}")
+        f"a never-existing id: {ghost.status_code} {ghost.text[:1500]}"
+    )
 
 
 def sweep_listing(suite, session, path, query, foreign, role) -> int:
@@ -134,14 +162,18 @@ def sweep_listing(suite, session, path, query, foreign, role) -> int:
     if "comune" in query:
         baseline = session.get(url, params={**query, "comune": NOBODYS_COMUNE}, timeout=30)
         assert (response.status_code, response.text.replace(foreign.istat, NOBODYS_COMUNE)) == (
-            baseline.status_code, baseline.text), f"{where}: {response.text} vs {baseline.text}"
-        unfiltered = session.get(url, params={k: v for k, v in query.items() if k != "comune"},
-                                 timeout=30)
+            baseline.status_code,
+            baseline.text,
+        ), f"{where}: {response.text} vs {baseline.text}"
+        unfiltered = session.get(
+            url, params={k: v for k, v in query.items() if k != "comune"}, timeout=30
+        )
         assert_no_canary(unfiltered, foreign, where)
         response = unfiltered
     if any(word in path for word in AGGREGATES) and response.status_code == 200:
         assert not re.search(rf"\b{foreign.istat}\b", response.text), (
-            f"{where}: the aggregate names the other comune:\n{response.text}")
+            f"{where}: the aggregate names the other comune:\n{response.text}"
+        )
     return 1
 
 
@@ -155,7 +187,8 @@ def test_every_route_is_swept(openapi, web_rules):
         assert set(names) <= set(ID_PARAMS), f"{method} {path}: unknown path parameter {names}"
         if method != "get":
             assert (method, path) in (WRITE_BODIES if names else NO_ID_WRITES), (
-                f"{method.upper()} {path} is not swept: add it to the sweep")
+                f"{method.upper()} {path} is not swept: add it to the sweep"
+            )
         for param in params:
             if param["in"] == "query" and param.get("required"):
                 assert param["name"] in QUERY, f"{method} {path}: fill query {param['name']}"
@@ -171,8 +204,9 @@ def test_api_sweep_no_leaks(suite, world, openapi):
         foreign = planted[other(own)]
         for method, path, _, params in operations(openapi):
             names = [p["name"] for p in params if p["in"] == "path"]
-            query = {p["name"]: QUERY.get(p["name"], foreign.istat)
-                     for p in params if p["in"] == "query"}
+            query = {
+                p["name"]: QUERY.get(p["name"], foreign.istat) for p in params if p["in"] == "query"
+            }
             if not names:
                 if method != "get":
                     continue
@@ -181,13 +215,25 @@ def test_api_sweep_no_leaks(suite, world, openapi):
             for filling in fillings(names, foreign):
                 url = suite.base_url + path.format(**{k: quote(v) for k, v in filling.items()})
                 headers = {"If-Match": '"v1"'} if method == "put" else {}
-                response = session.request(method.upper(), url, timeout=30, headers=headers,
-                                           json=WRITE_BODIES.get((method, path)))
+                response = session.request(
+                    method.upper(),
+                    url,
+                    timeout=30,
+                    headers=headers,
+                    json=WRITE_BODIES.get((method, path)),
+                )
                 where = f"{role} {method.upper()} {url}"
                 assert_no_canary(response, foreign, where)
-                assert_like_nothing(session, response, lambda ids, path=path: suite.base_url +
-                    path.format(**ids), filling, where, method=method.upper(), headers=headers,
-                    json=WRITE_BODIES.get((method, path)))
+                assert_like_nothing(
+                    session,
+                    response,
+                    lambda ids, path=path: suite.base_url + path.format(**ids),
+                    filling,
+                    where,
+                    method=method.upper(),
+                    headers=headers,
+                    json=WRITE_BODIES.get((method, path)),
+                )
                 checked += 1
     assert checked > 200
 
@@ -203,15 +249,22 @@ def test_web_sweep_no_leaks(suite, world, web_rules):
                     response = session.get(url, timeout=30, allow_redirects=False)
                     where = f"{role} page {url}"
                     assert_no_canary(response, foreign, where)
-                    if role.endswith("municipal_client"):   # a token is nothing on the pages
+                    if role.endswith("municipal_client"):  # a token is nothing on the pages
                         assert response.status_code == 302, f"{where}: {response.status_code}"
                         continue
-                    assert_like_nothing(session, response, lambda ids, rule=rule: suite.base_url +
-                        page_url(rule, ids), filling, where, allow_redirects=False)
+                    assert_like_nothing(
+                        session,
+                        response,
+                        lambda ids, rule=rule: suite.base_url + page_url(rule, ids),
+                        filling,
+                        where,
+                        allow_redirects=False,
+                    )
                 continue
             for query in ({}, {**QUERY, "comune": foreign.istat}):
-                response = session.get(suite.base_url + rule.rule, params=query, timeout=30,
-                                   allow_redirects=False)
+                response = session.get(
+                    suite.base_url + rule.rule, params=query, timeout=30, allow_redirects=False
+                )
                 where = f"{role} page {rule.rule}?{query}"
                 assert response.status_code < 500, f"{where}: {response.text}"
                 assert_no_canary(response, foreign, where)

@@ -1,6 +1,7 @@
 """Records planted in one comune for the leak sweep and the schemathesis run: a whole case path
 (referral, triage, diary, interview, assessment, project, commission, closure) whose every
 free-text field carries the comune's canary string, and the ids of what was created."""
+
 from __future__ import annotations
 
 import subprocess
@@ -26,19 +27,36 @@ class Planted:
 
 def add_operator(suite: Suite, username: str, password: str, role: str, comuni: str) -> None:
     """An operator created the way a real installation does it (the CLI), on the suite's db."""
-    subprocess.run([str(BIN / "abitare-gateway"), "create-operator", username, "--role", role,
-                    "--comuni", comuni, "--password", password], env=suite.env(), cwd=REPO,
-                   check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [
+            str(BIN / "abitare-gateway"),
+            "create-operator",
+            username,
+            "--role",
+            role,
+            "--comuni",
+            comuni,
+            "--password",
+            password,
+        ],
+        env=suite.env(),
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _ok(response: requests.Response, *expected: int) -> dict:
     assert response.status_code in (expected or (200, 201)), (
-        f"{response.request.method} {response.url}: {response.status_code} {response.text}")
+        f"{response.request.method} {response.url}: {response.status_code} {response.text}"
+    )
     return response.json()
 
 
-def plant(suite: Suite, istat: str, coordinator: requests.Session,
-          client: requests.Session) -> Planted:
+def plant(
+    suite: Suite, istat: str, coordinator: requests.Session, client: requests.Session
+) -> Planted:
     """The comune's system sends two referrals, its coordinator runs the case path on them."""
     canary = f"CANARY{istat}X{uuid.uuid4().hex[:8]}"
     planted = Planted(istat, canary)
@@ -52,47 +70,122 @@ def plant(suite: Suite, istat: str, coordinator: requests.Session,
 
     ids = planted.ids
     for name in ("referral_id", "closed_referral_id"):
-        payload = referral(istat, description=text("descrizione"),
-                           referring_body_name=text("ente"), contact_phone="+39 02 9876543")
+        payload = referral(
+            istat,
+            description=text("descrizione"),
+            referring_body_name=text("ente"),
+            contact_phone="+39 02 9876543",
+        )
         payload["household"][0]["first_name"] = canary
         ids[name] = send(client, "POST", "/referrals", payload)["id"]
-        send(coordinator, "POST", f"/cases/{ids[name]}/triage",
-             {"outcome": "presa_in_carico", "reason": text("triage"),
-              "duplicates_acknowledged": True})
+        send(
+            coordinator,
+            "POST",
+            f"/cases/{ids[name]}/triage",
+            {
+                "outcome": "presa_in_carico",
+                "reason": text("triage"),
+                "duplicates_acknowledged": True,
+            },
+        )
     case = f"/cases/{ids['referral_id']}"
     ids["case_id"] = ids["referral_id"]
-    send(coordinator, "POST", f"{case}/diary", {
-        "kind": "colloquio", "occurred_at": "2026-01-10T10:00:00+01:00", "text": text("diario")})
-    send(coordinator, "POST", f"{case}/diary", {
-        "kind": "nota", "occurred_at": "2026-01-11T10:00:00+01:00",
-        "text": text("riservato"), "confidential": True})
-    send(coordinator, "POST", f"{case}/interviews", {
-        "scheduled_at": "2026-02-01T10:00:00+01:00", "location": text("luogo"),
-        "participants": [text("partecipante")]})
-    send(coordinator, "POST", f"{case}/assessments", {
-        "indicators": {"arrears_rent": True, "eviction_stage": "convalida"},
-        "confirmed_grade": 1, "override_reason": text("motivo")})
-    send(coordinator, "PUT", f"{case}/project", {
-        "objectives": [text("obiettivo")], "agreed_on": "2026-01-15",
-        "actions": [{"type": "isee_caf", "description": text("azione"), "responsible": "comune",
-                     "due_date": "2026-01-20"}]}, headers={"If-Match": '"v0"'})
-    decided = send(coordinator, "POST", "/commission/meetings",
-                   {"date": "2026-03-01", "location": text("sede")})["id"]
-    proposal = send(coordinator, "POST", f"/commission/meetings/{decided}/proposals", {
-        "referral_id": ids["referral_id"], "kind": "validate_project",
-        "notes": text("proposta")})["id"]
-    send(coordinator, "POST", f"/commission/proposals/{proposal}/decision",
-         {"decision": "approvata", "notes": text("decisione")})
+    send(
+        coordinator,
+        "POST",
+        f"{case}/diary",
+        {"kind": "colloquio", "occurred_at": "2026-01-10T10:00:00+01:00", "text": text("diario")},
+    )
+    send(
+        coordinator,
+        "POST",
+        f"{case}/diary",
+        {
+            "kind": "nota",
+            "occurred_at": "2026-01-11T10:00:00+01:00",
+            "text": text("riservato"),
+            "confidential": True,
+        },
+    )
+    send(
+        coordinator,
+        "POST",
+        f"{case}/interviews",
+        {
+            "scheduled_at": "2026-02-01T10:00:00+01:00",
+            "location": text("luogo"),
+            "participants": [text("partecipante")],
+        },
+    )
+    send(
+        coordinator,
+        "POST",
+        f"{case}/assessments",
+        {
+            "indicators": {"arrears_rent": True, "eviction_stage": "convalida"},
+            "confirmed_grade": 1,
+            "override_reason": text("motivo"),
+        },
+    )
+    send(
+        coordinator,
+        "PUT",
+        f"{case}/project",
+        {
+            "objectives": [text("obiettivo")],
+            "agreed_on": "2026-01-15",
+            "actions": [
+                {
+                    "type": "isee_caf",
+                    "description": text("azione"),
+                    "responsible": "comune",
+                    "due_date": "2026-01-20",
+                }
+            ],
+        },
+        headers={"If-Match": '"v0"'},
+    )
+    decided = send(
+        coordinator,
+        "POST",
+        "/commission/meetings",
+        {"date": "2026-03-01", "location": text("sede")},
+    )["id"]
+    proposal = send(
+        coordinator,
+        "POST",
+        f"/commission/meetings/{decided}/proposals",
+        {"referral_id": ids["referral_id"], "kind": "validate_project", "notes": text("proposta")},
+    )["id"]
+    send(
+        coordinator,
+        "POST",
+        f"/commission/proposals/{proposal}/decision",
+        {"decision": "approvata", "notes": text("decisione")},
+    )
     send(coordinator, "PUT", f"/commission/meetings/{decided}/minutes", {"text": text("verbale")})
-    ids["meeting_id"] = send(coordinator, "POST", "/commission/meetings",
-                             {"date": "2026-04-01", "location": text("sede aperta")})["id"]
-    ids["proposal_id"] = send(coordinator, "POST", f"/commission/meetings/{ids['meeting_id']}"
-                              "/proposals", {"referral_id": ids["referral_id"],
-                                             "kind": "extend_stay",
-                                             "notes": text("in attesa")})["id"]
-    send(coordinator, "POST", f"/cases/{ids['closed_referral_id']}/closure",
-         {"outcome": "rientro_in_famiglia", "notes": text("chiusura"),
-          "restitution_date": date.today().isoformat()})
+    ids["meeting_id"] = send(
+        coordinator,
+        "POST",
+        "/commission/meetings",
+        {"date": "2026-04-01", "location": text("sede aperta")},
+    )["id"]
+    ids["proposal_id"] = send(
+        coordinator,
+        "POST",
+        f"/commission/meetings/{ids['meeting_id']}/proposals",
+        {"referral_id": ids["referral_id"], "kind": "extend_stay", "notes": text("in attesa")},
+    )["id"]
+    send(
+        coordinator,
+        "POST",
+        f"/cases/{ids['closed_referral_id']}/closure",
+        {
+            "outcome": "rientro_in_famiglia",
+            "notes": text("chiusura"),
+            "restitution_date": date.today().isoformat(),
+        },
+    )
     return planted
 
 
@@ -103,7 +196,9 @@ def operators(suite: Suite) -> dict[str, tuple[str, requests.Session]]:
         "agency_operator": (SGM, operator_session(suite, "agenzia", "agenzia-demo")),
         "coordinator": (SGM, operator_session(suite, "coordinatrice", "coordinatrice-demo")),
         "comune_operator": (SGM, operator_session(suite, "sgm.sociale", "sgm-demo")),
-        "milano_comune_operator": (MILANO, operator_session(suite, "milano.sociale",
-                                                            "milano-demo")),
+        "milano_comune_operator": (
+            MILANO,
+            operator_session(suite, "milano.sociale", "milano-demo"),
+        ),
         "milano_coordinator": (MILANO, operator_session(suite, *MILANO_COORDINATOR)),
     }
