@@ -14,16 +14,15 @@ import csv
 import io
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from abitare_chassis.actor import Actor
 
 from . import backend, purposes
+from .agency_time import AGENCY_TZ
 from .errors import status_for_remote
 from .rpc import RemoteError, RpcError
 
 log = logging.getLogger(__name__)
-ROME = ZoneInfo("Europe/Rome")
 
 
 SERVICES = {  # service -> what its rows are about, as the page names them
@@ -91,7 +90,7 @@ def _ask(client, timeout, service, actor, referral_id) -> list[dict] | None:
 
 
 def local_day(moment: str) -> date:
-    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(ROME).date()
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(AGENCY_TZ).date()
 
 
 def filtered(
@@ -127,7 +126,7 @@ def to_csv(entries: list[dict]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        moment = datetime.fromisoformat(e["at"].replace("Z", "+00:00")).astimezone(ROME)
+        moment = datetime.fromisoformat(e["at"].replace("Z", "+00:00")).astimezone(AGENCY_TZ)
         writer.writerow(
             [
                 _cell(v)

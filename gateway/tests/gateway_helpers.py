@@ -4,9 +4,11 @@ named module: a test suite run over the whole repository holds several ``conftes
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from stdnum.it import codicefiscale
+
+from abitare_gateway import agency_time
 
 SGM, SAN_DONATO, MILANO = "015195", "015192", "015146"
 
@@ -58,7 +60,7 @@ def take_on(intake, actor, referral_id: str) -> dict:
 
 
 def days_from_today(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (agency_time.today() + timedelta(days=days)).isoformat()
 
 
 def get_token(client, client_id="comune-015195", secret="secret-sgm") -> str:

@@ -20,11 +20,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import schemathesis
 
+from abitare_gateway import agency_time
 from tests.support.data import codice_fiscale
 
 IDS: dict[str, list[str]] = json.loads(os.environ.get("ABITARE_ST_IDS", "{}"))
 OWN_COMUNE = os.environ.get("ABITARE_ST_COMUNE", "015195")
-TODAY = date.today()
+TODAY = agency_time.today()
 
 
 def _past_date(value, oldest: int) -> str:

@@ -8,13 +8,12 @@ check) without anyone editing this file."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import quote
 
 import pytest
 import requests
 
-from abitare_gateway import create_app
+from abitare_gateway import agency_time, create_app
 from tests.support.sweep import MILANO, SGM, operators, plant
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -60,7 +59,12 @@ WRITE_BODIES = {
 }
 NOBODYS_COMUNE = "015182"  # Rho: a real comune outside every demo account
 GHOST = "00000000-0000-4000-8000-00000000dead"
-QUERY = {"page": "1", "page_size": "200", "from": "2020-01-01", "to": date.today().isoformat()}
+QUERY = {
+    "page": "1",
+    "page_size": "200",
+    "from": "2020-01-01",
+    "to": agency_time.today().isoformat(),
+}
 AGGREGATES = ("fotografia", "worklist", "lavoro")
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import subprocess
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
 
 import requests
 
+from abitare_gateway import agency_time
 from tests.support.data import referral
 from tests.support.suite import BIN, REPO, Suite, operator_session
 
@@ -183,7 +183,7 @@ def plant(
         {
             "outcome": "rientro_in_famiglia",
             "notes": text("chiusura"),
-            "restitution_date": date.today().isoformat(),
+            "restitution_date": agency_time.today().isoformat(),
         },
     )
     return planted

@@ -10,11 +10,11 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, request, url_for
 
 from .. import labels
+from ..agency_time import AGENCY_TZ
 from ..auth import csrf_token, csrf_valid, current_operator
 from ..errors import Problem
 from ..money import format_euro
@@ -22,7 +22,6 @@ from ..money import format_euro
 log = logging.getLogger(__name__)
 
 bp = Blueprint("web", __name__)
-ROME = ZoneInfo("Europe/Rome")
 
 
 @bp.before_request
@@ -61,7 +60,7 @@ def datetime_it(value) -> str:
     except ValueError:
         return str(value)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(ROME)
+        moment = moment.astimezone(AGENCY_TZ)
     return moment.strftime("%d/%m/%Y %H:%M")
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import Response, render_template, request
 
-from .. import access_log, casework
+from .. import access_log, agency_time, casework
 from ..auth import login_required, web_actor
 from . import bp
 from .case_forms import FormState
@@ -90,7 +90,7 @@ def case_access_report(referral_id):
         services=access_log.SERVICES,
         roles=access_log.ROLES,
         actions=access_log.ACTIONS,
-        printed_on=date.today(),
+        printed_on=agency_time.today(),
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .. import labels
+from ..agency_time import AGENCY_TZ
 from .forms import CHOOSE_MESSAGE, REQUIRED_MESSAGE, parse_date
 
-ROME = ZoneInfo("Europe/Rome")
 ACTION_KEY = re.compile(r"^actions-(\d{1,3})-([a-z_]+)$")
 ACTION_FIELDS = ("id", "type", "description", "responsible", "partner_code", "due_date", "status")
 MAX_ACTIONS = 100
@@ -72,7 +71,7 @@ def _moment(form, state: FormState, name: str, required=True) -> str | None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"):
         try:
-            return datetime.strptime(value, fmt).replace(tzinfo=ROME).isoformat()
+            return datetime.strptime(value, fmt).replace(tzinfo=AGENCY_TZ).isoformat()
         except ValueError:
             continue
     state.error(name, "Data e ora non valide: usa il formato gg/mm/aaaa hh:mm.")

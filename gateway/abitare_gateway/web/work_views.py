@@ -3,12 +3,11 @@ CSV)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import Response, render_template, request
 
-from .. import casework, labels
+from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
 from ..errors import Problem
 from ..fotografia import csv_filename, tables, to_csv
@@ -26,8 +25,6 @@ WORKLIST_SECTIONS = (
     ("awaiting_triage", "Schede in attesa di triage"),
 )
 UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
-
-AGENCY_TZ = ZoneInfo("Europe/Rome")
 
 
 @bp.get("/lavoro")
@@ -48,7 +45,7 @@ def worklist():
 # -- Fotografia -----------------------------------------------------------------------------------
 def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
     """The period form (``dal``, ``al``, ``comune``); the current year so far by default."""
-    today = datetime.now(AGENCY_TZ).date()  # the agency's calendar, not the server's
+    today = agency_time.today()
     state = FormState(
         values={
             "dal": args.get("dal") or date(today.year, 1, 1).isoformat(),
