@@ -94,7 +94,9 @@ def test_triage_shows_eligibility_late_eviction_and_duplicates_before_accepting(
     intake.submit_referral(AGENCY, referral_payload(comune=SAN_DONATO))
     html = operator.get(f"/schede/{case_id}/triage").get_data(as_text=True)
     assert 'data-served="si"' in html
-    assert 'id="eviction-check" data-late="si"' in html and "Segnalazione tardiva" in html
+    assert 'id="eviction-check" data-late="si"' in html
+    assert "Segnalazione tardiva: lo sfratto è fissato" in html
+    assert "giorni dopo la segnalazione" not in html
     assert 'id="duplicates-table"' in html
     assert (
         html.index('id="duplicates-table"')

@@ -398,6 +398,26 @@ def test_assessment_suggests_and_keeps_history(db, case):
     assert emitted(db, "intake.emergency_placement_requested.v1") == []
 
 
+def test_assessment_of_an_executive_eviction_uses_the_referral(db, make_payload):
+    """Issue 8 #9: "sfratto esecutivo / rilascio per sfratto in corso", no indicator ticked, no
+    rent or income: not grade 1 "no difficulty" but grade 2, saying what is missing."""
+    referral = submit(
+        db,
+        make_payload,
+        problem_reported="sfratto_esecutivo",
+        housing_situation="sfratto_in_corso",
+        eviction_date=None,
+        monthly_rent_cents=None,
+        monthly_net_income_cents=None,
+    )
+    take_on(db, referral["id"])
+    recorded = assessment.record_assessment(db, AGENCY, referral["id"], load(AssessmentInput(), {}))
+    assert (recorded["suggested_grade"], recorded["grade"]) == (2, 2)
+    assert recorded["indicators"]["eviction_stage"] == "convalida"
+    assert "Manca la data dell'esecuzione dello sfratto." in recorded["explanation"]
+    assert not any("Non emergono" in line for line in recorded["explanation"])
+
+
 def test_pis_situation_is_grade_4_and_requests_a_placement_at_once(db, make_payload):
     referral = submit(db, make_payload, referring_body="pronto_intervento_sociale")
     for _ in range(2):  # the same situation asks once
