@@ -50,6 +50,7 @@ from .usecases import (
     fotografia,
     projects,
     referrals,
+    timeline,
     triage,
     worklist,
 )
@@ -158,6 +159,11 @@ class IntakeService:
     @rpc
     def list_diary(self, actor, referral_id, purpose=None):
         return jsonable(diary.list_diary(self.db, actor, referral_id, _purpose(purpose)))
+
+    # -- the household's timeline (issue 8) -------------------------------------------------
+    @rpc
+    def get_timeline(self, actor, referral_id, purpose=None):
+        return jsonable(timeline.get_timeline(self.db, actor, referral_id, _purpose(purpose)))
 
     # -- assessment -------------------------------------------------------------------------
     @rpc

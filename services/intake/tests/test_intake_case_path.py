@@ -55,6 +55,7 @@ from intake.usecases import (
     fotografia,
     projects,
     referrals,
+    timeline,
     triage,
     worklist,
 )
@@ -783,3 +784,106 @@ def test_municipal_clients_read_only_the_status(db, make_payload, case):
     assert referrals.list_referrals(db, AGENCY, None, page=1, page_size=50)["total"] == 2
     assert count(db, DiaryEntry) == 0 and count(db, Assessment) == 0
     assert count(db, Referral) == 2
+
+
+# -- the household's timeline (issue 8) -------------------------------------------------------
+def test_timeline_has_everything_in_order_with_requests_and_placeholders(db, case):
+    triage.assign_case(db, COORDINATOR, case, assignee(AGENCY))
+    diary.add_diary_entry(
+        db,
+        AGENCY,
+        case,
+        load(
+            DiaryEntryInput(),
+            {"kind": "colloquio", "occurred_at": clock.now().isoformat(), "text": "Primo"},
+        ),
+    )
+    diary.add_diary_entry(
+        db,
+        OTHER_AGENCY,
+        case,
+        load(
+            DiaryEntryInput(),
+            {
+                "kind": "nota",
+                "occurred_at": clock.now().isoformat(),
+                "text": "Segreto",
+                "confidential": True,
+            },
+        ),
+    )
+    assessment.record_assessment(
+        db, AGENCY, case, load(AssessmentInput(), {"pis_situation": "incendio"})
+    )
+    saved = projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))
+    with db.transaction() as tx:
+        projects.apply_action_outcome(
+            tx,
+            AGENCY,
+            "funds",
+            {
+                "referral_id": case,
+                "action_id": saved["actions"][0]["id"],
+                "status": "completata",
+                "outcome": "concesso",
+                "comune_istat": SGM,
+                "recorded_at": clock.now().isoformat(),
+            },
+        )
+    meeting = commission.create_meeting(
+        db, COORDINATOR, {"date": date(2026, 2, 10), "location": "Sala"}
+    )
+    proposal = commission.add_proposal(
+        db, COORDINATOR, meeting["id"], {"referral_id": case, "kind": "validate_project"}
+    )
+    commission.decide_proposal(db, COORDINATOR, proposal["id"], {"decision": "approvata"})
+
+    answer = timeline.get_timeline(db, AGENCY, case, "gestione del caso")
+    kinds = [e["kind"] for e in answer["entries"]]
+    assert kinds[:2] == ["referral_received", "triage"]
+    for kind in ("assigned", "diary", "assessment", "project_saved", "proposal", "decision"):
+        assert kind in kinds
+    assert kinds.count("request_sent") == 2  # the emergency placement and the fund application
+    assert kinds.count("request_answered") == 1
+    ats = [e["at"] for e in answer["entries"]]
+    assert ats == sorted(ats)
+
+    notes = [e for e in answer["entries"] if e["kind"] == "diary"]
+    assert [(n["readable"], n["excerpt"]) for n in notes] == [
+        (True, "Primo"),
+        (True, "Segreto"),  # the case was assigned to Anna when it was written
+    ]
+    seen_by_coordinator = timeline.get_timeline(db, COORDINATOR, case)["entries"]
+    notes = [e for e in seen_by_coordinator if e["kind"] == "diary"]
+    assert [(n["readable"], n["excerpt"], n["confidential"]) for n in notes][1] == (
+        False,
+        None,
+        True,
+    )  # neither its author nor the assignee then: a placeholder
+    answered = next(e for e in answer["entries"] if e["kind"] == "request_answered")
+    assert (answered["state"], answered["outcome"], answered["by"]) == (
+        "risposta_ricevuta",
+        "concesso",
+        "service:funds",
+    )
+
+    requests = answer["requests"]
+    assert [(r["kind"], r["state"]) for r in requests] == [
+        ("emergency_placement", "richiesta_inviata"),
+        ("fund_application", "risposta_ricevuta"),
+    ]
+    assert triage.get_case(db, AGENCY, case)["requests"] == requests  # the case header's
+
+    with db.engine.connect() as conn:
+        purposes = conn.execute(
+            select(AuditEvent.purpose)
+            .where(AuditEvent.action == "get_timeline")
+            .order_by(AuditEvent.id)
+        ).scalars()
+        assert list(purposes)[0] == "gestione del caso"
+    before = snapshot(db)
+    with pytest.raises(ReferralNotFound):
+        timeline.get_timeline(
+            db, Actor(sub="operator:x", role="agency_operator", comuni=(MILANO,)), case
+        )
+    assert snapshot(db) == before

@@ -110,6 +110,29 @@ def apply_outcome(
     return updated if found else None
 
 
+# A request to another service, as the case header shows it: sent and not answered yet, being
+# handled, answered, or closed by the service with nothing to offer; or withdrawn by the agency.
+REQUEST_SENT = "richiesta_inviata"
+REQUEST_STATES = (
+    REQUEST_SENT,
+    "in_lavorazione",
+    "risposta_ricevuta",
+    "nessuna_disponibilita",
+    "ritirata",
+)
+EMERGENCY_PLACEMENT = "emergency_placement"  # grade 4: intake.emergency_placement_requested
+EMERGENCY_PLACEMENT_BY = "housing_stock"
+
+
+def request_state(action: dict) -> str:
+    """The state of the request an action made to the service that fulfils it."""
+    outcome = action.get("outcome") or {}
+    by_service = {"in_corso": "in_lavorazione", "completata": "risposta_ricevuta"}
+    if outcome.get("status"):
+        return by_service.get(outcome["status"], "nessuna_disponibilita")
+    return "ritirata" if action.get("status") == "annullata" else REQUEST_SENT
+
+
 def is_overdue(action: dict, today) -> bool:
     due = action.get("due_date")
     return due is not None and due < today and action["status"] not in DONE_STATUSES
