@@ -58,6 +58,10 @@ def reopen_case(actor: Actor, referral_id: str, reason: str):
     return _intake("reopen_case", actor, referral_id, reason)
 
 
+def get_timeline(actor: Actor, referral_id: str) -> dict:
+    return _read("get_timeline", actor, referral_id)
+
+
 # -- diary and interviews -------------------------------------------------------------------------
 def list_diary(actor: Actor, referral_id: str) -> list[dict]:
     return _read("list_diary", actor, referral_id)

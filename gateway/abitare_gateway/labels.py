@@ -156,6 +156,32 @@ ROLE = {
     "system": "Sistema",
 }
 
+# A case's requests to other services (intake's domain/project.py, REQUEST_STATES)
+REQUEST_KIND = {**ACTION_TYPE, "emergency_placement": "Sistemazione d'emergenza"}
+
+REQUEST_STATE = {
+    "richiesta_inviata": "Richiesta inviata",
+    "in_lavorazione": "In lavorazione",
+    "risposta_ricevuta": "Risposta ricevuta",
+    "nessuna_disponibilita": "Nessuna disponibilità",
+    "ritirata": "Ritirata dall'Agenzia",
+}
+
+# the services' own outcome codes (<service>.action_outcome_recorded.v1 ``outcome``)
+SERVICE_OUTCOME = {
+    "concesso": "Concesso",
+    "respinto": "Respinto",
+    "alloggio_assegnato": "Alloggio assegnato",
+    "nessuna_disponibilita": "Nessuna disponibilità",
+}
+
+SERVICE = {
+    "intake": "Schede e percorso",
+    "funds": "Fondi",
+    "housing_stock": "Patrimonio abitativo",
+    "partners": "Partner",
+}
+
 EVENT_TYPE = {
     "intake.referral_received.v1": "Scheda di attivazione ricevuta",
 }
@@ -183,6 +209,10 @@ TABLES = {
     "proposal_kind": PROPOSAL_KIND,
     "decision": DECISION,
     "household_composition": HOUSEHOLD_COMPOSITION,
+    "request_kind": REQUEST_KIND,
+    "request_state": REQUEST_STATE,
+    "service_outcome": SERVICE_OUTCOME,
+    "service": SERVICE,
 }
 
 # The vocabularies of the referral form.

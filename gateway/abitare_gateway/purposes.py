@@ -29,6 +29,7 @@ BY_ENDPOINT = {
     "web.commission_minutes": COMMISSION,
     "web.fotografia": REPORTING,
     "web.fotografia_csv": REPORTING,
+    "web.case_timeline": CASE_MANAGEMENT,  # the household's timeline (Cronologia)
     "web.referral_list": CASE_MANAGEMENT,
     "web.referral_new": CASE_MANAGEMENT,
     "web.case_access_report": ACCESS_REQUEST,

@@ -171,7 +171,7 @@ def test_assignment_form(client, app, case_id):
     response = post(client, f"/schede/{case_id}/assegnazione", operator_sub="operator:agenzia")
     assert response.status_code == 302
     html = client.get(f"/schede/{case_id}/triage").get_data(as_text=True)
-    assert 'id="case-assigned">operator:agenzia<' in html
+    assert 'id="case-assigned" data-sub="operator:agenzia">Operatrice Agenzia<' in html
 
 
 def test_diary_entry_and_confidential_entries_of_others(operator, app, case_id, fake):
