@@ -152,10 +152,8 @@ def test_a_case_of_another_comune_is_404_and_asks_nobody_else(client, downstream
     assert downstream.calls_to("intake", "get_timeline") == []
 
 
-def test_confidential_notes_are_placeholders_for_who_may_not_read_them(
-    client, downstream, intake, case_id
-):
-    intake.add_diary_entry(
+def confidential_note(intake, case_id):
+    return intake.add_diary_entry(
         AGENCY,
         case_id,
         {
@@ -165,6 +163,12 @@ def test_confidential_notes_are_placeholders_for_who_may_not_read_them(
             "confidential": True,
         },
     )
+
+
+def test_confidential_notes_are_placeholders_for_who_may_not_read_them(
+    client, downstream, intake, case_id
+):
+    confidential_note(intake, case_id)
     login(client, "coordinamento", "coord-pw")
     html = client.get(f"/schede/{case_id}/cronologia").get_data(as_text=True)
     assert "Nota riservata" in html and "violenza" not in html
@@ -173,16 +177,7 @@ def test_confidential_notes_are_placeholders_for_who_may_not_read_them(
 def test_the_author_reads_a_confidential_note_in_the_timeline(
     operator, downstream, intake, case_id
 ):
-    intake.add_diary_entry(
-        AGENCY,
-        case_id,
-        {
-            "kind": "colloquio",
-            "occurred_at": "2026-01-03T09:00:00+01:00",
-            "text": "Racconta della violenza subita",
-            "confidential": True,
-        },
-    )
+    confidential_note(intake, case_id)
     html = operator.get(f"/schede/{case_id}/cronologia").get_data(as_text=True)
     assert "Colloquio (riservata)" in html and "Racconta della violenza subita" in html
 
