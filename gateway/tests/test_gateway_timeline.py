@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from gateway_helpers import SAN_DONATO, SGM, login, referral_payload, take_on
+from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload, take_on
 
 from abitare_chassis.actor import Actor
 from abitare_gateway import purposes
@@ -243,3 +243,24 @@ def test_the_comune_operator_sees_the_timeline_without_commission_links(
     response = client.get(f"/schede/{case_id}/cronologia")
     assert response.status_code == 200
     assert "/commissione/" not in response.get_data(as_text=True)
+
+
+def test_an_executive_eviction_assessed_with_nothing_ticked_is_not_no_difficulty(
+    operator, downstream, intake
+):
+    """Issue 8 #9 on the Valutazione page: the referral's eviction counts; missing data is said."""
+    case_id = intake.submit_referral(
+        AGENCY,
+        referral_payload(
+            eviction_date=None, monthly_rent_cents=None, monthly_net_income_cents=None
+        ),
+    )["id"]
+    take_on(intake, AGENCY, case_id)
+    page = f"/schede/{case_id}/valutazione"
+    token = csrf_from(operator.get(page).get_data(as_text=True))
+    assert operator.post(page, data={"csrf_token": token}).status_code == 302
+    html = operator.get(page).get_data(as_text=True)
+    assert 'id="suggested-grade" data-grade="2"' in html
+    assert "Dalla scheda di attivazione: la procedura di sfratto, i minori del nucleo." in html
+    assert "Mancano il canone o il reddito mensile" in html
+    assert "Non emergono difficoltà" not in html
