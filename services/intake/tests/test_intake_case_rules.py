@@ -557,3 +557,18 @@ def test_commission_rules():
         commission.ensure_meeting_open(True)
     with pytest.raises(ProposalConflict):
         commission.ensure_pending("approvata")
+
+
+def test_rent_within_the_limit_from_the_referral_is_said_and_is_no_difficulty():
+    _, suggestion = from_referral(
+        problem_reported="altro",
+        housing_situation="altro",
+        monthly_rent_cents=40000,
+        monthly_net_income_cents=200000,
+    )
+    assert suggestion.grade == 1 and suggestion.missing == []
+    assert suggestion.explanation == [
+        "Dalla scheda di attivazione: canone e reddito.",
+        "Non emergono difficoltà in atto nel mantenimento dell'alloggio.",
+        "Grado suggerito: 1 (fragilità abitativa).",
+    ]

@@ -12,6 +12,11 @@ suggest one from the assessment's indicators, with the reasons in Italian.
   eviction carried out, no home to return to, violence or abuse, an unsafe dwelling with
   fragile members).
 
+What the referral already says (an eviction under way and its date, arrears, violence, rent and
+income) counts as indicators where the assessment says nothing of them; what is missing to weigh
+the grade (rent or income, the eviction's date) is said, and a grade 1 without it is provisional,
+never "no difficulty" (issue 8).
+
 The social worker confirms the suggestion or overrides it with a written reason.
 """
 
@@ -53,10 +58,10 @@ DOCUMENTS_EXPIRING_DAYS = 90
 # "Un canone – per essere sostenibile – non dovrebbe superare il 30% del reddito familiare
 # mensile" (C.A.S.A. San Giuliano Milanese, «Le sfumature del disagio abitativo», seeds/003).
 RENT_BURDEN_LIMIT_PERCENT = 30
-GRADES_SOURCE = "C.A.S.A. San Giuliano Milanese, «Le sfumature del disagio abitativo» (seeds/003)"
 
 # What the referral already says (its problem and housing situation, intake's vocabulary) read as
-# the indicators of the grade definitions (GRADES_SOURCE): arrears and an eviction under way are
+# the indicators of the grade definitions (C.A.S.A. San Giuliano Milanese, «Le sfumature del
+# disagio abitativo», seeds/003): arrears and an eviction under way are
 # grade 2's "esordio di difficoltà rispetto al mantenimento dell'alloggio"; violence and no home
 # to go back to are grade 4's "impossibilità a rientrare nell'alloggio".
 EVICTION_REPORTED = {
@@ -84,17 +89,7 @@ REFERRAL_LABELS = {
     "rent_burden_over_30": "canone e reddito",
     "minors": "i minori del nucleo",
     "over_65": "le persone over 65 del nucleo",
-    **{
-        name: "la problematica segnalata"
-        for name in (
-            "arrears_rent",
-            "arrears_mortgage",
-            "arrears_utilities",
-            "violence_or_abuse",
-            "unsafe_dwelling",
-            "no_home_to_return",
-        )
-    },
+    **{name: "la problematica segnalata" for name in PROBLEM_INDICATORS.values()},
 }
 
 BOOLEAN_INDICATORS = (
@@ -183,7 +178,8 @@ def with_referral(given: dict, referral: dict) -> tuple[dict, list[str]]:
     for name, value in referral_indicators(referral).items():
         if name not in indicators:
             indicators[name] = value
-            if value and REFERRAL_LABELS[name] not in taken:
+            weighed = value or name == "rent_burden_over_30"  # within 30% counts too
+            if weighed and REFERRAL_LABELS[name] not in taken:
                 taken.append(REFERRAL_LABELS[name])
     line = [f"Dalla scheda di attivazione: {', '.join(taken)}."] if taken else []
     return indicators, line
