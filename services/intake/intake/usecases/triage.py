@@ -23,7 +23,7 @@ from ..adapters.models import (
 )
 from ..domain import clock, duplicates, eligibility, lifecycle, permissions
 from ..errors import AssigneeOutOfScope, DuplicateChecksLimited, DuplicatesNotAcknowledged
-from . import audit, cases, referrals
+from . import audit, cases, referrals, retention
 
 TRIAGE_EVENTS = {
     lifecycle.PRESA_IN_CARICO: (events.CASE_OPENED, "opened_at"),
@@ -93,6 +93,7 @@ def case_record(
             "current_grade": referral.current_grade,
             "household_composition": referral.household_composition,
             "closure": closure,
+            "retention": retention.retention_record(referral, closure and closure["at"]),
         }
     )
     if permissions.may(actor.role, permissions.TRIAGE):

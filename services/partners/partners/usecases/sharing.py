@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
+from abitare_chassis.outbox import forget_published
 
 from ..adapters import events
 from ..adapters.models import Delivery, Partner, Subscription
@@ -91,6 +92,25 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
     return sent
 
 
+def pseudonymise_deliveries(db: Db, keys: dict, event) -> int:
+    """``intake.case_pseudonymised.v1``: forget the copies published to partners about the
+    household (their outbox rows: the data each partner got) and mark its deliveries (which
+    hold ids and field names, no data: they stay as the record of what was shared), in one
+    transaction caused by ``event``. Returns how many deliveries were marked now."""
+    with db.transaction(causation=event) as tx:
+        forget_published(tx.session, db.outbox, keys["referral_id"])
+        marked = tx.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.referral_id == keys["referral_id"],
+                Delivery.comune_istat == keys["comune_istat"],
+                Delivery.pseudonymised_at.is_(None),
+            )
+            .values(pseudonymised_at=datetime.now(UTC))
+        )
+        return marked.rowcount or 0
+
+
 def get_deliveries(
     db: Db, actor: Actor, referral_id: str, purpose: str | None = None
 ) -> list[dict]:
@@ -122,6 +142,7 @@ def get_deliveries(
             "event_id": d.event_id,
             "fields": d.fields,
             "queued_at": d.queued_at,
+            "pseudonymised_at": d.pseudonymised_at,
         }
         for d, name in rows
     ]
