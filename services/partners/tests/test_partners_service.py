@@ -296,3 +296,54 @@ def test_queues_of_active_subscriptions_come_back_when_the_service_restarts(
     assert broker.depth("partner.fwa") == 0  # declared again (passive declare succeeds)
     broker.publish(make_envelope())
     assert len(wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")) == 1
+
+
+def published_about(service_runner, referral_id, db=None) -> int:
+    db = db or service_runner.db("partners")
+    with db.engine.connect() as conn:
+        bodies = conn.execute(select(db.outbox.c.body)).scalars().all()
+    return sum(body["subject"] == referral_id for body in bodies)
+
+
+PSEUDONYMISED_QUEUE = "evt-intake-case_pseudonymised--partners.handle_intake_case_pseudonymised"
+
+
+def test_a_pseudonymised_case_forgets_what_partners_got_once(
+    partners, service_runner, broker, make_referral, make_envelope, pseudonymised_notice
+):
+    """The copy published to FWA (income, rent) leaves partners' outbox; the delivery row (ids
+    and field names, no data) stays as the record of what was shared, marked."""
+    partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
+    data = make_referral()
+    broker.publish(make_envelope(data))
+    wait_for(lambda: partners.count_deliveries(operator_token()) == 1, message="delivery")
+    wait_for(lambda: unsent(service_runner) == 0, message="copy published")
+    assert published_about(service_runner, data["referral_id"]) == 1
+    notice = pseudonymised_notice(data["referral_id"])
+    broker.publish(notice, "case_pseudonymised")
+    broker.publish(notice, "case_pseudonymised")  # a redelivery
+    [delivery] = wait_for(
+        lambda: (
+            (d := partners.get_deliveries(operator_token(), data["referral_id"]))
+            and d[0]["pseudonymised_at"]
+            and d
+        ),
+        message="deliveries pseudonymised",
+    )
+    wait_for(
+        lambda: (
+            broker.depth(PSEUDONYMISED_QUEUE) == 0
+            and broker.depth(retry_queue_name(PSEUDONYMISED_QUEUE)) == 0
+        ),
+        message="notices handled",
+    )
+    db = service_runner.db("partners")
+    service_runner.stop()  # running workers finish: what is left is in the database
+    with db.engine.connect() as conn:
+        inbox = conn.execute(
+            select(func.count()).select_from(db.inbox).where(db.inbox.c.event_id == notice["id"])
+        ).scalar_one()
+    assert inbox == 1 and broker.depth(dead_letter_queue_name(PSEUDONYMISED_QUEUE)) == 0
+    assert published_about(service_runner, data["referral_id"], db) == 0
+    assert delivery["partner_code"] == "FWA"
+    assert "economics.monthly_rent_cents" in delivery["fields"]
