@@ -111,6 +111,8 @@ def test_a_closed_case_past_retention_is_pseudonymised_everywhere_and_a_held_one
     counts = rpc_call(suite, "intake", "run_retention")
 
     assert counts == {"examined": 2, "held": 1, "due": 1, "pseudonymised": 1}
+    logged = "retention run actor=operator:coordinatrice examined=2 held=1 due=1 pseudonymised=1"
+    assert logged in suite.tail("intake", lines=400)  # one line with the counts
     pseudonymised = wait_for(
         lambda: (c := copies(suite, done)) and all(r and r[0][0] for r in c.values()) and c,
         timeout=30,
