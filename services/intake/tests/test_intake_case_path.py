@@ -754,5 +754,12 @@ def test_municipal_clients_read_only_the_status(db, make_payload, case):
             read(db, CLIENT, case)
     with pytest.raises(ReferralNotFound):
         triage.get_case_status(db, MILANO_CLIENT, own)
+    # the agency's referral of its comune is not in its list and not readable: only its own
+    with pytest.raises(ReferralNotFound):
+        referrals.get_referral(db, CLIENT, case)
+    assert referrals.get_referral(db, CLIENT, own)["id"] == own
+    listed = referrals.list_referrals(db, CLIENT, None, page=1, page_size=50)
+    assert [item["id"] for item in listed["items"]] == [own] and listed["total"] == 1
+    assert referrals.list_referrals(db, AGENCY, None, page=1, page_size=50)["total"] == 2
     assert count(db, DiaryEntry) == 0 and count(db, Assessment) == 0
     assert count(db, Referral) == 2

@@ -26,9 +26,7 @@ def load(
     permissions.ensure(actor.role, action)
     if not isinstance(referral_id, str) or not actor.comuni:
         raise not_found(referral_id)
-    query = select(Referral).where(
-        Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni)
-    )
+    query = select(Referral).where(Referral.id == referral_id, visible(actor))
     if members:
         query = query.options(selectinload(Referral.members))
     if for_update:
@@ -42,6 +40,16 @@ def load(
             f"case {referral.id} was pseudonymised", pseudonymised_at=referral.pseudonymised_at
         )
     return referral
+
+
+def visible(actor: Actor, comuni=None):
+    """The referrals ``actor`` may see: those of its comuni (``comuni``, a subset, when it asked
+    for fewer); a municipal client (a comune's own system) sees only the ones it sent itself,
+    like a letter-box: what the comune's operators entered by hand is theirs to read in the UI."""
+    condition = Referral.comune_istat.in_(actor.comuni if comuni is None else comuni)
+    if actor.role == permissions.MUNICIPAL_CLIENT:
+        condition = and_(condition, Referral.submitted_by == actor.sub)
+    return condition
 
 
 def not_found(referral_id) -> ReferralNotFound:

@@ -20,7 +20,7 @@ from ..domain import clock, codice_fiscale, household
 from ..domain.scope import in_scope, visible_comuni
 from ..domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
 from ..errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
-from . import audit
+from . import audit, cases
 
 REFERRAL_FIELDS = (
     "comune_istat",
@@ -160,7 +160,7 @@ def get_referral(db: Db, actor: Actor, referral_id, purpose: str | None = None) 
         referral = tx.session.scalars(
             select(Referral)
             .options(selectinload(Referral.members))
-            .where(Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni))
+            .where(Referral.id == referral_id, cases.visible(actor))
         ).one_or_none()
         if referral is None:
             raise ReferralNotFound(
@@ -185,7 +185,7 @@ def list_referrals(
     result = {"items": [], "total": 0, "page": page, "page_size": page_size}
     if not comuni:
         return result
-    scoped = Referral.comune_istat.in_(comuni)
+    scoped = cases.visible(actor, comuni)
     page_rows = (
         select(
             Referral.id,

@@ -123,8 +123,6 @@ def get_case_status(db: Db, actor: Actor, referral_id) -> dict:
     municipal client reads only the referrals it sent itself (docs/contracts-case.md)."""
     with db.session() as session:
         referral = cases.load(session, actor, referral_id, permissions.READ_STATUS)
-        if actor.role == permissions.MUNICIPAL_CLIENT and referral.submitted_by != actor.sub:
-            raise cases.not_found(referral_id)
         reason = None
         if referral.status in (lifecycle.INFORMAZIONI_RICHIESTE, lifecycle.RESPINTA):
             reason = session.scalar(
