@@ -62,6 +62,15 @@ def get_timeline(actor: Actor, referral_id: str) -> dict:
     return _read("get_timeline", actor, referral_id)
 
 
+# -- retention: the legal hold (coordinators) ------------------------------------------------------
+def set_legal_hold(actor: Actor, referral_id: str, reason: str) -> dict:
+    return _intake("set_legal_hold", actor, referral_id, reason)
+
+
+def lift_legal_hold(actor: Actor, referral_id: str) -> dict | None:
+    return _intake("lift_legal_hold", actor, referral_id)
+
+
 # -- diary and interviews -------------------------------------------------------------------------
 def list_diary(actor: Actor, referral_id: str) -> list[dict]:
     return _read("list_diary", actor, referral_id)

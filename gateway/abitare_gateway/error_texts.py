@@ -69,6 +69,12 @@ ERRORS: dict[str, Text] = {
         "ricarica la pagina per vedere lo stato aggiornato.",
         "Not possible in the current status of the case ({status}).",
     ),
+    "case_pseudonymised": (
+        "I dati della scheda sono stati pseudonimizzati alla scadenza del periodo di "
+        "conservazione: la scheda resta solo per le statistiche e non si può più modificare.",
+        "The case was pseudonymised when its retention period ended: it is kept for the "
+        "counts only and can no longer be changed.",
+    ),
     "duplicates_not_acknowledged": (
         "Ci sono possibili doppie segnalazioni: conferma di averle verificate prima di "
         "prendere in carico la scheda.",

@@ -328,6 +328,13 @@ class CaseOut(ReferralOut):
             "requested_at, outcome."
         },
     )
+    retention = fields.Dict(
+        metadata={
+            "description": "pseudonymised_at (the household's identifying data were replaced "
+            "when the retention period ended), legal_hold {reason, at, by}, retained_until, "
+            "period {purpose, years, valid_from, source, to_verify}"
+        }
+    )
 
 
 class DiaryEntryOut(Schema):

@@ -167,6 +167,45 @@ def case_closure(referral_id):
         status,
         form=state,
         reopen_form=FormState(),
+        hold_form=FormState(),
+    )
+
+
+@bp.post("/schede/<referral_id>/blocco-legale")
+@login_required
+def case_legal_hold(referral_id):
+    """Put (``action=metti``, with a reason) or lift (``action=togli``) the legal hold that stops
+    the pseudonymisation of a closed case (coordinators; intake refuses anyone else)."""
+    actor = web_actor()
+    lift = request.form.get("action") == "togli"
+    reason = (request.form.get("reason") or "").strip()
+    state = FormState(values={"reason": reason})
+    status = 422
+    if not lift and not reason:
+        state.error("reason", case_forms.REQUIRED_MESSAGE)
+    else:
+        outcome = attempt(
+            lambda: (
+                casework.lift_legal_hold(actor, referral_id)
+                if lift
+                else casework.set_legal_hold(actor, referral_id, reason)
+            ),
+            state,
+        )
+        if outcome.ok:
+            flash("Blocco legale tolto." if lift else "Blocco legale registrato.", "success")
+            return redirect(url_for("web.case_closure", referral_id=referral_id))
+        status = outcome.status
+    case = casework.get_case(actor, referral_id)
+    return render_case(
+        "cases/chiusura.html",
+        case,
+        referral_id,
+        "chiusura",
+        status,
+        form=FormState(),
+        reopen_form=FormState(),
+        hold_form=state,
     )
 
 
@@ -191,4 +230,5 @@ def case_reopen(referral_id):
         status,
         form=FormState(),
         reopen_form=state,
+        hold_form=FormState(),
     )

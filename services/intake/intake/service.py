@@ -7,9 +7,11 @@ and scope are checked by the use cases (``domain.permissions``, ``cases.load``).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from marshmallow import ValidationError
+from nameko.timer import timer
 
 from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
@@ -32,6 +34,7 @@ from .schemas.cases import (
     ExpectedVersion,
     FotografiaQuery,
     InterviewInput,
+    LegalHoldInput,
     MeetingInput,
     MinutesInput,
     ProjectInput,
@@ -50,10 +53,14 @@ from .usecases import (
     fotografia,
     projects,
     referrals,
+    retention,
     timeline,
     triage,
     worklist,
 )
+
+# How often the scheduled retention run looks for closed cases past their retention (seconds).
+RETENTION_INTERVAL = float(os.environ.get("ABITARE_RETENTION_INTERVAL_SECONDS", 6 * 60 * 60))
 
 
 def _purpose(purpose):
@@ -254,6 +261,25 @@ class IntakeService:
     def reopen_case(self, actor, referral_id, reason):
         data = load(ReopenInput(), {"reason": reason})
         return jsonable(closure.reopen_case(self.db, actor, referral_id, data["reason"]))
+
+    # -- retention (GDPR art. 5(1)(e), 17) --------------------------------------------------
+    @rpc
+    def set_legal_hold(self, actor, referral_id, reason):
+        data = load(LegalHoldInput(), {"reason": reason})
+        return jsonable(retention.set_legal_hold(self.db, actor, referral_id, data["reason"]))
+
+    @rpc
+    def lift_legal_hold(self, actor, referral_id):
+        return jsonable(retention.lift_legal_hold(self.db, actor, referral_id))
+
+    @rpc
+    def run_retention(self, actor):
+        """On demand (coordinators, for their comuni): the same job as the scheduled one."""
+        return retention.run_retention(self.db, actor)
+
+    @timer(interval=RETENTION_INTERVAL)
+    def scheduled_retention(self):
+        retention.run_retention(self.db, retention.scheduled_actor())
 
     # -- overviews and audit ----------------------------------------------------------------
     @rpc

@@ -156,6 +156,10 @@ class ReopenInput(Strict):
     reason = Text(required=True, validate=validate.Length(min=1, max=4000))
 
 
+class LegalHoldInput(Strict):
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
+
+
 class FotografiaQuery(Strict):
     date_from = fields.Date(required=True)
     date_to = fields.Date(required=True)

@@ -11,7 +11,7 @@ from abitare_chassis.actor import Actor
 from ..adapters.models import HouseholdMember, Referral
 from ..domain import clock, household, permissions
 from ..domain.vocabulary import HEAD_OF_HOUSEHOLD
-from ..errors import ReferralNotFound
+from ..errors import CasePseudonymised, ReferralNotFound
 
 
 def load(
@@ -34,6 +34,11 @@ def load(
     referral = session.scalars(query).one_or_none()
     if referral is None:
         raise not_found(referral_id)
+    if for_update and referral.pseudonymised_at is not None:
+        # kept for the counts only (usecases.retention): nothing more is written on it
+        raise CasePseudonymised(
+            f"case {referral.id} was pseudonymised", pseudonymised_at=referral.pseudonymised_at
+        )
     return referral
 
 

@@ -23,7 +23,7 @@ from ..adapters.models import (
 )
 from ..domain import clock, duplicates, eligibility, lifecycle, permissions
 from ..errors import AssigneeOutOfScope, DuplicateChecksLimited, DuplicatesNotAcknowledged
-from . import audit, cases, referrals, timeline
+from . import audit, cases, referrals, retention, timeline
 
 TRIAGE_EVENTS = {
     lifecycle.PRESA_IN_CARICO: (events.CASE_OPENED, "opened_at"),
@@ -94,6 +94,7 @@ def case_record(
             "household_composition": referral.household_composition,
             "closure": closure,
             "requests": timeline.requests_of(session, referral.id),
+            "retention": retention.retention_record(referral, closure and closure["at"]),
         }
     )
     if permissions.may(actor.role, permissions.TRIAGE):
