@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import secrets
 
+from flask import g
+
 from abitare_chassis.actor import AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR
 
+from .auth import identity
 from .errors import Problem
 from .identity import ApiClient, AuditEntry, AuditRecord, IdentityStore, Operator
 
@@ -98,3 +101,22 @@ def client_in_scope(store: IdentityStore, manager: Operator, client_id: str) -> 
 def history(store: IdentityStore, manager: Operator, limit: int = 30) -> list[AuditRecord]:
     """The latest account actions on accounts of the manager's comuni."""
     return [r for r in store.audit_records(limit=500) if within(manager, r.comuni)][:limit]
+
+
+def actor_name(sub) -> str:
+    """The name people know an actor by, for every history a page shows: an operator's display
+    name (``operator:coordinatrice`` -> ``Maria Bianchi``), a comune's system by its name, the
+    software as "Sistema". An account the store no longer knows shows its user name; nothing
+    shows as ``—``. The accounts are read once per request."""
+    if not sub:
+        return "—"
+    kind, _, name = str(sub).partition(":")
+    if kind == "system":
+        return "Sistema"
+    names = g.get("actor_names")
+    if names is None:
+        store = identity()
+        names = {f"operator:{o.username}": o.display_name for o in store.list_operators()}
+        names.update({f"client:{c.client_id}": c.name for c in store.list_clients()})
+        g.actor_names = names
+    return names.get(str(sub)) or name or str(sub)

@@ -1,10 +1,16 @@
 """The Fotografia (seed 003: counts of the referrals received in a period) as tables, chart bars
-and CSV. Intake counts; this module only arranges the counts for people and spreadsheets."""
+and CSV. Intake counts; this module only arranges the counts for people and spreadsheets.
+
+Two CSVs: the API's (``/api/v1/fotografia.csv``) is for programs, with codes, ``,`` and ``.``;
+the page's download (``/fotografia.csv``) is for people opening it in an Italian spreadsheet:
+``;`` between cells, decimal comma, UTF-8 with a BOM (so accents survive a double click) and
+Italian labels in headers and cells."""
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 # dimension key in intake's answer -> (CSV name, Italian title, label table)
 DIMENSIONS = (
@@ -34,6 +40,14 @@ def _sorted(counts: dict | None) -> list[tuple[str, int]]:
     return sorted((counts or {}).items(), key=lambda item: (-int(item[1]), str(item[0])))
 
 
+def _label(label, table: str | None, code) -> str:
+    """The label of a row: the dimension's table, then the rows counting a missing value."""
+    if table is None:
+        return code
+    text = label(table, code)
+    return label("fotografia_gap", code) if text == str(code) else text
+
+
 def tables(fotografia: dict, label) -> list[dict]:
     """``[{key, name, title, rows: [(code, label, count, percent_of_max)], total}]``"""
     result = []
@@ -49,7 +63,7 @@ def tables(fotografia: dict, label) -> list[dict]:
                 "rows": [
                     (
                         code,
-                        label(table, code) if table else code,
+                        _label(label, table, code),
                         count,
                         round(100 * count / top, 1) if top else 0,
                     )
@@ -79,6 +93,40 @@ def to_csv(fotografia: dict) -> str:
     for row in csv_rows(fotografia):
         writer.writerow([_cell(value) for value in row])
     return out.getvalue()
+
+
+SPREADSHEET_HEADER = ("Sezione", "Voce", "Schede", "Percentuale sul totale")
+
+
+def _percent_it(count: int, total: int) -> str:
+    """``12`` of ``44`` -> ``"27,3"`` (one decimal, decimal comma)."""
+    if not total:
+        return "0,0"
+    share = (Decimal(100 * count) / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return str(share).replace(".", ",")
+
+
+def spreadsheet_rows(fotografia: dict, label) -> list[tuple[str, str, int, str]]:
+    """The rows of the people's CSV: the total, then each section's rows as the page shows them
+    (Italian labels, the share of the section's total)."""
+    total = int(fotografia.get("total") or 0)
+    rows = [("Totale schede ricevute", "", total, _percent_it(total, total))]
+    for table in tables(fotografia, label):
+        rows.extend(
+            (table["title"], text, int(count), _percent_it(int(count), table["total"]))
+            for _code, text, count, _bar in table["rows"]
+        )
+    return rows
+
+
+def to_spreadsheet_csv(fotografia: dict, label) -> bytes:
+    """The page's download, in the Italian convention (see the module's docstring)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(SPREADSHEET_HEADER)
+    for row in spreadsheet_rows(fotografia, label):
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")
 
 
 def csv_filename(date_from, date_to, comune: str | None) -> str:

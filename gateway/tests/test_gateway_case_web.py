@@ -169,7 +169,9 @@ def test_assignment_form(client, app, case_id):
     response = post(client, f"/schede/{case_id}/assegnazione", operator_sub="operator:agenzia")
     assert response.status_code == 302
     html = client.get(f"/schede/{case_id}/triage").get_data(as_text=True)
-    assert 'id="case-assigned">operator:agenzia<' in html
+    assert 'id="case-assigned">Operatrice Agenzia<' in html  # the name, not the account id
+    assert 'id="assignment-history"' in html and "<td>Coordinatrice</td>" in html
+    assert "operator:" not in html.split("<main", 1)[1].replace('value="operator:', "")
 
 
 def test_diary_entry_and_confidential_entries_of_others(operator, app, case_id, fake):

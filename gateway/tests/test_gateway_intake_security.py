@@ -172,8 +172,8 @@ def test_only_operators_of_the_case_comune_are_listed_and_assignable(app, intake
     page = coordinator.get(f"/schede/{case_id}/triage").get_data(as_text=True)
     assert (
         'id="assignment-history"' in page
-        and page.count("<td>operator:coordinamento</td>") >= 1
-        and "<td>operator:agenzia</td>" in page
+        and page.count("<td>Coordinatrice</td>") >= 1
+        and "<td>Operatrice Agenzia</td>" in page
     )
     agency = signed_in(app, "agenzia", "agenzia-pw")
     assert 'id="assignment-form"' not in agency.get(f"/schede/{case_id}/triage").get_data(

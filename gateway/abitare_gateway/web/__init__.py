@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, request, url_for
 
 from .. import labels
+from ..accounts import actor_name
 from ..agency_time import AGENCY_TZ
 from ..auth import csrf_token, csrf_valid, current_operator
 from ..errors import Problem
@@ -102,6 +103,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent_it)
     app.add_template_filter(format_euro, "euro")
     app.add_template_filter(label_filter, "label")
+    app.add_template_filter(actor_name, "who")
 
     @app.context_processor
     def globals_for_templates():

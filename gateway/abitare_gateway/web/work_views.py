@@ -10,7 +10,7 @@ from flask import Response, render_template, request
 from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
 from ..errors import Problem
-from ..fotografia import csv_filename, tables, to_csv
+from ..fotografia import csv_filename, tables, to_spreadsheet_csv
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from . import bp
 from .case_forms import FormState
@@ -96,13 +96,14 @@ def fotografia():
 @bp.get("/fotografia.csv")
 @login_required
 def fotografia_csv():
+    """The page's counts for a spreadsheet: ``;``, decimal comma, UTF-8 with BOM, labels."""
     state, date_from, date_to, comune = _period(request.args)
     if state.errors:
         raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
     filename = csv_filename(date_from, date_to, comune)
     return Response(
-        to_csv(data),
+        to_spreadsheet_csv(data, labels.label),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -88,7 +88,7 @@ class ActionInput(Strict):
     id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
     type = fields.String(required=True, validate=validate.OneOf(list(project.ACTION_TYPES)))
     description = Text(required=True, validate=validate.Length(min=1, max=2000))
-    responsible = fields.String(required=True, validate=validate.OneOf(project.RESPONSIBLE))
+    responsible = fields.String(required=True, validate=validate.OneOf(list(project.RESPONSIBLE)))
     partner_code = fields.String(load_default=None, allow_none=True, validate=PARTNER_CODE)
     due_date = fields.Date(load_default=None, allow_none=True)
     status = fields.String(
