@@ -154,7 +154,7 @@ def test_commission_form_errors(coordinator):
         },
     )
     assert response.status_code == 422
-    assert "Scheda non trovata" in response.get_data(as_text=True)
+    assert "Nucleo non trovato" in response.get_data(as_text=True)
 
 
 def test_commission_is_explained_to_other_operators(operator):

@@ -1,5 +1,5 @@
-"""/lavoro (the operator's worklist, the home page after login) and /fotografia (counts, charts,
-CSV)."""
+"""/lavoro (the operator's worklist, the home page after login), /fotografia (counts, charts,
+CSV) and /anomalie (the coordinator's list of codici fiscali that contradict their member)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from flask import Response, render_template, request
 
 from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
-from ..errors import Problem
+from ..errors import Problem, status_for_remote
 from ..fotografia import csv_filename, tables, to_spreadsheet_csv
 from ..rpc import RemoteError, RpcError, ServiceTimeout
-from . import bp
+from . import bp, page_window
 from .case_forms import FormState
+from .commands import FORBIDDEN
 from .forms import parse_date
-from .views import _comune_options
+from .views import _comune_options, _int_arg
 
 WORKLIST_SECTIONS = (
     ("overdue_actions", "Azioni scadute"),
@@ -39,6 +40,37 @@ def worklist():
         status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
     return render_template(
         "lavoro.html", work=work or {}, error=error, sections=WORKLIST_SECTIONS
+    ), status
+
+
+# -- Anomalie -------------------------------------------------------------------------------------
+ANOMALIES_PAGE_SIZE = 50
+
+
+@bp.get("/anomalie")
+@login_required
+def anomalies():
+    """Coordinators only (intake refuses the others, and the page says so)."""
+    actor = web_actor()
+    page = _int_arg("pagina", 1)
+    status, found, error, forbidden = 200, None, None, None
+    try:
+        found = casework.list_anomalies(actor, page, ANOMALIES_PAGE_SIZE)
+    except RemoteError as exc:
+        if status_for_remote(exc) != 403:
+            raise
+        status, forbidden = 403, FORBIDDEN
+    except RpcError as exc:
+        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+    pages = max(1, -(-found["total"] // ANOMALIES_PAGE_SIZE)) if found else 1
+    return render_template(
+        "anomalie.html",
+        found=found,
+        error=error,
+        forbidden=forbidden,
+        page=min(page, pages),
+        pages=pages,
+        window=page_window(min(page, pages), pages),
     ), status
 
 

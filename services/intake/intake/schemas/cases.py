@@ -135,6 +135,12 @@ class ProposalInput(Strict):
     notes = Text(load_default=None, validate=validate.Length(max=4000))
 
 
+class AgendaSearch(Strict):
+    """What the coordinator typed to find a household for the agenda (name or codice fiscale)."""
+
+    text = Text(load_default="", allow_none=True, validate=validate.Length(max=100))
+
+
 class DecisionInput(Strict):
     decision = fields.String(required=True, validate=validate.OneOf(list(commission.DECISIONS)))
     notes = Text(load_default=None, validate=validate.Length(max=4000))
