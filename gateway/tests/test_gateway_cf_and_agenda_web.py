@@ -205,3 +205,13 @@ def test_choosing_no_household_is_said_next_to_the_list(client, intake):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="referral_id-error"' in html
     assert 'href="#referral_id"' in html and 'id="candidates"' in html
+
+
+def test_the_form_refuses_only_what_is_certainly_wrong():
+    from abitare_gateway.validators import codice_fiscale_error
+
+    assert "carattere di controllo" in codice_fiscale_error("RSSMRA80A01F205Y")
+    assert "data di nascita che contiene non esiste" in codice_fiscale_error(cf("RSSMRA80B31F205"))
+    assert codice_fiscale_error("RSSMRA80A01F2") == "Il codice fiscale ha 16 caratteri."
+    assert codice_fiscale_error(cf("RSSMRA80A01F20R")) is None  # omocodia: valid
+    assert codice_fiscale_error(HEAD_CF) is None  # whether it fits the member is a warning
