@@ -30,6 +30,7 @@ BY_ENDPOINT = {
     "web.commission_minutes": COMMISSION,
     "web.fotografia": REPORTING,
     "web.fotografia_csv": REPORTING,
+    "web.fotografia_xlsx": REPORTING,
     "web.anomalies": DATA_QUALITY,
     "web.referral_list": CASE_MANAGEMENT,
     "web.referral_new": CASE_MANAGEMENT,

@@ -215,3 +215,30 @@ def test_the_form_refuses_only_what_is_certainly_wrong():
     assert codice_fiscale_error("RSSMRA80A01F2") == "Il codice fiscale ha 16 caratteri."
     assert codice_fiscale_error(cf("RSSMRA80A01F20R")) is None  # omocodia: valid
     assert codice_fiscale_error(HEAD_CF) is None  # whether it fits the member is a warning
+
+
+# -- the other services' sections in words ------------------------------------------------------
+def test_the_sections_say_what_is_shared_and_what_available_means(client, intake, fake):
+    case = intake.submit_referral(AGENCY, referral_payload())["id"]
+    fake.returns("funds", "get_funds_file", None)
+    fake.returns("housing_stock", "get_housing_need", None)
+    fake.returns(
+        "partners",
+        "get_deliveries",
+        [
+            {
+                "partner_code": "FWA",
+                "partner_name": "Fondazione Welfare Ambrosiano",
+                "event_type": "intake.referral_received.v1",
+                "fields": ["economics.monthly_net_income_cents", "household.size"],
+                "field_labels": ["Reddito netto mensile", "Numero di componenti del nucleo"],
+                "queued_at": "2026-01-10T10:00:00+00:00",
+            }
+        ],
+    )
+    html = signed_in(client).get(f"/schede/{case}").get_data(as_text=True)
+    shared = re.search(r'class="delivery-fields">([^<]*)<', html).group(1)
+    assert shared == "Reddito netto mensile; Numero di componenti del nucleo"
+    assert "economics." not in html and "household.size" not in html
+    assert 'id="partner-note">Disponibile: i dati di questa scheda inviati ai partner' in html
+    assert 'id="scheda-note"' in html and 'id="fondi-note"' not in html  # funds: in attesa

@@ -203,6 +203,28 @@ def test_fotografia_shows_charts_tables_and_a_csv_link(operator, intake, case_id
     assert not cells & {"sfratto_esecutivo", "non_valutato", "problem_reported", "total"}
 
 
+def test_the_fotografia_as_an_excel_workbook(operator, intake, case_id):
+    from openpyxl import load_workbook
+
+    html = operator.get("/fotografia?dal=2020-01-01&al=2030-12-31").get_data(as_text=True)
+    link = re.search(r'id="xlsx-download" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    response = operator.get(link)
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert (
+        'filename="fotografia_2020-01-01_2030-12-31.xlsx"'
+        in response.headers["Content-Disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+    assert rows[0] == ("Fotografia delle schede dal 01/01/2020 al 31/12/2030", None, None, None)
+    assert rows[1] == ("Sezione", "Voce", "Schede", "Percentuale sul totale")
+    assert ("Totale schede ricevute", None, 1, 100.0) in rows
+    assert ("Grado di disagio abitativo", "Non valutato", 1, 100.0) in rows
+    assert sheet.cell(3, 4).number_format == "0.0"  # shown with the spreadsheet's own comma
+    assert operator.get("/fotografia.xlsx?dal=2025-06-01&al=2025-01-01").status_code == 422
+
+
 def spreadsheet(data: bytes) -> list[list[str]]:
     """Read a CSV as an Italian spreadsheet does: UTF-8 with BOM, ``;`` between cells."""
     text = data.decode("utf-8-sig")
@@ -231,6 +253,14 @@ def test_the_spreadsheet_csv_has_decimal_commas_and_no_formulas():
     assert ["Grado di disagio abitativo", "Grado 4 · Emergenza abitativa", "1", "33,3"] in rows
     assert ["Composizione dei nuclei familiari", "Non classificata", "3", "100,0"] in rows
     assert all(len(row) == 4 for row in rows)
+
+    from openpyxl import load_workbook
+
+    from abitare_gateway.fotografia import to_xlsx
+
+    book = to_xlsx({"total": 1, "by_comune": {"=HYPERLINK()": 1}}, labels.label, "oggi")
+    cell = load_workbook(io.BytesIO(book)).active.cell(4, 2)
+    assert cell.value == "=HYPERLINK()" and cell.data_type == "s"  # text, not a formula
 
 
 def test_fotografia_period_is_checked(operator, fake):

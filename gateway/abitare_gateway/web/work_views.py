@@ -10,7 +10,7 @@ from flask import Response, render_template, request
 from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
 from ..errors import Problem, status_for_remote
-from ..fotografia import csv_filename, tables, to_spreadsheet_csv
+from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from . import bp, page_window
 from .case_forms import FormState
@@ -125,17 +125,46 @@ def fotografia():
     ), status
 
 
-@bp.get("/fotografia.csv")
-@login_required
-def fotografia_csv():
-    """The page's counts for a spreadsheet: ``;``, decimal comma, UTF-8 with BOM, labels."""
+def _export() -> tuple[dict, str, str, str | None]:
+    """The counts of the period asked for a download (a bad period is a 422, not a file)."""
     state, date_from, date_to, comune = _period(request.args)
     if state.errors:
         raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
-    filename = csv_filename(date_from, date_to, comune)
+    return data, date_from, date_to, comune
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Response:
     return Response(
-        to_spreadsheet_csv(data, labels.label),
-        content_type="text/csv; charset=utf-8",
+        body,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/fotografia.csv")
+@login_required
+def fotografia_csv():
+    """The page's counts for a spreadsheet: ``;``, decimal comma, UTF-8 with BOM, labels."""
+    data, date_from, date_to, comune = _export()
+    return _download(
+        to_spreadsheet_csv(data, labels.label),
+        "text/csv; charset=utf-8",
+        csv_filename(date_from, date_to, comune),
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/fotografia.xlsx")
+@login_required
+def fotografia_xlsx():
+    """The same counts as an Excel workbook."""
+    data, date_from, date_to, comune = _export()
+    period = f"dal {parse_date(date_from):%d/%m/%Y} al {parse_date(date_to):%d/%m/%Y}"
+    return _download(
+        to_xlsx(data, labels.label, period),
+        XLSX,
+        csv_filename(date_from, date_to, comune, "xlsx"),
     )
