@@ -22,7 +22,7 @@ from flask import url_for
 from abitare_chassis.actor import COORDINATOR, Actor
 
 from . import labels, overview
-from .auth import identity
+from .accounts import actor_name
 
 INTAKE = "intake"
 SOURCES = {  # section -> (service, method)
@@ -30,12 +30,6 @@ SOURCES = {  # section -> (service, method)
     **overview.SECTIONS,
 }
 SECTION_SERVICE = {name: service for name, (service, _method) in SOURCES.items()}
-SERVICE_ACTOR = {
-    "funds": "Servizio fondi",
-    "housing_stock": "Servizio patrimonio abitativo",
-    "partners": "Servizio partner",
-    "intake": "Servizio schede",
-}
 TAB_ENDPOINT = {
     "scheda": "web.referral_detail",
     "triage": "web.case_triage",
@@ -74,7 +68,6 @@ class Entry:
 def household_timeline(actor: Actor, referral_id: str) -> dict:
     """``{entries: [Entry], gaps: [str], sections: {name: status}}``, newest first."""
     sections = overview.ask(actor, referral_id, SOURCES)
-    names = People()
     entries: list[Entry] = []
     gaps = []
     for name, section in sections.items():
@@ -84,7 +77,7 @@ def household_timeline(actor: Actor, referral_id: str) -> dict:
             continue
         if section["status"] != overview.AVAILABLE:
             continue
-        entries += COMPOSE[name](section["data"], actor, referral_id, names)
+        entries += COMPOSE[name](section["data"], actor, referral_id, actor_name)
     entries.sort(key=lambda e: e.at, reverse=True)
     return {
         "entries": entries,
@@ -93,37 +86,8 @@ def household_timeline(actor: Actor, referral_id: str) -> dict:
     }
 
 
-# -- who ------------------------------------------------------------------------------------------
-class People:
-    """Names for the ``sub`` of an actor: an operator's or an API client's name from the
-    gateway's accounts, a service's in words; looked up once per page."""
-
-    def __init__(self):
-        self._known: dict[str, str] = {}
-
-    def __call__(self, sub: str | None, fallback: str | None = None) -> str:
-        if not sub:
-            return fallback or "—"
-        if sub not in self._known:
-            self._known[sub] = self._name(sub) or fallback or sub
-        return self._known[sub]
-
-    @staticmethod
-    def _name(sub: str) -> str | None:
-        kind, _, key = sub.partition(":")
-        if kind == "operator":
-            operator = identity().get_operator(key, include_inactive=True)
-            return operator.display_name if operator else None
-        if kind == "client":
-            client = identity().get_client(key, include_inactive=True)
-            return f"Sistema comunale: {client.name}" if client else None
-        if kind == "service":
-            return SERVICE_ACTOR.get(key)
-        return None
-
-
 # -- intake ---------------------------------------------------------------------------------------
-def _intake(data: dict, actor: Actor, referral_id: str, who: People) -> list[Entry]:
+def _intake(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     entries = []
     for item in data.get("entries") or []:
         what, detail = _intake_text(item, who)
@@ -143,7 +107,7 @@ def _intake(data: dict, actor: Actor, referral_id: str, who: People) -> list[Ent
     return entries
 
 
-def _intake_text(item: dict, who: People) -> tuple[str, str | None]:
+def _intake_text(item: dict, who) -> tuple[str, str | None]:
     """What happened, in Italian, and a detail line (or None)."""
     kind = item["kind"]
     if kind == "referral_received":
@@ -227,7 +191,7 @@ def _scheda(referral_id: str, anchor: str) -> str:
     return url_for("web.referral_detail", referral_id=referral_id, _anchor=anchor)
 
 
-def _funds(data: dict, actor: Actor, referral_id: str, who: People) -> list[Entry]:
+def _funds(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     check = data.get("affordability") or {}
     return [
         Entry(
@@ -244,7 +208,7 @@ def _funds(data: dict, actor: Actor, referral_id: str, who: People) -> list[Entr
     ]
 
 
-def _housing(data: dict, actor: Actor, referral_id: str, who: People) -> list[Entry]:
+def _housing(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     size = data.get("household_size")
     return [
         Entry(
@@ -262,7 +226,7 @@ def _housing(data: dict, actor: Actor, referral_id: str, who: People) -> list[En
     ]
 
 
-def _partners(data: list, actor: Actor, referral_id: str, who: People) -> list[Entry]:
+def _partners(data: list, actor: Actor, referral_id: str, who) -> list[Entry]:
     return [
         Entry(
             at=_instant(d["queued_at"]),

@@ -172,6 +172,10 @@ def test_assignment_form(client, app, case_id):
     assert response.status_code == 302
     html = client.get(f"/schede/{case_id}/triage").get_data(as_text=True)
     assert 'id="case-assigned" data-sub="operator:agenzia">Operatrice Agenzia<' in html
+    assert 'id="assignment-history"' in html and "<td>Coordinatrice</td>" in html
+    assert "operator:" not in html.split("<main", 1)[1].replace('value="operator:', "").replace(
+        'data-sub="operator:', ""
+    )
 
 
 def test_diary_entry_and_confidential_entries_of_others(operator, app, case_id, fake):

@@ -104,14 +104,14 @@ def test_worklist_shape(coordinator, intake, case_id):
     assert body["awaiting_triage"][0]["referral_id"] == case_id
 
 
-def fotografia(client, query):
-    return client.get(f"/api/v1/fotografia{query}")
-
-
 def received_day(intake, case_id) -> str:
-    """The Milan calendar day the case was received on (the Fotografia counts by it)."""
+    """The Milan day the case was received (the Fotografia counts Milan's days, not UTC's)."""
     received = datetime.fromisoformat(intake.get_referral(AGENCY, case_id)["received_at"])
     return received.astimezone(AGENCY_TZ).date().isoformat()
+
+
+def fotografia(client, query):
+    return client.get(f"/api/v1/fotografia{query}")
 
 
 def test_fotografia_counts(coordinator, intake, case_id, fake):

@@ -40,7 +40,6 @@ def render_case(
         referral_id=referral_id,
         tab=tab,
         tabs=TABS,
-        person=timeline.People(),  # names, not ``operator:...``
         **context,
     ), status
 

@@ -26,6 +26,7 @@ from .domain import vocabulary
 from .errors import ActionOutcomeInvalid
 from .schemas.cases import (
     ActionOutcomeEvent,
+    AgendaSearch,
     AssessmentInput,
     AssignInput,
     ClosureInput,
@@ -43,8 +44,16 @@ from .schemas.cases import (
     ReopenInput,
     TriageInput,
 )
-from .schemas.referrals import ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage
+from .schemas.referrals import (
+    HouseholdCheck,
+    ListReferralsQuery,
+    PageQuery,
+    ReferralInput,
+    ReferralOutput,
+    ReferralPage,
+)
 from .usecases import (
+    anomalies,
     assessment,
     audit,
     closure,
@@ -101,6 +110,20 @@ class IntakeService:
         )
         return ReferralPage().dump(
             referrals.list_referrals(self.db, actor, **query, purpose=_purpose(purpose))
+        )
+
+    @rpc
+    def check_household(self, actor, household):
+        """Warnings about the codici fiscali of a household about to be sent (nothing stored)."""
+        data = load(HouseholdCheck(), {"household": household})
+        return jsonable(anomalies.check_household(data["household"]))
+
+    @rpc
+    def list_anomalies(self, actor, page=1, page_size=50, purpose=None):
+        """The open cases' members whose codice fiscale contradicts them (coordinators)."""
+        query = load(PageQuery(), {"page": page, "page_size": page_size})
+        return jsonable(
+            anomalies.list_anomalies(self.db, actor, **query, purpose=_purpose(purpose))
         )
 
     @rpc
@@ -232,6 +255,16 @@ class IntakeService:
     def add_proposal(self, actor, meeting_id, payload):
         data = load(ProposalInput(), payload)
         return jsonable(commission.add_proposal(self.db, actor, meeting_id, data))
+
+    @rpc
+    def agenda_candidates(self, actor, meeting_id, text=None, purpose=None):
+        """Cases to put on a meeting's agenda, by name or codice fiscale (coordinators)."""
+        query = load(AgendaSearch(), {"text": text})
+        return jsonable(
+            commission.agenda_candidates(
+                self.db, actor, meeting_id, query["text"] or "", _purpose(purpose)
+            )
+        )
 
     @rpc
     def decide_proposal(self, actor, proposal_id, payload):

@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from abitare_chassis.migrate import upgrade
 from abitare_chassis.schemas import jsonable, load
 from intake.adapters.models import (
     Assessment,
@@ -45,7 +43,6 @@ from intake.schemas.cases import (
     TriageInput,
 )
 from intake.schemas.referrals import ReferralInput
-from intake.service import IntakeService
 from intake.usecases import (
     assessment,
     audit,
@@ -68,14 +65,6 @@ COORDINATOR = Actor(sub="operator:carla", role="coordinator", comuni=(SGM, MELEG
 COMUNE = Actor(sub="operator:dario", role="comune_operator", comuni=(SGM,))
 CLIENT = Actor(sub="client:sgm", role="municipal_client", comuni=(SGM,))
 MILANO_CLIENT = Actor(sub="client:mi", role="municipal_client", comuni=(MILANO,))
-
-
-@pytest.fixture
-def db(db_url):
-    upgrade(IntakeService.migrations_dir, db_url)
-    database = Db("intake", db_url, metadata)
-    yield database
-    database.dispose()
 
 
 def count(db, table, *where):

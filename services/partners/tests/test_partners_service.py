@@ -143,6 +143,8 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(
     assert deliveries[0]["event_id"] == body["id"]
     assert "household.size" in deliveries[0]["fields"]
     assert "household.members" not in deliveries[0]["fields"]
+    shared = dict(zip(deliveries[0]["fields"], deliveries[0]["field_labels"], strict=True))
+    assert shared["economics.monthly_net_income_cents"] == "Reddito netto mensile"
     assert deliveries[0]["queued_at"].endswith("+00:00")
 
 

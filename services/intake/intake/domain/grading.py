@@ -34,6 +34,9 @@ GRADES = {
     4: "emergenza abitativa",
 }
 
+# What the Fotografia counts for a case that has no assessment yet.
+NOT_ASSESSED = "non_valutato"
+
 # Pronto Intervento Sociale situations (Fotografia PIS 2024): each is grade 4 at once.
 PIS_SITUATIONS = {
     "incendio": "incendio dell'abitazione",
@@ -44,8 +47,8 @@ PIS_SITUATIONS = {
     "msna": "minore straniero non accompagnato",
 }
 
-EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata", "eseguito")
 EVICTION_STAGE_LABELS = {
+    "none": "nessuna procedura",
     "intimazione": "intimazione di sfratto",
     "convalida": "sfratto convalidato",
     "precetto": "atto di precetto notificato",
@@ -53,6 +56,8 @@ EVICTION_STAGE_LABELS = {
     "eseguito": "sfratto eseguito",
     "in_corso": "fase non indicata",  # an eviction known only from the referral
 }
+# What an assessment may record ("in_corso" is only ever read from the referral).
+EVICTION_STAGES = tuple(stage for stage in EVICTION_STAGE_LABELS if stage != "in_corso")
 LATE_EVICTION_STAGES = ("precetto", "esecuzione_fissata")
 DOCUMENTS_EXPIRING_DAYS = 90
 # "Un canone – per essere sostenibile – non dovrebbe superare il 30% del reddito familiare
@@ -92,22 +97,24 @@ REFERRAL_LABELS = {
     **{name: "la problematica segnalata" for name in PROBLEM_INDICATORS.values()},
 }
 
-BOOLEAN_INDICATORS = (
-    "rent_burden_over_30",
-    "arrears_rent",
-    "arrears_mortgage",
-    "arrears_utilities",
-    "weak_support_network",
-    "unstable_income",
-    "low_income",
-    "legal_proceedings",
-    "violence_or_abuse",
-    "no_home_to_return",
-    "unsafe_dwelling",
-    "minors",
-    "over_65",
-    "disability",
-)
+# The yes/no indicators of an assessment, in the order the form shows them, with their labels.
+INDICATOR_LABELS = {
+    "rent_burden_over_30": "Canone oltre il 30% del reddito",
+    "arrears_rent": "Morosità nell'affitto",
+    "arrears_mortgage": "Morosità nella rata del mutuo",
+    "arrears_utilities": "Morosità nelle utenze o spese dell'alloggio",
+    "low_income": "Reddito basso",
+    "unstable_income": "Lavoro instabile o reddito discontinuo",
+    "weak_support_network": "Scarsa rete sociale o familiare di supporto",
+    "legal_proceedings": "Procedimenti penali in corso",
+    "violence_or_abuse": "Violenza o maltrattamenti",
+    "no_home_to_return": "Impossibilità di rientrare nell'alloggio",
+    "unsafe_dwelling": "Alloggio non sicuro per scarsa manutenzione",
+    "minors": "Presenza di minori",
+    "over_65": "Presenza di persone over 65",
+    "disability": "Presenza di persone con disabilità",
+}
+BOOLEAN_INDICATORS = tuple(INDICATOR_LABELS)
 INDICATORS = BOOLEAN_INDICATORS + ("eviction_stage", "eviction_date", "documents_expiring_on")
 
 

@@ -32,7 +32,7 @@ FULFILLED_BY = {
     "public_housing_application": "housing_stock",
     "partner_referral": "partners",
 }
-RESPONSIBLE = ("agency", "comune", "partner")
+RESPONSIBLE = {"agency": "Agenzia", "comune": "Comune", "partner": "Partner"}
 ACTION_STATUSES = {
     "da_avviare": "Da avviare",
     "in_corso": "In corso",

@@ -147,14 +147,27 @@ class ReferralInput(Schema):
                 raise ValidationError(errors)
 
 
-class ListReferralsQuery(Schema):
-    comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
+class HouseholdCheck(Schema):
+    """The members of a referral about to be sent, to warn before it is stored."""
+
+    household = fields.List(
+        fields.Nested(MemberInput),
+        required=True,
+        validate=validate.Length(min=1, max=household.MAX_MEMBERS),
+    )
+
+
+class PageQuery(Schema):
     page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(
         strict=True,
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
     )
+
+
+class ListReferralsQuery(PageQuery):
+    comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -164,6 +177,8 @@ class MemberOutput(Schema):
     last_name = fields.String()
     birth_date = fields.Date()
     relation = fields.String()
+    # ``[{code, severity, ...details}]``: what in the code contradicts the name or birth date
+    codice_fiscale_warnings = fields.List(fields.Dict())
 
 
 class ReferralOutput(Schema):

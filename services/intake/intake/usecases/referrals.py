@@ -253,6 +253,9 @@ def referral_record(referral: Referral) -> dict:
                 "last_name": m.last_name,
                 "birth_date": m.birth_date,
                 "relation": m.relation,
+                "codice_fiscale_warnings": codice_fiscale.coherence(
+                    m.codice_fiscale, m.last_name, m.first_name, m.birth_date
+                ),
             }
             for m in referral.members
         ],

@@ -23,7 +23,7 @@ from ..adapters import events
 from ..adapters.models import Delivery, Partner, Subscription
 from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
 from ..domain import permissions
-from ..domain.conventions import agency_today, convention_in_force
+from ..domain.conventions import agency_today, convention_in_force, field_label
 from ..domain.filtering import delivered_paths, filter_fields
 from .catalogue import conventions_of
 
@@ -178,6 +178,7 @@ def get_deliveries(
             "event_type": d.event_type,
             "event_id": d.event_id,
             "fields": d.fields,
+            "field_labels": [field_label(path) for path in d.fields],
             "queued_at": d.queued_at,
             "pseudonymised_at": d.pseudonymised_at,
         }
