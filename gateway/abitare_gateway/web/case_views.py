@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from abitare_chassis.actor import COORDINATOR
-
-from .. import assignees, casework, labels, overview
+from .. import assignees, casework, labels, overview, roles
 from ..auth import login_required, web_actor
 from . import bp, case_forms
 from .case_forms import FormState
@@ -50,7 +48,9 @@ def referral_detail(referral_id):
 # -- triage and assignment ------------------------------------------------------------------------
 def _operator_options(actor, case: dict) -> list[tuple[str, str]]:
     """The operators who could take the case, shown to coordinators only (they assign)."""
-    return assignees.options(case.get("comune_istat")) if actor.role == COORDINATOR else []
+    return (
+        assignees.options(case.get("comune_istat")) if roles.may(actor.role, roles.ASSIGN) else []
+    )
 
 
 @bp.route("/schede/<referral_id>/triage", methods=["GET", "POST"])

@@ -6,6 +6,8 @@ Problem and housing-situation codes come from the C.A.S.A. San Giuliano Milanese
 
 from __future__ import annotations
 
+from . import permissions
+
 REFERRING_BODIES = {
     "servizi_sociali_comune": "Servizi sociali del Comune",
     "pronto_intervento_sociale": "Pronto Intervento Sociale",
@@ -98,9 +100,12 @@ JOINT_INTERVIEW = "colloquio_congiunto"
 # -- the contract others read ---------------------------------------------------------------
 def as_contract() -> dict:
     """What ``infra/contracts/vocabulary.json`` holds: every table with its codes in order and
-    their labels, and the head-of-household relation. The gateway reads that file (so its pages
-    read well while intake is away); a test of intake fails when it and this module differ."""
+    their labels, the head-of-household relation and the role table (which actions each role
+    may take, :mod:`.permissions`: the pages offer only those). The gateway reads that file (so
+    its pages read well while intake is away); a test of intake fails when it and this module
+    differ."""
     return {
         "head_of_household": HEAD_OF_HOUSEHOLD,
         "tables": {**VOCABULARIES, "diary_kind": DIARY_KINDS},
+        "role_actions": {role: sorted(actions) for role, actions in permissions.ALLOWED.items()},
     }

@@ -1,0 +1,61 @@
+"""The menu follows the role table: every link each demo role sees answers 200, the coordinator's
+pages are not offered to the others, a 403 page says what the role cannot do and offers the way
+back, and on a phone the menu opens from its button."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import ROLES
+
+MENU_LINKS = "#nav-main a.nav-link"
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_menu_link_of_each_role_answers(logged_in, username):
+    page = logged_in(username)
+    page.goto("/lavoro")
+    links = page.eval_on_selector_all(MENU_LINKS, "links => links.map(a => a.getAttribute('href'))")
+    assert len(links) >= 4
+    answers = {link: page.request.get(link).status for link in links}
+    assert all(status == 200 for status in answers.values()), answers
+    shown = page.eval_on_selector_all(MENU_LINKS, "links => links.map(a => a.id)")
+    if username == "coordinatrice":
+        assert {"nav-commissione", "nav-utenti"} <= set(shown)
+    else:
+        assert not {"nav-commissione", "nav-utenti"} & set(shown)
+
+
+def test_a_comune_operator_sees_no_form_it_may_not_use(logged_in, demo):
+    page = logged_in("sgm.sociale")
+    page.goto(f"/schede/{demo['received']}/triage")
+    assert page.locator("#triage-form, #assignment-form, #assign-submit").count() == 0
+    assert "non puoi fare il triage" in page.locator("#triage-not-allowed").inner_text()
+    assert page.locator("#tab-accessi").count() == 0
+    page.goto(f"/schede/{demo['taken']}/valutazione")
+    assert page.locator("#assessment-form").count() == 0
+    page.goto(f"/schede/{demo['taken']}/chiusura")
+    assert page.locator("#closure-form").count() == 0
+
+
+def test_the_403_page_explains_and_leads_back(logged_in, demo, suite):
+    page = logged_in("sgm.sociale")
+    case = f"/schede/{demo['taken']}"
+    response = page.goto(f"{case}/accessi", referer=suite.base_url + case)  # an old bookmark
+    assert response.status == 403
+    assert "Con il profilo «Operatore del Comune»" in page.locator("#error-role").inner_text()
+    page.click("#error-back")
+    page.wait_for_url(f"**/schede/{demo['taken']}")
+    page.goto("/utenti")
+    page.click("#error-home")
+    page.wait_for_url("**/lavoro**")
+
+
+def test_on_a_phone_the_menu_opens_from_its_button(logged_in):
+    page = logged_in("agenzia", 390)
+    page.goto("/schede")
+    assert not page.locator("#nav-fotografia").is_visible()
+    page.click("#nav-toggle")
+    page.locator("#nav-fotografia").wait_for(state="visible")
+    page.click("#nav-fotografia")
+    page.wait_for_url("**/fotografia**")
