@@ -23,6 +23,7 @@ from tests.support.suite import REPO, operator_session
 
 CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("ABITARE_TEST_ARTIFACTS", REPO / "var" / "test-artifacts"))
+SCREENSHOTS = ARTEFACTS / "screenshots"
 WIDTHS = (1400, 390)
 
 # username -> password of the demo operators (abitare-gateway seed-demo)
@@ -38,6 +39,7 @@ class MainPage:
     name: str  # also the screenshot's file name
     path: str  # may use {received}, {taken}, {meeting}
     form: bool = False  # has a form: its labels are checked for overlaps
+    status: int = 200
 
 
 # The main pages, visited as the coordinator (who may open all of them).
@@ -59,6 +61,7 @@ MAIN_PAGES = (
     MainPage("utenti", "/utenti"),
     MainPage("nuovo-operatore", "/utenti/operatori/nuovo", form=True),
     MainPage("password", "/password", form=True),
+    MainPage("scheda-inesistente", "/schede/00000000-0000-4000-8000-000000000000", status=404),
 )
 
 
@@ -151,6 +154,7 @@ def browser():
                 "--disable-gpu",
                 "--disable-component-update",
                 "--no-first-run",
+                "--lang=it-IT",  # date fields as the Italian operator sees them: gg/mm/aaaa
             ],
         )
         yield browser
@@ -197,6 +201,12 @@ def logged_in(browser, suite):
     yield get
     for page in pages.values():
         page.context.close()
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """Keep a picture of the page as a test artefact: var/test-artifacts/screenshots/NAME.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def main_page_path(main_page: MainPage, demo: dict) -> str:

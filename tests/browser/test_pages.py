@@ -8,9 +8,15 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTEFACTS, MAIN_PAGES, REPO, WIDTHS, main_page_path
+from tests.browser.conftest import (
+    MAIN_PAGES,
+    REPO,
+    WIDTHS,
+    main_page_path,
+    new_page,
+    screenshot,
+)
 
-SCREENSHOTS = ARTEFACTS / "screenshots"
 AXE = REPO / "gateway" / "node_modules" / "axe-core" / "axe.min.js"  # gateway/package.json
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -76,16 +82,10 @@ def main_page(request):
     return request.param
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_main_page(logged_in, demo, main_page, width, axe_source):
-    page = logged_in("coordinatrice", width)
-    response = page.goto(main_page_path(main_page, demo))
-    assert response.status == 200, f"{main_page.name}: {response.status}"
-    page.wait_for_load_state("networkidle")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{main_page.name}-{width}.png"), full_page=True)
+def page_problems(page, width: int, axe_source: str, form: bool, signed_in: bool = True) -> dict:
+    """What is wrong with the page in front of us, by check (empty: nothing)."""
     problems = {}
-    if main_page.form and (overlaps := page.evaluate(OVERLAPS)):
+    if form and (overlaps := page.evaluate(OVERLAPS)):
         problems["labels overlapping"] = overlaps
     if page.locator("html").get_attribute("lang") != "it":
         problems["lang"] = page.locator("html").get_attribute("lang")
@@ -94,14 +94,36 @@ def test_main_page(logged_in, demo, main_page, width, axe_source):
     scroll_width = page.evaluate("() => document.scrollingElement.scrollWidth")
     if scroll_width > width:
         problems["wider than the window"] = f"{scroll_width} px > {width} px"
-    logout = page.locator("#logout")
-    box = logout.bounding_box()
-    if not logout.is_visible() or box is None or box["x"] + box["width"] > width:
-        problems["Esci not visible"] = box
-    else:
-        logout.click(trial=True)  # reachable: nothing covers it
+    if signed_in:
+        logout = page.locator("#logout")
+        box = logout.bounding_box()
+        if not logout.is_visible() or box is None or box["x"] + box["width"] > width:
+            problems["Esci not visible"] = box
+        else:
+            logout.click(trial=True)  # reachable: nothing covers it
     if violations := axe_violations(page, axe_source):
         problems["axe-core"] = violations
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_main_page(logged_in, demo, main_page, width, axe_source):
+    page = logged_in("coordinatrice", width)
+    response = page.goto(main_page_path(main_page, demo))
+    assert response.status == main_page.status, f"{main_page.name}: {response.status}"
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"{main_page.name}-{width}")
+    problems = page_problems(page, width, axe_source, main_page.form)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_login_page(browser, suite, width, axe_source):
+    page = new_page(browser, suite, width)
+    page.goto("/login")
+    screenshot(page, f"login-{width}")
+    problems = page_problems(page, width, axe_source, form=True, signed_in=False)
+    page.context.close()
     assert not problems, problems
 
 

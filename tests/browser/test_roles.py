@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ROLES
+from tests.browser.conftest import ROLES, screenshot
 
 MENU_LINKS = "#nav-main a.nav-link"
 
@@ -44,6 +44,7 @@ def test_the_403_page_explains_and_leads_back(logged_in, demo, suite):
     response = page.goto(f"{case}/accessi", referer=suite.base_url + case)  # an old bookmark
     assert response.status == 403
     assert "Con il profilo «Operatore del Comune»" in page.locator("#error-role").inner_text()
+    screenshot(page, "403-1280")
     page.click("#error-back")
     page.wait_for_url(f"**/schede/{demo['taken']}")
     page.goto("/utenti")
@@ -57,5 +58,10 @@ def test_on_a_phone_the_menu_opens_from_its_button(logged_in):
     assert not page.locator("#nav-fotografia").is_visible()
     page.click("#nav-toggle")
     page.locator("#nav-fotografia").wait_for(state="visible")
+    page.wait_for_function(  # the panel has slid in
+        "() => Math.round(document.querySelector('#nav-main .menu-wrapper')"
+        ".getBoundingClientRect().left) === 0"
+    )
+    screenshot(page, "menu-390", full_page=False)
     page.click("#nav-fotografia")
     page.wait_for_url("**/fotografia**")
