@@ -26,6 +26,31 @@ def test_every_menu_link_of_each_role_answers(logged_in, username):
         assert not {"nav-commissione", "nav-utenti"} & set(shown)
 
 
+def hrefs(page, selector: str = "a[href^='/']") -> list[str]:
+    return page.eval_on_selector_all(selector, "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_link_leads_a_role_to_a_refusal(logged_in, demo, username):
+    """Every link on the pages of the menu and on the tabs of a case, as each role sees them,
+    answers, and none with 403."""
+    page = logged_in(username)
+    page.goto(f"/schede/{demo['taken']}")
+    pages = hrefs(page, "#case-tabs a")
+    page.goto("/lavoro")
+    pages += [path for path in hrefs(page, MENU_LINKS) if not path.startswith("/api/")]
+    answers = {}
+    for path in pages:
+        page.goto(path)
+        for href in hrefs(page):
+            href = href.split("#")[0]
+            if href and href not in answers and not href.startswith("/api/"):
+                answers[href] = page.request.get(href, max_redirects=0).status
+    assert len(answers) >= 10
+    refused = {href: status for href, status in answers.items() if status >= 400}
+    assert not refused, refused
+
+
 def test_a_comune_operator_sees_no_form_it_may_not_use(logged_in, demo):
     page = logged_in("sgm.sociale")
     page.goto(f"/schede/{demo['received']}/triage")
