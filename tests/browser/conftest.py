@@ -154,7 +154,6 @@ def browser():
                 "--disable-gpu",
                 "--disable-component-update",
                 "--no-first-run",
-                "--lang=it-IT",  # date fields as the Italian operator sees them: gg/mm/aaaa
             ],
         )
         yield browser

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ROLES, screenshot
+from tests.browser.conftest import ROLES, login, screenshot
 
 MENU_LINKS = "#nav-main a.nav-link"
 
@@ -90,3 +90,16 @@ def test_on_a_phone_the_menu_opens_from_its_button(logged_in):
     screenshot(page, "menu-390", full_page=False)
     page.click("#nav-fotografia")
     page.wait_for_url("**/fotografia**")
+
+
+def test_without_javascript_the_phone_menu_is_a_plain_list(browser, suite):
+    context = browser.new_context(
+        base_url=suite.base_url, viewport={"width": 390, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    login(page, "agenzia")
+    assert page.locator("#nav-toggle").is_hidden()
+    page.click("#nav-fotografia")
+    page.wait_for_url("**/fotografia**")
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+    context.close()
