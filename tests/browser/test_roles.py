@@ -75,6 +75,9 @@ def test_the_403_page_explains_and_leads_back(logged_in, demo, suite):
     page.goto("/utenti")
     page.click("#error-home")
     page.wait_for_url("**/lavoro**")
+    agenzia = logged_in("agenzia")
+    assert agenzia.goto("/commissione").status == 403  # not in their menu; typed in
+    assert "non puoi gestire la Commissione" in agenzia.locator("#error-role").inner_text()
 
 
 def test_on_a_phone_the_menu_opens_from_its_button(logged_in):
