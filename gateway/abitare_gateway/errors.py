@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -288,12 +289,29 @@ def html_response(problem: Problem) -> Response:
         detail = (
             error_texts.text(problem.code, problem.details, "it") if problem.code else None
         ) or ITALIAN_DETAILS.get(problem.status)
-    html = render_template("errors/error.html", status=problem.status, title=title, detail=detail)
+    html = render_template(
+        "errors/error.html",
+        status=problem.status,
+        title=title,
+        detail=detail,
+        action=(problem.details or {}).get("action") if problem.status == 403 else None,
+        back=previous_page(),
+    )
     response = Response(html, status=problem.status, mimetype="text/html")
     for name, value in problem.headers.items():
         if name.lower() != "www-authenticate":
             response.headers[name] = value
     return response
+
+
+def previous_page() -> str | None:
+    """The page the operator came from, when it is one of ours and not this one: the error
+    page's way back."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return None
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None if back == request.full_path.rstrip("?") else back
 
 
 def respond(problem: Problem) -> Response:

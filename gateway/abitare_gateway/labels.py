@@ -90,6 +90,27 @@ SERVICE = {
     "partners": "Partner",
 }
 
+# What a role may or may not do (intake's actions, see :mod:`roles`): "Il tuo profilo non consente
+# di ..." on the 403 page.
+ROLE_ACTION = {
+    "read_status": "consultare lo stato delle schede",
+    "read_case": "consultare il fascicolo delle schede",
+    "triage": "fare il triage delle schede",
+    "assign": "assegnare le schede agli operatori",
+    "write_diary": "scrivere nel diario",
+    "schedule_interview": "fissare i colloqui",
+    "assess": "registrare le valutazioni del disagio abitativo",
+    "write_project": "scrivere il progetto individualizzato",
+    "close": "chiudere e riaprire le schede",
+    "commission": "gestire la Commissione (sedute, proposte, decisioni e verbali)",
+    "read_worklist": "consultare le liste di lavoro",
+    "read_fotografia": "consultare la Fotografia",
+    "read_audit": "consultare il registro degli accessi",
+    "legal_hold": "porre o togliere il blocco legale su una scheda",
+    "run_retention": "avviare la pseudonimizzazione delle schede chiuse",
+    "read_anomalies": "consultare le anomalie dei codici fiscali",
+}
+
 EVENT_TYPE = {
     "intake.referral_received.v1": "Scheda di attivazione ricevuta",
 }
@@ -103,6 +124,7 @@ TABLES = {
     "affordability_outcome": AFFORDABILITY_OUTCOME,
     "section_status": SECTION_STATUS,
     "role": ROLE,
+    "role_action": ROLE_ACTION,
     "event_type": EVENT_TYPE,
     "triage_outcome": TRIAGE_OUTCOME,
     "diary_kind": DIARY_KIND,

@@ -3,6 +3,7 @@
 # abitare_gateway/static/vendor/ (gitignored):
 #   bootstrap-italia/{css,js,fonts,svg}   the web UI's design system
 #   swagger-ui/                           the interactive API docs at /api/v1/docs
+# and leaves node_modules/axe-core/axe.min.js where the browser tests read it (not served).
 # Versions are pinned in gateway/package.json and package-lock.json. Idempotent.
 set -euo pipefail
 
@@ -21,7 +22,7 @@ fi
 BI="node_modules/bootstrap-italia/dist"
 SW="node_modules/swagger-ui-dist"
 for required in "$BI/css/bootstrap-italia.min.css" "$BI/js/bootstrap-italia.bundle.min.js" \
-                "$BI/svg/sprites.svg" "$SW/swagger-ui-bundle.js"; do
+                "$BI/svg/sprites.svg" "$SW/swagger-ui-bundle.js" node_modules/axe-core/axe.min.js; do
   [ -f "$required" ] || { echo "install_assets: missing $required" >&2; exit 1; }
 done
 
@@ -37,4 +38,5 @@ rm -rf "$VENDOR"
 mv "$VENDOR.tmp" "$VENDOR"
 
 echo "install_assets: bootstrap-italia $(node -p "require('./$BI/../package.json').version")," \
-     "swagger-ui-dist $(node -p "require('./$SW/package.json').version") -> $VENDOR"
+     "swagger-ui-dist $(node -p "require('./$SW/package.json').version") -> $VENDOR;" \
+     "axe-core $(node -p "require('./node_modules/axe-core/package.json').version") (tests)"

@@ -163,10 +163,15 @@ def test_a_comune_operator_gets_403_and_no_accessi_tab(client, services, case_id
     as_user(client, "sgm.sociale", "sgm-pw")
     assert 'id="tab-accessi"' not in client.get(f"/schede/{case_id}").get_data(as_text=True)
     for path in ("", "/rapporto", "/rapporto.csv"):
-        response = client.get(f"/schede/{case_id}/accessi{path}")
+        response = client.get(
+            f"/schede/{case_id}/accessi{path}",
+            headers={"Referer": f"http://localhost/schede/{case_id}"},
+        )
         assert response.status_code == 403, path
         html = response.get_data(as_text=True)
-        assert "Torna alle schede" in html
+        assert "Con il profilo «Operatore del Comune»" in html  # what the role cannot do
+        assert f'href="/schede/{case_id}" id="error-back"' in html  # and the way back
+        assert 'id="error-home"' in html
     assert services.calls_to("funds", "list_audit") == []
 
 

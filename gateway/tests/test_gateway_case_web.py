@@ -71,14 +71,27 @@ def test_every_tab_renders_with_the_tab_navigation(operator, case_id):
 
 def test_header_navigation(operator):
     html = operator.get("/lavoro").get_data(as_text=True)
-    for link in (
-        'id="nav-lavoro"',
-        'id="nav-schede"',
-        'id="nav-commissione"',
-        'id="nav-fotografia"',
-    ):
+    for link in ('id="nav-lavoro"', 'id="nav-schede"', 'id="nav-fotografia"'):
         assert link in html
     assert re.search(r'id="nav-lavoro"\s+aria-current="page"', html)
+    assert 'id="nav-commissione"' not in html  # intake's role table: the coordinator's
+
+
+def test_the_menu_and_the_case_forms_follow_the_role_table(app, case_id):
+    pages = {}
+    for username, password in (("coordinamento", "coord-pw"), ("sgm.sociale", "sgm-pw")):
+        client = app.test_client()
+        login(client, username, password)
+        pages[username] = "".join(
+            client.get(path).get_data(as_text=True)
+            for path in (f"/schede/{case_id}/triage", f"/schede/{case_id}/chiusura")
+        )
+    coordinator, comune = pages["coordinamento"], pages["sgm.sociale"]
+    for shown in ('id="nav-commissione"', 'id="triage-form"', 'id="assignment-form"'):
+        assert shown in coordinator and shown not in comune
+    for sentence in ('id="triage-not-allowed"', 'id="assignment-not-allowed"'):
+        assert sentence in comune and sentence not in coordinator
+    assert "non puoi fare il triage delle schede" in comune
 
 
 def test_scheda_tab_keeps_the_four_services(operator, case_id):

@@ -160,7 +160,7 @@ def test_commission_form_errors(coordinator):
 def test_commission_is_explained_to_other_operators(operator):
     response = operator.get("/commissione")
     assert response.status_code == 403
-    assert 'id="commission-forbidden"' in response.get_data(as_text=True)
+    assert "non puoi gestire la Commissione" in response.get_data(as_text=True)
 
 
 def test_fotografia_shows_charts_tables_and_a_csv_link(operator, intake, case_id, fake):

@@ -1,60 +1,26 @@
 """The case page's Cronologia tab and its header in a real headless Chromium, at 1400 px and at
 390 px: the household's timeline across the services, the emergency request in the header, the
-one-sentence late-eviction warning, and the gap a stopped service leaves. Self-contained (its
-own browser fixture); screenshots go to ``ABITARE_SCREENSHOT_DIR`` (default: the test's tmp)."""
+one-sentence late-eviction warning, and the gap a stopped service leaves (then started again:
+the suite is shared by the browser tests). Screenshots: conftest.screenshot."""
 
-import os
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from abitare_chassis.testing.services import wait_for
+from tests.browser.conftest import login, screenshot
 from tests.support.data import referral
 from tests.support.suite import operator_session
 
-CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
 SGM = "015195"
 WIDTHS = (1400, 390)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    where = os.environ.get("ABITARE_SCREENSHOT_DIR")
-    path = Path(where) if where else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @pytest.fixture
-def page(browser, suite):
-    context = browser.new_context(base_url=suite.base_url, locale="it-IT")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.fill("#username", "agenzia")
-    page.fill("#password", "agenzia-demo")
-    page.click("#login")
-    page.wait_for_url("**/lavoro**")
-    yield page
-    context.close()
+def agency(page):
+    login(page, "agenzia")
+    return page
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +63,8 @@ def no_horizontal_overflow(page) -> bool:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_timeline_tab_reads_at_both_widths(page, case_id, shots, width):
+def test_the_timeline_tab_reads_at_both_widths(agency, case_id, width):
+    page = agency
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"/schede/{case_id}/cronologia")
     assert page.locator("#tab-cronologia").get_attribute("aria-current") == "page"
@@ -125,7 +92,7 @@ def test_the_timeline_tab_reads_at_both_widths(page, case_id, shots, width):
     for i in range(min(entries.count(), 4)):
         box = entries.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
-    page.screenshot(path=str(shots / f"cronologia-{width}.png"), full_page=True)
+    screenshot(page, f"cronologia-{width}")
 
     link = page.locator("#timeline a", has_text="Vai a Triage").first
     link.click()
@@ -133,18 +100,23 @@ def test_the_timeline_tab_reads_at_both_widths(page, case_id, shots, width):
     warning = page.locator("#eviction-check").inner_text().strip()
     assert warning.startswith("Segnalazione tardiva: lo sfratto è fissato per il ")
     assert warning.count(".") == 1  # one sentence
-    page.screenshot(path=str(shots / f"triage-{width}.png"), full_page=True)
+    screenshot(page, f"cronologia-triage-{width}")
 
 
-def test_a_stopped_service_leaves_a_gap_on_the_page(page, case_id, suite, shots):
-    """Last in the module: it stops funds."""
+def test_a_stopped_service_leaves_a_gap_on_the_page(agency, case_id, suite):
+    """Funds is stopped, then started again for the tests that follow."""
+    page = agency
     suite.kill("funds")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"/schede/{case_id}/cronologia")
-        gaps = page.locator("#timeline-gaps")
-        assert gaps.is_visible()
-        assert "Fondi: dati non disponibili in questo momento" in gaps.inner_text()
-        assert page.locator("#timeline .timeline-entry").count() >= 5
-        assert no_horizontal_overflow(page)
-        page.screenshot(path=str(shots / f"cronologia-fondi-assente-{width}.png"), full_page=True)
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"/schede/{case_id}/cronologia")
+            gaps = page.locator("#timeline-gaps")
+            assert gaps.is_visible()
+            assert "Fondi: dati non disponibili in questo momento" in gaps.inner_text()
+            assert page.locator("#timeline .timeline-entry").count() >= 5
+            assert no_horizontal_overflow(page)
+            screenshot(page, f"cronologia-fondi-assente-{width}")
+    finally:
+        suite.start_service("funds")
+        suite.wait_healthy()

@@ -2,20 +2,15 @@
 contradicts the birth date (and sends once the operator confirms), the case page and the
 coordinator's Anomalie list show it, and the coordinator puts a household on the Commissione's
 agenda by finding it by surname, no identifier typed. Every page is looked at 1400 and 390 px
-wide (screenshots kept in ``ABITARE_SCREENSHOT_DIR`` when set)."""
+wide (screenshots: conftest.screenshot)."""
 
-import os
 import time
 from datetime import date
 
-from tests.browser import test_operator_ui
+from tests.browser.conftest import screenshot
 from tests.support.data import personal_code, referral
 from tests.support.suite import operator_session
 
-# The browser and its page, as the operator UI's tests start them (fixtures).
-browser, page = test_operator_ui.browser, test_operator_ui.page
-
-SCREENSHOTS = os.environ.get("ABITARE_SCREENSHOT_DIR")
 SGM = "015195"
 
 
@@ -32,8 +27,7 @@ def look_at(page, name):
     """The page at both widths: nothing wider than the screen at 390 px."""
     for width in (1400, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        if SCREENSHOTS:
-            page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
+        screenshot(page, f"{name}-{width}")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
     return overflow

@@ -1,56 +1,10 @@
 """The operator UI in a real headless Chromium (Debian's, driven by Playwright): log in, file a
 referral through the form, see it listed and open it."""
 
-import os
 from datetime import date
 
-import pytest
-
+from tests.browser.conftest import login
 from tests.support.data import personal_code, referral
-
-CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `make test` (it installs it) "
-            "or apt-get install chromium"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, suite):
-    context = browser.new_context(base_url=suite.base_url, locale="it-IT")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-def login(page, username="agenzia", password="agenzia-demo"):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login")
-    page.wait_for_url("**/lavoro**")
 
 
 def test_wrong_password_is_refused(page):
@@ -127,9 +81,6 @@ def test_fotografia_page_draws_charts_with_their_tables(page):
     assert page.locator("table").count() >= 1
 
 
-SCREENSHOTS = os.environ.get("ABITARE_SCREENSHOT_DIR")  # set it to keep screenshots of the pages
-
-
 def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
     login(page, "coordinatrice", "coordinatrice-demo")
     page.click("#nav-utenti")
@@ -137,11 +88,6 @@ def test_coordinator_manages_an_operator_of_their_comuni(browser, page, suite):
     assert page.locator("#operator-sgm\\.sociale").count() == 1
     assert page.locator("#operator-milano\\.sociale").count() == 0  # another comune's
     assert page.locator("#client-comune-015146").count() == 0
-    for width in (1400, 390):
-        if SCREENSHOTS:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=f"{SCREENSHOTS}/utenti-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("#operator-new")
     page.fill("#account_id", "melegnano.sociale")
     page.fill("#display_name", "Servizi sociali di Melegnano")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.support.data import codice_fiscale, referral
+from tests.support.data import project as project_payload
 from tests.support.suite import operator_session
 
 SGM, MELEGNANO = "015195", "015140"
@@ -141,19 +142,7 @@ def test_the_path_of_a_household(suite, people):
     # project: ETag / If-Match; two operators editing the same version -> 412 for the second
     first = agenzia.get(f"{url}/cases/{case_id}/project", timeout=10)
     etag = first.headers["ETag"]
-    project = {
-        "objectives": ["Evitare lo sfratto"],
-        "agreed_on": today().isoformat(),
-        "actions": [
-            {
-                "type": "fund_application",
-                "description": "Fondo morosità incolpevole",
-                "responsible": "agency",
-                "due_date": (today() + timedelta(days=20)).isoformat(),
-                "status": "da_avviare",
-            }
-        ],
-    }
+    project = project_payload(today())
     assert (
         agenzia.put(f"{url}/cases/{case_id}/project", json=project, timeout=10).status_code == 428
     )

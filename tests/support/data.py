@@ -1,10 +1,10 @@
 """Valid test data: codici fiscali with a correct check character (or coherent with the person),
-referral payloads."""
+referral and project payloads."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from stdnum.it.codicefiscale import calc_check_digit
 
@@ -71,3 +71,20 @@ def referral(istat: str = "015195", members: int = 2, n: int | None = None, **ov
     }
     payload.update(overrides)
     return payload
+
+
+def project(agreed_on: date) -> dict:
+    """A project agreed on ``agreed_on``: one objective, one fund application due 20 days on."""
+    return {
+        "objectives": ["Evitare lo sfratto"],
+        "agreed_on": agreed_on.isoformat(),
+        "actions": [
+            {
+                "type": "fund_application",
+                "description": "Fondo morosità incolpevole",
+                "responsible": "agency",
+                "due_date": (agreed_on + timedelta(days=20)).isoformat(),
+                "status": "da_avviare",
+            }
+        ],
+    }

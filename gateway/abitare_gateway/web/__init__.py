@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, request, url_for
 
-from .. import labels
+from .. import accounts, labels, roles
 from ..accounts import actor_name
 from ..agency_time import AGENCY_TZ
 from ..auth import csrf_token, csrf_valid, current_operator
@@ -83,6 +83,18 @@ def label_filter(code, table: str) -> str:
     return labels.label(table, code)
 
 
+def may(action: str) -> bool:
+    """``{% if may('commission') %}``: whether the signed-in operator's role may take ``action``
+    (intake's role table, :mod:`roles`)."""
+    operator = current_operator()
+    return operator is not None and roles.may(operator.role, action)
+
+
+def manages_accounts() -> bool:
+    operator = current_operator()
+    return operator is not None and bool(accounts.grantable(operator))
+
+
 def vendor_url(path: str) -> str:
     return url_for("static", filename=f"vendor/{path}")
 
@@ -114,6 +126,8 @@ def init_app(app: Flask) -> None:
             "current_operator": current_operator,
             "vendor_url": vendor_url,
             "labels": labels,
+            "may": may,
+            "manages_accounts": manages_accounts,
         }
 
     vendor = Path(app.static_folder) / "vendor"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from abitare_chassis.actor import COORDINATOR
-
-from .. import assignees, casework, labels, overview, timeline
+from .. import assignees, casework, labels, overview, roles, timeline
 from ..auth import login_required, web_actor
 from ..rpc import RemoteError, RpcError
 from . import bp, case_forms
@@ -79,7 +77,9 @@ def case_timeline(referral_id):
 # -- triage and assignment ------------------------------------------------------------------------
 def _operator_options(actor, case: dict) -> list[tuple[str, str]]:
     """The operators who could take the case, shown to coordinators only (they assign)."""
-    return assignees.options(case.get("comune_istat")) if actor.role == COORDINATOR else []
+    return (
+        assignees.options(case.get("comune_istat")) if roles.may(actor.role, roles.ASSIGN) else []
+    )
 
 
 @bp.route("/schede/<referral_id>/triage", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """/commissione: the meetings, a meeting with its agenda of proposals, the decisions and the
 minutes. A household is put on the agenda by finding it (name or codice fiscale) and picking it
-from the list, no identifier to type. Intake lets only coordinators run it; others see its
-refusal in Italian."""
+from the list, no identifier to type. Intake lets only coordinators run it; others get the 403
+page, which says so."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import casework
 from ..auth import login_required, web_actor
-from ..errors import status_for_remote
 from ..rpc import RemoteError
 from . import bp, case_forms
 from .case_forms import FormState
-from .commands import FORBIDDEN, attempt
+from .commands import attempt
 
 SEARCH_LIMIT = 100  # characters of a name or codice fiscale typed to find a household
 
@@ -32,18 +31,8 @@ def commission():
                 flash("Seduta della Commissione convocata.", "success")
                 return redirect(url_for("web.commission_meeting", meeting_id=outcome.result["id"]))
             status = outcome.status
-    try:
-        meetings, forbidden = casework.list_meetings(actor), False
-    except RemoteError as exc:
-        if status_for_remote(exc) != 403:
-            raise
-        meetings, forbidden, status = [], True, 403
-    return render_template(
-        "commissione/list.html",
-        meetings=meetings,
-        form=state,
-        forbidden=FORBIDDEN if forbidden else None,
-    ), status
+    meetings = casework.list_meetings(actor)  # intake's refusal: the 403 page, with the way back
+    return render_template("commissione/list.html", meetings=meetings, form=state), status
 
 
 def _meeting_page(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from . import commission, grading, household, lifecycle, project, vocabulary
+from . import commission, grading, household, lifecycle, permissions, project, vocabulary
 
 
 def _capitalized(table: dict) -> dict:
@@ -51,10 +51,12 @@ CASE_PATH = {
 
 def as_contract() -> dict:
     """What ``infra/contracts/vocabulary.json`` holds: every table with its codes in order and
-    their labels, and the head-of-household relation."""
+    their labels, the head-of-household relation and the role table (which actions each role
+    may take, :mod:`.permissions`: the pages offer only those)."""
     return {
         "head_of_household": vocabulary.HEAD_OF_HOUSEHOLD,
         "tables": {**vocabulary.VOCABULARIES, "diary_kind": vocabulary.DIARY_KINDS, **CASE_PATH},
+        "role_actions": {role: sorted(actions) for role, actions in permissions.ALLOWED.items()},
     }
 
 
