@@ -131,6 +131,7 @@ TABLES = {
     "grade": GRADE,
     "indicator": INDICATOR,
     "eviction_stage": EVICTION_STAGE,
+    "eviction_stage_recorded": INTAKE_VOCABULARY["tables"]["eviction_stage_recorded"],
     "pis_situation": PIS_SITUATION,
     "action_type": ACTION_TYPE,
     "responsible": RESPONSIBLE,

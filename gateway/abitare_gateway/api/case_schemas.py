@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from .. import labels
 from .schemas import ISTAT, NOT_BLANK, ReferralOut
 
 TRIAGE_OUTCOMES = ("presa_in_carico", "richiesta_informazioni", "respinta")
@@ -18,7 +19,7 @@ DIARY_KINDS = (
     "nota",
     "altro",
 )
-EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata", "eseguito")
+EVICTION_STAGES = tuple(labels.TABLES["eviction_stage_recorded"])  # intake's, from the contract
 PIS_SITUATIONS = (
     "incendio",
     "allagamento",

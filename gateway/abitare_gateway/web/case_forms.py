@@ -143,7 +143,7 @@ def assessment(form) -> tuple[dict, FormState]:
         state.values[f"ind-{name}"] = checked
         if checked:
             indicators[name] = True
-    stage = _choice(form, state, "eviction_stage", "eviction_stage")
+    stage = _choice(form, state, "eviction_stage", "eviction_stage_recorded")
     if stage:
         indicators["eviction_stage"] = stage
     for name in ("eviction_date", "documents_expiring_on"):

@@ -34,7 +34,11 @@ def test_the_case_path_codes_are_the_rules_codes():
     assert list(tables["grade"]) == ["1", "2", "3", "4"]
     assert tables["grade"]["4"] == "Grado 4 · Emergenza abitativa"
     assert set(tables["indicator"]) == set(grading.BOOLEAN_INDICATORS)
-    assert list(tables["eviction_stage"]) == list(grading.EVICTION_STAGES)
+    assert list(tables["eviction_stage"]) == list(grading.EVICTION_STAGE_LABELS)
+    assert list(tables["eviction_stage_recorded"]) == list(grading.EVICTION_STAGES)
+    assert set(grading.EVICTION_STAGES) == set(grading.EVICTION_STAGE_LABELS) - {
+        grading.REPORTED_EVICTION_STAGE  # read from the referral, never recorded
+    }
     assert tables["eviction_stage"]["none"] == "Nessuna procedura"
     assert set(tables["pis_situation"]) == set(grading.PIS_SITUATIONS)
     assert set(tables["action_type"]) == set(project.ACTION_TYPES)

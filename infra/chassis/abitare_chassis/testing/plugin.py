@@ -112,13 +112,18 @@ def create_postgres_database(prefix: str = "abitare_test") -> tuple[str, Callabl
 
     def drop():
         with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE datname = '{name}'"
+            if conn.dialect.server_version_info >= (13,):
+                # FORCE ends the sessions and drops in one step: a pool reconnecting between a
+                # terminate and the drop cannot make it fail ("being accessed by other users")
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        f"WHERE datname = '{name}'"
+                    )
                 )
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
     return f"{postgres_base()}/{name}", drop

@@ -37,6 +37,10 @@ CASE_PATH = {
     "grade": GRADE,
     "indicator": grading.INDICATOR_LABELS,
     "eviction_stage": _capitalized(grading.EVICTION_STAGE_LABELS),
+    # what an assessment may record (the form's choices): not the stage read from the referral
+    "eviction_stage_recorded": _capitalized(
+        {stage: grading.EVICTION_STAGE_LABELS[stage] for stage in grading.EVICTION_STAGES}
+    ),
     "pis_situation": _capitalized(grading.PIS_SITUATIONS),
     "action_type": project.ACTION_TYPES,
     "responsible": project.RESPONSIBLE,
