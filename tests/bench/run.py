@@ -188,7 +188,8 @@ def bench_referrals(node, suite, args) -> None:
 def bench_cases(suite, args) -> None:
     from datetime import date, timedelta
 
-    from tests.bench.cases import load_cases, timings
+    from tests.bench.cases import load_cases, query_plans, timings
+    from tests.support.data import codice_fiscale
     from tests.support.suite import operator_session
 
     started = time.perf_counter()
@@ -200,16 +201,49 @@ def bench_cases(suite, args) -> None:
         "from": (date.today() - timedelta(days=365)).isoformat(),
         "to": date.today().isoformat(),
     }
+    quarter = {"received_from": "2026-01-01", "received_to": "2026-03-31"}
+    ui = suite.base_url
     measured = {
         "worklist (API)": timings(operator, f"{api}/worklist"),
-        "worklist page /lavoro (UI)": timings(operator, f"{suite.base_url}/lavoro"),
+        "worklist, triage page 5 (API)": timings(
+            operator, f"{api}/worklist", {"section": "awaiting_triage", "page": 5}
+        ),
+        "worklist, one comune, mine (API)": timings(
+            operator, f"{api}/worklist", {"comune": "015195", "mine": "true"}
+        ),
+        "worklist page /lavoro (UI)": timings(operator, f"{ui}/lavoro"),
+        "/lavoro?comune=..&mie=1 (UI)": timings(
+            operator, f"{ui}/lavoro", {"comune": "015195", "mie": "1"}
+        ),
         "case list, page 1 (API)": timings(
             operator, f"{api}/referrals", {"page": 1, "page_size": 50}
         ),
         "case list, page 200 (API)": timings(
             operator, f"{api}/referrals", {"page": 200, "page_size": 50}
         ),
-        "case list page /schede (UI)": timings(operator, f"{suite.base_url}/schede"),
+        "case list page /schede (UI)": timings(operator, f"{ui}/schede"),
+        "search surname 'ross' (API)": timings(operator, f"{api}/referrals", {"last_name": "ross"}),
+        "search surname+name (API)": timings(
+            operator, f"{api}/referrals", {"last_name": "bianchi", "first_name": "anna"}
+        ),
+        "search codice fiscale (API)": timings(
+            operator, f"{api}/referrals", {"codice_fiscale": codice_fiscale(150000).lower()}
+        ),
+        "search status+comune+quarter (API)": timings(
+            operator,
+            f"{api}/referrals",
+            {"status": "in_carico", "comune": "015195", **quarter},
+        ),
+        "search grade 4 (API)": timings(operator, f"{api}/referrals", {"grade": 4}),
+        "search assignee (API)": timings(
+            operator, f"{api}/referrals", {"assigned_to": "operator:agenzia"}
+        ),
+        "/schede?cognome=ross (UI)": timings(operator, f"{ui}/schede", {"cognome": "ross"}),
+        "/schede?cognome=..&stato=..&dal=.. (UI)": timings(
+            operator,
+            f"{ui}/schede",
+            {"cognome": "ross", "stato": "in_carico", "dal": "2026-01-01", "al": "2026-03-31"},
+        ),
         "Fotografia, one year (API)": timings(operator, f"{api}/fotografia", year, repeat=10),
     }
     with BareFlask(16) as bare:
@@ -219,13 +253,16 @@ def bench_cases(suite, args) -> None:
         f"2. Case work with {args.cases:,} cases in intake (loaded in {loaded_in:.1f} s), "
         "sequential requests"
     )
-    print(f"  {'what':34s} {'median ms':>10s} {'p95 ms':>10s} {'median / ceiling':>17s}")
+    print(f"  {'what':38s} {'median ms':>10s} {'p95 ms':>10s} {'median / ceiling':>17s}")
     print(
-        f"  {'ceiling: bare Flask GET, same server':34s} "
+        f"  {'ceiling: bare Flask GET, same server':38s} "
         f"{ceiling[0]:10.2f} {ceiling[1]:10.2f} {1:17.1f}"
     )
     for name, (median, p95) in measured.items():
-        print(f"  {name:34s} {median:10.2f} {p95:10.2f} {median / ceiling[0]:17.1f}")
+        print(f"  {name:38s} {median:10.2f} {p95:10.2f} {median / ceiling[0]:17.1f}")
+    print("  query plans (SQLite) of the searches:")
+    for name, plan in query_plans(suite.database_url("intake")).items():
+        print(f"    {name}: {plan}")
 
 
 def main():
