@@ -206,3 +206,13 @@ def query_plans(database_url: str) -> dict[str, str]:
             plans[name] = "; ".join(row[-1] for row in rows)
     engine.dispose()
     return plans
+
+
+def analyze(database_url: str) -> None:
+    """SQLite's ANALYZE: the statistics its planner uses to choose between indexes."""
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()

@@ -155,3 +155,15 @@ def test_schede_search_shows_a_wrong_field_beside_it(page):
     assert page.locator("#search-invalid").count() == 1
     assert page.locator("#codice_fiscale-error").is_visible()
     shot(page, "schede-errore")
+
+
+def test_nuova_scheda_has_a_received_date_today_in_milan(page):
+    from abitare_gateway import agency_time
+
+    page.goto("/schede/nuova")
+    field = page.locator("#received_on")
+    assert field.input_value() == agency_time.today().isoformat()
+    assert field.get_attribute("max") == agency_time.today().isoformat()
+    assert page.locator("label[for=received_on]").inner_text().startswith("Data di ricezione")
+    no_sideways_scroll(page)
+    shot(page, "nuova-scheda")

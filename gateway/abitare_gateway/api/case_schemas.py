@@ -408,7 +408,7 @@ class WorklistArgs(Schema):
         metadata={"description": "The section `page` is for (the others answer page 1)."},
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    page_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    page_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=200))
 
 
 class WorkItemOut(Schema):

@@ -101,6 +101,7 @@ class Referral(Base):
             "received_at",
         ),
         Index("ix_referral_assigned_to_received_at", "assigned_to", "received_at"),
+        Index("ix_referral_documents_expiring_on", "documents_expiring_on"),
     )
 
 

@@ -9,7 +9,7 @@ from abitare_chassis.schemas import Schema, field_error
 
 from ..domain import clock, commission, grading, lifecycle, project
 from ..domain.vocabulary import DIARY_KINDS
-from .referrals import ISTAT_FORMAT, MAX_PAGE, DateOrDateTime, Text, not_in_future
+from .referrals import ISTAT_FORMAT, MAX_PAGE, MAX_PAGE_SIZE, DateOrDateTime, Text, not_in_future
 
 WORKLIST_SECTIONS = (
     "awaiting_triage",
@@ -188,7 +188,9 @@ class WorklistQuery(Strict):
         load_default=dict,
     )
     page_size = fields.Integer(
-        strict=True, load_default=WORKLIST_PAGE_SIZE, validate=validate.Range(min=1, max=100)
+        strict=True,
+        load_default=WORKLIST_PAGE_SIZE,
+        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
     )
 
 

@@ -29,6 +29,7 @@ REFERRAL_INDEXES = {
         "received_at",
     ],
     "ix_referral_assigned_to_received_at": ["assigned_to", "received_at"],
+    "ix_referral_documents_expiring_on": ["documents_expiring_on"],  # the worklist's section
 }
 
 
