@@ -174,7 +174,8 @@ class ReferralListArgs(Schema):
         validate=_codice_fiscale,
         metadata={
             "pattern": "^[A-Za-z0-9]{16}$",
-            "description": "Codice fiscale of any household member, exactly (any case).",
+            "description": "Codice fiscale of any household member, exactly (any case); "
+            "with a valid check character.",
         },
     )
     status = fields.String(validate=one_of(labels.REFERRAL_STATUS))
@@ -190,7 +191,11 @@ class ReferralListArgs(Schema):
         },
     )
     received_from = fields.Date(metadata={"description": "Received on or after this day (Milan)."})
-    received_to = fields.Date(metadata={"description": "Received on or before this day (Milan)."})
+    received_to = fields.Date(
+        metadata={
+            "description": "Received on or before this day (Milan), not before received_from."
+        }
+    )
 
     @validates_schema
     def ordered(self, data, **kwargs):
