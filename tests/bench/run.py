@@ -11,6 +11,7 @@ Figures are reported as ratios to the ceilings; nothing here is asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import subprocess
 import sys
@@ -271,6 +272,8 @@ def bench_cases(suite, args) -> None:
 
 
 def main():
+    # The suite runs in development mode; the bench signs its own actors with the same key.
+    os.environ.setdefault("ABITARE_DEVELOPMENT", "1")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--referrals", type=int, default=500)
     parser.add_argument("--clients", type=int, default=8)
