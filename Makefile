@@ -5,11 +5,12 @@
 #   make bench  throughput and latency figures beside ceilings measured in the same run
 #   make lint   ruff (lint + format check) and mypy on the chassis and the domain rules
 #   make lock   resolve requirements.in into requirements.lock (what setup installs)
+#   make vocabulary  rewrite infra/contracts/vocabulary.json from intake's labels
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run restart status test test-unit bench setup setup-test broker lint format typecheck lock clean
+.PHONY: run restart status test test-unit bench setup setup-test broker lint format typecheck lock vocabulary clean
 
 setup:
 	@infra/scripts/setup.sh
@@ -57,6 +58,9 @@ typecheck:
 
 lock:
 	@$(VENV)/bin/uv pip compile requirements.in -o requirements.lock --python-version 3.11 --quiet
+
+vocabulary:
+	@$(PY) -c "from intake.domain import labels; open('infra/contracts/vocabulary.json', 'w', encoding='utf-8').write(labels.rendered())"
 
 clean:
 	rm -rf var/ $(VENV) gateway/node_modules gateway/abitare_gateway/static/vendor

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import secrets
 
+from flask import g
+
 from abitare_chassis.actor import AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR
 
+from .auth import identity
 from .errors import Problem
 from .identity import ApiClient, AuditEntry, AuditRecord, IdentityStore, Operator
 
@@ -98,3 +101,34 @@ def client_in_scope(store: IdentityStore, manager: Operator, client_id: str) -> 
 def history(store: IdentityStore, manager: Operator, limit: int = 30) -> list[AuditRecord]:
     """The latest account actions on accounts of the manager's comuni."""
     return [r for r in store.audit_records(limit=500) if within(manager, r.comuni)][:limit]
+
+
+# The services, when a history names one as the actor (``service:funds``).
+SERVICE_NAMES = {
+    "funds": "Servizio fondi",
+    "housing_stock": "Servizio patrimonio abitativo",
+    "partners": "Servizio partner",
+    "intake": "Servizio schede",
+}
+
+
+def actor_name(sub, fallback: str | None = None) -> str:
+    """The name people know an actor by, for every history a page shows: an operator's display
+    name (``operator:coordinatrice`` -> ``Maria Bianchi``), a comune's system by its name, the
+    software as "Sistema", a service by its name. An account the store no longer knows shows
+    ``fallback`` or its user name; nothing shows as ``fallback`` or ``—``. The accounts are read
+    once per request."""
+    if not sub:
+        return fallback or "—"
+    kind, _, name = str(sub).partition(":")
+    if kind == "system":
+        return "Sistema"
+    if kind == "service":
+        return SERVICE_NAMES.get(name) or str(sub)
+    names = g.get("actor_names")
+    if names is None:
+        store = identity()
+        names = {f"operator:{o.username}": o.display_name for o in store.list_operators()}
+        names.update({f"client:{c.client_id}": c.name for c in store.list_clients()})
+        g.actor_names = names
+    return names.get(str(sub)) or fallback or name or str(sub)

@@ -58,6 +58,19 @@ def reopen_case(actor: Actor, referral_id: str, reason: str):
     return _intake("reopen_case", actor, referral_id, reason)
 
 
+def get_timeline(actor: Actor, referral_id: str) -> dict:
+    return _read("get_timeline", actor, referral_id)
+
+
+# -- retention: the legal hold (coordinators) ------------------------------------------------------
+def set_legal_hold(actor: Actor, referral_id: str, reason: str) -> dict:
+    return _intake("set_legal_hold", actor, referral_id, reason)
+
+
+def lift_legal_hold(actor: Actor, referral_id: str) -> dict | None:
+    return _intake("lift_legal_hold", actor, referral_id)
+
+
 # -- diary and interviews -------------------------------------------------------------------------
 def list_diary(actor: Actor, referral_id: str) -> list[dict]:
     return _read("list_diary", actor, referral_id)
@@ -115,12 +128,27 @@ def add_proposal(actor: Actor, meeting_id: str, proposal: dict) -> dict:
     return _intake("add_proposal", actor, meeting_id, proposal)
 
 
+def agenda_candidates(actor: Actor, meeting_id: str, text: str) -> list[dict]:
+    """Cases to put on the meeting's agenda, found by name or codice fiscale."""
+    return _read("agenda_candidates", actor, meeting_id, text)
+
+
 def decide_proposal(actor: Actor, proposal_id: str, decision: dict) -> dict:
     return _intake("decide_proposal", actor, proposal_id, decision)
 
 
 def record_minutes(actor: Actor, meeting_id: str, text: str) -> dict:
     return _intake("record_minutes", actor, meeting_id, text)
+
+
+# -- codici fiscali that contradict their member -------------------------------------------------
+def check_household(actor: Actor, household: list[dict]) -> list[dict]:
+    """Warnings about a household not yet sent (nothing stored or read: no purpose)."""
+    return _intake("check_household", actor, household)
+
+
+def list_anomalies(actor: Actor, page: int, page_size: int) -> dict:
+    return _read("list_anomalies", actor, page=page, page_size=page_size)
 
 
 # -- the operator's day and the numbers -----------------------------------------------------------

@@ -69,6 +69,12 @@ ERRORS: dict[str, Text] = {
         "ricarica la pagina per vedere lo stato aggiornato.",
         "Not possible in the current status of the case ({status}).",
     ),
+    "case_pseudonymised": (
+        "I dati della scheda sono stati pseudonimizzati alla scadenza del periodo di "
+        "conservazione: la scheda resta solo per le statistiche e non si può più modificare.",
+        "The case was pseudonymised when its retention period ended: it is kept for the "
+        "counts only and can no longer be changed.",
+    ),
     "duplicates_not_acknowledged": (
         "Ci sono possibili doppie segnalazioni: conferma di averle verificate prima di "
         "prendere in carico la scheda.",
@@ -314,7 +320,34 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     ),
 }
 
-TABLE: dict[str, Text | dict[tuple[str, ...], Text]] = {**ERRORS, **FIELD_ERRORS}
+# -- warnings (stored and shown, never refused) ---------------------------------------------------
+WARNINGS: dict[str, Text] = {
+    # intake: a valid codice fiscale that contradicts its member (issue 8, item 11)
+    "codice_fiscale_birth_date_mismatch": (
+        "Il codice fiscale indica come data di nascita il {encoded}, ma è indicata la data "
+        "{declared}: uno dei due è sbagliato.",
+        "The codice fiscale encodes the birth date {encoded}, but {declared} is given: one of "
+        "them is wrong.",
+    ),
+    "codice_fiscale_name_mismatch": (
+        "Le lettere del codice fiscale ({encoded}) non corrispondono a cognome e nome indicati "
+        "({expected}): verifica la grafia (doppi cognomi, nomi stranieri o un cambio di cognome "
+        "possono spiegarlo).",
+        "The letters of the codice fiscale ({encoded}) do not match the surname and name given "
+        "({expected}): check the spelling.",
+    ),
+}
+SEVERITY = {"warning": "Attenzione", "notice": "Da verificare"}
+
+TABLE: dict[str, Text | dict[tuple[str, ...], Text]] = {**ERRORS, **FIELD_ERRORS, **WARNINGS}
+
+
+def warning_text(warning: Mapping, language: str = "it") -> str:
+    """``{code, severity, ...details}`` -> "Attenzione: ..." (the code itself if unknown)."""
+    sentence = text(warning.get("code", ""), warning, language) or str(warning.get("code"))
+    if language != "it":
+        return sentence
+    return f"{SEVERITY.get(warning.get('severity'), 'Attenzione')}: {sentence}"
 
 
 def has_text(code: str) -> bool:

@@ -1,11 +1,12 @@
 """Italian labels of the codes the pages show. An unknown code shows as itself.
 
-Intake owns its vocabulary (``intake/domain/vocabulary.py``, served by ``intake.get_vocabulary``)
-and writes it to ``infra/contracts/vocabulary.json``, which this package ships as
-``contracts/vocabulary.json``: the form options and their labels come from there, so pages and
-forms work while intake is away (also when the gateway starts before it), with nothing copied by
-hand; intake's and the gateway's tests fail when the file drifts from either. The other tables
-name codes of the case path and of the other services, in the gateway's own words.
+Intake owns its codes and their labels: the referral form's vocabularies and the whole case path
+(statuses, grades, indicators, actions, outcomes, the Commissione), gathered by
+``intake/domain/labels.py`` into ``infra/contracts/vocabulary.json`` (``make vocabulary``),
+which this package ships as ``contracts/vocabulary.json``. Pages and forms read their options
+and labels from there, so they work while intake is away, with nothing copied by hand; intake's
+and the gateway's tests fail when the file drifts from either. The remaining tables name codes
+of the other services and of the gateway itself, in the gateway's own words.
 """
 
 from __future__ import annotations
@@ -26,116 +27,23 @@ RELATION = INTAKE_VOCABULARY["tables"]["relation"]
 HEAD_OF_HOUSEHOLD = INTAKE_VOCABULARY["head_of_household"]
 DIARY_KIND = INTAKE_VOCABULARY["tables"]["diary_kind"]
 
-REFERRAL_STATUS = {
-    "ricevuta": "Ricevuta",
-    "in_carico": "In carico",
-    "informazioni_richieste": "Informazioni richieste",
-    "respinta": "Respinta",
-    "chiusa": "Chiusa",
-}
+# The case path: statuses, grades, indicators, actions, outcomes, the Commissione.
+REFERRAL_STATUS = INTAKE_VOCABULARY["tables"]["referral_status"]
+TRIAGE_OUTCOME = INTAKE_VOCABULARY["tables"]["triage_outcome"]
+GRADE = INTAKE_VOCABULARY["tables"]["grade"]
+INDICATOR = INTAKE_VOCABULARY["tables"]["indicator"]  # yes/no indicators, in the form's order
+EVICTION_STAGE = INTAKE_VOCABULARY["tables"]["eviction_stage"]
+PIS_SITUATION = INTAKE_VOCABULARY["tables"]["pis_situation"]
+ACTION_TYPE = INTAKE_VOCABULARY["tables"]["action_type"]
+RESPONSIBLE = INTAKE_VOCABULARY["tables"]["responsible"]
+ACTION_STATUS = INTAKE_VOCABULARY["tables"]["action_status"]
+CLOSURE_OUTCOME = INTAKE_VOCABULARY["tables"]["closure_outcome"]
+PROPOSAL_KIND = INTAKE_VOCABULARY["tables"]["proposal_kind"]
+DECISION = INTAKE_VOCABULARY["tables"]["decision"]
+HOUSEHOLD_COMPOSITION = INTAKE_VOCABULARY["tables"]["household_composition"]
+FOTOGRAFIA_GAP = INTAKE_VOCABULARY["tables"]["fotografia_gap"]
 
-TRIAGE_OUTCOME = {
-    "presa_in_carico": "Presa in carico",
-    "richiesta_informazioni": "Richiesta di informazioni",
-    "respinta": "Respinta",
-}
-
-GRADE = {
-    "1": "Grado 1 · Fragilità abitativa",
-    "2": "Grado 2 · Sofferenza abitativa",
-    "3": "Grado 3 · Povertà abitativa multidimensionale",
-    "4": "Grado 4 · Emergenza abitativa",
-}
-
-# assessment indicators: boolean ones first, as the form shows them
-INDICATOR = {
-    "rent_burden_over_30": "Canone oltre il 30% del reddito",
-    "arrears_rent": "Morosità nell'affitto",
-    "arrears_mortgage": "Morosità nella rata del mutuo",
-    "arrears_utilities": "Morosità nelle utenze o spese dell'alloggio",
-    "low_income": "Reddito basso",
-    "unstable_income": "Lavoro instabile o reddito discontinuo",
-    "weak_support_network": "Scarsa rete sociale o familiare di supporto",
-    "legal_proceedings": "Procedimenti penali in corso",
-    "violence_or_abuse": "Violenza o maltrattamenti",
-    "no_home_to_return": "Impossibilità di rientrare nell'alloggio",
-    "unsafe_dwelling": "Alloggio non sicuro per scarsa manutenzione",
-    "minors": "Presenza di minori",
-    "over_65": "Presenza di persone over 65",
-    "disability": "Presenza di persone con disabilità",
-}
-
-EVICTION_STAGE = {
-    "none": "Nessuna procedura",
-    "intimazione": "Intimazione di sfratto",
-    "convalida": "Convalida",
-    "precetto": "Atto di precetto",
-    "esecuzione_fissata": "Esecuzione fissata",
-    "eseguito": "Sfratto eseguito",
-}
-
-PIS_SITUATION = {
-    "incendio": "Incendio dell'abitazione",
-    "allagamento": "Allagamento dell'abitazione",
-    "sfratto_eseguito": "Sfratto eseguito",
-    "acqua_interrotta_morosita": "Acqua interrotta per morosità",
-    "assenza_dimora": "Assenza di dimora",
-    "msna": "Minori stranieri non accompagnati",
-}
-
-ACTION_TYPE = {
-    "fund_application": "Domanda di contributo (fondi)",
-    "temporary_housing": "Alloggio temporaneo",
-    "private_market_search": "Ricerca alloggio sul mercato privato",
-    "public_housing_application": "Domanda di alloggio SAP",
-    "partner_referral": "Invio a un partner",
-    "isee_caf": "ISEE tramite CAF",
-    "financial_coaching": "Accompagnamento finanziario",
-    "cultural_mediation": "Mediazione culturale",
-    "legal_assistance": "Assistenza legale",
-    "other": "Altro",
-}
-
-RESPONSIBLE = {"agency": "Agenzia", "comune": "Comune", "partner": "Partner"}
-
-ACTION_STATUS = {
-    "da_avviare": "Da avviare",
-    "in_corso": "In corso",
-    "completata": "Completata",
-    "annullata": "Annullata",
-}
-
-CLOSURE_OUTCOME = {
-    "sap_assegnato": "Alloggio SAP assegnato",
-    "affitto_canone_concordato": "Affitto a canone concordato",
-    "affitto_libero_mercato": "Affitto sul libero mercato",
-    "rientro_in_famiglia": "Rientro in famiglia",
-    "trasferimento": "Trasferimento",
-    "abbandono": "Abbandono del percorso",
-    "altro": "Altro",
-}
-
-PROPOSAL_KIND = {
-    "validate_project": "Validazione del progetto",
-    "temporary_placement": "Inserimento in alloggio temporaneo",
-    "extend_stay": "Proroga della permanenza",
-    "early_discharge": "Dimissione anticipata",
-}
-
-DECISION = {"approvata": "Approvata", "respinta": "Respinta", "rinviata": "Rinviata"}
-
-HOUSEHOLD_COMPOSITION = {
-    "coppia_con_figli_minori": "Coppia genitoriale con figli minori",
-    "madre_sola_con_figli_minori": "Madre sola con figli minori",
-    "padre_solo_con_figli_minori": "Padre solo con figli minori",
-    "adulto_solo": "Adulto solo",
-    "genitore_con_figlio_neomaggiorenne": "Genitore con figlio neomaggiorenne",
-    "adulto_con_over_65": "Adulto con adulto over 65",
-    "coppia_con_figli_minori_e_over_65": "Coppia genitoriale con figli minori e adulto over 65",
-    "coppia_senza_figli": "Coppia senza figli",
-    "altro": "Altro",
-}
-
+# The gateway's own words: the other services' codes and the page's.
 AFFORDABILITY_OUTCOME = {
     "sostenibile": "Sostenibile",
     "non_sostenibile": "Non sostenibile",
@@ -154,6 +62,32 @@ ROLE = {
     "coordinator": "Coordinamento",
     "municipal_client": "Sistema comunale",
     "system": "Sistema",
+}
+
+# A case's requests to other services (intake's domain/project.py, REQUEST_STATES)
+REQUEST_KIND = {**ACTION_TYPE, "emergency_placement": "Sistemazione d'emergenza"}
+
+REQUEST_STATE = {
+    "richiesta_inviata": "Richiesta inviata",
+    "in_lavorazione": "In lavorazione",
+    "risposta_ricevuta": "Risposta ricevuta",
+    "nessuna_disponibilita": "Nessuna disponibilità",
+    "ritirata": "Ritirata dall'Agenzia",
+}
+
+# the services' own outcome codes (<service>.action_outcome_recorded.v1 ``outcome``)
+SERVICE_OUTCOME = {
+    "concesso": "Concesso",
+    "respinto": "Respinto",
+    "alloggio_assegnato": "Alloggio assegnato",
+    "nessuna_disponibilita": "Nessuna disponibilità",
+}
+
+SERVICE = {
+    "intake": "Schede e percorso",
+    "funds": "Fondi",
+    "housing_stock": "Patrimonio abitativo",
+    "partners": "Partner",
 }
 
 EVENT_TYPE = {
@@ -183,6 +117,11 @@ TABLES = {
     "proposal_kind": PROPOSAL_KIND,
     "decision": DECISION,
     "household_composition": HOUSEHOLD_COMPOSITION,
+    "request_kind": REQUEST_KIND,
+    "request_state": REQUEST_STATE,
+    "service_outcome": SERVICE_OUTCOME,
+    "service": SERVICE,
+    "fotografia_gap": FOTOGRAFIA_GAP,
 }
 
 # The vocabularies of the referral form.

@@ -69,14 +69,17 @@ def referral_overview(actor: Actor, referral_id: str, fetch=None) -> dict:
             raise
         referral = section(UNAVAILABLE)
 
+    return {"referral_id": referral_id, "referral": referral, **ask(actor, referral_id, SECTIONS)}
+
+
+def ask(actor: Actor, referral_id: str, sections: dict) -> dict:
+    """``{name: section}`` for ``{name: (service, method)}``, asked in parallel, each with the
+    purpose of the current route; one that fails gives its section a status, not an error."""
     client, timeout = backend.rpc(), backend.rpc_timeout()
     futures = {
         name: backend.executor().submit(
             _ask, client, timeout, service, method, actor, referral_id, purposes.current()
         )
-        for name, (service, method) in SECTIONS.items()
+        for name, (service, method) in sections.items()
     }
-    overview = {"referral_id": referral_id, "referral": referral}
-    for name, future in futures.items():
-        overview[name] = future.result()
-    return overview
+    return {name: future.result() for name, future in futures.items()}

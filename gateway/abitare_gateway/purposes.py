@@ -12,6 +12,7 @@ CASE_MANAGEMENT = "gestione del caso"
 COMMISSION = "commissione"
 REPORTING = "rendicontazione"
 REFERRALS = "invio e verifica delle schede"
+DATA_QUALITY = "verifica della qualità dei dati"
 ACCESS_REQUEST = "richiesta di accesso dell'interessato (art. 15 GDPR)"  # the household's report
 
 BY_ENDPOINT = {
@@ -29,6 +30,9 @@ BY_ENDPOINT = {
     "web.commission_minutes": COMMISSION,
     "web.fotografia": REPORTING,
     "web.fotografia_csv": REPORTING,
+    "web.case_timeline": CASE_MANAGEMENT,  # the household's timeline (Cronologia)
+    "web.fotografia_xlsx": REPORTING,
+    "web.anomalies": DATA_QUALITY,
     "web.referral_list": CASE_MANAGEMENT,
     "web.referral_new": CASE_MANAGEMENT,
     "web.case_access_report": ACCESS_REQUEST,

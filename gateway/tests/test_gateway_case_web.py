@@ -94,7 +94,9 @@ def test_triage_shows_eligibility_late_eviction_and_duplicates_before_accepting(
     intake.submit_referral(AGENCY, referral_payload(comune=SAN_DONATO))
     html = operator.get(f"/schede/{case_id}/triage").get_data(as_text=True)
     assert 'data-served="si"' in html
-    assert 'id="eviction-check" data-late="si"' in html and "Segnalazione tardiva" in html
+    assert 'id="eviction-check" data-late="si"' in html
+    assert "Segnalazione tardiva: lo sfratto è fissato" in html
+    assert "giorni dopo la segnalazione" not in html
     assert 'id="duplicates-table"' in html
     assert (
         html.index('id="duplicates-table"')
@@ -169,7 +171,11 @@ def test_assignment_form(client, app, case_id):
     response = post(client, f"/schede/{case_id}/assegnazione", operator_sub="operator:agenzia")
     assert response.status_code == 302
     html = client.get(f"/schede/{case_id}/triage").get_data(as_text=True)
-    assert 'id="case-assigned">operator:agenzia<' in html
+    assert 'id="case-assigned" data-sub="operator:agenzia">Operatrice Agenzia<' in html
+    assert 'id="assignment-history"' in html and "<td>Coordinatrice</td>" in html
+    assert "operator:" not in html.split("<main", 1)[1].replace('value="operator:', "").replace(
+        'data-sub="operator:', ""
+    )
 
 
 def test_diary_entry_and_confidential_entries_of_others(operator, app, case_id, fake):

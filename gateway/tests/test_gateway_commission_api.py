@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from gateway_helpers import SAN_DONATO, SGM, login, referral_payload, take_on
 
 from abitare_chassis.actor import Actor
+from abitare_gateway.agency_time import AGENCY_TZ
 
 AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
@@ -107,12 +109,18 @@ def test_worklist_shape(coordinator, intake, case_id):
     assert body["totals"]["awaiting_triage"] == 1 and body["page_size"] == 10
 
 
+def received_day(intake, case_id) -> str:
+    """The Milan day the case was received (the Fotografia counts Milan's days, not UTC's)."""
+    received = datetime.fromisoformat(intake.get_referral(AGENCY, case_id)["received_at"])
+    return received.astimezone(AGENCY_TZ).date().isoformat()
+
+
 def fotografia(client, query):
     return client.get(f"/api/v1/fotografia{query}")
 
 
 def test_fotografia_counts(coordinator, intake, case_id, fake):
-    today = intake.get_referral(AGENCY, case_id)["received_at"][:10]
+    today = received_day(intake, case_id)
     response = fotografia(coordinator, f"?from={today}&to={today}&comune={SGM}")
     assert response.status_code == 200
     body = response.get_json()
@@ -129,7 +137,7 @@ def test_fotografia_period_is_checked(coordinator):
 
 
 def test_fotografia_csv(coordinator, intake, case_id, fake):
-    today = intake.get_referral(AGENCY, case_id)["received_at"][:10]
+    today = received_day(intake, case_id)
     response = coordinator.get(f"/api/v1/fotografia.csv?from={today}&to={today}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv" and "charset=utf-8" in response.content_type

@@ -172,8 +172,8 @@ def test_only_operators_of_the_case_comune_are_listed_and_assignable(app, intake
     page = coordinator.get(f"/schede/{case_id}/triage").get_data(as_text=True)
     assert (
         'id="assignment-history"' in page
-        and page.count("<td>operator:coordinamento</td>") >= 1
-        and "<td>operator:agenzia</td>" in page
+        and page.count("<td>Coordinatrice</td>") >= 1  # names, not operator:...
+        and "<td>Operatrice Agenzia</td>" in page
     )
     agency = signed_in(app, "agenzia", "agenzia-pw")
     assert 'id="assignment-form"' not in agency.get(f"/schede/{case_id}/triage").get_data(
@@ -248,16 +248,21 @@ def test_idempotency_key_reused_with_another_payload_is_422(client, sgm_headers,
     assert listed["total"] == 1
 
 
-# -- get_case_status: a client's own referrals only ----------------------------------------------
+# -- a municipal client reads, lists and follows its own referrals only -------------------------
 def test_a_client_reads_the_status_of_its_own_referrals_only(client, intake, sgm_headers):
+    """The agency's referral of the same comune (head "Rossi") is not the client's to read, to
+    list or to follow: 404 and absent, as if it did not exist."""
     by_agency = intake.submit_referral(AGENCY, referral_payload())["id"]
-    assert (
-        client.get(f"/api/v1/referrals/{by_agency}/status", headers=sgm_headers).status_code == 404
-    )
+    for path in (f"/api/v1/referrals/{by_agency}/status", f"/api/v1/referrals/{by_agency}"):
+        assert client.get(path, headers=sgm_headers).status_code == 404, path
+    assert client.get("/api/v1/referrals", headers=sgm_headers).get_json()["total"] == 0
     own = client.post("/api/v1/referrals", json=referral_payload(), headers=sgm_headers).get_json()[
         "id"
     ]
     assert client.get(f"/api/v1/referrals/{own}/status", headers=sgm_headers).status_code == 200
+    assert client.get(f"/api/v1/referrals/{own}", headers=sgm_headers).status_code == 200
+    listed = client.get("/api/v1/referrals", headers=sgm_headers).get_json()
+    assert [item["id"] for item in listed["items"]] == [own]
 
 
 # -- finding 6: intake's reads audited, with the route's purpose ----------------------------------
@@ -273,13 +278,18 @@ def test_lists_and_case_records_are_audited_with_the_purpose_of_the_page(
         f"/api/v1/cases/{case_id}/triage",
         json={"outcome": "presa_in_carico", "duplicates_acknowledged": True},
     )
+    own = client.post("/api/v1/referrals", json=referral_payload(), headers=sgm_headers).get_json()[
+        "id"
+    ]
     client.get("/api/v1/referrals", headers=sgm_headers)
+    assert ("list_referrals", "client:comune-015195", "invio e verifica delle schede") in trail(
+        intake, own
+    )
     seen = trail(intake, case_id)
     for expected in (
         ("list_referrals", AGENCY.sub, "gestione del caso"),
         ("get_worklist", AGENCY.sub, "gestione del caso"),
         ("check_eligibility", AGENCY.sub, "triage"),
         ("triage_referral", AGENCY.sub, "triage"),
-        ("list_referrals", "client:comune-015195", "invio e verifica delle schede"),
     ):
         assert expected in seen, expected

@@ -10,7 +10,8 @@ from gateway_helpers import SGM, login
 from abitare_chassis.actor import Actor
 from abitare_gateway import labels
 from abitare_gateway.rpc import ServiceUnavailable
-from intake.domain import vocabulary
+from intake.domain import labels as intake_labels
+from intake.domain import lifecycle, project, vocabulary
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,10 +22,19 @@ def test_the_package_ships_intakes_contract_file():
 
 
 def test_labels_are_intakes_vocabulary():
-    assert labels.INTAKE_VOCABULARY == vocabulary.as_contract()
+    assert labels.INTAKE_VOCABULARY == intake_labels.as_contract()
     assert labels.RELATION == vocabulary.RELATIONS and labels.DIARY_KIND == vocabulary.DIARY_KINDS
     assert labels.HEAD_OF_HOUSEHOLD == vocabulary.HEAD_OF_HOUSEHOLD
     assert labels.label("problem_reported", "sfratto_esecutivo") == "Sfratto esecutivo"
+
+
+def test_the_case_path_labels_are_intakes():
+    """Statuses, grades, action types and outcomes are worded once, in intake's rules."""
+    assert labels.REFERRAL_STATUS == lifecycle.STATUSES
+    assert labels.ACTION_TYPE == project.ACTION_TYPES
+    assert labels.CLOSURE_OUTCOME == lifecycle.CLOSURE_OUTCOMES
+    assert labels.GRADE == intake_labels.GRADE
+    assert labels.label("fotografia_gap", "non_valutato") == "Non valutato"
 
 
 def test_the_form_offers_what_intake_serves(intake):
@@ -39,3 +49,14 @@ def test_the_form_works_while_intake_is_away(client, fake):
     html = client.get("/schede/nuova").get_data(as_text=True)
     assert "Nucleo familiare (richiesta diretta)" in html and 'value="intestatario"' in html
     assert fake.calls_to("intake", "get_vocabulary") == []
+
+
+def test_histories_name_people_not_accounts(app):
+    from abitare_gateway.accounts import actor_name
+
+    with app.test_request_context():
+        assert actor_name("operator:agenzia") == "Operatrice Agenzia"
+        assert actor_name("operator:coordinamento") == "Coordinatrice"
+        assert actor_name("operator:left-the-agency") == "left-the-agency"
+        assert actor_name("system:demo") == "Sistema"
+        assert actor_name(None) == "—"

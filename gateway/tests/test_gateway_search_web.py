@@ -143,20 +143,24 @@ def test_worklist_filters_by_comune_and_assignee(operator, fake, cases):
     assert fake.calls_to("intake", "get_worklist")[-1].kwargs["comune_istat"] is None
 
 
-def test_api_searches_like_the_page(client, cases):
-    headers = bearer(get_token(client))
-    body = client.get("/api/v1/referrals?last_name=D%27AM", headers=headers).get_json()
+def test_api_searches_like_the_page(operator, cases):
+    body = operator.get("/api/v1/referrals?last_name=D%27AM").get_json()
     assert [item["id"] for item in body["items"]] == [cases["damico"]] and body["total"] == 1
-    assert "current_grade" not in body["items"][0]
-    assert client.get("/api/v1/referrals?grade=2", headers=headers).status_code == 403
-    bad = client.get("/api/v1/referrals?status=aperta&codice_fiscale=X", headers=headers)
+    today = agency_time.today().isoformat()
+    body = operator.get(f"/api/v1/referrals?received_from={today}&status=ricevuta").get_json()
+    assert body["total"] == 25
+    bad = operator.get("/api/v1/referrals?status=aperta&codice_fiscale=X")
     assert bad.status_code == 422
     assert set(bad.get_json()["errors"]) == {"status", "codice_fiscale"}
-    today = agency_time.today().isoformat()
-    body = client.get(
-        f"/api/v1/referrals?received_from={today}&status=ricevuta", headers=headers
-    ).get_json()
-    assert body["total"] == 24  # SGM's only: the client's scope
+
+
+def test_a_comune_system_searches_what_it_sent_without_case_work(client, cases):
+    headers = bearer(get_token(client))
+    sent = client.post("/api/v1/referrals", json=referral_payload(), headers=headers).get_json()
+    body = client.get("/api/v1/referrals?last_name=rossi", headers=headers).get_json()
+    assert [item["id"] for item in body["items"]] == [sent["id"]]  # not the agency's 23
+    assert "current_grade" not in body["items"][0]
+    assert client.get("/api/v1/referrals?grade=2", headers=headers).status_code == 403
 
 
 def test_api_worklist_pages_one_section(operator, cases):

@@ -154,7 +154,7 @@ def test_commission_form_errors(coordinator):
         },
     )
     assert response.status_code == 422
-    assert "Scheda non trovata" in response.get_data(as_text=True)
+    assert "Nucleo non trovato" in response.get_data(as_text=True)
 
 
 def test_commission_is_explained_to_other_operators(operator):
@@ -192,8 +192,75 @@ def test_fotografia_shows_charts_tables_and_a_csv_link(operator, intake, case_id
     assert fake.calls_to("intake", "get_fotografia")[-1].args == ("2020-01-01", "2030-12-31", None)
     csv_response = operator.get(link.replace("&amp;", "&"))
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8"))))
-    assert rows[0] == ["dimension", "value", "count"] and ["total", "", "2"] in rows
+    assert csv_response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: accents survive Excel
+    rows = spreadsheet(csv_response.data)
+    assert rows[0] == ["Sezione", "Voce", "Schede", "Percentuale sul totale"]
+    assert ["Totale schede ricevute", "", "2", "100,0"] in rows
+    assert ["Problematica segnalata", "Sfratto esecutivo", "1", "50,0"] in rows
+    assert ["Problematica segnalata", "Altro", "1", "50,0"] in rows
+    assert ["Grado di disagio abitativo", "Non valutato", "2", "100,0"] in rows
+    cells = {cell for row in rows for cell in row}
+    assert not cells & {"sfratto_esecutivo", "non_valutato", "problem_reported", "total"}
+
+
+def test_the_fotografia_as_an_excel_workbook(operator, intake, case_id):
+    from openpyxl import load_workbook
+
+    html = operator.get("/fotografia?dal=2020-01-01&al=2030-12-31").get_data(as_text=True)
+    link = re.search(r'id="xlsx-download" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    response = operator.get(link)
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert (
+        'filename="fotografia_2020-01-01_2030-12-31.xlsx"'
+        in response.headers["Content-Disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+    assert rows[0] == ("Fotografia delle schede dal 01/01/2020 al 31/12/2030", None, None, None)
+    assert rows[1] == ("Sezione", "Voce", "Schede", "Percentuale sul totale")
+    assert ("Totale schede ricevute", None, 1, 100.0) in rows
+    assert ("Grado di disagio abitativo", "Non valutato", 1, 100.0) in rows
+    assert sheet.cell(3, 4).number_format == "0.0"  # shown with the spreadsheet's own comma
+    assert operator.get("/fotografia.xlsx?dal=2025-06-01&al=2025-01-01").status_code == 422
+
+
+def spreadsheet(data: bytes) -> list[list[str]]:
+    """Read a CSV as an Italian spreadsheet does: UTF-8 with BOM, ``;`` between cells."""
+    text = data.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    assert dialect.delimiter == ";"
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_spreadsheet_csv_has_decimal_commas_and_no_formulas():
+    from abitare_gateway import labels
+    from abitare_gateway.fotografia import to_spreadsheet_csv
+
+    rows = spreadsheet(
+        to_spreadsheet_csv(
+            {
+                "total": 3,
+                "by_comune": {"Cassano d'Adda": 2, "=HYPERLINK()": 1},
+                "by_grade": {"4": 1, "non_valutato": 2},
+                "by_household_composition": {"non_classificato": 3},
+            },
+            labels.label,
+        )
+    )
+    assert ["Schede per comune", "Cassano d'Adda", "2", "66,7"] in rows
+    assert ["Schede per comune", "'=HYPERLINK()", "1", "33,3"] in rows
+    assert ["Grado di disagio abitativo", "Grado 4 · Emergenza abitativa", "1", "33,3"] in rows
+    assert ["Composizione dei nuclei familiari", "Non classificata", "3", "100,0"] in rows
+    assert all(len(row) == 4 for row in rows)
+
+    from openpyxl import load_workbook
+
+    from abitare_gateway.fotografia import to_xlsx
+
+    book = to_xlsx({"total": 1, "by_comune": {"=HYPERLINK()": 1}}, labels.label, "oggi")
+    cell = load_workbook(io.BytesIO(book)).active.cell(4, 2)
+    assert cell.value == "=HYPERLINK()" and cell.data_type == "s"  # text, not a formula
 
 
 def test_fotografia_period_is_checked(operator, fake):

@@ -2,10 +2,11 @@
 referral through the form, see it listed and open it."""
 
 import os
+from datetime import date
 
 import pytest
 
-from tests.support.data import codice_fiscale, referral
+from tests.support.data import personal_code, referral
 
 CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
 
@@ -70,7 +71,8 @@ def test_operator_files_a_referral_and_sees_it_listed(page):
     page.select_option("#problem_reported", "sfratto_esecutivo")
     page.select_option("#housing_situation", "sfratto_in_corso")
     surname = "Browserini"
-    page.fill("#members-0-codice_fiscale", codice_fiscale(424242))
+    # a code coherent with name and birth date: else the form asks to check it first
+    page.fill("#members-0-codice_fiscale", personal_code(surname, "Lucia", date(1980, 4, 2), True))
     page.fill("#members-0-first_name", "Lucia")
     page.fill("#members-0-last_name", surname)
     page.fill("#members-0-birth_date", "1980-04-02")

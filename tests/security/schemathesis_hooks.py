@@ -36,7 +36,8 @@ def _past_date(value, oldest: int) -> str:
             return str(value)
     except ValueError:
         pass
-    return (TODAY - timedelta(days=random.randint(0, 365 * 30))).isoformat()
+    earliest = max(date(oldest, 1, 1), TODAY - timedelta(days=365 * 30))
+    return (TODAY - timedelta(days=random.randint(0, (TODAY - earliest).days))).isoformat()
 
 
 def _past_moment(value) -> str:

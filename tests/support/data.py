@@ -1,10 +1,14 @@
-"""Valid test data: codici fiscali with a correct check character, referral payloads."""
+"""Valid test data: codici fiscali with a correct check character (or coherent with the person),
+referral payloads."""
 
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from stdnum.it.codicefiscale import calc_check_digit
+
+from intake.domain.codice_fiscale import name_letters, surname_letters
 
 MONTHS = "ABCDEHLMPRST"
 _counter = itertools.count()
@@ -18,6 +22,19 @@ def codice_fiscale(n: int | None = None, female: bool = False) -> str:
     name = "".join(letters[(n // 15 ** (i + 3)) % 15] for i in range(3))
     year, month, day = 60 + n % 40, MONTHS[n % 12], 1 + n % 28 + (40 if female else 0)
     body = f"{surname}{name}{year:02d}{month}{day:02d}F205"
+    return body + calc_check_digit(body)
+
+
+def personal_code(
+    last_name: str, first_name: str, born: date, female: bool = False, belfiore: str = "F205"
+) -> str:
+    """The codice fiscale of that person (DM 23/12/1976), coherent with name and birth date:
+    what a form accepts without a warning (``codice_fiscale`` above is only checksum-valid)."""
+    day = born.day + (40 if female else 0)
+    body = (
+        f"{surname_letters(last_name)}{name_letters(first_name)}"
+        f"{born.year % 100:02d}{MONTHS[born.month - 1]}{day:02d}{belfiore}"
+    )
     return body + calc_check_digit(body)
 
 

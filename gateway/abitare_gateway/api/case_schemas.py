@@ -319,6 +319,22 @@ class CaseOut(ReferralOut):
     closure = fields.Dict(
         allow_none=True, metadata={"description": "outcome, notes, restitution_date, at, by"}
     )
+    requests = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "The case's requests to other services, oldest first: kind (an "
+            "action type or emergency_placement), service, state (richiesta_inviata, "
+            "in_lavorazione, risposta_ricevuta, nessuna_disponibilita, ritirata), "
+            "requested_at, outcome."
+        },
+    )
+    retention = fields.Dict(
+        metadata={
+            "description": "pseudonymised_at (the household's identifying data were replaced "
+            "when the retention period ended), legal_hold {reason, at, by}, retained_until, "
+            "period {purpose, years, valid_from, source, to_verify}"
+        }
+    )
 
 
 class DiaryEntryOut(Schema):

@@ -223,12 +223,31 @@ class TokenOut(Schema):
     expires_in = fields.Integer(metadata={"example": 3600})
 
 
+class CodiceFiscaleWarningOut(Schema):
+    code = fields.String(
+        metadata={
+            "description": "codice_fiscale_birth_date_mismatch | codice_fiscale_name_mismatch"
+        }
+    )
+    severity = fields.String(metadata={"description": "warning | notice (the softer)"})
+    encoded = fields.String(metadata={"description": "what the code encodes"})
+    declared = fields.String(allow_none=True, metadata={"description": "the birth date given"})
+    expected = fields.String(allow_none=True, metadata={"description": "the letters expected"})
+
+
 class MemberOut(Schema):
     codice_fiscale = fields.String()
     first_name = fields.String()
     last_name = fields.String()
     birth_date = fields.String(metadata={"format": "date"})
     relation = fields.String()
+    codice_fiscale_warnings = fields.List(
+        fields.Nested(CodiceFiscaleWarningOut),
+        metadata={
+            "description": "A valid codice fiscale that contradicts the member's birth date "
+            "(warning) or name (notice): stored, flagged for the coordinator"
+        },
+    )
 
 
 class ReferralOut(Schema):

@@ -14,8 +14,10 @@ from pathlib import Path
 from flask import Blueprint, Flask, request, url_for
 
 from .. import labels
+from ..accounts import actor_name
 from ..agency_time import AGENCY_TZ
 from ..auth import csrf_token, csrf_valid, current_operator
+from ..error_texts import warning_text
 from ..errors import Problem
 from ..money import format_euro
 
@@ -102,6 +104,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent_it)
     app.add_template_filter(format_euro, "euro")
     app.add_template_filter(label_filter, "label")
+    app.add_template_filter(actor_name, "who")
+    app.add_template_filter(warning_text, "warning_text")
 
     @app.context_processor
     def globals_for_templates():

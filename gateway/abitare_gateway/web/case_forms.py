@@ -270,7 +270,7 @@ def meeting(form) -> tuple[dict, FormState]:
 def proposal(form) -> tuple[dict, FormState]:
     state = FormState()
     return {
-        "referral_id": _text(form, state, "referral_id", required=True, limit=64),
+        "referral_id": _text(form, state, "referral_id", required=True, limit=64),  # picked
         "kind": _choice(form, state, "kind", "proposal_kind", required=True),
         "notes": _text(form, state, "notes"),
     }, state

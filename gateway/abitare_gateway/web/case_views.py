@@ -1,8 +1,9 @@
 """The case page (/schede/<id>) and its tabs, each a page of its own (plain links: keyboard and
 screen-reader friendly, no JavaScript, and each tab reads only what it shows, so intake's audit
 says what was looked at): Scheda, Triage, Diario, Colloquio congiunto, Valutazione, Progetto,
-Chiusura, Accessi (web/access_views.py). This module: the layout, Scheda, Triage (with the
-assignment) and Chiusura."""
+Chiusura, Accessi (web/access_views.py), and Cronologia, the household's timeline across the
+services. This module: the layout, Scheda, Cronologia, Triage (with the assignment) and
+Chiusura."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from flask import flash, redirect, render_template, request, url_for
 
 from abitare_chassis.actor import COORDINATOR
 
-from .. import assignees, casework, labels, overview
+from .. import assignees, casework, labels, overview, timeline
 from ..auth import login_required, web_actor
+from ..rpc import RemoteError, RpcError
 from . import bp, case_forms
 from .case_forms import FormState
 from .commands import attempt
 
 TABS = (
     ("scheda", "Scheda", "web.referral_detail"),
+    ("cronologia", "Cronologia", "web.case_timeline"),
     ("triage", "Triage", "web.case_triage"),
     ("diario", "Diario", "web.case_diary"),
     ("colloquio", "Colloquio congiunto", "web.case_interview"),
@@ -32,7 +35,12 @@ def render_case(
     template: str, case: dict | None, referral_id: str, tab: str, status: int = 200, **context
 ):
     return render_template(
-        template, case=case, referral_id=referral_id, tab=tab, tabs=TABS, **context
+        template,
+        case=case,
+        referral_id=referral_id,
+        tab=tab,
+        tabs=TABS,
+        **context,
     ), status
 
 
@@ -44,6 +52,27 @@ def referral_detail(referral_id):
     case = data["referral"]["data"]
     return render_case(
         "cases/scheda.html", case, referral_id, "scheda", overview=data, referral=case
+    )
+
+
+@bp.get("/schede/<referral_id>/cronologia")
+@login_required
+def case_timeline(referral_id):
+    """The Cronologia tab: everything that happened to the household, from every service. A
+    referral intake does not show this operator is a 404; a service that is away is a gap."""
+    actor = web_actor()
+    try:
+        case = casework.get_case(actor, referral_id)
+    except RemoteError:
+        raise
+    except RpcError:
+        case = None  # intake is away: the timeline says so, the other services still answer
+    return render_case(
+        "cases/cronologia.html",
+        case,
+        referral_id,
+        "cronologia",
+        timeline=timeline.household_timeline(actor, referral_id),
     )
 
 
@@ -137,6 +166,45 @@ def case_closure(referral_id):
         status,
         form=state,
         reopen_form=FormState(),
+        hold_form=FormState(),
+    )
+
+
+@bp.post("/schede/<referral_id>/blocco-legale")
+@login_required
+def case_legal_hold(referral_id):
+    """Put (``action=metti``, with a reason) or lift (``action=togli``) the legal hold that stops
+    the pseudonymisation of a closed case (coordinators; intake refuses anyone else)."""
+    actor = web_actor()
+    lift = request.form.get("action") == "togli"
+    reason = (request.form.get("reason") or "").strip()
+    state = FormState(values={"reason": reason})
+    status = 422
+    if not lift and not reason:
+        state.error("reason", case_forms.REQUIRED_MESSAGE)
+    else:
+        outcome = attempt(
+            lambda: (
+                casework.lift_legal_hold(actor, referral_id)
+                if lift
+                else casework.set_legal_hold(actor, referral_id, reason)
+            ),
+            state,
+        )
+        if outcome.ok:
+            flash("Blocco legale tolto." if lift else "Blocco legale registrato.", "success")
+            return redirect(url_for("web.case_closure", referral_id=referral_id))
+        status = outcome.status
+    case = casework.get_case(actor, referral_id)
+    return render_case(
+        "cases/chiusura.html",
+        case,
+        referral_id,
+        "chiusura",
+        status,
+        form=FormState(),
+        reopen_form=FormState(),
+        hold_form=state,
     )
 
 
@@ -161,4 +229,5 @@ def case_reopen(referral_id):
         status,
         form=FormState(),
         reopen_form=state,
+        hold_form=FormState(),
     )

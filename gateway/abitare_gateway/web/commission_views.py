@@ -1,5 +1,7 @@
 """/commissione: the meetings, a meeting with its agenda of proposals, the decisions and the
-minutes. Intake lets only coordinators run it; others see its refusal in Italian."""
+minutes. A household is put on the agenda by finding it (name or codice fiscale) and picking it
+from the list, no identifier to type. Intake lets only coordinators run it; others see its
+refusal in Italian."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from ..rpc import RemoteError
 from . import bp, case_forms
 from .case_forms import FormState
 from .commands import FORBIDDEN, attempt
+
+SEARCH_LIMIT = 100  # characters of a name or codice fiscale typed to find a household
 
 
 @bp.route("/commissione", methods=["GET", "POST"])
@@ -45,14 +49,23 @@ def commission():
 def _meeting_page(
     meeting_id, status=200, proposal_form=None, minutes_form=None, decision_forms=None
 ):
-    meeting = casework.get_meeting(web_actor(), meeting_id)
+    """The meeting; while it is open, the households that may go on its agenda: those found by
+    what the coordinator typed (``cerca``), else those whose project waits for validation."""
+    actor = web_actor()
+    meeting = casework.get_meeting(actor, meeting_id)
     minutes_form = minutes_form or FormState(values={"text": meeting.get("minutes") or ""})
+    search = (request.values.get("cerca") or "").strip()[:SEARCH_LIMIT]
+    candidates = None
+    if not meeting.get("closed"):
+        candidates = casework.agenda_candidates(actor, meeting_id, search)
     return render_template(
         "commissione/meeting.html",
         meeting=meeting,
         proposal_form=proposal_form or FormState(),
         minutes_form=minutes_form,
         decision_forms=decision_forms or {},
+        search=search,
+        candidates=candidates,
     ), status
 
 
@@ -75,7 +88,7 @@ def commission_proposal(meeting_id):
         except RemoteError as exc:
             if exc.code != "referral_not_found":
                 raise
-            state.error("referral_id", "Scheda non trovata o non visibile con il tuo profilo.")
+            state.error("referral_id", "Nucleo non trovato o non visibile con il tuo profilo.")
         else:
             if outcome.ok:
                 flash("Proposta aggiunta all'ordine del giorno.", "success")

@@ -77,6 +77,8 @@ class ReferralForm:
     values: dict[str, str] = field(default_factory=dict)
     members: list[dict[str, str]] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # member index -> what its codice fiscale contradicts (sent only once confirmed)
+    warnings: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def blank(cls) -> ReferralForm:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import agency_time, assignees, backend, labels
+from .. import agency_time, assignees, backend, casework, labels
 from ..auth import (
     credentials_renewed,
     current_operator,
@@ -18,6 +18,7 @@ from ..auth import (
     throttled_check,
     web_actor,
 )
+from ..error_texts import warning_text
 from ..errors import field_errors, status_for_remote
 from ..identity import password_problem
 from ..rpc import RemoteError, RpcError, ServiceTimeout
@@ -259,6 +260,20 @@ def referral_list():
     ), status
 
 
+def household_warnings(actor, household: list[dict]) -> dict[int, list[str]]:
+    """``{member index: [sentence]}``: what intake finds contradictory in the codici fiscali,
+    asked before sending so the operator can correct it (or confirm it). Nothing when intake
+    cannot tell: sending reports whatever it refuses."""
+    try:
+        warnings = casework.check_household(actor, household)
+    except RpcError:  # RemoteError included: the submission reports the refusal next to the field
+        return {}
+    found: dict[int, list[str]] = {}
+    for warning in warnings:
+        found.setdefault(int(warning["member"]), []).append(warning_text(warning))
+    return found
+
+
 @bp.route("/schede/nuova", methods=["GET", "POST"])
 @login_required
 def referral_new():
@@ -277,7 +292,9 @@ def referral_new():
             focus = "add-member"
         else:
             payload = form.validate(actor.comuni, vocabulary)
-            if payload is not None:
+            if payload is not None and not request.form.get("confirm_warnings"):
+                form.warnings = household_warnings(actor, payload["household"])
+            if payload is not None and not form.warnings:
                 try:
                     referral = backend.submit_referral(actor, payload)
                 except RemoteError as exc:

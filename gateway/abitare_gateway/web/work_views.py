@@ -1,5 +1,5 @@
-"""/lavoro (the operator's worklist, the home page after login) and /fotografia (counts, charts,
-CSV)."""
+"""/lavoro (the operator's worklist, the home page after login), /fotografia (counts, charts,
+CSV) and /anomalie (the coordinator's list of codici fiscali that contradict their member)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from flask import Response, render_template, request, url_for
 
 from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
-from ..errors import Problem
-from ..fotografia import csv_filename, tables, to_csv
+from ..errors import Problem, status_for_remote
+from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
 from ..rpc import RemoteError, RpcError, ServiceTimeout
-from . import bp, pager
+from . import bp, page_window, pager
 from .case_forms import FormState
+from .commands import FORBIDDEN
 from .forms import parse_date
-from .views import _comune_options
+from .views import _comune_options, _int_arg
 
 WORKLIST_SECTIONS = (
     ("overdue_actions", "Azioni scadute", "per giorni di ritardo, dal ritardo maggiore"),
@@ -100,6 +101,37 @@ def worklist():
     ), status
 
 
+# -- Anomalie -------------------------------------------------------------------------------------
+ANOMALIES_PAGE_SIZE = 50
+
+
+@bp.get("/anomalie")
+@login_required
+def anomalies():
+    """Coordinators only (intake refuses the others, and the page says so)."""
+    actor = web_actor()
+    page = _int_arg("pagina", 1)
+    status, found, error, forbidden = 200, None, None, None
+    try:
+        found = casework.list_anomalies(actor, page, ANOMALIES_PAGE_SIZE)
+    except RemoteError as exc:
+        if status_for_remote(exc) != 403:
+            raise
+        status, forbidden = 403, FORBIDDEN
+    except RpcError as exc:
+        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+    pages = max(1, -(-found["total"] // ANOMALIES_PAGE_SIZE)) if found else 1
+    return render_template(
+        "anomalie.html",
+        found=found,
+        error=error,
+        forbidden=forbidden,
+        page=min(page, pages),
+        pages=pages,
+        window=page_window(min(page, pages), pages),
+    ), status
+
+
 # -- Fotografia -----------------------------------------------------------------------------------
 def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
     """The period form (``dal``, ``al``, ``comune``); the current year so far by default."""
@@ -151,16 +183,46 @@ def fotografia():
     ), status
 
 
-@bp.get("/fotografia.csv")
-@login_required
-def fotografia_csv():
+def _export() -> tuple[dict, str, str, str | None]:
+    """The counts of the period asked for a download (a bad period is a 422, not a file)."""
     state, date_from, date_to, comune = _period(request.args)
     if state.errors:
         raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
-    filename = csv_filename(date_from, date_to, comune)
+    return data, date_from, date_to, comune
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Response:
     return Response(
-        to_csv(data),
-        content_type="text/csv; charset=utf-8",
+        body,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/fotografia.csv")
+@login_required
+def fotografia_csv():
+    """The page's counts for a spreadsheet: ``;``, decimal comma, UTF-8 with BOM, labels."""
+    data, date_from, date_to, comune = _export()
+    return _download(
+        to_spreadsheet_csv(data, labels.label),
+        "text/csv; charset=utf-8",
+        csv_filename(date_from, date_to, comune),
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/fotografia.xlsx")
+@login_required
+def fotografia_xlsx():
+    """The same counts as an Excel workbook."""
+    data, date_from, date_to, comune = _export()
+    period = f"dal {parse_date(date_from):%d/%m/%Y} al {parse_date(date_to):%d/%m/%Y}"
+    return _download(
+        to_xlsx(data, labels.label, period),
+        XLSX,
+        csv_filename(date_from, date_to, comune, "xlsx"),
     )

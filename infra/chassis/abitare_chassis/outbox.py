@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 
 from kombu import Exchange
 from nameko.amqp.publish import Publisher, UndeliverableMessage
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from .faults import failpoint
 
@@ -81,6 +82,19 @@ def outbox_metrics(
         unheard = conn.execute(select(func.count()).where(o.c.unheard_at.is_not(None))).scalar_one()
     age = None if oldest is None else max(0.0, (now - oldest).total_seconds())
     return OutboxMetrics(pending=count, stuck=stuck, unheard=unheard, oldest_pending_seconds=age)
+
+
+def forget_published(session: Session, outbox_table, subject: str) -> int:
+    """Delete the rows of ``subject`` (a referral id) already published or unheard, in
+    ``session``'s transaction; returns how many. Pseudonymisation calls it: a published event's
+    body is a copy of personal data kept for nothing (GDPR art. 5(1)(e)). Pending rows stay:
+    they still have to go out."""
+    o = outbox_table
+    done = or_(o.c.sent_at.is_not(None), o.c.unheard_at.is_not(None))
+    rows = session.execute(
+        delete(o).where(done, o.c.body["subject"].as_string() == subject).returning(o.c.id)
+    )
+    return len(rows.all())
 
 
 class OutboxRelay:

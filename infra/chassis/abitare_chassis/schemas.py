@@ -197,3 +197,26 @@ def jsonable(value):
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     return value
+
+
+class CaseKeys(Schema):
+    """The keys of a case event every service reads the same way (unknown fields ignored)."""
+
+    class Meta:
+        unknown = marshmallow.EXCLUDE
+
+    referral_id = fields.UUID(required=True)
+    comune_istat = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"))
+
+
+def read_case_keys(event) -> dict:
+    """``{"referral_id", "comune_istat"}`` of a verified CloudEvent about one case, checked
+    against the envelope's tenant and the signed actor's scope; else ``InvalidInput`` (parked
+    at once: bad data is not retried)."""
+    data = load(CaseKeys(), event.data if isinstance(event.data, dict) else {})
+    comune = data["comune_istat"]
+    if event.tenant is not None and event.tenant != comune:
+        raise InvalidInput({"comune_istat": [{"code": "tenant_mismatch", "tenant": event.tenant}]})
+    if event.actor is None or not event.actor.can_see(comune):
+        raise InvalidInput({"comune_istat": [{"code": "referral_out_of_actor_scope"}]})
+    return {"referral_id": str(data["referral_id"]), "comune_istat": comune}

@@ -11,7 +11,7 @@ from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
 from abitare_chassis.provider import Database
 from abitare_chassis.rpc import rpc
-from abitare_chassis.schemas import jsonable, load
+from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .schemas import FundsFileQuery, read_referral
@@ -28,6 +28,11 @@ class FundsService:
     def handle_intake_referral_received(self, event):
         referral = read_referral(event)  # tolerant schema -> dict or InvalidInput
         files.open_funds_file(self.db, referral, event)  # `with db.transaction(causation=event)`
+
+    @event_handler("intake", "case_pseudonymised")
+    def handle_intake_case_pseudonymised(self, event):
+        keys = read_case_keys(event)  # in the event actor's scope, or InvalidInput (parked)
+        files.pseudonymise_funds_file(self.db, keys, event)
 
     @rpc
     def get_funds_file(self, actor, referral_id, purpose=None):

@@ -43,7 +43,11 @@ def test_rent_above_the_threshold_is_not_sustainable():
     assert check.outcome == NOT_SUSTAINABLE
     assert check.rent_to_income_ratio == Decimal("0.5625")
     assert "supera la soglia del 30,00%" in check.explanation
-    assert "C.A.S.A. San Giuliano Milanese" in check.explanation
+    assert check.explanation.endswith(
+        "Il canone non è sostenibile. Fonte della soglia: C.A.S.A., Agenzia per l'abitare "
+        "dell'Ambito di San Giuliano Milanese, cartella stampa 2025."
+    )
+    assert "seed" not in check.explanation and "press kit" not in check.explanation
 
 
 def test_ratio_is_a_decimal_rounded_half_up_to_four_places_before_comparison():
@@ -101,7 +105,9 @@ def test_threshold_is_the_one_valid_on_the_referral_date():
 def test_the_thirty_percent_rule_is_dated_and_sourced():
     rule = parameter_on(RENT_TO_INCOME_THRESHOLD, DAY)
     assert rule.valid_from == date(2024, 1, 1) and rule.valid_to is None
-    assert rule.source == "C.A.S.A. San Giuliano Milanese, press kit 2025 (seed 003)"
+    assert rule.source == (
+        "C.A.S.A., Agenzia per l'abitare dell'Ambito di San Giuliano Milanese, cartella stampa 2025"
+    )
     assert not rule.applies_on(date(2023, 12, 31))
     closed = DatedParameter("x", Decimal("1"), date(2024, 1, 1), date(2024, 12, 31), "s")
     assert closed.applies_on(date(2024, 12, 31)) and not closed.applies_on(date(2025, 1, 1))

@@ -154,3 +154,43 @@ def test_a_forged_actor_is_rejected(funds, bad_token):
     with pytest.raises(RemoteError) as error:
         funds.funds.count_files(bad_token)
     assert error.value.exc_type == "ActorRejected"
+
+
+PSEUDONYMISED_QUEUE = "evt-intake-case_pseudonymised--funds.handle_intake_case_pseudonymised"
+
+
+def test_a_pseudonymised_case_loses_its_amounts_once(
+    funds, service_runner, broker, make_referral, make_envelope, pseudonymised_notice
+):
+    data = make_referral(
+        economics={"monthly_net_income_cents": 160000, "monthly_rent_cents": 90000}
+    )
+    broker.publish(make_envelope(data))
+    wait_for(lambda: open_file(funds, data["referral_id"]), message="funds file")
+    notice = pseudonymised_notice(data["referral_id"])
+    broker.publish(notice, "case_pseudonymised")
+    broker.publish(notice, "case_pseudonymised")  # a redelivery
+    file = wait_for(
+        lambda: (f := open_file(funds, data["referral_id"])) and f["pseudonymised_at"] and f,
+        message="file pseudonymised",
+    )
+    check = file["affordability"]
+    assert (check["monthly_net_income_cents"], check["monthly_rent_cents"]) == (None, None)
+    assert (check["rent_to_income_ratio"], check["outcome"]) == ("0.5625", "non_sostenibile")
+    assert "160" not in check["explanation"] and "900" not in check["explanation"]
+    wait_for(
+        lambda: (
+            broker.depth(PSEUDONYMISED_QUEUE) == 0
+            and broker.depth(retry_queue_name(PSEUDONYMISED_QUEUE)) == 0
+        ),
+        message="notices handled",
+    )
+    db = service_runner.db("funds")
+    service_runner.stop()  # running workers finish: what is left is in the database
+    with db.engine.connect() as conn:
+        inbox = conn.execute(
+            select(func.count()).select_from(db.inbox).where(db.inbox.c.event_id == notice["id"])
+        ).scalar_one()
+        stored = conn.execute(select(FundsFile)).one()
+    assert inbox == 1 and broker.depth(dead_letter_queue_name(PSEUDONYMISED_QUEUE)) == 0
+    assert stored.pseudonymised_at.isoformat() == file["pseudonymised_at"]

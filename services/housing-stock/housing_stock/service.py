@@ -11,7 +11,7 @@ from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
 from abitare_chassis.provider import Database
 from abitare_chassis.rpc import rpc
-from abitare_chassis.schemas import jsonable, load
+from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .schemas import HousingNeedQuery, read_referral
@@ -28,6 +28,11 @@ class HousingStockService:
     def handle_intake_referral_received(self, event):
         referral = read_referral(event)  # tolerant schema -> dict or InvalidInput
         needs.record_housing_need(self.db, referral, event)  # opens its own transaction
+
+    @event_handler("intake", "case_pseudonymised")
+    def handle_intake_case_pseudonymised(self, event):
+        keys = read_case_keys(event)  # in the event actor's scope, or InvalidInput (parked)
+        needs.pseudonymise_housing_need(self.db, keys, event)
 
     @rpc
     def get_housing_need(self, actor, referral_id, purpose=None):

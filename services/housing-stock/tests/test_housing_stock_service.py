@@ -59,6 +59,7 @@ def test_a_referral_records_the_housing_need(housing, broker, make_referral, mak
         "housing_situation": "sfratto_in_corso",
         "eviction_date": "2025-06-30",
         "min_bedrooms": 3,
+        "pseudonymised_at": None,
     }
 
 
@@ -135,3 +136,41 @@ def test_a_forged_actor_is_rejected(housing, bad_token):
     with pytest.raises(RemoteError) as error:
         housing.housing_stock.count_needs(bad_token)
     assert error.value.exc_type == "ActorRejected"
+
+
+PSEUDONYMISED_QUEUE = (
+    "evt-intake-case_pseudonymised--housing_stock.handle_intake_case_pseudonymised"
+)
+
+
+def test_a_pseudonymised_case_keeps_only_the_month_of_its_eviction_once(
+    housing, service_runner, broker, make_referral, make_envelope, pseudonymised_notice
+):
+    data = make_referral(eviction_date="2025-06-30", household={"size": 3, "minors": 1})
+    broker.publish(make_envelope(data))
+    wait_for(lambda: housing_need(housing, data["referral_id"]), message="housing need")
+    notice = pseudonymised_notice(data["referral_id"])
+    broker.publish(notice, "case_pseudonymised")
+    broker.publish(notice, "case_pseudonymised")  # a redelivery
+    need = wait_for(
+        lambda: (n := housing_need(housing, data["referral_id"])) and n["pseudonymised_at"] and n,
+        message="need pseudonymised",
+    )
+    assert need["eviction_date"] == "2025-06-01"
+    assert (need["household_size"], need["minors"], need["min_bedrooms"]) == (3, 1, 2)
+    wait_for(
+        lambda: (
+            broker.depth(PSEUDONYMISED_QUEUE) == 0
+            and broker.depth(retry_queue_name(PSEUDONYMISED_QUEUE)) == 0
+        ),
+        message="notices handled",
+    )
+    db = service_runner.db("housing_stock")
+    service_runner.stop()  # running workers finish: what is left is in the database
+    with db.engine.connect() as conn:
+        inbox = conn.execute(
+            select(func.count()).select_from(db.inbox).where(db.inbox.c.event_id == notice["id"])
+        ).scalar_one()
+        stored = conn.execute(select(HousingNeed)).one()
+    assert inbox == 1 and broker.depth(dead_letter_queue_name(PSEUDONYMISED_QUEUE)) == 0
+    assert stored.pseudonymised_at.isoformat() == need["pseudonymised_at"]

@@ -28,6 +28,7 @@ __all__ = [
     "AssigneeOutOfScope",
     "DuplicateChecksLimited",
     "MeetingComuniOutOfScope",
+    "CasePseudonymised",
 ]
 
 
@@ -59,6 +60,13 @@ class DuplicatesNotAcknowledged(CaseConflict):
     """Taking on a case whose household is already known needs ``duplicates_acknowledged``."""
 
     code = "duplicates_not_acknowledged"
+
+
+class CasePseudonymised(CaseConflict):
+    """The case was pseudonymised after its retention period: it is kept for the counts only
+    and nothing more can be written on it (``domain.retention``)."""
+
+    code = "case_pseudonymised"  # details: pseudonymised_at
 
 
 class ProjectVersionConflict(StaleVersion):

@@ -7,9 +7,11 @@ and scope are checked by the use cases (``domain.permissions``, ``cases.load``).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from marshmallow import ValidationError
+from nameko.timer import timer
 
 from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
@@ -24,6 +26,7 @@ from .domain import vocabulary
 from .errors import ActionOutcomeInvalid
 from .schemas.cases import (
     ActionOutcomeEvent,
+    AgendaSearch,
     AssessmentInput,
     AssignInput,
     ClosureInput,
@@ -32,6 +35,7 @@ from .schemas.cases import (
     ExpectedVersion,
     FotografiaQuery,
     InterviewInput,
+    LegalHoldInput,
     MeetingInput,
     MinutesInput,
     ProjectInput,
@@ -41,8 +45,16 @@ from .schemas.cases import (
     TriageInput,
     WorklistQuery,
 )
-from .schemas.referrals import ListReferralsQuery, ReferralInput, ReferralOutput, ReferralPage
+from .schemas.referrals import (
+    HouseholdCheck,
+    ListReferralsQuery,
+    PageQuery,
+    ReferralInput,
+    ReferralOutput,
+    ReferralPage,
+)
 from .usecases import (
+    anomalies,
     assessment,
     audit,
     closure,
@@ -51,9 +63,14 @@ from .usecases import (
     fotografia,
     projects,
     referrals,
+    retention,
+    timeline,
     triage,
     worklist,
 )
+
+# How often the scheduled retention run looks for closed cases past their retention (seconds).
+RETENTION_INTERVAL = float(os.environ.get("ABITARE_RETENTION_INTERVAL_SECONDS", 6 * 60 * 60))
 
 
 def _purpose(purpose):
@@ -89,6 +106,20 @@ class IntakeService:
         query = load(ListReferralsQuery(), given)
         return ReferralPage().dump(
             referrals.list_referrals(self.db, actor, **query, purpose=_purpose(purpose))
+        )
+
+    @rpc
+    def check_household(self, actor, household):
+        """Warnings about the codici fiscali of a household about to be sent (nothing stored)."""
+        data = load(HouseholdCheck(), {"household": household})
+        return jsonable(anomalies.check_household(data["household"]))
+
+    @rpc
+    def list_anomalies(self, actor, page=1, page_size=50, purpose=None):
+        """The open cases' members whose codice fiscale contradicts them (coordinators)."""
+        query = load(PageQuery(), {"page": page, "page_size": page_size})
+        return jsonable(
+            anomalies.list_anomalies(self.db, actor, **query, purpose=_purpose(purpose))
         )
 
     @rpc
@@ -155,6 +186,11 @@ class IntakeService:
     def list_diary(self, actor, referral_id, purpose=None):
         return jsonable(diary.list_diary(self.db, actor, referral_id, _purpose(purpose)))
 
+    # -- the household's timeline (issue 8) -------------------------------------------------
+    @rpc
+    def get_timeline(self, actor, referral_id, purpose=None):
+        return jsonable(timeline.get_timeline(self.db, actor, referral_id, _purpose(purpose)))
+
     # -- assessment -------------------------------------------------------------------------
     @rpc
     def record_assessment(self, actor, referral_id, payload):
@@ -217,6 +253,16 @@ class IntakeService:
         return jsonable(commission.add_proposal(self.db, actor, meeting_id, data))
 
     @rpc
+    def agenda_candidates(self, actor, meeting_id, text=None, purpose=None):
+        """Cases to put on a meeting's agenda, by name or codice fiscale (coordinators)."""
+        query = load(AgendaSearch(), {"text": text})
+        return jsonable(
+            commission.agenda_candidates(
+                self.db, actor, meeting_id, query["text"] or "", _purpose(purpose)
+            )
+        )
+
+    @rpc
     def decide_proposal(self, actor, proposal_id, payload):
         data = load(DecisionInput(), payload)
         return jsonable(commission.decide_proposal(self.db, actor, proposal_id, data))
@@ -244,6 +290,25 @@ class IntakeService:
     def reopen_case(self, actor, referral_id, reason):
         data = load(ReopenInput(), {"reason": reason})
         return jsonable(closure.reopen_case(self.db, actor, referral_id, data["reason"]))
+
+    # -- retention (GDPR art. 5(1)(e), 17) --------------------------------------------------
+    @rpc
+    def set_legal_hold(self, actor, referral_id, reason):
+        data = load(LegalHoldInput(), {"reason": reason})
+        return jsonable(retention.set_legal_hold(self.db, actor, referral_id, data["reason"]))
+
+    @rpc
+    def lift_legal_hold(self, actor, referral_id):
+        return jsonable(retention.lift_legal_hold(self.db, actor, referral_id))
+
+    @rpc
+    def run_retention(self, actor):
+        """On demand (coordinators, for their comuni): the same job as the scheduled one."""
+        return retention.run_retention(self.db, actor)
+
+    @timer(interval=RETENTION_INTERVAL)
+    def scheduled_retention(self):
+        retention.run_retention(self.db, retention.scheduled_actor())
 
     # -- overviews and audit ----------------------------------------------------------------
     @rpc

@@ -1,4 +1,4 @@
-"""Fixtures of intake's tests: valid codici fiscali and referral payloads.
+"""Fixtures of intake's tests: the migrated database, valid codici fiscali and referral payloads.
 
 Helpers travel as fixtures (not imports from this file): every service has a conftest.py and
 pytest keeps only one module named ``conftest`` importable at a time."""
@@ -9,7 +9,11 @@ import copy
 
 import pytest
 
+from abitare_chassis.database import Db
+from abitare_chassis.migrate import upgrade
+from intake.adapters.models import metadata
 from intake.domain.codice_fiscale import check_character
+from intake.service import IntakeService
 
 SAN_GIULIANO = "015195"
 MILANO = "015146"
@@ -84,3 +88,12 @@ def make_payload_fixture():
 def cf_fixture():
     """``cf(first_fifteen)``: a valid codice fiscale with its check character."""
     return cf
+
+
+@pytest.fixture
+def db(db_url):
+    """Intake's database at its latest migration (SQLite, and PostgreSQL when it answers)."""
+    upgrade(IntakeService.migrations_dir, db_url)
+    database = Db("intake", db_url, metadata)
+    yield database
+    database.dispose()

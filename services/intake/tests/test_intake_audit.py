@@ -10,10 +10,9 @@ from sqlalchemy.exc import DBAPIError
 
 from abitare_chassis import audit as chassis_audit
 from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db, make_engine
+from abitare_chassis.database import make_engine
 from abitare_chassis.migrate import upgrade
 from abitare_chassis.schemas import load
-from intake.adapters.models import metadata
 from intake.errors import CaseForbidden, ReferralNotFound
 from intake.schemas.referrals import ReferralInput
 from intake.service import IntakeService
@@ -24,14 +23,6 @@ AGENCY = Actor(sub="operator:anna", role="agency_operator", comuni=(SGM,))
 COORDINATOR = Actor(sub="operator:carla", role="coordinator", comuni=(SGM,))
 COMUNE = Actor(sub="operator:dario", role="comune_operator", comuni=(SGM,))
 MILANO_COORDINATOR = Actor(sub="operator:mi", role="coordinator", comuni=("015146",))
-
-
-@pytest.fixture
-def db(db_url):
-    upgrade(IntakeService.migrations_dir, db_url)
-    database = Db("intake", db_url, metadata)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from abitare_chassis.migrate import upgrade
 from abitare_chassis.schemas import jsonable, load
 from intake.adapters.models import (
     Assessment,
@@ -45,7 +43,6 @@ from intake.schemas.cases import (
     TriageInput,
 )
 from intake.schemas.referrals import ReferralInput
-from intake.service import IntakeService
 from intake.usecases import (
     assessment,
     audit,
@@ -55,6 +52,7 @@ from intake.usecases import (
     fotografia,
     projects,
     referrals,
+    timeline,
     triage,
     worklist,
 )
@@ -67,14 +65,6 @@ COORDINATOR = Actor(sub="operator:carla", role="coordinator", comuni=(SGM, MELEG
 COMUNE = Actor(sub="operator:dario", role="comune_operator", comuni=(SGM,))
 CLIENT = Actor(sub="client:sgm", role="municipal_client", comuni=(SGM,))
 MILANO_CLIENT = Actor(sub="client:mi", role="municipal_client", comuni=(MILANO,))
-
-
-@pytest.fixture
-def db(db_url):
-    upgrade(IntakeService.migrations_dir, db_url)
-    database = Db("intake", db_url, metadata)
-    yield database
-    database.dispose()
 
 
 def count(db, table, *where):
@@ -396,6 +386,26 @@ def test_assessment_suggests_and_keeps_history(db, case):
     assert [a["grade"] for a in history] == [3, 2]
     assert triage.get_case(db, AGENCY, case)["current_grade"] == 3
     assert emitted(db, "intake.emergency_placement_requested.v1") == []
+
+
+def test_assessment_of_an_executive_eviction_uses_the_referral(db, make_payload):
+    """Issue 8 #9: "sfratto esecutivo / rilascio per sfratto in corso", no indicator ticked, no
+    rent or income: not grade 1 "no difficulty" but grade 2, saying what is missing."""
+    referral = submit(
+        db,
+        make_payload,
+        problem_reported="sfratto_esecutivo",
+        housing_situation="sfratto_in_corso",
+        eviction_date=None,
+        monthly_rent_cents=None,
+        monthly_net_income_cents=None,
+    )
+    take_on(db, referral["id"])
+    recorded = assessment.record_assessment(db, AGENCY, referral["id"], load(AssessmentInput(), {}))
+    assert (recorded["suggested_grade"], recorded["grade"]) == (2, 2)
+    assert recorded["indicators"]["eviction_stage"] == "convalida"
+    assert "Manca la data dell'esecuzione dello sfratto." in recorded["explanation"]
+    assert not any("Non emergono" in line for line in recorded["explanation"])
 
 
 def test_pis_situation_is_grade_4_and_requests_a_placement_at_once(db, make_payload):
@@ -754,5 +764,115 @@ def test_municipal_clients_read_only_the_status(db, make_payload, case):
             read(db, CLIENT, case)
     with pytest.raises(ReferralNotFound):
         triage.get_case_status(db, MILANO_CLIENT, own)
+    # the agency's referral of its comune is not in its list and not readable: only its own
+    with pytest.raises(ReferralNotFound):
+        referrals.get_referral(db, CLIENT, case)
+    assert referrals.get_referral(db, CLIENT, own)["id"] == own
+    listed = referrals.list_referrals(db, CLIENT, None, page=1, page_size=50)
+    assert [item["id"] for item in listed["items"]] == [own] and listed["total"] == 1
+    assert referrals.list_referrals(db, AGENCY, None, page=1, page_size=50)["total"] == 2
     assert count(db, DiaryEntry) == 0 and count(db, Assessment) == 0
     assert count(db, Referral) == 2
+
+
+# -- the household's timeline (issue 8) -------------------------------------------------------
+def test_timeline_has_everything_in_order_with_requests_and_placeholders(db, case):
+    triage.assign_case(db, COORDINATOR, case, assignee(AGENCY))
+    diary.add_diary_entry(
+        db,
+        AGENCY,
+        case,
+        load(
+            DiaryEntryInput(),
+            {"kind": "colloquio", "occurred_at": clock.now().isoformat(), "text": "Primo"},
+        ),
+    )
+    diary.add_diary_entry(
+        db,
+        OTHER_AGENCY,
+        case,
+        load(
+            DiaryEntryInput(),
+            {
+                "kind": "nota",
+                "occurred_at": clock.now().isoformat(),
+                "text": "Segreto",
+                "confidential": True,
+            },
+        ),
+    )
+    assessment.record_assessment(
+        db, AGENCY, case, load(AssessmentInput(), {"pis_situation": "incendio"})
+    )
+    saved = projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))
+    with db.transaction() as tx:
+        projects.apply_action_outcome(
+            tx,
+            AGENCY,
+            "funds",
+            {
+                "referral_id": case,
+                "action_id": saved["actions"][0]["id"],
+                "status": "completata",
+                "outcome": "concesso",
+                "comune_istat": SGM,
+                "recorded_at": clock.now().isoformat(),
+            },
+        )
+    meeting = commission.create_meeting(
+        db, COORDINATOR, {"date": date(2026, 2, 10), "location": "Sala"}
+    )
+    proposal = commission.add_proposal(
+        db, COORDINATOR, meeting["id"], {"referral_id": case, "kind": "validate_project"}
+    )
+    commission.decide_proposal(db, COORDINATOR, proposal["id"], {"decision": "approvata"})
+
+    answer = timeline.get_timeline(db, AGENCY, case, "gestione del caso")
+    kinds = [e["kind"] for e in answer["entries"]]
+    assert kinds[:2] == ["referral_received", "triage"]
+    for kind in ("assigned", "diary", "assessment", "project_saved", "proposal", "decision"):
+        assert kind in kinds
+    assert kinds.count("request_sent") == 2  # the emergency placement and the fund application
+    assert kinds.count("request_answered") == 1
+    ats = [e["at"] for e in answer["entries"]]
+    assert ats == sorted(ats)
+
+    notes = [e for e in answer["entries"] if e["kind"] == "diary"]
+    assert [(n["readable"], n["excerpt"]) for n in notes] == [
+        (True, "Primo"),
+        (True, "Segreto"),  # the case was assigned to Anna when it was written
+    ]
+    seen_by_coordinator = timeline.get_timeline(db, COORDINATOR, case)["entries"]
+    notes = [e for e in seen_by_coordinator if e["kind"] == "diary"]
+    assert [(n["readable"], n["excerpt"], n["confidential"]) for n in notes][1] == (
+        False,
+        None,
+        True,
+    )  # neither its author nor the assignee then: a placeholder
+    answered = next(e for e in answer["entries"] if e["kind"] == "request_answered")
+    assert (answered["state"], answered["outcome"], answered["by"]) == (
+        "risposta_ricevuta",
+        "concesso",
+        "service:funds",
+    )
+
+    requests = answer["requests"]
+    assert [(r["kind"], r["state"]) for r in requests] == [
+        ("emergency_placement", "richiesta_inviata"),
+        ("fund_application", "risposta_ricevuta"),
+    ]
+    assert triage.get_case(db, AGENCY, case)["requests"] == requests  # the case header's
+
+    with db.engine.connect() as conn:
+        purposes = conn.execute(
+            select(AuditEvent.purpose)
+            .where(AuditEvent.action == "get_timeline")
+            .order_by(AuditEvent.id)
+        ).scalars()
+        assert list(purposes)[0] == "gestione del caso"
+    before = snapshot(db)
+    with pytest.raises(ReferralNotFound):
+        timeline.get_timeline(
+            db, Actor(sub="operator:x", role="agency_operator", comuni=(MILANO,)), case
+        )
+    assert snapshot(db) == before

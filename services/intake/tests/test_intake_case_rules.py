@@ -148,8 +148,46 @@ def test_served_respects_valid_to():
 def test_eviction_lateness_in_calendar_months(received, execution, late, days):
     timing = eligibility.eviction_timing(received, execution)
     assert (timing.late, timing.days_before) == (late, days)
-    assert ("tardivo" in timing.explanation) == late
+    assert timing.explanation.startswith("Segnalazione tardiva") == late
     assert eligibility.eviction_timing(received, None) is None
+
+
+@pytest.mark.parametrize(
+    "received, execution, sentence",
+    [
+        (
+            date(2026, 12, 1),
+            date(2026, 12, 21),
+            "Segnalazione tardiva: lo sfratto è fissato per il 21/12/2026, solo 20 giorni dopo "
+            "l'arrivo della scheda (01/12/2026), con meno dei 3 mesi di anticipo richiesti; la "
+            "scheda può comunque essere presa in carico.",
+        ),
+        (
+            date(2026, 12, 1),
+            date(2026, 12, 1),
+            "Segnalazione tardiva: lo sfratto è fissato per il 01/12/2026, il giorno stesso "
+            "dell'arrivo della scheda (01/12/2026), con meno dei 3 mesi di anticipo richiesti; "
+            "la scheda può comunque essere presa in carico.",
+        ),
+        (
+            date(2026, 1, 10),
+            date(2026, 4, 10),
+            "Lo sfratto è fissato per il 10/04/2026, 90 giorni dopo l'arrivo della scheda "
+            "(10/01/2026): l'anticipo di almeno 3 mesi è rispettato.",
+        ),
+        (
+            date(2026, 3, 1),
+            date(2026, 2, 1),
+            "Segnalazione tardiva: la scheda è arrivata il 01/03/2026, dopo l'esecuzione dello "
+            "sfratto fissata il 01/02/2026; può comunque essere presa in carico.",
+        ),
+    ],
+)
+def test_eviction_timing_is_one_sentence(received, execution, sentence):
+    """Issue 8 #7: the warning said the dates and the days twice; now one sentence."""
+    explanation = eligibility.eviction_timing(received, execution).explanation
+    assert explanation == sentence
+    assert explanation.count(".") == 1 and explanation.endswith(".")  # one sentence
 
 
 # -- household composition --------------------------------------------------------------------
@@ -245,9 +283,124 @@ def suggest(**indicators):
 
 
 def test_no_difficulty_is_grade_1():
+    suggestion = suggest(rent_burden_over_30=False)
+    assert suggestion.grade == 1 and suggestion.missing == []
+    assert suggestion.explanation == [
+        "Non emergono difficoltà in atto nel mantenimento dell'alloggio.",
+        "Grado suggerito: 1 (fragilità abitativa).",
+    ]
+
+
+def test_missing_data_is_said_not_read_as_no_difficulty():
+    """Issue 8 #9: with nothing known the suggestion says what is missing, never "no
+    difficulty"."""
     suggestion = suggest()
     assert suggestion.grade == 1
-    assert suggestion.explanation[-1] == "Grado suggerito: 1 (fragilità abitativa)."
+    assert suggestion.missing == [
+        "Mancano il canone o il reddito mensile: la sostenibilità del canone non è valutata."
+    ]
+    assert not any("Non emergono" in line for line in suggestion.explanation)
+    assert suggestion.explanation[-1] == "Grado suggerito: 1 (fragilità abitativa), provvisorio."
+
+
+SFRATTO = {
+    "problem_reported": "sfratto_esecutivo",
+    "housing_situation": "sfratto_in_corso",
+    "eviction_date": None,
+    "monthly_rent_cents": None,
+    "monthly_net_income_cents": None,
+    "minors": 0,
+    "over_65": 0,
+}
+
+
+def from_referral(given=None, **referral):
+    return grading.suggest_for_referral(given or {}, {**SFRATTO, **referral}, None, TODAY)
+
+
+def test_executive_eviction_without_indicators_is_grade_2_with_what_is_missing():
+    """The case of issue 8 #9: "sfratto esecutivo / rilascio per sfratto in corso", nothing
+    ticked, no date, no money: grade 2 (an eviction under way, seeds/003), and it says what is
+    missing."""
+    indicators, suggestion = from_referral()
+    assert indicators["eviction_stage"] == "convalida"
+    assert suggestion.grade == 2
+    assert suggestion.explanation == [
+        "Dalla scheda di attivazione: la procedura di sfratto.",
+        "Procedura di sfratto in corso (sfratto convalidato).",
+        "Mancano il canone o il reddito mensile: la sostenibilità del canone non è valutata.",
+        "Manca la data dell'esecuzione dello sfratto.",
+        "Grado suggerito: 2 (sofferenza abitativa).",
+    ]
+
+
+def test_eviction_date_rent_and_income_from_the_referral():
+    """Worked example: execution fixed on 15/03/2027, rent 900 €, income 1.500 € (60% > 30%),
+    one minor: grade 2; with a weak network the fixed execution makes it grade 3."""
+    referral = {
+        "eviction_date": date(2027, 3, 15),
+        "monthly_rent_cents": 90000,
+        "monthly_net_income_cents": 150000,
+        "minors": 1,
+    }
+    indicators, suggestion = from_referral(**referral)
+    assert (indicators["eviction_stage"], indicators["rent_burden_over_30"]) == (
+        "esecuzione_fissata",
+        True,
+    )
+    assert suggestion.grade == 2 and suggestion.missing == []
+    assert suggestion.explanation[:2] == [
+        "Dalla scheda di attivazione: la procedura di sfratto, la data dello sfratto, "
+        "canone e reddito, i minori del nucleo.",
+        "Procedura di sfratto in corso (esecuzione dello sfratto fissata, data 15/03/2027).",
+    ]
+    _, worse = from_referral({"weak_support_network": True}, **referral)
+    assert worse.grade == 3
+
+
+def test_the_assessment_wins_over_the_referral():
+    indicators, suggestion = from_referral({"eviction_stage": "eseguito"})
+    assert indicators["eviction_stage"] == "eseguito" and suggestion.grade == 4
+    indicators, _ = from_referral(
+        {"rent_burden_over_30": False}, monthly_rent_cents=90000, monthly_net_income_cents=100000
+    )
+    assert indicators["rent_burden_over_30"] is False
+
+
+@pytest.mark.parametrize(
+    "referral, indicator, grade",
+    [
+        ({"problem_reported": "morosita_affitto", "housing_situation": "altro"}, "arrears_rent", 2),
+        (
+            {"problem_reported": "violenza_maltrattamenti", "housing_situation": "altro"},
+            "violence_or_abuse",
+            4,
+        ),
+        (
+            {"problem_reported": "assenza_dimora", "housing_situation": "altro"},
+            "no_home_to_return",
+            4,
+        ),
+        (
+            {"problem_reported": "canone_insostenibile", "housing_situation": "altro"},
+            "rent_burden_over_30",
+            1,
+        ),
+        (
+            {"problem_reported": "altro", "housing_situation": "sfratto_in_corso"},
+            "eviction_stage",
+            2,
+        ),
+    ],
+)
+def test_problem_and_housing_situation_read_as_indicators(referral, indicator, grade):
+    indicators, suggestion = from_referral(**referral)
+    assert indicators[indicator] and suggestion.grade == grade
+
+
+def test_housing_situation_alone_says_the_eviction_stage_is_not_known():
+    _, suggestion = from_referral(problem_reported="altro")
+    assert "Procedura di sfratto in corso (fase non indicata)." in (suggestion.explanation)
 
 
 def test_rent_burden_alone_is_fragility():
@@ -404,3 +557,18 @@ def test_commission_rules():
         commission.ensure_meeting_open(True)
     with pytest.raises(ProposalConflict):
         commission.ensure_pending("approvata")
+
+
+def test_rent_within_the_limit_from_the_referral_is_said_and_is_no_difficulty():
+    _, suggestion = from_referral(
+        problem_reported="altro",
+        housing_situation="altro",
+        monthly_rent_cents=40000,
+        monthly_net_income_cents=200000,
+    )
+    assert suggestion.grade == 1 and suggestion.missing == []
+    assert suggestion.explanation == [
+        "Dalla scheda di attivazione: canone e reddito.",
+        "Non emergono difficoltà in atto nel mantenimento dell'alloggio.",
+        "Grado suggerito: 1 (fragilità abitativa).",
+    ]

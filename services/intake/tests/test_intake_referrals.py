@@ -3,27 +3,15 @@
 import threading
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from abitare_chassis.migrate import upgrade
 from abitare_chassis.schemas import load
-from intake.adapters.models import Referral, metadata, outbox_table
+from intake.adapters.models import Referral, outbox_table
 from intake.schemas.referrals import ReferralInput
-from intake.service import IntakeService
 from intake.usecases import referrals
 
 ACTOR = Actor(sub="client:portal", role="municipal_client", comuni=("015195",))
-
-
-@pytest.fixture
-def db(db_url):
-    upgrade(IntakeService.migrations_dir, db_url)
-    database = Db("intake", db_url, metadata)
-    yield database
-    database.dispose()
 
 
 def count(db, table):

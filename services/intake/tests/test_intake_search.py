@@ -191,13 +191,15 @@ def test_each_search_audits_what_it_lists_with_its_purpose(db, households):
     )
 
 
-def test_a_comune_system_searches_neither_by_grade_nor_by_assignee(db, households):
+def test_a_comune_system_searches_neither_by_grade_nor_by_assignee(db, households, make_payload):
     with pytest.raises(CaseForbidden):
         search(db, CLIENT, grade=3)
     with pytest.raises(CaseForbidden):
         search(db, CLIENT, assigned_to="operator:anna")
-    items = search(db, CLIENT, last_name="rossini")["items"]
-    assert [i["id"] for i in items] == [households["rossini"]]
+    assert found(db, CLIENT, last_name="rossini") == set()  # entered by the agency, not sent
+    sent = referrals.submit_referral(db, CLIENT, load(ReferralInput(), make_payload()))["id"]
+    items = search(db, CLIENT, last_name="rossi")["items"]
+    assert [i["id"] for i in items] == [sent]
     assert "current_grade" not in items[0] and "assigned_to" not in items[0]
 
 
@@ -297,12 +299,12 @@ def test_worklist_audits_only_the_page_it_shows(db, waiting):
     assert len(audited) == 10 and set(audited) <= set(waiting)
 
 
-def test_migration_0006_fills_the_keys_of_members_already_stored(db_url):
+def test_migration_0007_fills_the_keys_of_members_already_stored(db_url):
     from sqlalchemy import text
 
     from abitare_chassis.database import make_engine
 
-    upgrade(IntakeService.migrations_dir, db_url, revision="0005")
+    upgrade(IntakeService.migrations_dir, db_url, revision="0006")
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:

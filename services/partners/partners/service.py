@@ -11,7 +11,7 @@ from abitare_chassis.audit import AuditQuery
 from abitare_chassis.handlers import event_handler
 from abitare_chassis.provider import Database
 from abitare_chassis.rpc import rpc
-from abitare_chassis.schemas import jsonable, load
+from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
@@ -30,6 +30,11 @@ class PartnersService:
     def handle_intake_referral_received(self, event):
         keys = read_referral_keys(event)  # tolerant schema -> dict or InvalidInput
         sharing.share_event(self.db, event, keys)  # `with db.transaction(causation=event)`
+
+    @event_handler("intake", "case_pseudonymised")
+    def handle_intake_case_pseudonymised(self, event):
+        keys = read_case_keys(event)  # in the event actor's scope, or InvalidInput (parked)
+        sharing.pseudonymise_deliveries(self.db, keys, event)
 
     @rpc
     def list_partners(self, actor):

@@ -23,3 +23,16 @@ def make_referral():
 @pytest.fixture
 def make_envelope():
     return REFERRALS.envelope
+
+
+PSEUDONYMISED = EventFeed(
+    "intake.case_pseudonymised.v1", id_field="referral_id", tenant_field="comune_istat"
+)
+
+
+@pytest.fixture
+def pseudonymised_notice():
+    """``pseudonymised_notice(referral_id)``: the signed ``intake.case_pseudonymised.v1`` of
+    that case, as intake would publish it (publish it with ``broker.publish(envelope,
+    "case_pseudonymised")``)."""
+    return lambda referral_id: PSEUDONYMISED.envelope(PSEUDONYMISED.data(referral_id=referral_id))

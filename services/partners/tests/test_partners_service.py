@@ -143,6 +143,8 @@ def test_a_subscribed_partner_receives_a_signed_filtered_copy(
     assert deliveries[0]["event_id"] == body["id"]
     assert "household.size" in deliveries[0]["fields"]
     assert "household.members" not in deliveries[0]["fields"]
+    shared = dict(zip(deliveries[0]["fields"], deliveries[0]["field_labels"], strict=True))
+    assert shared["economics.monthly_net_income_cents"] == "Reddito netto mensile"
     assert deliveries[0]["queued_at"].endswith("+00:00")
 
 
@@ -296,3 +298,70 @@ def test_queues_of_active_subscriptions_come_back_when_the_service_restarts(
     assert broker.depth("partner.fwa") == 0  # declared again (passive declare succeeds)
     broker.publish(make_envelope())
     assert len(wait_for(lambda: broker.get_all("partner.fwa"), message="FWA delivery")) == 1
+
+
+def published_about(service_runner, referral_id, db=None) -> int:
+    db = db or service_runner.db("partners")
+    with db.engine.connect() as conn:
+        bodies = conn.execute(select(db.outbox.c.body)).scalars().all()
+    return sum(body["subject"] == referral_id for body in bodies)
+
+
+PSEUDONYMISED_QUEUE = "evt-intake-case_pseudonymised--partners.handle_intake_case_pseudonymised"
+
+
+def test_a_pseudonymised_case_forgets_what_partners_got_and_tells_them_once(
+    partners, service_runner, broker, make_referral, make_envelope, pseudonymised_notice
+):
+    """The copy published to FWA (income, rent) leaves partners' outbox; the delivery row (ids
+    and field names, no data) stays as the record of what was shared, marked; FWA, which got
+    the household's data, is told (GDPR art. 19) once, signed with its own key. AFOL, which
+    subscribed after and got nothing, hears nothing."""
+    partners.subscribe(coordinator_token(), "FWA", REFERRAL_RECEIVED)
+    fwa_key = partners.issue_delivery_key(coordinator_token(), "FWA")["delivery_key"]
+    data = make_referral()
+    broker.publish(make_envelope(data))
+    wait_for(lambda: partners.count_deliveries(operator_token()) == 1, message="delivery")
+    wait_for(lambda: unsent(service_runner) == 0, message="copy published")
+    assert published_about(service_runner, data["referral_id"]) == 1
+    partners.subscribe(coordinator_token(), "AFOL", REFERRAL_RECEIVED)  # later: got nothing
+    notice = pseudonymised_notice(data["referral_id"])
+    broker.publish(notice, "case_pseudonymised")
+    broker.publish(notice, "case_pseudonymised")  # a redelivery
+    copy, told = wait_for(
+        lambda: (
+            (d := partners.get_deliveries(operator_token(), data["referral_id"]))
+            and len(d) == 2
+            and d
+        ),
+        message="deliveries pseudonymised and FWA told",
+    )
+    wait_for(
+        lambda: (
+            broker.depth(PSEUDONYMISED_QUEUE) == 0
+            and broker.depth(retry_queue_name(PSEUDONYMISED_QUEUE)) == 0
+            and unsent(service_runner) == 0
+        ),
+        message="notices handled and sent",
+    )
+    db = service_runner.db("partners")
+    service_runner.stop()  # running workers finish: what is left is in the database
+    with db.engine.connect() as conn:
+        inbox = conn.execute(
+            select(func.count()).select_from(db.inbox).where(db.inbox.c.event_id == notice["id"])
+        ).scalar_one()
+    assert inbox == 1 and broker.depth(dead_letter_queue_name(PSEUDONYMISED_QUEUE)) == 0
+    assert copy["partner_code"] == "FWA" and copy["pseudonymised_at"]
+    assert "economics.monthly_rent_cents" in copy["fields"]
+    assert told["event_type"] == "intake.case_pseudonymised.v1"
+    # only the notice is still in the outbox: the copy with the household's data is gone
+    assert published_about(service_runner, data["referral_id"], db) == 1
+    bodies = [body for _, body in broker.get_all("partner.fwa")]
+    assert [b["type"] for b in bodies] == [REFERRAL_RECEIVED, "intake.case_pseudonymised.v1"]
+    assert bodies[1]["data"] == {
+        "referral_id": data["referral_id"],
+        "comune_istat": SGM,
+        "pseudonymised_at": notice["data"]["pseudonymised_at"],
+    }
+    assert signed_by_partner_key(bodies[1], fwa_key) and "actor" not in bodies[1]
+    assert broker.get_all("partner.afol") == []

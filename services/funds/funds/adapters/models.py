@@ -42,6 +42,8 @@ class FundsFile(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text)
     source_event_id: Mapped[str] = mapped_column(String(36))
+    # intake.case_pseudonymised.v1: amounts and explanation removed, outcome and ratio kept
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 add_chassis_tables(metadata)

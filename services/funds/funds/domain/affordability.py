@@ -84,7 +84,8 @@ def check_affordability(
         f"Il canone mensile ({format_euro(rent_cents)}) è pari al {format_percent(ratio)} "
         f"del reddito netto mensile del nucleo ({format_euro(income_cents)})"
     )
-    limit = f"la soglia del {format_percent(threshold.value)} ({threshold.source})"
+    limit = f"la soglia del {format_percent(threshold.value)}"
+    cited = f"Fonte della soglia: {threshold.source}."
     if ratio <= threshold.value:
         return AffordabilityCheck(
             rent_cents,
@@ -92,7 +93,7 @@ def check_affordability(
             ratio,
             threshold,
             SUSTAINABLE,
-            f"{facts}: non supera {limit}. Il canone è sostenibile.",
+            f"{facts}: non supera {limit}. Il canone è sostenibile. {cited}",
         )
     return AffordabilityCheck(
         rent_cents,
@@ -100,5 +101,5 @@ def check_affordability(
         ratio,
         threshold,
         NOT_SUSTAINABLE,
-        f"{facts}: supera {limit}. Il canone non è sostenibile.",
+        f"{facts}: supera {limit}. Il canone non è sostenibile. {cited}",
     )

@@ -18,7 +18,7 @@ class DatedParameter:
     value: Decimal
     valid_from: date
     valid_to: date | None  # inclusive; None = still in force
-    source: str
+    source: str  # as a person cites it, in Italian (no internal references)
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -28,13 +28,17 @@ RENT_TO_INCOME_THRESHOLD = "rent_to_income_threshold"
 
 PARAMETERS: tuple[DatedParameter, ...] = (
     # "Un canone – per essere sostenibile – non dovrebbe superare il 30% del reddito familiare
-    # mensile." (C.A.S.A. San Giuliano Milanese, press kit 2025)
+    # mensile." (C.A.S.A. San Giuliano Milanese, press kit 2025: seeds/003). ``source`` is
+    # written as a person cites it: it ends the explanation operators read.
     DatedParameter(
         name=RENT_TO_INCOME_THRESHOLD,
         value=Decimal("0.30"),
         valid_from=date(2024, 1, 1),
         valid_to=None,
-        source="C.A.S.A. San Giuliano Milanese, press kit 2025 (seed 003)",
+        source=(
+            "C.A.S.A., Agenzia per l'abitare dell'Ambito di San Giuliano Milanese, "
+            "cartella stampa 2025"
+        ),
     ),
 )
 

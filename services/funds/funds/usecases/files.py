@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
+from abitare_chassis.outbox import forget_published
 
 from ..adapters.models import FundsFile
 from ..domain import permissions
@@ -63,6 +64,33 @@ def open_funds_file(db: Db, referral: dict, event) -> dict | None:
         )
         tx.session.add(file)
     return funds_file_record(file)
+
+
+PSEUDONYMISED_EXPLANATION = (
+    "Importi rimossi alla pseudonimizzazione del caso (conservazione scaduta): restano "
+    "l'esito, il rapporto canone/reddito e la soglia applicata."
+)
+
+
+def pseudonymise_funds_file(db: Db, keys: dict, event) -> bool:
+    """``intake.case_pseudonymised.v1``: remove the household's amounts from its file (the
+    outcome, ratio and threshold stay for the counts) and forget the published events about
+    it, in one transaction caused by ``event``. True if a file was pseudonymised now."""
+    with db.transaction(causation=event) as tx:
+        file = tx.session.scalar(
+            select(FundsFile).where(
+                FundsFile.referral_id == keys["referral_id"],
+                FundsFile.comune_istat == keys["comune_istat"],
+            )
+        )
+        forget_published(tx.session, db.outbox, keys["referral_id"])
+        if file is None or file.pseudonymised_at is not None:
+            return False
+        file.monthly_net_income_cents = file.monthly_rent_cents = None
+        file.explanation = PSEUDONYMISED_EXPLANATION
+        file.pseudonymised_at = datetime.now(UTC)
+    log.info("funds file of referral %s pseudonymised", keys["referral_id"])
+    return True
 
 
 def get_funds_file(db: Db, actor: Actor, referral_id: str, purpose: str | None = None) -> dict:
@@ -119,6 +147,7 @@ def funds_file_record(file: FundsFile) -> dict:
         "comune_istat": file.comune_istat,
         "household_size": file.household_size,
         "opened_at": file.opened_at,
+        "pseudonymised_at": file.pseudonymised_at,
         "affordability": {
             "monthly_rent_cents": file.monthly_rent_cents,
             "monthly_net_income_cents": file.monthly_net_income_cents,

@@ -37,6 +37,8 @@ class HousingNeed(Base):
     min_bedrooms: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     source_event_id: Mapped[str] = mapped_column(String(36))
+    # intake.case_pseudonymised.v1: the eviction date reduced to its month
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 add_chassis_tables(metadata)

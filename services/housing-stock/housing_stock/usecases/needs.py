@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
+from abitare_chassis.outbox import forget_published
 
 from ..adapters.models import HousingNeed
 from ..domain import permissions
@@ -48,6 +49,28 @@ def record_housing_need(db: Db, referral: dict, event) -> dict | None:
         )
         tx.session.add(need)
     return housing_need_record(need)
+
+
+def pseudonymise_housing_need(db: Db, keys: dict, event) -> bool:
+    """``intake.case_pseudonymised.v1``: the eviction date (with the comune, a court record
+    that can single the household out) reduced to its month, the published events about it
+    forgotten, in one transaction caused by ``event``. Counts and codes stay. True if a need
+    was pseudonymised now."""
+    with db.transaction(causation=event) as tx:
+        need = tx.session.scalar(
+            select(HousingNeed).where(
+                HousingNeed.referral_id == keys["referral_id"],
+                HousingNeed.comune_istat == keys["comune_istat"],
+            )
+        )
+        forget_published(tx.session, db.outbox, keys["referral_id"])
+        if need is None or need.pseudonymised_at is not None:
+            return False
+        if need.eviction_date is not None:
+            need.eviction_date = need.eviction_date.replace(day=1)
+        need.pseudonymised_at = datetime.now(UTC)
+    log.info("housing need of referral %s pseudonymised", keys["referral_id"])
+    return True
 
 
 def get_housing_need(db: Db, actor: Actor, referral_id: str, purpose: str | None = None) -> dict:
@@ -111,4 +134,5 @@ def housing_need_record(need: HousingNeed) -> dict:
         "eviction_date": need.eviction_date,
         "min_bedrooms": need.min_bedrooms,
         "recorded_at": need.recorded_at,
+        "pseudonymised_at": need.pseudonymised_at,
     }

@@ -17,6 +17,8 @@ ACTION_REQUESTED = "action_requested"
 COMMISSION_DECISION_MADE = "commission_decision_made"
 CASE_CLOSED = "case_closed"
 CASE_REOPENED = "case_reopened"
+# intake.case_pseudonymised.v1: every service pseudonymises its own copy of the household's data
+CASE_PSEUDONYMISED = "case_pseudonymised"
 # Consumed: <service>.action_outcome_recorded.v1 from these services.
 ACTION_OUTCOME_RECORDED = "action_outcome_recorded"
 ACTION_OUTCOME_SOURCES = ("funds", "housing_stock", "partners")

@@ -74,6 +74,12 @@ class Referral(Base):
     current_grade: Mapped[int | None] = mapped_column(Integer)
     documents_expiring_on: Mapped[date | None] = mapped_column(Date)
     closure_outcome: Mapped[str | None] = mapped_column(String(40))
+    # Retention (domain.retention): when the household's identifying data were replaced, and the
+    # legal hold that stops it (a coordinator's, with the reason; set and lift are audited).
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    legal_hold_by: Mapped[str | None] = mapped_column(String(200))
 
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="referral",

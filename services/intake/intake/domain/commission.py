@@ -1,7 +1,10 @@
 """The Commissione (seeds/004): it validates individual projects and placements, and decides on
 extended stays and early discharges. A proposal is decided once; a postponed (``rinviata``)
 proposal is brought to a later meeting as a new proposal. A meeting whose minutes (verbale) are
-recorded is closed: no new proposals, no decisions."""
+recorded is closed: no new proposals, no decisions.
+
+A case in charge with a project waits for validation until a ``validate_project`` proposal
+about it is pending or approved (one rejected or postponed leaves it waiting)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ PROPOSAL_KINDS = {
 }
 DECISIONS = {"approvata": "Approvata", "respinta": "Respinta", "rinviata": "Rinviata"}
 PENDING = "in_attesa"
+VALIDATE_PROJECT = "validate_project"
+APPROVED = "approvata"
 
 
 def ensure_meeting_open(minutes_recorded: bool) -> None:

@@ -73,21 +73,30 @@ def eviction_timing(received_on: date, execution_date: date | None) -> EvictionT
     days = (execution_date - received_on).days
     deadline = add_months(received_on, NOTICE_MONTHS)
     late = execution_date < deadline
-    if days < 0:
-        text = (
-            f"La segnalazione è arrivata il {it_date(received_on)}, dopo l'esecuzione "
-            f"fissata il {it_date(execution_date)}."
-        )
-    else:
-        text = (
-            f"La segnalazione è arrivata il {it_date(received_on)}, {days} giorni prima "
-            f"dell'esecuzione fissata il {it_date(execution_date)}."
-        )
-    if late:
-        text += (
-            f" È meno dei {NOTICE_MONTHS} mesi di anticipo richiesti: il caso è segnalato "
-            "come tardivo, ma non viene respinto per questo."
-        )
-    else:
-        text += f" L'anticipo di almeno {NOTICE_MONTHS} mesi è rispettato."
+    text = _eviction_sentence(received_on, execution_date, days, late)
     return EvictionTiming(execution_date, days, late, text)
+
+
+def _eviction_sentence(received_on: date, execution_date: date, days: int, late: bool) -> str:
+    """One sentence: when the eviction is due, how long after the referral, and what follows."""
+    execution, received = it_date(execution_date), it_date(received_on)
+    if days < 0:
+        return (
+            f"Segnalazione tardiva: la scheda è arrivata il {received}, dopo l'esecuzione dello "
+            f"sfratto fissata il {execution}; può comunque essere presa in carico."
+        )
+    after = (
+        f"il giorno stesso dell'arrivo della scheda ({received})"
+        if days == 0
+        else f"{'solo ' if late else ''}{days} giorni dopo l'arrivo della scheda ({received})"
+    )
+    if late:
+        return (
+            f"Segnalazione tardiva: lo sfratto è fissato per il {execution}, {after}, con meno "
+            f"dei {NOTICE_MONTHS} mesi di anticipo richiesti; la scheda può comunque essere "
+            "presa in carico."
+        )
+    return (
+        f"Lo sfratto è fissato per il {execution}, {after}: l'anticipo di almeno "
+        f"{NOTICE_MONTHS} mesi è rispettato."
+    )

@@ -12,6 +12,11 @@ suggest one from the assessment's indicators, with the reasons in Italian.
   eviction carried out, no home to return to, violence or abuse, an unsafe dwelling with
   fragile members).
 
+What the referral already says (an eviction under way and its date, arrears, violence, rent and
+income) counts as indicators where the assessment says nothing of them; what is missing to weigh
+the grade (rent or income, the eviction's date) is said, and a grade 1 without it is provisional,
+never "no difficulty" (issue 8).
+
 The social worker confirms the suggestion or overrides it with a written reason.
 """
 
@@ -29,6 +34,9 @@ GRADES = {
     4: "emergenza abitativa",
 }
 
+# What the Fotografia counts for a case that has no assessment yet.
+NOT_ASSESSED = "non_valutato"
+
 # Pronto Intervento Sociale situations (Fotografia PIS 2024): each is grade 4 at once.
 PIS_SITUATIONS = {
     "incendio": "incendio dell'abitazione",
@@ -39,34 +47,74 @@ PIS_SITUATIONS = {
     "msna": "minore straniero non accompagnato",
 }
 
-EVICTION_STAGES = ("none", "intimazione", "convalida", "precetto", "esecuzione_fissata", "eseguito")
 EVICTION_STAGE_LABELS = {
+    "none": "nessuna procedura",
     "intimazione": "intimazione di sfratto",
     "convalida": "sfratto convalidato",
     "precetto": "atto di precetto notificato",
     "esecuzione_fissata": "esecuzione dello sfratto fissata",
     "eseguito": "sfratto eseguito",
+    "in_corso": "fase non indicata",  # an eviction known only from the referral
 }
+# What an assessment may record ("in_corso" is only ever read from the referral).
+EVICTION_STAGES = tuple(stage for stage in EVICTION_STAGE_LABELS if stage != "in_corso")
 LATE_EVICTION_STAGES = ("precetto", "esecuzione_fissata")
 DOCUMENTS_EXPIRING_DAYS = 90
+# "Un canone – per essere sostenibile – non dovrebbe superare il 30% del reddito familiare
+# mensile" (C.A.S.A. San Giuliano Milanese, «Le sfumature del disagio abitativo», seeds/003).
 RENT_BURDEN_LIMIT_PERCENT = 30
 
-BOOLEAN_INDICATORS = (
-    "rent_burden_over_30",
-    "arrears_rent",
-    "arrears_mortgage",
-    "arrears_utilities",
-    "weak_support_network",
-    "unstable_income",
-    "low_income",
-    "legal_proceedings",
-    "violence_or_abuse",
-    "no_home_to_return",
-    "unsafe_dwelling",
-    "minors",
-    "over_65",
-    "disability",
-)
+# What the referral already says (its problem and housing situation, intake's vocabulary) read as
+# the indicators of the grade definitions (C.A.S.A. San Giuliano Milanese, «Le sfumature del
+# disagio abitativo», seeds/003): arrears and an eviction under way are
+# grade 2's "esordio di difficoltà rispetto al mantenimento dell'alloggio"; violence and no home
+# to go back to are grade 4's "impossibilità a rientrare nell'alloggio".
+EVICTION_REPORTED = {
+    "problem_reported": ("sfratto_esecutivo",),
+    "housing_situation": ("sfratto_in_corso",),
+}
+# An eviction known only from the referral: "sfratto esecutivo" is at least validated
+# (convalida); with an execution date it is fixed; otherwise only "in corso" is known.
+REPORTED_EVICTION_STAGE = "in_corso"
+PROBLEM_INDICATORS = {
+    "morosita_affitto": "arrears_rent",
+    "morosita_mutuo": "arrears_mortgage",
+    "assenza_acqua_morosita": "arrears_utilities",
+    "violenza_maltrattamenti": "violence_or_abuse",
+    "alloggio_non_sicuro": "unsafe_dwelling",
+    "assenza_dimora": "no_home_to_return",
+}
+RENT_BURDEN_REPORTED = {
+    "problem_reported": ("canone_insostenibile",),
+    "housing_situation": ("affitto_insostenibile",),
+}
+REFERRAL_LABELS = {
+    "eviction_stage": "la procedura di sfratto",
+    "eviction_date": "la data dello sfratto",
+    "rent_burden_over_30": "canone e reddito",
+    "minors": "i minori del nucleo",
+    "over_65": "le persone over 65 del nucleo",
+    **{name: "la problematica segnalata" for name in PROBLEM_INDICATORS.values()},
+}
+
+# The yes/no indicators of an assessment, in the order the form shows them, with their labels.
+INDICATOR_LABELS = {
+    "rent_burden_over_30": "Canone oltre il 30% del reddito",
+    "arrears_rent": "Morosità nell'affitto",
+    "arrears_mortgage": "Morosità nella rata del mutuo",
+    "arrears_utilities": "Morosità nelle utenze o spese dell'alloggio",
+    "low_income": "Reddito basso",
+    "unstable_income": "Lavoro instabile o reddito discontinuo",
+    "weak_support_network": "Scarsa rete sociale o familiare di supporto",
+    "legal_proceedings": "Procedimenti penali in corso",
+    "violence_or_abuse": "Violenza o maltrattamenti",
+    "no_home_to_return": "Impossibilità di rientrare nell'alloggio",
+    "unsafe_dwelling": "Alloggio non sicuro per scarsa manutenzione",
+    "minors": "Presenza di minori",
+    "over_65": "Presenza di persone over 65",
+    "disability": "Presenza di persone con disabilità",
+}
+BOOLEAN_INDICATORS = tuple(INDICATOR_LABELS)
 INDICATORS = BOOLEAN_INDICATORS + ("eviction_stage", "eviction_date", "documents_expiring_on")
 
 
@@ -74,6 +122,7 @@ INDICATORS = BOOLEAN_INDICATORS + ("eviction_stage", "eviction_date", "documents
 class Suggestion:
     grade: int
     explanation: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # what the suggestion could not weigh
 
 
 @dataclass(frozen=True)
@@ -93,10 +142,87 @@ def rent_burden_over_30(monthly_rent_cents: int | None, monthly_net_income_cents
     return monthly_rent_cents * 100 > monthly_net_income_cents * RENT_BURDEN_LIMIT_PERCENT
 
 
+def referral_indicators(referral: dict) -> dict:
+    """The indicators the referral itself states (``problem_reported``, ``housing_situation``,
+    ``eviction_date``, ``monthly_rent_cents``, ``monthly_net_income_cents``, ``minors``,
+    ``over_65``); an unknown one is left out, never guessed as absent."""
+    problem, housing = referral.get("problem_reported"), referral.get("housing_situation")
+
+    def reported(codes: dict) -> bool:
+        return problem in codes["problem_reported"] or housing in codes["housing_situation"]
+
+    found: dict = {}
+    if reported(EVICTION_REPORTED):
+        if referral.get("eviction_date") is not None:
+            found["eviction_stage"] = "esecuzione_fissata"
+        elif problem == "sfratto_esecutivo":
+            found["eviction_stage"] = "convalida"
+        else:
+            found["eviction_stage"] = REPORTED_EVICTION_STAGE
+    if referral.get("eviction_date") is not None:
+        found["eviction_date"] = referral["eviction_date"]
+    if problem in PROBLEM_INDICATORS:
+        found[PROBLEM_INDICATORS[problem]] = True
+    burden = rent_burden_over_30(
+        referral.get("monthly_rent_cents"), referral.get("monthly_net_income_cents")
+    )
+    if burden is None and reported(RENT_BURDEN_REPORTED):
+        burden = True
+    if burden is not None:
+        found["rent_burden_over_30"] = burden
+    for name in ("minors", "over_65"):
+        if referral.get(name) is not None:
+            found[name] = referral[name] > 0
+    return found
+
+
+def with_referral(given: dict, referral: dict) -> tuple[dict, list[str]]:
+    """The indicators given in the assessment, completed with what the referral states (the
+    assessment wins where both say something), and the Italian line saying what was taken from
+    the referral (empty if nothing)."""
+    indicators = {k: v for k, v in given.items() if v is not None}
+    taken = []
+    for name, value in referral_indicators(referral).items():
+        if name not in indicators:
+            indicators[name] = value
+            weighed = value or name == "rent_burden_over_30"  # within 30% counts too
+            if weighed and REFERRAL_LABELS[name] not in taken:
+                taken.append(REFERRAL_LABELS[name])
+    line = [f"Dalla scheda di attivazione: {', '.join(taken)}."] if taken else []
+    return indicators, line
+
+
+def suggest_for_referral(
+    given: dict, referral: dict, pis_situation: str | None, today: date
+) -> tuple[dict, Suggestion]:
+    """The indicators weighed (given + the referral's) and the suggestion, whose explanation
+    starts by saying what came from the referral."""
+    indicators, taken = with_referral(given, referral)
+    suggestion = suggest(indicators, pis_situation, today)
+    return indicators, Suggestion(
+        suggestion.grade, taken + suggestion.explanation, suggestion.missing
+    )
+
+
+def missing_data(indicators: dict) -> list[str]:
+    """What the suggestion needs and does not have, one Italian sentence each."""
+    missing = []
+    if indicators.get("rent_burden_over_30") is None:
+        missing.append(
+            "Mancano il canone o il reddito mensile: la sostenibilità del canone non è valutata."
+        )
+    stage = indicators.get("eviction_stage") or "none"
+    if stage not in ("none", "eseguito") and not indicators.get("eviction_date"):
+        missing.append("Manca la data dell'esecuzione dello sfratto.")
+    return missing
+
+
 def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggestion:
-    """The grade the indicators point to, with one Italian sentence per reason."""
+    """The grade the indicators point to, with one Italian sentence per reason, and what is
+    missing to weigh it (then a grade 1 is provisional, never "no difficulty")."""
     i = {name: indicators.get(name) for name in INDICATORS}
     stage = i["eviction_stage"] or "none"
+    missing = missing_data(i)
     fragile = [
         label
         for name, label in (
@@ -126,7 +252,7 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
             + ")."
         )
     if urgent:
-        return Suggestion(4, urgent + [_conclusion(4)])
+        return Suggestion(4, urgent + [_conclusion(4)], missing)
 
     # Grade 2 and 3: a difficulty keeping the home, possibly with other dimensions.
     trouble = []
@@ -165,8 +291,8 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
 
     if trouble:
         if len(dimensions) >= 2 or (dimensions and stage in LATE_EVICTION_STAGES):
-            return Suggestion(3, trouble + dimensions + [_conclusion(3)])
-        return Suggestion(2, trouble + dimensions + [_conclusion(2)])
+            return Suggestion(3, trouble + dimensions + missing + [_conclusion(3)], missing)
+        return Suggestion(2, trouble + dimensions + missing + [_conclusion(2)], missing)
 
     # Grade 1: no difficulty yet; say what makes the situation fragile, if anything.
     signs = []
@@ -175,13 +301,25 @@ def suggest(indicators: dict, pis_situation: str | None, today: date) -> Suggest
             f"Il canone supera il {RENT_BURDEN_LIMIT_PERCENT}% del reddito familiare mensile."
         )
     signs += dimensions
+    if missing:
+        return Suggestion(
+            1,
+            signs
+            + missing
+            + [
+                "I dati non bastano per escludere una difficoltà nel mantenimento dell'alloggio: "
+                "completali prima di confermare il grado.",
+                _conclusion(1, provisional=True),
+            ],
+            missing,
+        )
     if not signs:
         signs.append("Non emergono difficoltà in atto nel mantenimento dell'alloggio.")
     return Suggestion(1, signs + [_conclusion(1)])
 
 
-def _conclusion(grade: int) -> str:
-    return f"Grado suggerito: {grade} ({GRADES[grade]})."
+def _conclusion(grade: int, provisional: bool = False) -> str:
+    return f"Grado suggerito: {grade} ({GRADES[grade]}){', provvisorio' if provisional else ''}."
 
 
 def decide(

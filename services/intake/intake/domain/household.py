@@ -95,6 +95,8 @@ PARTNER_RELATIONS = ("coniuge", "convivente")
 CHILD_RELATION = "figlio"
 NEW_ADULT_UNTIL = 21  # "neomaggiorenne": 18, 19 or 20 years old
 
+# What the Fotografia counts for a referral whose composition was not classified.
+NOT_CLASSIFIED = "non_classificato"
 COMPOSITIONS = {
     "coppia_con_figli_minori": "Coppia genitoriale con figli minori",
     "madre_sola_con_figli_minori": "Madre sola con figli minori",

@@ -25,6 +25,9 @@ COMMISSION = "commission"  # meetings, proposals, decisions, minutes
 READ_WORKLIST = "read_worklist"
 READ_FOTOGRAFIA = "read_fotografia"
 READ_AUDIT = "read_audit"
+LEGAL_HOLD = "legal_hold"  # put and lift a legal hold (domain.retention)
+RUN_RETENTION = "run_retention"  # pseudonymise the closed cases past their retention
+READ_ANOMALIES = "read_anomalies"  # the list of codici fiscali that contradict their member
 
 _COMUNE_OPERATOR = {
     READ_STATUS,
@@ -36,7 +39,14 @@ _COMUNE_OPERATOR = {
     READ_FOTOGRAFIA,
 }
 _AGENCY_OPERATOR = _COMUNE_OPERATOR | {TRIAGE, ASSESS, CLOSE}
-_COORDINATOR = _AGENCY_OPERATOR | {ASSIGN, COMMISSION, READ_AUDIT}
+_COORDINATOR = _AGENCY_OPERATOR | {
+    ASSIGN,
+    COMMISSION,
+    READ_AUDIT,
+    LEGAL_HOLD,
+    RUN_RETENTION,
+    READ_ANOMALIES,
+}
 
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset(_AGENCY_OPERATOR),

@@ -32,7 +32,7 @@ FULFILLED_BY = {
     "public_housing_application": "housing_stock",
     "partner_referral": "partners",
 }
-RESPONSIBLE = ("agency", "comune", "partner")
+RESPONSIBLE = {"agency": "Agenzia", "comune": "Comune", "partner": "Partner"}
 ACTION_STATUSES = {
     "da_avviare": "Da avviare",
     "in_corso": "In corso",
@@ -108,6 +108,29 @@ def apply_outcome(
             found = True
         updated.append(action)
     return updated if found else None
+
+
+# A request to another service, as the case header shows it: sent and not answered yet, being
+# handled, answered, or closed by the service with nothing to offer; or withdrawn by the agency.
+REQUEST_SENT = "richiesta_inviata"
+REQUEST_STATES = (
+    REQUEST_SENT,
+    "in_lavorazione",
+    "risposta_ricevuta",
+    "nessuna_disponibilita",
+    "ritirata",
+)
+EMERGENCY_PLACEMENT = "emergency_placement"  # grade 4: intake.emergency_placement_requested
+EMERGENCY_PLACEMENT_BY = "housing_stock"
+
+
+def request_state(action: dict) -> str:
+    """The state of the request an action made to the service that fulfils it."""
+    outcome = action.get("outcome") or {}
+    by_service = {"in_corso": "in_lavorazione", "completata": "risposta_ricevuta"}
+    if outcome.get("status"):
+        return by_service.get(outcome["status"], "nessuna_disponibilita")
+    return "ritirata" if action.get("status") == "annullata" else REQUEST_SENT
 
 
 def is_overdue(action: dict, today) -> bool:

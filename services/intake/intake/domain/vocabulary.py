@@ -94,13 +94,4 @@ DIARY_KINDS = {
 }
 JOINT_INTERVIEW = "colloquio_congiunto"
 
-
-# -- the contract others read ---------------------------------------------------------------
-def as_contract() -> dict:
-    """What ``infra/contracts/vocabulary.json`` holds: every table with its codes in order and
-    their labels, and the head-of-household relation. The gateway reads that file (so its pages
-    read well while intake is away); a test of intake fails when it and this module differ."""
-    return {
-        "head_of_household": HEAD_OF_HOUSEHOLD,
-        "tables": {**VOCABULARIES, "diary_kind": DIARY_KINDS},
-    }
+# ``labels`` gathers these and the case path's tables into the contract the gateway reads.

@@ -97,7 +97,7 @@ class ActionInput(Strict):
     id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
     type = fields.String(required=True, validate=validate.OneOf(list(project.ACTION_TYPES)))
     description = Text(required=True, validate=validate.Length(min=1, max=2000))
-    responsible = fields.String(required=True, validate=validate.OneOf(project.RESPONSIBLE))
+    responsible = fields.String(required=True, validate=validate.OneOf(list(project.RESPONSIBLE)))
     partner_code = fields.String(load_default=None, allow_none=True, validate=PARTNER_CODE)
     due_date = fields.Date(load_default=None, allow_none=True)
     status = fields.String(
@@ -144,6 +144,12 @@ class ProposalInput(Strict):
     notes = Text(load_default=None, validate=validate.Length(max=4000))
 
 
+class AgendaSearch(Strict):
+    """What the coordinator typed to find a household for the agenda (name or codice fiscale)."""
+
+    text = Text(load_default="", allow_none=True, validate=validate.Length(max=100))
+
+
 class DecisionInput(Strict):
     decision = fields.String(required=True, validate=validate.OneOf(list(commission.DECISIONS)))
     notes = Text(load_default=None, validate=validate.Length(max=4000))
@@ -163,6 +169,10 @@ class ClosureInput(Strict):
 
 class ReopenInput(Strict):
     reason = Text(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class LegalHoldInput(Strict):
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
 
 
 class FotografiaQuery(Strict):

@@ -147,18 +147,31 @@ class ReferralInput(Schema):
                 raise ValidationError(errors)
 
 
-class ListReferralsQuery(Schema):
-    """One page of the scoped list, narrowed by any of the search criteria (all must hold).
-    Names match from their start on any member of the household (``household.search_key``);
-    the codice fiscale exactly (case-insensitive); the period is of received days in Milan."""
+class HouseholdCheck(Schema):
+    """The members of a referral about to be sent, to warn before it is stored."""
 
-    comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
+    household = fields.List(
+        fields.Nested(MemberInput),
+        required=True,
+        validate=validate.Length(min=1, max=household.MAX_MEMBERS),
+    )
+
+
+class PageQuery(Schema):
     page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(
         strict=True,
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
     )
+
+
+class ListReferralsQuery(PageQuery):
+    """One page of the scoped list, narrowed by any of the search criteria (all must hold).
+    Names match from their start on any member of the household (``household.search_key``);
+    the codice fiscale exactly (case-insensitive); the period is of received days in Milan."""
+
+    comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
     last_name = Text(load_default=None, validate=validate.Length(max=100))
     first_name = Text(load_default=None, validate=validate.Length(max=100))
     codice_fiscale = CodiceFiscale(load_default=None)
@@ -188,6 +201,8 @@ class MemberOutput(Schema):
     last_name = fields.String()
     birth_date = fields.Date()
     relation = fields.String()
+    # ``[{code, severity, ...details}]``: what in the code contradicts the name or birth date
+    codice_fiscale_warnings = fields.List(fields.Dict())
 
 
 class ReferralOutput(Schema):

@@ -22,9 +22,10 @@ def record_assessment(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         referral = cases.load(tx.session, actor, referral_id, permissions.ASSESS, for_update=True)
         lifecycle.ensure_open(referral.status, "assessed")
         today = clock.local_date(clock.now())
-        indicators = effective_indicators(referral, data["indicators"])
         pis = data["pis_situation"]
-        suggestion = grading.suggest(indicators, pis, today)
+        indicators, suggestion = grading.suggest_for_referral(
+            data["indicators"], referral_facts(referral), pis, today
+        )
         decided = grading.decide(suggestion, data["confirmed_grade"], data["override_reason"], pis)
         previous = tx.session.scalars(
             select(Assessment)
@@ -66,22 +67,17 @@ def record_assessment(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         return result
 
 
-def effective_indicators(referral: Referral, given: dict) -> dict:
-    """The indicators given, completed from the referral where left out: rent burden from rent
-    and income, minors and over-65s from the household, the eviction date."""
-    indicators = {k: v for k, v in given.items() if v is not None}
-    derived = {
-        "rent_burden_over_30": grading.rent_burden_over_30(
-            referral.monthly_rent_cents, referral.monthly_net_income_cents
-        ),
-        "minors": referral.minors > 0,
-        "over_65": referral.over_65 > 0,
+def referral_facts(referral: Referral) -> dict:
+    """What the grading rules read of the referral (``grading.referral_indicators``)."""
+    return {
+        "problem_reported": referral.problem_reported,
+        "housing_situation": referral.housing_situation,
         "eviction_date": referral.eviction_date,
+        "monthly_rent_cents": referral.monthly_rent_cents,
+        "monthly_net_income_cents": referral.monthly_net_income_cents,
+        "minors": referral.minors,
+        "over_65": referral.over_65,
     }
-    for name, value in derived.items():
-        if name not in indicators and value is not None:
-            indicators[name] = value
-    return indicators
 
 
 def emergency_data(referral: Referral, assessment: Assessment) -> dict:

@@ -11,7 +11,7 @@ from abitare_chassis.actor import Actor
 from ..adapters.models import HouseholdMember, Referral
 from ..domain import clock, household, permissions
 from ..domain.vocabulary import HEAD_OF_HOUSEHOLD
-from ..errors import ReferralNotFound
+from ..errors import CasePseudonymised, ReferralNotFound
 
 
 def load(
@@ -26,9 +26,7 @@ def load(
     permissions.ensure(actor.role, action)
     if not isinstance(referral_id, str) or not actor.comuni:
         raise not_found(referral_id)
-    query = select(Referral).where(
-        Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni)
-    )
+    query = select(Referral).where(Referral.id == referral_id, visible(actor))
     if members:
         query = query.options(selectinload(Referral.members))
     if for_update:
@@ -36,7 +34,22 @@ def load(
     referral = session.scalars(query).one_or_none()
     if referral is None:
         raise not_found(referral_id)
+    if for_update and referral.pseudonymised_at is not None:
+        # kept for the counts only (usecases.retention): nothing more is written on it
+        raise CasePseudonymised(
+            f"case {referral.id} was pseudonymised", pseudonymised_at=referral.pseudonymised_at
+        )
     return referral
+
+
+def visible(actor: Actor, comuni=None):
+    """The referrals ``actor`` may see: those of its comuni (``comuni``, a subset, when it asked
+    for fewer); a municipal client (a comune's own system) sees only the ones it sent itself,
+    like a letter-box: what the comune's operators entered by hand is theirs to read in the UI."""
+    condition = Referral.comune_istat.in_(actor.comuni if comuni is None else comuni)
+    if actor.role == permissions.MUNICIPAL_CLIENT:
+        condition = and_(condition, Referral.submitted_by == actor.sub)
+    return condition
 
 
 def not_found(referral_id) -> ReferralNotFound:

@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
 from ..adapters import events, reference
-from ..adapters.models import CommissionMeeting, CommissionMeetingComune, CommissionProposal
-from ..domain import clock, lifecycle, permissions
+from ..adapters.models import (
+    CommissionMeeting,
+    CommissionMeetingComune,
+    CommissionProposal,
+    HouseholdMember,
+    Project,
+    Referral,
+)
+from ..domain import clock, codice_fiscale, lifecycle, permissions
 from ..domain import commission as rules
 from ..errors import (
     InvalidInput,
@@ -77,6 +84,99 @@ def add_proposal(db: Db, actor: Actor, meeting_id, data: dict) -> dict:
         tx.session.flush()
         audit.record(tx.session, actor, "add_proposal", referral.id)
         return proposal_record(proposal, meeting, cases.head_names(tx.session, [referral.id]))
+
+
+def agenda_candidates(
+    db: Db, actor: Actor, meeting_id, text: str, purpose: str | None = None, limit: int = 20
+) -> list[dict]:
+    """The cases a coordinator may put on the meeting's agenda, found by the head's or any
+    member's name (each word the start of a surname or first name: "ross mar") or by a member's
+    codice fiscale (exact, any case): cases in charge in the meeting's comuni, those whose
+    project waits for validation first, then by name. Without ``text``, only those waiting.
+    Each case listed is audited."""
+    permissions.ensure(actor.role, permissions.COMMISSION)
+    words = (text or "").split()
+    with db.transaction() as tx:
+        meeting = _meeting(tx.session, actor, meeting_id)
+        comuni = _comuni(tx.session, [meeting.id])[meeting.id]
+        waiting = _awaiting_validation()
+        query = (
+            select(Referral, waiting.label("awaiting_validation"))
+            .where(
+                Referral.comune_istat.in_(comuni),
+                Referral.comune_istat.in_(actor.comuni),
+                Referral.status == lifecycle.IN_CARICO,
+            )
+            .order_by(waiting.desc(), Referral.received_at.desc(), Referral.id)
+            .limit(limit)
+        )
+        if words:
+            query = query.where(_household_matches(words))
+        else:
+            query = query.where(waiting)
+        rows = tx.session.execute(query).all()
+        ids = [referral.id for referral, _ in rows]
+        heads = cases.head_names(tx.session, ids)
+        on_agenda = set(
+            tx.session.scalars(
+                select(CommissionProposal.referral_id).where(
+                    CommissionProposal.meeting_id == meeting.id,
+                    CommissionProposal.referral_id.in_(ids),
+                )
+            )
+        )
+        for referral, _ in rows:
+            audit.record(
+                tx.session, actor, "agenda_candidates", referral.id, purpose, referral.comune_istat
+            )
+        found = [
+            {
+                "referral_id": referral.id,
+                "head_name": heads.get(referral.id),
+                "comune_istat": referral.comune_istat,
+                "comune_name": reference.comune_name(referral.comune_istat),
+                "received_at": referral.received_at,
+                "current_grade": referral.current_grade,
+                "awaiting_validation": bool(awaiting),
+                "on_agenda": referral.id in on_agenda,
+            }
+            for referral, awaiting in rows
+        ]
+    return sorted(found, key=lambda c: (not c["awaiting_validation"], (c["head_name"] or "")))
+
+
+def _awaiting_validation():
+    """A project whose validation is neither decided in favour nor already proposed."""
+    proposed = select(CommissionProposal.referral_id).where(
+        CommissionProposal.referral_id == Referral.id,
+        CommissionProposal.kind == rules.VALIDATE_PROJECT,
+        CommissionProposal.status.in_((rules.PENDING, rules.APPROVED)),
+    )
+    project = select(Project.referral_id).where(Project.referral_id == Referral.id)
+    return and_(project.exists(), ~proposed.exists())
+
+
+def _household_matches(words: list[str]):
+    """A member with that codice fiscale, or whose surname or first name starts with each word."""
+    member = select(HouseholdMember.referral_id).where(HouseholdMember.referral_id == Referral.id)
+    if len(words) == 1 and len(words[0]) == codice_fiscale.LENGTH:
+        by_code = member.where(HouseholdMember.codice_fiscale == words[0].upper())
+    else:
+        by_code = None
+    by_name = member
+    for word in words:
+        pattern = _escape_like(word.casefold()) + "%"
+        by_name = by_name.where(
+            or_(
+                func.lower(HouseholdMember.last_name).like(pattern, escape="\\"),
+                func.lower(HouseholdMember.first_name).like(pattern, escape="\\"),
+            )
+        )
+    return or_(by_name.exists(), by_code.exists()) if by_code is not None else by_name.exists()
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def decide_proposal(db: Db, actor: Actor, proposal_id, data: dict) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
@@ -75,21 +76,27 @@ def list_diary(db: Db, actor: Actor, referral_id, purpose: str | None = None) ->
     with db.transaction() as tx:
         referral = cases.load(tx.session, actor, referral_id, permissions.READ_CASE)
         audit.record(tx.session, actor, "list_diary", referral.id, purpose)
-        entries = tx.session.scalars(
-            select(DiaryEntry)
-            .where(DiaryEntry.referral_id == referral.id)
-            .order_by(DiaryEntry.occurred_at, DiaryEntry.recorded_at, DiaryEntry.id)
-        ).all()
-        shown = []
-        for e in entries:
-            if not e.confidential:
-                shown.append(entry_record(e))
-            elif permissions.may_read_confidential(actor.sub, e.author, e.case_assignee):
-                audit.record(tx.session, actor, "read_confidential_entry", referral.id, purpose)
-                shown.append(entry_record(e))
-            else:
-                shown.append(_placeholder(e))
-        return shown
+        return visible_entries(tx.session, actor, referral.id, purpose)
+
+
+def visible_entries(session: Session, actor: Actor, referral_id: str, purpose) -> list[dict]:
+    """The case's entries as ``actor`` may see them (placeholders for confidential ones they may
+    not read; each one they may read is audited), oldest first."""
+    entries = session.scalars(
+        select(DiaryEntry)
+        .where(DiaryEntry.referral_id == referral_id)
+        .order_by(DiaryEntry.occurred_at, DiaryEntry.recorded_at, DiaryEntry.id)
+    ).all()
+    shown = []
+    for e in entries:
+        if not e.confidential:
+            shown.append(entry_record(e))
+        elif permissions.may_read_confidential(actor.sub, e.author, e.case_assignee):
+            audit.record(session, actor, "read_confidential_entry", referral_id, purpose)
+            shown.append(entry_record(e))
+        else:
+            shown.append(_placeholder(e))
+    return shown
 
 
 def _entry(referral, actor: Actor, **fields) -> DiaryEntry:

@@ -14,9 +14,10 @@ from abitare_chassis.database import Db
 from ..adapters import reference
 from ..adapters.models import Referral
 from ..domain import clock, permissions
+from ..domain.grading import NOT_ASSESSED
+from ..domain.household import NOT_CLASSIFIED
 from ..domain.scope import visible_comuni
 
-NOT_ASSESSED = "non_valutato"
 DIMENSIONS = {
     "by_referring_body": Referral.referring_body,
     "by_problem_reported": Referral.problem_reported,
@@ -73,6 +74,6 @@ def _counts(name: str, rows) -> dict[str, int]:
         elif key is None:
             if name == "by_outcome":
                 continue
-            key = "non_classificato"
+            key = NOT_CLASSIFIED
         counts[key] = counts.get(key, 0) + count
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -21,7 +21,7 @@ from ..domain import clock, codice_fiscale, household, permissions
 from ..domain.scope import in_scope, visible_comuni
 from ..domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
 from ..errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
-from . import audit
+from . import audit, cases
 
 REFERRAL_FIELDS = (
     "comune_istat",
@@ -163,7 +163,7 @@ def get_referral(db: Db, actor: Actor, referral_id, purpose: str | None = None) 
         referral = tx.session.scalars(
             select(Referral)
             .options(selectinload(Referral.members))
-            .where(Referral.id == referral_id, Referral.comune_istat.in_(actor.comuni))
+            .where(Referral.id == referral_id, cases.visible(actor))
         ).one_or_none()
         if referral is None:
             raise ReferralNotFound(
@@ -195,7 +195,7 @@ def list_referrals(
     result = {"items": [], "total": 0, "page": page, "page_size": page_size}
     if not comuni:
         return result
-    where = [Referral.comune_istat.in_(comuni), *_search_conditions(**criteria)]
+    where = [cases.visible(actor, comuni), *_search_conditions(**criteria)]
     page_rows = (
         select(
             Referral.id,
@@ -316,6 +316,9 @@ def referral_record(referral: Referral) -> dict:
                 "last_name": m.last_name,
                 "birth_date": m.birth_date,
                 "relation": m.relation,
+                "codice_fiscale_warnings": codice_fiscale.coherence(
+                    m.codice_fiscale, m.last_name, m.first_name, m.birth_date
+                ),
             }
             for m in referral.members
         ],

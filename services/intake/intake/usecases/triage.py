@@ -23,7 +23,7 @@ from ..adapters.models import (
 )
 from ..domain import clock, duplicates, eligibility, lifecycle, permissions
 from ..errors import AssigneeOutOfScope, DuplicateChecksLimited, DuplicatesNotAcknowledged
-from . import audit, cases, referrals
+from . import audit, cases, referrals, retention, timeline
 
 TRIAGE_EVENTS = {
     lifecycle.PRESA_IN_CARICO: (events.CASE_OPENED, "opened_at"),
@@ -93,6 +93,8 @@ def case_record(
             "current_grade": referral.current_grade,
             "household_composition": referral.household_composition,
             "closure": closure,
+            "requests": timeline.requests_of(session, referral.id),
+            "retention": retention.retention_record(referral, closure and closure["at"]),
         }
     )
     if permissions.may(actor.role, permissions.TRIAGE):
@@ -122,8 +124,6 @@ def get_case_status(db: Db, actor: Actor, referral_id) -> dict:
     municipal client reads only the referrals it sent itself (docs/contracts-case.md)."""
     with db.session() as session:
         referral = cases.load(session, actor, referral_id, permissions.READ_STATUS)
-        if actor.role == permissions.MUNICIPAL_CLIENT and referral.submitted_by != actor.sub:
-            raise cases.not_found(referral_id)
         reason = None
         if referral.status in (lifecycle.INFORMAZIONI_RICHIESTE, lifecycle.RESPINTA):
             reason = session.scalar(

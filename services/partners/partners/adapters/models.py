@@ -78,6 +78,8 @@ class Delivery(Base):
     comune_istat: Mapped[str] = mapped_column(String(6), index=True)
     fields: Mapped[list] = mapped_column(JSON)  # dotted paths delivered
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # intake.case_pseudonymised.v1: the copy published to the partner forgotten (outbox row)
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 add_chassis_tables(metadata)

@@ -13,6 +13,32 @@ from zoneinfo import ZoneInfo
 
 AGENCY_TZ = ZoneInfo("Europe/Rome")
 
+# What each field a convention may list is, in words (the delivered data's dotted paths, as the
+# event intake.referral_received.v1 names them): the case page lists what was shared this way.
+FIELD_LABELS = {
+    "referral_id": "Identificativo della scheda",
+    "comune_istat": "Codice ISTAT del comune",
+    "comune_name": "Comune",
+    "received_at": "Data di ricezione della scheda",
+    "referring_body": "Ente segnalante",
+    "referring_body_name": "Nome dell'ente segnalante",
+    "problem_reported": "Problematica segnalata",
+    "housing_situation": "Situazione abitativa",
+    "eviction_date": "Data dello sfratto",
+    "household.size": "Numero di componenti del nucleo",
+    "household.minors": "Numero di minori",
+    "household.over_65": "Numero di persone over 65",
+    "household.members": "Componenti del nucleo (nomi, codici fiscali, date di nascita)",
+    "economics.monthly_net_income_cents": "Reddito netto mensile",
+    "economics.monthly_rent_cents": "Canone mensile",
+}
+
+
+def field_label(path: str) -> str:
+    """The words for a delivered field; a path with no label yet reads as "Altro dato (path)"."""
+    return FIELD_LABELS.get(path) or f"Altro dato ({path})"
+
+
 # Why a subscription is refused: the codes of SubscriptionInvalid's field error on event_type.
 PARTNER_INACTIVE = "partner_inactive"
 NO_CONVENTION_IN_FORCE = "no_convention_in_force"

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
+from abitare_chassis.outbox import forget_published
 
 from ..adapters import events
 from ..adapters.models import Delivery, Partner, Subscription
 from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
 from ..domain import permissions
-from ..domain.conventions import agency_today, convention_in_force
+from ..domain.conventions import agency_today, convention_in_force, field_label
 from ..domain.filtering import delivered_paths, filter_fields
 from .catalogue import conventions_of
 
@@ -91,6 +92,62 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
     return sent
 
 
+def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
+    """``intake.case_pseudonymised.v1``: forget the copies published to partners about the
+    household (their outbox rows: the data each partner got), mark its deliveries (ids and field
+    names, no data: they stay as the record of what was shared), and tell each partner that got
+    its data (GDPR art. 19: every recipient hears of the erasure), whatever it subscribed to: a
+    notice of ids only, signed with that partner's key. One transaction caused by ``event``;
+    returns the notices queued."""
+    notices = []
+    with db.transaction(causation=event) as tx:
+        forget_published(tx.session, db.outbox, keys["referral_id"])
+        in_scope = (
+            Delivery.referral_id == keys["referral_id"],
+            Delivery.comune_istat == keys["comune_istat"],
+        )
+        recipients = tx.session.execute(
+            select(Partner.code, Partner.delivery_key)
+            .join(Delivery, Delivery.partner_code == Partner.code)
+            .where(*in_scope, Delivery.pseudonymised_at.is_(None), Partner.active.is_(True))
+            .distinct()
+            .order_by(Partner.code)
+        ).all()
+        now = datetime.now(UTC)
+        tx.session.execute(
+            update(Delivery)
+            .where(*in_scope, Delivery.pseudonymised_at.is_(None))
+            .values(pseudonymised_at=now)
+        )
+        data = {k: event.data.get(k) for k in ("referral_id", "comune_istat", "pseudonymised_at")}
+        for code, key in recipients:
+            if not key:
+                continue  # no key, no delivery (adapters.events): nothing was sent either
+            envelope = events.partner_copy(event, data, keys["comune_istat"], key)
+            tx.emit(
+                event.type,
+                exchange=OUTBOUND_EXCHANGE,
+                routing_key=routing_key(code),
+                envelope=envelope,
+            )
+            tx.session.add(
+                Delivery(
+                    event_id=envelope["id"],
+                    source_event_id=event.id,
+                    partner_code=code,
+                    event_type=event.type,
+                    referral_id=keys["referral_id"],
+                    subject=envelope["subject"],
+                    comune_istat=keys["comune_istat"],
+                    fields=delivered_paths(data),
+                    queued_at=now,
+                    pseudonymised_at=now,
+                )
+            )
+            notices.append(envelope)
+    return notices
+
+
 def get_deliveries(
     db: Db, actor: Actor, referral_id: str, purpose: str | None = None
 ) -> list[dict]:
@@ -121,7 +178,9 @@ def get_deliveries(
             "event_type": d.event_type,
             "event_id": d.event_id,
             "fields": d.fields,
+            "field_labels": [field_label(path) for path in d.fields],
             "queued_at": d.queued_at,
+            "pseudonymised_at": d.pseudonymised_at,
         }
         for d, name in rows
     ]

@@ -5,8 +5,8 @@ Fills the keys of the members already stored with the same function new members 
 (``household.search_key``: lower case, no accents, letters and digits only), in batches, then
 makes them NOT NULL.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from intake.domain.household import search_key
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,259 @@
+"""The household's timeline (issue 8): one chronological view of everything that happened to a
+case, composed from each service's own answer; no service reads another's tables.
+
+- intake answers the case path (``get_timeline``: referral, triage, assignments, diary with
+  placeholders for confidential notes, assessments, project versions, requests to other services
+  and their answers, commission proposals and decisions, closures);
+- funds, housing_stock and partners answer with their existing reads (the funds file and its
+  affordability check, the housing need, the deliveries to partners).
+
+Each read carries the route's purpose (:mod:`purposes`) and is audited by its service. A service
+that is down, slow or failing leaves a gap that says so ("Fondi: dati non disponibili in questo
+momento"), never an error page. Entries come newest first, as in the Diario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import url_for
+
+from abitare_chassis.actor import COORDINATOR, Actor
+
+from . import labels, overview
+from .accounts import actor_name
+
+INTAKE = "intake"
+SOURCES = {  # section -> (service, method)
+    INTAKE: ("intake", "get_timeline"),
+    **overview.SECTIONS,
+}
+SECTION_SERVICE = {name: service for name, (service, _method) in SOURCES.items()}
+TAB_ENDPOINT = {
+    "scheda": "web.referral_detail",
+    "triage": "web.case_triage",
+    "diario": "web.case_diary",
+    "colloquio": "web.case_interview",
+    "valutazione": "web.case_assessment",
+    "progetto": "web.case_project",
+    "chiusura": "web.case_closure",
+}
+TAB_TEXT = {
+    "scheda": "Scheda",
+    "triage": "Triage",
+    "diario": "Diario",
+    "colloquio": "Colloquio congiunto",
+    "valutazione": "Valutazione",
+    "progetto": "Progetto",
+    "chiusura": "Chiusura",
+    "commissione": "Commissione",
+}
+CONFIDENTIAL_PLACEHOLDER = "Nota riservata"
+GAP = "dati non disponibili in questo momento"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    what: str
+    who: str
+    source: str  # the service that answered (labels.SERVICE)
+    detail: str | None = None
+    link: str | None = None
+    link_text: str | None = None
+    kind: str = ""
+
+
+def household_timeline(actor: Actor, referral_id: str) -> dict:
+    """``{entries: [Entry], gaps: [str], sections: {name: status}}``, newest first."""
+    sections = overview.ask(actor, referral_id, SOURCES)
+    entries: list[Entry] = []
+    gaps = []
+    for name, section in sections.items():
+        service = SECTION_SERVICE[name]
+        if section["status"] == overview.UNAVAILABLE:
+            gaps.append(f"{labels.label('service', service)}: {GAP}")
+            continue
+        if section["status"] != overview.AVAILABLE:
+            continue
+        entries += COMPOSE[name](section["data"], actor, referral_id, actor_name)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return {
+        "entries": entries,
+        "gaps": gaps,
+        "sections": {name: s["status"] for name, s in sections.items()},
+    }
+
+
+# -- intake ---------------------------------------------------------------------------------------
+def _intake(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
+    entries = []
+    for item in data.get("entries") or []:
+        what, detail = _intake_text(item, who)
+        link, link_text = _intake_link(item, actor, referral_id)
+        entries.append(
+            Entry(
+                at=_instant(item["at"]),
+                what=what,
+                who=who(item.get("by"), item.get("by_name")),
+                source=labels.label("service", "intake"),
+                detail=detail,
+                link=link,
+                link_text=link_text,
+                kind=item["kind"],
+            )
+        )
+    return entries
+
+
+def _intake_text(item: dict, who) -> tuple[str, str | None]:
+    """What happened, in Italian, and a detail line (or None)."""
+    kind = item["kind"]
+    if kind == "referral_received":
+        return (
+            "Scheda di attivazione ricevuta da "
+            f"{labels.label('referring_body', item.get('referring_body'))}",
+            labels.label("problem_reported", item.get("problem_reported")),
+        )
+    if kind == "triage":
+        return f"Triage: {labels.label('triage_outcome', item.get('outcome'))}", item.get("reason")
+    if kind == "assigned":
+        return f"Scheda assegnata a {who(item.get('assigned_to'))}", None
+    if kind == "diary":
+        if not item.get("readable"):
+            return CONFIDENTIAL_PLACEHOLDER, None
+        what = labels.label("diary_kind", item.get("diary_kind"))
+        return (what + (" (riservata)" if item.get("confidential") else "")), item.get("excerpt")
+    if kind == "assessment":
+        what = f"Valutazione: {labels.label('grade', item.get('grade'))}"
+        if item.get("overridden"):
+            return what, (
+                "Grado diverso da quello suggerito "
+                f"({labels.label('grade', item.get('suggested_grade'))})"
+            )
+        return what, None
+    if kind == "request_sent":
+        return f"Richiesta a {labels.label('service', item.get('service'))}: {_request(item)}", None
+    if kind == "request_answered":
+        detail = labels.label("service_outcome", item["outcome"]) if item.get("outcome") else None
+        return (
+            f"{labels.label('service', item.get('service'))} ha risposto: {_request(item)} – "
+            f"{labels.label('request_state', item.get('state'))}",
+            detail,
+        )
+    if kind == "project_saved":
+        return f"Progetto salvato (versione {item.get('version')})", None
+    if kind == "proposal":
+        kind_text = labels.label("proposal_kind", item.get("proposal_kind"))
+        return f"Proposta alla commissione: {kind_text}", None
+    if kind == "decision":
+        return (
+            f"Decisione della commissione: {labels.label('decision', item.get('decision'))}",
+            labels.label("proposal_kind", item.get("proposal_kind")),
+        )
+    if kind == "closed":
+        return (
+            f"Presa in carico chiusa: {labels.label('closure_outcome', item.get('outcome'))}",
+            None,
+        )
+    if kind == "reopened":
+        return "Presa in carico riaperta", None
+    return kind, None
+
+
+def _request(item: dict) -> str:
+    text = labels.label("request_kind", item.get("request"))
+    if item.get("pis_situation"):
+        pis = labels.label("pis_situation", item["pis_situation"])
+        text += f" (Pronto Intervento Sociale: {pis})"
+    if item.get("partner_code"):
+        text += f" ({item['partner_code']})"
+    return text
+
+
+def _intake_link(item: dict, actor: Actor, referral_id: str) -> tuple[str | None, str | None]:
+    tab = item.get("tab")
+    if tab == "commissione":
+        if actor.role != COORDINATOR or not item.get("meeting_id"):
+            return None, None  # the commission's pages are the coordinators'
+        return (
+            url_for("web.commission_meeting", meeting_id=item["meeting_id"]),
+            TAB_TEXT[tab],
+        )
+    if tab not in TAB_ENDPOINT:
+        return None, None
+    return url_for(TAB_ENDPOINT[tab], referral_id=referral_id), TAB_TEXT[tab]
+
+
+# -- the other services ---------------------------------------------------------------------------
+def _scheda(referral_id: str, anchor: str) -> str:
+    return url_for("web.referral_detail", referral_id=referral_id, _anchor=anchor)
+
+
+def _funds(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
+    check = data.get("affordability") or {}
+    return [
+        Entry(
+            at=_instant(data["opened_at"]),
+            what="Fascicolo fondi aperto",
+            who=who("service:funds"),
+            source=labels.label("service", "funds"),
+            detail="Sostenibilità del canone: "
+            + labels.label("affordability_outcome", check.get("outcome")),
+            link=_scheda(referral_id, "fondi"),
+            link_text="Scheda · Fondi",
+            kind="funds_file",
+        )
+    ]
+
+
+def _housing(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
+    size = data.get("household_size")
+    return [
+        Entry(
+            at=_instant(data["recorded_at"]),
+            what="Fabbisogno abitativo registrato",
+            who=who("service:housing_stock"),
+            source=labels.label("service", "housing_stock"),
+            detail=f"Nucleo di {size} {'componente' if size == 1 else 'componenti'}"
+            if size
+            else None,
+            link=_scheda(referral_id, "patrimonio"),
+            link_text="Scheda · Patrimonio abitativo",
+            kind="housing_need",
+        )
+    ]
+
+
+def _partners(data: list, actor: Actor, referral_id: str, who) -> list[Entry]:
+    return [
+        Entry(
+            at=_instant(d["queued_at"]),
+            what=f"Comunicazione a {d.get('partner_name') or d.get('partner_code')}",
+            who=who("service:partners"),
+            source=labels.label("service", "partners"),
+            detail=labels.label("event_type", d.get("event_type")),
+            link=_scheda(referral_id, "partner"),
+            link_text="Scheda · Partner",
+            kind="partner_delivery",
+        )
+        for d in data or []
+    ]
+
+
+COMPOSE = {
+    INTAKE: _intake,
+    "funds_file": _funds,
+    "housing_need": _housing,
+    "partner_deliveries": _partners,
+}
+
+
+def _instant(value) -> datetime:
+    moment = (
+        value
+        if isinstance(value, datetime)
+        else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    )
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
