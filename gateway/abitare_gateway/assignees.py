@@ -17,17 +17,25 @@ ASSIGNABLE_ROLES = (AGENCY_OPERATOR, COORDINATOR)  # as intake's permissions.ASS
 
 
 def assignable(comune_istat: str | None) -> list:
+    return _assignable_in((comune_istat,))
+
+
+def _assignable_in(comuni) -> list:
     return [
         o
         for o in identity().list_operators()
-        if o.active and o.role in ASSIGNABLE_ROLES and comune_istat in o.comuni
+        if o.active and o.role in ASSIGNABLE_ROLES and set(o.comuni) & set(comuni)
     ]
 
 
 def options(comune_istat: str | None) -> list[tuple[str, str]]:
+    return in_scope_options((comune_istat,))
+
+
+def in_scope_options(comuni) -> list[tuple[str, str]]:
+    """Operators who may hold cases of any of ``comuni`` (a select's choices)."""
     return [
-        (operator_actor(o).sub, f"{o.display_name} ({o.username})")
-        for o in assignable(comune_istat)
+        (operator_actor(o).sub, f"{o.display_name} ({o.username})") for o in _assignable_in(comuni)
     ]
 
 

@@ -50,8 +50,10 @@ def get_referral(actor: Actor, referral_id: str) -> dict:
 
 
 def list_referrals(
-    actor: Actor, comune_istat: str | None = None, page: int = 1, page_size: int = 20
+    actor: Actor, comune_istat: str | None = None, page: int = 1, page_size: int = 20, **search
 ) -> dict:
+    """``search``: intake's criteria (last_name, first_name, codice_fiscale, status, grade,
+    assigned_to, received_from, received_to as ISO dates); absent ones are not sent."""
     return rpc().call(
         "intake",
         "list_referrals",
@@ -60,6 +62,7 @@ def list_referrals(
         page=page,
         page_size=page_size,
         purpose=purposes.current(),
+        **{name: value for name, value in search.items() if value not in (None, "")},
     )
 
 

@@ -152,8 +152,9 @@ def list_anomalies(actor: Actor, page: int, page_size: int) -> dict:
 
 
 # -- the operator's day and the numbers -----------------------------------------------------------
-def get_worklist(actor: Actor) -> dict:
-    return _read("get_worklist", actor)
+def get_worklist(actor: Actor, **query) -> dict:
+    """``query``: ``comune_istat``, ``mine``, ``pages`` (section -> page), ``page_size``."""
+    return _read("get_worklist", actor, **query)
 
 
 def get_fotografia(

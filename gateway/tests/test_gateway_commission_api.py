@@ -100,8 +100,13 @@ def test_worklist_shape(coordinator, intake, case_id):
         "evictions_within_30_days",
         "documents_expiring",
         "proposals_awaiting_commission",
+        "totals",
+        "pages",
+        "page_size",
     }
     assert body["awaiting_triage"][0]["referral_id"] == case_id
+    assert body["awaiting_triage"][0]["comune"] == "San Giuliano Milanese"
+    assert body["totals"]["awaiting_triage"] == 1 and body["page_size"] == 10
 
 
 def received_day(intake, case_id) -> str:

@@ -7,8 +7,11 @@ import re
 import pytest
 from gateway_helpers import CHILD_CF, HEAD_CF, MILANO, SAN_DONATO, SGM, csrf_from, login
 
+from abitare_chassis.actor import Actor
 from abitare_chassis.errors import encode
 from abitare_gateway.rpc import ServiceUnavailable
+
+AGENCY_ACTOR = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM, SAN_DONATO))
 
 
 @pytest.fixture
@@ -273,8 +276,10 @@ def test_list_page_filters_and_paginates(operator, fake, intake):
     }
     html = operator.get(f"/schede?comune={SAN_DONATO}").get_data(as_text=True)
     assert "1 scheda" in html
-    operator.get(f"/schede?comune={MILANO}&pagina=2")  # outside scope: ignored
-    assert fake.calls_to("intake", "list_referrals")[-1].kwargs["comune_istat"] is None
+    calls = len(fake.calls_to("intake", "list_referrals"))
+    outside = operator.get(f"/schede?comune={MILANO}&pagina=2")  # outside scope: refused
+    assert outside.status_code == 422 and 'id="search-invalid"' in outside.get_data(as_text=True)
+    assert len(fake.calls_to("intake", "list_referrals")) == calls
 
 
 def test_list_page_survives_intake_down(operator, fake):
@@ -314,3 +319,32 @@ def test_only_the_hash_of_the_session_id_is_stored(app, operator):
     with app.extensions["abitare_identity"].engine.connect() as conn:
         stored = [row[0] for row in conn.execute(text("select id_hash from web_sessions"))]
     assert sid not in stored and len(stored[0]) == 64
+
+
+def test_new_referral_keeps_the_received_date_given(operator, intake):
+    from abitare_gateway import agency_time
+
+    response = operator.post("/schede/nuova", data=form_data(operator, received_on="03/11/2026"))
+    assert response.status_code == 302
+    referral_id = response.headers["Location"].rsplit("/", 1)[-1]
+    stored = intake.get_referral(AGENCY_ACTOR, referral_id)["received_at"]
+    assert stored.startswith("2026-11-02T23:00:00")  # midnight of 3 November in Milan
+    today = operator.post(
+        "/schede/nuova",
+        data=form_data(operator, idempotency_key="k2", received_on=agency_time.today().isoformat()),
+    )
+    assert today.status_code == 302  # today: intake keeps the time it was registered
+
+
+@pytest.mark.parametrize("day", ["tomorrow", "1999-12-31", "31/02/2026"])
+def test_new_referral_refuses_a_received_date_in_the_future_or_too_old(operator, intake, day):
+    from datetime import timedelta
+
+    from abitare_gateway import agency_time
+
+    if day == "tomorrow":
+        day = (agency_time.today() + timedelta(days=1)).isoformat()
+    response = operator.post("/schede/nuova", data=form_data(operator, received_on=day))
+    assert response.status_code == 422
+    assert 'id="received_on-error"' in response.get_data(as_text=True)
+    assert intake.list_referrals(AGENCY_ACTOR)["total"] == 0

@@ -1,6 +1,8 @@
-"""Bench part 2 (issue 3): with 100,000 cases in intake's database, the worklist, the case-list
-pages and a year's Fotografia through the gateway (median and p95), beside a bare Flask GET
-endpoint served the same way in the same run.
+"""Bench part 2 (issues 3 and 8): with 100,000 cases in intake's database, the worklist (paged,
+filtered), the case list and its search (surname, codice fiscale, status/comune/period, grade,
+assignee) and a year's Fotografia through the gateway (median and p95), beside a bare Flask GET
+endpoint served the same way in the same run; and the query plans SQLite chose for the searches
+(an index, not a scan).
 
 The cases are written straight into intake's (migrated) SQLite database with SQLAlchemy Core,
 reflecting its tables: loading them one by one through the API would measure the loading."""
@@ -16,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 import requests
 from sqlalchemy import MetaData, create_engine, insert
 
+from intake.domain.household import search_key
 from tests.support.data import codice_fiscale
 
 AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
@@ -58,6 +61,18 @@ STATUSES = [
     "respinta",
     "informazioni_richieste",
 ]
+SURNAMES = [
+    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
+    "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
+    "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso",
+    "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli", "Vitale",
+    "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti", "Parisi", "Villa",
+    "Conte", "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso", "Valentini",
+]  # fmt: skip
+SUFFIXES = ["", "", "", "ni", "ello", "etti", "one", "ucci", "elli", "otto", "ini", "ato"]
+FIRST_NAMES = ["Maria", "Giuseppe", "Anna", "Marco", "Giulia", "Luca", "Sara", "Ahmed", "Fatima"]
+# Operators the bench assigns cases to: the demo agency operator is one.
+ASSIGNEES = ["operator:agenzia", "operator:coordinatrice", "operator:b1", "operator:b2"]
 OUTCOMES = [
     "sap_assegnato",
     "affitto_canone_concordato",
@@ -107,9 +122,9 @@ def load_cases(database_url: str, count: int, seed: int = 7) -> None:
                     "idempotency_key": f"bench-{i}",
                     "updated_at": received,
                     "household_composition": rng.choice(COMPOSITIONS),
-                    "assigned_to": None,
-                    "assigned_at": None,
-                    "assigned_by": None,
+                    "assigned_to": rng.choice(ASSIGNEES) if status == "in_carico" else None,
+                    "assigned_at": received if status == "in_carico" else None,
+                    "assigned_by": "operator:coordinatrice" if status == "in_carico" else None,
                     "current_grade": rng.choice([None, 1, 2, 3, 4]),
                     "documents_expiring_on": today + timedelta(days=rng.randrange(0, 400))
                     if rng.random() < 0.1
@@ -117,24 +132,28 @@ def load_cases(database_url: str, count: int, seed: int = 7) -> None:
                     "closure_outcome": rng.choice(OUTCOMES) if status == "chiusa" else None,
                 }
             )
+            last_name = rng.choice(SURNAMES) + rng.choice(SUFFIXES)
+            first_name = rng.choice(FIRST_NAMES)
             batch_members.append(
                 {
                     "referral_id": rid,
                     "position": 0,
                     "codice_fiscale": codice_fiscale(100000 + i),
-                    "first_name": "Bench",
-                    "last_name": f"Caso{i}",
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "last_name_key": search_key(last_name),
+                    "first_name_key": search_key(first_name),
                     "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28),
                     "relation": "intestatario",
                 }
             )
             if len(batch_referrals) == 5000:
                 conn.execute(insert(referral), _complete(referral, batch_referrals))
-                conn.execute(insert(member), batch_members)
+                conn.execute(insert(member), _complete(member, batch_members))
                 batch_referrals, batch_members = [], []
         if batch_referrals:
             conn.execute(insert(referral), _complete(referral, batch_referrals))
-            conn.execute(insert(member), batch_members)
+            conn.execute(insert(member), _complete(member, batch_members))
     engine.dispose()
 
 
@@ -157,3 +176,43 @@ def timings(
         response.raise_for_status()
     samples.sort()
     return statistics.median(samples) * 1000, samples[int(len(samples) * 0.95) - 1] * 1000
+
+
+def query_plans(database_url: str) -> dict[str, str]:
+    """SQLite's plan for each search the bench times (as intake's use case writes it): the
+    index each one uses, or SCAN where it reads the whole table."""
+    from sqlalchemy import text
+
+    scoped = "r.comune_istat IN ('015195','015192','015050','015071','015082')"
+    searches = {
+        "surname 'ross' (prefix)": "r.id IN (SELECT referral_id FROM household_member "
+        "WHERE last_name_key >= 'ross' AND last_name_key < 'rost')",
+        "codice fiscale": "r.id IN (SELECT referral_id FROM household_member "
+        f"WHERE codice_fiscale = '{codice_fiscale(150000)}')",
+        "status + comune + period": "r.comune_istat = '015195' AND r.status = 'in_carico' "
+        "AND r.received_at >= '2026-01-01' AND r.received_at < '2026-04-01'",
+        "assignee": "r.assigned_to = 'operator:agenzia'",
+    }
+    engine = create_engine(database_url)
+    plans = {}
+    with engine.connect() as conn:
+        for name, condition in searches.items():
+            rows = conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT count(*) FROM referral r "
+                    f"WHERE {scoped} AND {condition}"
+                )
+            ).all()
+            plans[name] = "; ".join(row[-1] for row in rows)
+    engine.dispose()
+    return plans
+
+
+def analyze(database_url: str) -> None:
+    """SQLite's ANALYZE: the statistics its planner uses to choose between indexes."""
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()

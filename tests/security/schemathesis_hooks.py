@@ -129,6 +129,12 @@ def map_case(context, case):
 
 @schemathesis.hook
 def map_query(context, query):
-    if query and query.get("from") and query.get("to") and query["from"] > query["to"]:
-        query["from"], query["to"] = query["to"], query["from"]
+    """Periods in order (from <= to); a searched codice fiscale with a valid check character."""
+    if not query:
+        return query
+    for start, end in (("from", "to"), ("received_from", "received_to")):
+        if query.get(start) and query.get(end) and query[start] > query[end]:
+            query[start], query[end] = query[end], query[start]
+    if query.get("codice_fiscale"):
+        query["codice_fiscale"] = codice_fiscale(random.randint(0, 10**9))
     return query

@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from .. import labels
-from .schemas import ISTAT, NOT_BLANK, ReferralOut
+from .schemas import ISTAT, MAX_PAGE, NOT_BLANK, ReferralOut
 
 TRIAGE_OUTCOMES = ("presa_in_carico", "richiesta_informazioni", "respinta")
 DIARY_KINDS = (
@@ -403,20 +403,66 @@ class MeetingOut(Schema):
     proposals = fields.List(fields.Nested(ProposalOut))
 
 
+WORKLIST_SECTIONS = (
+    "awaiting_triage",
+    "overdue_actions",
+    "evictions_within_30_days",
+    "documents_expiring",
+    "proposals_awaiting_commission",
+)
+
+
+class WorklistArgs(Schema):
+    comune = fields.String(
+        load_default=None, validate=ISTAT, metadata={"description": "Only this comune (ISTAT)."}
+    )
+    mine = fields.Boolean(
+        load_default=False, metadata={"description": "Only the cases assigned to you."}
+    )
+    section = fields.String(
+        load_default=None,
+        validate=validate.OneOf(WORKLIST_SECTIONS),
+        metadata={"description": "The section `page` is for (the others answer page 1)."},
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    page_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=200))
+
+
 class WorkItemOut(Schema):
     referral_id = fields.String()
-    comune = fields.String(allow_none=True)
+    comune_istat = fields.String()
+    comune = fields.String(allow_none=True, metadata={"description": "The comune's name."})
     head_name = fields.String(allow_none=True)
-    date = fields.String(allow_none=True)
+    date = fields.String(allow_none=True, metadata={"format": "date"})
     what = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "awaiting_triage only."})
+    eviction_date = fields.String(allow_none=True, metadata={"format": "date"})
+    urgent = fields.Boolean(
+        metadata={"description": "awaiting_triage: an eviction within 30 days or past."}
+    )
+    days_late = fields.Integer(metadata={"description": "overdue_actions only."})
+    action_id = fields.String()
+    proposal_id = fields.String()
+    meeting_id = fields.String()
 
 
 class WorklistOut(Schema):
+    """Each section one page, most urgent first: awaiting_triage with an eviction within 30
+    days (or past) first by its date, then by received date, oldest first; overdue_actions by
+    days late, most first; the others by their date, soonest first."""
+
     awaiting_triage = fields.List(fields.Nested(WorkItemOut))
     overdue_actions = fields.List(fields.Nested(WorkItemOut))
     evictions_within_30_days = fields.List(fields.Nested(WorkItemOut))
     documents_expiring = fields.List(fields.Nested(WorkItemOut))
     proposals_awaiting_commission = fields.List(fields.Nested(WorkItemOut))
+    totals = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "section -> count"}
+    )
+    pages = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "section -> page"}
+    )
+    page_size = fields.Integer()
 
 
 COUNTS = {"description": "value -> number of referrals"}

@@ -59,10 +59,24 @@ def checked_id(referral_id: str) -> str:
 class Referrals(MethodView):
     @blp.arguments(ReferralListArgs, location="query")
     @blp.response(200, ReferralPageOut)
+    @blp.alt_response(403, description="grade or assigned_to asked by a comune's system")
     def get(self, args):
-        """List the referrals of your comuni, newest first"""
+        """List or search the referrals of your comuni, newest first
+
+        Every criterion given must hold; `grade` and `assigned_to` are for operators (a comune's
+        system gets 403 with them).
+        """
+        search = {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in args.items()
+            if name not in ("comune", "page", "page_size")
+        }
         return backend.list_referrals(
-            api_actor(), comune_istat=args["comune"], page=args["page"], page_size=args["page_size"]
+            api_actor(),
+            comune_istat=args["comune"],
+            page=args["page"],
+            page_size=args["page_size"],
+            **search,
         )
 
     @blp.arguments(IdempotencyHeader, location="headers")

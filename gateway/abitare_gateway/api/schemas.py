@@ -6,7 +6,7 @@ the rules (which comuni exist, one head of household, ...) are intake's.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from .. import labels
 from ..validators import codice_fiscale_error
@@ -149,6 +149,9 @@ class IdempotencyHeader(Schema):
 
 
 class ReferralListArgs(Schema):
+    """The search: every criterion given must hold. Each search is a read of the personal data
+    it lists, audited like any other."""
+
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
     comune = fields.String(
@@ -156,6 +159,49 @@ class ReferralListArgs(Schema):
         validate=ISTAT,
         metadata={"description": "Only this comune (ISTAT code)."},
     )
+    last_name = fields.String(
+        validate=[validate.Length(min=1, max=100), NOT_BLANK],
+        metadata={
+            "description": "Surname of any household member, from its start; case, accents, "
+            "spaces and apostrophes are ignored (\"d'ang\" finds D'Angelo)."
+        },
+    )
+    first_name = fields.String(
+        validate=[validate.Length(min=1, max=100), NOT_BLANK],
+        metadata={"description": "First name of any household member, as last_name."},
+    )
+    codice_fiscale = fields.String(
+        validate=_codice_fiscale,
+        metadata={
+            "pattern": "^[A-Za-z0-9]{16}$",
+            "description": "Codice fiscale of any household member, exactly (any case); "
+            "with a valid check character.",
+        },
+    )
+    status = fields.String(validate=one_of(labels.REFERRAL_STATUS))
+    grade = fields.Integer(
+        validate=validate.Range(min=1, max=4),
+        metadata={"description": "Current grade of the case (operators only)."},
+    )
+    assigned_to = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "The operator the case is assigned to (their actor id, e.g. "
+            "operator:anna; operators only)."
+        },
+    )
+    received_from = fields.Date(metadata={"description": "Received on or after this day (Milan)."})
+    received_to = fields.Date(
+        metadata={
+            "description": "Received on or before this day (Milan), not before received_from."
+        }
+    )
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            raise ValidationError("Must not precede received_from.", "received_to")
 
 
 class TokenRequest(Schema):
@@ -236,6 +282,12 @@ class ReferralSummaryOut(Schema):
     problem_reported = fields.String()
     housing_situation = fields.String()
     household_size = fields.Integer()
+    current_grade = fields.Integer(
+        allow_none=True, metadata={"description": "Operators only (absent for comuni)."}
+    )
+    assigned_to = fields.String(
+        allow_none=True, metadata={"description": "Operators only (absent for comuni)."}
+    )
     head_name = fields.String()
 
 

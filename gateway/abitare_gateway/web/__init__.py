@@ -149,3 +149,20 @@ def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
+
+
+def pager(total: int, page_size: int, page: int, url_for_page) -> dict:
+    """What the pagination macro shows for ``total`` rows: ``page`` (clamped), ``pages``, and
+    ``links`` ``[(number or None for a gap, url)]``; ``url_for_page(n)`` builds each link."""
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    return {
+        "page": page,
+        "pages": pages,
+        "previous": url_for_page(page - 1) if page > 1 else None,
+        "next": url_for_page(page + 1) if page < pages else None,
+        "links": [
+            (number, url_for_page(number) if number is not None else None)
+            for number in page_window(page, pages)
+        ],
+    }

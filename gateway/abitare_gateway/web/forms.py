@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .. import error_texts
+from .. import agency_time, error_texts
 from ..errors import field_message
 from ..money import AmountError, cents_to_euro_input, euro_to_cents
 from ..validators import codice_fiscale_error, normalize_codice_fiscale
@@ -30,6 +30,7 @@ FIELDS = (
     "monthly_net_income",
     "monthly_rent",
     "contact_phone",
+    "received_on",
     "idempotency_key",
 )
 REQUIRED = ("comune_istat", "referring_body", "problem_reported", "housing_situation")
@@ -37,6 +38,7 @@ MAX_MEMBERS = 20
 MEMBER_KEY = re.compile(r"^members-(\d{1,3})-([a-z_]+)$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ./-]{4,38}$")
 HEAD_OF_HOUSEHOLD = "intestatario"
+OLDEST_RECEIVED_YEAR = 2000  # intake refuses older ones (too_old)
 
 REQUIRED_MESSAGE = error_texts.text("required")
 CHOOSE_MESSAGE = error_texts.text("one_of")
@@ -63,6 +65,8 @@ def form_field_for(path: str) -> str:
         return "members"
     if parts[0] in ("monthly_net_income_cents", "monthly_rent_cents"):
         return parts[0].removesuffix("_cents")
+    if parts[0] == "received_at":
+        return "received_on"
     if parts[0] in FIELDS:
         return parts[0]
     return "_form"
@@ -80,6 +84,7 @@ class ReferralForm:
     def blank(cls) -> ReferralForm:
         form = cls(values={name: "" for name in FIELDS})
         form.values["idempotency_key"] = uuid.uuid4().hex
+        form.values["received_on"] = agency_time.today().isoformat()
         form.members = [cls.empty_member(HEAD_OF_HOUSEHOLD)]
         return form
 
@@ -153,6 +158,7 @@ class ReferralForm:
                 payload["eviction_date"] = parse_date(values["eviction_date"]).isoformat()
             except ValueError as exc:
                 self.error("eviction_date", str(exc))
+        self._validate_received_on(payload)
         for name in ("monthly_net_income", "monthly_rent"):
             if values[name]:
                 try:
@@ -162,6 +168,25 @@ class ReferralForm:
         payload["idempotency_key"] = values["idempotency_key"][:100]
         payload["household"] = self._validate_members(vocabulary)
         return None if self.errors else payload
+
+    def _validate_received_on(self, payload: dict) -> None:
+        """The day the scheda reached the agency (Milan's calendar): today when left empty, never
+        in the future. Today is not sent, so intake keeps the time of day it was registered."""
+        if not self.values["received_on"]:
+            return
+        try:
+            day = parse_date(self.values["received_on"])
+        except ValueError as exc:
+            self.error("received_on", str(exc))
+            return
+        today = agency_time.today()
+        if day > today:
+            self.error("received_on", error_texts.text("not_in_future"))
+        elif day.year < OLDEST_RECEIVED_YEAR:
+            too_old = error_texts.text("too_old", {"min_year": OLDEST_RECEIVED_YEAR})
+            self.error("received_on", too_old)
+        elif day < today:
+            payload["received_at"] = day.isoformat()
 
     def _validate_members(self, vocabulary) -> list[dict]:
         relations = {option["code"] for option in vocabulary.get("relation", [])}

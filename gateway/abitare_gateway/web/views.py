@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import backend, casework
+from .. import agency_time, assignees, backend, casework, labels
 from ..auth import (
     credentials_renewed,
     current_operator,
@@ -24,9 +24,10 @@ from ..identity import password_problem
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from ..sessions import destroy
 from ..throttle import Throttled
-from . import bp, page_window
+from ..validators import codice_fiscale_error, normalize_codice_fiscale
+from . import bp, pager
 from .case_forms import FormState
-from .forms import ReferralForm
+from .forms import CHOOSE_MESSAGE, ReferralForm, parse_date
 
 PAGE_SIZE = 20
 UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
@@ -171,32 +172,91 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
+SEARCH_FIELDS = ("cognome", "nome", "codice_fiscale", "comune", "stato", "grado", "operatore")
+
+
+def _search(args, actor) -> tuple[FormState, dict]:
+    """The search form of /schede (GET arguments, Italian names) -> intake's criteria; a
+    field that does not parse gets an error and the search is not run."""
+    state = FormState(values={name: (args.get(name) or "").strip() for name in SEARCH_FIELDS})
+    values = state.values
+    criteria: dict = {}
+    for name, key in (("cognome", "last_name"), ("nome", "first_name")):
+        if len(values[name]) > 100:
+            state.error(name, "Al massimo 100 caratteri.")
+        elif values[name]:
+            criteria[key] = values[name]
+    if values["codice_fiscale"]:
+        values["codice_fiscale"] = normalize_codice_fiscale(values["codice_fiscale"])
+        if problem := codice_fiscale_error(values["codice_fiscale"]):
+            state.error("codice_fiscale", problem)
+        else:
+            criteria["codice_fiscale"] = values["codice_fiscale"]
+    if values["comune"]:
+        if values["comune"] in actor.comuni:
+            criteria["comune_istat"] = values["comune"]
+        else:
+            state.error("comune", "Seleziona uno dei comuni di tua competenza.")
+    for name, key, table in (("stato", "status", "referral_status"), ("grado", "grade", "grade")):
+        if values[name]:
+            if values[name] in labels.TABLES[table]:
+                criteria[key] = int(values[name]) if key == "grade" else values[name]
+            else:
+                state.error(name, CHOOSE_MESSAGE)
+    if values["operatore"]:
+        subs = {sub for sub, _ in assignees.in_scope_options(actor.comuni)} | {actor.sub}
+        if values["operatore"] == "me":
+            criteria["assigned_to"] = actor.sub
+        elif values["operatore"] in subs:
+            criteria["assigned_to"] = values["operatore"]
+        else:
+            state.error("operatore", CHOOSE_MESSAGE)
+    for name, key in (("dal", "received_from"), ("al", "received_to")):
+        values[name] = (args.get(name) or "").strip()
+        if values[name]:
+            try:
+                criteria[key] = parse_date(values[name]).isoformat()
+            except ValueError as exc:
+                state.error(name, str(exc))
+    if criteria.get("received_from", "") > criteria.get("received_to", "9999"):
+        state.error("al", "La fine del periodo non può precedere l'inizio.")
+    return state, criteria
+
+
 @bp.get("/schede")
 @login_required
 def referral_list():
     actor = web_actor()
-    comune = request.args.get("comune") or None
-    if comune not in actor.comuni:
-        comune = None
+    form, criteria = _search(request.args, actor)
     page = _int_arg("pagina", 1)
     status, result, error = 200, None, None
-    try:
-        result = backend.list_referrals(actor, comune_istat=comune, page=page, page_size=PAGE_SIZE)
-    except RemoteError:
-        raise
-    except RpcError as exc:
-        status = 504 if isinstance(exc, ServiceTimeout) else 503
-        error = UNAVAILABLE
-    pages = max(1, -(-result["total"] // result["page_size"])) if result else 1
+    if form.errors:
+        status = 422
+    else:
+        try:
+            result = backend.list_referrals(actor, page=page, page_size=PAGE_SIZE, **criteria)
+        except RemoteError:
+            raise
+        except RpcError as exc:
+            status = 504 if isinstance(exc, ServiceTimeout) else 503
+            error = UNAVAILABLE
+    searched = {name: value for name, value in form.values.items() if value}
     return render_template(
         "schede/list.html",
         result=result,
         error=error,
-        comune=comune,
+        form=form,
+        searched=searched,
         comuni=_comune_options(actor),
-        page=min(page, pages),
-        pages=pages,
-        window=page_window(min(page, pages), pages),
+        operators=assignees.in_scope_options(actor.comuni),
+        statuses=labels.choices("referral_status"),
+        grades=labels.choices("grade"),
+        pages=pager(
+            result["total"] if result else 0,
+            PAGE_SIZE,
+            page,
+            lambda n: url_for("web.referral_list", pagina=n, **searched),
+        ),
     ), status
 
 
@@ -258,5 +318,10 @@ def referral_new():
         for name, choices in vocabulary.items()
     }
     return render_template(
-        "schede/new.html", form=form, options=options, comuni=_comune_options(actor), focus=focus
+        "schede/new.html",
+        form=form,
+        options=options,
+        comuni=_comune_options(actor),
+        focus=focus,
+        today=agency_time.today().isoformat(),
     ), status

@@ -5,41 +5,99 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 
 from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
 from ..errors import Problem, status_for_remote
 from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
 from ..rpc import RemoteError, RpcError, ServiceTimeout
-from . import bp, page_window
+from . import bp, page_window, pager
 from .case_forms import FormState
 from .commands import FORBIDDEN
 from .forms import parse_date
 from .views import _comune_options, _int_arg
 
 WORKLIST_SECTIONS = (
-    ("overdue_actions", "Azioni scadute"),
-    ("evictions_within_30_days", "Sfratti entro 30 giorni"),
-    ("documents_expiring", "Documenti in scadenza entro 30 giorni"),
-    ("proposals_awaiting_commission", "Proposte in attesa della Commissione"),
-    ("awaiting_triage", "Schede in attesa di triage"),
+    ("overdue_actions", "Azioni scadute", "per giorni di ritardo, dal ritardo maggiore"),
+    (
+        "evictions_within_30_days",
+        "Sfratti entro 30 giorni",
+        "per data di sfratto, dalla più vicina",
+    ),
+    (
+        "documents_expiring",
+        "Documenti in scadenza entro 30 giorni",
+        "per data di scadenza, dalla più vicina",
+    ),
+    (
+        "proposals_awaiting_commission",
+        "Proposte in attesa della Commissione",
+        "per data della seduta, dalla più vicina",
+    ),
+    (
+        "awaiting_triage",
+        "Schede in attesa di triage",
+        "prima quelle con sfratto entro 30 giorni o già passato (dalla data più vicina), "
+        "poi per data di ricezione, dalla più vecchia in attesa",
+    ),
 )
+PAGE_SIZE = 10
 UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
+
+
+def _page_arg(name: str) -> int:
+    try:
+        return max(1, min(100_000, int(request.args.get(name, 1))))
+    except (TypeError, ValueError):
+        return 1
 
 
 @bp.get("/lavoro")
 @login_required
 def worklist():
+    """Each section one page (``p_<section>``) with its real count; filters ``comune`` (one
+    of the operator's) and ``mie`` (only the cases assigned to the operator)."""
+    actor = web_actor()
+    comune = request.args.get("comune") or None
+    if comune not in actor.comuni:
+        comune = None
+    mine = request.args.get("mie") == "1"
+    filters = {"comune": comune, "mie": "1" if mine else None}
+    filters = {name: value for name, value in filters.items() if value}
+    pages = {key: _page_arg(f"p_{key}") for key, _, _ in WORKLIST_SECTIONS}
     status, work, error = 200, None, None
     try:
-        work = casework.get_worklist(web_actor())
+        work = casework.get_worklist(
+            actor,
+            comune_istat=comune,
+            mine=mine,
+            pages={key: page for key, page in pages.items() if page > 1},
+            page_size=PAGE_SIZE,
+        )
     except RemoteError:
         raise
     except RpcError as exc:
         status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+    pagers = {}
+    for key, _, _ in WORKLIST_SECTIONS:
+        others = {f"p_{k}": p for k, p in pages.items() if k != key and p > 1}
+
+        def url_for_page(n, key=key, others=others):
+            return url_for("web.worklist", **filters, **others, **{f"p_{key}": n}) + f"#{key}"
+
+        total = (work or {}).get("totals", {}).get(key, 0)
+        pagers[key] = pager(total, PAGE_SIZE, pages[key], url_for_page)
     return render_template(
-        "lavoro.html", work=work or {}, error=error, sections=WORKLIST_SECTIONS
+        "lavoro.html",
+        work=work or {},
+        error=error,
+        sections=WORKLIST_SECTIONS,
+        pagers=pagers,
+        comuni=_comune_options(actor),
+        filters=filters,
+        form=FormState(values={"comune": comune or ""}),
+        mine=mine,
     ), status
 
 

@@ -43,6 +43,7 @@ from .schemas.cases import (
     PurposeInput,
     ReopenInput,
     TriageInput,
+    WorklistQuery,
 )
 from .schemas.referrals import (
     HouseholdCheck,
@@ -95,19 +96,14 @@ class IntakeService:
         )
 
     @rpc
-    def list_referrals(self, actor, comune_istat=None, page=1, page_size=50, purpose=None):
-        query = load(
-            ListReferralsQuery(),
-            {
-                name: value
-                for name, value in (
-                    ("comune_istat", comune_istat),
-                    ("page", page),
-                    ("page_size", page_size),
-                )
-                if value is not None
-            },
-        )
+    def list_referrals(
+        self, actor, comune_istat=None, page=1, page_size=50, purpose=None, **criteria
+    ):
+        """``criteria``: the search of :class:`ListReferralsQuery` (last_name, first_name,
+        codice_fiscale, status, grade, assigned_to, received_from, received_to)."""
+        given = {"comune_istat": comune_istat, "page": page, "page_size": page_size, **criteria}
+        given = {name: value for name, value in given.items() if value is not None}
+        query = load(ListReferralsQuery(), given)
         return ReferralPage().dump(
             referrals.list_referrals(self.db, actor, **query, purpose=_purpose(purpose))
         )
@@ -316,8 +312,11 @@ class IntakeService:
 
     # -- overviews and audit ----------------------------------------------------------------
     @rpc
-    def get_worklist(self, actor, purpose=None):
-        return jsonable(worklist.get_worklist(self.db, actor, _purpose(purpose)))
+    def get_worklist(self, actor, purpose=None, **query):
+        """``query``: :class:`WorklistQuery` (comune_istat, mine, pages, page_size)."""
+        return jsonable(
+            worklist.get_worklist(self.db, actor, _purpose(purpose), **load(WorklistQuery(), query))
+        )
 
     @rpc
     def get_fotografia(self, actor, date_from, date_to, comune_istat=None):

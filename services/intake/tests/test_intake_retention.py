@@ -170,6 +170,7 @@ def test_a_closed_case_past_retention_is_pseudonymised_and_counts_stay(db, make_
         ("", "", date(2015, 1, 1)),
     ]
     assert [m.relation for m in members] == ["intestatario", "coniuge", "figlio"]
+    assert {(m.last_name_key, m.first_name_key) for m in members} == {("", "")}  # not searchable
     assert entry.text == "[omissis]" and action.description == "[omissis]"
     assert "Nucleo [omissis] ([omissis]): approvato." in minutes
     # the published events about it are forgotten; the recent case keeps its own

@@ -159,7 +159,13 @@ def test_not_an_object():
 
 
 def test_list_query_limits():
-    assert load(ListReferralsQuery(), {}) == {"comune_istat": None, "page": 1, "page_size": 50}
+    criteria = ("last_name", "first_name", "codice_fiscale", "status", "grade", "assigned_to")
+    assert load(ListReferralsQuery(), {}) == {
+        "comune_istat": None,
+        "page": 1,
+        "page_size": 50,
+        **dict.fromkeys(criteria + ("received_from", "received_to")),
+    }
     with pytest.raises(InvalidInput) as info:
         load(ListReferralsQuery(), {"page": 0, "page_size": 201})
     assert info.value.errors == {

@@ -247,6 +247,8 @@ def test_list_is_scoped_newest_first_and_paginated(intake, received_events, make
         "problem_reported": "sfratto_esecutivo",
         "housing_situation": "sfratto_in_corso",
         "household_size": 1,
+        "current_grade": None,
+        "assigned_to": None,
         "head_name": "Verdi Giuseppe4",
     }
     assert summary["received_at"].endswith("+00:00")

@@ -96,6 +96,18 @@ class Referral(Base):
         # Worklist: open cases by status, evictions coming up.
         Index("ix_referral_status_comune_istat", "status", "comune_istat"),
         Index("ix_referral_eviction_date", "eviction_date"),
+        # Search (issue 8): a comune's cases of one status / grade, newest first; one operator's.
+        Index(
+            "ix_referral_comune_istat_status_received_at", "comune_istat", "status", "received_at"
+        ),
+        Index(
+            "ix_referral_comune_istat_current_grade_received_at",
+            "comune_istat",
+            "current_grade",
+            "received_at",
+        ),
+        Index("ix_referral_assigned_to_received_at", "assigned_to", "received_at"),
+        Index("ix_referral_documents_expiring_on", "documents_expiring_on"),
     )
 
 
@@ -114,8 +126,16 @@ class HouseholdMember(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[date] = mapped_column(Date)
     relation: Mapped[str] = mapped_column(String(30))
+    # household.search_key of the names: a search by name is a range on these indexes.
+    last_name_key: Mapped[str] = mapped_column(String(100))
+    first_name_key: Mapped[str] = mapped_column(String(100))
 
     referral: Mapped[Referral] = relationship(back_populates="members")
+
+    __table_args__ = (
+        Index("ix_household_member_last_name_key", "last_name_key", "referral_id"),
+        Index("ix_household_member_first_name_key", "first_name_key", "referral_id"),
+    )
 
 
 class TriageDecision(Base):

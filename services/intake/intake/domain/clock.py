@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LOCAL_TIMEZONE = ZoneInfo("Europe/Rome")
@@ -17,6 +17,11 @@ def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
         raise ValueError("local_date needs an aware datetime: say which instant it is")
     return moment.astimezone(LOCAL_TIMEZONE).date()
+
+
+def start_of_local_day(day: date) -> datetime:
+    """The instant (in UTC) Milan's ``day`` begins: its midnight, whatever the offset that day."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
 
 
 def parse_date(value) -> date | None:

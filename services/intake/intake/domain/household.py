@@ -6,6 +6,7 @@ Ages are counted on the day the referral was received: a member is a minor below
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +56,13 @@ def head(members: Sequence[Member]) -> Member:
 def head_name(last_name: str | None, first_name: str | None) -> str:
     """How operators name a household: "Cognome Nome"."""
     return " ".join(part for part in (last_name, first_name) if part)
+
+
+def search_key(name: str | None) -> str:
+    """A name as searched: lower case, without accents, spaces or apostrophes ("D'Àngelo" and
+    "dangelo" are the same key), so a search is a range on one indexed column."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
 
 
 def problems(members: Sequence[Member], received_on: date) -> dict[str, list[dict]]:

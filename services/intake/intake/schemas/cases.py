@@ -9,7 +9,16 @@ from abitare_chassis.schemas import Schema, field_error
 
 from ..domain import clock, commission, grading, lifecycle, project
 from ..domain.vocabulary import DIARY_KINDS
-from .referrals import ISTAT_FORMAT, DateOrDateTime, Text, not_in_future
+from .referrals import ISTAT_FORMAT, MAX_PAGE, MAX_PAGE_SIZE, DateOrDateTime, Text, not_in_future
+
+WORKLIST_SECTIONS = (
+    "awaiting_triage",
+    "overdue_actions",
+    "evictions_within_30_days",
+    "documents_expiring",
+    "proposals_awaiting_commission",
+)
+WORKLIST_PAGE_SIZE = 10
 
 ACTOR_SUB = validate.Length(min=1, max=200)
 PARTNER_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{2,20}$", error="partner_code_format")
@@ -175,6 +184,24 @@ class FotografiaQuery(Strict):
     def ordered(self, data, **kwargs):
         if data["date_from"] > data["date_to"]:
             raise field_error("date_range_order", "date_from", after="date_to")
+
+
+class WorklistQuery(Strict):
+    """Which page of each worklist section (``pages``: section -> page), how many a page, and
+    the filters: one comune in scope, only the cases assigned to the caller."""
+
+    comune_istat = fields.String(load_default=None, allow_none=True, validate=ISTAT_FORMAT)
+    mine = fields.Boolean(load_default=False)
+    pages = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(WORKLIST_SECTIONS)),
+        values=fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_PAGE)),
+        load_default=dict,
+    )
+    page_size = fields.Integer(
+        strict=True,
+        load_default=WORKLIST_PAGE_SIZE,
+        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+    )
 
 
 class PurposeInput(Strict):

@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from abitare_chassis.schemas import Schema, field_error
 
 from ..adapters import reference
-from ..domain import clock, codice_fiscale, household
+from ..domain import clock, codice_fiscale, household, lifecycle
 from ..domain.vocabulary import HOUSING_SITUATIONS, PROBLEMS_REPORTED, REFERRING_BODIES, RELATIONS
 
 MAX_PAGE_SIZE = 200
@@ -167,7 +167,31 @@ class PageQuery(Schema):
 
 
 class ListReferralsQuery(PageQuery):
+    """One page of the scoped list, narrowed by any of the search criteria (all must hold).
+    Names match from their start on any member of the household (``household.search_key``);
+    the codice fiscale exactly (case-insensitive); the period is of received days in Milan."""
+
     comune_istat = fields.String(load_default=None, validate=ISTAT_FORMAT)
+    last_name = Text(load_default=None, validate=validate.Length(max=100))
+    first_name = Text(load_default=None, validate=validate.Length(max=100))
+    codice_fiscale = CodiceFiscale(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(list(lifecycle.STATUSES)))
+    grade = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=4))
+    assigned_to = Text(load_default=None, validate=validate.Length(max=200))
+    received_from = fields.Date(load_default=None)
+    received_to = fields.Date(load_default=None)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            raise field_error("date_range_order", "received_from", after="received_to")
+
+    @post_load
+    def name_keys(self, data, **kwargs):
+        for name in ("last_name", "first_name"):
+            data[name] = household.search_key(data[name]) or None
+        return data
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -213,6 +237,8 @@ class ReferralSummary(Schema):
     problem_reported = fields.String()
     housing_situation = fields.String()
     household_size = fields.Integer()
+    current_grade = fields.Integer(allow_none=True)
+    assigned_to = fields.String(allow_none=True)
     head_name = fields.String()
 
 

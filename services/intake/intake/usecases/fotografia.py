@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -45,12 +45,12 @@ def get_fotografia(db: Db, actor: Actor, date_from, date_to, comune_istat=None) 
     comuni = visible_comuni(actor.comuni, comune_istat)
     if not comuni:
         return result
-    start = datetime.combine(date_from, time(0), tzinfo=clock.LOCAL_TIMEZONE)
-    end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=clock.LOCAL_TIMEZONE)
+    start = clock.start_of_local_day(date_from)
+    end = clock.start_of_local_day(date_to + timedelta(days=1))
     where = (
         Referral.comune_istat.in_(comuni),
-        Referral.received_at >= start.astimezone(UTC),
-        Referral.received_at < end.astimezone(UTC),
+        Referral.received_at >= start,
+        Referral.received_at < end,
     )
     with db.session() as session:
         result["total"] = session.scalar(select(func.count()).select_from(Referral).where(*where))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +17,7 @@ from abitare_chassis.database import Db
 
 from ..adapters import events, reference
 from ..adapters.models import HouseholdMember, Referral
-from ..domain import clock, codice_fiscale, household
+from ..domain import clock, codice_fiscale, household, permissions
 from ..domain.scope import in_scope, visible_comuni
 from ..domain.vocabulary import HEAD_OF_HOUSEHOLD, STATUS_RECEIVED
 from ..errors import IdempotencyKeyReused, ReferralForbidden, ReferralNotFound
@@ -104,6 +105,8 @@ def _new_referral(actor: Actor, data: dict) -> Referral:
                 last_name=m.last_name,
                 birth_date=m.birth_date,
                 relation=m.relation,
+                last_name_key=household.search_key(m.last_name),
+                first_name_key=household.search_key(m.first_name),
             )
             for i, m in enumerate(members)
         ],
@@ -177,15 +180,22 @@ def list_referrals(
     page: int,
     page_size: int,
     purpose: str | None = None,
+    **criteria,
 ) -> dict:
-    """Summaries newest first, one page: a count and one query (the page of referrals, then
-    their heads joined to those rows only), whatever the number of referrals. Each referral
-    listed (its head's name) is audited in the same transaction."""
+    """Summaries newest first, one page, narrowed by the search ``criteria`` of
+    :class:`~intake.schemas.referrals.ListReferralsQuery`: a count and one query (the page of
+    referrals, then their heads joined to those rows only), each condition served by an index
+    (docs/STATUS.md, bench part 2). Each referral listed (its head's name) is audited in the
+    same transaction, with the purpose of the search. The grade and the assignee are case
+    work: only roles that read cases search by them or see them."""
+    case_reader = permissions.may(actor.role, permissions.READ_CASE)
+    if criteria.get("grade") or criteria.get("assigned_to"):
+        permissions.ensure(actor.role, permissions.READ_CASE)
     comuni = visible_comuni(actor.comuni, comune_istat)
     result = {"items": [], "total": 0, "page": page, "page_size": page_size}
     if not comuni:
         return result
-    scoped = cases.visible(actor, comuni)
+    where = [cases.visible(actor, comuni), *_search_conditions(**criteria)]
     page_rows = (
         select(
             Referral.id,
@@ -196,8 +206,10 @@ def list_referrals(
             Referral.problem_reported,
             Referral.housing_situation,
             Referral.household_size,
+            Referral.current_grade,
+            Referral.assigned_to,
         )
-        .where(scoped)
+        .where(*where)
         .order_by(Referral.received_at.desc(), Referral.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
@@ -213,16 +225,67 @@ def list_referrals(
     )
     with db.transaction() as tx:
         session = tx.session
-        result["total"] = session.scalar(select(func.count()).select_from(Referral).where(scoped))
+        result["total"] = session.scalar(select(func.count()).select_from(Referral).where(*where))
         rows = session.execute(query).mappings().all() if result["total"] else []
         for row in rows:
-            audit.record(session, actor, "list_referrals", row["id"], purpose)
-    result["items"] = [_summary(row) for row in rows]
+            audit.record(session, actor, "list_referrals", row["id"], purpose, row["comune_istat"])
+    result["items"] = [_summary(row, case_reader) for row in rows]
     return result
 
 
-def _summary(row) -> dict:
+def _search_conditions(
+    last_name: str | None = None,
+    first_name: str | None = None,
+    codice_fiscale: str | None = None,
+    status: str | None = None,
+    grade: int | None = None,
+    assigned_to: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> list:
+    """SQL conditions on ``referral``. Names arrive as search keys; a member condition is an
+    ``IN`` over household members found through their own index."""
+    conditions = []
+    members = []
+    if codice_fiscale:
+        members.append(HouseholdMember.codice_fiscale == codice_fiscale.upper())
+    for column, key in (
+        (HouseholdMember.last_name_key, last_name),
+        (HouseholdMember.first_name_key, first_name),
+    ):
+        if key:
+            members.append(_starts_with(column, key))
+    if members:
+        conditions.append(
+            Referral.id.in_(select(HouseholdMember.referral_id).where(and_(*members)))
+        )
+    if status:
+        conditions.append(Referral.status == status)
+    if grade:
+        conditions.append(Referral.current_grade == grade)
+    if assigned_to:
+        conditions.append(Referral.assigned_to == assigned_to)
+    if received_from:
+        conditions.append(Referral.received_at >= clock.start_of_local_day(received_from))
+    if received_to:
+        conditions.append(
+            Referral.received_at < clock.start_of_local_day(received_to + timedelta(days=1))
+        )
+    return conditions
+
+
+def _starts_with(column, key: str):
+    """``column`` begins with ``key``, as a range the column's B-tree index serves on SQLite
+    and PostgreSQL alike (``LIKE 'key%'`` uses it only under particular collations): keys are
+    compared by code point, as the "C" collation of intake's databases does."""
+    upper = key[:-1] + chr(ord(key[-1]) + 1)
+    return and_(column >= key, column < upper)
+
+
+def _summary(row, case_reader: bool) -> dict:
     summary = dict(row)
+    if not case_reader:
+        del summary["current_grade"], summary["assigned_to"]
     summary["comune_name"] = reference.comune_name(row["comune_istat"])
     summary["head_name"] = household.head_name(summary.pop("last_name"), summary.pop("first_name"))
     return summary

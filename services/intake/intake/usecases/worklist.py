@@ -1,11 +1,14 @@
-"""The operator's worklist: what needs doing next in the comuni in scope. Each list is one
-indexed query, bounded, most urgent first."""
+"""The operator's worklist: what needs doing next in the comuni in scope. Each section is one
+indexed query, counted in full and answered one page at a time, most urgent first: triage with
+an eviction within 30 days (or past) first by its date, then by received date, oldest first;
+overdue actions by days late, most first; evictions, documents and commission meetings by their
+date, soonest first."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
@@ -15,38 +18,59 @@ from ..adapters.models import CommissionMeeting, CommissionProposal, ProjectActi
 from ..domain import clock, commission, lifecycle, permissions
 from ..domain import project as project_rules
 from ..domain.eligibility import it_date
+from ..domain.scope import visible_comuni
+from ..schemas.cases import WORKLIST_PAGE_SIZE, WORKLIST_SECTIONS
 from . import audit, cases
 
 HORIZON_DAYS = 30
-LIMIT = 100
+PAGE_SIZE = WORKLIST_PAGE_SIZE
+SECTIONS = WORKLIST_SECTIONS
 
 
-def get_worklist(db: Db, actor: Actor, purpose: str | None = None) -> dict:
-    """Each referral listed (with its head's name) is audited in the same transaction."""
+def get_worklist(
+    db: Db,
+    actor: Actor,
+    purpose: str | None = None,
+    comune_istat: str | None = None,
+    mine: bool = False,
+    pages: dict[str, int] | None = None,
+    page_size: int = PAGE_SIZE,
+) -> dict:
+    """One page of each section (``pages``: section -> page number, 1 if absent) and each
+    section's real count, in the comuni in scope (or the one ``comune_istat``), only the
+    cases assigned to the actor when ``mine``. Each referral listed (with its head's name) is
+    audited in the same transaction."""
     permissions.ensure(actor.role, permissions.READ_WORKLIST)
-    result = {
-        "awaiting_triage": [],
-        "overdue_actions": [],
-        "evictions_within_30_days": [],
-        "documents_expiring": [],
-        "proposals_awaiting_commission": [],
+    pages = {name: max(1, int((pages or {}).get(name) or 1)) for name in SECTIONS}
+    result: dict = {name: [] for name in SECTIONS}
+    result |= {
+        "totals": dict.fromkeys(SECTIONS, 0),
+        "pages": pages,
+        "page_size": page_size,
     }
-    if not actor.comuni:
+    comuni = visible_comuni(actor.comuni, comune_istat)
+    if not comuni:
         return result
     today = clock.local_date(clock.now())
     horizon = today + timedelta(days=HORIZON_DAYS)
-    scoped = Referral.comune_istat.in_(actor.comuni)
-    is_open = Referral.status.in_(lifecycle.OPEN)
     R = Referral
-    with db.transaction() as tx:
-        session = tx.session
-        awaiting = session.execute(
-            select(R.id, R.comune_istat, R.received_at, R.status)
-            .where(scoped, R.status.in_(lifecycle.TRIAGEABLE))
-            .order_by(R.received_at, R.id)
-            .limit(LIMIT)
-        ).all()
-        overdue = session.execute(
+    scoped = [R.comune_istat.in_(comuni)]
+    if mine:
+        scoped.append(R.assigned_to == actor.sub)
+    is_open = R.status.in_(lifecycle.OPEN)
+    eviction_near = and_(R.eviction_date.is_not(None), R.eviction_date <= horizon)
+    queries = {
+        "awaiting_triage": (
+            select(R.id, R.comune_istat, R.received_at, R.status, R.eviction_date)
+            .where(*scoped, R.status.in_(lifecycle.TRIAGEABLE))
+            .order_by(
+                case((eviction_near, 0), else_=1),
+                case((eviction_near, R.eviction_date), else_=None),
+                R.received_at,
+                R.id,
+            )
+        ),
+        "overdue_actions": (
             select(
                 R.id,
                 R.comune_istat,
@@ -57,55 +81,59 @@ def get_worklist(db: Db, actor: Actor, purpose: str | None = None) -> dict:
             )
             .join(ProjectAction, ProjectAction.referral_id == R.id)
             .where(
-                scoped,
+                *scoped,
                 R.status == lifecycle.IN_CARICO,
                 ProjectAction.due_date < today,
                 ProjectAction.status.not_in(project_rules.DONE_STATUSES),
             )
-            .order_by(ProjectAction.due_date, R.id)
-            .limit(LIMIT)
-        ).all()
-        evictions = session.execute(
+            .order_by(ProjectAction.due_date, R.id, ProjectAction.action_id)
+        ),
+        "evictions_within_30_days": (
             select(R.id, R.comune_istat, R.eviction_date)
-            .where(scoped, is_open, R.eviction_date >= today, R.eviction_date <= horizon)
+            .where(*scoped, is_open, R.eviction_date >= today, R.eviction_date <= horizon)
             .order_by(R.eviction_date, R.id)
-            .limit(LIMIT)
-        ).all()
-        documents = session.execute(
+        ),
+        "documents_expiring": (
             select(R.id, R.comune_istat, R.documents_expiring_on)
-            .where(scoped, is_open, R.documents_expiring_on <= horizon)
+            .where(*scoped, is_open, R.documents_expiring_on <= horizon)
             .order_by(R.documents_expiring_on, R.id)
-            .limit(LIMIT)
-        ).all()
-        proposals = session.execute(
+        ),
+        "proposals_awaiting_commission": (
             select(
                 CommissionProposal.id.label("proposal_id"),
-                CommissionProposal.referral_id,
+                CommissionProposal.referral_id.label("id"),
                 CommissionProposal.comune_istat,
                 CommissionProposal.kind,
                 CommissionMeeting.id.label("meeting_id"),
                 CommissionMeeting.date,
             )
             .join(CommissionMeeting, CommissionMeeting.id == CommissionProposal.meeting_id)
-            .where(
-                CommissionProposal.comune_istat.in_(actor.comuni),
-                CommissionProposal.status == commission.PENDING,
+            .join(R, R.id == CommissionProposal.referral_id)
+            .where(*scoped, CommissionProposal.status == commission.PENDING)
+            .order_by(CommissionMeeting.date, CommissionProposal.proposed_at, CommissionProposal.id)
+        ),
+    }
+    rows = {}
+    with db.transaction() as tx:
+        session = tx.session
+        for name, query in queries.items():
+            result["totals"][name] = session.scalar(
+                select(func.count()).select_from(query.order_by(None).subquery())
             )
-            .order_by(CommissionMeeting.date, CommissionProposal.proposed_at)
-            .limit(LIMIT)
-        ).all()
-        listed = {r.id for r in (*awaiting, *overdue, *evictions, *documents)} | {
-            p.referral_id for p in proposals
-        }
+            rows[name] = session.execute(
+                query.limit(page_size).offset((pages[name] - 1) * page_size)
+            ).all()
+        listed = {r.id: r.comune_istat for section in rows.values() for r in section}
         heads = cases.head_names(session, listed)
         for referral_id in sorted(listed):
-            audit.record(session, actor, "get_worklist", referral_id, purpose)
+            audit.record(session, actor, "get_worklist", referral_id, purpose, listed[referral_id])
+    awaiting, overdue, evictions, documents, proposals = (rows[name] for name in SECTIONS)
 
     def item(referral_id, comune, day, what, **extra):
         return {
             "referral_id": referral_id,
             "comune_istat": comune,
-            "comune_name": reference.comune_name(comune),
+            "comune": reference.comune_name(comune),
             "head_name": heads.get(referral_id),
             "date": day,
             "what": what,
@@ -121,6 +149,8 @@ def get_worklist(db: Db, actor: Actor, purpose: str | None = None) -> dict:
             if r.status == lifecycle.INFORMAZIONI_RICHIESTE
             else "Scheda ricevuta, da valutare",
             status=r.status,
+            eviction_date=r.eviction_date,
+            urgent=bool(r.eviction_date and r.eviction_date <= horizon),
         )
         for r in awaiting
     ]
@@ -132,6 +162,7 @@ def get_worklist(db: Db, actor: Actor, purpose: str | None = None) -> dict:
             f"{project_rules.ACTION_TYPES[r.type]} scaduta il {it_date(r.due_date)}: "
             f"{r.description}",
             action_id=r.action_id,
+            days_late=(today - r.due_date).days,
         )
         for r in overdue
     ]
@@ -157,7 +188,7 @@ def get_worklist(db: Db, actor: Actor, purpose: str | None = None) -> dict:
     ]
     result["proposals_awaiting_commission"] = [
         item(
-            p.referral_id,
+            p.id,
             p.comune_istat,
             p.date,
             f"{commission.PROPOSAL_KINDS[p.kind]}: in attesa della Commissione del "
