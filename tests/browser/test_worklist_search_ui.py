@@ -1,43 +1,25 @@
 """Lavoro and the Schede search in a real headless Chromium at 1400 px and 390 px: real counts,
 the comune on every row, paged sections, urgency first, filters; a search by surname and by
-codice fiscale with page links. Self-contained (its own browser fixture, as
-test_operator_ui.py's)."""
+codice fiscale with page links (the shared browser and suite of conftest.py)."""
 
-import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from abitare_gateway import agency_time
+from tests.browser.conftest import login, screenshot
 from tests.support.data import codice_fiscale, referral
 
-CHROMIUM = os.environ.get("ABITARE_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = os.environ.get("ABITARE_SCREENSHOT_DIR")  # set it to keep screenshots of the pages
 WIDTHS = (1400, 390)
 SGM, MELEGNANO = "015195", "015140"
 WAITING = 24  # referrals waiting for triage: three pages of Lavoro's section
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def households(suite):
     """WAITING referrals in SGM (Ferraris 0..n-1; number 7 with an eviction in 4 days) and one
     Colombo in Melegnano."""
-    eviction = (date.today() + timedelta(days=4)).isoformat()
+    eviction = (agency_time.today() + timedelta(days=4)).isoformat()
     ids = {}
     for n in range(WAITING):
         payload = referral(SGM, members=1, n=700_000 + n, eviction_date=None)
@@ -64,11 +46,7 @@ def page(request, browser, suite, households):
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.fill("#username", "agenzia")
-    page.fill("#password", "agenzia-demo")
-    page.click("#login")
-    page.wait_for_url("**/lavoro**")
+    login(page, "agenzia")
     yield page
     context.close()
 
@@ -78,8 +56,7 @@ def width_of(page) -> int:
 
 
 def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/{name}-{width_of(page)}.png", full_page=True)
+    screenshot(page, f"{name}-{width_of(page)}")
 
 
 def no_sideways_scroll(page):
@@ -158,8 +135,6 @@ def test_schede_search_shows_a_wrong_field_beside_it(page):
 
 
 def test_nuova_scheda_has_a_received_date_today_in_milan(page):
-    from abitare_gateway import agency_time
-
     page.goto("/schede/nuova")
     field = page.locator("#received_on")
     assert field.input_value() == agency_time.today().isoformat()
