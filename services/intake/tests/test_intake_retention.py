@@ -22,6 +22,7 @@ from intake.adapters.models import (
     HouseholdMember,
     ProjectAction,
     Referral,
+    TriageDecision,
     metadata,
     outbox_table,
 )
@@ -192,6 +193,42 @@ def test_a_closed_case_past_retention_is_pseudonymised_and_counts_stay(db, make_
         closure.reopen_case(db, AGENCY, case, "di nuovo")
     with pytest.raises(CasePseudonymised):
         retention.set_legal_hold(db, COORDINATOR, case, "Contenzioso")
+
+
+def test_a_declined_referral_is_pseudonymised_after_its_own_period(db, make_payload):
+    """Declined at triage 6 years ago (5 years: kept whole until then), one declined a year ago
+    stays; the case record says until when, from the triage that declined it."""
+
+    def declined(years_ago):
+        case = referrals.submit_referral(
+            db, AGENCY, load(ReferralInput(), make_payload(received_at=RECEIVED))
+        )["id"]
+        reason = {"outcome": "respinta", "reason": "Fuori dai criteri"}
+        triage.triage_referral(db, AGENCY, case, load(TriageInput(), reason | ACK))
+        with db.transaction() as tx:
+            tx.session.execute(
+                update(TriageDecision)
+                .where(TriageDecision.referral_id == case)
+                .values(at=clock.now() - timedelta(days=365 * years_ago + 3))
+            )
+        return case
+
+    old, recent = declined(6), declined(1)
+    kept = triage.get_case(db, COORDINATOR, recent)["retention"]
+    assert kept["period"]["purpose"] == "declined_referral" and kept["period"]["to_verify"]
+    assert kept["retained_until"].year == clock.local_date(clock.now()).year + 4
+
+    counts = retention.run_retention(db, COORDINATOR)
+
+    assert counts == {"examined": 2, "held": 0, "due": 1, "pseudonymised": 1}
+    with db.session() as session:
+        assert session.get(Referral, old).pseudonymised_at is not None
+        assert session.get(Referral, recent).pseudonymised_at is None
+        names = session.scalars(
+            select(HouseholdMember.last_name).where(HouseholdMember.referral_id == old)
+        ).all()
+    assert set(names) == {""}
+    assert retention.run_retention(db, COORDINATOR)["pseudonymised"] == 0
 
 
 def test_no_name_of_the_household_remains_and_the_audit_holds_ids_only(db, make_payload):

@@ -38,13 +38,24 @@ def test_a_closed_case_is_due_the_day_after_its_retention_ends():
         closed(legal_hold=True),
         closed(pseudonymised=True),
         closed(status="in_carico"),  # reopened
-        closed(status="respinta"),
+        closed(status="ricevuta"),
         closed(closed_on=None),
     ],
-    ids=["held", "already-pseudonymised", "open", "declined", "no-closure"],
+    ids=["held", "already-pseudonymised", "open", "not-yet-triaged", "no-closure"],
 )
 def test_held_done_open_or_undated_cases_are_never_due(state):
     assert not is_due(state, date(2060, 1, 1))
+
+
+def test_a_declined_referral_has_its_own_shorter_period_flagged_to_verify():
+    period = retention.period_on(retention.DECLINED_REFERRAL, CLOSED_ON)
+    assert (period.years, period.to_verify) == (5, True)
+    assert "da verificare" in period.source
+    declined = closed(status="respinta")  # closed_on: the day of the triage that declined it
+    assert not is_due(declined, date(2025, 6, 15))  # the last day it is kept whole
+    assert is_due(declined, date(2025, 6, 16))
+    assert not is_due(closed(), date(2025, 6, 16))  # a closed case file: 10 years
+    assert not is_due(closed(status="respinta", legal_hold=True), date(2060, 1, 1))
 
 
 def test_the_period_in_force_on_the_closure_day_applies():

@@ -21,7 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 
 CASE_FILE = "case_file"  # the social-services case file of a closed case (fascicolo)
-PURPOSES = {CASE_FILE: "Fascicolo del caso chiuso"}
+DECLINED_REFERRAL = "declined_referral"  # a referral the agency declined at triage
+PURPOSES = {
+    CASE_FILE: "Fascicolo del caso chiuso",
+    DECLINED_REFERRAL: "Scheda respinta al triage",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,18 @@ PERIODS: tuple[RetentionPeriod, ...] = (
         source=(
             "Reg. (UE) 2016/679 art. 5(1)(e) e art. 17; durata: default dell'Agenzia per il "
             "fascicolo del servizio sociale, da verificare con il massimario di scarto e il DPO"
+        ),
+        to_verify=True,
+    ),
+    RetentionPeriod(
+        purpose=DECLINED_REFERRAL,
+        years=5,
+        valid_from=date.min,
+        valid_to=None,
+        source=(
+            "Reg. (UE) 2016/679 art. 5(1)(e) e art. 17; durata: default dell'Agenzia per una "
+            "scheda respinta (nessun percorso avviato), da verificare con il massimario di "
+            "scarto e il DPO"
         ),
         to_verify=True,
     ),
@@ -79,8 +95,8 @@ def retained_until(
 
 @dataclass(frozen=True)
 class CaseState:
-    """What the rule looks at: the status, the day of the last closure (Milan), the hold and
-    whether it is already done."""
+    """What the rule looks at: the status, the day the case ended (Milan: its last closure, or
+    the triage that declined it), the hold and whether it is already done."""
 
     status: str
     closed_on: date | None
@@ -88,15 +104,19 @@ class CaseState:
     pseudonymised: bool
 
 
-CLOSED = "chiusa"  # lifecycle.CHIUSA (the rule reads only the code)
+CLOSED = "chiusa"  # lifecycle.CHIUSA (the rule reads only the codes)
+DECLINED = "respinta"  # lifecycle.RESPINTA
+# The statuses that end a case, and the purpose whose period then runs.
+PURPOSE_OF_STATUS = {CLOSED: CASE_FILE, DECLINED: DECLINED_REFERRAL}
 
 
 def is_due(case: CaseState, today: date, periods: tuple[RetentionPeriod, ...] = PERIODS) -> bool:
-    """A case is due for pseudonymisation when it is closed, not held, not yet pseudonymised,
-    and its retention period ended before ``today``."""
-    if case.status != CLOSED or case.legal_hold or case.pseudonymised or case.closed_on is None:
+    """A case is due for pseudonymisation when it is closed or declined, not held, not yet
+    pseudonymised, and the retention period of its purpose ended before ``today``."""
+    purpose = PURPOSE_OF_STATUS.get(case.status)
+    if purpose is None or case.legal_hold or case.pseudonymised or case.closed_on is None:
         return False
-    until = retained_until(case.closed_on, CASE_FILE, periods)
+    until = retained_until(case.closed_on, purpose, periods)
     return until is not None and until < today
 
 

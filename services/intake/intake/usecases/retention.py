@@ -87,15 +87,17 @@ def legal_hold_record(referral: Referral) -> dict | None:
     }
 
 
-def retention_record(referral: Referral, closed_at=None) -> dict:
+def retention_record(referral: Referral, ended_at=None) -> dict:
     """What the case page shows: when it was pseudonymised, or until when it is kept whole, and
-    the parameter that says so (flagged ``to_verify`` when no source gives the figure)."""
-    closed_on = clock.local_date(closed_at) if closed_at is not None else None
-    period = retention.period_on(retention.CASE_FILE, closed_on) if closed_on else None
+    the parameter that says so (flagged ``to_verify`` when no source gives the figure).
+    ``ended_at``: the last closure, or the triage that declined the referral."""
+    closed_on = clock.local_date(ended_at) if ended_at is not None else None
+    purpose = retention.PURPOSE_OF_STATUS.get(referral.status, retention.CASE_FILE)
+    period = retention.period_on(purpose, closed_on) if closed_on else None
     return {
         "pseudonymised_at": referral.pseudonymised_at,
         "legal_hold": legal_hold_record(referral),
-        "retained_until": retention.retained_until(closed_on) if closed_on else None,
+        "retained_until": retention.retained_until(closed_on, purpose) if closed_on else None,
         "period": period
         and {
             "purpose": period.purpose,
@@ -110,20 +112,21 @@ def retention_record(referral: Referral, closed_at=None) -> dict:
 # -- the job ------------------------------------------------------------------------------------
 def run_retention(db: Db, actor: Actor, today: date | None = None) -> dict:
     """Pseudonymise every due case of the actor's comuni. Returns (and logs) the counts:
-    ``examined`` closed cases not yet pseudonymised, ``held`` of them under a legal hold,
-    ``due`` and ``pseudonymised``."""
+    ``examined`` closed cases and declined referrals not yet pseudonymised, ``held`` of them
+    under a legal hold, ``due`` and ``pseudonymised``."""
     permissions.ensure(actor.role, permissions.RUN_RETENTION)
     today = today or clock.local_date(clock.now())
     counts = {"examined": 0, "held": 0, "due": 0, "pseudonymised": 0}
     if actor.comuni:
         with db.session() as session:
             candidates = session.execute(_closed_cases(actor.comuni)).all()
-        for referral_id, held, closed_at in candidates:
+        for referral_id, status, held, closed_at, declined_at in candidates:
             counts["examined"] += 1
             counts["held"] += held
+            ended_at = closed_at if status == lifecycle.CHIUSA else declined_at
             state = retention.CaseState(
-                status=lifecycle.CHIUSA,
-                closed_on=clock.local_date(closed_at) if closed_at else None,
+                status=status,
+                closed_on=clock.local_date(ended_at) if ended_at else None,
                 legal_hold=bool(held),
                 pseudonymised=False,
             )
@@ -140,22 +143,32 @@ def run_retention(db: Db, actor: Actor, today: date | None = None) -> dict:
 
 
 def _closed_cases(comuni):
-    """(id, held, last closure) of the closed, not yet pseudonymised cases of ``comuni``."""
+    """(id, status, held, last closure, last decline) of the closed cases and declined
+    referrals of ``comuni`` not yet pseudonymised."""
     last_closure = (
         select(CaseClosure.referral_id, func.max(CaseClosure.closed_at).label("closed_at"))
         .where(CaseClosure.reopened_at.is_(None))
         .group_by(CaseClosure.referral_id)
         .subquery()
     )
+    last_decline = (
+        select(TriageDecision.referral_id, func.max(TriageDecision.at).label("declined_at"))
+        .where(TriageDecision.outcome == lifecycle.RESPINTA_OUTCOME)
+        .group_by(TriageDecision.referral_id)
+        .subquery()
+    )
     return (
         select(
             Referral.id,
+            Referral.status,
             Referral.legal_hold_at.is_not(None).label("held"),
             last_closure.c.closed_at,
+            last_decline.c.declined_at,
         )
         .outerjoin(last_closure, last_closure.c.referral_id == Referral.id)
+        .outerjoin(last_decline, last_decline.c.referral_id == Referral.id)
         .where(
-            Referral.status == lifecycle.CHIUSA,
+            Referral.status.in_((lifecycle.CHIUSA, lifecycle.RESPINTA)),
             Referral.pseudonymised_at.is_(None),
             Referral.comune_istat.in_(comuni),
         )
@@ -174,7 +187,7 @@ def pseudonymise_case(db: Db, actor: Actor, referral_id: str, today: date) -> in
             .options(selectinload(Referral.members))
             .with_for_update()
         ).one_or_none()
-        closed_at = _last_closed_at(session, referral_id)
+        closed_at = _ended_at(session, referral) if referral is not None else None
         if referral is None or not retention.is_due(
             retention.CaseState(
                 status=referral.status,
@@ -200,10 +213,18 @@ def pseudonymise_case(db: Db, actor: Actor, referral_id: str, today: date) -> in
         return 1
 
 
-def _last_closed_at(session: Session, referral_id: str):
+def _ended_at(session: Session, referral: Referral):
+    """When the case ended: its last closure, or the last triage that declined it."""
+    if referral.status == lifecycle.RESPINTA:
+        return session.scalar(
+            select(func.max(TriageDecision.at)).where(
+                TriageDecision.referral_id == referral.id,
+                TriageDecision.outcome == lifecycle.RESPINTA_OUTCOME,
+            )
+        )
     return session.scalar(
         select(func.max(CaseClosure.closed_at)).where(
-            CaseClosure.referral_id == referral_id, CaseClosure.reopened_at.is_(None)
+            CaseClosure.referral_id == referral.id, CaseClosure.reopened_at.is_(None)
         )
     )
 

@@ -94,7 +94,12 @@ def case_record(
             "household_composition": referral.household_composition,
             "closure": closure,
             "requests": timeline.requests_of(session, referral.id),
-            "retention": retention.retention_record(referral, closure and closure["at"]),
+            "retention": retention.retention_record(
+                referral,
+                triage.at
+                if referral.status == lifecycle.RESPINTA and triage
+                else closure and closure["at"],
+            ),
         }
     )
     if permissions.may(actor.role, permissions.TRIAGE):
