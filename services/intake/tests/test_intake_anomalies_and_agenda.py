@@ -117,6 +117,7 @@ def test_agenda_candidates_by_name_or_code_waiting_for_validation_first(
     assert found("rossi") == [with_project]  # a name: received-only and Melegnano's left out
     assert found("ROSS mar") == [with_project]
     assert found("bi") == [with_project, without_project]  # Laura Bianchi is Rossi's spouse
+    assert found("BÌANCHI") == found("bianchi")  # the Schede search's keys: accents ignored
     assert found(payload["household"][0]["codice_fiscale"].lower()) == [with_project]
     assert found(bianchi[0]["codice_fiscale"]) == [without_project]
     assert found("%") == [] and found("nessuno") == []

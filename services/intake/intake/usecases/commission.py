@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from abitare_chassis.actor import Actor
@@ -26,7 +26,7 @@ from ..adapters.models import (
     Project,
     Referral,
 )
-from ..domain import clock, codice_fiscale, lifecycle, permissions
+from ..domain import clock, codice_fiscale, household, lifecycle, permissions
 from ..domain import commission as rules
 from ..errors import (
     InvalidInput,
@@ -35,7 +35,7 @@ from ..errors import (
     ProposalNotFound,
     ProposalsPending,
 )
-from . import audit, cases
+from . import audit, cases, referrals
 
 
 def create_meeting(db: Db, actor: Actor, data: dict) -> dict:
@@ -157,26 +157,25 @@ def _awaiting_validation():
 
 
 def _household_matches(words: list[str]):
-    """A member with that codice fiscale, or whose surname or first name starts with each word."""
+    """A member with that codice fiscale, or whose surname or first name starts with each word,
+    on the indexed search keys the Schede search uses ("d'ang" finds D'Àngelo)."""
     member = select(HouseholdMember.referral_id).where(HouseholdMember.referral_id == Referral.id)
     if len(words) == 1 and len(words[0]) == codice_fiscale.LENGTH:
         by_code = member.where(HouseholdMember.codice_fiscale == words[0].upper())
     else:
         by_code = None
+    keys = [key for key in map(household.search_key, words) if key]
+    if not keys:  # only punctuation typed: no name to look for
+        return by_code.exists() if by_code is not None else false()
     by_name = member
-    for word in words:
-        pattern = _escape_like(word.casefold()) + "%"
+    for key in keys:
         by_name = by_name.where(
             or_(
-                func.lower(HouseholdMember.last_name).like(pattern, escape="\\"),
-                func.lower(HouseholdMember.first_name).like(pattern, escape="\\"),
+                referrals.starts_with(HouseholdMember.last_name_key, key),
+                referrals.starts_with(HouseholdMember.first_name_key, key),
             )
         )
     return or_(by_name.exists(), by_code.exists()) if by_code is not None else by_name.exists()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def decide_proposal(db: Db, actor: Actor, proposal_id, data: dict) -> dict:

@@ -254,7 +254,7 @@ def _search_conditions(
         (HouseholdMember.first_name_key, first_name),
     ):
         if key:
-            members.append(_starts_with(column, key))
+            members.append(starts_with(column, key))
     if members:
         conditions.append(
             Referral.id.in_(select(HouseholdMember.referral_id).where(and_(*members)))
@@ -274,7 +274,7 @@ def _search_conditions(
     return conditions
 
 
-def _starts_with(column, key: str):
+def starts_with(column, key: str):
     """``column`` begins with ``key``, as a range the column's B-tree index serves on SQLite
     and PostgreSQL alike (``LIKE 'key%'`` uses it only under particular collations): keys are
     compared by code point, as the "C" collation of intake's databases does."""
