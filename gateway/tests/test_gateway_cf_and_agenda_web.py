@@ -64,7 +64,7 @@ def test_the_form_warns_before_sending_and_sends_once_confirmed(client, fake):
     assert response.status_code == 200 and fake.calls_to("intake", "submit_referral") == []
     assert 'id="cf-warning-summary"' in html and 'id="confirm-warnings"' in html
     warning = re.search(r'id="members-0-cf-warnings">(.*?)</div>', html, re.S).group(1)
-    assert "Attenzione: Il codice fiscale indica come data di nascita il 01/01/80" in warning
+    assert "Attenzione: Il codice fiscale indica come data di nascita il 01/01/1980" in warning
     assert "02/01/1980" in warning
     assert 'value="Rossi"' in html  # what was typed is kept
 
@@ -105,7 +105,7 @@ def test_the_api_answer_carries_the_coded_warnings(client, intake):
         {
             "code": "codice_fiscale_birth_date_mismatch",
             "severity": "warning",
-            "encoded": "01/01/80",
+            "encoded": "01/01/1980",
             "declared": "02/01/1980",
         }
     ]

@@ -49,7 +49,7 @@ def test_the_form_warns_about_a_codice_fiscale_that_contradicts_the_birth_date(p
     page.wait_for_load_state("networkidle")
     warning = page.locator("#members-0-cf-warnings")
     assert warning.is_visible()
-    assert "09/06/75" in warning.inner_text() and "19/06/1975" in warning.inner_text()
+    assert "09/06/1975" in warning.inner_text() and "19/06/1975" in warning.inner_text()
     assert "/schede/nuova" in page.url and page.locator("#confirm-warnings").count() == 1
     look_at(page, "nuova-scheda-avviso-cf")
 

@@ -58,7 +58,7 @@ def test_the_check_before_sending_warns_without_a_database(payload):
         (0, "codice_fiscale_birth_date_mismatch", "warning"),
         (0, "codice_fiscale_name_mismatch", "notice"),
     ]
-    assert warnings[0]["encoded"] == "01/01/80" and warnings[0]["declared"] == "02/01/1980"
+    assert warnings[0]["encoded"] == "01/01/1980" and warnings[0]["declared"] == "02/01/1980"
     with pytest.raises(InvalidInput):  # a bad check character is refused, not warned about
         load(HouseholdCheck(), {"household": [{**wrong[0], "codice_fiscale": "RSSMRA80A01F205Y"}]})
 

@@ -127,10 +127,12 @@ def test_a_birth_date_that_contradicts_the_code_is_a_warning():
         {
             "code": BIRTH_DATE_MISMATCH,
             "severity": "warning",
-            "encoded": "10/12/85",
+            "encoded": "10/12/1985",
             "declared": "11/12/1985",
         }
     ]
+    # the year written in the century nearest the declared date
+    assert coherence(MARIO, "Rossi", "Mario", date(2079, 1, 1))[0]["encoded"] == "10/12/2085"
     assert codes(coherence(MARIO, "Rossi", "Mario", date(1958, 12, 10))) == [
         (BIRTH_DATE_MISMATCH, "warning")
     ]

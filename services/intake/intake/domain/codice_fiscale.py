@@ -151,11 +151,20 @@ def coherence(code: str, last_name: str, first_name: str, birth_date: date) -> l
         declared = (birth_date.year % 100, birth_date.month, birth_date.day)
         if encoded != declared:
             year, month, day = encoded
+            # the code holds two digits of the year: written in the century nearest the
+            # declared birth date (85 beside 1990 is 1985)
+            full_year = min(
+                (
+                    century + year
+                    for century in range(birth_date.year // 100 * 100 - 100, 2200, 100)
+                ),
+                key=lambda candidate: abs(candidate - birth_date.year),
+            )
             warnings.append(
                 {
                     "code": BIRTH_DATE_MISMATCH,
                     "severity": WARNING,
-                    "encoded": f"{day:02d}/{month:02d}/{year:02d}",
+                    "encoded": f"{day:02d}/{month:02d}/{full_year}",
                     "declared": birth_date.strftime("%d/%m/%Y"),
                 }
             )
