@@ -18,6 +18,7 @@ from datetime import date, datetime
 from abitare_chassis.actor import Actor
 
 from . import backend, purposes
+from .accounts import actor_name
 from .agency_time import AGENCY_TZ
 from .errors import status_for_remote
 from .rpc import RemoteError, RpcError
@@ -32,6 +33,27 @@ SERVICES = {  # service -> what its rows are about, as the page names them
     "partners": "Condivisioni con i partner",
 }
 ACTIONS = {  # what intake and the services record, as the page names it
+    "get_referral": "Consultazione della scheda di attivazione",
+    "list_referrals": "Compare nell'elenco delle schede",
+    "get_worklist": "Compare nelle liste di lavoro",
+    "get_timeline": "Consultazione della cronologia",
+    "check_eligibility": "Verifica dei requisiti",
+    "find_possible_duplicates": "Ricerca di possibili doppioni",
+    "duplicate_match": "Trovata come possibile doppione di un'altra scheda",
+    "triage_referral": "Triage della scheda",
+    "assign_case": "Assegnazione della scheda",
+    "read_confidential_entry": "Lettura di una nota riservata",
+    "close_case": "Chiusura della presa in carico",
+    "add_proposal": "Proposta alla Commissione",
+    "decide_proposal": "Decisione della Commissione",
+    "agenda_candidates": "Ricerca per l'ordine del giorno della Commissione",
+    "list_meetings": "Compare nell'elenco delle sedute della Commissione",
+    "get_meeting": "Consultazione della seduta della Commissione",
+    "record_minutes": "Verbale della seduta della Commissione",
+    "list_anomalies": "Compare tra le anomalie dei codici fiscali",
+    "set_legal_hold": "Blocco legale posto",
+    "lift_legal_hold": "Blocco legale tolto",
+    "pseudonymise_case": "Pseudonimizzazione dei dati",
     "get_case": "Consultazione della scheda",
     "list_diary": "Consultazione del diario",
     "list_assessments": "Consultazione delle valutazioni",
@@ -117,13 +139,16 @@ def operators(entries: list[dict]) -> list[str]:
     return sorted({e["actor_sub"] for e in entries})
 
 
-CSV_COLUMNS = ("data_ora", "servizio", "chi", "ruolo", "azione", "dati", "finalita")
+CSV_COLUMNS = ("Data e ora", "Servizio", "Chi", "Ruolo", "Che cosa", "Dati", "Finalità")
 
 
 def to_csv(entries: list[dict]) -> str:
-    """The access report as CSV (Italian headers, times in Milan): who, when, what, why."""
+    """The access report as CSV in the Italian convention, as the Fotografia's (``;`` between
+    cells, UTF-8 with a BOM, dd/mm/yyyy hh:mm:ss in Milan), in words: who by name, what was
+    done as the page says it."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
         moment = datetime.fromisoformat(e["at"].replace("Z", "+00:00")).astimezone(AGENCY_TZ)
@@ -131,11 +156,11 @@ def to_csv(entries: list[dict]) -> str:
             [
                 _cell(v)
                 for v in (
-                    moment.strftime("%Y-%m-%d %H:%M:%S"),
+                    moment.strftime("%d/%m/%Y %H:%M:%S"),
                     SERVICES.get(e["service"], e["service"]),
-                    e["actor_sub"],
+                    actor_name(e["actor_sub"]),
                     ROLES.get(e["actor_role"], e["actor_role"]),
-                    e["action"],
+                    ACTIONS.get(e["action"], e["action"]),
                     e.get("data_set") or "",
                     e.get("purpose") or "",
                 )

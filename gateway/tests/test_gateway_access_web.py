@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from gateway_helpers import MILANO, SAN_DONATO, SGM, login, referral_payload
@@ -137,8 +138,13 @@ def test_the_households_report_is_exported_and_recorded(client, services, intake
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["data_ora", "servizio", "chi", "ruolo", "azione", "dati", "finalita"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # UTF-8 with a BOM: accents survive a double click
+    assert csv.Sniffer().sniff(text[1:200], delimiters=";,").delimiter == ";"
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0] == ["Data e ora", "Servizio", "Chi", "Ruolo", "Che cosa", "Dati", "Finalità"]
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", r[0]) for r in rows[1:])
+    assert not [r for r in rows[1:] if r[2].startswith("operator:") or "_" in r[4]]
     assert {r[1] for r in rows[1:]} >= {
         "Fondi (reddito, canone)",
         "Bisogno abitativo",

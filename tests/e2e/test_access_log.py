@@ -58,10 +58,11 @@ def test_the_accessi_page_lists_reads_from_all_four_services(suite):
         f"{suite.base_url}/schede/{referral_id}/accessi/rapporto.csv", timeout=10
     )
     assert report.status_code == 200 and report.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(report.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(report.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == len(entries) + 1  # the report's own export is in it
-    assert rows[-1]["chi"] == "operator:coordinatrice"
-    assert "art. 15" in rows[-1]["finalita"]
+    assert rows[-1]["Che cosa"] == "Rapporto degli accessi consegnato all'interessato"
+    assert not rows[-1]["Chi"].startswith("operator:")  # the operator's name
+    assert "art. 15" in rows[-1]["Finalità"]
 
     sgm = operator_session(suite, "sgm.sociale", "sgm-demo")
     refused = sgm.get(f"{suite.base_url}/schede/{referral_id}/accessi", timeout=10)

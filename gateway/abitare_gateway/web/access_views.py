@@ -101,7 +101,7 @@ def case_access_report_csv(referral_id):
     trail = access_log.access_trail(web_actor(), referral_id, export=True)
     filename = f"accessi-{referral_id}.csv"
     return Response(
-        "\ufeff" + access_log.to_csv(trail["entries"]),
+        access_log.to_csv(trail["entries"]),
         mimetype="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
