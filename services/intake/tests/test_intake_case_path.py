@@ -660,12 +660,23 @@ def test_worklist(db, make_payload, case):
         db,
         AGENCY,
         case,
-        load(AssessmentInput(), {"indicators": {"documents_expiring_on": soon.isoformat()}}),
+        load(
+            AssessmentInput(),
+            {
+                "indicators": {
+                    "documents_expiring_on": soon.isoformat(),
+                    # the execution the operator verified: it counts, not the referral's date
+                    "eviction_stage": "esecuzione_fissata",
+                    "eviction_date": (soon + timedelta(days=3)).isoformat(),
+                }
+            },
+        ),
     )
     work = worklist.get_worklist(db, COMUNE)
     assert [i["referral_id"] for i in work["awaiting_triage"]] == [waiting["id"]]
     assert work["awaiting_triage"][0]["head_name"] == "Rossi Mario"
-    assert waiting["id"] in [i["referral_id"] for i in work["evictions_within_30_days"]]
+    evictions = [i["referral_id"] for i in work["evictions_within_30_days"]]
+    assert evictions == [waiting["id"], case]  # soonest first
     assert [i["referral_id"] for i in work["documents_expiring"]] == [case]
     overdue = work["overdue_actions"]
     if clock.local_date(clock.now()) > date(2026, 1, 31):

@@ -52,6 +52,9 @@ def record_assessment(db: Db, actor: Actor, referral_id, data: dict) -> dict:
         tx.session.add(row)
         referral.current_grade = decided.grade
         referral.documents_expiring_on = indicators.get("documents_expiring_on")
+        if indicators.get("eviction_date") is not None:
+            # the date the operator verified is the one the worklist counts the days to
+            referral.eviction_date = indicators["eviction_date"]
         referral.updated_at = now
         emergency = bool(pis) and (previous is None or previous.pis_situation != pis)
         if emergency:
