@@ -100,6 +100,7 @@ def test_worklist_shape(coordinator, intake, case_id):
         "evictions_within_30_days",
         "documents_expiring",
         "proposals_awaiting_commission",
+        "awaiting_assignment",
         "totals",
         "pages",
         "page_size",

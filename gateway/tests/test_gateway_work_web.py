@@ -41,6 +41,7 @@ def test_login_lands_on_the_worklist(client, case_id):
         "evictions_within_30_days",
         "documents_expiring",
         "proposals_awaiting_commission",
+        "awaiting_assignment",
         "awaiting_triage",
     ):
         assert f'id="{section}"' in html, section

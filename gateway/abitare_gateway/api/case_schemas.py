@@ -409,6 +409,7 @@ WORKLIST_SECTIONS = (
     "evictions_within_30_days",
     "documents_expiring",
     "proposals_awaiting_commission",
+    "awaiting_assignment",
 )
 
 
@@ -456,6 +457,10 @@ class WorklistOut(Schema):
     evictions_within_30_days = fields.List(fields.Nested(WorkItemOut))
     documents_expiring = fields.List(fields.Nested(WorkItemOut))
     proposals_awaiting_commission = fields.List(fields.Nested(WorkItemOut))
+    awaiting_assignment = fields.List(
+        fields.Nested(WorkItemOut),
+        metadata={"description": "Cases taken on that nobody is assigned to, longest first."},
+    )
     totals = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "section -> count"}
     )

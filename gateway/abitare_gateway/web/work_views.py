@@ -36,6 +36,11 @@ WORKLIST_SECTIONS = (
         "per data della seduta, dalla più vicina",
     ),
     (
+        "awaiting_assignment",
+        "Prese in carico da assegnare",
+        "per data di ricezione, dalla più vecchia",
+    ),
+    (
         "awaiting_triage",
         "Schede in attesa di triage",
         "prima quelle con sfratto entro 30 giorni o già passato (dalla data più vicina), "

@@ -678,6 +678,9 @@ def test_worklist(db, make_payload, case):
     evictions = [i["referral_id"] for i in work["evictions_within_30_days"]]
     assert evictions == [waiting["id"], case]  # soonest first
     assert [i["referral_id"] for i in work["documents_expiring"]] == [case]
+    assert [i["referral_id"] for i in work["awaiting_assignment"]] == [case]  # taken on, nobody
+    triage.assign_case(db, COORDINATOR, case, assignee(AGENCY))
+    assert worklist.get_worklist(db, COMUNE)["awaiting_assignment"] == []
     overdue = work["overdue_actions"]
     if clock.local_date(clock.now()) > date(2026, 1, 31):
         assert [i["referral_id"] for i in overdue] == [case]

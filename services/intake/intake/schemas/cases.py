@@ -17,6 +17,7 @@ WORKLIST_SECTIONS = (
     "evictions_within_30_days",
     "documents_expiring",
     "proposals_awaiting_commission",
+    "awaiting_assignment",
 )
 WORKLIST_PAGE_SIZE = 10
 

@@ -98,6 +98,11 @@ def get_worklist(
             .where(*scoped, is_open, R.documents_expiring_on <= horizon)
             .order_by(R.documents_expiring_on, R.id)
         ),
+        "awaiting_assignment": (
+            select(R.id, R.comune_istat, R.received_at)
+            .where(*scoped, R.status == lifecycle.IN_CARICO, R.assigned_to.is_(None))
+            .order_by(R.received_at, R.id)
+        ),
         "proposals_awaiting_commission": (
             select(
                 CommissionProposal.id.label("proposal_id"),
@@ -127,7 +132,9 @@ def get_worklist(
         heads = cases.head_names(session, listed)
         for referral_id in sorted(listed):
             audit.record(session, actor, "get_worklist", referral_id, purpose, listed[referral_id])
-    awaiting, overdue, evictions, documents, proposals = (rows[name] for name in SECTIONS)
+    awaiting, overdue, evictions, documents, proposals, unassigned = (
+        rows[name] for name in SECTIONS
+    )
 
     def item(referral_id, comune, day, what, **extra):
         return {
@@ -165,6 +172,15 @@ def get_worklist(
             days_late=(today - r.due_date).days,
         )
         for r in overdue
+    ]
+    result["awaiting_assignment"] = [
+        item(
+            r.id,
+            r.comune_istat,
+            clock.local_date(r.received_at),
+            "Presa in carico, nessun operatore assegnato",
+        )
+        for r in unassigned
     ]
     result["evictions_within_30_days"] = [
         item(
