@@ -132,6 +132,11 @@ ERRORS: dict[str, Text] = {
         "You checked the possible duplicates of too many households in the last "
         "{window_minutes} minutes (at most {limit}): try again later.",
     ),
+    "no_project_to_validate": (
+        "Il nucleo non ha ancora un progetto individualizzato da validare: scrivilo prima "
+        "nella sezione Progetto.",
+        "The household has no individual project to validate yet: write it first (Progetto).",
+    ),
     "referral_not_in_meeting_comuni": (
         "La scheda è di un comune per cui questa seduta non è convocata.",
         "The case's comune is not one of the meeting's comuni.",

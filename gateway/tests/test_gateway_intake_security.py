@@ -117,9 +117,7 @@ def test_commission_meetings_of_other_comuni_are_invisible(app, intake, milano_s
     case_id = intake.submit_referral(AGENCY, referral_payload())["id"]
     take_on(intake, AGENCY, case_id)
     meeting = intake.create_meeting(COORDINATOR, {"date": "2026-03-01", "location": "Sala SGM"})
-    intake.add_proposal(
-        COORDINATOR, meeting["id"], {"referral_id": case_id, "kind": "validate_project"}
-    )
+    intake.add_proposal(COORDINATOR, meeting["id"], {"referral_id": case_id, "kind": "extend_stay"})
     assert [c["istat"] for c in meeting["comuni"]] == sorted([SGM, SAN_DONATO])
 
     milano = signed_in(app, "coord.mi", "mi-pw")

@@ -62,6 +62,7 @@ def csrf(client, path):
 
 def test_commission_meeting_agenda_decision_and_minutes(coordinator, intake, case_id, fake):
     take_on(intake, AGENCY, case_id)  # only a case in charge goes to commission
+    intake.save_project(AGENCY, case_id, 0, {"objectives": ["Trovare casa"]})  # to validate
     response = coordinator.post(
         "/commissione",
         data={

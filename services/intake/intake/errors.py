@@ -69,6 +69,12 @@ class CasePseudonymised(CaseConflict):
     code = "case_pseudonymised"  # details: pseudonymised_at
 
 
+class NoProjectToValidate(CaseConflict):
+    """A validation proposal for a case that has no individual project yet."""
+
+    code = "no_project_to_validate"
+
+
 class ProjectVersionConflict(StaleVersion):
     """The project changed since the version the caller read (``expected_version`` is stale)."""
 

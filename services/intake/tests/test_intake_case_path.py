@@ -581,6 +581,11 @@ def test_commission_meeting_proposal_decision_minutes(db, case):
     meeting = commission.create_meeting(
         db, COORDINATOR, {"date": date(2026, 2, 10), "location": "Sala consiliare"}
     )
+    validate = {"referral_id": case, "kind": "validate_project", "notes": None}
+    with pytest.raises(CaseConflict) as refused:  # no project yet: nothing to validate
+        commission.add_proposal(db, COORDINATOR, meeting["id"], validate)
+    assert refused.value.code == "no_project_to_validate"
+    projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))
     proposal = commission.add_proposal(
         db,
         COORDINATOR,

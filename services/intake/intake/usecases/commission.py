@@ -32,6 +32,7 @@ from ..errors import (
     InvalidInput,
     MeetingComuniOutOfScope,
     MeetingNotFound,
+    NoProjectToValidate,
     ProposalNotFound,
     ProposalsPending,
 )
@@ -69,6 +70,11 @@ def add_proposal(db: Db, actor: Actor, meeting_id, data: dict) -> dict:
         if referral.comune_istat not in _comuni(tx.session, [meeting.id])[meeting.id]:
             raise InvalidInput({"referral_id": [{"code": "referral_not_in_meeting_comuni"}]})
         lifecycle.ensure_in_charge(referral.status, "proposed to the commission")
+        if data["kind"] == rules.VALIDATE_PROJECT and not tx.session.scalar(
+            select(Project.referral_id).where(Project.referral_id == referral.id)
+        ):
+            # nothing to validate yet: the project is written first (Progetto tab)
+            raise NoProjectToValidate(f"case {referral.id} has no project to validate")
         proposal = CommissionProposal(
             id=str(uuid.uuid4()),
             meeting_id=meeting.id,
