@@ -26,7 +26,9 @@ OVERLAPS = """
 () => {
   const visible = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
-      && !e.closest('.visually-hidden, [hidden]'); };
+      && !e.closest('.visually-hidden, [hidden]')
+      // not drawn: inside a closed <details> (content-visibility), or an ancestor hidden
+      && (!e.checkVisibility || e.checkVisibility()); };
   const box = (e) => e.getBoundingClientRect();
   const meet = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
     && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
