@@ -58,7 +58,7 @@ def test_the_form_warns_about_a_codice_fiscale_that_contradicts_the_birth_date(p
     page.click("#submit-referral")
     page.wait_for_url("**/schede/*-*")
     flagged = page.locator(".abitare-cf-warning").first
-    assert "09/06/75" in flagged.inner_text()
+    assert "09/06/1975" in flagged.inner_text()
     look_at(page, "scheda-avviso-cf")
 
     sign_in(page, "coordinatrice", "coordinatrice-demo")
