@@ -68,28 +68,33 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
             if already is not None:
                 continue
             data = filter_fields(event.data, allowed_fields)
-            envelope = events.partner_copy(event, data, tenant, key)
-            tx.emit(
-                event.type,
-                exchange=OUTBOUND_EXCHANGE,
-                routing_key=routing_key(code),
-                envelope=envelope,
+            sent.append(
+                _deliver(tx, event, code, key, data, keys["referral_id"], tenant, datetime.now(UTC))
             )
-            tx.session.add(
-                Delivery(
-                    event_id=envelope["id"],
-                    source_event_id=event.id,
-                    partner_code=code,
-                    event_type=event.type,
-                    referral_id=keys["referral_id"],
-                    subject=envelope["subject"],
-                    comune_istat=tenant,
-                    fields=delivered_paths(data),
-                    queued_at=datetime.now(UTC),
-                )
-            )
-            sent.append(envelope)
     return sent
+
+
+def _deliver(tx, event, code, key, data, referral_id, tenant, now, pseudonymised_at=None) -> dict:
+    """Queue ``data`` for partner ``code`` (signed with its ``key``) and record the delivery."""
+    envelope = events.partner_copy(event, data, tenant, key)
+    tx.emit(
+        event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code), envelope=envelope
+    )
+    tx.session.add(
+        Delivery(
+            event_id=envelope["id"],
+            source_event_id=event.id,
+            partner_code=code,
+            event_type=event.type,
+            referral_id=referral_id,
+            subject=envelope["subject"],
+            comune_istat=tenant,
+            fields=delivered_paths(data),
+            queued_at=now,
+            pseudonymised_at=pseudonymised_at,
+        )
+    )
+    return envelope
 
 
 def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
@@ -123,28 +128,11 @@ def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
         for code, key in recipients:
             if not key:
                 continue  # no key, no delivery (adapters.events): nothing was sent either
-            envelope = events.partner_copy(event, data, keys["comune_istat"], key)
-            tx.emit(
-                event.type,
-                exchange=OUTBOUND_EXCHANGE,
-                routing_key=routing_key(code),
-                envelope=envelope,
-            )
-            tx.session.add(
-                Delivery(
-                    event_id=envelope["id"],
-                    source_event_id=event.id,
-                    partner_code=code,
-                    event_type=event.type,
-                    referral_id=keys["referral_id"],
-                    subject=envelope["subject"],
-                    comune_istat=keys["comune_istat"],
-                    fields=delivered_paths(data),
-                    queued_at=now,
-                    pseudonymised_at=now,
+            notices.append(
+                _deliver(
+                    tx, event, code, key, data, keys["referral_id"], keys["comune_istat"], now, now
                 )
             )
-            notices.append(envelope)
     return notices
 
 
