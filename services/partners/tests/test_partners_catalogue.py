@@ -58,13 +58,13 @@ def test_subscribing_declares_the_queue_and_is_idempotent(db, declared):
         ),
         (
             COORDINATOR,
-            {"partner_code": "CAF", "event_type": REFERRAL_RECEIVED},
+            {"partner_code": "NOSUCH", "event_type": REFERRAL_RECEIVED},
             PartnerNotFound,
             "partner_not_found",
         ),
         (
             COORDINATOR,
-            {"partner_code": "FWA", "event_type": "intake.case_closed.v1"},
+            {"partner_code": "FWA", "event_type": "intake.referral_declined.v1"},
             SubscriptionInvalid,
             "subscription_invalid",
         ),
@@ -83,15 +83,21 @@ def test_the_refusal_says_why_with_a_code(db, declared):
         catalogue.subscribe(
             db,
             COORDINATOR,
-            {"partner_code": "FWA", "event_type": "intake.case_closed.v1"},
+            {"partner_code": "FWA", "event_type": "intake.referral_declined.v1"},
             declared,
         )
     assert raised.value.errors == {
         "event_type": [
             {
                 "code": "event_type_not_in_convention",
-                "event_type": "intake.case_closed.v1",
-                "allowed": [REFERRAL_RECEIVED],
+                "event_type": "intake.referral_declined.v1",
+                "allowed": [
+                    "intake.case_closed.v1",
+                    "intake.case_opened.v1",
+                    REFERRAL_RECEIVED,
+                    "partners.partner_referral_created.v1",
+                    "partners.partner_referral_withdrawn.v1",
+                ],
             }
         ]
     }

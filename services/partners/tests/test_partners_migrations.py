@@ -29,16 +29,29 @@ def test_migrations_match_the_models_and_seed_the_partners(db_url):
             subscriptions = conn.execute(select(subscription)).all()
     finally:
         engine.dispose()
-    assert [(p["code"], p["name"], p["active"]) for p in partners] == [
-        ("AFOL", "AFOL Metropolitana", True),
-        ("ALER", "ALER Milano", True),
-        ("FWA", "Fondazione Welfare Ambrosiano", True),
+    assert [p["code"] for p in partners] == [
+        "AFOL",
+        "AGENZIA1",
+        "ALER",
+        "CAF",
+        "EUREKA",
+        "FUORILUOGHI",
+        "FWA",
+        "LIBERACOMPAGNIA",
+        "MM",
     ]
-    assert set(conventions) == {"AFOL", "ALER", "FWA"}
-    for row in conventions.values():
-        assert row["allowed_event_types"] == ["intake.referral_received.v1"]
+    assert all(p["active"] for p in partners)
+    assert set(conventions) == {p["code"] for p in partners}
+    for code, row in conventions.items():
+        assert (row["code"], row["version"], row["status"]) == (f"{code}-2024", 1, "attiva")
         assert str(row["valid_from"]) == "2024-01-01" and row["valid_to"] is None
-    assert "economics.monthly_rent_cents" in conventions["FWA"]["allowed_fields"]
-    assert conventions["AFOL"]["allowed_fields"][-1] == "household.size"
-    assert "eviction_date" in conventions["ALER"]["allowed_fields"]
+        assert row["services"] and row["channels"] and row["response_days"] > 0
+        assert "partners.partner_referral_created.v1" in row["grants"]
+    referral = "intake.referral_received.v1"
+    # the three conventions of 0001 keep what they delivered, now as the grant of that event
+    assert "economics.monthly_rent_cents" in conventions["FWA"]["grants"][referral]["fields"]
+    assert conventions["AFOL"]["grants"][referral]["fields"][-1] == "household.size"
+    assert "eviction_date" in conventions["ALER"]["grants"][referral]["fields"]
+    assert referral not in conventions["MM"]["grants"]
+    assert conventions["MM"]["comuni"] == ["015146"]
     assert subscriptions == []

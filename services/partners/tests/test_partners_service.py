@@ -175,7 +175,7 @@ def test_a_new_delivery_key_signs_the_next_deliveries_and_only_a_coordinator_iss
     for role, code, expected in (
         ("agency_operator", "FWA", "PartnerForbidden"),
         ("system", "FWA", "PartnerForbidden"),
-        ("coordinator", "CAF", "PartnerNotFound"),
+        ("coordinator", "NOSUCH", "PartnerNotFound"),
         ("coordinator", "", "InvalidInput"),
     ):
         with pytest.raises(RemoteError) as error:
@@ -212,7 +212,7 @@ def test_subscribing_needs_a_coordinator_a_known_partner_and_a_convention(partne
         partners.subscribe(operator_token(), "FWA", REFERRAL_RECEIVED)
     assert error.value.exc_type == "PartnerForbidden"
     with pytest.raises(RemoteError) as error:
-        partners.subscribe(coordinator_token(), "CAF", REFERRAL_RECEIVED)
+        partners.subscribe(coordinator_token(), "NOSUCH", REFERRAL_RECEIVED)
     assert error.value.exc_type == "PartnerNotFound"
     with pytest.raises(RemoteError) as error:
         partners.subscribe(coordinator_token(), "FWA", "intake.referral_closed.v1")
@@ -240,12 +240,25 @@ def test_subscribing_twice_keeps_one_subscription(partners):
 
 def test_partners_are_listed_with_their_conventions(partners):
     listed = partners.list_partners(operator_token())
-    assert [p["code"] for p in listed] == ["AFOL", "ALER", "FWA"]
+    assert [p["code"] for p in listed] == [
+        "AFOL",
+        "AGENZIA1",
+        "ALER",
+        "CAF",
+        "EUREKA",
+        "FUORILUOGHI",
+        "FWA",
+        "LIBERACOMPAGNIA",
+        "MM",
+    ]
     afol = listed[0]
     assert afol["name"] == "AFOL Metropolitana" and afol["kind"] == "orientamento_lavoro"
-    assert afol["conventions"][0]["allowed_event_types"] == [REFERRAL_RECEIVED]
-    assert afol["conventions"][0]["valid_from"] == "2024-01-01"
-    assert "household.size" in afol["conventions"][0]["allowed_fields"]
+    convention = afol["conventions"][0]
+    assert REFERRAL_RECEIVED in convention["allowed_event_types"]
+    assert convention["valid_from"] == "2024-01-01"
+    assert (convention["code"], convention["version"]) == ("AFOL-2024", 1)
+    assert convention["services"] == ["orientamento_lavoro", "formazione"]
+    assert "household.size" in convention["grants"][REFERRAL_RECEIVED]["fields"]
 
 
 def test_deliveries_outside_the_actor_comuni_are_invisible(partners, broker, make_envelope):

@@ -35,17 +35,31 @@ class Partner(Base):
 
 
 class ConventionRow(Base):
-    """A stored convention; the rules read it as ``partners.domain.conventions.Convention``."""
+    """One version of a convention; the rules read it as ``partners.domain.conventions.Convention``.
+    An edit adds a row with the same ``code`` and ``version`` + 1: rows are never updated."""
 
     __tablename__ = "convention"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_convention_code_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"), index=True)
-    allowed_event_types: Mapped[list] = mapped_column(JSON)  # ["intake.referral_received.v1"]
-    allowed_fields: Mapped[list] = mapped_column(JSON)  # ["referral_id", "household.size"]
+    code: Mapped[str] = mapped_column(String(40))  # "FWA-2024": the convention across versions
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))  # domain.conventions.KINDS
+    title: Mapped[str] = mapped_column(String(300))
+    # event type -> {"fields": [dotted paths], "purpose": "why the partner gets them"}
+    grants: Mapped[dict] = mapped_column(JSON)
+    services: Mapped[list] = mapped_column(JSON)  # domain.offers codes
+    comuni: Mapped[list] = mapped_column(JSON)  # ISTAT codes; [] = every comune of the agency
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # "attiva" | "sospesa"
+    status_reason: Mapped[str | None] = mapped_column(String(300))
+    response_days: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[list] = mapped_column(JSON)  # ["amqp"], ["amqp", "webhook"]
     reference: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
 
 
 class Subscription(Base):

@@ -31,6 +31,17 @@ FIELD_LABELS = {
     "household.members": "Componenti del nucleo (nomi, codici fiscali, date di nascita)",
     "economics.monthly_net_income_cents": "Reddito netto mensile",
     "economics.monthly_rent_cents": "Canone mensile",
+    # partners' own events (partner referrals, case status)
+    "partner_referral_id": "Identificativo dell'invio",
+    "household_ref": "Riferimento pseudonimo del nucleo",
+    "service": "Servizio richiesto",
+    "sent_at": "Data dell'invio",
+    "respond_by": "Termine per la risposta",
+    "contact.phone": "Telefono di contatto",
+    "status": "Stato",
+    "at": "Data",
+    "withdrawn_at": "Data del ritiro",
+    "reason": "Motivo",
 }
 
 
@@ -45,26 +56,98 @@ NO_CONVENTION_IN_FORCE = "no_convention_in_force"
 EVENT_TYPE_NOT_IN_CONVENTION = "event_type_not_in_convention"
 
 
+# The kinds of agreement a convention can be (the issue's "protocollo / convenzione / accordo").
+KINDS = {
+    "protocollo_intesa": "Protocollo d'intesa",
+    "convenzione": "Convenzione",
+    "accordo_art15": "Accordo tra amministrazioni (art. 15 L. 241/1990)",
+}
+ACTIVE = "attiva"
+SUSPENDED = "sospesa"
+STATUSES = {ACTIVE: "Attiva", SUSPENDED: "Sospesa"}
+CHANNELS = {"amqp": "Coda AMQP dedicata", "webhook": "Webhook HTTPS firmato"}
+
+# Why a convention is not in force on a day (``Convention.lapse``).
+NOT_YET_VALID = "convention_not_yet_valid"
+EXPIRED = "convention_expired"
+CONVENTION_SUSPENDED = "convention_suspended"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a convention lets a partner receive of one event type, and why."""
+
+    fields: tuple[str, ...]
+    purpose: str = ""
+
+
 @dataclass(frozen=True)
 class Convention:
+    """One version of a convention. ``code`` names the convention across its versions; each edit
+    is a new version (``version`` + 1) and the highest version is the one that applies."""
+
     partner_code: str
-    allowed_event_types: tuple[str, ...]
-    allowed_fields: tuple[str, ...]
+    grants: dict[str, Grant]  # event type -> the fields it may carry, and the purpose
     valid_from: date
     valid_to: date | None  # inclusive; None = open-ended
     reference: str = ""
+    code: str = ""
+    version: int = 1
+    kind: str = "convenzione"
+    title: str = ""
+    services: tuple[str, ...] = ()  # domain.offers codes
+    comuni: tuple[str, ...] = ()  # ISTAT codes covered; empty = every comune of the agency
+    status: str = ACTIVE
+    status_reason: str | None = None
+    response_days: int = 15  # days the partner has to answer a referral
+    channels: tuple[str, ...] = ("amqp",)
+
+    @property
+    def allowed_event_types(self) -> tuple[str, ...]:
+        return tuple(sorted(self.grants))
+
+    def fields_for(self, event_type: str) -> tuple[str, ...]:
+        grant = self.grants.get(event_type)
+        return grant.fields if grant else ()
+
+    def lapse(self, day: date) -> str | None:
+        """Why this version is not in force on ``day`` (a code above), or None when it is."""
+        if self.status == SUSPENDED:
+            return CONVENTION_SUSPENDED
+        if day < self.valid_from:
+            return NOT_YET_VALID
+        if self.valid_to is not None and day > self.valid_to:
+            return EXPIRED
+        return None
 
     def in_force_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return self.lapse(day) is None
 
     def allows(self, event_type: str) -> bool:
-        return event_type in self.allowed_event_types
+        return event_type in self.grants
+
+    def covers(self, comune_istat: str) -> bool:
+        return not self.comuni or comune_istat in self.comuni
+
+    def offers(self, service: str) -> bool:
+        return service in self.services
 
 
 def convention_in_force(conventions, day: date) -> Convention | None:
-    """The partner's convention valid on ``day`` (the most recent if periods overlap)."""
-    valid = [c for c in conventions if c.in_force_on(day)]
+    """The partner's convention valid on ``day`` (the most recent if periods overlap). Only the
+    latest version of each convention counts: an edit replaces what came before."""
+    valid = [c for c in latest_versions(conventions) if c.in_force_on(day)]
     return max(valid, key=lambda c: c.valid_from) if valid else None
+
+
+def latest_versions(conventions) -> list[Convention]:
+    """The last version of each convention (by ``code``; rows without a code stand alone)."""
+    latest: dict[object, Convention] = {}
+    for index, c in enumerate(conventions):
+        key = c.code or index
+        if key not in latest or c.version > latest[key].version:
+            latest[key] = c
+    return list(latest.values())
 
 
 def subscription_refusal(

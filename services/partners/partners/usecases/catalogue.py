@@ -15,30 +15,45 @@ from abitare_chassis.database import Db
 
 from ..adapters.models import ConventionRow, Partner, Subscription
 from ..domain import permissions
-from ..domain.conventions import Convention, agency_today, subscription_refusal
+from ..domain.conventions import Convention, Grant, agency_today, subscription_refusal
 from ..errors import PartnerNotFound, SubscriptionInvalid
 
 
 def conventions_of(session: Session, partner_codes) -> dict[str, list[Convention]]:
-    """The conventions of ``partner_codes`` as the rules read them, oldest first."""
+    """Every version of the conventions of ``partner_codes`` as the rules read them, oldest
+    first."""
     rows = session.scalars(
         select(ConventionRow)
         .where(ConventionRow.partner_code.in_(list(partner_codes)))
-        .order_by(ConventionRow.valid_from)
+        .order_by(ConventionRow.valid_from, ConventionRow.code, ConventionRow.version)
     )
     found: dict[str, list[Convention]] = {}
     for row in rows:
-        found.setdefault(row.partner_code, []).append(
-            Convention(
-                partner_code=row.partner_code,
-                allowed_event_types=tuple(row.allowed_event_types),
-                allowed_fields=tuple(row.allowed_fields),
-                valid_from=row.valid_from,
-                valid_to=row.valid_to,
-                reference=row.reference,
-            )
-        )
+        found.setdefault(row.partner_code, []).append(convention_of(row))
     return found
+
+
+def convention_of(row: ConventionRow) -> Convention:
+    return Convention(
+        partner_code=row.partner_code,
+        grants={
+            event_type: Grant(tuple(grant["fields"]), grant.get("purpose", ""))
+            for event_type, grant in row.grants.items()
+        },
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        reference=row.reference,
+        code=row.code,
+        version=row.version,
+        kind=row.kind,
+        title=row.title,
+        services=tuple(row.services),
+        comuni=tuple(row.comuni),
+        status=row.status,
+        status_reason=row.status_reason,
+        response_days=row.response_days,
+        channels=tuple(row.channels),
+    )
 
 
 def list_partners(db: Db, actor: Actor) -> list[dict]:
@@ -126,10 +141,23 @@ def issue_delivery_key(db: Db, actor: Actor, partner_code: str) -> dict:
 
 def convention_record(c: Convention) -> dict:
     return {
+        "code": c.code,
+        "version": c.version,
+        "kind": c.kind,
+        "title": c.title,
+        "services": list(c.services),
+        "comuni": list(c.comuni),
+        "grants": {
+            event_type: {"fields": list(grant.fields), "purpose": grant.purpose}
+            for event_type, grant in sorted(c.grants.items())
+        },
         "allowed_event_types": list(c.allowed_event_types),
-        "allowed_fields": list(c.allowed_fields),
         "valid_from": c.valid_from,
         "valid_to": c.valid_to,
+        "status": c.status,
+        "status_reason": c.status_reason,
+        "response_days": c.response_days,
+        "channels": list(c.channels),
         "reference": c.reference,
     }
 

@@ -48,7 +48,7 @@ def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[
     for code, key in keys.items():
         in_force = convention_in_force(conventions.get(code, []), day)
         if in_force is not None and in_force.allows(event_type):
-            found.append((code, in_force.allowed_fields, key))
+            found.append((code, in_force.fields_for(event_type), key))
     return found
 
 
