@@ -9,12 +9,12 @@ from pathlib import Path
 from partners.domain.conventions import (
     ACTIVE,
     CONVENTION_SUSPENDED,
-    EXPIRED,
-    NOT_YET_VALID,
-    SUSPENDED,
     EVENT_TYPE_NOT_IN_CONVENTION,
+    EXPIRED,
     NO_CONVENTION_IN_FORCE,
+    NOT_YET_VALID,
     PARTNER_INACTIVE,
+    SUSPENDED,
     Convention,
     Grant,
     agency_today,
@@ -113,7 +113,7 @@ def test_every_field_a_convention_may_list_has_words():
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for code, convention in module.CONVENTIONS.items():
+    for convention in module.CONVENTIONS.values():
         grants = module.referral_grants(convention["extra_grants"], convention["purpose"])
         seeded |= {path for grant in grants.values() for path in grant["fields"]}
     for path in leaf_paths(schema) | seeded:
