@@ -10,6 +10,7 @@ reflecting its tables: loading them one by one through the API would measure the
 from __future__ import annotations
 
 import random
+import signal
 import statistics
 import time
 import uuid
@@ -208,11 +209,36 @@ def query_plans(database_url: str) -> dict[str, str]:
     return plans
 
 
-def analyze(database_url: str) -> None:
-    """SQLite's ANALYZE: the statistics its planner uses to choose between indexes."""
+def planner_rows(database_url: str, table: str) -> int | None:
+    """The rows of ``table`` as SQLite's planner statistics record them (None: none yet)."""
     from sqlalchemy import text
 
     engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name='sqlite_stat1'")):
+            rows = None
+        else:
+            rows = conn.scalar(
+                text("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = :t"),
+                {"t": table},
+            )
     engine.dispose()
+    return rows
+
+
+def restart_for_statistics(suite, service: str, table: str, rows: int) -> float:
+    """Restart ``service`` and wait until its chassis has analysed ``table`` (``rows`` rows);
+    returns the seconds from the restart to that."""
+    url = suite.database_url(service)
+    assert planner_rows(url, table) != rows, "statistics already there: nothing to show"
+    suite.kill(service, signal.SIGTERM)
+    started = time.perf_counter()
+    suite.start_service(service)
+    deadline = time.monotonic() + 300
+    while planner_rows(url, table) != rows:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{service} gathered no statistics:\n{suite.tail(service)}")
+        time.sleep(0.2)
+    gathered_in = time.perf_counter() - started
+    suite.wait_healthy()
+    return gathered_in
