@@ -197,6 +197,7 @@ def bench_cases(suite, args) -> None:
     load_cases(suite.database_url("intake"), args.cases)
     loaded_in = time.perf_counter() - started
     operator = operator_session(suite, "agenzia", "agenzia-demo")
+    coordinator = operator_session(suite, "coordinatrice", "coordinatrice-demo")
     api = f"{suite.base_url}/api/v1"
     year = {
         "from": (date.today() - timedelta(days=365)).isoformat(),
@@ -246,11 +247,13 @@ def bench_cases(suite, args) -> None:
             {"cognome": "ross", "stato": "in_carico", "dal": "2026-01-01", "al": "2026-03-31"},
         ),
         "Fotografia, one year (API)": timings(operator, f"{api}/fotografia", year, repeat=10),
+        "Anomalie, page 1 (UI)": timings(coordinator, f"{ui}/anomalie"),
+        "Anomalie, page 20 (UI)": timings(coordinator, f"{ui}/anomalie", {"pagina": 20}),
     }
     # The cases were written behind intake's back: SQLite has no statistics for them yet. The
     # chassis gathers them at start and every hour (PostgreSQL's autovacuum does it by itself):
     # restart intake and time the worklist again once they are there.
-    gathered_in = restart_for_statistics(suite, "intake", "referral", args.cases)
+    gathered_in, gathered = restart_for_statistics(suite, "intake", "referral", args.cases)
     measured["worklist (API), with statistics"] = timings(operator, f"{api}/worklist")
     measured["worklist page /lavoro (UI), with statistics"] = timings(operator, f"{ui}/lavoro")
     with BareFlask(16) as bare:
@@ -260,7 +263,7 @@ def bench_cases(suite, args) -> None:
         f"2. Case work with {args.cases:,} cases in intake (loaded in {loaded_in:.1f} s), "
         "sequential requests"
     )
-    print(f"  (intake gathered the planner statistics at its restart in {gathered_in:.1f} s)")
+    print(f"  intake restarted, statistics there {gathered_in:.1f} s later: {gathered}")
     print(f"  {'what':42s} {'median ms':>10s} {'p95 ms':>10s} {'median / ceiling':>17s}")
     print(
         f"  {'ceiling: bare Flask GET, same server':42s} "
