@@ -199,3 +199,50 @@ def test_a_service_that_is_away_is_named_not_hidden(client, services, case_id):
     html = client.get(f"/schede/{case_id}/accessi").get_data(as_text=True)
     assert 'id="access-unavailable"' in html and "Condivisioni con i partner" in html
     assert 'data-service="partners"' not in html
+
+
+def test_a_busy_case_is_paged_newest_first_and_the_report_keeps_every_row(
+    client, services, case_id
+):
+    busy = [
+        trail_row(
+            n,
+            f"2026-03-{1 + n // 24:02d}T{n % 24:02d}:00:00+00:00",
+            f"operator:op{n:02d}",
+            "agency_operator",
+            "get_funds_file",
+            "funds_file",
+        )
+        for n in range(1, 61)
+    ]
+    services.returns("funds", "list_audit", busy)
+    as_user(client, "coordinamento", "coord-pw")
+
+    def actors(path):
+        html = client.get(path).get_data(as_text=True)
+        return re.findall(
+            r'class="access-entry" data-service="\w+" data-actor="([^"]+)"', html
+        ), html
+
+    base = f"/schede/{case_id}/accessi"
+    pages = [actors(f"{base}?servizio=funds&pagina={n}") for n in (1, 2, 3)]
+    assert [len(rows) for rows, _ in pages] == [25, 25, 10]
+    assert pages[1][0] == [f"operator:op{n:02d}" for n in range(35, 10, -1)]  # newest first
+    assert "60 accessi su" in pages[1][1] and "pagina 2 di 3" in pages[1][1]
+    assert f'href="{base}?pagina=3&amp;servizio=funds" id="access-page-next"' in pages[1][1]
+    assert actors(f"{base}?servizio=funds&pagina=9")[0] == pages[2][0]  # past the end: the last
+    assert actors(f"{base}?servizio=funds&pagina=x")[0] == pages[0][0]
+
+    unfiltered, page = [], 1
+    while True:
+        rows, html = actors(f"{base}?pagina={page}")
+        unfiltered += rows
+        if 'id="access-page-next"' not in html:
+            break
+        page += 1
+    assert sorted(r for r in unfiltered if ":op" in r) == [r["actor_sub"] for r in busy]
+    report = client.get(f"{base}/rapporto").get_data(as_text=True)
+    in_report = re.findall(r'class="access-entry" data-service="\w+" data-actor="([^"]+)"', report)
+    assert len(in_report) > 60 and page == -(-len(in_report) // 25)
+    assert sorted(in_report) == sorted(unfiltered + ["operator:coordinamento"])  # + this export
+    assert in_report[:3] == ["operator:op01", "operator:op02", "operator:op03"]  # oldest first

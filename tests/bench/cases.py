@@ -1,8 +1,9 @@
 """Bench part 2 (issues 3 and 8): with 100,000 cases in intake's database, the worklist (paged,
 filtered), the case list and its search (surname, codice fiscale, status/comune/period, grade,
-assignee) and a year's Fotografia through the gateway (median and p95), beside a bare Flask GET
-endpoint served the same way in the same run; and the query plans SQLite chose for the searches
-(an index, not a scan).
+assignee), a year's Fotografia and the coordinator's Anomalie list (2 % of the members have a
+codice fiscale that contradicts them) through the gateway (median and p95), beside a bare Flask
+GET endpoint served the same way in the same run; and the query plans SQLite chose for the
+searches and the Anomalie page (an index, not a scan).
 
 The cases are written straight into intake's (migrated) SQLite database with SQLAlchemy Core,
 reflecting its tables: loading them one by one through the API would measure the loading."""
@@ -10,6 +11,7 @@ reflecting its tables: loading them one by one through the API would measure the
 from __future__ import annotations
 
 import random
+import signal
 import statistics
 import time
 import uuid
@@ -17,9 +19,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import requests
 from sqlalchemy import MetaData, create_engine, insert
+from sqlalchemy.dialects import sqlite
 
+from intake.domain.codice_fiscale import coherence
 from intake.domain.household import search_key
-from tests.support.data import codice_fiscale
+from intake.usecases.anomalies import page_of_flagged_members
+from tests.support.data import codice_fiscale, personal_code
 
 AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
 SITUATIONS = [
@@ -71,6 +76,7 @@ SURNAMES = [
 ]  # fmt: skip
 SUFFIXES = ["", "", "", "ni", "ello", "etti", "one", "ucci", "elli", "otto", "ini", "ato"]
 FIRST_NAMES = ["Maria", "Giuseppe", "Anna", "Marco", "Giulia", "Luca", "Sara", "Ahmed", "Fatima"]
+ANOMALOUS = 50  # 2 % of the members: the codice fiscale search finds one (codice_fiscale(150000))
 # Operators the bench assigns cases to: the demo agency operator is one.
 ASSIGNEES = ["operator:agenzia", "operator:coordinatrice", "operator:b1", "operator:b2"]
 OUTCOMES = [
@@ -134,17 +140,26 @@ def load_cases(database_url: str, count: int, seed: int = 7) -> None:
             )
             last_name = rng.choice(SURNAMES) + rng.choice(SUFFIXES)
             first_name = rng.choice(FIRST_NAMES)
+            born = date(1960 + i % 40, 1 + i % 12, 1 + i % 28)
+            # one member in ANOMALOUS has a code that contradicts it (an Anomalie), the others
+            # their own code
+            code = (
+                codice_fiscale(100000 + i)
+                if i % ANOMALOUS == 0
+                else personal_code(last_name, first_name, born)
+            )
             batch_members.append(
                 {
                     "referral_id": rid,
                     "position": 0,
-                    "codice_fiscale": codice_fiscale(100000 + i),
+                    "codice_fiscale": code,
                     "first_name": first_name,
                     "last_name": last_name,
                     "last_name_key": search_key(last_name),
                     "first_name_key": search_key(first_name),
-                    "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28),
+                    "birth_date": born,
                     "relation": "intestatario",
+                    "codice_fiscale_warnings": coherence(code, last_name, first_name, born) or None,
                 }
             )
             if len(batch_referrals) == 5000:
@@ -181,7 +196,6 @@ def timings(
 def query_plans(database_url: str) -> dict[str, str]:
     """SQLite's plan for each search the bench times (as intake's use case writes it): the
     index each one uses, or SCAN where it reads the whole table."""
-    from sqlalchemy import text
 
     scoped = "r.comune_istat IN ('015195','015192','015050','015071','015082')"
     searches = {
@@ -193,26 +207,58 @@ def query_plans(database_url: str) -> dict[str, str]:
         "AND r.received_at >= '2026-01-01' AND r.received_at < '2026-04-01'",
         "assignee": "r.assigned_to = 'operator:agenzia'",
     }
+    anomalies_page = page_of_flagged_members(AMBITO, 1, 50).compile(
+        dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+    )
     engine = create_engine(database_url)
     plans = {}
     with engine.connect() as conn:
         for name, condition in searches.items():
-            rows = conn.execute(
-                text(
-                    "EXPLAIN QUERY PLAN SELECT count(*) FROM referral r "
-                    f"WHERE {scoped} AND {condition}"
-                )
-            ).all()
-            plans[name] = "; ".join(row[-1] for row in rows)
+            plans[name] = _plan(
+                conn, f"SELECT count(*) FROM referral r WHERE {scoped} AND {condition}"
+            )
+        plans["Anomalie, page 1 (intake's query)"] = _plan(conn, str(anomalies_page))
     engine.dispose()
     return plans
 
 
-def analyze(database_url: str) -> None:
-    """SQLite's ANALYZE: the statistics its planner uses to choose between indexes."""
+def _plan(conn, sql: str) -> str:
+    from sqlalchemy import text
+
+    return "; ".join(row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all())
+
+
+def planner_rows(database_url: str, table: str) -> int | None:
+    """The rows of ``table`` as SQLite's planner statistics record them (None: none yet)."""
     from sqlalchemy import text
 
     engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name='sqlite_stat1'")):
+            rows = None
+        else:
+            rows = conn.scalar(
+                text("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = :t"),
+                {"t": table},
+            )
     engine.dispose()
+    return rows
+
+
+def restart_for_statistics(suite, service: str, table: str, rows: int) -> tuple[float, str]:
+    """Restart ``service`` and wait until its chassis has analysed ``table`` (``rows`` rows);
+    returns the seconds from the restart to that, and what the service logged about it."""
+    url = suite.database_url(service)
+    assert planner_rows(url, table) != rows, "statistics already there: nothing to show"
+    suite.kill(service, signal.SIGTERM)
+    started = time.perf_counter()
+    suite.start_service(service)
+    deadline = time.monotonic() + 300
+    while planner_rows(url, table) != rows:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{service} gathered no statistics:\n{suite.tail(service)}")
+        time.sleep(0.2)
+    gathered_in = time.perf_counter() - started
+    suite.wait_healthy()
+    logged = [line for line in suite.tail(service, 400).splitlines() if "statistics of" in line]
+    return gathered_in, logged[-1].split(": ", 1)[-1]

@@ -1,23 +1,26 @@
 """The Accessi tab of a case (/schede/<id>/accessi): who read or changed the household's data in
 every service, when, with which role and why, filterable by period, operator and service; and
 the household's own access report (GDPR art. 15), printable and as CSV, itself recorded as an
-export. Coordinators of the case's comuni only: intake refuses the others (403, or 404 for
-another comune's case) before anything is shown."""
+export. The tab shows the trail newest first, PAGE_SIZE rows a page (a busy case has hundreds);
+the report always has every row, oldest first. Coordinators of the case's comuni only: intake
+refuses the others (403, or 404 for another comune's case) before anything is shown."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 
 from .. import access_log, agency_time, casework
 from ..auth import login_required, web_actor
-from . import bp
+from . import bp, pager
 from .case_forms import FormState
 from .case_views import TABS
+from .views import _int_arg
 
 DATE_MESSAGE = "Indica una data valida (gg/mm/aaaa o aaaa-mm-gg)."
 ORDER_MESSAGE = "La data finale viene prima di quella iniziale."
+PAGE_SIZE = 25
 
 
 def _filters(args) -> tuple[dict, FormState]:
@@ -57,14 +60,25 @@ def case_access(referral_id):
     trail = access_log.access_trail(actor, referral_id)
     chosen, state = _filters(request.args)
     entries = trail["entries"] if state.errors else access_log.filtered(trail["entries"], **chosen)
+    searched = {name: value for name, value in state.values.items() if value}
+    pages = pager(
+        len(entries),
+        PAGE_SIZE,
+        _int_arg("pagina", 1),
+        lambda n: url_for("web.case_access", referral_id=referral_id, pagina=n, **searched),
+    )
+    first = (pages["page"] - 1) * PAGE_SIZE
     return render_template(
         "cases/accessi.html",
         case=None,
         referral_id=referral_id,
         tab="accessi",
         tabs=TABS,
-        entries=entries,
+        entries=entries[::-1][first : first + PAGE_SIZE],
+        found=len(entries),
         total=len(trail["entries"]),
+        pages=pages,
+        newest_first=True,
         unavailable=trail["unavailable"],
         operators=[(sub, sub) for sub in access_log.operators(trail["entries"])],
         form=state,

@@ -120,6 +120,12 @@ def max_retries() -> int:
     return int(os.environ.get("ABITARE_MAX_RETRIES", "3"))
 
 
+def statistics_interval() -> float:
+    """``ABITARE_STATISTICS_INTERVAL_SECONDS`` (default one hour): how often a service on SQLite
+    looks for tables whose planner statistics are stale (:meth:`Db.refresh_statistics`)."""
+    return float(os.environ.get("ABITARE_STATISTICS_INTERVAL_SECONDS", "3600"))
+
+
 def service_config(service_name: str) -> dict:
     """The nameko config dict of one service."""
     return {

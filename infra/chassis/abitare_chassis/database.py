@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, event, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -188,6 +188,46 @@ class Db:
             yield session
         finally:
             session.close()
+
+    def refresh_statistics(self) -> list[str]:
+        """SQLite only: ANALYZE the tables whose planner statistics are missing or stale, and
+        return their names. Without statistics SQLite guesses between indexes, and at 100,000
+        cases it guesses wrong (the worklist took 1.0-1.7 s instead of ~0.3 s). A table is stale
+        when it has rows and ``sqlite_stat1`` has none for it, or its row count has doubled or
+        halved since it was analysed. PostgreSQL's autovacuum keeps its own statistics: nothing
+        is done there. The provider calls this at start and every
+        ``config.statistics_interval()`` seconds (docs/service-template.md, "Statistics").
+
+        Not ``PRAGMA optimize`` alone: before SQLite 3.46 (3.40 here) it only looks at tables the
+        same connection has queried, so a fresh connection after a start does nothing."""
+        if not is_sqlite(self.engine):
+            return []
+        with self.write_lock or contextlib.nullcontext(), self.engine.begin() as conn:
+            tables = conn.scalars(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ).all()
+            has_stats = conn.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            )
+            if not has_stats:
+                conn.execute(text("ANALYZE"))
+                return list(tables)
+            recorded: dict[str, int] = dict(
+                conn.execute(
+                    text("SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl")
+                ).all()
+            )
+            stale = []
+            for table in tables:
+                rows = conn.scalar(text(f'SELECT count(*) FROM "{table}"'))
+                was = recorded.get(table)
+                if rows and (was is None or rows >= 2 * was or 2 * rows <= was):
+                    conn.execute(text(f'ANALYZE "{table}"'))
+                    stale.append(table)
+            return stale
 
     def create_all(self):
         """Tests and throwaway databases only; real databases are migrated with Alembic."""

@@ -82,8 +82,11 @@ class Database(DependencyProvider):
 
     def _relay_loop(self):
         backoff = 0.5
-        next_report = time.monotonic()
+        next_report = next_statistics = time.monotonic()
         while self._running:
+            if time.monotonic() >= next_statistics:  # at start, then on a cheap schedule
+                next_statistics = time.monotonic() + config.statistics_interval()
+                self._refresh_statistics()
             self._wake.clear()
             failed = False
             try:
@@ -103,6 +106,21 @@ class Database(DependencyProvider):
                 eventlet.sleep(wait)
             else:
                 self._wake.wait(self.IDLE_POLL_SECONDS)
+
+    def _refresh_statistics(self):
+        started = time.monotonic()
+        try:
+            analysed = self.db.refresh_statistics()
+        except Exception as exc:  # a busy database: the next round tries again
+            log.warning("planner statistics of %s not refreshed: %s", self.db.service_name, exc)
+            return
+        if analysed:
+            log.info(
+                "planner statistics of %s refreshed in %.2f s: %s",
+                self.db.service_name,
+                time.monotonic() - started,
+                ", ".join(analysed),
+            )
 
     def _report_metrics(self):
         """A stuck event stands out (a warning every interval); otherwise one line when the

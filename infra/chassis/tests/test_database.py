@@ -4,7 +4,7 @@ the nameko provider derives from the entrypoint."""
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 
 from abitare_chassis.database import AlreadyHandled, Db
 from abitare_chassis.provider import Database, inbox_key
@@ -106,3 +106,40 @@ def test_constructing_the_provider_only_stores_its_arguments():
     provider = Database(fresh)
     assert provider.metadata is fresh and provider.db is None
     assert fresh.tables == {}  # nothing added, nothing connected until setup
+
+
+def stats(db) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        rows = text("SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl")
+        return dict(conn.execute(rows).all())
+
+
+def test_sqlite_statistics_are_gathered_once_and_again_when_a_table_doubles(tmp_path):
+    database = Db("consumer", f"sqlite:///{tmp_path / 's.db'}", metadata)
+    database.create_all()
+    # no sqlite_stat1 yet: ANALYZE of everything
+    assert database.refresh_statistics() == ["effect", "inbox_message", "outbox_message"]
+    with database.transaction() as tx:
+        tx.session.execute(insert(effect), [{"event_id": f"e{n}"} for n in range(10)])
+    assert database.refresh_statistics() == ["effect"]  # rows, and no statistics for them
+    assert stats(database) == {"effect": 10}
+    with database.transaction() as tx:
+        tx.session.execute(insert(effect), [{"event_id": f"f{n}"} for n in range(9)])
+    assert database.refresh_statistics() == []  # 19 rows: not yet twice the 10 recorded
+    with database.transaction() as tx:
+        tx.session.execute(insert(effect).values(event_id="g"))
+    assert database.refresh_statistics() == ["effect"]
+    assert stats(database) == {"effect": 20}
+    database.dispose()
+
+
+@pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_postgresql_statistics_are_left_to_autovacuum(db_url):
+    database = Db("consumer", db_url, metadata)
+    database.create_all()
+    with database.transaction() as tx:
+        tx.session.execute(insert(effect).values(event_id="e"))
+    assert database.refresh_statistics() == []
+    database.dispose()

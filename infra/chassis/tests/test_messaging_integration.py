@@ -348,3 +348,30 @@ def test_events_committed_while_broker_is_down_are_published_after_restart(
         assert counts(outbox_metrics(db.engine, db.outbox)) == (0, 0, 0)
     finally:
         harness.stop()
+
+
+def planner_statistics(db) -> dict[str, int] | None:
+    """``{table: rows}`` as SQLite's planner statistics record them; None: never gathered."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        if not conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name='sqlite_stat1'")):
+            return None
+        rows = text("SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl")
+        return dict(conn.execute(rows).all())
+
+
+def test_on_sqlite_the_planner_has_statistics_after_start_and_as_tables_grow(
+    monkeypatch, service_runner, tmp_path
+):
+    monkeypatch.setenv("ABITARE_STATISTICS_INTERVAL_SECONDS", "0.2")
+    service_runner.start(ProducerService, f"sqlite:///{tmp_path / 'producer.db'}")
+    db = service_runner.db("producer")
+    assert wait_for(lambda: planner_statistics(db) is not None, message="sqlite_stat1 at start")
+    with service_runner.rpc() as proxy:
+        for n in range(5):
+            proxy.producer.record(token(service="producer"), f"v{n}")
+    # analysed once it has rows (with 1 to 5 of them: the schedule runs while they are written;
+    # the doubling rule is tested in test_database)
+    assert wait_for(lambda: 1 <= (planner_statistics(db).get("thing") or 0) <= 5, message="thing")
+    assert wait_for(lambda: planner_statistics(db).get("outbox_message"), message="outbox")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.schemas import load
-from intake.adapters.models import AuditEvent
+from intake.adapters.models import AuditEvent, HouseholdMember, Referral
 from intake.errors import CaseForbidden, InvalidInput, MeetingNotFound
 from intake.schemas.cases import ProjectInput, TriageInput
 from intake.schemas.referrals import HouseholdCheck, ReferralInput
@@ -85,6 +85,40 @@ def test_a_contradicting_code_is_stored_flagged_and_listed_for_coordinators(
         anomalies.list_anomalies(db, AGENCY, page=1, page_size=50)
     assert anomalies.list_anomalies(db, MILANO_COORDINATOR, page=1, page_size=50)["total"] == 0
     assert anomalies.list_anomalies(db, COORDINATOR, page=2, page_size=50)["items"] == []
+
+
+def stored_warnings(db, referral_id) -> list:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(HouseholdMember.codice_fiscale_warnings)
+                .where(HouseholdMember.referral_id == referral_id)
+                .order_by(HouseholdMember.position)
+            )
+        )
+
+
+def test_the_warnings_are_stored_with_the_member_and_the_list_is_paged(db, payload, make_payload):
+    fine = submit(db, make_payload)["id"]
+    assert stored_warnings(db, fine) == [None, None, None]  # NULL: not in the partial index
+    flagged = [
+        submit(db, make_payload, household=household(payload, birth_date=f"1980-01-0{day}"))["id"]
+        for day in (2, 3, 4)
+    ]
+    [head, spouse, child] = stored_warnings(db, flagged[0])
+    assert [w["code"] for w in head] == ["codice_fiscale_birth_date_mismatch"]
+    assert head[0]["declared"] == "02/01/1980" and spouse is None and child is None
+    closed = submit(db, make_payload, household=household(payload, last_name="Verdi"))["id"]
+    with db.transaction() as tx:  # a closed case is no longer worked on: not listed
+        tx.session.get(Referral, closed).status = "chiusa"
+
+    first = anomalies.list_anomalies(db, COORDINATOR, page=1, page_size=2)
+    second = anomalies.list_anomalies(db, COORDINATOR, page=2, page_size=2)
+    assert first["total"] == second["total"] == 3
+    listed = [i["referral_id"] for i in first["items"] + second["items"]]
+    assert listed == flagged[::-1]  # newest case first, each once, across the pages
+    assert second["items"][0]["warnings"] == head
+    assert sorted(audited(db, "list_anomalies")) == sorted(flagged)  # each case shown, audited
 
 
 # -- the Commissione's agenda: find the household ---------------------------------------------

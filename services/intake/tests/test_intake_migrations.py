@@ -1,10 +1,11 @@
 """The Alembic migrations build exactly the tables of the models, on SQLite and PostgreSQL."""
 
+import json
 from datetime import UTC
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from abitare_chassis.database import make_engine
 from abitare_chassis.migrate import upgrade
@@ -94,5 +95,49 @@ def test_revision_0002_classifies_referrals_already_stored(db_url):
             row = conn.execute(text("SELECT household_composition, updated_at FROM referral")).one()
         assert row.household_composition == "madre_sola_con_figli_minori"
         assert row.updated_at is not None
+    finally:
+        engine.dispose()
+
+
+def test_revision_0008_stores_the_warnings_of_the_members_already_stored(db_url, make_payload):
+    """Members stored before 0008 get their codice fiscale warnings (NULL when there are none):
+    a referral stored at head, taken back to 0007 (the column dropped) and upgraded again."""
+    from alembic import command
+
+    from abitare_chassis.actor import Actor
+    from abitare_chassis.database import Db
+    from abitare_chassis.migrate import alembic_config
+    from abitare_chassis.schemas import load
+    from intake.schemas.referrals import ReferralInput
+    from intake.usecases import referrals
+
+    upgrade(IntakeService.migrations_dir, db_url)
+    db = Db("intake", db_url, metadata)
+    payload = make_payload()
+    payload["household"][1]["birth_date"] = "1982-05-06"  # the code says the 5th
+    agency = Actor(sub="operator:anna", role="agency_operator", comuni=("015195",))
+    referral_id = referrals.submit_referral(db, agency, load(ReferralInput(), payload))["id"]
+    db.dispose()
+    command.downgrade(alembic_config(IntakeService.migrations_dir, db_url), "0007")
+    upgrade(IntakeService.migrations_dir, db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            stored = [
+                json.loads(w) if isinstance(w, str) else w
+                for w in conn.execute(
+                    text(
+                        "SELECT codice_fiscale_warnings FROM household_member "
+                        "WHERE referral_id = :r ORDER BY position"
+                    ),
+                    {"r": referral_id},
+                ).scalars()
+            ]
+            indexes = {i["name"] for i in inspect(conn).get_indexes("household_member")}
+        assert stored[0] is None and stored[2] is None
+        assert [(w["code"], w["encoded"], w["declared"]) for w in stored[1]] == [
+            ("codice_fiscale_birth_date_mismatch", "05/05/1982", "06/05/1982")
+        ]
+        assert "ix_household_member_anomalies" in indexes
     finally:
         engine.dispose()

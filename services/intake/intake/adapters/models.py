@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -24,6 +25,7 @@ from abitare_chassis.audit import add_audit_table
 from abitare_chassis.tables import add_chassis_tables
 from abitare_chassis.types import UtcDateTime
 
+ANOMALOUS = "codice_fiscale_warnings IS NOT NULL"  # the members in the Anomalie list
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -129,12 +131,21 @@ class HouseholdMember(Base):
     # household.search_key of the names: a search by name is a range on these indexes.
     last_name_key: Mapped[str] = mapped_column(String(100))
     first_name_key: Mapped[str] = mapped_column(String(100))
+    # codice_fiscale.coherence of the member, stored when the member is written; NULL when the
+    # code agrees with the member. The coordinator's Anomalie list reads the partial index.
+    codice_fiscale_warnings: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     referral: Mapped[Referral] = relationship(back_populates="members")
 
     __table_args__ = (
         Index("ix_household_member_last_name_key", "last_name_key", "referral_id"),
         Index("ix_household_member_first_name_key", "first_name_key", "referral_id"),
+        Index(
+            "ix_household_member_anomalies",
+            "referral_id",
+            sqlite_where=text(ANOMALOUS),
+            postgresql_where=text(ANOMALOUS),
+        ),
     )
 
 

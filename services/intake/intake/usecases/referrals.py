@@ -107,6 +107,10 @@ def _new_referral(actor: Actor, data: dict) -> Referral:
                 relation=m.relation,
                 last_name_key=household.search_key(m.last_name),
                 first_name_key=household.search_key(m.first_name),
+                codice_fiscale_warnings=codice_fiscale.coherence(
+                    m.codice_fiscale.upper(), m.last_name, m.first_name, m.birth_date
+                )
+                or None,
             )
             for i, m in enumerate(members)
         ],
@@ -316,9 +320,7 @@ def referral_record(referral: Referral) -> dict:
                 "last_name": m.last_name,
                 "birth_date": m.birth_date,
                 "relation": m.relation,
-                "codice_fiscale_warnings": codice_fiscale.coherence(
-                    m.codice_fiscale, m.last_name, m.first_name, m.birth_date
-                ),
+                "codice_fiscale_warnings": m.codice_fiscale_warnings or [],
             }
             for m in referral.members
         ],

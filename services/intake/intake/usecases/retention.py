@@ -245,6 +245,7 @@ def _pseudonymise_rows(session: Session, referral: Referral) -> None:
     for member in referral.members:
         member.codice_fiscale = member.first_name = member.last_name = ""
         member.first_name_key = member.last_name_key = ""  # no longer found by name
+        member.codice_fiscale_warnings = None  # nor among the anomalies
         member.birth_date = birth_year_only(member.birth_date)
     for column in (
         "description",
