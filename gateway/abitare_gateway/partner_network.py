@@ -34,19 +34,23 @@ def edit_convention(
     )
 
 
-def suspend_convention(
-    actor: Actor, partner_code: str, convention_code: str, expected_version: int, reason: str
+def set_convention_status(
+    actor: Actor,
+    partner_code: str,
+    convention_code: str,
+    expected_version: int,
+    status: str,
+    reason: str,
 ) -> dict:
+    """Suspend (``sospesa``) or resume (``attiva``) a convention, with the reason."""
     return _partners(
-        "suspend_convention", actor, partner_code, convention_code, expected_version, reason
-    )
-
-
-def resume_convention(
-    actor: Actor, partner_code: str, convention_code: str, expected_version: int, reason: str
-) -> dict:
-    return _partners(
-        "resume_convention", actor, partner_code, convention_code, expected_version, reason
+        "set_convention_status",
+        actor,
+        partner_code,
+        convention_code,
+        expected_version,
+        status,
+        reason,
     )
 
 

@@ -53,10 +53,13 @@ def test_a_coordinator_edits_suspends_and_resumes_through_the_api(coordinator):
     assert stale.get_json()["code"] == "convention_version_conflict"
     bad = coordinator.put(FWA, json={"expected_version": 2, "changes": {"services": ["yoga"]}})
     assert bad.status_code == 422 and bad.get_json()["code"] == "convention_invalid"
-    empty = coordinator.post(f"{FWA}/suspension", json={"expected_version": 2, "reason": " "})
+    status = f"{FWA}/status"
+    empty = coordinator.put(
+        status, json={"expected_version": 2, "status": "sospesa", "reason": " "}
+    )
     assert empty.status_code == 422
-    suspended = coordinator.post(
-        f"{FWA}/suspension", json={"expected_version": 2, "reason": "Atto in revisione"}
+    suspended = coordinator.put(
+        status, json={"expected_version": 2, "status": "sospesa", "reason": "Atto in revisione"}
     )
     assert suspended.status_code == 200 and suspended.get_json()["status"] == "sospesa"
     fwa = coordinator.get("/api/v1/partners/fwa").get_json()
@@ -66,8 +69,12 @@ def test_a_coordinator_edits_suspends_and_resumes_through_the_api(coordinator):
     assert [v["version"] for v in versions] == [1, 2, 3]
     assert versions[2]["recorded_by"] == "operator:coordinamento"
     assert {"column": "status", "before": "attiva", "after": "sospesa"} in versions[2]["changes"]
-    resumed = coordinator.post(
-        f"{FWA}/resumption", json={"expected_version": 3, "reason": "Atto rinnovato"}
+    again = coordinator.put(
+        status, json={"expected_version": 3, "status": "sospesa", "reason": "Di nuovo"}
+    )
+    assert again.status_code == 409 and again.get_json()["code"] == "convention_status_conflict"
+    resumed = coordinator.put(
+        status, json={"expected_version": 3, "status": "attiva", "reason": "Atto rinnovato"}
     )
     assert resumed.status_code == 200 and resumed.get_json()["version"] == 4
 
@@ -89,9 +96,9 @@ def test_the_routes_are_in_the_openapi_document(client):
     assert "get" in paths["/api/v1/partners"] and "get" in paths["/api/v1/partners/{partner_code}"]
     convention = "/api/v1/partners/{partner_code}/conventions/{convention_code}"
     assert "put" in paths[convention]
-    assert (
-        "post" in paths[f"{convention}/suspension"] and "post" in paths[f"{convention}/resumption"]
-    )
+    assert "put" in paths[f"{convention}/status"]
+    responses = paths[f"{convention}/status"]["put"]["responses"]
+    assert {"200", "403", "409", "412"} <= set(responses)
 
 
 def test_the_partner_list_says_what_each_partner_offers_and_covers(operator):
@@ -121,14 +128,18 @@ def test_a_coordinator_suspends_with_a_reason_and_the_list_says_so(coordinator):
     empty = post_form(
         coordinator,
         "/partner/CAF/convenzioni/CAF-2024/stato",
-        {"expected_version": "1", "reason": ""},
+        {"expected_version": "1", "status": "sospesa", "reason": ""},
         page=page,
     )
     assert empty.status_code == 422 and "Indica il motivo." in empty.get_data(as_text=True)
     done = post_form(
         coordinator,
         "/partner/CAF/convenzioni/CAF-2024/stato",
-        {"expected_version": "1", "reason": "Verifica del trattamento dei dati"},
+        {
+            "expected_version": "1",
+            "status": "sospesa",
+            "reason": "Verifica del trattamento dei dati",
+        },
         page=page,
     )
     assert done.status_code == 302

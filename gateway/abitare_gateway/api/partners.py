@@ -85,6 +85,11 @@ class PartnerOut(Schema):
     kind = fields.String()
     active = fields.Boolean()
     in_force = fields.Nested(ConventionOut, allow_none=True)
+    current = fields.Nested(
+        ConventionOut,
+        allow_none=True,
+        metadata={"description": "In force, else the latest version of the latest convention"},
+    )
     lapse = fields.Nested(
         LapseOut, allow_none=True, metadata={"description": "Why nothing is sent"}
     )
@@ -133,6 +138,7 @@ class ConventionEditIn(Schema):
 
 class StatusChangeIn(Schema):
     expected_version = fields.Integer(required=True, strict=True)
+    status = fields.String(required=True, validate=validate.OneOf(["attiva", "sospesa"]))
     reason = fields.String(required=True, validate=validate.Length(max=300))
 
 
@@ -179,37 +185,24 @@ class Convention(MethodView):
         )
 
 
-@blp.route("/<partner_code>/conventions/<convention_code>/suspension")
-class Suspension(MethodView):
+@blp.route("/<partner_code>/conventions/<convention_code>/status")
+class ConventionStatus(MethodView):
     @blp.arguments(StatusChangeIn)
     @blp.response(200, VersionOut)
-    @blp.alt_response(403, description="Only coordinators suspend conventions")
-    @blp.alt_response(409, description="Already suspended")
+    @blp.alt_response(403, description="Only coordinators suspend and resume conventions")
+    @blp.alt_response(409, description="Already suspended, or not suspended")
     @blp.alt_response(412, description="The convention changed since the version you read")
-    def post(self, body, partner_code, convention_code):
-        """Suspend a convention with a reason: nothing is sent to the partner under it"""
-        return partner_network.suspend_convention(
+    def put(self, body, partner_code, convention_code):
+        """Suspend (sospesa) or resume (attiva) a convention, with a reason
+
+        A suspended convention stops every delivery to the partner at once; the change is the
+        convention's next version.
+        """
+        return partner_network.set_convention_status(
             operator_actor_or_404(),
             _code(partner_code),
             checked_id(convention_code, "convention"),
             body["expected_version"],
-            body["reason"],
-        )
-
-
-@blp.route("/<partner_code>/conventions/<convention_code>/resumption")
-class Resumption(MethodView):
-    @blp.arguments(StatusChangeIn)
-    @blp.response(200, VersionOut)
-    @blp.alt_response(403, description="Only coordinators resume conventions")
-    @blp.alt_response(409, description="Not suspended")
-    @blp.alt_response(412, description="The convention changed since the version you read")
-    def post(self, body, partner_code, convention_code):
-        """Resume a suspended convention, with a reason"""
-        return partner_network.resume_convention(
-            operator_actor_or_404(),
-            _code(partner_code),
-            checked_id(convention_code, "convention"),
-            body["expected_version"],
+            body["status"],
             body["reason"],
         )

@@ -98,23 +98,27 @@ def partner_convention_edit(code, convention):
 @bp.post("/partner/<code>/convenzioni/<convention>/stato")
 @login_required
 def partner_convention_status(code, convention):
+    """Suspend or resume (the form says which, ``status``) the version the page showed."""
     actor = web_actor()
-    current = _current(actor, code, convention)
     state = FormState(values={"reason": (request.form.get("reason") or "").strip()})
-    suspending = current["status"] == "attiva"
+    target = request.form.get("status")
+    if target not in ("sospesa", "attiva"):
+        state.error("_form", "Ricarica la pagina e riprova.")
     if not state.values["reason"]:
         state.error("reason", "Indica il motivo.")
     status = 422
     if not state.errors:
-        change = (
-            partner_network.suspend_convention if suspending else partner_network.resume_convention
-        )
         outcome = attempt(
-            lambda: change(actor, code, convention, _version(request.form), state.values["reason"]),
+            lambda: partner_network.set_convention_status(
+                actor, code, convention, _version(request.form), target, state.values["reason"]
+            ),
             state,
         )
         if outcome.ok:
-            flash("Convenzione sospesa." if suspending else "Convenzione ripresa.", "success")
+            flash(
+                "Convenzione sospesa." if target == "sospesa" else "Convenzione ripresa.",
+                "success",
+            )
             return redirect(url_for("web.partner_detail", code=code))
         status = outcome.status
     return _partner_page(code, status, status_form={convention: state})
@@ -208,7 +212,8 @@ def _changed(posted: dict, current: dict) -> dict:
 
 @bp.app_template_global()
 def grant_key(event_type: str) -> str:
-    """A form id for an event type (``intake.case_opened.v1`` -> ``grant-intake-case_opened-v1``)."""
+    """The form ids of an event type's grant: ``intake.case_opened.v1`` ->
+    ``grant-intake-case_opened-v1``."""
     return "grant-" + event_type.replace(".", "-")
 
 

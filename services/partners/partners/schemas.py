@@ -10,7 +10,7 @@ from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import Schema as CodedSchema
 from abitare_chassis.schemas import load
 
-from .domain.conventions import CHANNELS, KINDS
+from .domain.conventions import CHANNELS, KINDS, STATUSES
 from .domain.editing import REASON_REQUIRED
 from .errors import ConventionInvalid, ReferralEventInvalid
 
@@ -81,6 +81,7 @@ class ConventionChanges(CodedSchema):
 
 
 class StatusChange(CodedSchema):
+    status = fields.String(required=True, validate=validate.OneOf(sorted(STATUSES)))
     reason = fields.String(required=True, validate=validate.Length(max=300))
 
 
@@ -92,15 +93,17 @@ def read_changes(changes) -> dict:
         raise ConventionInvalid(exc.errors) from None
 
 
-def read_reason(reason) -> str:
-    """The reason of a suspension or resumption, stripped; ``ConventionInvalid`` when empty."""
+def read_status_change(status, reason) -> dict:
+    """``{"status", "reason"}`` of a suspension (``sospesa``) or resumption (``attiva``), the
+    reason stripped; ``ConventionInvalid`` when it is empty."""
     try:
-        text = load(StatusChange(), {"reason": reason})["reason"].strip()
+        change = load(StatusChange(), {"status": status, "reason": reason})
     except InvalidInput as exc:
         raise ConventionInvalid(exc.errors) from None
-    if not text:
+    change["reason"] = change["reason"].strip()
+    if not change["reason"]:
         raise ConventionInvalid({"reason": [{"code": REASON_REQUIRED}]})
-    return text
+    return change
 
 
 # -- the consumed event ----------------------------------------------------------------------

@@ -21,8 +21,8 @@ from .schemas import (
     PartnerQuery,
     SubscribeInput,
     read_changes,
-    read_reason,
     read_referral_keys,
+    read_status_change,
 )
 from .usecases import catalogue, conventions, sharing
 
@@ -65,18 +65,12 @@ class PartnersService:
         )
 
     @rpc
-    def suspend_convention(self, actor, partner_code, convention_code, expected_version, reason):
+    def set_convention_status(
+        self, actor, partner_code, convention_code, expected_version, status, reason
+    ):
         query = convention_query(partner_code, convention_code, expected_version)
-        return jsonable(
-            conventions.suspend_convention(self.db, actor, **query, reason=read_reason(reason))
-        )
-
-    @rpc
-    def resume_convention(self, actor, partner_code, convention_code, expected_version, reason):
-        query = convention_query(partner_code, convention_code, expected_version)
-        return jsonable(
-            conventions.resume_convention(self.db, actor, **query, reason=read_reason(reason))
-        )
+        change = read_status_change(status, reason)
+        return jsonable(conventions.set_status(self.db, actor, **query, **change))
 
     @rpc
     def subscribe(self, actor, partner_code, event_type):

@@ -23,7 +23,7 @@ from partners.errors import (
     ConventionVersionConflict,
     PartnerForbidden,
 )
-from partners.schemas import read_changes, read_reason
+from partners.schemas import read_changes, read_status_change
 from partners.service import PartnersService
 from partners.usecases import catalogue, conventions, sharing
 
@@ -150,7 +150,7 @@ def test_only_coordinators_and_the_system_edit_operators_read(db):
     with pytest.raises(PartnerForbidden):
         edit(db, {"response_days": 7}, actor=OPERATOR)
     with pytest.raises(PartnerForbidden):
-        conventions.suspend_convention(db, OPERATOR, "AFOL", "AFOL-2024", 1, "motivo")
+        conventions.set_status(db, OPERATOR, "AFOL", "AFOL-2024", 1, "sospesa", "motivo")
     assert edit(db, {"response_days": 7}, actor=SYSTEM)["version"] == 2
     assert conventions.get_partner(db, OPERATOR, "AFOL")["code"] == "AFOL"
     with pytest.raises(ConventionNotFound):
@@ -162,15 +162,24 @@ def test_only_coordinators_and_the_system_edit_operators_read(db):
 def test_suspending_and_resuming_need_a_reason_and_are_new_versions(db):
     for empty in ("", "   ", None):
         with pytest.raises(ConventionInvalid) as error:
-            read_reason(empty)
+            read_status_change("sospesa", empty)
         assert error.value.errors["reason"][0]["code"] in ("status_reason_required", "null")
-    suspended = conventions.suspend_convention(
-        db, COORDINATOR, "AFOL", "AFOL-2024", 1, read_reason(" Verifica dell'atto in corso ")
+    with pytest.raises(ConventionInvalid) as error:
+        read_status_change("chiusa", "motivo")
+    assert error.value.errors["status"][0]["code"] == "one_of"
+    suspended = conventions.set_status(
+        db,
+        COORDINATOR,
+        "AFOL",
+        "AFOL-2024",
+        1,
+        "sospesa",
+        read_status_change("sospesa", " Verifica dell'atto in corso ")["reason"],
     )
     assert (suspended["version"], suspended["status"]) == (2, "sospesa")
     assert suspended["status_reason"] == "Verifica dell'atto in corso"
     with pytest.raises(ConventionStatusConflict):
-        conventions.suspend_convention(db, COORDINATOR, "AFOL", "AFOL-2024", 2, "ancora")
+        conventions.set_status(db, COORDINATOR, "AFOL", "AFOL-2024", 2, "sospesa", "ancora")
     listed = {p["code"]: p for p in catalogue.list_partners(db, OPERATOR)}
     assert listed["AFOL"]["in_force"] is None
     assert listed["AFOL"]["lapse"] == {
@@ -179,13 +188,13 @@ def test_suspending_and_resuming_need_a_reason_and_are_new_versions(db):
         "version": 2,
         "reason": "Verifica dell'atto in corso",
     }
-    resumed = conventions.resume_convention(
-        db, COORDINATOR, "AFOL", "AFOL-2024", 2, "Atto verificato"
+    resumed = conventions.set_status(
+        db, COORDINATOR, "AFOL", "AFOL-2024", 2, "attiva", "Atto verificato"
     )
     assert (resumed["version"], resumed["status"]) == (3, "attiva")
     assert catalogue.list_partners(db, OPERATOR)[0]["in_force"]["version"] == 3
     with pytest.raises(ConventionStatusConflict):
-        conventions.resume_convention(db, COORDINATOR, "AFOL", "AFOL-2024", 3, "di nuovo")
+        conventions.set_status(db, COORDINATOR, "AFOL", "AFOL-2024", 3, "attiva", "di nuovo")
     assert [r["action"] for r in audit_rows(db)] == ["suspend_convention", "resume_convention"]
 
 
@@ -248,11 +257,11 @@ def test_suspended_delivers_nothing_and_resumed_delivers_again(db):
     )
     today = agency_today()
     assert len(share(db, today)) == 1
-    conventions.suspend_convention(
-        db, COORDINATOR, "AFOL", "AFOL-2024", 1, "Atto scaduto da rinnovare"
+    conventions.set_status(
+        db, COORDINATOR, "AFOL", "AFOL-2024", 1, "sospesa", "Atto scaduto da rinnovare"
     )
     assert share(db, today) == []
-    conventions.resume_convention(db, COORDINATOR, "AFOL", "AFOL-2024", 2, "Atto rinnovato")
+    conventions.set_status(db, COORDINATOR, "AFOL", "AFOL-2024", 2, "attiva", "Atto rinnovato")
     assert len(share(db, today)) == 1
     assert delivered(db) == [("AFOL-2024", 1), ("AFOL-2024", 3)]
     with db.session() as session:

@@ -26,7 +26,7 @@ MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
 
 READ_PARTNERS = "read_partners"  # list_partners, get_partner, get_vocabulary
-EDIT_CONVENTIONS = "edit_conventions"  # edit_convention, suspend/resume_convention
+EDIT_CONVENTIONS = "edit_conventions"  # edit_convention, set_convention_status
 MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # subscribe
 READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries

@@ -20,6 +20,7 @@ from ..domain.conventions import (
     Grant,
     agency_today,
     convention_in_force,
+    latest_versions,
     subscription_refusal,
     why_not_in_force,
 )
@@ -90,15 +91,20 @@ def get_vocabulary(actor: Actor) -> dict:
 
 def partner_summary(partner: Partner, conventions, day: date | None = None) -> dict:
     """The partner with the convention in force on ``day`` (``in_force``, None when there is
-    none) and, when there is none, why (``lapse``: ``Convention.lapse_detail``)."""
+    none), and when there is none, why (``lapse``: ``Convention.lapse_detail``); ``current``
+    is the one in force, else the latest version of its most recent convention (what it offers
+    and covers once it is back in force)."""
     day = day or agency_today()
     in_force = convention_in_force(conventions, day)
+    latest = latest_versions(conventions)
+    current = in_force or (max(latest, key=lambda c: c.valid_from) if latest else None)
     return {
         "code": partner.code,
         "name": partner.name,
         "kind": partner.kind,
         "active": partner.active,
         "in_force": convention_record(in_force) if in_force else None,
+        "current": convention_record(current) if current else None,
         "lapse": why_not_in_force(conventions, day),
     }
 

@@ -1,5 +1,5 @@
 """Use cases on conventions: read a partner with every version of its conventions, edit a
-convention, suspend and resume it.
+convention, suspend and resume it (``set_status``).
 
 Every change adds the next version of the convention (rows are never updated): the caller says
 which version it edited (``expected_version``), and a convention changed meanwhile is a
@@ -82,48 +82,35 @@ def edit_convention(
     )
 
 
-def suspend_convention(
+# status -> (the audited action, the status it changes from)
+STATUS_CHANGES = {
+    SUSPENDED: ("suspend_convention", ACTIVE),
+    ACTIVE: ("resume_convention", SUSPENDED),
+}
+
+
+def set_status(
     db: Db,
     actor: Actor,
     partner_code: str,
     convention_code: str,
     expected_version: int,
+    status: str,
     reason: str,
 ) -> dict:
-    """The next version, suspended with ``reason``: from now on the partner gets nothing under
-    it (``sharing.recipients``)."""
+    """The next version, suspended (``sospesa``: from now on the partner gets nothing under it,
+    ``sharing.recipients``) or resumed (``attiva``), with ``reason``; suspending a suspended
+    convention or resuming an active one is a ``ConventionStatusConflict``."""
     permissions.ensure(actor.role, permissions.EDIT_CONVENTIONS)
-    status = {"status": SUSPENDED, "status_reason": reason}
+    action, from_status = STATUS_CHANGES[status]
     return _next_version(
         db,
         actor,
         (partner_code, convention_code),
         expected_version,
-        status,
-        "suspend_convention",
-        ACTIVE,
-    )
-
-
-def resume_convention(
-    db: Db,
-    actor: Actor,
-    partner_code: str,
-    convention_code: str,
-    expected_version: int,
-    reason: str,
-) -> dict:
-    """The next version, active again, with the reason it was resumed."""
-    permissions.ensure(actor.role, permissions.EDIT_CONVENTIONS)
-    status = {"status": ACTIVE, "status_reason": reason}
-    return _next_version(
-        db,
-        actor,
-        (partner_code, convention_code),
-        expected_version,
-        status,
-        "resume_convention",
-        SUSPENDED,
+        {"status": status, "status_reason": reason},
+        action,
+        from_status,
     )
 
 
