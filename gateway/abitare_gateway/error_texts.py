@@ -200,6 +200,10 @@ ERRORS: dict[str, Text] = {
         "La convenzione è già in questo stato ({status}).",
         "The convention is already {status}.",
     ),
+    "convention_unchanged": (
+        "Nessuna modifica rispetto alla versione attuale: nessuna nuova versione registrata.",
+        "Nothing differs from the current version {version}.",
+    ),
     "convention_invalid": (
         "La modifica della convenzione non è valida.",
         "The convention edit is not valid.",
@@ -355,10 +359,6 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "valid_to_before_valid_from": (
         "La fine della validità viene prima dell'inizio.",
         "valid_to ({valid_to}) is before valid_from ({valid_from}).",
-    ),
-    "no_change": (
-        "Nessuna modifica rispetto alla versione attuale.",
-        "Nothing differs from the current version.",
     ),
     "status_reason_required": (
         "Indica il motivo della sospensione o della ripresa.",

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from .. import partner_network
 from .access import checked_id, operator_actor_or_404
 from .referrals import jsonable
+from .schemas import ISTAT, NOT_BLANK
 
 blp = Blueprint(
     "partners",
@@ -107,39 +108,62 @@ class PartnerDetailOut(PartnerOut):
 
 GrantIn = Schema.from_dict(
     {
-        "fields": fields.List(fields.String(), required=True),
-        "purpose": fields.String(required=True),
+        "fields": fields.List(
+            fields.String(validate=validate.Length(min=1, max=200)),
+            required=True,
+            validate=validate.Length(min=1),
+            metadata={"description": "Field paths of the event type's partner-facing schema"},
+        ),
+        "purpose": fields.String(required=True, validate=validate.Length(min=1, max=300)),
     },
     name="GrantIn",
 )
+
+
+def _text():
+    return fields.String(validate=validate.Length(min=1, max=300))
 
 
 class ChangesIn(Schema):
     """The columns to change; those left out stay as they are."""
 
     kind = fields.String(validate=validate.OneOf(KINDS))
-    title = fields.String()
-    reference = fields.String()
-    services = fields.List(fields.String())
-    comuni = fields.List(fields.String())
+    title = _text()
+    reference = _text()
+    services = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)),
+        metadata={"description": "Codes of the services partners offer (microcredito, ...)"},
+    )
+    comuni = fields.List(
+        fields.String(validate=ISTAT), metadata={"description": "[] = every comune"}
+    )
     valid_from = fields.Date()
-    valid_to = fields.Date(allow_none=True)
-    grants = fields.Dict(keys=fields.String(), values=fields.Nested(GrantIn))
-    response_days = fields.Integer(strict=True)
-    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)))
+    valid_to = fields.Date(allow_none=True, metadata={"description": "Not before valid_from"})
+    grants = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=200)),
+        values=fields.Nested(GrantIn),
+        metadata={"description": "Event type of the partner catalogue -> its grant (all of them)"},
+    )
+    response_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=365))
+    channels = fields.List(
+        fields.String(validate=validate.OneOf(CHANNELS)), validate=validate.Length(min=1)
+    )
 
 
 class ConventionEditIn(Schema):
     expected_version = fields.Integer(
-        required=True, strict=True, metadata={"description": "The version you edited"}
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "The version you edited"},
     )
     changes = fields.Nested(ChangesIn, required=True)
 
 
 class StatusChangeIn(Schema):
-    expected_version = fields.Integer(required=True, strict=True)
+    expected_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     status = fields.String(required=True, validate=validate.OneOf(["attiva", "sospesa"]))
-    reason = fields.String(required=True, validate=validate.Length(max=300))
+    reason = fields.String(required=True, validate=[validate.Length(max=300), NOT_BLANK])
 
 
 @blp.before_request
@@ -173,6 +197,7 @@ class Convention(MethodView):
     @blp.arguments(ConventionEditIn)
     @blp.response(200, VersionOut)
     @blp.alt_response(403, description="Only coordinators edit conventions")
+    @blp.alt_response(409, description="Nothing differs from the current version")
     @blp.alt_response(412, description="The convention changed since the version you edited")
     def put(self, body, partner_code, convention_code):
         """Edit a convention: records the next version"""

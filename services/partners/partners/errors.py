@@ -49,6 +49,12 @@ class ConventionStatusConflict(Conflict):
     code = "convention_status_conflict"
 
 
+class ConventionUnchanged(Conflict):
+    """The edit changes nothing of the current version: no new version is recorded."""
+
+    code = "convention_unchanged"
+
+
 class ConventionInvalid(InvalidInput):
     """The edit is not a valid convention: the field errors say which column and why (unknown
     service, event type or field, validity the wrong way round, ...)."""

@@ -20,6 +20,7 @@ from partners.errors import (
     ConventionInvalid,
     ConventionNotFound,
     ConventionStatusConflict,
+    ConventionUnchanged,
     ConventionVersionConflict,
     PartnerForbidden,
 )
@@ -130,7 +131,6 @@ def test_an_edit_of_a_version_that_is_no_longer_current_is_a_conflict(db):
         ({"response_days": 0}, "response_days", "range"),
         ({"kind": "contratto"}, "kind", "one_of"),
         ({"status": "sospesa"}, "status", "unknown_field"),
-        ({"response_days": 15}, "_schema", "no_change"),
         (
             {"grants": {REFERRAL_RECEIVED: {"fields": ["referral_id"], "purpose": ""}}},
             f"grants.{REFERRAL_RECEIVED}.value.purpose",
@@ -144,6 +144,12 @@ def test_an_invalid_edit_is_refused_with_a_code_and_changes_nothing(db, changes,
     assert code in [e["code"] for e in error.value.errors[path]], error.value.errors
     assert [v.version for v in rows(db)] == [1]
     assert audit_rows(db) == []
+
+
+def test_an_edit_that_changes_nothing_records_no_version(db):
+    with pytest.raises(ConventionUnchanged):
+        edit(db, {"response_days": 15, "channels": ["amqp"]})
+    assert [v.version for v in rows(db)] == [1] and audit_rows(db) == []
 
 
 def test_only_coordinators_and_the_system_edit_operators_read(db):

@@ -33,7 +33,6 @@ UNKNOWN_SERVICE = "unknown_service"
 EVENT_TYPE_NOT_IN_CATALOGUE = "event_type_not_in_catalogue"
 FIELD_NOT_IN_EVENT = "field_not_in_event"
 VALID_TO_BEFORE_VALID_FROM = "valid_to_before_valid_from"
-NO_CHANGE = "no_change"
 REASON_REQUIRED = "status_reason_required"
 
 

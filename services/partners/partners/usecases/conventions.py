@@ -24,6 +24,7 @@ from ..errors import (
     ConventionInvalid,
     ConventionNotFound,
     ConventionStatusConflict,
+    ConventionUnchanged,
     ConventionVersionConflict,
     PartnerNotFound,
 )
@@ -138,10 +139,10 @@ def _next_version(db, actor, codes, expected_version, changes, action, from_stat
         before = columns(current)
         after = {**before, **changes}
         errors = editing.rule_errors(after)
-        if not errors and not editing.changes(before, after):
-            errors = {"_schema": [{"code": editing.NO_CHANGE}]}
         if errors:
             raise ConventionInvalid(errors)
+        if not editing.changes(before, after):
+            raise ConventionUnchanged(convention_code=code, version=current.version)
         row = ConventionRow(
             partner_code=current.partner_code,
             code=code,
