@@ -63,6 +63,9 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "get_funds_file": "Consultazione del fascicolo fondi",
     "get_housing_need": "Consultazione del bisogno abitativo",
     "get_deliveries": "Consultazione delle condivisioni con i partner",
+    "edit_convention": "Modifica di una convenzione con un partner",
+    "suspend_convention": "Sospensione di una convenzione con un partner",
+    "resume_convention": "Ripresa di una convenzione con un partner",
 }
 ROLES = {
     "agency_operator": "Operatore dell'agenzia",

@@ -187,6 +187,27 @@ ERRORS: dict[str, Text] = {
         "La scheda ricevuta non contiene i dati da condividere con i partner.",
         "The referral event lacks what a delivery needs.",
     ),
+    "convention_not_found": (
+        "La convenzione {convention_code} non esiste.",
+        "No convention {convention_code}.",
+    ),
+    "convention_version_conflict": (
+        "Nel frattempo la convenzione è stata modificata (ora è alla versione "
+        "{current_version}): ricarica la pagina e ripeti la modifica.",
+        "The convention changed meanwhile (now version {current_version}): reload and retry.",
+    ),
+    "convention_status_conflict": (
+        "La convenzione è già in questo stato ({status}).",
+        "The convention is already {status}.",
+    ),
+    "convention_unchanged": (
+        "Nessuna modifica rispetto alla versione attuale: nessuna nuova versione registrata.",
+        "Nothing differs from the current version {version}.",
+    ),
+    "convention_invalid": (
+        "La modifica della convenzione non è valida.",
+        "The convention edit is not valid.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -322,6 +343,26 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "event_type_not_in_convention": (
         "La convenzione in vigore non prevede l'invio di {event_type} al partner.",
         "The convention in force does not provide for {event_type}.",
+    ),
+    "unknown_service": (
+        "Il servizio {service} non esiste nell'elenco dei servizi dei partner.",
+        "Unknown service {service}.",
+    ),
+    "event_type_not_in_catalogue": (
+        "L'evento {event_type} non è tra quelli che un partner può ricevere.",
+        "{event_type} is not in the partner-facing event catalogue.",
+    ),
+    "field_not_in_event": (
+        "Il dato {field} non fa parte dell'evento {event_type}.",
+        "{field} is not a field of {event_type}.",
+    ),
+    "valid_to_before_valid_from": (
+        "La fine della validità viene prima dell'inizio.",
+        "valid_to ({valid_to}) is before valid_from ({valid_from}).",
+    ),
+    "status_reason_required": (
+        "Indica il motivo della sospensione o della ripresa.",
+        "Give the reason for suspending or resuming.",
     ),
 }
 

@@ -60,6 +60,8 @@ MAIN_PAGES = (
     MainPage("seduta", "/commissione/{meeting}", form=True),
     MainPage("fotografia", "/fotografia", form=True),
     MainPage("anomalie", "/anomalie"),
+    MainPage("partner", "/partner"),
+    MainPage("partner-scheda", "/partner/FWA", form=True),
     MainPage("utenti", "/utenti"),
     MainPage("nuovo-operatore", "/utenti/operatori/nuovo", form=True),
     MainPage("password", "/password", form=True),

@@ -5,7 +5,8 @@
 2. Rules that JSON Schema cannot state, and the OpenAPI document states in words (each field's
    description): a checksum-valid codice fiscale, exactly one head of household, dates not in
    the future, the caller's own comune, a reason where the outcome needs one, a new
-   Idempotency-Key per payload. A generated body is brought within them; every
+   Idempotency-Key per payload; a convention's services, event types and fields from the
+   partners' catalogues, its validity in order. A generated body is brought within them; every
    constraint JSON Schema can state (types, enums, formats, lengths, patterns) the document
    states and is left to the generator.
 """
@@ -21,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 import schemathesis
 
 from abitare_gateway import agency_time
+from partners.domain import event_catalogue, offers
 from tests.support.data import codice_fiscale
 
 IDS: dict[str, list[str]] = json.loads(os.environ.get("ABITARE_ST_IDS", "{}"))
@@ -88,6 +90,25 @@ def _assessment(body: dict) -> None:
         body["override_reason"] = "Motivo della modifica"
 
 
+def _convention_changes(changes: dict) -> None:
+    if "services" in changes:
+        changes["services"] = random.sample(sorted(offers.OFFERS), k=len(changes["services"]) % 3)
+    if "grants" in changes:
+        types = event_catalogue.event_types()
+        changes["grants"] = {
+            types[index % len(types)]: {
+                "fields": sorted(event_catalogue.field_paths(types[index % len(types)]))[:2],
+                "purpose": grant.get("purpose") or "Finalità",
+            }
+            for index, grant in enumerate(changes["grants"].values())
+        }
+    # the demo conventions run from 1/1/2024: a new start before it, a new end after it
+    if changes.get("valid_from"):
+        changes["valid_from"] = min(changes["valid_from"], "2024-01-01")
+    if changes.get("valid_to"):
+        changes["valid_to"] = max(changes["valid_to"], "2024-01-01")
+
+
 @schemathesis.hook
 def map_body(context, body):
     operation = context.operation
@@ -112,6 +133,8 @@ def map_body(context, body):
         _assessment(body)
     elif path.endswith("/closure") and body.get("restitution_date") is not None:
         body["restitution_date"] = TODAY.isoformat()
+    elif path.endswith("/conventions/{convention_code}") and isinstance(body.get("changes"), dict):
+        _convention_changes(body["changes"])
     return body
 
 

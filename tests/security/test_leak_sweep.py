@@ -24,6 +24,21 @@ ID_PARAMS = {
     "meeting_id": ("meeting_id",),
     "proposal_id": ("proposal_id",),
 }
+# Path parameters of the partner network: reference data every comune shares, with no household
+# in it, so there is no other comune's record to try: filled with a demo partner and swept as a
+# listing (no canary, no 5xx).
+SHARED_PARAMS = {
+    "partner_code": "FWA",
+    "convention_code": "FWA-2024",
+    "code": "FWA",
+}
+# Writes on the shared network (coordinators edit a convention; the gateway's
+# test_gateway_partners and the partners service's tests prove the role check): the sweep
+# leaves the network as it is.
+SHARED_WRITES = {
+    ("put", "/api/v1/partners/{partner_code}/conventions/{convention_code}"),
+    ("put", "/api/v1/partners/{partner_code}/conventions/{convention_code}/status"),
+}
 # Writes that name no record, so there is no foreign id to try: creating for another comune is
 # test_api_security's; a meeting is always for the creator's own comuni.
 NO_ID_WRITES = {
@@ -199,9 +214,11 @@ def test_every_route_is_swept(openapi, web_rules):
     assert len(ops) > 30
     for method, path, _, params in ops:
         names = [p["name"] for p in params if p["in"] == "path"]
-        assert set(names) <= set(ID_PARAMS), f"{method} {path}: unknown path parameter {names}"
+        shared = bool(names) and set(names) <= set(SHARED_PARAMS)
+        assert shared or set(names) <= set(ID_PARAMS), f"{method} {path}: unknown path {names}"
         if method != "get":
-            assert (method, path) in (WRITE_BODIES if names else NO_ID_WRITES), (
+            listed = SHARED_WRITES if shared else WRITE_BODIES if names else NO_ID_WRITES
+            assert (method, path) in listed, (
                 f"{method.upper()} {path} is not swept: add it to the sweep"
             )
         for param in params:
@@ -209,7 +226,9 @@ def test_every_route_is_swept(openapi, web_rules):
                 assert param["name"] in QUERY, f"{method} {path}: fill query {param['name']}"
     assert len(web_rules) > 15
     for rule in web_rules:
-        assert set(rule.arguments) <= set(ID_PARAMS), f"{rule.rule}: unknown argument"
+        assert set(rule.arguments) <= set(ID_PARAMS) or set(rule.arguments) <= set(SHARED_PARAMS), (
+            f"{rule.rule}: unknown argument"
+        )
 
 
 def test_api_sweep_no_leaks(suite, world, openapi):
@@ -224,10 +243,11 @@ def test_api_sweep_no_leaks(suite, world, openapi):
                 for p in params
                 if p["in"] == "query" and (value := query_value(p["name"], foreign)) is not None
             }
-            if not names:
+            if not names or set(names) <= set(SHARED_PARAMS):
                 if method != "get":
                     continue
-                checked += sweep_listing(suite, session, path, query, foreign, role)
+                shared_path = path.format(**{name: SHARED_PARAMS[name] for name in names})
+                checked += sweep_listing(suite, session, shared_path, query, foreign, role)
                 continue
             for filling in fillings(names, foreign):
                 url = suite.base_url + path.format(**{k: quote(v) for k, v in filling.items()})
@@ -260,7 +280,7 @@ def test_web_sweep_no_leaks(suite, world, web_rules):
     for role, (own, session) in world["actors"].items():
         foreign = planted[other(own)]
         for rule in web_rules:
-            if rule.arguments:
+            if rule.arguments and not set(rule.arguments) <= set(SHARED_PARAMS):
                 for filling in fillings(sorted(rule.arguments), foreign):
                     url = suite.base_url + page_url(rule, filling)
                     response = session.get(url, timeout=30, allow_redirects=False)
@@ -280,9 +300,12 @@ def test_web_sweep_no_leaks(suite, world, web_rules):
                 continue
             for query in ({}, {**QUERY, "comune": foreign.istat}):
                 response = session.get(
-                    suite.base_url + rule.rule, params=query, timeout=30, allow_redirects=False
+                    suite.base_url + page_url(rule, SHARED_PARAMS),
+                    params=query,
+                    timeout=30,
+                    allow_redirects=False,
                 )
-                where = f"{role} page {rule.rule}?{query}"
+                where = f"{role} page {page_url(rule, SHARED_PARAMS)}?{query}"
                 assert response.status_code < 500, f"{where}: {response.text}"
                 assert_no_canary(response, foreign, where)
 
@@ -295,7 +318,7 @@ def test_the_owners_see_their_canaries(suite, world, openapi):
         seen = 0
         for method, path, _, params in operations(openapi):
             names = [p["name"] for p in params if p["in"] == "path"]
-            if method != "get" or not names:
+            if method != "get" or not names or set(names) <= set(SHARED_PARAMS):
                 continue
             for filling in fillings(names, mine):
                 url = suite.base_url + path.format(**filling)

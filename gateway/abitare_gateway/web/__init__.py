@@ -106,6 +106,7 @@ def init_app(app: Flask) -> None:
         case_record_views,
         case_views,
         commission_views,
+        partner_views,
         views,
         work_views,
     )

@@ -2,10 +2,11 @@
 
 - :class:`FakeRpcClient` records calls and answers from handlers (canned answers of funds,
   housing_stock, partners; failures of any service);
-- :class:`InProcessIntake` is the real intake service behind it, without a broker.
+- :class:`InProcessIntake` is the real intake service behind it, without a broker;
+  :class:`InProcessPartners` the real partners service, for the partner pages.
 """
 
-from .intake import InProcessIntake
+from .intake import InProcessIntake, InProcessPartners
 from .rpc import FakeRpcClient, RecordedCall
 
-__all__ = ["FakeRpcClient", "InProcessIntake", "RecordedCall"]
+__all__ = ["FakeRpcClient", "InProcessIntake", "InProcessPartners", "RecordedCall"]

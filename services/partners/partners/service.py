@@ -15,8 +15,16 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
-from .schemas import DeliveriesQuery, PartnerQuery, SubscribeInput, read_referral_keys
-from .usecases import catalogue, sharing
+from .schemas import (
+    ConventionQuery,
+    DeliveriesQuery,
+    PartnerQuery,
+    SubscribeInput,
+    read_changes,
+    read_referral_keys,
+    read_status_change,
+)
+from .usecases import catalogue, conventions, sharing
 
 
 class PartnersService:
@@ -41,6 +49,30 @@ class PartnersService:
         return jsonable(catalogue.list_partners(self.db, actor))
 
     @rpc
+    def get_vocabulary(self, actor):
+        return catalogue.get_vocabulary(actor)
+
+    @rpc
+    def get_partner(self, actor, partner_code):
+        data = load(PartnerQuery(), {"partner_code": partner_code})
+        return jsonable(conventions.get_partner(self.db, actor, data["partner_code"]))
+
+    @rpc
+    def edit_convention(self, actor, partner_code, convention_code, expected_version, changes):
+        query = convention_query(partner_code, convention_code, expected_version)
+        return jsonable(
+            conventions.edit_convention(self.db, actor, **query, changes=read_changes(changes))
+        )
+
+    @rpc
+    def set_convention_status(
+        self, actor, partner_code, convention_code, expected_version, status, reason
+    ):
+        query = convention_query(partner_code, convention_code, expected_version)
+        change = read_status_change(status, reason)
+        return jsonable(conventions.set_status(self.db, actor, **query, **change))
+
+    @rpc
     def subscribe(self, actor, partner_code, event_type):
         data = load(SubscribeInput(), {"partner_code": partner_code, "event_type": event_type})
         return jsonable(catalogue.subscribe(self.db, actor, data, self.partner_queues))
@@ -63,3 +95,14 @@ class PartnersService:
     @rpc
     def count_deliveries(self, actor):
         return sharing.count_deliveries(self.db, actor)
+
+
+def convention_query(partner_code, convention_code, expected_version) -> dict:
+    return load(
+        ConventionQuery(),
+        {
+            "partner_code": partner_code,
+            "convention_code": convention_code,
+            "expected_version": expected_version,
+        },
+    )

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -15,6 +16,7 @@ from abitare_chassis.errors import ActorRejected
 from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
 from abitare_chassis.testing.consumer import contracts_dir
 from abitare_chassis.testing.services import token, wait_for
+from partners.domain.conventions import agency_today
 from partners.service import PartnersService
 
 SGM = "015195"
@@ -378,3 +380,56 @@ def test_a_pseudonymised_case_forgets_what_partners_got_and_tells_them_once(
     }
     assert signed_by_partner_key(bodies[1], fwa_key) and "actor" not in bodies[1]
     assert broker.get_all("partner.afol") == []
+
+
+def test_a_suspended_convention_delivers_nothing_and_a_resumed_one_delivers_again(
+    partners, service_runner, broker, make_envelope
+):
+    partners.subscribe(coordinator_token(), "AFOL", REFERRAL_RECEIVED)
+    suspended = partners.set_convention_status(
+        coordinator_token(), "AFOL", "AFOL-2024", 1, "sospesa", "Rinnovo dell'accordo in corso"
+    )
+    assert (suspended["version"], suspended["status"]) == (2, "sospesa")
+    while_suspended = make_envelope()
+    broker.publish(while_suspended)
+    wait_for(lambda: handled(service_runner, while_suspended["id"]), message="handled")
+    assert partners.get_deliveries(operator_token(), while_suspended["data"]["referral_id"]) == []
+
+    partners.set_convention_status(
+        coordinator_token(), "AFOL", "AFOL-2024", 2, "attiva", "Accordo rinnovato"
+    )
+    resumed = make_envelope()
+    broker.publish(resumed)
+    messages = wait_for(lambda: broker.get_all("partner.afol"), message="AFOL delivery")
+    assert [body["causationid"] for _, body in messages] == [resumed["id"]]
+    [delivery] = partners.get_deliveries(operator_token(), resumed["data"]["referral_id"])
+    assert (delivery["convention_code"], delivery["convention_version"]) == ("AFOL-2024", 3)
+
+    with pytest.raises(RemoteError) as error:  # an operator reads, never edits
+        partners.set_convention_status(operator_token(), "AFOL", "AFOL-2024", 3, "sospesa", "no")
+    assert error.value.exc_type == "PartnerForbidden"
+    with pytest.raises(RemoteError) as error:  # somebody else's version
+        partners.edit_convention(coordinator_token(), "AFOL", "AFOL-2024", 1, {"title": "x"})
+    assert error.value.exc_type == "ConventionVersionConflict"
+    partner = partners.get_partner(operator_token(), "afol")
+    assert [v["version"] for v in partner["conventions"][0]["versions"]] == [1, 2, 3]
+
+
+def test_an_event_after_the_convention_expired_is_delivered_to_nobody(
+    partners, service_runner, broker, make_envelope
+):
+    partners.subscribe(coordinator_token(), "AFOL", REFERRAL_RECEIVED)
+    yesterday = (agency_today() - timedelta(days=1)).isoformat()
+    partners.edit_convention(coordinator_token(), "AFOL", "AFOL-2024", 1, {"valid_to": yesterday})
+    late = make_envelope()
+    broker.publish(late)
+    wait_for(lambda: handled(service_runner, late["id"]), message="handled")
+    assert partners.get_deliveries(operator_token(), late["data"]["referral_id"]) == []
+    assert broker.depth("partner.afol") == 0
+    [afol] = [p for p in partners.list_partners(operator_token()) if p["code"] == "AFOL"]
+    assert afol["lapse"] == {
+        "code": "convention_expired",
+        "convention_code": "AFOL-2024",
+        "version": 2,
+        "valid_to": yesterday,
+    }

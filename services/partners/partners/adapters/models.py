@@ -91,6 +91,10 @@ class Delivery(Base):
     subject: Mapped[str | None] = mapped_column(String(200))
     comune_istat: Mapped[str] = mapped_column(String(6), index=True)
     fields: Mapped[list] = mapped_column(JSON)  # dotted paths delivered
+    # the convention version that allowed it (None: the erasure notice, owed whatever the
+    # convention says)
+    convention_code: Mapped[str | None] = mapped_column(String(40))
+    convention_version: Mapped[int | None] = mapped_column(Integer)
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # intake.case_pseudonymised.v1: the copy published to the partner forgotten (outbox row)
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -42,6 +42,9 @@ FIELD_LABELS = {
     "at": "Data",
     "withdrawn_at": "Data del ritiro",
     "reason": "Motivo",
+    "household": "Dati del nucleo (numero di componenti, minori, over 65; non i componenti)",
+    "economics": "Dati economici (reddito e canone)",
+    "contact": "Recapiti",
 }
 
 
@@ -120,6 +123,21 @@ class Convention:
             return EXPIRED
         return None
 
+    def lapse_detail(self, day: date) -> dict | None:
+        """``lapse`` with what the words need: since when it expired, from when it will be valid,
+        why it was suspended."""
+        code = self.lapse(day)
+        if code is None:
+            return None
+        detail: dict = {"code": code, "convention_code": self.code, "version": self.version}
+        if code == CONVENTION_SUSPENDED:
+            detail["reason"] = self.status_reason
+        elif code == NOT_YET_VALID:
+            detail["valid_from"] = self.valid_from
+        else:
+            detail["valid_to"] = self.valid_to
+        return detail
+
     def in_force_on(self, day: date) -> bool:
         return self.lapse(day) is None
 
@@ -138,6 +156,17 @@ def convention_in_force(conventions, day: date) -> Convention | None:
     latest version of each convention counts: an edit replaces what came before."""
     valid = [c for c in latest_versions(conventions) if c.in_force_on(day)]
     return max(valid, key=lambda c: c.valid_from) if valid else None
+
+
+def why_not_in_force(conventions, day: date) -> dict | None:
+    """Why the partner gets nothing on ``day`` (``{"code", ...}``: the lapse of its most recent
+    convention, or ``no_convention_in_force`` when it has none), or None when one is in force."""
+    latest = latest_versions(conventions)
+    if not latest:
+        return {"code": NO_CONVENTION_IN_FORCE}
+    if convention_in_force(latest, day) is not None:
+        return None
+    return max(latest, key=lambda c: c.valid_from).lapse_detail(day)
 
 
 def latest_versions(conventions) -> list[Convention]:

@@ -3,7 +3,8 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 
 - operators read the partners with their conventions and subscriptions, and the deliveries of
   their comuni (the case page);
-- coordinators also subscribe partners to event types, within the partner's convention;
+- coordinators also subscribe partners to event types, within the partner's convention, and
+  edit, suspend and resume conventions (each change a new version, audited);
 - a municipal client reads the deliveries of its own comune (the referral overview of the API),
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
@@ -24,7 +25,8 @@ COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
 
-READ_PARTNERS = "read_partners"  # list_partners
+READ_PARTNERS = "read_partners"  # list_partners, get_partner, get_vocabulary
+EDIT_CONVENTIONS = "edit_conventions"  # edit_convention, set_convention_status
 MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # subscribe
 READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
@@ -33,7 +35,7 @@ ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators on
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
-_COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS}
+_COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS, EDIT_CONVENTIONS}
 
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset(_OPERATOR),

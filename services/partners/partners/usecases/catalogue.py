@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +14,16 @@ from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
 from ..adapters.models import ConventionRow, Partner, Subscription
-from ..domain import permissions
-from ..domain.conventions import Convention, Grant, agency_today, subscription_refusal
+from ..domain import permissions, vocabulary
+from ..domain.conventions import (
+    Convention,
+    Grant,
+    agency_today,
+    convention_in_force,
+    latest_versions,
+    subscription_refusal,
+    why_not_in_force,
+)
 from ..errors import PartnerNotFound, SubscriptionInvalid
 
 
@@ -56,7 +64,9 @@ def convention_of(row: ConventionRow) -> Convention:
     )
 
 
-def list_partners(db: Db, actor: Actor) -> list[dict]:
+def list_partners(db: Db, actor: Actor, day: date | None = None) -> list[dict]:
+    """Every partner with its convention in force on ``day`` (today in Milan) or why it has none,
+    every version of its conventions and its subscriptions."""
     permissions.ensure(actor.role, permissions.READ_PARTNERS)
     with db.session() as session:
         partners = session.scalars(select(Partner).order_by(Partner.code)).all()
@@ -64,17 +74,39 @@ def list_partners(db: Db, actor: Actor) -> list[dict]:
         subscriptions: dict[str, list[dict]] = {}
         for row in session.scalars(select(Subscription).order_by(Subscription.id)):
             subscriptions.setdefault(row.partner_code, []).append(subscription_record(row))
-    return [
-        {
-            "code": p.code,
-            "name": p.name,
-            "kind": p.kind,
-            "active": p.active,
-            "conventions": [convention_record(c) for c in conventions.get(p.code, [])],
-            "subscriptions": subscriptions.get(p.code, []),
-        }
-        for p in partners
-    ]
+        return [
+            {
+                **partner_summary(p, conventions.get(p.code, []), day),
+                "conventions": [convention_record(c) for c in conventions.get(p.code, [])],
+                "subscriptions": subscriptions.get(p.code, []),
+            }
+            for p in partners
+        ]
+
+
+def get_vocabulary(actor: Actor) -> dict:
+    permissions.ensure(actor.role, permissions.READ_PARTNERS)
+    return vocabulary.vocabulary()
+
+
+def partner_summary(partner: Partner, conventions, day: date | None = None) -> dict:
+    """The partner with the convention in force on ``day`` (``in_force``, None when there is
+    none), and when there is none, why (``lapse``: ``Convention.lapse_detail``); ``current``
+    is the one in force, else the latest version of its most recent convention (what it offers
+    and covers once it is back in force)."""
+    day = day or agency_today()
+    in_force = convention_in_force(conventions, day)
+    latest = latest_versions(conventions)
+    current = in_force or (max(latest, key=lambda c: c.valid_from) if latest else None)
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "kind": partner.kind,
+        "active": partner.active,
+        "in_force": convention_record(in_force) if in_force else None,
+        "current": convention_record(current) if current else None,
+        "lapse": why_not_in_force(conventions, day),
+    }
 
 
 def subscribe(db: Db, actor: Actor, data: dict, declare_queue: Callable[[str], str]) -> dict:

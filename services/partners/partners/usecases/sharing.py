@@ -9,7 +9,7 @@ The relay publishes it to ``partners.outbound`` with the partner's routing key.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -23,14 +23,14 @@ from ..adapters import events
 from ..adapters.models import Delivery, Partner, Subscription
 from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
 from ..domain import permissions
-from ..domain.conventions import agency_today, convention_in_force, field_label
+from ..domain.conventions import Convention, agency_today, convention_in_force, field_label
 from ..domain.filtering import delivered_paths, filter_fields
 from .catalogue import conventions_of
 
 
-def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[str, ...], str]]:
-    """(partner code, allowed fields, delivery key) of every partner that gets ``event_type`` on
-    ``day``."""
+def recipients(session: Session, event_type: str, day) -> list[tuple[str, Convention, str]]:
+    """(partner code, the convention version in force, delivery key) of every partner that gets
+    ``event_type`` on ``day``: an expired, not yet valid or suspended convention gives nothing."""
     keys = dict(
         session.execute(
             select(Subscription.partner_code, Partner.delivery_key)
@@ -48,18 +48,18 @@ def recipients(session: Session, event_type: str, day) -> list[tuple[str, tuple[
     for code, key in keys.items():
         in_force = convention_in_force(conventions.get(code, []), day)
         if in_force is not None and in_force.allows(event_type):
-            found.append((code, in_force.fields_for(event_type), key))
+            found.append((code, in_force, key))
     return found
 
 
-def share_event(db: Db, event, keys: dict) -> list[dict]:
-    """Queue the filtered copies of ``event`` for its recipients, in one transaction caused by
-    ``event``; returns the envelopes (a redelivered event raises the chassis
-    ``AlreadyHandled`` before anything is written)."""
+def share_event(db: Db, event, keys: dict, day: date | None = None) -> list[dict]:
+    """Queue the filtered copies of ``event`` for its recipients on ``day`` (today in Milan), in
+    one transaction caused by ``event``; returns the envelopes (a redelivered event raises the
+    chassis ``AlreadyHandled`` before anything is written)."""
     tenant = keys["comune_istat"]
     sent = []
     with db.transaction(causation=event) as tx:
-        for code, allowed_fields, key in recipients(tx.session, event.type, agency_today()):
+        for code, convention, key in recipients(tx.session, event.type, day or agency_today()):
             already = tx.session.scalar(
                 select(Delivery.id).where(
                     Delivery.source_event_id == event.id, Delivery.partner_code == code
@@ -67,15 +67,19 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
             )
             if already is not None:
                 continue
-            data = filter_fields(event.data, allowed_fields)
+            data = filter_fields(event.data, convention.fields_for(event.type))
+            now = datetime.now(UTC)
             sent.append(
-                _deliver(tx, event, code, key, data, keys["referral_id"], tenant, datetime.now(UTC))
+                _deliver(tx, event, code, key, data, keys["referral_id"], tenant, now, convention)
             )
     return sent
 
 
-def _deliver(tx, event, code, key, data, referral_id, tenant, now, pseudonymised_at=None) -> dict:
-    """Queue ``data`` for partner ``code`` (signed with its ``key``) and record the delivery."""
+def _deliver(
+    tx, event, code, key, data, referral_id, tenant, now, convention=None, pseudonymised_at=None
+) -> dict:
+    """Queue ``data`` for partner ``code`` (signed with its ``key``) and record the delivery,
+    with the ``convention`` version that allowed it."""
     envelope = events.partner_copy(event, data, tenant, key)
     tx.emit(
         event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code), envelope=envelope
@@ -90,6 +94,8 @@ def _deliver(tx, event, code, key, data, referral_id, tenant, now, pseudonymised
             subject=envelope["subject"],
             comune_istat=tenant,
             fields=delivered_paths(data),
+            convention_code=convention.code if convention else None,
+            convention_version=convention.version if convention else None,
             queued_at=now,
             pseudonymised_at=pseudonymised_at,
         )
@@ -130,7 +136,15 @@ def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
                 continue  # no key, no delivery (adapters.events): nothing was sent either
             notices.append(
                 _deliver(
-                    tx, event, code, key, data, keys["referral_id"], keys["comune_istat"], now, now
+                    tx,
+                    event,
+                    code,
+                    key,
+                    data,
+                    keys["referral_id"],
+                    keys["comune_istat"],
+                    now,
+                    pseudonymised_at=now,
                 )
             )
     return notices
@@ -166,6 +180,8 @@ def get_deliveries(
             "event_type": d.event_type,
             "event_id": d.event_id,
             "fields": d.fields,
+            "convention_code": d.convention_code,
+            "convention_version": d.convention_version,
             "field_labels": [field_label(path) for path in d.fields],
             "queued_at": d.queued_at,
             "pseudonymised_at": d.pseudonymised_at,
