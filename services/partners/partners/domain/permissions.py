@@ -7,6 +7,9 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 - a municipal client reads the deliveries of its own comune (the referral overview of the API),
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
+- a partner client (a partner's own system, ``sub`` = ``partner:<CODE>``) reports the status of
+  the loans it granted to households sent to it and reads their history: only its own, by the
+  partner in its ``sub`` (:func:`partner_of`), never by comune;
 - coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
   page), and issue a partner's delivery key (a secret: not the system's business).
 
@@ -16,12 +19,15 @@ authority, no actor role is checked).
 
 from __future__ import annotations
 
+from abitare_chassis.actor import Actor
+
 from ..errors import PartnerForbidden
 
 AGENCY_OPERATOR = "agency_operator"
 COMUNE_OPERATOR = "comune_operator"
 COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
+PARTNER_CLIENT = "partner_client"
 SYSTEM = "system"
 
 READ_PARTNERS = "read_partners"  # list_partners
@@ -30,6 +36,9 @@ READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
 READ_AUDIT = "read_partners_audit"  # list_audit
 ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
+REPORT_LENDER_STATUS = "report_lender_status"  # report_lender_status: partner clients only
+READ_LOANS = "read_loans"  # get_loan: partner clients (their own loans)
+PARTNER_PREFIX = "partner:"
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
@@ -40,6 +49,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     COMUNE_OPERATOR: frozenset(_OPERATOR),
     COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
+    PARTNER_CLIENT: frozenset({REPORT_LENDER_STATUS, READ_LOANS}),
     SYSTEM: frozenset(_COORDINATOR),
 }
 
@@ -51,3 +61,11 @@ def may(role: str, action: str) -> bool:
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
         raise PartnerForbidden(role=role, action=action)
+
+
+def partner_of(actor: Actor) -> str | None:
+    """The partner a partner client acts for (``partner:FWA`` -> ``FWA``); ``None`` for every
+    other actor, whatever its ``sub`` says."""
+    if actor.role != PARTNER_CLIENT or not actor.sub.startswith(PARTNER_PREFIX):
+        return None
+    return actor.sub[len(PARTNER_PREFIX) :] or None
