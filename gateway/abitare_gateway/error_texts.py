@@ -187,6 +187,35 @@ ERRORS: dict[str, Text] = {
         "L'iscrizione del partner non è consentita.",
         "The partner may not be subscribed to this.",
     ),
+    # partners: the lender status a lending partner reports (partners/domain/lending.py)
+    "loan_not_found": (
+        "Prestito sconosciuto: la prima comunicazione di un prestito è l'approvazione.",
+        "Unknown loan: a loan's first status is 'approved'.",
+    ),
+    "loan_exists": (
+        "Il prestito è già stato approvato: per un nuovo piano usa «rescheduled».",
+        "The loan was approved already: a new plan is 'rescheduled'.",
+    ),
+    "loan_closed": (
+        "Il prestito è chiuso ({state}): non si accettano altre comunicazioni.",
+        "The loan is closed ({state}): nothing follows, not even '{status}'.",
+    ),
+    "lender_status_not_allowed": (
+        "La comunicazione «{status}» non è possibile per un prestito nello stato «{state}».",
+        "Status '{status}' does not follow from the loan's state '{state}'.",
+    ),
+    "lender_status_id_reused": (
+        "L'identificativo {status_id} è già stato usato per un'altra comunicazione.",
+        "status_id {status_id} names another report already stored.",
+    ),
+    "lender_status_invalid": (
+        "Alcuni dati della comunicazione sul prestito non sono validi.",
+        "The lender status has invalid fields.",
+    ),
+    "lending_not_in_convention": (
+        "Nessuna convenzione in vigore con il partner prevede il servizio {product}.",
+        "No convention in force with the partner offers {product}.",
+    ),
     "partners_referral_event_invalid": (
         "La scheda ricevuta non contiene i dati da condividere con i partner.",
         "The referral event lacks what a delivery needs.",
@@ -322,6 +351,59 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "no_convention_in_force": (
         "Nessuna convenzione con il partner è in vigore al {on}.",
         "No convention with the partner is in force on {on}.",
+    ),
+    "amount_out_of_range": (
+        "L'importo deve essere tra {min} e {max} centesimi (limiti del prodotto, da verificare).",
+        "The amount must be between {min} and {max} cents (the product's limits).",
+    ),
+    "instalments_out_of_range": (
+        "Le rate devono essere tra {min} e {max}.",
+        "The instalments must be between {min} and {max}.",
+    ),
+    "plan_does_not_repay": (
+        "Il piano di rimborso non copre l'importo dovuto ({owed_cents} centesimi).",
+        "The plan does not repay what is owed ({owed_cents} cents).",
+    ),
+    "plan_charges_interest": (
+        "Il prodotto è a tasso zero: la rata non può superare {max} centesimi.",
+        "The product is interest-free: an instalment is at most {max} cents.",
+    ),
+    "allowances_out_of_range": (
+        "L'anticipo copre da {min} a {max} mensilità.",
+        "The advance covers {min} to {max} monthly allowances.",
+    ),
+    "instalment_not_in_plan": (
+        "La rata deve essere tra la {min} e la {max} del piano.",
+        "The instalment must be between {min} and {max} of the plan.",
+    ),
+    "instalment_already_paid": (
+        "La rata {number} risulta già pagata.",
+        "Instalment {number} was paid already.",
+    ),
+    "disbursed_more_than_approved": (
+        "L'importo erogato supera quello approvato ({max} centesimi).",
+        "The amount disbursed exceeds the amount approved ({max} cents).",
+    ),
+    "status_before_previous": (
+        "La data è precedente all'ultima comunicazione ({after}).",
+        "The date is before the previous report ({after}).",
+    ),
+    "product_mismatch": (
+        "Il prestito è di un altro prodotto ({expected}).",
+        "The loan is of another product ({expected}).",
+    ),
+    "no_limits_on_date": (
+        "Per quella data non sono noti i limiti del prodotto {product}.",
+        "No limits of {product} are known for that date.",
+    ),
+    "amount_not_positive": ("L'importo deve essere positivo.", "The amount must be positive."),
+    "date_in_the_future": (
+        "La data non può essere successiva a oggi ({today}).",
+        "The date cannot be after today ({today}).",
+    ),
+    "loan_referral_mismatch": (
+        "Il prestito risponde a un altro invio.",
+        "The loan answers another referral.",
     ),
     "event_type_not_in_convention": (
         "La convenzione in vigore non prevede l'invio di {event_type} al partner.",

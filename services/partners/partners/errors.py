@@ -1,7 +1,7 @@
 """Errors of the partners service. Each has a stable ``code`` the gateway translates; the message
 is English, for logs only."""
 
-from abitare_chassis.errors import Forbidden, InvalidInput, NotFound
+from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class PartnerNotFound(NotFound):
@@ -28,3 +28,47 @@ class ReferralEventInvalid(InvalidInput):
     """A referral event lacks what a delivery needs (parked at once: retrying cannot fix it)."""
 
     code = "partners_referral_event_invalid"
+
+
+# -- lender status (domain.lending) ------------------------------------------------------------
+class LoanNotFound(NotFound):
+    """No loan with this reference reported by this partner (a first report must be
+    ``approved``)."""
+
+    code = "loan_not_found"
+
+
+class LoanExists(Conflict):
+    """The loan was approved already: a new plan is ``rescheduled``."""
+
+    code = "loan_exists"
+
+
+class LoanClosed(Conflict):
+    """The loan is repaid or written off: nothing follows."""
+
+    code = "loan_closed"
+
+
+class LenderStatusNotAllowed(Conflict):
+    """The status does not follow from the loan's current state (``details``: state, status)."""
+
+    code = "lender_status_not_allowed"
+
+
+class LenderStatusIdReused(Conflict):
+    """The partner's ``status_id`` names another report already stored."""
+
+    code = "lender_status_id_reused"
+
+
+class LenderStatusInvalid(InvalidInput):
+    """The report's values break a rule of the loan or of its product (the field says which)."""
+
+    code = "lender_status_invalid"
+
+
+class LendingNotInConvention(Forbidden):
+    """The partner has no convention in force offering this lending product."""
+
+    code = "lending_not_in_convention"

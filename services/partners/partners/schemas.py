@@ -3,12 +3,21 @@ referral event (everything else passes to the convention's filter untouched)."""
 
 from __future__ import annotations
 
-from marshmallow import INCLUDE, Schema, fields, post_load, validate
+from marshmallow import (
+    INCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
 
+from .domain import lending
 from .errors import ReferralEventInvalid
 
 
@@ -29,6 +38,47 @@ class SubscribeInput(PartnerQuery):
 class DeliveriesQuery(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     purpose = purpose_field()
+
+
+REFERENCE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # the partner's own ids
+
+
+def _positive(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(min=1), **kwargs)
+
+
+class LenderStatusInput(Schema):
+    """A lending partner's report (the gateway's ``LenderStatusIn``, checked again here); the
+    rules of the loan are ``domain.lending``'s."""
+
+    status_id = fields.String(required=True, validate=REFERENCE)
+    loan_ref = fields.String(required=True, validate=REFERENCE)
+    partner_referral_id = fields.String(required=True, validate=REFERENCE)
+    product = fields.String(required=True, validate=validate.OneOf(lending.PRODUCTS))
+    status = fields.String(required=True, validate=validate.OneOf(lending.STATUSES))
+    occurred_on = fields.Date(required=True)
+    amount_cents = _positive(load_default=None)
+    instalments = _positive(load_default=None)
+    instalment_cents = _positive(load_default=None)
+    first_due_on = fields.Date(load_default=None)
+    instalment_number = _positive(load_default=None)
+    allowances = _positive(load_default=None)
+
+    @validates_schema
+    def what_the_status_needs(self, data, **_kwargs):
+        needs = {
+            lending.APPROVED: ("amount_cents", "instalments", "instalment_cents", "first_due_on"),
+            lending.RESCHEDULED: ("instalments", "instalment_cents", "first_due_on"),
+            lending.INSTALMENT_PAID: ("instalment_number",),
+            lending.INSTALMENT_MISSED: ("instalment_number",),
+        }.get(data.get("status"), ())
+        missing = {name: [{"code": "required"}] for name in needs if data.get(name) is None}
+        if missing:
+            raise ValidationError(missing)
+
+
+class LoanQuery(Schema):
+    loan_ref = fields.String(required=True, validate=REFERENCE)
 
 
 # -- the consumed event ----------------------------------------------------------------------

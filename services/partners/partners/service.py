@@ -15,8 +15,15 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
-from .schemas import DeliveriesQuery, PartnerQuery, SubscribeInput, read_referral_keys
-from .usecases import catalogue, sharing
+from .schemas import (
+    DeliveriesQuery,
+    LenderStatusInput,
+    LoanQuery,
+    PartnerQuery,
+    SubscribeInput,
+    read_referral_keys,
+)
+from .usecases import catalogue, lending, sharing
 
 
 class PartnersService:
@@ -63,3 +70,13 @@ class PartnersService:
     @rpc
     def count_deliveries(self, actor):
         return sharing.count_deliveries(self.db, actor)
+
+    @rpc
+    def report_lender_status(self, actor, payload):
+        data = load(LenderStatusInput(), payload)
+        return jsonable(lending.report_lender_status(self.db, actor, data))
+
+    @rpc
+    def get_loan(self, actor, loan_ref):
+        query = load(LoanQuery(), {"loan_ref": loan_ref})
+        return jsonable(lending.get_loan(self.db, actor, query["loan_ref"]))

@@ -96,5 +96,57 @@ class Delivery(Base):
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class LoanRow(Base):
+    """A loan a lending partner (FWA) granted to a household the agency sent to it, as the
+    partner reports it: known by the partner's own reference and the partner referral it
+    answers; its state is what ``domain.lending`` makes of the reports so far (the history in
+    ``lender_status``). The agency is never the lender: it only records what the partner says."""
+
+    __tablename__ = "loan"
+    __table_args__ = (UniqueConstraint("partner_code", "loan_ref", name="uq_loan_partner_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"))
+    loan_ref: Mapped[str] = mapped_column(String(64))  # the partner's own reference
+    partner_referral_id: Mapped[str] = mapped_column(String(64), index=True)
+    product: Mapped[str] = mapped_column(String(40))  # domain.lending.PRODUCTS
+    state: Mapped[str] = mapped_column(String(20))  # approved | disbursed | repaid | written_off
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    disbursed_cents: Mapped[int] = mapped_column(Integer)
+    repaid_cents: Mapped[int] = mapped_column(Integer)
+    instalments: Mapped[int] = mapped_column(Integer)
+    instalment_cents: Mapped[int] = mapped_column(Integer)
+    first_due_on: Mapped[date] = mapped_column(Date)
+    plan: Mapped[int] = mapped_column(Integer)  # 1, + 1 at each rescheduling
+    paid: Mapped[list] = mapped_column(JSON)  # instalment numbers paid under this plan
+    missed: Mapped[list] = mapped_column(JSON)
+    last_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LenderStatusRow(Base):
+    """One status the partner reported (accepted ones only: a refused report changes nothing),
+    under the partner's own ``status_id``: a retry with the same id finds this row."""
+
+    __tablename__ = "lender_status"
+    __table_args__ = (
+        UniqueConstraint("partner_code", "status_id", name="uq_lender_status_partner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(Integer, ForeignKey("loan.id"), index=True)
+    partner_code: Mapped[str] = mapped_column(String(20))
+    status_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(30))  # domain.lending.STATUSES
+    occurred_on: Mapped[date] = mapped_column(Date)
+    # the report as given (the values its status uses; the others null)
+    report: Mapped[dict] = mapped_column(JSON)
+    state_after: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(36))  # partners.lender_status_reported.v1
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reported_by: Mapped[str] = mapped_column(String(200))  # the actor's sub: partner:FWA
+
+
 add_chassis_tables(metadata)
 add_audit_table(metadata)
