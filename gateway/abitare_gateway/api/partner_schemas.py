@@ -87,15 +87,15 @@ class LenderStatusIn(Schema):
 class LenderStatusOut(Schema):
     status_id = fields.String()
     status = fields.String()
-    occurred_on = fields.Date()
+    occurred_on = fields.String(metadata={"format": "date"})
     amount_cents = fields.Integer(allow_none=True)
     instalments = fields.Integer(allow_none=True)
     instalment_cents = fields.Integer(allow_none=True)
-    first_due_on = fields.Date(allow_none=True)
+    first_due_on = fields.String(allow_none=True, metadata={"format": "date"})
     instalment_number = fields.Integer(allow_none=True)
     allowances = fields.Integer(allow_none=True)
     state_after = fields.String(metadata={"description": "The loan's state after this status."})
-    reported_at = fields.DateTime()
+    reported_at = fields.String(metadata={"format": "date-time"})
 
 
 class LoanOut(Schema):
@@ -109,7 +109,7 @@ class LoanOut(Schema):
     outstanding_cents = fields.Integer()
     instalments = fields.Integer()
     instalment_cents = fields.Integer()
-    first_due_on = fields.Date()
+    first_due_on = fields.String(metadata={"format": "date"})
     plan = fields.Integer(metadata={"description": "1 at approval, + 1 at each rescheduling."})
     paid_instalments = fields.List(fields.Integer())
     missed_instalments = fields.List(fields.Integer())

@@ -41,34 +41,39 @@ class InProcessIntake:
     """``IntakeService`` on its own SQLite database at ``path``; ``client`` calls it."""
 
     service_cls = IntakeService
+    unused_providers: tuple[str, ...] = ()  # providers the methods under test never touch
 
     def __init__(self, path: Path, signing_key: str = SIGNING_KEY):
         providers = {
             name: dep
             for name, dep in vars(self.service_cls).items()
-            if isinstance(dep, DependencyProvider)
+            if isinstance(dep, DependencyProvider) and name not in self.unused_providers
         }
         if list(providers) != ["db"]:
             raise TypeError(f"InProcessIntake injects only `db`; the service has {list(providers)}")
         self.db = Db(self.service_cls.name, f"sqlite:///{path}", providers["db"].metadata)
-        self.db.create_all()
+        self.create_tables()
         self.methods = rpc_methods(self.service_cls)
         self.signing_key = signing_key
         self.client = NamekoRpcClient("memory://", signing_key, proxy_factory=self.proxy)
+
+    def create_tables(self) -> None:
+        self.db.create_all()
 
     def proxy(self) -> InProcessProxy:
         return InProcessProxy(self)
 
     def install(self, fake) -> InProcessIntake:
-        """Route every intake method of ``fake`` (a FakeRpcClient) here."""
+        """Route every method of the service in ``fake`` (a FakeRpcClient) here."""
+        service = self.service_cls.name
         for name in self.methods:
-            fake.on("intake", name, partial(self.client.call, "intake", name))
+            fake.on(service, name, partial(self.client.call, service, name))
         return self
 
     def __getattr__(self, name):
         """``intake.submit_referral(actor, payload)``: a call the fake client does not record."""
         if name in self.__dict__.get("methods", {}):
-            return partial(self.client.call, "intake", name)
+            return partial(self.client.call, self.service_cls.name, name)
         raise AttributeError(name)
 
     def close(self):
