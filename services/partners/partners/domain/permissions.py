@@ -7,6 +7,8 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 - a municipal client reads the deliveries of its own comune (the referral overview of the API),
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
+- operators also record and withdraw a household's consents and send its referrals to partners;
+- a partner's API client reads only the referrals sent to that partner and answers them;
 - coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
   page), and issue a partner's delivery key (a secret: not the system's business).
 
@@ -23,6 +25,7 @@ COMUNE_OPERATOR = "comune_operator"
 COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
 SYSTEM = "system"
+PARTNER_CLIENT = "partner_client"  # a partner's own API client: sub "partner:<CODE>"
 
 READ_PARTNERS = "read_partners"  # list_partners
 MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # subscribe
@@ -30,9 +33,12 @@ READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
 READ_AUDIT = "read_partners_audit"  # list_audit
 ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
+MANAGE_CONSENTS = "manage_consents"  # record_consent, withdraw_consent, list_consents
+SEND_REFERRALS = "send_partner_referrals"  # create / withdraw / list a case's partner referrals
+ANSWER_REFERRALS = "answer_partner_referrals"  # a partner: its own referrals, accept, outcome
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
-_OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
+_OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS, MANAGE_CONSENTS, SEND_REFERRALS}
 _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS}
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -41,6 +47,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
     SYSTEM: frozenset(_COORDINATOR),
+    PARTNER_CLIENT: frozenset({ANSWER_REFERRALS}),
 }
 
 
