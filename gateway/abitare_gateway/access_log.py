@@ -73,6 +73,7 @@ ROLES = {
     "comune_operator": "Operatore del comune",
     "coordinator": "Coordinamento",
     "municipal_client": "Sistema del comune",
+    "partner_client": "Sistema di un partner",
     "system": "Sistema",
 }
 

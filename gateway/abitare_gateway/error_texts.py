@@ -51,6 +51,10 @@ ERRORS: dict[str, Text] = {
         "Cambia la password temporanea prima di continuare.",
         "Change the temporary password in the web UI first.",
     ),
+    "partner_clients_only": (
+        "Questo indirizzo è riservato ai sistemi dei partner.",
+        "Only a partner's API client may call this.",
+    ),
     # intake
     "referral_not_found": (
         "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",

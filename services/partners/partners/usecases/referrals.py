@@ -279,8 +279,8 @@ def share_case_status(db: Db, event, keys: dict) -> int:
 def partner_code_of(actor: Actor) -> str:
     """The partner an API client acts for: its ``sub`` is ``partner:<CODE>``."""
     permissions.ensure(actor.role, permissions.ANSWER_REFERRALS)
-    prefix, _, code = actor.sub.partition(":")
-    if prefix != "partner" or not code:
+    code = permissions.partner_of(actor)
+    if code is None:
         raise PartnerReferralNotFound()
     return code.upper()
 
