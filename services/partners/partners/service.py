@@ -52,7 +52,7 @@ class PartnersService:
     def handle_intake_action_requested(self, event):
         data = read_action_request(event)  # None: not a partner referral
         if data is not None:
-            referrals.request_from_action(self.db, event, data)
+            referrals.request_from_action(self.db, event, data, self.partner_queues)
 
     @event_handler("intake", "case_opened")
     def handle_intake_case_opened(self, event):
@@ -81,7 +81,7 @@ class PartnersService:
     @rpc
     def create_partner_referral(self, actor, payload):
         data = load(PartnerReferralInput(), payload)
-        return jsonable(referrals.create_referral(self.db, actor, data))
+        return jsonable(referrals.create_referral(self.db, actor, data, self.partner_queues))
 
     @rpc
     def withdraw_partner_referral(self, actor, partner_referral_id, reason):

@@ -44,18 +44,18 @@ WITHDRAW = "withdraw"
 CASE_STATUS = {events.CASE_OPENED: "aperto", events.CASE_CLOSED: "chiuso"}
 
 
-def create_referral(db: Db, actor: Actor, data: dict) -> dict:
+def create_referral(db: Db, actor: Actor, data: dict, declare_queue=None) -> dict:
     """Send the household of case ``data["referral_id"]`` to ``data["partner_code"]`` for
     ``data["service"]``; raises ``PartnerReferralRefused`` (nothing changes) when it cannot."""
     permissions.ensure(actor.role, permissions.SEND_REFERRALS)
     if not actor.can_see(data["comune_istat"]):
         raise PartnerReferralRefused({"comune_istat": [{"code": "comune_out_of_scope"}]})
     with db.transaction() as tx:
-        row = _send(tx, actor, data)
+        row = _send(tx, actor, data, declare_queue)
         return referral_record(row, _steps(tx.session, [row.id]).get(row.id, []))
 
 
-def request_from_action(db: Db, event, data: dict) -> dict:
+def request_from_action(db: Db, event, data: dict, declare_queue=None) -> dict:
     """``intake.action_requested.v1`` with action_type partner_referral: send it as the event's
     actor; when it cannot be sent, record it as ``non_inviato`` with the reason (the case tab
     shows it; nothing leaves). One transaction caused by ``event`` (redelivery: no-op)."""
@@ -67,13 +67,16 @@ def request_from_action(db: Db, event, data: dict) -> dict:
             return referral_record(existing, [])
         try:
             with tx.session.begin_nested():
-                row = _send(tx, event.actor, data)
+                row = _send(tx, event.actor, data, declare_queue)
         except PartnerReferralRefused as refused:
             row = _not_sent(tx.session, event.actor, data, refused.errors)
         return referral_record(row, [])
 
 
-def _send(tx, actor: Actor, data: dict) -> PartnerReferral:
+def _send(tx, actor: Actor, data: dict, declare_queue=None) -> PartnerReferral:
+    """Check, record and queue one referral. ``declare_queue(code)`` declares the partner's
+    queue before the commit (as ``catalogue.subscribe`` does), so the relay has somewhere to
+    put it."""
     session = tx.session
     day = agency_today()
     partner = session.get(Partner, data["partner_code"])
@@ -136,6 +139,8 @@ def _send(tx, actor: Actor, data: dict) -> PartnerReferral:
     session.add(row)
     session.flush()
     _step(session, row, actor.sub, CREATED)
+    if declare_queue is not None:
+        declare_queue(partner.code)
     _share(tx, row, partner, events.PARTNER_REFERRAL_CREATED, row.shared, now)
     return row
 
