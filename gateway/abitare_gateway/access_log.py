@@ -63,6 +63,12 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "get_funds_file": "Consultazione del fascicolo fondi",
     "get_housing_need": "Consultazione del bisogno abitativo",
     "get_deliveries": "Consultazione delle condivisioni con i partner",
+    "list_consents": "Consultazione dei consensi alla condivisione con i partner",
+    "list_partner_referrals": "Consultazione degli invii ai partner",
+    "list_own_referrals": "Elenco degli invii consultato dal partner",
+    "get_own_referral": "Invio consultato dal partner",
+    "report_lender_status": "Stato del prestito comunicato dal partner",
+    "get_loan": "Prestito consultato dal partner",
 }
 ROLES = {
     "agency_operator": "Operatore dell'agenzia",

@@ -220,6 +220,27 @@ ERRORS: dict[str, Text] = {
         "La scheda ricevuta non contiene i dati da condividere con i partner.",
         "The referral event lacks what a delivery needs.",
     ),
+    "consent_invalid": ("Il consenso non è valido.", "The consent is not valid as given."),
+    "consent_not_found": (
+        "Il consenso cercato non esiste oppure non è visibile con il tuo profilo.",
+        "No such consent, or not visible to you.",
+    ),
+    "partner_referral_refused": (
+        "L'invio al partner non è possibile: nessun dato è uscito dall'agenzia.",
+        "The referral cannot be sent: nothing left the agency.",
+    ),
+    "partner_referral_not_found": (
+        "L'invio cercato non esiste oppure non è visibile.",
+        "No such partner referral, or not yours.",
+    ),
+    "partner_referral_update_invalid": (
+        "L'aggiornamento dell'invio non è possibile.",
+        "The referral cannot be updated like this.",
+    ),
+    "partners_action_request_invalid": (
+        "La richiesta di invio a un partner non contiene i dati necessari.",
+        "The action request lacks what a partner referral needs.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -401,6 +422,14 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
         "La data non può essere successiva a oggi ({today}).",
         "The date cannot be after today ({today}).",
     ),
+    "referral_service_mismatch": (
+        "L'invio a cui risponde il prestito riguarda un altro servizio ({service}).",
+        "The referral the loan answers is for another service ({service}).",
+    ),
+    "referral_not_open": (
+        "L'invio è stato rifiutato o ritirato: non può avere un nuovo prestito.",
+        "The referral was declined or withdrawn ({state}): no new loan on it.",
+    ),
     "loan_referral_mismatch": (
         "Il prestito risponde a un altro invio.",
         "The loan answers another referral.",
@@ -408,6 +437,72 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "event_type_not_in_convention": (
         "La convenzione in vigore non prevede l'invio di {event_type} al partner.",
         "The convention in force does not provide for {event_type}.",
+    ),
+    # partners: consents and partner referrals
+    "consent_missing": (
+        "Manca il consenso del nucleo a condividere i suoi dati con il partner per questo "
+        "servizio: registralo prima di inviare.",
+        "The household has not consented to share its data with this partner for this service.",
+    ),
+    "consent_withdrawn": (
+        "Il nucleo ha revocato il consenso per questo partner e servizio.",
+        "The household withdrew its consent for this partner and service.",
+    ),
+    "consent_expired": (
+        "Il consenso del nucleo per questo partner e servizio è scaduto: raccogline uno nuovo.",
+        "The household's consent for this partner and service has expired.",
+    ),
+    "consent_not_yet_valid": (
+        "Il consenso non è ancora valido.",
+        "The consent is not valid yet.",
+    ),
+    "consent_already_withdrawn": ("Il consenso è già stato revocato.", "Already withdrawn."),
+    "consent_too_long": (
+        "Un consenso vale al massimo {max_days} giorni.",
+        "A consent lasts at most {max_days} days.",
+    ),
+    "before_given_on": (
+        "La data non può precedere quella del consenso.",
+        "The date cannot be before the consent was given.",
+    ),
+    "date_in_future": ("La data non può essere futura.", "The date cannot be in the future."),
+    "service_unknown": ("Servizio sconosciuto.", "Unknown service."),
+    "category_unknown": (
+        "Indica almeno una categoria di dati tra quelle previste.",
+        "Name at least one known data category.",
+    ),
+    "comune_out_of_scope": (
+        "Il comune della scheda non è tra quelli del tuo profilo.",
+        "The case's comune is outside your scope.",
+    ),
+    "partner_unknown": ("Il partner indicato non esiste.", "No such partner."),
+    "convention_expired": (
+        "La convenzione con il partner è scaduta (al {on}).",
+        "The convention with the partner has expired (on {on}).",
+    ),
+    "convention_suspended": (
+        "La convenzione con il partner è sospesa.",
+        "The convention with the partner is suspended.",
+    ),
+    "convention_not_yet_valid": (
+        "La convenzione con il partner non è ancora in vigore.",
+        "The convention with the partner is not in force yet.",
+    ),
+    "service_not_offered": (
+        "Il partner non offre questo servizio nella convenzione in vigore.",
+        "The partner does not offer this service under the convention in force.",
+    ),
+    "comune_not_covered": (
+        "La convenzione del partner non copre il comune della scheda.",
+        "The partner's convention does not cover the case's comune.",
+    ),
+    "transition_not_allowed": (
+        "Nello stato attuale dell'invio questo aggiornamento non è possibile.",
+        "This update is not possible in the referral's current state ({state}).",
+    ),
+    "outcome_not_valid_for_service": (
+        "Esito non previsto per questo servizio.",
+        "Not an outcome of this service.",
     ),
 }
 

@@ -18,7 +18,7 @@ from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import load
 
 from .domain import lending
-from .errors import ReferralEventInvalid
+from .errors import ActionRequestInvalid, ReferralEventInvalid
 
 
 # -- RPC inputs -------------------------------------------------------------------------------
@@ -103,3 +103,108 @@ def read_referral_keys(event) -> dict:
             {"comune_istat": [{"code": "tenant_mismatch", "tenant": event.tenant}]}
         )
     return {"referral_id": str(data["referral_id"]), "comune_istat": data["comune_istat"]}
+
+
+# -- consents and partner referrals --------------------------------------------------------
+CASE_ID = validate.Length(min=1, max=36)
+ISTAT = validate.Regexp(r"^[0-9]{6}$")
+
+
+class CaseQuery(Schema):
+    referral_id = fields.String(required=True, validate=CASE_ID)
+    purpose = purpose_field()
+
+
+class ConsentInput(PartnerQuery):
+    referral_id = fields.String(required=True, validate=CASE_ID)
+    comune_istat = fields.String(required=True, validate=ISTAT)
+    service = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    categories = fields.List(fields.String(validate=validate.Length(max=30)), required=True)
+    given_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    given_on = fields.Date(required=True)
+    valid_until = fields.Date(required=True)
+
+
+class ConsentWithdrawal(Schema):
+    consent_id = fields.String(required=True, validate=CASE_ID)
+    withdrawn_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    withdrawn_on = fields.Date(required=True)
+
+
+class HouseholdInput(Schema):
+    class Meta:
+        unknown = INCLUDE  # the counts and, when the caller has them, the members
+
+    size = fields.Integer(validate=validate.Range(min=1, max=50))
+    minors = fields.Integer(validate=validate.Range(min=0, max=50))
+    over_65 = fields.Integer(validate=validate.Range(min=0, max=50))
+    members = fields.List(fields.Dict())
+
+
+class PartnerReferralInput(PartnerQuery):
+    """A referral from the case: the household's data the caller (the gateway, which read the
+    case) offers; only what the convention and the consent allow is sent."""
+
+    referral_id = fields.String(required=True, validate=CASE_ID)
+    comune_istat = fields.String(required=True, validate=ISTAT)
+    comune_name = fields.String(load_default=None, allow_none=True)
+    service = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    household = fields.Nested(HouseholdInput, load_default=dict)
+    contact = fields.Dict(load_default=dict)
+    economics = fields.Dict(load_default=dict)
+
+
+class ReferralWithdrawal(Schema):
+    partner_referral_id = fields.String(required=True, validate=CASE_ID)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class PartnerUpdateInput(Schema):
+    update = fields.String(required=True, validate=validate.OneOf(("accept", "decline", "outcome")))
+    outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ActionRequestSchema(Schema):
+    """``intake.action_requested.v1``, read tolerantly: what a partner referral needs."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    referral_id = fields.UUID(required=True)
+    comune_istat = fields.String(required=True, validate=ISTAT)
+    action_id = fields.UUID(required=True)
+    action_type = fields.String(required=True)
+    partner_code = fields.String(load_default=None, allow_none=True)
+    partner_service = fields.String(load_default=None, allow_none=True)
+    household = fields.Dict(load_default=dict)
+
+
+def read_action_request(event) -> dict | None:
+    """The partner referral an ``intake.action_requested.v1`` asks for, or None when the action
+    is not a partner referral (another service fulfils it)."""
+    try:
+        data = load(ActionRequestSchema(), event.data if isinstance(event.data, dict) else {})
+    except InvalidInput as exc:
+        raise ActionRequestInvalid(exc.errors) from None
+    if data["action_type"] != "partner_referral":
+        return None
+    if event.tenant is not None and event.tenant != data["comune_istat"]:
+        raise ActionRequestInvalid(
+            {"comune_istat": [{"code": "tenant_mismatch", "tenant": event.tenant}]}
+        )
+    if event.actor is None or not event.actor.can_see(data["comune_istat"]):
+        raise ActionRequestInvalid({"comune_istat": [{"code": "referral_out_of_actor_scope"}]})
+    if not data["partner_code"]:
+        raise ActionRequestInvalid({"partner_code": [{"code": "partner_required"}]})
+    return {
+        "referral_id": str(data["referral_id"]),
+        "comune_istat": data["comune_istat"],
+        "action_id": str(data["action_id"]),
+        "partner_code": data["partner_code"].strip().upper(),
+        "service": data["partner_service"],
+        "household": {
+            k: data["household"][k] for k in ("size", "minors", "over_65") if k in data["household"]
+        },
+    }

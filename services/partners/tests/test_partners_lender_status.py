@@ -1,11 +1,13 @@
 """The lender status use cases on a real database (SQLite, PostgreSQL), no broker: what FWA
-reports becomes a loan with its history and one outbox event per accepted report; a retried
-report, a refused one, another partner's or another role's change nothing."""
+reports, for a household the agency sent to it (a real partner referral, with consent), becomes a
+loan with its history, an audit row and one outbox event per accepted report; a retried report,
+a refused one, another partner's or another role's change nothing."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ from abitare_chassis.database import Db
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.migrate import upgrade
 from abitare_chassis.schemas import load
-from partners.adapters.models import LenderStatusRow, LoanRow, metadata
+from partners.adapters.models import LenderStatusRow, LoanRow, PartnerReferral, metadata
+from partners.domain.conventions import agency_today
 from partners.errors import (
     LenderStatusIdReused,
     LenderStatusInvalid,
@@ -26,17 +29,20 @@ from partners.errors import (
     LoanClosed,
     LoanNotFound,
     PartnerForbidden,
+    PartnerReferralNotFound,
 )
 from partners.schemas import LenderStatusInput
 from partners.service import PartnersService
-from partners.usecases import lending
+from partners.usecases import consents, lending, referrals
 
 FWA = Actor(sub="partner:FWA", role="partner_client", comuni=("015195", "015146"))
 AFOL = Actor(sub="partner:AFOL", role="partner_client", comuni=("015195", "015146"))
 COORDINATOR = Actor(sub="operator:coord", role="coordinator", comuni=("015195",))
 MUNICIPAL = Actor(sub="client:comune-015195", role="municipal_client", comuni=("015195",))
-TODAY = date(2026, 11, 30)
-REFERRAL = "pr-7f3a"
+TODAY = date(2026, 11, 30)  # the reports' "today" (the referrals are sent on the real one)
+OPERATOR = Actor(sub="operator:op", role="agency_operator", comuni=("015195",))
+CASE = str(uuid.uuid4())
+REFERRAL = "MC"  # stands for the FWA microcredito referral the fixture sends (``db.refs``)
 SCHEMA = json.loads(
     (
         Path(__file__).resolve().parents[3]
@@ -49,8 +55,48 @@ SCHEMA = json.loads(
 def db(db_url):
     upgrade(PartnersService.migrations_dir, db_url)
     database = Db("partners", db_url, metadata)
+    database.refs = {  # type: ignore[attr-defined]
+        "MC": send(database, "FWA", "microcredito"),
+        "AS": send(database, "FWA", "anticipazione_sociale"),
+        "AFOL": send(database, "AFOL", "orientamento_lavoro"),
+    }
     yield database
     database.dispose()
+
+
+def send(db, partner: str, service: str) -> str:
+    """A household of SGM sent to ``partner`` for ``service``, with its consent."""
+    given = agency_today()
+    consents.record_consent(
+        db,
+        OPERATOR,
+        {
+            "referral_id": CASE,
+            "comune_istat": "015195",
+            "partner_code": partner,
+            "service": service,
+            "categories": ["contatti"],
+            "given_by": "Maria Rossi",
+            "given_on": given,
+            "valid_until": given + timedelta(days=365),
+        },
+    )
+    sent = referrals.create_referral(
+        db,
+        OPERATOR,
+        {
+            "referral_id": CASE,
+            "comune_istat": "015195",
+            "comune_name": "San Giuliano Milanese",
+            "partner_code": partner,
+            "service": service,
+            "note": None,
+            "household": {"size": 2, "minors": 0, "over_65": 0},
+            "contact": {},
+            "economics": {},
+        },
+    )
+    return sent["id"]
 
 
 def payload(status_id, status, **values) -> dict:
@@ -78,6 +124,8 @@ PAID = payload("st-3", "instalment_paid", instalment_number=1, occurred_on="2026
 
 
 def report(db, data, actor=FWA):
+    ref = data["partner_referral_id"]
+    data = {**data, "partner_referral_id": db.refs.get(ref, ref)}
     return lending.report_lender_status(db, actor, load(LenderStatusInput(), data), TODAY)
 
 
@@ -86,7 +134,11 @@ def counts(db) -> tuple[int, int, int]:
         return (
             session.scalar(select(func.count()).select_from(LoanRow)),
             session.scalar(select(func.count()).select_from(LenderStatusRow)),
-            session.scalar(select(func.count()).select_from(db.outbox)),
+            session.scalar(
+                select(func.count())
+                .select_from(db.outbox)
+                .where(db.outbox.c.routing_key == "lender_status_reported")
+            ),
         )
 
 
@@ -123,7 +175,8 @@ def test_approved_disbursed_paid_make_a_loan_with_its_history_and_one_event_each
     for body in bodies:
         validator.validate(body["data"])  # what is emitted is what the contract says
     last = bodies[-1]
-    assert last["subject"] == REFERRAL and last["data"]["partner_code"] == "FWA"
+    assert last["subject"] == db.refs["MC"] and last["data"]["partner_code"] == "FWA"
+    assert last["tenant"] == "015195"
     assert last["data"]["loan"]["repaid_cents"] == 22_000
     assert lending.get_loan(db, FWA, "FWA-MC-0042") == {
         k: v for k, v in loan.items() if k != "replayed"
@@ -163,6 +216,7 @@ def test_a_retried_report_changes_nothing_and_emits_nothing(db):
                 "x",
                 "approved",
                 product="anticipazione_sociale",
+                partner_referral_id="AS",
                 amount_cents=700_000,
                 instalments=7,
                 instalment_cents=100_000,
@@ -259,3 +313,52 @@ def test_a_rescheduling_starts_a_new_plan(db):
     loan = report(db, rescheduled)
     assert (loan["plan"], loan["instalments"], loan["paid_instalments"]) == (2, 48, [])
     assert loan["history"][-1]["instalments"] == 48
+
+
+def audit_rows(db) -> list[tuple]:
+    from abitare_chassis.audit import audit_event
+
+    with db.session() as session:
+        return session.execute(
+            select(audit_event.c.action, audit_event.c.actor_sub, audit_event.c.referral_id)
+            .where(audit_event.c.data_set == "loan")
+            .order_by(audit_event.c.id)
+        ).all()
+
+
+def test_every_report_and_read_is_audited_under_the_households_case(db):
+    report(db, APPROVED)
+    lending.get_loan(db, FWA, "FWA-MC-0042")
+    assert audit_rows(db) == [
+        ("report_lender_status", "partner:FWA", CASE),
+        ("get_loan", "partner:FWA", CASE),
+    ]
+
+
+@pytest.mark.parametrize(
+    "ref, product, error, field",
+    [
+        ("no-such-referral", "microcredito", PartnerReferralNotFound, None),
+        ("AFOL", "microcredito", PartnerReferralNotFound, None),  # sent to another partner
+        ("AS", "microcredito", LenderStatusInvalid, "product"),  # sent for the other product
+    ],
+)
+def test_a_loan_answers_a_referral_sent_to_this_partner_for_this_product(
+    db, ref, product, error, field
+):
+    with pytest.raises(error) as raised:
+        report(db, {**APPROVED, "partner_referral_id": ref, "product": product})
+    if field:
+        assert raised.value.errors[field][0]["code"] == "referral_service_mismatch"
+    assert counts(db)[:2] == (0, 0)
+
+
+def test_a_withdrawn_referral_gets_no_new_loan_but_an_existing_one_goes_on(db):
+    report(db, APPROVED)
+    referrals.withdraw_referral(db, OPERATOR, db.refs["MC"], "la famiglia ha rinunciato")
+    assert report(db, DISBURSED)["state"] == "disbursed"  # FWA's loan is FWA's
+    with db.session() as session:
+        assert session.get(PartnerReferral, db.refs["MC"]).state == "ritirato"
+    with pytest.raises(LenderStatusInvalid) as raised:
+        report(db, {**APPROVED, "status_id": "st-new", "loan_ref": "FWA-MC-0043"})
+    assert raised.value.errors["partner_referral_id"][0]["code"] == "referral_not_open"

@@ -7,6 +7,8 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 - a municipal client reads the deliveries of its own comune (the referral overview of the API),
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
+- operators also record and withdraw a household's consents and send its referrals to partners;
+- a partner's API client reads only the referrals sent to that partner and answers them;
 - a partner client (a partner's own system, ``sub`` = ``partner:<CODE>``) reports the status of
   the loans it granted to households sent to it and reads their history: only its own, by the
   partner in its ``sub`` (:func:`partner_of`), never by comune;
@@ -36,12 +38,15 @@ READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
 READ_AUDIT = "read_partners_audit"  # list_audit
 ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
+MANAGE_CONSENTS = "manage_consents"  # record_consent, withdraw_consent, list_consents
+SEND_REFERRALS = "send_partner_referrals"  # create / withdraw / list a case's partner referrals
+ANSWER_REFERRALS = "answer_partner_referrals"  # a partner: its own referrals, accept, outcome
 REPORT_LENDER_STATUS = "report_lender_status"  # report_lender_status: partner clients only
 READ_LOANS = "read_loans"  # get_loan: partner clients (their own loans)
 PARTNER_PREFIX = "partner:"
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
-_OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
+_OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS, MANAGE_CONSENTS, SEND_REFERRALS}
 _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS}
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -49,8 +54,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     COMUNE_OPERATOR: frozenset(_OPERATOR),
     COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
-    PARTNER_CLIENT: frozenset({REPORT_LENDER_STATUS, READ_LOANS}),
     SYSTEM: frozenset(_COORDINATOR),
+    PARTNER_CLIENT: frozenset({REPORT_LENDER_STATUS, READ_LOANS, ANSWER_REFERRALS}),
 }
 
 

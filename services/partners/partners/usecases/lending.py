@@ -2,10 +2,14 @@
 
 ``report_lender_status``: a partner client (FWA) reports a loan's status. The partner is the
 actor's (``permissions.partner_of``), never the payload's; it must have a convention in force
-offering the product. An accepted report updates the loan, adds a ``lender_status`` row and
-emits ``partners.lender_status_reported.v1`` in one transaction (the outbox relay publishes it);
-a refused one changes nothing. The partner's ``status_id`` makes a retry harmless: the row is
+offering the product. The loan answers a partner referral sent to that partner for that product
+(``partner_referral``; another partner's is not found); a new loan needs one the partner has
+not declined and the agency has not withdrawn. An accepted report updates the loan and adds a
+``lender_status`` row, an audit row (which household, by intake's id) and
+``partners.lender_status_reported.v1`` in one transaction (the outbox relay publishes it); a
+refused one changes nothing. The partner's ``status_id`` makes a retry harmless: the row is
 found and the loan returned as it is (``replayed``), nothing written, nothing emitted again.
+``get_loan``: the partner's own loan with its history (audited too).
 
 The agency never becomes the lender: it records what the partner says and republishes it.
 """
@@ -18,12 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.schemas import jsonable
 
-from ..adapters.models import LenderStatusRow, LoanRow, Partner
+from ..adapters.models import LenderStatusRow, LoanRow, Partner, PartnerReferral
 from ..domain import lending, permissions
+from ..domain import referrals as referral_states
 from ..domain.conventions import agency_today, convention_in_force
 from ..errors import (
     LenderStatusIdReused,
@@ -33,10 +39,12 @@ from ..errors import (
     LoanClosed,
     LoanExists,
     LoanNotFound,
+    PartnerReferralNotFound,
 )
 from .catalogue import conventions_of
 
 EVENT = "lender_status_reported"  # partners.lender_status_reported.v1
+PURPOSE = "rendiconto del prestito del partner"  # why the audit row was written
 REPORT_FIELDS = (
     "product",
     "amount_cents",
@@ -46,6 +54,7 @@ REPORT_FIELDS = (
     "instalment_number",
     "allowances",
 )
+NO_NEW_LOAN = (referral_states.NOT_SENT, referral_states.DECLINED, referral_states.WITHDRAWN)
 REFUSALS = {
     lending.LOAN_NOT_FOUND: LoanNotFound,
     lending.LOAN_EXISTS: LoanExists,
@@ -92,6 +101,7 @@ def _report(db: Db, actor: Actor, partner: str, data: dict, today) -> dict:
         )
         if row is not None and row.partner_referral_id != data["partner_referral_id"]:
             raise LenderStatusInvalid({"partner_referral_id": [{"code": "loan_referral_mismatch"}]})
+        referral = _referral(session, partner, data, new_loan=row is None)
         report = _report_of(data)
         try:
             loan = lending.apply(_loan_of(row), report, today)
@@ -119,6 +129,16 @@ def _report(db: Db, actor: Actor, partner: str, data: dict, today) -> dict:
             _event_data(partner, row, record, now),
             actor=actor,
             subject=row.partner_referral_id,
+            tenant=referral.comune_istat,
+        )
+        audit.record(
+            session,
+            actor,
+            "report_lender_status",
+            referral.referral_id,
+            comune_istat=referral.comune_istat,
+            purpose=PURPOSE,
+            data_set="loan",
         )
         session.add(
             LenderStatusRow(
@@ -147,10 +167,46 @@ def get_loan(db: Db, actor: Actor, loan_ref: str) -> dict:
         )
         if row is None:
             raise LoanNotFound(loan_ref=loan_ref)
-        return loan_record(session, row)
+        record = loan_record(session, row)
+    referral_id, comune = _case_of(db, row.partner_referral_id)
+    with db.transaction() as tx:  # every partner API read is audited: who, which household
+        audit.record(
+            tx.session,
+            actor,
+            "get_loan",
+            referral_id,
+            comune_istat=comune,
+            purpose=PURPOSE,
+            data_set="loan",
+        )
+    return record
 
 
 # -- helpers --------------------------------------------------------------------------------
+def _referral(session: Session, partner: str, data: dict, new_loan: bool) -> PartnerReferral:
+    """The partner referral the report answers: sent to this partner for this product."""
+    referral = session.get(PartnerReferral, data["partner_referral_id"])
+    if referral is None or referral.partner_code != partner:
+        raise PartnerReferralNotFound(partner_referral_id=data["partner_referral_id"])
+    if referral.service != data["product"]:
+        raise LenderStatusInvalid(
+            {"product": [{"code": "referral_service_mismatch", "service": referral.service}]}
+        )
+    if new_loan and referral.state in NO_NEW_LOAN:
+        raise LenderStatusInvalid(
+            {"partner_referral_id": [{"code": "referral_not_open", "state": referral.state}]}
+        )
+    return referral
+
+
+def _case_of(db: Db, partner_referral_id: str) -> tuple[str, str]:
+    with db.session() as session:
+        referral = session.get(PartnerReferral, partner_referral_id)
+        if referral is None:  # a loan's referral (foreign key) is never deleted
+            raise PartnerReferralNotFound(partner_referral_id=partner_referral_id)
+        return referral.referral_id, referral.comune_istat
+
+
 def _check_convention(session: Session, partner: str, product: str, today) -> None:
     active = session.scalar(select(Partner.active).where(Partner.code == partner))
     convention = convention_in_force(conventions_of(session, [partner]).get(partner, []), today)

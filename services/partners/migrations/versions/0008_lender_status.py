@@ -1,18 +1,19 @@
 """lender status: the loans a lending partner (FWA) reports for households the agency sent to it
-(``loan``: one row per partner loan reference, its current state) and every status it reported
+(``loan``: one row per partner loan reference, its current state, answering one
+``partner_referral``) and every status it reported
 (``lender_status``, unique per partner-given ``status_id``: a retried report is found, not
 stored again). The agency never becomes the lender.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -23,7 +24,12 @@ def upgrade():
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("partner_code", sa.String(20), sa.ForeignKey("partner.code"), nullable=False),
         sa.Column("loan_ref", sa.String(64), nullable=False),
-        sa.Column("partner_referral_id", sa.String(64), nullable=False),
+        sa.Column(
+            "partner_referral_id",
+            sa.String(36),
+            sa.ForeignKey("partner_referral.id"),
+            nullable=False,
+        ),
         sa.Column("product", sa.String(40), nullable=False),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("amount_cents", sa.Integer, nullable=False),
