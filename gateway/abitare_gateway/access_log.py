@@ -66,12 +66,19 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "edit_convention": "Modifica di una convenzione con un partner",
     "suspend_convention": "Sospensione di una convenzione con un partner",
     "resume_convention": "Ripresa di una convenzione con un partner",
+    "list_consents": "Consultazione dei consensi alla condivisione con i partner",
+    "list_partner_referrals": "Consultazione degli invii ai partner",
+    "list_own_referrals": "Elenco degli invii consultato dal partner",
+    "get_own_referral": "Invio consultato dal partner",
+    "report_lender_status": "Stato del prestito comunicato dal partner",
+    "get_loan": "Prestito consultato dal partner",
 }
 ROLES = {
     "agency_operator": "Operatore dell'agenzia",
     "comune_operator": "Operatore del comune",
     "coordinator": "Coordinamento",
     "municipal_client": "Sistema del comune",
+    "partner_client": "Sistema di un partner",
     "system": "Sistema",
 }
 

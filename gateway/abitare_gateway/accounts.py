@@ -129,6 +129,8 @@ def actor_name(sub, fallback: str | None = None) -> str:
     if names is None:
         store = identity()
         names = {f"operator:{o.username}": o.display_name for o in store.list_operators()}
-        names.update({f"client:{c.client_id}": c.name for c in store.list_clients()})
+        clients = store.list_clients()
+        names.update({f"client:{c.client_id}": c.name for c in clients})
+        names.update({f"partner:{c.partner_code}": c.name for c in clients if c.partner_code})
         g.actor_names = names
     return names.get(str(sub)) or fallback or name or str(sub)

@@ -2,6 +2,13 @@
 
 - API clients (the comuni's systems) exchange ``client_id`` + ``client_secret`` for a bearer token
   (itsdangerous-signed, expiring) and act as ``municipal_client`` over their comuni.
+- A partner's system (an API client with a ``partner_code``) gets its token the same way, with
+  the same lifetime, and acts as ``partner_client`` with ``sub`` = ``partner:<CODE>``: the
+  partners service reads the partner from it (``partners.domain.permissions.partner_of``) and
+  scopes everything by it. Its comuni are every comune of the agency it was created over (the
+  creating coordinator's, the CLI's ``--comuni``): an outer bound, not its scope. It reaches
+  ``/api/v1/partner/...`` only; every other route answers 404 as if it did not exist, and the
+  partner routes refuse every other actor with 403 (:func:`partner_actor`).
 - Operators sign in to the web UI; their server-side session names them. The API accepts that
   session too (JSON bodies only, SameSite=Lax cookie: a cross-site page cannot forge such a call).
 - Both carry the account's credentials version: a token or session issued before a deactivation,
@@ -27,7 +34,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, redirect, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from abitare_chassis.actor import COORDINATOR, MUNICIPAL_CLIENT, SYSTEM, Actor
+from abitare_chassis.actor import COORDINATOR, MUNICIPAL_CLIENT, PARTNER_CLIENT, SYSTEM, Actor
 
 from .errors import Problem
 from .identity import ApiClient, HasherBusy, IdentityStore, Operator
@@ -41,6 +48,7 @@ LAST_USE_INTERVAL = timedelta(minutes=5)  # an API client's last use is written 
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
 BEARER_CHALLENGE = 'Bearer realm="abitare"'
+PARTNER_API_PREFIX = "/api/v1/partner/"  # the only routes a partner client reaches
 
 
 def identity() -> IdentityStore:
@@ -114,6 +122,13 @@ def operator_actor(operator: Operator) -> Actor:
 
 
 def client_actor(client: ApiClient) -> Actor:
+    if client.partner_code:
+        return Actor(
+            sub=f"partner:{client.partner_code}",
+            role=PARTNER_CLIENT,
+            comuni=client.comuni,
+            name=client.name,
+        )
     return Actor(
         sub=f"client:{client.client_id}",
         role=MUNICIPAL_CLIENT,
@@ -205,7 +220,10 @@ def api_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer":
-        g.actor = client_actor(client_from_token(token.strip()))
+        actor = client_actor(client_from_token(token.strip()))
+        if actor.role == PARTNER_CLIENT and not request.path.startswith(PARTNER_API_PREFIX):
+            raise Problem(404, "There is nothing at this address.")
+        g.actor = actor
     elif (operator := current_operator()) is not None:
         if operator.must_change_password:
             raise Problem(401, code="password_change_required")
@@ -213,6 +231,14 @@ def api_actor() -> Actor:
     else:
         raise _unauthenticated("Authentication required: send a bearer token.")
     return g.actor
+
+
+def partner_actor() -> Actor:
+    """The actor of a ``/api/v1/partner/...`` request: a partner client only, else 403."""
+    actor = api_actor()
+    if actor.role != PARTNER_CLIENT:
+        raise Problem(403, code="partner_clients_only")
+    return actor
 
 
 def api_auth_required(view):

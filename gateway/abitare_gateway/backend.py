@@ -79,6 +79,16 @@ def comune_names(actor: Actor) -> dict[str, str]:
         return {}
 
 
+def partner_choices(actor: Actor) -> list[tuple[str, str]]:
+    """``[(code, name)]`` of the active partners, from the partners service; empty when it
+    cannot be asked (the form then says so)."""
+    try:
+        partners = _cached("partners", lambda: rpc().call("partners", "list_partners", actor))
+    except RpcError:
+        return []
+    return [(p["code"], p["name"]) for p in partners if p.get("active", True)]
+
+
 def vocabulary(actor: Actor) -> dict[str, list[dict]]:
     """Form options ``{referring_body: [{code, label}], ...}``: intake's vocabulary from its
     contract file (:mod:`labels`), with no call, so the form works while intake is away."""

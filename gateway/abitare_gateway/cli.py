@@ -3,11 +3,13 @@
     abitare-gateway serve [--host 127.0.0.1] [--port 8000] [--threads 16]
     abitare-gateway seed-demo
     abitare-gateway create-operator USERNAME --role ROLE --comuni 015195,015192 [--name NAME]
-    abitare-gateway create-client CLIENT_ID --comuni 015195 [--name NAME]
+    abitare-gateway create-client CLIENT_ID --comuni 015195 [--name NAME] [--partner CODE]
 
 Passwords and secrets are read from ``--password``/``--secret``, else from the environment
 (``ABITARE_OPERATOR_PASSWORD``/``ABITARE_CLIENT_SECRET``), else asked for; ``create-client``
-generates and prints a secret when none is given.
+generates and prints a secret when none is given. ``--partner FWA`` makes the client a partner's
+system (role ``partner_client``, ``/api/v1/partner/...`` only); give it every comune the agency
+serves (its scope is the partner, the comuni are an outer bound).
 """
 
 from __future__ import annotations
@@ -80,6 +82,14 @@ def demo_clients():
         )
 
 
+# A partner's system per demo partner that calls the partner API (FWA posts lender status, AFOL
+# answers referrals): over every demo comune, as the agency's.
+DEMO_PARTNER_CLIENTS = (
+    ("partner-fwa", "demo-secret-fwa", "Sistema di Fondazione Welfare Ambrosiano (demo)", "FWA"),
+    ("partner-afol", "demo-secret-afol", "Sistema di AFOL Metropolitana (demo)", "AFOL"),
+)
+
+
 def _store(app):
     return app.extensions["abitare_identity"]
 
@@ -91,6 +101,8 @@ def seed_demo(app, out=sys.stdout) -> None:
         store.save_operator(username, password, name, role, comuni)
     for client_id, secret, name, comuni in demo_clients():
         store.save_client(client_id, secret, name, comuni)
+    for client_id, secret, name, partner in DEMO_PARTNER_CLIENTS:
+        store.save_client(client_id, secret, name, tuple(DEMO_COMUNI), partner_code=partner)
     print("Abitare gateway: demo accounts ready.", file=out)
     print("\nOperators (web UI, /login):", file=out)
     for username, password, _name, role, comuni in DEMO_OPERATORS:
@@ -103,6 +115,9 @@ def seed_demo(app, out=sys.stdout) -> None:
     print("\nAPI clients (POST /api/v1/auth/token):", file=out)
     for client_id, secret, _name, comuni in demo_clients():
         print(f"  {client_id:<16} secret   {secret:<20} {DEMO_COMUNI[comuni[0]]}", file=out)
+    print("\nPartner API clients (POST /api/v1/auth/token, then /api/v1/partner/...):", file=out)
+    for client_id, secret, _name, partner in DEMO_PARTNER_CLIENTS:
+        print(f"  {client_id:<16} secret   {secret:<20} partner {partner}", file=out)
 
 
 def _secret(given: str | None, env_name: str, prompt: str) -> str:
@@ -168,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     client.add_argument("--comuni", required=True, help="ISTAT codes, comma separated")
     client.add_argument("--name", help="display name (default: the client id)")
     client.add_argument("--secret", help="default: generated and printed once")
+    client.add_argument("--partner", help="a partner's code (FWA): the client is that partner's")
     return parser
 
 
@@ -210,8 +226,10 @@ def main(argv=None) -> None:
                 args.name or args.client_id,
                 _comuni(args.comuni),
                 audit=_cli_audit(),
+                partner_code=args.partner,
             )
-            print(f"API client {client.client_id} over {', '.join(client.comuni)}")
+            owner = f" of partner {client.partner_code}" if client.partner_code else ""
+            print(f"API client {client.client_id}{owner} over {', '.join(client.comuni)}")
             if generated:
                 print(f"client_secret (shown once): {secret}")
     except ValueError as exc:

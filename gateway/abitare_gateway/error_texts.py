@@ -51,6 +51,10 @@ ERRORS: dict[str, Text] = {
         "Cambia la password temporanea prima di continuare.",
         "Change the temporary password in the web UI first.",
     ),
+    "partner_clients_only": (
+        "Questo indirizzo è riservato ai sistemi dei partner.",
+        "Only a partner's API client may call this.",
+    ),
     # intake
     "referral_not_found": (
         "La scheda cercata non esiste oppure non è visibile con il tuo profilo.",
@@ -183,6 +187,35 @@ ERRORS: dict[str, Text] = {
         "L'iscrizione del partner non è consentita.",
         "The partner may not be subscribed to this.",
     ),
+    # partners: the lender status a lending partner reports (partners/domain/lending.py)
+    "loan_not_found": (
+        "Prestito sconosciuto: la prima comunicazione di un prestito è l'approvazione.",
+        "Unknown loan: a loan's first status is 'approved'.",
+    ),
+    "loan_exists": (
+        "Il prestito è già stato approvato: per un nuovo piano usa «rescheduled».",
+        "The loan was approved already: a new plan is 'rescheduled'.",
+    ),
+    "loan_closed": (
+        "Il prestito è chiuso ({state}): non si accettano altre comunicazioni.",
+        "The loan is closed ({state}): nothing follows, not even '{status}'.",
+    ),
+    "lender_status_not_allowed": (
+        "La comunicazione «{status}» non è possibile per un prestito nello stato «{state}».",
+        "Status '{status}' does not follow from the loan's state '{state}'.",
+    ),
+    "lender_status_id_reused": (
+        "L'identificativo {status_id} è già stato usato per un'altra comunicazione.",
+        "status_id {status_id} names another report already stored.",
+    ),
+    "lender_status_invalid": (
+        "Alcuni dati della comunicazione sul prestito non sono validi.",
+        "The lender status has invalid fields.",
+    ),
+    "lending_not_in_convention": (
+        "Nessuna convenzione in vigore con il partner prevede il servizio {product}.",
+        "No convention in force with the partner offers {product}.",
+    ),
     "partners_referral_event_invalid": (
         "La scheda ricevuta non contiene i dati da condividere con i partner.",
         "The referral event lacks what a delivery needs.",
@@ -207,6 +240,27 @@ ERRORS: dict[str, Text] = {
     "convention_invalid": (
         "La modifica della convenzione non è valida.",
         "The convention edit is not valid.",
+    ),
+    "consent_invalid": ("Il consenso non è valido.", "The consent is not valid as given."),
+    "consent_not_found": (
+        "Il consenso cercato non esiste oppure non è visibile con il tuo profilo.",
+        "No such consent, or not visible to you.",
+    ),
+    "partner_referral_refused": (
+        "L'invio al partner non è possibile: nessun dato è uscito dall'agenzia.",
+        "The referral cannot be sent: nothing left the agency.",
+    ),
+    "partner_referral_not_found": (
+        "L'invio cercato non esiste oppure non è visibile.",
+        "No such partner referral, or not yours.",
+    ),
+    "partner_referral_update_invalid": (
+        "L'aggiornamento dell'invio non è possibile.",
+        "The referral cannot be updated like this.",
+    ),
+    "partners_action_request_invalid": (
+        "La richiesta di invio a un partner non contiene i dati necessari.",
+        "The action request lacks what a partner referral needs.",
     ),
 }
 
@@ -340,6 +394,67 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
         "Nessuna convenzione con il partner è in vigore al {on}.",
         "No convention with the partner is in force on {on}.",
     ),
+    "amount_out_of_range": (
+        "L'importo deve essere tra {min} e {max} centesimi (limiti del prodotto, da verificare).",
+        "The amount must be between {min} and {max} cents (the product's limits).",
+    ),
+    "instalments_out_of_range": (
+        "Le rate devono essere tra {min} e {max}.",
+        "The instalments must be between {min} and {max}.",
+    ),
+    "plan_does_not_repay": (
+        "Il piano di rimborso non copre l'importo dovuto ({owed_cents} centesimi).",
+        "The plan does not repay what is owed ({owed_cents} cents).",
+    ),
+    "plan_charges_interest": (
+        "Il prodotto è a tasso zero: la rata non può superare {max} centesimi.",
+        "The product is interest-free: an instalment is at most {max} cents.",
+    ),
+    "allowances_out_of_range": (
+        "L'anticipo copre da {min} a {max} mensilità.",
+        "The advance covers {min} to {max} monthly allowances.",
+    ),
+    "instalment_not_in_plan": (
+        "La rata deve essere tra la {min} e la {max} del piano.",
+        "The instalment must be between {min} and {max} of the plan.",
+    ),
+    "instalment_already_paid": (
+        "La rata {number} risulta già pagata.",
+        "Instalment {number} was paid already.",
+    ),
+    "disbursed_more_than_approved": (
+        "L'importo erogato supera quello approvato ({max} centesimi).",
+        "The amount disbursed exceeds the amount approved ({max} cents).",
+    ),
+    "status_before_previous": (
+        "La data è precedente all'ultima comunicazione ({after}).",
+        "The date is before the previous report ({after}).",
+    ),
+    "product_mismatch": (
+        "Il prestito è di un altro prodotto ({expected}).",
+        "The loan is of another product ({expected}).",
+    ),
+    "no_limits_on_date": (
+        "Per quella data non sono noti i limiti del prodotto {product}.",
+        "No limits of {product} are known for that date.",
+    ),
+    "amount_not_positive": ("L'importo deve essere positivo.", "The amount must be positive."),
+    "date_in_the_future": (
+        "La data non può essere successiva a oggi ({today}).",
+        "The date cannot be after today ({today}).",
+    ),
+    "referral_service_mismatch": (
+        "L'invio a cui risponde il prestito riguarda un altro servizio ({service}).",
+        "The referral the loan answers is for another service ({service}).",
+    ),
+    "referral_not_open": (
+        "L'invio è stato rifiutato o ritirato: non può avere un nuovo prestito.",
+        "The referral was declined or withdrawn ({state}): no new loan on it.",
+    ),
+    "loan_referral_mismatch": (
+        "Il prestito risponde a un altro invio.",
+        "The loan answers another referral.",
+    ),
     "event_type_not_in_convention": (
         "La convenzione in vigore non prevede l'invio di {event_type} al partner.",
         "The convention in force does not provide for {event_type}.",
@@ -363,6 +478,72 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "status_reason_required": (
         "Indica il motivo della sospensione o della ripresa.",
         "Give the reason for suspending or resuming.",
+    ),
+    # partners: consents and partner referrals
+    "consent_missing": (
+        "Manca il consenso del nucleo a condividere i suoi dati con il partner per questo "
+        "servizio: registralo prima di inviare.",
+        "The household has not consented to share its data with this partner for this service.",
+    ),
+    "consent_withdrawn": (
+        "Il nucleo ha revocato il consenso per questo partner e servizio.",
+        "The household withdrew its consent for this partner and service.",
+    ),
+    "consent_expired": (
+        "Il consenso del nucleo per questo partner e servizio è scaduto: raccogline uno nuovo.",
+        "The household's consent for this partner and service has expired.",
+    ),
+    "consent_not_yet_valid": (
+        "Il consenso non è ancora valido.",
+        "The consent is not valid yet.",
+    ),
+    "consent_already_withdrawn": ("Il consenso è già stato revocato.", "Already withdrawn."),
+    "consent_too_long": (
+        "Un consenso vale al massimo {max_days} giorni.",
+        "A consent lasts at most {max_days} days.",
+    ),
+    "before_given_on": (
+        "La data non può precedere quella del consenso.",
+        "The date cannot be before the consent was given.",
+    ),
+    "date_in_future": ("La data non può essere futura.", "The date cannot be in the future."),
+    "service_unknown": ("Servizio sconosciuto.", "Unknown service."),
+    "category_unknown": (
+        "Indica almeno una categoria di dati tra quelle previste.",
+        "Name at least one known data category.",
+    ),
+    "comune_out_of_scope": (
+        "Il comune della scheda non è tra quelli del tuo profilo.",
+        "The case's comune is outside your scope.",
+    ),
+    "partner_unknown": ("Il partner indicato non esiste.", "No such partner."),
+    "convention_expired": (
+        "La convenzione con il partner è scaduta (al {on}).",
+        "The convention with the partner has expired (on {on}).",
+    ),
+    "convention_suspended": (
+        "La convenzione con il partner è sospesa.",
+        "The convention with the partner is suspended.",
+    ),
+    "convention_not_yet_valid": (
+        "La convenzione con il partner non è ancora in vigore.",
+        "The convention with the partner is not in force yet.",
+    ),
+    "service_not_offered": (
+        "Il partner non offre questo servizio nella convenzione in vigore.",
+        "The partner does not offer this service under the convention in force.",
+    ),
+    "comune_not_covered": (
+        "La convenzione del partner non copre il comune della scheda.",
+        "The partner's convention does not cover the case's comune.",
+    ),
+    "transition_not_allowed": (
+        "Nello stato attuale dell'invio questo aggiornamento non è possibile.",
+        "This update is not possible in the referral's current state ({state}).",
+    ),
+    "outcome_not_valid_for_service": (
+        "Esito non previsto per questo servizio.",
+        "Not an outcome of this service.",
     ),
 }
 

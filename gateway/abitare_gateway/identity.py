@@ -1,4 +1,5 @@
-"""Who may use the gateway: operators (people, web UI) and API clients (the comuni's systems).
+"""Who may use the gateway: operators (people, web UI) and API clients (the comuni's systems,
+and the partners' systems: a client with a ``partner_code``).
 
 This is identity, not business data, so it lives in the gateway's own database (SQLAlchemy; the
 tables are created at start-up when missing, and columns added since are added to an older
@@ -36,6 +37,7 @@ OPERATOR_ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR)
 ISTAT_CODE = re.compile(r"^[0-9]{6}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$")
+PARTNER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_]{1,31}$")  # the partners service's codes: FWA, AFOL
 PASSWORD_MIN_LENGTH = 12  # for passwords an operator chooses in the web UI
 PASSWORD_MAX_LENGTH = 256
 
@@ -74,6 +76,8 @@ class ApiClientRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     credentials_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # set: the system of that partner (role partner_client), else a comune's (municipal_client)
+    partner_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class WebSessionRow(Base):
@@ -119,6 +123,7 @@ class ApiClient:
     active: bool = True
     credentials_version: int = 1
     last_used_at: datetime | None = None
+    partner_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -347,11 +352,17 @@ class IdentityStore:
 
     # -- API clients ----------------------------------------------------------------------
     def save_client(
-        self, client_id: str, secret: str | None, name: str, comuni, audit: AuditEntry | None = None
+        self,
+        client_id: str,
+        secret: str | None,
+        name: str,
+        comuni,
+        audit: AuditEntry | None = None,
+        partner_code: str | None = None,
     ) -> ApiClient:
         """Create or update an API client (the CLI's and the demo's way); a new secret makes
-        the tokens issued under the old one stop working."""
-        comuni = self._check_client(client_id, comuni)
+        the tokens issued under the old one stop working. ``partner_code``: a partner's system."""
+        comuni = self._check_client(client_id, comuni, partner_code)
         with Session(self.engine) as session, session.begin():
             row = session.get(ApiClientRow, client_id)
             if row is None:
@@ -368,7 +379,7 @@ class IdentityStore:
                     row.secret_hash = self._hash(secret)
                     row.credentials_version += 1
                     action = "client_secret_rotated"
-            row.name, row.active = name, True
+            row.name, row.active, row.partner_code = name, True, partner_code
             row.comuni_json = json.dumps(list(comuni))
             self._audit(
                 session, audit and AuditEntry(audit.actor, action), "client", client_id, comuni
@@ -376,9 +387,15 @@ class IdentityStore:
             return self._client(row)
 
     def create_client(
-        self, client_id: str, secret: str, name: str, comuni, audit: AuditEntry
+        self,
+        client_id: str,
+        secret: str,
+        name: str,
+        comuni,
+        audit: AuditEntry,
+        partner_code: str | None = None,
     ) -> ApiClient:
-        comuni = self._check_client(client_id, comuni)
+        comuni = self._check_client(client_id, comuni, partner_code)
         secret_hash = self._hash(secret)
         with Session(self.engine) as session, session.begin():
             if session.get(ApiClientRow, client_id) is not None:
@@ -390,6 +407,7 @@ class IdentityStore:
                 comuni_json=json.dumps(list(comuni)),
                 active=True,
                 credentials_version=1,
+                partner_code=partner_code,
             )
             session.add(row)
             self._audit(session, audit, "client", client_id, comuni)
@@ -508,9 +526,11 @@ class IdentityStore:
         return validate_comuni(comuni)
 
     @staticmethod
-    def _check_client(client_id: str, comuni) -> tuple[str, ...]:
+    def _check_client(client_id: str, comuni, partner_code: str | None) -> tuple[str, ...]:
         if not CLIENT_ID.match(client_id or ""):
             raise ValueError("client_id: 2-63 letters, digits, '.', '_' or '-'")
+        if partner_code is not None and not PARTNER_CODE.match(partner_code):
+            raise ValueError("partner_code: 2-32 capital letters, digits or '_' (e.g. FWA)")
         comuni = validate_comuni(comuni)
         if not comuni:
             raise ValueError("an API client needs at least one comune")
@@ -556,4 +576,5 @@ class IdentityStore:
             active=row.active,
             credentials_version=row.credentials_version or 1,
             last_used_at=row.last_used_at,
+            partner_code=row.partner_code,
         )

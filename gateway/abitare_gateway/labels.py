@@ -61,6 +61,7 @@ ROLE = {
     "comune_operator": "Operatore del Comune",
     "coordinator": "Coordinamento",
     "municipal_client": "Sistema comunale",
+    "partner_client": "Sistema di un partner",
     "system": "Sistema",
 }
 

@@ -24,8 +24,16 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app):
         client = store.authenticate_client(f"comune-{istat}", f"demo-secret-{istat}")
         assert client.comuni == (istat,)
     assert len([c for c in store.list_clients() if c.client_id.startswith("comune-")]) == 10
+    for client_id, secret, partner in (
+        ("partner-fwa", "demo-secret-fwa", "FWA"),
+        ("partner-afol", "demo-secret-afol", "AFOL"),
+    ):
+        client = store.authenticate_client(client_id, secret)
+        assert client.partner_code == partner
+        assert client.comuni == tuple(sorted(DEMO_COMUNI))  # every comune of the agency
     text = out.getvalue()
     assert "agenzia-demo" in text and "demo-secret-015195" in text
+    assert "partner-fwa" in text and "demo-secret-fwa" in text and "partner FWA" in text
 
 
 def test_secrets_are_stored_as_argon2_hashes(app):
@@ -91,3 +99,18 @@ def test_the_first_coordinator_comes_from_the_command_line_and_is_audited(
     record = app.extensions["abitare_identity"].audit_records()[0]
     assert (record.action, record.target_id) == ("operator_created", "prima.coord")
     assert record.actor.startswith("cli:")
+
+
+def test_a_partner_client_comes_from_the_command_line_too(tmp_path, monkeypatch, capsys, app):
+    from abitare_gateway.cli import main
+
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    monkeypatch.setenv("GATEWAY_ARGON2_PROFILE", "cheapest")
+    main(["create-client", "partner-caf", "--comuni", "015195,015146", "--partner", "CAF"])
+    out = capsys.readouterr().out
+    assert "API client partner-caf of partner CAF over 015146, 015195" in out
+    secret = out.split("client_secret (shown once): ")[1].strip()
+    client = app.extensions["abitare_identity"].authenticate_client("partner-caf", secret)
+    assert client.partner_code == "CAF"
+    with pytest.raises(SystemExit):
+        main(["create-client", "partner-x", "--comuni", "015195", "--partner", "caf!"])

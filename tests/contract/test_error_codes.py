@@ -25,7 +25,8 @@ SERVICES = {
     "housing_stock": REPO / "services/housing-stock/housing_stock",
     "partners": REPO / "services/partners/partners",
 }
-CODE_FACTORIES = {"field_error", "InvalidCodiceFiscale"}  # first argument is a code
+# first argument is a code (a literal, or a module constant)
+CODE_FACTORIES = {"field_error", "InvalidCodiceFiscale", "field_refusal"}
 
 
 def service_error_classes(package: str) -> list[type[AbitareError]]:
@@ -56,8 +57,11 @@ def codes_in_source(folder: Path) -> set[str]:
                             found.add(constants[value.id])
             elif isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
-                if name in CODE_FACTORIES and node.args and isinstance(node.args[0], ast.Constant):
-                    found.add(node.args[0].value)
+                first = node.args[0] if node.args else None
+                if name in CODE_FACTORIES and isinstance(first, ast.Constant):
+                    found.add(first.value)
+                elif name in CODE_FACTORIES and isinstance(first, ast.Name):
+                    found.add(constants.get(first.id, first.id))
                 found.update(
                     kw.value.value
                     for kw in node.keywords

@@ -78,6 +78,7 @@ def init_app(app: Flask) -> Api:
         commission,
         comuni,
         fotografia,
+        partner,
         partners,
         projects,
         referrals,
@@ -108,6 +109,7 @@ def init_app(app: Flask) -> Api:
         worklist.blp,
         fotografia.blp,
         partners.blp,
+        partner.blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -1,6 +1,7 @@
 """/utenti, "Utenti e accessi" (coordinators): the operators and API clients of the comuni the
 coordinator coordinates; create, deactivate and reactivate, reset a password, rotate a client
-secret. The rules of who may manage whom: :mod:`abitare_gateway.accounts`.
+secret. The rules of who may manage whom: :mod:`abitare_gateway.accounts`. A partner's system is
+an API client with the partner chosen from the partners service's list (kind ``partner``).
 
 A temporary password or a new secret is shown once, in the answer to the POST that made it
 (never stored in the session, never redirected to): the page is ``Cache-Control: no-store``.
@@ -44,7 +45,7 @@ def accounts_page():
 
 # -- operators ------------------------------------------------------------------------------------
 def _account_form(kind: str) -> tuple[dict, FormState]:
-    """The fields of a new account: its name, display name, comuni (and role)."""
+    """The fields of a new account: its name, display name, comuni (and role, or partner)."""
     manager = current_operator()
     form, state = request.form, FormState()
     name = (form.get("account_id") or "").strip()
@@ -57,8 +58,15 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
         name = name.lower()
     display = (form.get("display_name") or "").strip()
     role = form.get("role") or ""
+    partner = form.get("partner") or ""
     comuni = sorted(set(form.getlist("comuni")))
-    state.values = {"account_id": name, "display_name": display, "role": role, "comuni": comuni}
+    state.values = {
+        "account_id": name,
+        "display_name": display,
+        "role": role,
+        "partner": partner,
+        "comuni": comuni,
+    }
     if not name:
         state.error("account_id", "Campo obbligatorio.")
     elif not pattern.match(name):
@@ -69,11 +77,14 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
         state.error("display_name", f"Al massimo {NAME_LIMIT} caratteri.")
     if kind == "operator" and role not in accounts.grantable(manager):
         state.error("role", "Seleziona un ruolo dall'elenco.")
+    if kind == "partner" and partner not in dict(backend.partner_choices(web_actor())):
+        state.error("partner", "Seleziona un partner dall'elenco.")
     if not comuni:
         state.error("comuni", "Seleziona almeno un comune.")
     elif not accounts.within(manager, comuni):
         state.error("comuni", "Puoi indicare solo i comuni che coordini.")
-    return {"name": name, "display": display, "role": role, "comuni": comuni}, state
+    data = {"name": name, "display": display, "role": role, "comuni": comuni, "partner": partner}
+    return data, state
 
 
 def _new_account_page(kind: str, state: FormState, status: int = 200):
@@ -84,6 +95,7 @@ def _new_account_page(kind: str, state: FormState, status: int = 200):
         form=state,
         names=_comune_names(),
         roles=[(role, labels.label("role", role)) for role in accounts.grantable(manager)],
+        partners=backend.partner_choices(web_actor()) if kind == "partner" else [],
     ), status
 
 
@@ -157,11 +169,23 @@ def account_operator_active(username):
 @bp.route("/utenti/sistemi/nuovo", methods=["GET", "POST"])
 @coordinator_required
 def account_client_new():
+    return _new_client("client", FormState(values={"comuni": []}))
+
+
+@bp.route("/utenti/partner/nuovo", methods=["GET", "POST"])
+@coordinator_required
+def account_partner_new():
+    # a partner's system serves the whole agency: every comune the coordinator has, preselected
+    return _new_client("partner", FormState(values={"comuni": list(current_operator().comuni)}))
+
+
+def _new_client(kind: str, blank: FormState):
+    """A comune's system (``client``) or a partner's (``partner``); its secret shown once."""
     if request.method == "GET":
-        return _new_account_page("client", FormState(values={"comuni": []}))
-    data, state = _account_form("client")
+        return _new_account_page(kind, blank)
+    data, state = _account_form(kind)
     if state.errors:
-        return _new_account_page("client", state, 422)
+        return _new_account_page(kind, state, 422)
     secret = accounts.client_secret()
     try:
         client = identity().create_client(
@@ -170,10 +194,11 @@ def account_client_new():
             data["display"],
             data["comuni"],
             audit=accounts.audit(current_operator(), "client_created"),
+            partner_code=data["partner"] if kind == "partner" else None,
         )
     except AccountExists:
         state.error("account_id", "Questo identificativo è già in uso: scegline un altro.")
-        return _new_account_page("client", state, 409)
+        return _new_account_page(kind, state, 409)
     return _secret_page("client", client, secret, created=True)
 
 

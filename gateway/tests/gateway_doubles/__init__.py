@@ -3,10 +3,11 @@
 - :class:`FakeRpcClient` records calls and answers from handlers (canned answers of funds,
   housing_stock, partners; failures of any service);
 - :class:`InProcessIntake` is the real intake service behind it, without a broker;
-  :class:`InProcessPartners` the real partners service, for the partner pages.
+  :class:`InProcessPartners` the real partners service.
 """
 
-from .intake import InProcessIntake, InProcessPartners
+from .intake import InProcessIntake
+from .partners import InProcessPartners
 from .rpc import FakeRpcClient, RecordedCall
 
 __all__ = ["FakeRpcClient", "InProcessIntake", "InProcessPartners", "RecordedCall"]

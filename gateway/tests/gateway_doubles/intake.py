@@ -22,10 +22,8 @@ from nameko.rpc import Rpc
 
 from abitare_chassis.actor import rpc_audience, verify_actor
 from abitare_chassis.database import Db
-from abitare_chassis.migrate import upgrade
 from abitare_gateway.rpc import NamekoRpcClient
 from intake.service import IntakeService
-from partners.service import PartnersService
 
 SIGNING_KEY = "actor-test-key"
 
@@ -43,30 +41,30 @@ class InProcessIntake:
     """``IntakeService`` on its own SQLite database at ``path``; ``client`` calls it."""
 
     service_cls = IntakeService
-    not_injected: tuple[str, ...] = ()  # providers the called methods never use (left None)
+    unused_providers: tuple[str, ...] = ()  # providers the methods under test never touch
 
     def __init__(self, path: Path, signing_key: str = SIGNING_KEY):
         providers = {
             name: dep
             for name, dep in vars(self.service_cls).items()
-            if isinstance(dep, DependencyProvider) and name not in self.not_injected
+            if isinstance(dep, DependencyProvider) and name not in self.unused_providers
         }
         if list(providers) != ["db"]:
             raise TypeError(f"InProcessIntake injects only `db`; the service has {list(providers)}")
         self.db = Db(self.service_cls.name, f"sqlite:///{path}", providers["db"].metadata)
-        self.prepare()
+        self.create_tables()
         self.methods = rpc_methods(self.service_cls)
         self.signing_key = signing_key
         self.client = NamekoRpcClient("memory://", signing_key, proxy_factory=self.proxy)
 
-    def prepare(self) -> None:
+    def create_tables(self) -> None:
         self.db.create_all()
 
     def proxy(self) -> InProcessProxy:
         return InProcessProxy(self)
 
     def install(self, fake) -> InProcessIntake:
-        """Route every method of the service of ``fake`` (a FakeRpcClient) here."""
+        """Route every method of the service in ``fake`` (a FakeRpcClient) here."""
         service = self.service_cls.name
         for name in self.methods:
             fake.on(service, name, partial(self.client.call, service, name))
@@ -118,14 +116,3 @@ class InProcessProxy:
         except Exception as exc:  # as nameko answers it
             raise deserialize(json.loads(json.dumps(serialize(exc)))) from None
         return json.loads(json.dumps(result))
-
-
-class InProcessPartners(InProcessIntake):
-    """The partners service the same way, on its migrated database (the demo network seeded);
-    its partner queues are left out: the partner pages never declare one."""
-
-    service_cls = PartnersService
-    not_injected = ("partner_queues",)
-
-    def prepare(self) -> None:
-        upgrade(self.service_cls.migrations_dir, self.db.url)

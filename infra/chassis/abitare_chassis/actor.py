@@ -25,13 +25,14 @@ SALT = "abitare.actor.v1"
 RPC_MAX_AGE_SECONDS = 300
 EVENT_AUDIENCE = "event"
 
-# Roles. Operators work in the UI; municipal clients are systems calling the API.
+# Roles. Operators work in the UI; municipal and partner clients are systems calling the API.
 AGENCY_OPERATOR = "agency_operator"  # social worker of the agency: all comuni of the ambito
 COMUNE_OPERATOR = "comune_operator"  # social worker of one comune
 COORDINATOR = "coordinator"  # assigns cases, runs the commission
 MUNICIPAL_CLIENT = "municipal_client"  # a comune's system, via the REST API
+PARTNER_CLIENT = "partner_client"  # a partner's system (sub "partner:<CODE>"), /api/v1/partner/
 SYSTEM = "system"  # a service acting on its own (demo loading, relays)
-ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR, MUNICIPAL_CLIENT, SYSTEM)
+ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR, MUNICIPAL_CLIENT, PARTNER_CLIENT, SYSTEM)
 
 
 def rpc_audience(service: str) -> str:
@@ -43,7 +44,7 @@ def rpc_audience(service: str) -> str:
 
 @dataclass(frozen=True)
 class Actor:
-    sub: str  # stable id: "operator:rossi", "client:sgm-portal"
+    sub: str  # stable id: "operator:rossi", "client:sgm-portal", "partner:FWA"
     role: str
     comuni: tuple[str, ...] = field(default_factory=tuple)  # ISTAT codes in scope
     name: str = ""

@@ -60,3 +60,86 @@ class ConventionInvalid(InvalidInput):
     service, event type or field, validity the wrong way round, ...)."""
 
     code = "convention_invalid"
+
+
+# -- lender status (domain.lending) ------------------------------------------------------------
+class LoanNotFound(NotFound):
+    """No loan with this reference reported by this partner (a first report must be
+    ``approved``)."""
+
+    code = "loan_not_found"
+
+
+class LoanExists(Conflict):
+    """The loan was approved already: a new plan is ``rescheduled``."""
+
+    code = "loan_exists"
+
+
+class LoanClosed(Conflict):
+    """The loan is repaid or written off: nothing follows."""
+
+    code = "loan_closed"
+
+
+class LenderStatusNotAllowed(Conflict):
+    """The status does not follow from the loan's current state (``details``: state, status)."""
+
+    code = "lender_status_not_allowed"
+
+
+class LenderStatusIdReused(Conflict):
+    """The partner's ``status_id`` names another report already stored."""
+
+    code = "lender_status_id_reused"
+
+
+class LenderStatusInvalid(InvalidInput):
+    """The report's values break a rule of the loan or of its product (the field says which)."""
+
+    code = "lender_status_invalid"
+
+
+class LendingNotInConvention(Forbidden):
+    """The partner has no convention in force offering this lending product."""
+
+    code = "lending_not_in_convention"
+
+
+class ConsentInvalid(InvalidInput):
+    """The consent cannot be recorded or withdrawn as given (field errors say why)."""
+
+    code = "consent_invalid"
+
+
+class ConsentNotFound(NotFound):
+    """No such consent, or not in the actor's comuni."""
+
+    code = "consent_not_found"
+
+
+class PartnerReferralRefused(InvalidInput):
+    """The referral cannot be sent: the field error's code says why (partner unknown, convention
+    not in force, service not offered, comune not covered, consent missing/withdrawn/expired).
+    Nothing changes and nothing leaves the agency."""
+
+    code = "partner_referral_refused"
+
+
+class PartnerReferralNotFound(NotFound):
+    """No such partner referral, or not the actor's (another partner's, another comune's)."""
+
+    code = "partner_referral_not_found"
+
+
+class PartnerReferralUpdateInvalid(InvalidInput):
+    """The update is not possible in the referral's state, or the outcome is not one of its
+    service (field errors say why). Nothing changes."""
+
+    code = "partner_referral_update_invalid"
+
+
+class ActionRequestInvalid(InvalidInput):
+    """An ``intake.action_requested.v1`` lacks what a partner referral needs (parked at once)."""
+
+    code = "partners_action_request_invalid"

@@ -16,15 +16,24 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
 from .schemas import (
+    CaseQuery,
+    ConsentInput,
+    ConsentWithdrawal,
     ConventionQuery,
     DeliveriesQuery,
+    LenderStatusInput,
+    LoanQuery,
     PartnerQuery,
+    PartnerReferralInput,
+    PartnerUpdateInput,
+    ReferralWithdrawal,
     SubscribeInput,
+    read_action_request,
     read_changes,
     read_referral_keys,
     read_status_change,
 )
-from .usecases import catalogue, conventions, sharing
+from .usecases import catalogue, consents, conventions, lending, referrals, sharing
 
 
 class PartnersService:
@@ -44,6 +53,72 @@ class PartnersService:
         keys = read_case_keys(event)  # in the event actor's scope, or InvalidInput (parked)
         sharing.pseudonymise_deliveries(self.db, keys, event)
 
+    @event_handler("intake", "action_requested")
+    def handle_intake_action_requested(self, event):
+        data = read_action_request(event)  # None: not a partner referral
+        if data is not None:
+            referrals.request_from_action(self.db, event, data, self.partner_queues)
+
+    @event_handler("intake", "case_opened")
+    def handle_intake_case_opened(self, event):
+        referrals.share_case_status(self.db, event, read_case_keys(event))
+
+    @event_handler("intake", "case_closed")
+    def handle_intake_case_closed(self, event):
+        referrals.share_case_status(self.db, event, read_case_keys(event))
+
+    # -- consents ---------------------------------------------------------------------------
+    @rpc
+    def record_consent(self, actor, payload):
+        return jsonable(consents.record_consent(self.db, actor, load(ConsentInput(), payload)))
+
+    @rpc
+    def withdraw_consent(self, actor, consent_id, payload):
+        data = load(ConsentWithdrawal(), {**payload, "consent_id": consent_id})
+        return jsonable(consents.withdraw_consent(self.db, actor, consent_id, data))
+
+    @rpc
+    def list_consents(self, actor, referral_id, purpose=None):
+        query = load(CaseQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(consents.list_consents(self.db, actor, **query))
+
+    # -- partner referrals: the agency ------------------------------------------------------
+    @rpc
+    def create_partner_referral(self, actor, payload):
+        data = load(PartnerReferralInput(), payload)
+        return jsonable(referrals.create_referral(self.db, actor, data, self.partner_queues))
+
+    @rpc
+    def withdraw_partner_referral(self, actor, partner_referral_id, reason):
+        data = load(
+            ReferralWithdrawal(), {"partner_referral_id": partner_referral_id, "reason": reason}
+        )
+        return jsonable(referrals.withdraw_referral(self.db, actor, **data))
+
+    @rpc
+    def list_partner_referrals(self, actor, referral_id, purpose=None):
+        query = load(CaseQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(referrals.list_for_case(self.db, actor, **query))
+
+    @rpc
+    def list_overdue_partner_referrals(self, actor):
+        return jsonable(referrals.list_overdue(self.db, actor))
+
+    # -- partner referrals: the partner's API client ----------------------------------------
+    @rpc
+    def list_own_referrals(self, actor):
+        return jsonable(referrals.list_own(self.db, actor))
+
+    @rpc
+    def get_own_referral(self, actor, partner_referral_id):
+        return jsonable(referrals.get_own(self.db, actor, str(partner_referral_id)))
+
+    @rpc
+    def update_own_referral(self, actor, partner_referral_id, payload):
+        data = load(PartnerUpdateInput(), payload)
+        return jsonable(referrals.update_by_partner(self.db, actor, str(partner_referral_id), data))
+
+    # -- partners and deliveries ------------------------------------------------------------
     @rpc
     def list_partners(self, actor):
         return jsonable(catalogue.list_partners(self.db, actor))
@@ -95,6 +170,16 @@ class PartnersService:
     @rpc
     def count_deliveries(self, actor):
         return sharing.count_deliveries(self.db, actor)
+
+    @rpc
+    def report_lender_status(self, actor, payload):
+        data = load(LenderStatusInput(), payload)
+        return jsonable(lending.report_lender_status(self.db, actor, data))
+
+    @rpc
+    def get_loan(self, actor, loan_ref):
+        query = load(LoanQuery(), {"loan_ref": loan_ref})
+        return jsonable(lending.get_loan(self.db, actor, query["loan_ref"]))
 
 
 def convention_query(partner_code, convention_code, expected_version) -> dict:

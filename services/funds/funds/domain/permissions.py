@@ -18,6 +18,7 @@ AGENCY_OPERATOR = "agency_operator"
 COMUNE_OPERATOR = "comune_operator"
 COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
+PARTNER_CLIENT = "partner_client"  # nothing here: the partners service serves partners
 SYSTEM = "system"
 
 READ_FILE = "read_funds_file"  # get_funds_file
@@ -29,6 +30,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     COMUNE_OPERATOR: frozenset({READ_FILE, COUNT_FILES}),
     COORDINATOR: frozenset({READ_FILE, COUNT_FILES, READ_AUDIT}),
     MUNICIPAL_CLIENT: frozenset({READ_FILE, COUNT_FILES}),
+    PARTNER_CLIENT: frozenset(),
     SYSTEM: frozenset({READ_FILE, COUNT_FILES}),
 }
 

@@ -18,6 +18,7 @@ AGENCY_OPERATOR = "agency_operator"
 COMUNE_OPERATOR = "comune_operator"
 COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
+PARTNER_CLIENT = "partner_client"  # nothing here: the partners service serves partners
 SYSTEM = "system"
 
 READ_NEED = "read_housing_need"  # get_housing_need
@@ -29,6 +30,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     COMUNE_OPERATOR: frozenset({READ_NEED, COUNT_NEEDS}),
     COORDINATOR: frozenset({READ_NEED, COUNT_NEEDS, READ_AUDIT}),
     MUNICIPAL_CLIENT: frozenset({READ_NEED, COUNT_NEEDS}),
+    PARTNER_CLIENT: frozenset(),
     SYSTEM: frozenset({READ_NEED, COUNT_NEEDS}),
 }
 

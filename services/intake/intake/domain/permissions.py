@@ -9,6 +9,7 @@ AGENCY_OPERATOR = "agency_operator"
 COMUNE_OPERATOR = "comune_operator"
 COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
+PARTNER_CLIENT = "partner_client"  # nothing here: the partners service serves partners
 SYSTEM = "system"
 
 # Actions on cases.
@@ -53,6 +54,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     COORDINATOR: frozenset(_COORDINATOR),
     COMUNE_OPERATOR: frozenset(_COMUNE_OPERATOR),
     MUNICIPAL_CLIENT: frozenset({READ_STATUS}),
+    PARTNER_CLIENT: frozenset(),
     SYSTEM: frozenset(_COORDINATOR),
 }
 

@@ -9,6 +9,11 @@ a partner").
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+
+from abitare_chassis.config import secret_key
 from abitare_chassis.envelope import new_envelope, sign_envelope
 
 
@@ -30,3 +35,22 @@ def partner_copy(event, data: dict, tenant: str, partner_key: str) -> dict:
     del envelope["actor"]
     envelope["type"] = event.type
     return sign_envelope(envelope, key=partner_key)
+
+
+# Published to partners.events (internal): intake applies it to the project action.
+ACTION_OUTCOME_RECORDED = "action_outcome_recorded"
+# Published to one partner (partners.outbound), filtered by its convention's grant.
+PARTNER_REFERRAL_CREATED = "partners.partner_referral_created.v1"
+PARTNER_REFERRAL_WITHDRAWN = "partners.partner_referral_withdrawn.v1"
+CASE_OPENED = "intake.case_opened.v1"
+CASE_CLOSED = "intake.case_closed.v1"
+
+
+def partner_ref_secret() -> str:
+    """The per-deployment secret of the pseudonymous household references
+    (``domain.referrals.household_ref``): ``PARTNERS_HOUSEHOLD_REF_SECRET``, else derived from
+    the deployment's signing key (so it differs per deployment and no partner holds it)."""
+    explicit = os.environ.get("PARTNERS_HOUSEHOLD_REF_SECRET", "").strip()
+    if explicit:
+        return explicit
+    return hmac.new(secret_key().encode(), b"partners-household-ref", hashlib.sha256).hexdigest()

@@ -100,5 +100,134 @@ class Delivery(Base):
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class LoanRow(Base):
+    """A loan a lending partner (FWA) granted to a household the agency sent to it, as the
+    partner reports it: known by the partner's own reference and the partner referral it
+    answers; its state is what ``domain.lending`` makes of the reports so far (the history in
+    ``lender_status``). The agency is never the lender: it only records what the partner says."""
+
+    __tablename__ = "loan"
+    __table_args__ = (UniqueConstraint("partner_code", "loan_ref", name="uq_loan_partner_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"))
+    loan_ref: Mapped[str] = mapped_column(String(64))  # the partner's own reference
+    partner_referral_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("partner_referral.id"), index=True
+    )
+    product: Mapped[str] = mapped_column(String(40))  # domain.lending.PRODUCTS
+    state: Mapped[str] = mapped_column(String(20))  # approved | disbursed | repaid | written_off
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    disbursed_cents: Mapped[int] = mapped_column(Integer)
+    repaid_cents: Mapped[int] = mapped_column(Integer)
+    instalments: Mapped[int] = mapped_column(Integer)
+    instalment_cents: Mapped[int] = mapped_column(Integer)
+    first_due_on: Mapped[date] = mapped_column(Date)
+    plan: Mapped[int] = mapped_column(Integer)  # 1, + 1 at each rescheduling
+    paid: Mapped[list] = mapped_column(JSON)  # instalment numbers paid under this plan
+    missed: Mapped[list] = mapped_column(JSON)
+    last_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LenderStatusRow(Base):
+    """One status the partner reported (accepted ones only: a refused report changes nothing),
+    under the partner's own ``status_id``: a retry with the same id finds this row."""
+
+    __tablename__ = "lender_status"
+    __table_args__ = (
+        UniqueConstraint("partner_code", "status_id", name="uq_lender_status_partner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(Integer, ForeignKey("loan.id"), index=True)
+    partner_code: Mapped[str] = mapped_column(String(20))
+    status_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(30))  # domain.lending.STATUSES
+    occurred_on: Mapped[date] = mapped_column(Date)
+    # the report as given (the values its status uses; the others null)
+    report: Mapped[dict] = mapped_column(JSON)
+    state_after: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(36))  # partners.lender_status_reported.v1
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reported_by: Mapped[str] = mapped_column(String(200))  # the actor's sub: partner:FWA
+
+
+class ConsentRow(Base):
+    """A household's consent to share its data with a partner for one service
+    (``domain.consent``). Withdrawal sets the ``withdrawn_*`` columns; nothing else changes."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)  # the case (intake's id)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"))
+    service: Mapped[str] = mapped_column(String(60))
+    categories: Mapped[list] = mapped_column(JSON)  # domain.consent.CATEGORIES codes
+    given_by: Mapped[str] = mapped_column(String(200))  # the member, name as given
+    given_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))  # the operator (actor sub)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))  # who asked (name as given)
+    withdrawn_recorded_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PartnerReferral(Base):
+    """A household sent to a partner for one service (``domain.referrals``): its current state;
+    every change is a ``PartnerReferralStep``."""
+
+    __tablename__ = "partner_referral"
+    __table_args__ = (UniqueConstraint("action_id", name="uq_partner_referral_action"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)  # the case (intake's id)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    # None: a project action named a partner that does not exist (state non_inviato)
+    partner_code: Mapped[str | None] = mapped_column(
+        String(20), ForeignKey("partner.code"), index=True
+    )
+    service: Mapped[str] = mapped_column(String(60))
+    household_ref: Mapped[str] = mapped_column(String(40))
+    action_id: Mapped[str | None] = mapped_column(String(36))  # the project action, if any
+    convention_code: Mapped[str | None] = mapped_column(String(40))
+    convention_version: Mapped[int | None] = mapped_column(Integer)
+    consent_id: Mapped[str | None] = mapped_column(String(36))
+    fields: Mapped[list] = mapped_column(JSON)  # dotted paths sent to the partner
+    # exactly what the partner got (filtered): what its API client reads; emptied on
+    # intake.case_pseudonymised.v1
+    shared: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    refusal: Mapped[dict | None] = mapped_column(JSON)  # non_inviato: {"code", ...}
+    outcome: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(String(1000))  # the operator's words to the partner
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_by: Mapped[str] = mapped_column(String(200))
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PartnerReferralStep(Base):
+    """One change of a partner referral: who (actor sub), when, to which state, with what."""
+
+    __tablename__ = "partner_referral_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_referral_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("partner_referral.id"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20))
+    update: Mapped[str] = mapped_column(String(20))  # created, accept, decline, outcome, withdraw
+    outcome: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str | None] = mapped_column(String(1000))
+
+
 add_chassis_tables(metadata)
 add_audit_table(metadata)

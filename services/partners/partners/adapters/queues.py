@@ -2,9 +2,10 @@
 outbox relay declares) and one durable queue per partner, ``partner.<code>``, bound with the
 routing key ``<code>`` (lowercase).
 
-A partner's queue is declared when it is subscribed, and again for every active subscription
-whenever the service starts (a broker rebuilt from scratch gets them back), so every delivery
-is kept until the partner takes it. Until a queue exists the relay keeps the event pending.
+A partner's queue is declared when it is subscribed or sent a referral, and again for every
+active subscription (and every partner with referrals) whenever the service starts (a broker
+rebuilt from scratch gets them back), so every delivery is kept until the partner takes it.
+Until a queue exists the relay keeps the event pending.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from abitare_chassis.outbox import topic_exchange
 from abitare_chassis.provider import Database
 
-from .models import Subscription
+from .models import PartnerReferral, Subscription
 
 OUTBOUND_EXCHANGE = "partners.outbound"
 
@@ -61,9 +62,19 @@ class PartnerQueues(DependencyProvider):
     def start(self):
         db = next(d.db for d in self.container.dependencies if isinstance(d, Database))
         with db.session() as session:
-            codes = session.scalars(
-                select(Subscription.partner_code).distinct().where(Subscription.active.is_(True))
-            ).all()
+            codes = set(
+                session.scalars(
+                    select(Subscription.partner_code)
+                    .distinct()
+                    .where(Subscription.active.is_(True))
+                )
+            ) | set(  # partners with referrals get their withdrawals and case news there
+                session.scalars(
+                    select(PartnerReferral.partner_code)
+                    .distinct()
+                    .where(PartnerReferral.partner_code.is_not(None))
+                )
+            )
         for code in codes:
             declare_partner_queue(self.amqp_uri, code)
 

@@ -8,6 +8,11 @@ filtering every delivery query on the actor's comuni; this is only about the rol
 - a municipal client reads the deliveries of its own comune (the referral overview of the API),
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
+- operators also record and withdraw a household's consents and send its referrals to partners;
+- a partner's API client reads only the referrals sent to that partner and answers them;
+- a partner client (a partner's own system, ``sub`` = ``partner:<CODE>``) reports the status of
+  the loans it granted to households sent to it and reads their history: only its own, by the
+  partner in its ``sub`` (:func:`partner_of`), never by comune;
 - coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
   page), and issue a partner's delivery key (a secret: not the system's business).
 
@@ -17,12 +22,15 @@ authority, no actor role is checked).
 
 from __future__ import annotations
 
+from abitare_chassis.actor import Actor
+
 from ..errors import PartnerForbidden
 
 AGENCY_OPERATOR = "agency_operator"
 COMUNE_OPERATOR = "comune_operator"
 COORDINATOR = "coordinator"
 MUNICIPAL_CLIENT = "municipal_client"
+PARTNER_CLIENT = "partner_client"
 SYSTEM = "system"
 
 READ_PARTNERS = "read_partners"  # list_partners, get_partner, get_vocabulary
@@ -32,9 +40,15 @@ READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
 READ_AUDIT = "read_partners_audit"  # list_audit
 ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
+MANAGE_CONSENTS = "manage_consents"  # record_consent, withdraw_consent, list_consents
+SEND_REFERRALS = "send_partner_referrals"  # create / withdraw / list a case's partner referrals
+ANSWER_REFERRALS = "answer_partner_referrals"  # a partner: its own referrals, accept, outcome
+REPORT_LENDER_STATUS = "report_lender_status"  # report_lender_status: partner clients only
+READ_LOANS = "read_loans"  # get_loan: partner clients (their own loans)
+PARTNER_PREFIX = "partner:"
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
-_OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
+_OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS, MANAGE_CONSENTS, SEND_REFERRALS}
 _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS, EDIT_CONVENTIONS}
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -43,6 +57,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
     SYSTEM: frozenset(_COORDINATOR),
+    PARTNER_CLIENT: frozenset({REPORT_LENDER_STATUS, READ_LOANS, ANSWER_REFERRALS}),
 }
 
 
@@ -53,3 +68,11 @@ def may(role: str, action: str) -> bool:
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
         raise PartnerForbidden(role=role, action=action)
+
+
+def partner_of(actor: Actor) -> str | None:
+    """The partner a partner client acts for (``partner:FWA`` -> ``FWA``); ``None`` for every
+    other actor, whatever its ``sub`` says."""
+    if actor.role != PARTNER_CLIENT or not actor.sub.startswith(PARTNER_PREFIX):
+        return None
+    return actor.sub[len(PARTNER_PREFIX) :] or None

@@ -20,7 +20,7 @@ from abitare_chassis.database import Db
 from abitare_chassis.outbox import forget_published
 
 from ..adapters import events
-from ..adapters.models import Delivery, Partner, Subscription
+from ..adapters.models import Delivery, Partner, PartnerReferral, Subscription
 from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
 from ..domain import permissions
 from ..domain.conventions import Convention, agency_today, convention_in_force, field_label
@@ -113,6 +113,14 @@ def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
     notices = []
     with db.transaction(causation=event) as tx:
         forget_published(tx.session, db.outbox, keys["referral_id"])
+        tx.session.execute(  # what each partner got of its referrals, and the notes
+            update(PartnerReferral)
+            .where(
+                PartnerReferral.referral_id == keys["referral_id"],
+                PartnerReferral.comune_istat == keys["comune_istat"],
+            )
+            .values(shared={}, note=None)
+        )
         in_scope = (
             Delivery.referral_id == keys["referral_id"],
             Delivery.comune_istat == keys["comune_istat"],

@@ -1,16 +1,16 @@
 """each delivery records the convention code and version it went out under (None for the
 deliveries made before, and for the erasure notices, owed whatever the convention says).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
