@@ -414,7 +414,6 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
         "Esito non previsto per questo servizio.",
         "Not an outcome of this service.",
     ),
-    "reason_required": ("Indica il motivo.", "Give the reason."),
 }
 
 # -- warnings (stored and shown, never refused) ---------------------------------------------------

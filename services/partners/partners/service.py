@@ -96,6 +96,10 @@ class PartnersService:
         return jsonable(referrals.list_for_case(self.db, actor, **query))
 
     @rpc
+    def list_partner_offers(self, actor):
+        return jsonable(referrals.list_offers(self.db, actor))
+
+    @rpc
     def list_overdue_partner_referrals(self, actor):
         return jsonable(referrals.list_overdue(self.db, actor))
 
@@ -111,9 +115,7 @@ class PartnersService:
     @rpc
     def update_own_referral(self, actor, partner_referral_id, payload):
         data = load(PartnerUpdateInput(), payload)
-        return jsonable(
-            referrals.update_by_partner(self.db, actor, str(partner_referral_id), data)
-        )
+        return jsonable(referrals.update_by_partner(self.db, actor, str(partner_referral_id), data))
 
     # -- partners and deliveries ------------------------------------------------------------
     @rpc

@@ -8,8 +8,13 @@ from partners.domain import consent, referrals
 from partners.domain.conventions import Convention, Grant
 
 DAY = date(2026, 12, 2)
-GRANT = ("partner_referral_id", "household.size", "household.members", "contact.phone",
-         "economics.monthly_rent_cents")
+GRANT = (
+    "partner_referral_id",
+    "household.size",
+    "household.members",
+    "contact.phone",
+    "economics.monthly_rent_cents",
+)
 
 
 def a_consent(**overrides):
@@ -45,9 +50,7 @@ def test_consent_is_per_partner_and_service_and_says_why_it_is_missing():
     assert consent.valid_consent(consents, "FWA", "microcredito", DAY) == consents[0]
     assert consent.valid_consent(consents, "AFOL", "microcredito", DAY) is None
     assert consent.consent_refusal(consents, "AFOL", "microcredito", DAY) == "consent_missing"
-    assert (
-        consent.consent_refusal(consents, "FWA", "consulenza_debiti", DAY) == "consent_withdrawn"
-    )
+    assert consent.consent_refusal(consents, "FWA", "consulenza_debiti", DAY) == "consent_withdrawn"
     expired = [a_consent(valid_until=date(2026, 11, 30))]
     assert consent.consent_refusal(expired, "FWA", "microcredito", DAY) == "consent_expired"
     assert consent.consent_refusal(consents, "FWA", "microcredito", DAY) is None
@@ -94,10 +97,20 @@ def convention(**overrides):
     [
         (None, [], "orientamento_lavoro", "015146", "partner_unknown"),
         (True, [], "orientamento_lavoro", "015146", "no_convention_in_force"),
-        (True, [convention(valid_to=date(2025, 12, 31))], "orientamento_lavoro", "015146",
-         "convention_expired"),
-        (True, [convention(status="sospesa", status_reason="verifica")], "orientamento_lavoro",
-         "015146", "convention_suspended"),
+        (
+            True,
+            [convention(valid_to=date(2025, 12, 31))],
+            "orientamento_lavoro",
+            "015146",
+            "convention_expired",
+        ),
+        (
+            True,
+            [convention(status="sospesa", status_reason="verifica")],
+            "orientamento_lavoro",
+            "015146",
+            "convention_suspended",
+        ),
         (True, [convention()], "microcredito", "015146", "service_not_offered"),
         (True, [convention()], "orientamento_lavoro", "015195", "comune_not_covered"),
     ],
@@ -139,7 +152,9 @@ def test_the_partner_moves_a_referral_through_its_states(state, update, outcome,
 
 
 def test_an_outcome_sets_the_action_status():
-    _, outcome = referrals.next_state("accettato", "outcome", "orientamento_lavoro", "assunzione", None)
+    _, outcome = referrals.next_state(
+        "accettato", "outcome", "orientamento_lavoro", "assunzione", None
+    )
     assert referrals.action_status("outcome", outcome) == "completata"
     assert referrals.action_status("accept", None) == "in_corso"
     assert referrals.action_status("decline", None) == "annullata"

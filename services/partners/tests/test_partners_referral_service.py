@@ -10,7 +10,6 @@ from kombu import Connection, Queue
 from nameko.exceptions import RemoteError
 
 from abitare_chassis.outbox import topic_exchange
-
 from abitare_chassis.testing.consumer import EventFeed
 from abitare_chassis.testing.services import token, wait_for
 from partners.domain.conventions import agency_today

@@ -25,9 +25,7 @@ def upgrade():
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("referral_id", sa.String(36), nullable=False, index=True),
         sa.Column("comune_istat", sa.String(6), nullable=False, index=True),
-        sa.Column(
-            "partner_code", sa.String(20), sa.ForeignKey("partner.code"), nullable=False
-        ),
+        sa.Column("partner_code", sa.String(20), sa.ForeignKey("partner.code"), nullable=False),
         sa.Column("service", sa.String(60), nullable=False),
         sa.Column("categories", sa.JSON(), nullable=False),
         sa.Column("given_by", sa.String(200), nullable=False),

@@ -2,9 +2,10 @@
 outbox relay declares) and one durable queue per partner, ``partner.<code>``, bound with the
 routing key ``<code>`` (lowercase).
 
-A partner's queue is declared when it is subscribed or sent a referral, and again for every active subscription (and every partner with referrals)
-whenever the service starts (a broker rebuilt from scratch gets them back), so every delivery
-is kept until the partner takes it. Until a queue exists the relay keeps the event pending.
+A partner's queue is declared when it is subscribed or sent a referral, and again for every
+active subscription (and every partner with referrals) whenever the service starts (a broker
+rebuilt from scratch gets them back), so every delivery is kept until the partner takes it.
+Until a queue exists the relay keeps the event pending.
 """
 
 from __future__ import annotations

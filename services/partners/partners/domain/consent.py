@@ -24,8 +24,10 @@ from datetime import date
 
 # category -> (words, the personal field paths it covers; "x.*" = every field under x)
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "anagrafica": ("Componenti del nucleo (nomi, codici fiscali, date di nascita)",
-                   ("household.members",)),
+    "anagrafica": (
+        "Componenti del nucleo (nomi, codici fiscali, date di nascita)",
+        ("household.members",),
+    ),
     "contatti": ("Contatti (telefono)", ("contact.phone",)),
     "dati_economici": ("Dati economici (reddito, canone)", ("economics.*",)),
 }

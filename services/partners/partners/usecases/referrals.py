@@ -41,6 +41,7 @@ from .sharing import _deliver
 
 CREATED = "created"
 WITHDRAW = "withdraw"
+UPDATE_WORDS = {"accept": "invio accettato", "decline": "invio rifiutato"}
 CASE_STATUS = {events.CASE_OPENED: "aperto", events.CASE_CLOSED: "chiuso"}
 
 
@@ -90,9 +91,7 @@ def _send(tx, actor: Actor, data: dict, declare_queue=None) -> PartnerReferral:
         raise PartnerReferralRefused({field.get(why["code"], "service"): [why]})
     grant = convention.fields_for(events.PARTNER_REFERRAL_CREATED)
     if not grant:
-        raise PartnerReferralRefused(
-            {"partner_code": [{"code": "event_type_not_in_convention"}]}
-        )
+        raise PartnerReferralRefused({"partner_code": [{"code": "event_type_not_in_convention"}]})
     consents = [consent_of(c) for c in consents_of(session, data["referral_id"], actor.comuni)]
     consent = valid_consent(consents, partner.code, service, day)
     if consent is None and needs_consent(grant):
@@ -220,7 +219,9 @@ def withdraw_referral(db: Db, actor: Actor, partner_referral_id: str, reason: st
             "reason": reason,
         }
         if grant:
-            _share(tx, row, partner, events.PARTNER_REFERRAL_WITHDRAWN, filter_fields(data, grant), now)
+            _share(
+                tx, row, partner, events.PARTNER_REFERRAL_WITHDRAWN, filter_fields(data, grant), now
+            )
         return referral_record(row, _steps(tx.session, [row.id])[row.id])
 
 
@@ -278,6 +279,37 @@ def share_case_status(db: Db, event, keys: dict) -> int:
             )
             told += 1
     return told
+
+
+def list_offers(db: Db, actor: Actor) -> list[dict]:
+    """What each active partner offers today under its convention in force (the send form and
+    the project action's service select): partner, service code and words, the comuni covered,
+    the response time; a partner with no convention in force is listed with the reason."""
+    permissions.ensure(actor.role, permissions.SEND_REFERRALS)
+    day = agency_today()
+    with db.session() as session:
+        partners = session.scalars(
+            select(Partner).where(Partner.active.is_(True)).order_by(Partner.code)
+        ).all()
+        conventions = conventions_of(session, [p.code for p in partners])
+    found = []
+    for p in partners:
+        why, in_force = referrals.referral_refusal(True, conventions.get(p.code, []), "", "", day)
+        found.append(
+            {
+                "partner_code": p.code,
+                "partner_name": p.name,
+                "in_force": in_force is not None,
+                "lapse": None if in_force else why,
+                "services": [
+                    {"code": s, "label": _service_label(s)}
+                    for s in (in_force.services if in_force else ())
+                ],
+                "comuni": list(in_force.comuni) if in_force else [],
+                "response_days": in_force.response_days if in_force else None,
+            }
+        )
+    return found
 
 
 # -- the partner's side ---------------------------------------------------------------------
@@ -376,9 +408,13 @@ def update_by_partner(db: Db, actor: Actor, partner_referral_id: str, data: dict
                 "partner_code": row.partner_code,
                 "partner_referral_id": row.id,
                 "service": row.service,
+                "service_label": _service_label(row.service),
+                "outcome_label": outcome.label if outcome else UPDATE_WORDS[data["update"]],
                 "reason": data.get("reason"),
             },
-            actor=Actor(sub=actor.sub, role=actor.role, comuni=(row.comune_istat,), name=actor.name),
+            actor=Actor(
+                sub=actor.sub, role=actor.role, comuni=(row.comune_istat,), name=actor.name
+            ),
             subject=row.referral_id,
             tenant=row.comune_istat,
         )
@@ -544,8 +580,5 @@ def partner_view(row: PartnerReferral, steps: list[dict]) -> dict:
         "outcomes_allowed": [o.code for o in offers.offer(row.service).outcomes]
         if offers.offer(row.service)
         else [],
-        "steps": [
-            {k: s[k] for k in ("at", "state", "update", "outcome", "reason")} for s in steps
-        ],
+        "steps": [{k: s[k] for k in ("at", "state", "update", "outcome", "reason")} for s in steps],
     }
-
