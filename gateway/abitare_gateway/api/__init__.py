@@ -80,6 +80,7 @@ def init_app(app: Flask) -> Api:
         fotografia,
         partner,
         partners,
+        partner_referrals,
         projects,
         referrals,
         worklist,
@@ -110,6 +111,8 @@ def init_app(app: Flask) -> Api:
         fotografia.blp,
         partners.blp,
         partner.blp,
+        partner_referrals.blp,
+        partner_referrals.inbox,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -41,6 +41,7 @@ from .sharing import _deliver
 
 CREATED = "created"
 WITHDRAW = "withdraw"
+UPDATE_WORDS = {"accept": "invio accettato", "decline": "invio rifiutato"}
 CASE_STATUS = {events.CASE_OPENED: "aperto", events.CASE_CLOSED: "chiuso"}
 
 
@@ -280,6 +281,37 @@ def share_case_status(db: Db, event, keys: dict) -> int:
     return told
 
 
+def list_offers(db: Db, actor: Actor) -> list[dict]:
+    """What each active partner offers today under its convention in force (the send form and
+    the project action's service select): partner, service code and words, the comuni covered,
+    the response time; a partner with no convention in force is listed with the reason."""
+    permissions.ensure(actor.role, permissions.SEND_REFERRALS)
+    day = agency_today()
+    with db.session() as session:
+        partners = session.scalars(
+            select(Partner).where(Partner.active.is_(True)).order_by(Partner.code)
+        ).all()
+        conventions = conventions_of(session, [p.code for p in partners])
+    found = []
+    for p in partners:
+        why, in_force = referrals.referral_refusal(True, conventions.get(p.code, []), "", "", day)
+        found.append(
+            {
+                "partner_code": p.code,
+                "partner_name": p.name,
+                "in_force": in_force is not None,
+                "lapse": None if in_force else why,
+                "services": [
+                    {"code": s, "label": _service_label(s)}
+                    for s in (in_force.services if in_force else ())
+                ],
+                "comuni": list(in_force.comuni) if in_force else [],
+                "response_days": in_force.response_days if in_force else None,
+            }
+        )
+    return found
+
+
 # -- the partner's side ---------------------------------------------------------------------
 def partner_code_of(actor: Actor) -> str:
     """The partner an API client acts for: its ``sub`` is ``partner:<CODE>``."""
@@ -376,6 +408,8 @@ def update_by_partner(db: Db, actor: Actor, partner_referral_id: str, data: dict
                 "partner_code": row.partner_code,
                 "partner_referral_id": row.id,
                 "service": row.service,
+                "service_label": _service_label(row.service),
+                "outcome_label": outcome.label if outcome else UPDATE_WORDS[data["update"]],
                 "reason": data.get("reason"),
             },
             actor=Actor(
