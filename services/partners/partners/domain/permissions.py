@@ -22,8 +22,6 @@ authority, no actor role is checked).
 
 from __future__ import annotations
 
-from abitare_chassis.actor import Actor
-
 from ..errors import PartnerForbidden
 
 AGENCY_OPERATOR = "agency_operator"
@@ -70,9 +68,10 @@ def ensure(role: str, action: str) -> None:
         raise PartnerForbidden(role=role, action=action)
 
 
-def partner_of(actor: Actor) -> str | None:
+def partner_of(actor) -> str | None:
     """The partner a partner client acts for (``partner:FWA`` -> ``FWA``); ``None`` for every
-    other actor, whatever its ``sub`` says."""
+    other actor, whatever its ``sub`` says. ``actor`` is the chassis ``Actor`` (not imported:
+    the rules depend on nothing but rules and errors)."""
     if actor.role != PARTNER_CLIENT or not actor.sub.startswith(PARTNER_PREFIX):
         return None
     return actor.sub[len(PARTNER_PREFIX) :] or None
