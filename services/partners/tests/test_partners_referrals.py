@@ -236,3 +236,13 @@ def test_a_consent_is_checked_when_recorded(db):
         )
     assert set(invalid.value.errors) == {"categories", "valid_until", "partner_code"}
     assert consents.list_consents(db, OPERATOR, CASE) == []
+
+
+def test_a_partner_seeded_without_a_delivery_key_gets_one_with_its_first_referral(db):
+    consent(db, partner_code="CAF", service="pratica_isee", categories=["dati_economici"])
+    sent = referrals.create_referral(
+        db, OPERATOR, referral_input(partner_code="CAF", service="pratica_isee")
+    )
+    assert sent["state"] == "inviato"
+    assert "economics.monthly_rent_cents" in sent["fields"]
+    assert "contact.phone" not in sent["fields"]  # the consent does not cover it
