@@ -89,6 +89,24 @@ def partner_choices(actor: Actor) -> list[tuple[str, str]]:
     return [(p["code"], p["name"]) for p in partners if p.get("active", True)]
 
 
+def partner_services(actor: Actor) -> list[tuple[str, str]]:
+    """``[(service, "words (partners)")]`` of the services the partners offer today, from the
+    partners service (the project action's select); empty when it cannot be asked."""
+    try:
+        offers = rpc().call("partners", "list_partner_offers", actor)
+    except RpcError:
+        return []
+    by_service: dict[str, tuple[str, list[str]]] = {}
+    for partner in offers:
+        for service in partner["services"]:
+            label, codes = by_service.setdefault(service["code"], (service["label"], []))
+            codes.append(partner["partner_code"])
+    return [
+        (code, f"{label} ({', '.join(codes)})")
+        for code, (label, codes) in sorted(by_service.items())
+    ]
+
+
 def vocabulary(actor: Actor) -> dict[str, list[dict]]:
     """Form options ``{referring_body: [{code, label}], ...}``: intake's vocabulary from its
     contract file (:mod:`labels`), with no call, so the form works while intake is away."""

@@ -536,6 +536,12 @@ def warning_text(warning: Mapping, language: str = "it") -> str:
     return f"{SEVERITY.get(warning.get('severity'), 'Attenzione')}: {sentence}"
 
 
+def error_text(code: str, params: Mapping | None = None) -> str:
+    """The Italian sentence for ``code`` (a template filter: reasons shown on a page); the code
+    itself when the table does not know it."""
+    return text(code, params) or str(code)
+
+
 def has_text(code: str) -> bool:
     return code in TABLE
 

@@ -13,6 +13,8 @@ COMMISSION = "commissione"
 REPORTING = "rendicontazione"
 REFERRALS = "invio e verifica delle schede"
 DATA_QUALITY = "verifica della qualità dei dati"
+PARTNER_REFERRAL = "invio a un partner con il consenso del nucleo"
+PARTNER_CONVENTION = "servizio del partner previsto dalla convenzione"
 ACCESS_REQUEST = "richiesta di accesso dell'interessato (art. 15 GDPR)"  # the household's report
 
 BY_ENDPOINT = {
@@ -45,6 +47,8 @@ BY_BLUEPRINT = {
     "commission": COMMISSION,
     "fotografia": REPORTING,
     "referrals": REFERRALS,
+    "partner_referrals": PARTNER_REFERRAL,
+    "partner_inbox": PARTNER_CONVENTION,
 }
 WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 

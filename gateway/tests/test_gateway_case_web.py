@@ -322,6 +322,7 @@ def test_project_is_saved_with_its_version(operator, taken_case_id, fake):
                 "description": "Domanda fondo affitto",
                 "responsible": "agency",
                 "partner_code": None,
+                "partner_service": None,
                 "due_date": "2025-07-15",
                 "status": "da_avviare",
             }

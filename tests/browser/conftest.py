@@ -55,6 +55,7 @@ MAIN_PAGES = (
     MainPage("valutazione", "/schede/{taken}/valutazione", form=True),
     MainPage("progetto", "/schede/{taken}/progetto", form=True),
     MainPage("chiusura", "/schede/{taken}/chiusura", form=True),
+    MainPage("invii-partner", "/schede/{taken}/partner", form=True),
     MainPage("accessi", "/schede/{taken}/accessi", form=True),
     MainPage("commissione", "/commissione", form=True),
     MainPage("seduta", "/commissione/{meeting}", form=True),

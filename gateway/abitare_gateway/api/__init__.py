@@ -79,6 +79,7 @@ def init_app(app: Flask) -> Api:
         comuni,
         fotografia,
         partner,
+        partner_referrals,
         projects,
         referrals,
         worklist,
@@ -108,6 +109,8 @@ def init_app(app: Flask) -> Api:
         worklist.blp,
         fotografia.blp,
         partner.blp,
+        partner_referrals.blp,
+        partner_referrals.inbox,
     ):
         api.register_blueprint(blueprint)
     return api

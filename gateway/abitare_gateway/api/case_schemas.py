@@ -159,6 +159,11 @@ class ActionIn(Schema):
     description = _text(validate=validate.Length(min=1, max=1000))
     responsible = fields.String(required=True, validate=validate.OneOf(RESPONSIBLES))
     partner_code = fields.String(allow_none=True, validate=PARTNER_CODE)
+    partner_service = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[a-z_]{2,60}$"),
+        metadata={"description": "partner_referral: the partner's service (GET /partner-offers)"},
+    )
     due_date = fields.Date(allow_none=True)
     status = fields.String(load_default="da_avviare", validate=validate.OneOf(ACTION_STATUSES))
 

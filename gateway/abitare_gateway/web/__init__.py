@@ -17,7 +17,7 @@ from .. import accounts, labels, roles
 from ..accounts import actor_name
 from ..agency_time import AGENCY_TZ
 from ..auth import csrf_token, csrf_valid, current_operator
-from ..error_texts import warning_text
+from ..error_texts import error_text, warning_text
 from ..errors import Problem
 from ..money import format_euro
 
@@ -106,6 +106,7 @@ def init_app(app: Flask) -> None:
         case_record_views,
         case_views,
         commission_views,
+        partner_views,
         views,
         work_views,
     )
@@ -118,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(label_filter, "label")
     app.add_template_filter(actor_name, "who")
     app.add_template_filter(warning_text, "warning_text")
+    app.add_template_filter(error_text, "error_text")
 
     @app.context_processor
     def globals_for_templates():

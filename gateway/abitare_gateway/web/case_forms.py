@@ -14,7 +14,16 @@ from ..agency_time import AGENCY_TZ
 from .forms import CHOOSE_MESSAGE, REQUIRED_MESSAGE, parse_date
 
 ACTION_KEY = re.compile(r"^actions-(\d{1,3})-([a-z_]+)$")
-ACTION_FIELDS = ("id", "type", "description", "responsible", "partner_code", "due_date", "status")
+ACTION_FIELDS = (
+    "id",
+    "type",
+    "description",
+    "responsible",
+    "partner_code",
+    "partner_service",
+    "due_date",
+    "status",
+)
 MAX_ACTIONS = 100
 BLANK_ACTION_ROWS = 1
 BOOLEAN_INDICATORS = tuple(labels.INDICATOR)
@@ -250,6 +259,7 @@ def _action(row: dict, index: int, state: FormState) -> dict:
         "description": row["description"],
         "responsible": row["responsible"],
         "partner_code": row["partner_code"] or None,
+        "partner_service": row["partner_service"] or None,
         "due_date": due,
         "status": row["status"],
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
-from .. import casework, labels
+from .. import backend, casework, labels
 from ..auth import login_required, web_actor
 from . import bp, case_forms
 from .case_forms import FormState
@@ -162,4 +162,5 @@ def case_project(referral_id):
         project=project,
         conflict=current,
         versions=versions,
+        partner_services=backend.partner_services(actor),
     )

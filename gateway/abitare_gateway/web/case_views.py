@@ -24,6 +24,7 @@ TABS = (
     ("colloquio", "Colloquio congiunto", "web.case_interview"),
     ("valutazione", "Valutazione", "web.case_assessment"),
     ("progetto", "Progetto", "web.case_project"),
+    ("partner", "Invii ai partner", "web.case_partners"),
     ("chiusura", "Chiusura", "web.case_closure"),
     ("accessi", "Accessi", "web.case_access"),  # coordinators only (see _layout.html)
 )

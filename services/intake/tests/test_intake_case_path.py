@@ -574,6 +574,46 @@ def test_action_outcome_sets_the_status(db, case):
     assert projects.get_project(db, AGENCY, case)["version"] == 2
 
 
+def test_a_partner_answer_sets_the_action_and_writes_the_diary(db, case):
+    partner_action = {
+        "type": "partner_referral",
+        "description": "Orientamento al lavoro",
+        "responsible": "partner",
+        "partner_code": "AFOL",
+        "partner_service": "orientamento_lavoro",
+    }
+    saved = projects.save_project(
+        db, AGENCY, case, 0, load(ProjectInput(), {**PROJECT, "actions": [partner_action]})
+    )
+    [requested] = emitted(db, "intake.action_requested.v1")
+    assert requested["partner_service"] == "orientamento_lavoro"
+    partner = Actor(sub="partner:AFOL", role="partner_client", comuni=(SGM,))
+    with db.transaction() as tx:
+        projects.apply_action_outcome(
+            tx,
+            partner,
+            "partners",
+            {
+                "referral_id": case,
+                "action_id": saved["actions"][0]["id"],
+                "status": "completata",
+                "outcome": "assunzione",
+                "comune_istat": SGM,
+                "recorded_at": "2026-02-01T10:00:00+00:00",
+                "partner_code": "AFOL",
+                "service_label": "Orientamento al lavoro",
+                "outcome_label": "Assunzione",
+                "reason": None,
+            },
+        )
+    assert projects.get_project(db, AGENCY, case)["actions"][0]["status"] == "completata"
+    [entry] = [
+        e for e in diary.list_diary(db, AGENCY, case) if e["kind"] == "aggiornamento_partner"
+    ]
+    assert entry["text"] == "Aggiornamento dal partner AFOL (Orientamento al lavoro): Assunzione."
+    assert entry["author"] == "partner:AFOL"
+
+
 # -- commission -------------------------------------------------------------------------------
 def test_commission_meeting_proposal_decision_minutes(db, case):
     with pytest.raises(CaseForbidden):

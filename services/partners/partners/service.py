@@ -98,6 +98,10 @@ class PartnersService:
         return jsonable(referrals.list_for_case(self.db, actor, **query))
 
     @rpc
+    def list_partner_offers(self, actor):
+        return jsonable(referrals.list_offers(self.db, actor))
+
+    @rpc
     def list_overdue_partner_referrals(self, actor):
         return jsonable(referrals.list_overdue(self.db, actor))
 

@@ -90,8 +90,10 @@ DIARY_KINDS = {
     "incontro_di_rete": "Incontro di rete",
     "colloquio_congiunto": "Colloquio congiunto (Agenzia e Comune)",
     "nota": "Nota",
+    "aggiornamento_partner": "Aggiornamento da un partner",
     "altro": "Altro",
 }
 JOINT_INTERVIEW = "colloquio_congiunto"
+PARTNER_UPDATE = "aggiornamento_partner"  # written by intake when a partner answers a referral
 
 # ``labels`` gathers these and the case path's tables into the contract the gateway reads.

@@ -100,6 +100,11 @@ class ActionInput(Strict):
     description = Text(required=True, validate=validate.Length(min=1, max=2000))
     responsible = fields.String(required=True, validate=validate.OneOf(list(project.RESPONSIBLE)))
     partner_code = fields.String(load_default=None, allow_none=True, validate=PARTNER_CODE)
+    # partner_referral: the partner's service (partners' domain/offers.py code); partners checks
+    # that the partner's convention offers it
+    partner_service = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^[a-z_]{2,60}$")
+    )
     due_date = fields.Date(load_default=None, allow_none=True)
     status = fields.String(
         load_default="da_avviare", validate=validate.OneOf(list(project.ACTION_STATUSES))
@@ -225,3 +230,14 @@ class ActionOutcomeEvent(Schema):
     outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     comune_istat = fields.String(load_default=None, allow_none=True, validate=ISTAT_FORMAT)
     recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    # partners: who answered and in which words (the diary entry)
+    partner_code = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=20)
+    )
+    service_label = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
+    outcome_label = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))

@@ -24,7 +24,7 @@ def add_diary_entry(db: Db, actor: Actor, referral_id, data: dict) -> dict:
             tx.session, actor, referral_id, permissions.WRITE_DIARY, for_update=True
         )
         lifecycle.ensure_not_declined(referral.status, "given diary entries")
-        entry = _entry(
+        entry = new_entry(
             referral,
             actor,
             kind=data["kind"],
@@ -51,7 +51,7 @@ def schedule_interview(db: Db, actor: Actor, referral_id, data: dict) -> dict:
             f"{local:%H:%M} presso {data['location']}. "
             f"Partecipanti: {', '.join(data['participants'])}."
         )
-        entry = _entry(
+        entry = new_entry(
             referral,
             actor,
             kind=JOINT_INTERVIEW,
@@ -99,7 +99,7 @@ def visible_entries(session: Session, actor: Actor, referral_id: str, purpose) -
     return shown
 
 
-def _entry(referral, actor: Actor, **fields) -> DiaryEntry:
+def new_entry(referral, actor: Actor, **fields) -> DiaryEntry:
     return DiaryEntry(
         id=str(uuid.uuid4()),
         referral_id=referral.id,

@@ -8,6 +8,7 @@ the other gets ``ProjectVersionConflict`` and nothing of it is stored."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,11 +19,11 @@ from abitare_chassis.database import Db
 from abitare_chassis.schemas import jsonable
 
 from ..adapters import events
-from ..adapters.models import Project, ProjectAction, ProjectVersion, Referral
-from ..domain import clock, lifecycle, permissions
+from ..adapters.models import DiaryEntry, Project, ProjectAction, ProjectVersion, Referral
+from ..domain import clock, lifecycle, permissions, vocabulary
 from ..domain import project as rules
 from ..errors import ActionOutcomeInvalid, ProjectVersionConflict
-from . import audit, cases
+from . import audit, cases, diary
 
 
 def get_project(db: Db, actor: Actor, referral_id, purpose: str | None = None) -> dict:
@@ -156,6 +157,7 @@ def action_requested(referral: Referral, action: dict, version: int, at) -> dict
         action_type=action["type"],
         fulfilled_by=action["fulfilled_by"],
         partner_code=action.get("partner_code"),
+        partner_service=action.get("partner_service"),
         due_date=action.get("due_date"),
         responsible=action["responsible"],
         project_version=version,
@@ -198,7 +200,29 @@ def apply_action_outcome(tx, actor, service: str, data: dict) -> None:
             "updated_by": f"service:{service}",
         },
     )
+    if data.get("partner_code"):
+        tx.session.add(partner_diary_entry(referral, actor, data))
     cases.touch(referral)
+
+
+def partner_diary_entry(referral: Referral, actor: Actor, data: dict) -> DiaryEntry:
+    """A partner's answer to a referral, in the case's diary (not confidential: the partner's
+    words on the service, no more)."""
+    text = (
+        f"Aggiornamento dal partner {data['partner_code']}"
+        f"{' (' + data['service_label'] + ')' if data.get('service_label') else ''}: "
+        f"{data.get('outcome_label') or data.get('outcome') or data['status']}."
+    )
+    if data.get("reason"):
+        text += f" Motivo: {data['reason']}"
+    return diary.new_entry(
+        referral,
+        actor,
+        kind=vocabulary.PARTNER_UPDATE,
+        occurred_at=datetime.fromisoformat(data["recorded_at"]),
+        text=text,
+        confidential=False,
+    )
 
 
 def project_record(referral_id: str, row: Project | None, **values) -> dict:

@@ -35,12 +35,13 @@ from ..errors import (
     PartnerReferralRefused,
     PartnerReferralUpdateInvalid,
 )
-from .catalogue import conventions_of
+from .catalogue import conventions_of, new_delivery_key
 from .consents import consent_of, consents_of
 from .sharing import _deliver
 
 CREATED = "created"
 WITHDRAW = "withdraw"
+UPDATE_WORDS = {"accept": "invio accettato", "decline": "invio rifiutato"}
 CASE_STATUS = {events.CASE_OPENED: "aperto", events.CASE_CLOSED: "chiuso"}
 
 
@@ -137,6 +138,8 @@ def _send(tx, actor: Actor, data: dict, declare_queue=None) -> PartnerReferral:
     session.add(row)
     session.flush()
     _step(session, row, actor.sub, CREATED)
+    if not partner.delivery_key:  # a partner added without one (0006): its copies need one
+        partner.delivery_key = new_delivery_key()
     if declare_queue is not None:
         declare_queue(partner.code)
     _share(tx, row, partner, events.PARTNER_REFERRAL_CREATED, row.shared, now)
@@ -280,6 +283,37 @@ def share_case_status(db: Db, event, keys: dict) -> int:
     return told
 
 
+def list_offers(db: Db, actor: Actor) -> list[dict]:
+    """What each active partner offers today under its convention in force (the send form and
+    the project action's service select): partner, service code and words, the comuni covered,
+    the response time; a partner with no convention in force is listed with the reason."""
+    permissions.ensure(actor.role, permissions.SEND_REFERRALS)
+    day = agency_today()
+    with db.session() as session:
+        partners = session.scalars(
+            select(Partner).where(Partner.active.is_(True)).order_by(Partner.code)
+        ).all()
+        conventions = conventions_of(session, [p.code for p in partners])
+    found = []
+    for p in partners:
+        why, in_force = referrals.referral_refusal(True, conventions.get(p.code, []), "", "", day)
+        found.append(
+            {
+                "partner_code": p.code,
+                "partner_name": p.name,
+                "in_force": in_force is not None,
+                "lapse": None if in_force else why,
+                "services": [
+                    {"code": s, "label": _service_label(s)}
+                    for s in (in_force.services if in_force else ())
+                ],
+                "comuni": list(in_force.comuni) if in_force else [],
+                "response_days": in_force.response_days if in_force else None,
+            }
+        )
+    return found
+
+
 # -- the partner's side ---------------------------------------------------------------------
 def partner_code_of(actor: Actor) -> str:
     """The partner an API client acts for: its ``sub`` is ``partner:<CODE>``."""
@@ -376,6 +410,8 @@ def update_by_partner(db: Db, actor: Actor, partner_referral_id: str, data: dict
                 "partner_code": row.partner_code,
                 "partner_referral_id": row.id,
                 "service": row.service,
+                "service_label": _service_label(row.service),
+                "outcome_label": outcome.label if outcome else UPDATE_WORDS[data["update"]],
                 "reason": data.get("reason"),
             },
             actor=Actor(
