@@ -14,6 +14,7 @@ from abitare_chassis.migrate import upgrade
 from partners.adapters.models import ConventionRow, Delivery, PartnerReferral, metadata
 from partners.domain.conventions import agency_today
 from partners.errors import (
+    ConsentInvalid,
     PartnerReferralNotFound,
     PartnerReferralRefused,
     PartnerReferralUpdateInvalid,
