@@ -28,6 +28,7 @@ INTAKE = "intake"
 SOURCES = {  # section -> (service, method)
     INTAKE: ("intake", "get_timeline"),
     **overview.SECTIONS,
+    "partner_referrals": ("partners", "list_partner_referrals"),
 }
 SECTION_SERVICE = {name: service for name, (service, _method) in SOURCES.items()}
 TAB_ENDPOINT = {
@@ -242,8 +243,49 @@ def _partners(data: list, actor: Actor, referral_id: str, who) -> list[Entry]:
     ]
 
 
+PARTNER_STEP = {
+    "created": "Invio a {partner}",
+    "accept": "{partner} ha accettato l'invio",
+    "decline": "{partner} ha rifiutato l'invio",
+    "outcome": "Esito da {partner}",
+    "withdraw": "Invio a {partner} ritirato",
+}
+
+
+def _partner_referrals(data: list, actor: Actor, referral_id: str, who) -> list[Entry]:
+    """Each step of each referral to a partner: sent (or not sent, and why), the partner's
+    answers with their outcome, the withdrawal."""
+    entries = []
+    for r in data or []:
+        for step in r.get("steps") or []:
+            what = PARTNER_STEP.get(step["update"], step["update"]).format(
+                partner=r.get("partner_code") or "partner"
+            )
+            if step["update"] == "created" and r.get("state") == "non_inviato":
+                what = f"Invio a {r.get('partner_code') or 'partner'} non riuscito"
+            detail = r.get("service_label")
+            if step.get("outcome_label"):
+                detail = f"{detail}: {step['outcome_label']}"
+            if step.get("reason"):
+                detail = f"{detail} – {step['reason']}"
+            entries.append(
+                Entry(
+                    at=_instant(step["at"]),
+                    what=what,
+                    who=who(step.get("by")),
+                    source=labels.label("service", "partners"),
+                    detail=detail,
+                    link=url_for("web.case_partners", referral_id=referral_id),
+                    link_text="Invii ai partner",
+                    kind="partner_referral",
+                )
+            )
+    return entries
+
+
 COMPOSE = {
     INTAKE: _intake,
+    "partner_referrals": _partner_referrals,
     "funds_file": _funds,
     "housing_need": _housing,
     "partner_deliveries": _partners,

@@ -4,6 +4,7 @@ every bad report is a coded problem+json that changes nothing, nobody else repor
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,7 @@ def fwa(app, partners):
             partner_code=code,
         )
     client = app.test_client()
+    client.referral = partners.send(str(uuid.uuid4()), SGM, "FWA", "microcredito")
     token = get_token(client, "partner-fwa", "secret-fwa")
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
@@ -68,6 +70,12 @@ APPROVED = status(
 )
 
 
+def post(client, body, **kwargs):
+    """POST a report for the household the fixture sent to FWA."""
+    body = {**body, "partner_referral_id": client.referral}
+    return client.post("/api/v1/partner/lender-status", json=body, **kwargs)
+
+
 def history(client) -> list[str]:
     response = client.get("/api/v1/partner/loans/FWA-MC-0042")
     if response.status_code == 404:
@@ -76,18 +84,13 @@ def history(client) -> list[str]:
 
 
 def test_fwa_reports_a_loan_and_reads_its_history(fwa):
-    created = fwa.post("/api/v1/partner/lender-status", json=APPROVED)
+    created = post(fwa, APPROVED)
     assert created.status_code == 201, created.get_data(as_text=True)
     assert created.get_json()["state"] == "approved"
-    retried = fwa.post("/api/v1/partner/lender-status", json=APPROVED)
+    retried = post(fwa, APPROVED)
     assert retried.status_code == 200 and "replayed" not in retried.get_json()
-    assert fwa.post(
-        "/api/v1/partner/lender-status", json=status("st-2", "disbursed", 10)
-    ).status_code == (201)
-    paid = fwa.post(
-        "/api/v1/partner/lender-status",
-        json=status("st-3", "instalment_paid", 0, instalment_number=1),
-    )
+    assert post(fwa, status("st-2", "disbursed", 10)).status_code == 201
+    paid = post(fwa, status("st-3", "instalment_paid", 0, instalment_number=1))
     assert paid.status_code == 201
     loan = paid.get_json()
     assert (loan["state"], loan["repaid_cents"], loan["paid_instalments"]) == (
@@ -109,7 +112,7 @@ def test_fwa_reports_a_loan_and_reads_its_history(fwa):
     ],
 )
 def test_a_bad_first_report_is_a_coded_problem_and_stores_nothing(fwa, body, http, code):
-    response = fwa.post("/api/v1/partner/lender-status", json=body)
+    response = post(fwa, body)
     assert response.status_code == http, response.get_data(as_text=True)
     assert response.mimetype == PROBLEM
     problem = response.get_json()
@@ -122,31 +125,25 @@ def test_a_bad_first_report_is_a_coded_problem_and_stores_nothing(fwa, body, htt
 
 def test_an_instalment_after_repayment_and_a_status_out_of_turn_change_nothing(fwa):
     for body in (APPROVED, status("st-2", "disbursed", 10), status("st-3", "repaid", 5)):
-        assert fwa.post("/api/v1/partner/lender-status", json=body).status_code == 201
-    late = fwa.post(
-        "/api/v1/partner/lender-status",
-        json=status("st-4", "instalment_paid", 0, instalment_number=2),
-    )
+        assert post(fwa, body).status_code == 201
+    late = post(fwa, status("st-4", "instalment_paid", 0, instalment_number=2))
     assert late.status_code == 409 and late.get_json()["code"] == "loan_closed"
     assert (
         "chius"
-        in fwa.post(
-            "/api/v1/partner/lender-status",
-            json=status("st-4", "instalment_paid", 0, instalment_number=2),
+        in post(
+            fwa,
+            status("st-4", "instalment_paid", 0, instalment_number=2),
             headers={"Accept-Language": "it"},
         ).get_json()["detail"]
     )
-    again = fwa.post("/api/v1/partner/lender-status", json=status("st-5", "approved", 0))
+    again = post(fwa, status("st-5", "approved", 0))
     assert again.status_code in (409, 422)
     assert history(fwa) == ["st-1", "st-2", "st-3"]
 
 
 def test_a_status_not_valid_from_the_current_state(fwa):
-    assert fwa.post("/api/v1/partner/lender-status", json=APPROVED).status_code == 201
-    response = fwa.post(
-        "/api/v1/partner/lender-status",
-        json=status("st-2", "instalment_missed", 1, instalment_number=1),
-    )
+    assert post(fwa, APPROVED).status_code == 201
+    response = post(fwa, status("st-2", "instalment_missed", 1, instalment_number=1))
     assert response.status_code == 409
     assert response.get_json()["code"] == "lender_status_not_allowed"
     assert history(fwa) == ["st-1"]
@@ -155,11 +152,12 @@ def test_a_status_not_valid_from_the_current_state(fwa):
 def test_a_partner_without_lending_in_its_convention_cannot_report(app, fwa):
     afol = app.test_client()
     headers = bearer(get_token(afol, "partner-afol", "secret-afol"))
-    response = afol.post("/api/v1/partner/lender-status", json=APPROVED, headers=headers)
+    afol.referral = fwa.referral
+    response = post(afol, APPROVED, headers=headers)
     assert response.status_code == 403
     assert response.get_json()["code"] == "lending_not_in_convention"
     # and it never sees FWA's loans
-    assert fwa.post("/api/v1/partner/lender-status", json=APPROVED).status_code == 201
+    assert post(fwa, APPROVED).status_code == 201
     other = afol.get("/api/v1/partner/loans/FWA-MC-0042", headers=headers)
     assert other.status_code == 404 and other.get_json()["code"] == "loan_not_found"
 
@@ -175,4 +173,14 @@ def test_fwas_token_reads_no_case_and_municipal_clients_and_operators_cannot_rep
     assert login(operator, "coordinamento", "coord-pw").status_code == 302
     assert operator.post("/api/v1/partner/lender-status", json=APPROVED).status_code == 403
     assert operator.get("/api/v1/partner/loans/FWA-MC-0042").status_code == 403
+    assert history(fwa) == []
+
+
+def test_a_loan_for_a_referral_fwa_never_received_is_not_found(fwa, partners):
+    afol_referral = partners.send(str(uuid.uuid4()), SGM, "AFOL", "orientamento_lavoro")
+    for referral in ("pr-unknown", afol_referral):
+        body = {**APPROVED, "partner_referral_id": referral}
+        response = fwa.post("/api/v1/partner/lender-status", json=body)
+        assert response.status_code == 404, response.get_data(as_text=True)
+        assert response.get_json()["code"] == "partner_referral_not_found"
     assert history(fwa) == []

@@ -51,6 +51,19 @@ DELIVERIES = [
 ]
 
 
+PARTNER_REFERRALS = [
+    {
+        "partner_code": "AFOL",
+        "service_label": "Orientamento al lavoro",
+        "state": "accettato",
+        "steps": [
+            {"at": "2026-01-06T10:00:00+00:00", "by": "operator:agenzia", "update": "created"},
+            {"at": "2026-01-07T10:00:00+00:00", "by": "partner:AFOL", "update": "accept"},
+        ],
+    }
+]
+
+
 @pytest.fixture
 def operator(client):
     assert login(client).status_code == 302
@@ -62,6 +75,7 @@ def downstream(fake):
     fake.returns("funds", "get_funds_file", FUNDS_FILE)
     fake.returns("housing_stock", "get_housing_need", HOUSING_NEED)
     fake.returns("partners", "get_deliveries", DELIVERIES)
+    fake.returns("partners", "list_partner_referrals", PARTNER_REFERRALS)
     return fake
 
 
@@ -97,7 +111,15 @@ def test_the_timeline_has_every_service_newest_first_with_names_and_links(
     for kind in ("referral_received", "triage", "assigned", "diary"):
         assert kind in kinds
     # the referral (today) is newer than the other services' January entries and the call
-    assert kinds[-4:] == ["partner_delivery", "housing_need", "funds_file", "diary"]
+    assert kinds[-6:] == [
+        "partner_referral",
+        "partner_referral",
+        "partner_delivery",
+        "housing_need",
+        "funds_file",
+        "diary",
+    ]
+    assert "AFOL ha accettato l&#39;invio" in html and "Invio a AFOL" in html
     assert 'id="timeline-gaps"' not in html
     assert "Scheda assegnata a Operatrice Agenzia" in html  # a name, not operator:agenzia
     assert "Triage: Presa in carico" in html
@@ -113,6 +135,7 @@ def test_the_timeline_has_every_service_newest_first_with_names_and_links(
         ("funds", "get_funds_file"),
         ("housing_stock", "get_housing_need"),
         ("partners", "get_deliveries"),
+        ("partners", "list_partner_referrals"),
     ):
         [call] = downstream.calls_to(service, method)
         assert call.kwargs["purpose"] == purposes.CASE_MANAGEMENT
@@ -141,7 +164,13 @@ def test_intake_away_leaves_its_gap_and_the_other_services(operator, downstream,
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Schede e percorso: dati non disponibili in questo momento" in html
-    assert entries(html) == ["partner_delivery", "housing_need", "funds_file"]
+    assert entries(html) == [
+        "partner_referral",
+        "partner_referral",
+        "partner_delivery",
+        "housing_need",
+        "funds_file",
+    ]
 
 
 def test_a_case_of_another_comune_is_404_and_asks_nobody_else(client, downstream, intake):

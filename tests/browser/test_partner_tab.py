@@ -2,8 +2,11 @@
 refused with the reason next to the field, a consent recorded on the form lets the referral go,
 and the referral appears with its state and the fields sent. Screenshots: conftest.screenshot."""
 
+from datetime import timedelta
+
 import pytest
 
+from abitare_gateway.agency_time import today
 from tests.browser.conftest import login, screenshot
 from tests.support.data import referral
 from tests.support.suite import operator_session
@@ -39,12 +42,12 @@ def test_sending_a_referral_from_the_case_tab(page, case_id):
     screenshot(page, "invii-partner-rifiutato")
 
     page.select_option("#consent-offer", "CAF:pratica_isee")
-    page.check("#consent-categories-contatti")
-    page.check("#consent-categories-dati_economici")
+    page.click("label[for=consent-categories-contatti]")
+    page.click("label[for=consent-categories-dati_economici]")
     page.fill("#consent-given_by", "Maria Rossi")
-    page.fill("#consent-valid_until", "2029-12-31")
+    page.fill("#consent-valid_until", (today() + timedelta(days=365)).isoformat())
     page.click("#consent-submit")
-    assert "Consenso registrato." in page.content()
+    assert "Consenso registrato." in page.content(), page.locator("main").inner_text()
     assert page.locator('.consent[data-valid="si"]').count() == 1
 
     page.select_option("#send-offer", "CAF:pratica_isee")

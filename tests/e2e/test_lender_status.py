@@ -1,5 +1,6 @@
-"""FWA's lender status end to end, every service a process on a real broker: FWA's own API
-client (the demo's ``partner-fwa``) posts approved → disbursed → instalment paid through the
+"""FWA's lender status end to end, every service a process on a real broker: the agency sends a
+household to FWA for microcredito (consent first), then FWA's own API client (the demo's
+``partner-fwa``) posts approved → disbursed → instalment paid through the
 gateway; each accepted report reaches a test consumer of ``partners.events`` exactly once as
 ``partners.lender_status_reported.v1`` (a retried POST adds nothing), a refused one never does.
 The consumer is what funds will be: a queue bound to ``lender_status_reported``."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +17,9 @@ import pika
 import pytest
 import requests
 from jsonschema import Draft202012Validator, FormatChecker
+from nameko.standalone.rpc import ClusterRpcProxy
 
+from abitare_chassis.actor import Actor, rpc_audience, sign_actor
 from abitare_chassis.testing.services import wait_for
 from abitare_gateway import agency_time
 from tests.support.amqp import depth, drain
@@ -28,6 +32,8 @@ EVENT_SCHEMA = json.loads(
     ).read_text()
 )
 TODAY = agency_time.today()
+SGM = "015195"
+AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM,))
 
 
 def day(offset: int) -> str:
@@ -62,11 +68,36 @@ def fwa(suite):
     return session
 
 
-def report(status_id: str, status: str, offset: int, **values) -> dict:
+@pytest.fixture(scope="module")
+def sent(suite) -> str:
+    """A household of San Giuliano sent to FWA for microcredito, as the agency does it."""
+    case = str(uuid.uuid4())
+    keys = {"referral_id": case, "comune_istat": SGM, "partner_code": "FWA"}
+    with ClusterRpcProxy({"AMQP_URI": suite.amqp_uri}, timeout=15) as rpc:
+        actor = sign_actor(AGENCY, rpc_audience("partners"))
+        rpc.partners.record_consent(
+            actor,
+            {
+                **keys,
+                "service": "microcredito",
+                "categories": ["contatti"],
+                "given_by": "Maria Rossi",
+                "given_on": day(0),
+                "valid_until": day(-365),
+            },
+        )
+        referral = rpc.partners.create_partner_referral(
+            actor, {**keys, "service": "microcredito", "household": {"size": 2}}
+        )
+    assert referral["state"] == "inviato", referral
+    return referral["id"]
+
+
+def report(referral: str, status_id: str, status: str, offset: int, **values) -> dict:
     return {
         "status_id": status_id,
         "loan_ref": "FWA-MC-E2E-1",
-        "partner_referral_id": "pr-e2e-1",
+        "partner_referral_id": referral,
         "product": "microcredito",
         "status": status,
         "occurred_on": day(offset),
@@ -74,10 +105,11 @@ def report(status_id: str, status: str, offset: int, **values) -> dict:
     }
 
 
-def test_fwa_reports_and_each_report_reaches_the_consumer_once(suite, consumer, fwa):
+def test_fwa_reports_and_each_report_reaches_the_consumer_once(suite, consumer, fwa, sent):
     url = f"{suite.base_url}/api/v1/partner/lender-status"
     reports = [
         report(
+            sent,
             "e2e-1",
             "approved",
             30,
@@ -86,8 +118,8 @@ def test_fwa_reports_and_each_report_reaches_the_consumer_once(suite, consumer, 
             instalment_cents=26_000,
             first_due_on=day(0),
         ),
-        report("e2e-2", "disbursed", 20),
-        report("e2e-3", "instalment_paid", 0, instalment_number=1),
+        report(sent, "e2e-2", "disbursed", 20),
+        report(sent, "e2e-3", "instalment_paid", 0, instalment_number=1),
     ]
     for body in reports:
         first = fwa.post(url, json=body, timeout=15)
@@ -95,7 +127,7 @@ def test_fwa_reports_and_each_report_reaches_the_consumer_once(suite, consumer, 
         retried = fwa.post(url, json=body, timeout=15)  # the partner's retry: nothing new
         assert retried.status_code == 200, retried.text
         assert retried.json() == first.json()
-    refused = fwa.post(url, json=report("e2e-4", "approved", 0), timeout=15)
+    refused = fwa.post(url, json=report(sent, "e2e-4", "approved", 0), timeout=15)
     assert refused.status_code == 422 and refused.headers["Content-Type"].startswith(
         "application/problem+json"
     )
@@ -112,7 +144,8 @@ def test_fwa_reports_and_each_report_reaches_the_consumer_once(suite, consumer, 
     validator = Draft202012Validator(EVENT_SCHEMA, format_checker=FormatChecker())
     for event in events:
         validator.validate(event["data"])
-        assert event["source"] == "/abitare/partners" and event["subject"] == "pr-e2e-1"
+        assert event["source"] == "/abitare/partners" and event["subject"] == sent
+        assert event["tenant"] == SGM
     assert events[-1]["data"]["loan"]["repaid_cents"] == 26_000
 
     # nothing else will arrive: partners' outbox holds these three, all sent (a retry and a
@@ -128,12 +161,12 @@ def test_fwa_reports_and_each_report_reaches_the_consumer_once(suite, consumer, 
     assert [h["status_id"] for h in loan["history"]] == ["e2e-1", "e2e-2", "e2e-3"]
 
 
-def test_fwas_client_reads_no_case_and_a_comunes_client_cannot_report(suite, fwa):
+def test_fwas_client_reads_no_case_and_a_comunes_client_cannot_report(suite, fwa, sent):
     assert fwa.get(f"{suite.base_url}/api/v1/referrals", timeout=10).status_code == 404
-    municipal = suite.api("015195")
+    municipal = suite.api(SGM)
     refused = municipal.post(
         f"{suite.base_url}/api/v1/partner/lender-status",
-        json=report("e2e-x", "disbursed", 0),
+        json=report(sent, "e2e-x", "disbursed", 0),
         timeout=10,
     )
     assert refused.status_code == 403 and refused.json()["code"] == "partner_clients_only"

@@ -127,3 +127,6 @@ def test_consent_referral_partner_answer_reaches_the_case(suite):
     [listed] = agenzia.get(f"{url}/cases/{case_id}/partner-referrals", timeout=10).json()
     assert [s["update"] for s in listed["steps"]] == ["created", "accept", "outcome"]
     assert listed["fields"] and not any(f.startswith("economics") for f in listed["fields"])
+    timeline = agenzia.get(f"{suite.base_url}/schede/{case_id}/cronologia", timeout=15).text
+    assert timeline.count('data-kind="partner_referral"') == 3
+    assert "Esito da AFOL" in timeline and "Orientamento al lavoro: Assunzione" in timeline

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Response, render_template, request, url_for
 
-from .. import agency_time, casework, labels
+from .. import agency_time, casework, labels, partnerwork
 from ..auth import login_required, web_actor
 from ..errors import Problem, status_for_remote
 from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
@@ -103,7 +103,23 @@ def worklist():
         filters=filters,
         form=FormState(values={"comune": comune or ""}),
         mine=mine,
+        partner_overdue=_partner_overdue(actor, comune),
+        comune_names=dict(_comune_options(actor)),
     ), status
+
+
+def _partner_overdue(actor, comune: str | None) -> list[dict] | None:
+    """Referrals still waiting for the partner after the convention's response time (the
+    partners service; None when it cannot be asked: the section says so)."""
+    try:
+        rows = partnerwork.list_overdue(actor)
+    except RemoteError as exc:
+        if exc.kind == "forbidden":
+            return []
+        raise
+    except RpcError:
+        return None
+    return [r for r in rows if comune is None or r["comune_istat"] == comune]
 
 
 # -- Anomalie -------------------------------------------------------------------------------------

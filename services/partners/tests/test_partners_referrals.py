@@ -14,6 +14,7 @@ from abitare_chassis.migrate import upgrade
 from partners.adapters.models import ConventionRow, Delivery, PartnerReferral, metadata
 from partners.domain.conventions import agency_today
 from partners.errors import (
+    ConsentInvalid,
     PartnerReferralNotFound,
     PartnerReferralRefused,
     PartnerReferralUpdateInvalid,
@@ -191,3 +192,57 @@ def test_a_project_action_that_cannot_be_sent_is_recorded_as_not_sent(db, db_url
     assert recorded["refusal"]["code"] == "service_not_offered"
     assert counts(db)[1:] == (0, 0)  # nothing left the agency
     assert referrals.list_for_case(db, OPERATOR, CASE)[0]["state_label"] == "Non inviato"
+
+
+def test_a_referral_with_no_answer_past_the_response_time_is_overdue(db):
+    consent(db)
+    sent = referrals.create_referral(db, OPERATOR, referral_input())
+    answered = referrals.create_referral(db, OPERATOR, referral_input())
+    referrals.update_by_partner(db, FWA_CLIENT, answered["id"], {"update": "accept"})
+    assert referrals.list_overdue(db, OPERATOR) == []
+    with db.transaction() as tx:
+        for row in tx.session.scalars(select(PartnerReferral)):
+            row.respond_by = TODAY - timedelta(days=2)
+    [late] = referrals.list_overdue(db, OPERATOR)
+    assert (late["id"], late["days_late"], late["partner_code"]) == (sent["id"], 2, "FWA")
+    other_comune = Actor(sub="operator:x", role="comune_operator", comuni=("015146",))
+    assert referrals.list_overdue(db, other_comune) == []
+
+
+def test_withdrawing_tells_the_partner_and_ends_the_referral(db):
+    consent(db)
+    sent = referrals.create_referral(db, OPERATOR, referral_input())
+    withdrawn = referrals.withdraw_referral(db, OPERATOR, sent["id"], "Il nucleo ha trovato lavoro")
+    assert withdrawn["state"] == "ritirato"
+    with db.session() as session:
+        types = session.scalars(select(Delivery.event_type).order_by(Delivery.id)).all()
+    assert types == [
+        "partners.partner_referral_created.v1",
+        "partners.partner_referral_withdrawn.v1",
+    ]
+    with pytest.raises(PartnerReferralUpdateInvalid):
+        referrals.withdraw_referral(db, OPERATOR, sent["id"], "di nuovo")
+    with pytest.raises(PartnerReferralUpdateInvalid):
+        referrals.update_by_partner(db, FWA_CLIENT, sent["id"], {"update": "accept"})
+
+
+def test_a_consent_is_checked_when_recorded(db):
+    with pytest.raises(ConsentInvalid) as invalid:
+        consent(
+            db,
+            categories=["salute"],
+            valid_until=TODAY - timedelta(days=1),
+            partner_code="NOPE",
+        )
+    assert set(invalid.value.errors) == {"categories", "valid_until", "partner_code"}
+    assert consents.list_consents(db, OPERATOR, CASE) == []
+
+
+def test_a_partner_seeded_without_a_delivery_key_gets_one_with_its_first_referral(db):
+    consent(db, partner_code="CAF", service="pratica_isee", categories=["dati_economici"])
+    sent = referrals.create_referral(
+        db, OPERATOR, referral_input(partner_code="CAF", service="pratica_isee")
+    )
+    assert sent["state"] == "inviato"
+    assert "economics.monthly_rent_cents" in sent["fields"]
+    assert "contact.phone" not in sent["fields"]  # the consent does not cover it

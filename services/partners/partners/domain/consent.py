@@ -65,7 +65,12 @@ def is_personal(path: str) -> bool:
 
 
 def covered(path: str, categories) -> bool:
-    return any(_matches(path, p) for c in categories for p in CATEGORIES.get(c, ("",))[1])
+    return any(
+        _matches(path, pattern)
+        for category in categories
+        if category in CATEGORIES
+        for pattern in CATEGORIES[category][1]
+    )
 
 
 def _matches(path: str, pattern: str) -> bool:

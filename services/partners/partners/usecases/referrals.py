@@ -35,7 +35,7 @@ from ..errors import (
     PartnerReferralRefused,
     PartnerReferralUpdateInvalid,
 )
-from .catalogue import conventions_of
+from .catalogue import conventions_of, new_delivery_key
 from .consents import consent_of, consents_of
 from .sharing import _deliver
 
@@ -138,6 +138,8 @@ def _send(tx, actor: Actor, data: dict, declare_queue=None) -> PartnerReferral:
     session.add(row)
     session.flush()
     _step(session, row, actor.sub, CREATED)
+    if not partner.delivery_key:  # a partner added without one (0006): its copies need one
+        partner.delivery_key = new_delivery_key()
     if declare_queue is not None:
         declare_queue(partner.code)
     _share(tx, row, partner, events.PARTNER_REFERRAL_CREATED, row.shared, now)
