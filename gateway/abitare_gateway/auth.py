@@ -30,6 +30,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from abitare_chassis.actor import COORDINATOR, MUNICIPAL_CLIENT, SYSTEM, Actor
 
 from .errors import Problem
+from .i18n import N_, _
 from .identity import ApiClient, HasherBusy, IdentityStore, Operator
 from .sessions import LOGIN_AT_KEY, destroy, rotate
 from .throttle import LoginThrottle, Throttled, account_key, address_key
@@ -40,7 +41,7 @@ SESSION_VERSION_KEY = "cv"  # the operator's credentials version at login
 LAST_USE_INTERVAL = timedelta(minutes=5)  # an API client's last use is written at most this often
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
-BEARER_CHALLENGE = 'Bearer realm="abitare"'
+BEARER_CHALLENGE = N_('Bearer realm="abitare"')
 
 
 def identity() -> IdentityStore:
@@ -123,7 +124,7 @@ def client_actor(client: ApiClient) -> Actor:
 
 
 def system_actor(purpose: str = "gateway") -> Actor:
-    return Actor(sub=f"system:{purpose}", role=SYSTEM, comuni=(), name="Abitare gateway")
+    return Actor(sub=f"system:{purpose}", role=SYSTEM, comuni=(), name=_("Abitare gateway"))
 
 
 # -- bearer tokens ----------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def issue_token(client: ApiClient) -> dict:
     token = _token_serializer().dumps({"cid": client.client_id, "cv": client.credentials_version})
     return {
         "access_token": token,
-        "token_type": "Bearer",
+        "token_type": _("Bearer"),
         "expires_in": int(current_app.config["TOKEN_MAX_AGE"]),
     }
 
@@ -146,7 +147,7 @@ def client_from_token(token: str) -> ApiClient:
     try:
         data = _token_serializer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE"])
     except SignatureExpired:
-        raise _unauthenticated("The access token has expired.", error="invalid_token") from None
+        raise _unauthenticated(_("The access token has expired."), error="invalid_token") from None
     except BadSignature:
         raise _unauthenticated("The access token is not valid.", error="invalid_token") from None
     client = identity().get_client(str(data.get("cid", ""))) if isinstance(data, dict) else None
@@ -162,7 +163,7 @@ def client_from_token(token: str) -> ApiClient:
 def basic_credentials() -> tuple[str, str] | None:
     """``(user, password)`` from an ``Authorization: Basic`` header, if there is one."""
     header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    scheme, _sep, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
         return None
     try:
@@ -203,7 +204,7 @@ def api_actor() -> Actor:
     if "actor" in g:
         return g.actor
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     if scheme.lower() == "bearer":
         g.actor = client_actor(client_from_token(token.strip()))
     elif (operator := current_operator()) is not None:
@@ -258,8 +259,8 @@ def coordinator_required(view):
         if current_operator().role != COORDINATOR:
             raise Problem(
                 403,
-                "La gestione di utenti e accessi è riservata al coordinamento.",
-                title="Accesso negato",
+                _("La gestione di utenti e accessi è riservata al coordinamento."),
+                title=_("Accesso negato"),
                 localized=True,
             )
         return view(*args, **kwargs)

@@ -62,6 +62,7 @@ class OperatorRow(Base):
         Boolean, default=False, server_default=text("false")
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # "it", "en"; None: it
 
 
 class ApiClientRow(Base):
@@ -109,6 +110,7 @@ class Operator:
     credentials_version: int = 1
     must_change_password: bool = False
     last_login_at: datetime | None = None
+    language: str | None = None  # the UI's language the operator chose (i18n.LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,13 @@ class IdentityStore:
                 username,
                 self._comuni(row),
             )
+            return self._operator(row)
+
+    def set_language(self, username: str, language: str) -> Operator:
+        """The operator's own choice of the UI's language (not audited: it changes no access)."""
+        with Session(self.engine) as session, session.begin():
+            row = self._operator_row(session, username)
+            row.language = language
             return self._operator(row)
 
     def reset_password(self, username: str, temporary_password: str, audit: AuditEntry) -> Operator:
@@ -545,6 +554,7 @@ class IdentityStore:
             credentials_version=row.credentials_version or 1,
             must_change_password=bool(row.must_change_password),
             last_login_at=row.last_login_at,
+            language=row.language,
         )
 
     @classmethod

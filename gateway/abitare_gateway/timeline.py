@@ -23,6 +23,7 @@ from abitare_chassis.actor import COORDINATOR, Actor
 
 from . import labels, overview
 from .accounts import actor_name
+from .i18n import N_, _
 
 INTAKE = "intake"
 SOURCES = {  # section -> (service, method)
@@ -40,16 +41,16 @@ TAB_ENDPOINT = {
     "chiusura": "web.case_closure",
 }
 TAB_TEXT = {
-    "scheda": "Scheda",
-    "triage": "Triage",
-    "diario": "Diario",
-    "colloquio": "Colloquio congiunto",
-    "valutazione": "Valutazione",
-    "progetto": "Progetto",
-    "chiusura": "Chiusura",
-    "commissione": "Commissione",
+    "scheda": N_("Scheda"),
+    "triage": N_("Triage"),
+    "diario": N_("Diario"),
+    "colloquio": N_("Colloquio congiunto"),
+    "valutazione": N_("Valutazione"),
+    "progetto": N_("Progetto"),
+    "chiusura": N_("Chiusura"),
+    "commissione": N_("Commissione"),
 }
-CONFIDENTIAL_PLACEHOLDER = "Nota riservata"
+CONFIDENTIAL_PLACEHOLDER = N_("Nota riservata")
 GAP = "dati non disponibili in questo momento"
 
 
@@ -196,10 +197,10 @@ def _funds(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     return [
         Entry(
             at=_instant(data["opened_at"]),
-            what="Fascicolo fondi aperto",
+            what=_("Fascicolo fondi aperto"),
             who=who("service:funds"),
             source=labels.label("service", "funds"),
-            detail="Sostenibilità del canone: "
+            detail=_("Sostenibilità del canone: ")
             + labels.label("affordability_outcome", check.get("outcome")),
             link=_scheda(referral_id, "fondi"),
             link_text="Scheda · Fondi",
@@ -213,14 +214,14 @@ def _housing(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     return [
         Entry(
             at=_instant(data["recorded_at"]),
-            what="Fabbisogno abitativo registrato",
+            what=_("Fabbisogno abitativo registrato"),
             who=who("service:housing_stock"),
             source=labels.label("service", "housing_stock"),
             detail=f"Nucleo di {size} {'componente' if size == 1 else 'componenti'}"
             if size
             else None,
             link=_scheda(referral_id, "patrimonio"),
-            link_text="Scheda · Patrimonio abitativo",
+            link_text=_("Scheda · Patrimonio abitativo"),
             kind="housing_need",
         )
     ]

@@ -13,6 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from .. import accounts, backend, labels
 from ..auth import coordinator_required, current_operator, identity, throttle, web_actor
 from ..errors import Problem
+from ..i18n import _
 from ..identity import CLIENT_ID, USERNAME, AccountExists
 from ..throttle import account_key
 from . import bp
@@ -49,7 +50,7 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
     form, state = request.form, FormState()
     name = (form.get("account_id") or "").strip()
     pattern, hint = (
-        (USERNAME, "2-63 lettere minuscole, cifre, «.», «_» o «-»")
+        (USERNAME, _("2-63 lettere minuscole, cifre, «.», «_» o «-»"))
         if kind == "operator"
         else (CLIENT_ID, "2-63 lettere, cifre, «.», «_» o «-»")
     )
@@ -144,9 +145,9 @@ def account_operator_active(username):
     flash(
         f"{operator.display_name} ({operator.username}): "
         + (
-            "utente riattivato."
+            _("utente riattivato.")
             if active
-            else "utente disattivato, le sue sessioni sono state chiuse."
+            else _("utente disattivato, le sue sessioni sono state chiuse.")
         ),
         "success",
     )
@@ -204,9 +205,9 @@ def account_client_active(client_id):
     flash(
         f"{client.name} ({client.client_id}): "
         + (
-            "sistema riattivato."
+            _("sistema riattivato.")
             if active
-            else "sistema disattivato, i suoi token non valgono più."
+            else _("sistema disattivato, i suoi token non valgono più.")
         ),
         "success",
     )
@@ -218,6 +219,6 @@ def _wanted_state() -> bool:
     value = request.form.get("stato", "")
     if value not in ("attiva", "disattiva"):
         raise Problem(
-            400, "Operazione non riconosciuta.", title="Richiesta non valida", localized=True
+            400, _("Operazione non riconosciuta."), title=_("Richiesta non valida"), localized=True
         )
     return value == "attiva"

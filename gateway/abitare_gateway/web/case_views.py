@@ -11,21 +11,22 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import assignees, casework, labels, overview, roles, timeline
 from ..auth import login_required, web_actor
+from ..i18n import N_, _
 from ..rpc import RemoteError, RpcError
 from . import bp, case_forms
 from .case_forms import FormState
 from .commands import attempt
 
 TABS = (
-    ("scheda", "Scheda", "web.referral_detail"),
-    ("cronologia", "Cronologia", "web.case_timeline"),
-    ("triage", "Triage", "web.case_triage"),
-    ("diario", "Diario", "web.case_diary"),
-    ("colloquio", "Colloquio congiunto", "web.case_interview"),
-    ("valutazione", "Valutazione", "web.case_assessment"),
-    ("progetto", "Progetto", "web.case_project"),
-    ("chiusura", "Chiusura", "web.case_closure"),
-    ("accessi", "Accessi", "web.case_access"),  # coordinators only (see _layout.html)
+    ("scheda", N_("Scheda"), "web.referral_detail"),
+    ("cronologia", N_("Cronologia"), "web.case_timeline"),
+    ("triage", N_("Triage"), "web.case_triage"),
+    ("diario", N_("Diario"), "web.case_diary"),
+    ("colloquio", N_("Colloquio congiunto"), "web.case_interview"),
+    ("valutazione", N_("Valutazione"), "web.case_assessment"),
+    ("progetto", N_("Progetto"), "web.case_project"),
+    ("chiusura", N_("Chiusura"), "web.case_closure"),
+    ("accessi", N_("Accessi"), "web.case_access"),  # coordinators only (see _layout.html)
 )
 
 
@@ -126,7 +127,7 @@ def case_assign(referral_id):
         assignee = assignees.assignee(state.values["operator_sub"])
         outcome = attempt(lambda: casework.assign_case(actor, referral_id, assignee), state)
         if outcome.ok:
-            flash("Scheda assegnata.", "success")
+            flash(_("Scheda assegnata."), "success")
             return redirect(url_for("web.case_triage", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)
@@ -192,7 +193,7 @@ def case_legal_hold(referral_id):
             state,
         )
         if outcome.ok:
-            flash("Blocco legale tolto." if lift else "Blocco legale registrato.", "success")
+            flash(_("Blocco legale tolto.") if lift else _("Blocco legale registrato."), "success")
             return redirect(url_for("web.case_closure", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from .. import agency_time, error_texts
 from ..errors import field_message
+from ..i18n import _
 from ..money import AmountError, cents_to_euro_input, euro_to_cents
 from ..validators import codice_fiscale_error, normalize_codice_fiscale
 
@@ -53,7 +54,7 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError("Data non valida: usa il formato gg/mm/aaaa.")
+    raise ValueError(_("Data non valida: usa il formato gg/mm/aaaa."))
 
 
 def form_field_for(path: str) -> str:

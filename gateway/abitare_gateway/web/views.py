@@ -4,9 +4,9 @@ and its tabs: :mod:`.case_views`, :mod:`.case_record_views`; the accounts page:
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
-from .. import agency_time, assignees, backend, casework, labels
+from .. import agency_time, assignees, backend, casework, i18n, labels
 from ..auth import (
     credentials_renewed,
     current_operator,
@@ -19,7 +19,8 @@ from ..auth import (
     web_actor,
 )
 from ..error_texts import warning_text
-from ..errors import field_errors, status_for_remote
+from ..errors import Problem, field_errors, status_for_remote
+from ..i18n import _
 from ..identity import password_problem
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from ..sessions import destroy
@@ -53,7 +54,7 @@ def login():
             "login.html",
             next_url=next_url,
             username=username,
-            error="Inserisci nome utente e password.",
+            error=_("Inserisci nome utente e password."),
         ), 200
     try:
         operator = throttled_check(
@@ -77,7 +78,7 @@ def login():
             "login.html",
             next_url=next_url,
             username=username,
-            error="Nome utente o password non validi.",
+            error=_("Nome utente o password non validi."),
         ), 200
     sign_in(operator)
     if operator.must_change_password:
@@ -91,6 +92,30 @@ def too_many_attempts_text(seconds: int) -> str:
         f"Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
         f"riprova tra {wait}."
     )
+
+
+@bp.route("/lingua", methods=["POST"])
+def language():
+    """The header's "English"/"Italiano": kept with the signed-in operator's account, and in a
+    cookie for the login page (before signing in, and after signing out)."""
+    chosen = i18n.chosen(request.form.get("language"))
+    if chosen is None:
+        raise Problem(
+            400, _("Lingua non disponibile."), title=_("Modulo non valido"), localized=True
+        )
+    operator = current_operator()
+    if operator is not None:
+        identity().set_language(operator.username, chosen)
+    response = redirect(safe_next(request.form.get("next"), url_for("web.index")))
+    response.set_cookie(
+        i18n.COOKIE,
+        chosen,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -140,8 +165,10 @@ def password():
             if changed is not None:
                 credentials_renewed(changed)
                 flash(
-                    "Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
-                    "chiuse.",
+                    _(
+                        "Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
+                        "chiuse."
+                    ),
                     "success",
                 )
                 return redirect(url_for("web.worklist"))
@@ -204,7 +231,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
             else:
                 state.error(name, CHOOSE_MESSAGE)
     if values["operatore"]:
-        subs = {sub for sub, _ in assignees.in_scope_options(actor.comuni)} | {actor.sub}
+        subs = {sub for sub, _label in assignees.in_scope_options(actor.comuni)} | {actor.sub}
         if values["operatore"] == "me":
             criteria["assigned_to"] = actor.sub
         elif values["operatore"] in subs:
@@ -307,9 +334,9 @@ def referral_new():
                         raise
                 except RpcError as exc:
                     status = 504 if isinstance(exc, ServiceTimeout) else 503
-                    form.error("_form", UNAVAILABLE + " I dati inseriti sono stati conservati.")
+                    form.error("_form", UNAVAILABLE + _(" I dati inseriti sono stati conservati."))
                 else:
-                    flash("Scheda di attivazione registrata.", "success")
+                    flash(_("Scheda di attivazione registrata."), "success")
                     return redirect(url_for("web.referral_detail", referral_id=referral["id"]))
             if form.errors and status == 200:
                 status = 422

@@ -11,6 +11,7 @@ from .. import agency_time, casework, labels
 from ..auth import login_required, web_actor
 from ..errors import Problem, status_for_remote
 from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
+from ..i18n import N_, _
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from . import bp, page_window, pager
 from .case_forms import FormState
@@ -19,26 +20,26 @@ from .forms import parse_date
 from .views import _comune_options, _int_arg
 
 WORKLIST_SECTIONS = (
-    ("overdue_actions", "Azioni scadute", "per giorni di ritardo, dal ritardo maggiore"),
+    ("overdue_actions", N_("Azioni scadute"), N_("per giorni di ritardo, dal ritardo maggiore")),
     (
         "evictions_within_30_days",
-        "Sfratti entro 30 giorni",
-        "per data di sfratto, dalla più vicina",
+        N_("Sfratti entro 30 giorni"),
+        N_("per data di sfratto, dalla più vicina"),
     ),
     (
         "documents_expiring",
         "Documenti in scadenza entro 30 giorni",
-        "per data di scadenza, dalla più vicina",
+        N_("per data di scadenza, dalla più vicina"),
     ),
     (
         "proposals_awaiting_commission",
         "Proposte in attesa della Commissione",
-        "per data della seduta, dalla più vicina",
+        N_("per data della seduta, dalla più vicina"),
     ),
     (
         "awaiting_assignment",
         "Prese in carico da assegnare",
-        "per data di ricezione, dalla più vecchia",
+        N_("per data di ricezione, dalla più vecchia"),
     ),
     (
         "awaiting_triage",
@@ -70,7 +71,7 @@ def worklist():
     mine = request.args.get("mie") == "1"
     filters = {"comune": comune, "mie": "1" if mine else None}
     filters = {name: value for name, value in filters.items() if value}
-    pages = {key: _page_arg(f"p_{key}") for key, _, _ in WORKLIST_SECTIONS}
+    pages = {key: _page_arg(f"p_{key}") for key, _title, _order in WORKLIST_SECTIONS}
     status, work, error = 200, None, None
     try:
         work = casework.get_worklist(
@@ -85,7 +86,7 @@ def worklist():
     except RpcError as exc:
         status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
     pagers = {}
-    for key, _, _ in WORKLIST_SECTIONS:
+    for key, _title, _order in WORKLIST_SECTIONS:
         others = {f"p_{k}": p for k, p in pages.items() if k != key and p > 1}
 
         def url_for_page(n, key=key, others=others):
@@ -192,7 +193,7 @@ def _export() -> tuple[dict, str, str, str | None]:
     """The counts of the period asked for a download (a bad period is a 422, not a file)."""
     state, date_from, date_to, comune = _period(request.args)
     if state.errors:
-        raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
+        raise Problem(422, _("Periodo non valido."), title=_("Dati non validi"), localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
     return data, date_from, date_to, comune
 
