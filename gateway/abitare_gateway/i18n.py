@@ -84,7 +84,7 @@ def table_texts(path: Path) -> Iterator[str]:
         for table in json.loads(path.read_text(encoding="utf-8"))["tables"].values():
             yield from table.values()
         return
-    from . import access_log, error_texts, labels  # noqa: PLC0415 (only when extracting)
+    from . import access_log, error_texts, labels
 
     modules = {"labels.py": labels, "error_texts.py": error_texts, "access_log.py": access_log}
     yield from modules[path.name].catalogue_texts()

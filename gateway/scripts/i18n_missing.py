@@ -9,4 +9,6 @@ with open(sys.argv[1], "rb") as po:
 missing = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
 for msgid in missing:
     print(f"  to translate: {msgid!r}")
-print(f"{len(missing)} message(s) to translate in {sys.argv[1]}" if missing else "catalogue complete")
+print(
+    f"{len(missing)} message(s) to translate in {sys.argv[1]}" if missing else "catalogue complete"
+)

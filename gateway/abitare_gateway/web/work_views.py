@@ -28,24 +28,26 @@ WORKLIST_SECTIONS = (
     ),
     (
         "documents_expiring",
-        "Documenti in scadenza entro 30 giorni",
+        N_("Documenti in scadenza entro 30 giorni"),
         N_("per data di scadenza, dalla più vicina"),
     ),
     (
         "proposals_awaiting_commission",
-        "Proposte in attesa della Commissione",
+        N_("Proposte in attesa della Commissione"),
         N_("per data della seduta, dalla più vicina"),
     ),
     (
         "awaiting_assignment",
-        "Prese in carico da assegnare",
+        N_("Prese in carico da assegnare"),
         N_("per data di ricezione, dalla più vecchia"),
     ),
     (
         "awaiting_triage",
-        "Schede in attesa di triage",
-        "prima quelle con sfratto entro 30 giorni o già passato (dalla data più vicina), "
-        "poi per data di ricezione, dalla più vecchia in attesa",
+        N_("Schede in attesa di triage"),
+        N_(
+            "prima quelle con sfratto entro 30 giorni o già passato (dalla data più vicina), "
+            "poi per data di ricezione, dalla più vecchia in attesa"
+        ),
     ),
 )
 PAGE_SIZE = 10
@@ -98,7 +100,7 @@ def worklist():
         "lavoro.html",
         work=work or {},
         error=error,
-        sections=WORKLIST_SECTIONS,
+        sections=[(key, _(title), _(order)) for key, title, order in WORKLIST_SECTIONS],
         pagers=pagers,
         comuni=_comune_options(actor),
         filters=filters,
