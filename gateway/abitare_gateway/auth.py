@@ -41,7 +41,7 @@ SESSION_VERSION_KEY = "cv"  # the operator's credentials version at login
 LAST_USE_INTERVAL = timedelta(minutes=5)  # an API client's last use is written at most this often
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
-BEARER_CHALLENGE = N_('Bearer realm="abitare"')
+BEARER_CHALLENGE = 'Bearer realm="abitare"'
 
 
 def identity() -> IdentityStore:
@@ -124,7 +124,7 @@ def client_actor(client: ApiClient) -> Actor:
 
 
 def system_actor(purpose: str = "gateway") -> Actor:
-    return Actor(sub=f"system:{purpose}", role=SYSTEM, comuni=(), name=_("Abitare gateway"))
+    return Actor(sub=f"system:{purpose}", role=SYSTEM, comuni=(), name="Abitare gateway")
 
 
 # -- bearer tokens ----------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def issue_token(client: ApiClient) -> dict:
     token = _token_serializer().dumps({"cid": client.client_id, "cv": client.credentials_version})
     return {
         "access_token": token,
-        "token_type": _("Bearer"),
+        "token_type": "Bearer",
         "expires_in": int(current_app.config["TOKEN_MAX_AGE"]),
     }
 
@@ -147,7 +147,7 @@ def client_from_token(token: str) -> ApiClient:
     try:
         data = _token_serializer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE"])
     except SignatureExpired:
-        raise _unauthenticated(_("The access token has expired."), error="invalid_token") from None
+        raise _unauthenticated("The access token has expired.", error="invalid_token") from None
     except BadSignature:
         raise _unauthenticated("The access token is not valid.", error="invalid_token") from None
     client = identity().get_client(str(data.get("cid", ""))) if isinstance(data, dict) else None

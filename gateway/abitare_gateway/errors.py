@@ -193,7 +193,7 @@ def problem_from_rpc(exc: RpcError) -> Problem:
             return Problem(502, f"The {exc.service} service failed.", service=exc.service)
         if status == 401:
             log.error("%s rejected the gateway's actor context: %s", exc.service, exc.message)
-            return Problem(401, _("The actor context was rejected."), code=exc.code)
+            return Problem(401, "The actor context was rejected.", code=exc.code)
         details = {k: v for k, v in exc.details.items() if k != "fields"}
         return Problem(
             status,
@@ -226,14 +226,14 @@ def problem_from_http(exc: HTTPException) -> Problem:
                     merged.update(flatten_errors(errors))
                 else:
                     merged.update(flatten_errors({location: errors}))
-        return Problem(422, _("The request has invalid fields."), errors=merged)
+        return Problem(422, "The request has invalid fields.", errors=merged)
     if status == 400 and isinstance(messages, dict) and "json" in messages:
         return Problem(400, "The request body is not valid JSON.")
     detail = data.get("message") or _generic_detail(exc)
     headers = dict(data.get("headers") or {})
     valid_methods = getattr(exc, "valid_methods", None)
     if status == 405 and valid_methods:
-        headers[_("Allow")] = ", ".join(valid_methods)
+        headers["Allow"] = ", ".join(valid_methods)
     return Problem(status, detail, headers=headers)
 
 
@@ -248,7 +248,7 @@ def _generic_detail(exc: HTTPException) -> str | None:
             404: "There is nothing at this address.",
             405: "This method is not allowed on this resource.",
             413: "The request body is too large.",
-            415: _("Unsupported content type."),
+            415: "Unsupported content type.",
         }.get(exc.code, description or None)
     )
 
@@ -337,4 +337,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return respond(Problem(500, _("An unexpected error occurred.")))
+        return respond(Problem(500, "An unexpected error occurred."))

@@ -32,6 +32,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from abitare_chassis.actor import AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR
 from abitare_chassis.types import UtcDateTime
 
+from .i18n import _
+
 OPERATOR_ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR)
 ISTAT_CODE = re.compile(r"^[0-9]{6}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -166,11 +168,11 @@ def validate_comuni(comuni) -> tuple[str, ...]:
 def password_problem(username: str, password: str) -> str | None:
     """Why an operator may not choose ``password`` (Italian), or ``None``."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"La password deve avere almeno {PASSWORD_MIN_LENGTH} caratteri."
+        return _("La password deve avere almeno %(n)s caratteri.", n=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"La password può avere al massimo {PASSWORD_MAX_LENGTH} caratteri."
+        return _("La password può avere al massimo %(n)s caratteri.", n=PASSWORD_MAX_LENGTH)
     if username and username.lower() in password.lower():
-        return "La password non può contenere il nome utente."
+        return _("La password non può contenere il nome utente.")
     return None
 
 

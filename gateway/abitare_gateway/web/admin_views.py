@@ -61,19 +61,19 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
     comuni = sorted(set(form.getlist("comuni")))
     state.values = {"account_id": name, "display_name": display, "role": role, "comuni": comuni}
     if not name:
-        state.error("account_id", "Campo obbligatorio.")
+        state.error("account_id", _("Campo obbligatorio."))
     elif not pattern.match(name):
-        state.error("account_id", f"Formato non valido: {hint}.")
+        state.error("account_id", _("Formato non valido: %(hint)s.", hint=_(hint)))
     if not display:
-        state.error("display_name", "Campo obbligatorio.")
+        state.error("display_name", _("Campo obbligatorio."))
     elif len(display) > NAME_LIMIT:
         state.error("display_name", f"Al massimo {NAME_LIMIT} caratteri.")
     if kind == "operator" and role not in accounts.grantable(manager):
-        state.error("role", "Seleziona un ruolo dall'elenco.")
+        state.error("role", _("Seleziona un ruolo dall'elenco."))
     if not comuni:
-        state.error("comuni", "Seleziona almeno un comune.")
+        state.error("comuni", _("Seleziona almeno un comune."))
     elif not accounts.within(manager, comuni):
-        state.error("comuni", "Puoi indicare solo i comuni che coordini.")
+        state.error("comuni", _("Puoi indicare solo i comuni che coordini."))
     return {"name": name, "display": display, "role": role, "comuni": comuni}, state
 
 
@@ -113,7 +113,7 @@ def account_operator_new():
             audit=accounts.audit(current_operator(), "operator_created"),
         )
     except AccountExists:
-        state.error("account_id", "Questo nome utente è già in uso: scegline un altro.")
+        state.error("account_id", _("Questo nome utente è già in uso: scegline un altro."))
         return _new_account_page("operator", state, 409)
     return _secret_page("operator", operator, password, created=True)
 
@@ -173,7 +173,7 @@ def account_client_new():
             audit=accounts.audit(current_operator(), "client_created"),
         )
     except AccountExists:
-        state.error("account_id", "Questo identificativo è già in uso: scegline un altro.")
+        state.error("account_id", _("Questo identificativo è già in uso: scegline un altro."))
         return _new_account_page("client", state, 409)
     return _secret_page("client", client, secret, created=True)
 

@@ -94,8 +94,10 @@ def case_triage(referral_id):
             outcome = attempt(lambda: casework.triage_referral(actor, referral_id, payload), state)
             if outcome.ok:
                 flash(
-                    f"Esito del triage registrato: "
-                    f"{labels.label('triage_outcome', payload['outcome'])}.",
+                    _(
+                        "Esito del triage registrato: %(outcome)s.",
+                        outcome=labels.label("triage_outcome", payload["outcome"]),
+                    ),
                     "success",
                 )
                 return redirect(url_for("web.case_triage", referral_id=referral_id))

@@ -78,7 +78,7 @@ def commission_proposal(meeting_id):
         except RemoteError as exc:
             if exc.code != "referral_not_found":
                 raise
-            state.error("referral_id", "Nucleo non trovato o non visibile con il tuo profilo.")
+            state.error("referral_id", _("Nucleo non trovato o non visibile con il tuo profilo."))
         else:
             if outcome.ok:
                 flash(_("Proposta aggiunta all'ordine del giorno."), "success")

@@ -87,10 +87,15 @@ def login():
 
 
 def too_many_attempts_text(seconds: int) -> str:
-    wait = f"{seconds} secondi" if seconds < 120 else f"{-(-seconds // 60)} minuti"
-    return (
-        f"Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
-        f"riprova tra {wait}."
+    wait = (
+        _("%(n)s secondi", n=seconds)
+        if seconds < 120
+        else _("%(n)s minuti", n=-(-seconds // 60))
+    )
+    return _(
+        "Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
+        "riprova tra %(wait)s.",
+        wait=wait,
     )
 
 
@@ -141,13 +146,13 @@ def password():
         current = request.form.get("current_password") or ""
         new = request.form.get("new_password") or ""
         if not current:
-            state.error("current_password", "Inserisci la password attuale.")
+            state.error("current_password", _("Inserisci la password attuale."))
         if problem := password_problem(operator.username, new):
             state.error("new_password", problem)
         elif new != (request.form.get("confirm_password") or ""):
-            state.error("confirm_password", "Le due password non coincidono.")
+            state.error("confirm_password", _("Le due password non coincidono."))
         elif new == current:
-            state.error("new_password", "La nuova password deve essere diversa da quella attuale.")
+            state.error("new_password", _("La nuova password deve essere diversa da quella attuale."))
         if not state.errors:
             try:
                 changed = throttled_check(
@@ -172,7 +177,7 @@ def password():
                     "success",
                 )
                 return redirect(url_for("web.worklist"))
-            state.error("current_password", "La password attuale non è corretta.")
+            state.error("current_password", _("La password attuale non è corretta."))
         status = 422
     return render_template("password.html", form=state), status
 
@@ -210,7 +215,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
     criteria: dict = {}
     for name, key in (("cognome", "last_name"), ("nome", "first_name")):
         if len(values[name]) > 100:
-            state.error(name, "Al massimo 100 caratteri.")
+            state.error(name, _("Al massimo 100 caratteri."))
         elif values[name]:
             criteria[key] = values[name]
     if values["codice_fiscale"]:
@@ -223,7 +228,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
         if values["comune"] in actor.comuni:
             criteria["comune_istat"] = values["comune"]
         else:
-            state.error("comune", "Seleziona uno dei comuni di tua competenza.")
+            state.error("comune", _("Seleziona uno dei comuni di tua competenza."))
     for name, key, table in (("stato", "status", "referral_status"), ("grado", "grade", "grade")):
         if values[name]:
             if values[name] in labels.TABLES[table]:
@@ -246,7 +251,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
             except ValueError as exc:
                 state.error(name, str(exc))
     if criteria.get("received_from", "") > criteria.get("received_to", "9999"):
-        state.error("al", "La fine del periodo non può precedere l'inizio.")
+        state.error("al", _("La fine del periodo non può precedere l'inizio."))
     return state, criteria
 
 
@@ -329,7 +334,7 @@ def referral_new():
                     if code == 422:
                         form.add_remote_errors(field_errors(exc))
                     elif code == 403:
-                        form.error("comune_istat", "Non puoi inviare schede per questo comune.")
+                        form.error("comune_istat", _("Non puoi inviare schede per questo comune."))
                     else:
                         raise
                 except RpcError as exc:

@@ -158,10 +158,10 @@ def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
         except ValueError as exc:
             state.error(name, str(exc))
     if len(found) == 2 and found["dal"] > found["al"]:
-        state.error("al", "La fine del periodo non può precedere l'inizio.")
+        state.error("al", _("La fine del periodo non può precedere l'inizio."))
     comune = state.values["comune"] or None
     if comune and comune not in web_actor().comuni:
-        state.error("comune", "Seleziona uno dei comuni di tua competenza.")
+        state.error("comune", _("Seleziona uno dei comuni di tua competenza."))
     return state, found.get("dal"), found.get("al"), comune
 
 
