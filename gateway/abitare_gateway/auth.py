@@ -30,7 +30,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from abitare_chassis.actor import COORDINATOR, MUNICIPAL_CLIENT, SYSTEM, Actor
 
 from .errors import Problem
-from .i18n import N_, _
+from .i18n import _
 from .identity import ApiClient, HasherBusy, IdentityStore, Operator
 from .sessions import LOGIN_AT_KEY, destroy, rotate
 from .throttle import LoginThrottle, Throttled, account_key, address_key

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .. import labels
-from ..i18n import _
 from ..agency_time import AGENCY_TZ
+from ..i18n import _
 from .forms import CHOOSE_MESSAGE, REQUIRED_MESSAGE, parse_date
 
 ACTION_KEY = re.compile(r"^actions-(\d{1,3})-([a-z_]+)$")

@@ -88,9 +88,7 @@ def login():
 
 def too_many_attempts_text(seconds: int) -> str:
     wait = (
-        _("%(n)s secondi", n=seconds)
-        if seconds < 120
-        else _("%(n)s minuti", n=-(-seconds // 60))
+        _("%(n)s secondi", n=seconds) if seconds < 120 else _("%(n)s minuti", n=-(-seconds // 60))
     )
     return _(
         "Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
@@ -152,7 +150,9 @@ def password():
         elif new != (request.form.get("confirm_password") or ""):
             state.error("confirm_password", _("Le due password non coincidono."))
         elif new == current:
-            state.error("new_password", _("La nuova password deve essere diversa da quella attuale."))
+            state.error(
+                "new_password", _("La nuova password deve essere diversa da quella attuale.")
+            )
         if not state.errors:
             try:
                 changed = throttled_check(
