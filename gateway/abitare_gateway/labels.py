@@ -156,10 +156,16 @@ FORM_VOCABULARIES = ("referring_body", "problem_reported", "housing_situation", 
 
 
 def label(table: str, code) -> str:
+    """The label in the page's language."""
+    text = italian(table, code)
+    return _(text) if text != str(code) and code not in (None, "") else text
+
+
+def italian(table: str, code) -> str:
+    """The label in Italian whatever the page's language: the Fotografia's downloads."""
     if code is None or code == "":
         return "—"
-    text = TABLES.get(table, {}).get(str(code))
-    return _(text) if text is not None else str(code)
+    return TABLES.get(table, {}).get(str(code), str(code))
 
 
 def choices(table: str) -> list[tuple[str, str]]:

@@ -69,7 +69,7 @@ def test_english_on_every_main_page_and_back_to_italian(browser, suite, demo):
                 if found:
                     left[f"{main_page.name}@{width}"] = found
                 screenshot(page, f"en-{main_page.name}-{width}")
-        assert left == {}, "Italian left on English pages"
+        assert left == {}, f"Italian left on English pages: {left}"
     finally:  # the demo coordinator is shared by the other tests: leave her in Italian
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         page.goto("/lavoro")

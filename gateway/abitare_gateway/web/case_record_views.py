@@ -120,7 +120,7 @@ def case_assessment(referral_id):
         form=state,
         history=history,
         latest=history[0] if history else None,
-        indicators=list(labels.INDICATOR.items()),
+        indicators=labels.choices("indicator"),
     )
 
 

@@ -214,7 +214,7 @@ def fotografia_csv():
     """The page's counts for a spreadsheet: ``;``, decimal comma, UTF-8 with BOM, labels."""
     data, date_from, date_to, comune = _export()
     return _download(
-        to_spreadsheet_csv(data, labels.label),
+        to_spreadsheet_csv(data, labels.italian),
         "text/csv; charset=utf-8",
         csv_filename(date_from, date_to, comune),
     )
@@ -230,7 +230,7 @@ def fotografia_xlsx():
     data, date_from, date_to, comune = _export()
     period = f"dal {parse_date(date_from):%d/%m/%Y} al {parse_date(date_to):%d/%m/%Y}"
     return _download(
-        to_xlsx(data, labels.label, period),
+        to_xlsx(data, labels.italian, period),
         XLSX,
         csv_filename(date_from, date_to, comune, "xlsx"),
     )
