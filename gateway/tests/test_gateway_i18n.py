@@ -153,3 +153,18 @@ def test_the_api_stays_as_it_is(client):
     choose(client, "en")
     body = client.get("/api/v1/referrals/nope", headers={"Accept-Language": "it"}).get_json()
     assert "profilo" in body.get("detail", "")
+
+
+def test_labels_follow_the_page_and_the_fotografia_download_stays_italian(app):
+    from abitare_gateway import labels
+    from abitare_gateway.fotografia import to_spreadsheet_csv
+
+    counts = {"total": 1, "by_problem_reported": {"sfratto_esecutivo": 1}}
+    with app.test_request_context("/fotografia", headers={"Accept-Language": "en"}):
+        assert labels.label("problem_reported", "sfratto_esecutivo") == "Enforceable eviction"
+        assert labels.label("problem_reported", "unknown_code") == "unknown_code"
+        assert labels.choices("grade")[3] == ("4", "Grade 4 · Housing emergency")
+        download = to_spreadsheet_csv(counts, labels.italian).decode("utf-8-sig")
+        assert "Sfratto esecutivo" in download and "Enforceable" not in download
+    with app.test_request_context("/fotografia"):
+        assert labels.label("problem_reported", "sfratto_esecutivo") == "Sfratto esecutivo"
