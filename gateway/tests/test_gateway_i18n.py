@@ -168,3 +168,21 @@ def test_labels_follow_the_page_and_the_fotografia_download_stays_italian(app):
         assert "Sfratto esecutivo" in download and "Enforceable" not in download
     with app.test_request_context("/fotografia"):
         assert labels.label("problem_reported", "sfratto_esecutivo") == "Sfratto esecutivo"
+
+
+def test_the_wrapper_wraps_words_once_and_leaves_markup_alone():
+    sys.path.insert(0, str(GATEWAY / "scripts"))
+    from i18n_wrap import wrap
+
+    source = (
+        '<h1 class="h2">Nuova scheda</h1>\n<p aria-label="Riepilogo">{{ n }} schede</p>\n'
+        "{{ field(form, 'cognome', 'Cognome', attrs='maxlength=\"20\"') }}\n"
+        "<script>var x = 'Testo';</script><span class=\"bg-warning text-dark\">—</span>"
+    )
+    wrapped, words = wrap(source)
+    assert '<h1 class="h2">{{ _("Nuova scheda") }}</h1>' in wrapped
+    assert '<p aria-label="{{ _(\'Riepilogo\') }}">{{ n }} {{ _("schede") }}</p>' in wrapped
+    assert "{{ field(form, 'cognome', _('Cognome'), attrs='maxlength=\"20\"') }}" in wrapped
+    assert "<script>var x = 'Testo';</script>" in wrapped and "bg-warning text-dark" in wrapped
+    assert sorted(words) == ["Cognome", "Nuova scheda", "Riepilogo", "schede"]
+    assert wrap(wrapped) == (wrapped, [])
