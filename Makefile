@@ -6,11 +6,12 @@
 #   make lint   ruff (lint + format check) and mypy on the chassis and the domain rules
 #   make lock   resolve requirements.in into requirements.lock (what setup installs)
 #   make vocabulary  rewrite infra/contracts/vocabulary.json from intake's labels
+#   make i18n   extract the UI's Italian, update and compile the English catalogue (docs/i18n.md)
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run restart status test test-unit bench setup setup-test broker lint format typecheck lock vocabulary clean
+.PHONY: run restart status test test-unit bench setup setup-test broker lint format typecheck lock vocabulary i18n clean
 
 setup:
 	@infra/scripts/setup.sh
@@ -61,6 +62,9 @@ lock:
 
 vocabulary:
 	@$(PY) -c "from intake.domain import labels; open('infra/contracts/vocabulary.json', 'w', encoding='utf-8').write(labels.rendered())"
+
+i18n: setup
+	@gateway/scripts/i18n.sh
 
 clean:
 	rm -rf var/ $(VENV) gateway/node_modules gateway/abitare_gateway/static/vendor

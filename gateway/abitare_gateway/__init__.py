@@ -49,10 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_identity(app)
     init_rpc(app)
 
-    from . import api, auth, errors, health, web
+    from . import api, auth, errors, health, i18n, web
     from .identity import HasherBusy
     from .throttle import Throttled
 
+    i18n.init_app(app)
     errors.init_app(app)
     app.register_error_handler(Throttled, lambda exc: errors.respond(auth.too_many_attempts(exc)))
     app.register_error_handler(HasherBusy, lambda exc: errors.respond(auth.hasher_busy(exc)))

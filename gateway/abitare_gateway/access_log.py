@@ -83,6 +83,12 @@ ROLES = {
 }
 
 
+def catalogue_texts():
+    """The page's words for the UI's catalogue (:mod:`i18n`); the CSV report stays Italian."""
+    for table in (SERVICES, ACTIONS, ROLES):
+        yield from table.values()
+
+
 def access_trail(actor: Actor, referral_id: str, *, export: bool = False) -> dict:
     """``{"entries": [...oldest first, each with "service"], "unavailable": [services]}``.
     ``export``: the trail is handed to the household, which intake records. Raises intake's

@@ -19,25 +19,26 @@ from abitare_chassis.actor import AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR
 
 from .auth import identity
 from .errors import Problem
+from .i18n import N_, _
 from .identity import ApiClient, AuditEntry, AuditRecord, IdentityStore, Operator
 
 GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {COORDINATOR: (AGENCY_OPERATOR, COMUNE_OPERATOR)}
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed once
 ACTION_TEXT = {
-    "operator_created": "Operatore creato",
-    "operator_updated": "Operatore aggiornato",
-    "operator_password_set": "Password impostata",
-    "operator_password_reset": "Password reimpostata",
-    "own_password_changed": "Password cambiata dall'operatore",
-    "operator_deactivated": "Operatore disattivato",
-    "operator_reactivated": "Operatore riattivato",
-    "client_created": "Sistema creato",
-    "client_updated": "Sistema aggiornato",
-    "client_secret_rotated": "Nuovo segreto del sistema",
-    "client_deactivated": "Sistema disattivato",
-    "client_reactivated": "Sistema riattivato",
+    "operator_created": N_("Operatore creato"),
+    "operator_updated": N_("Operatore aggiornato"),
+    "operator_password_set": N_("Password impostata"),
+    "operator_password_reset": N_("Password reimpostata"),
+    "own_password_changed": N_("Password cambiata dall'operatore"),
+    "operator_deactivated": N_("Operatore disattivato"),
+    "operator_reactivated": N_("Operatore riattivato"),
+    "client_created": N_("Sistema creato"),
+    "client_updated": N_("Sistema aggiornato"),
+    "client_secret_rotated": N_("Nuovo segreto del sistema"),
+    "client_deactivated": N_("Sistema disattivato"),
+    "client_reactivated": N_("Sistema riattivato"),
 }
-NOT_FOUND = "L'utente cercato non esiste oppure non è gestito da te."
+NOT_FOUND = N_("L'utente cercato non esiste oppure non è gestito da te.")
 
 
 def grantable(manager: Operator) -> tuple[str, ...]:
@@ -79,13 +80,15 @@ def operator_in_scope(
 ) -> Operator:
     operator = store.get_operator(username, include_inactive=True)
     if operator is None or not within(manager, operator.comuni):
-        raise Problem(404, NOT_FOUND, title="Utente non trovato", localized=True)
+        raise Problem(404, NOT_FOUND, title=_("Utente non trovato"), localized=True)
     if manage and not may_manage(manager, operator):
         raise Problem(
             403,
-            "Non puoi modificare questo utente: il coordinamento gestisce "
-            "gli operatori, non gli altri coordinatori né sé stesso.",
-            title="Accesso negato",
+            _(
+                "Non puoi modificare questo utente: il coordinamento gestisce "
+                "gli operatori, non gli altri coordinatori né sé stesso."
+            ),
+            title=_("Accesso negato"),
             localized=True,
         )
     return operator
@@ -94,7 +97,7 @@ def operator_in_scope(
 def client_in_scope(store: IdentityStore, manager: Operator, client_id: str) -> ApiClient:
     client = store.get_client(client_id, include_inactive=True)
     if client is None or not within(manager, client.comuni):
-        raise Problem(404, NOT_FOUND, title="Sistema non trovato", localized=True)
+        raise Problem(404, NOT_FOUND, title=_("Sistema non trovato"), localized=True)
     return client
 
 
@@ -105,10 +108,10 @@ def history(store: IdentityStore, manager: Operator, limit: int = 30) -> list[Au
 
 # The services, when a history names one as the actor (``service:funds``).
 SERVICE_NAMES = {
-    "funds": "Servizio fondi",
-    "housing_stock": "Servizio patrimonio abitativo",
-    "partners": "Servizio partner",
-    "intake": "Servizio schede",
+    "funds": N_("Servizio fondi"),
+    "housing_stock": N_("Servizio patrimonio abitativo"),
+    "partners": N_("Servizio partner"),
+    "intake": N_("Servizio schede"),
 }
 
 
@@ -120,9 +123,9 @@ def actor_name(sub, fallback: str | None = None) -> str:
     once per request."""
     if not sub:
         return fallback or "—"
-    kind, _, name = str(sub).partition(":")
+    kind, _sep, name = str(sub).partition(":")
     if kind == "system":
-        return "Sistema"
+        return _("Sistema")
     if kind == "service":
         return SERVICE_NAMES.get(name) or str(sub)
     names = g.get("actor_names")

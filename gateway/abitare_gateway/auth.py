@@ -37,6 +37,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from abitare_chassis.actor import COORDINATOR, MUNICIPAL_CLIENT, PARTNER_CLIENT, SYSTEM, Actor
 
 from .errors import Problem
+from .i18n import _
 from .identity import ApiClient, HasherBusy, IdentityStore, Operator
 from .sessions import LOGIN_AT_KEY, destroy, rotate
 from .throttle import LoginThrottle, Throttled, account_key, address_key
@@ -177,7 +178,7 @@ def client_from_token(token: str) -> ApiClient:
 def basic_credentials() -> tuple[str, str] | None:
     """``(user, password)`` from an ``Authorization: Basic`` header, if there is one."""
     header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    scheme, _sep, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
         return None
     try:
@@ -218,7 +219,7 @@ def api_actor() -> Actor:
     if "actor" in g:
         return g.actor
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     if scheme.lower() == "bearer":
         actor = client_actor(client_from_token(token.strip()))
         if actor.role == PARTNER_CLIENT and not request.path.startswith(PARTNER_API_PREFIX):
@@ -284,8 +285,8 @@ def coordinator_required(view):
         if current_operator().role != COORDINATOR:
             raise Problem(
                 403,
-                "La gestione di utenti e accessi è riservata al coordinamento.",
-                title="Accesso negato",
+                _("La gestione di utenti e accessi è riservata al coordinamento."),
+                title=_("Accesso negato"),
                 localized=True,
             )
         return view(*args, **kwargs)

@@ -2,6 +2,9 @@
 request) for the API. Services send codes and structured details (``{"code": "range", "min": 1,
 "max": 200}``); nothing here or elsewhere reads their English log messages.
 
+The web UI's words are the Italian, translated when shown (:mod:`i18n`: ``text(..., "it")`` on
+a page in English gives the catalogue's English, the API's English stays the second of the pair).
+
 An entry is ``(italian, english)`` with ``{placeholders}`` filled from the details, or a dict of
 such pairs by the params present (``("min", "max")``, ``("max",)``, ...) when the sentence
 depends on them. A test checks that every code intake can produce has an entry.
@@ -9,7 +12,9 @@ depends on them. A test checks that every code intake can produce has an entry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+
+from .i18n import _
 
 LANGUAGES = ("it", "en")
 
@@ -574,7 +579,7 @@ def warning_text(warning: Mapping, language: str = "it") -> str:
     sentence = text(warning.get("code", ""), warning, language) or str(warning.get("code"))
     if language != "it":
         return sentence
-    return f"{SEVERITY.get(warning.get('severity'), 'Attenzione')}: {sentence}"
+    return f"{_(SEVERITY.get(warning.get('severity'), 'Attenzione'))}: {sentence}"
 
 
 def error_text(code: str, params: Mapping | None = None) -> str:
@@ -600,7 +605,17 @@ def text(code: str, params: Mapping | None = None, language: str = "it") -> str 
             return None
         entry = entry[max(fitting, key=len)]
     sentence = entry[LANGUAGES.index(language) if language in LANGUAGES else 0]
+    if language == "it":  # the web UI's (and the API's Italian: the API's pages stay Italian)
+        sentence = _(sentence)
     return sentence.format_map(_Params(params))
+
+
+def catalogue_texts() -> Iterator[str]:
+    """The Italian sentences, for the UI's catalogue (:mod:`i18n`)."""
+    for entry in TABLE.values():
+        for pair in entry.values() if isinstance(entry, dict) else (entry,):
+            yield pair[0]
+    yield from SEVERITY.values()
 
 
 class _Params(dict):

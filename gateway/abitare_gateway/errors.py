@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from abitare_chassis.errors import GENERIC_FIELD_CODE, flatten_errors
 
 from . import error_texts
+from .i18n import N_, _
 from .rpc import RemoteError, RpcError, ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -62,35 +63,35 @@ PROBLEM_TYPES = {
 
 # Italian titles for the web UI's error pages.
 ITALIAN_TITLES = {
-    400: "Richiesta non valida",
-    401: "Accesso non autorizzato",
-    403: "Accesso negato",
-    404: "Pagina non trovata",
-    405: "Operazione non consentita",
-    409: "Conflitto con lo stato attuale",
-    412: "La versione non è più attuale",
-    413: "Richiesta troppo grande",
-    415: "Formato non supportato",
-    422: "Dati non validi",
-    428: "Versione mancante",
-    429: "Troppe richieste",
-    500: "Errore interno",
-    502: "Errore di un servizio",
-    503: "Servizio non disponibile",
+    400: N_("Richiesta non valida"),
+    401: N_("Accesso non autorizzato"),
+    403: N_("Accesso negato"),
+    404: N_("Pagina non trovata"),
+    405: N_("Operazione non consentita"),
+    409: N_("Conflitto con lo stato attuale"),
+    412: N_("La versione non è più attuale"),
+    413: N_("Richiesta troppo grande"),
+    415: N_("Formato non supportato"),
+    422: N_("Dati non validi"),
+    428: N_("Versione mancante"),
+    429: N_("Troppe richieste"),
+    500: N_("Errore interno"),
+    502: N_("Errore di un servizio"),
+    503: N_("Servizio non disponibile"),
     504: "Il servizio non ha risposto in tempo",
 }
 ITALIAN_DETAILS = {
-    400: "La richiesta non è valida.",
-    401: "Accedi per continuare.",
-    403: "Non hai i permessi per questa operazione.",
-    404: "La pagina o la scheda cercata non esiste oppure non è visibile con il tuo profilo.",
-    409: "L'operazione non è possibile nello stato attuale della scheda.",
-    412: "I dati sono stati modificati da qualcun altro: ricarica la pagina.",
-    429: "Hai fatto troppe richieste in poco tempo: riprova più tardi.",
-    500: "Si è verificato un errore imprevisto. Riprova più tardi.",
-    502: "Un servizio ha risposto con un errore imprevisto. Riprova più tardi.",
-    503: "Un servizio necessario non è raggiungibile in questo momento. Riprova tra poco.",
-    504: "Un servizio necessario non ha risposto in tempo. Riprova tra poco.",
+    400: N_("La richiesta non è valida."),
+    401: N_("Accedi per continuare."),
+    403: N_("Non hai i permessi per questa operazione."),
+    404: N_("La pagina o la scheda cercata non esiste oppure non è visibile con il tuo profilo."),
+    409: N_("L'operazione non è possibile nello stato attuale della scheda."),
+    412: N_("I dati sono stati modificati da qualcun altro: ricarica la pagina."),
+    429: N_("Hai fatto troppe richieste in poco tempo: riprova più tardi."),
+    500: N_("Si è verificato un errore imprevisto. Riprova più tardi."),
+    502: N_("Un servizio ha risposto con un errore imprevisto. Riprova più tardi."),
+    503: N_("Un servizio necessario non è raggiungibile in questo momento. Riprova tra poco."),
+    504: N_("Un servizio necessario non ha risposto in tempo. Riprova tra poco."),
 }
 
 
@@ -283,12 +284,12 @@ def problem_response(problem: Problem) -> Response:
 
 def html_response(problem: Problem) -> Response:
     if problem.localized:
-        title, detail = problem.title, problem.detail
+        title, detail = _(problem.title), problem.detail and _(problem.detail)
     else:
-        title = ITALIAN_TITLES.get(problem.status, problem.title)
+        title = _(ITALIAN_TITLES.get(problem.status, problem.title))
         detail = (
             error_texts.text(problem.code, problem.details, "it") if problem.code else None
-        ) or ITALIAN_DETAILS.get(problem.status)
+        ) or (_(ITALIAN_DETAILS[problem.status]) if problem.status in ITALIAN_DETAILS else None)
     html = render_template(
         "errors/error.html",
         status=problem.status,

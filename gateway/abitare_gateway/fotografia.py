@@ -13,25 +13,27 @@ import csv
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
+from .i18n import N_
+
 # dimension key in intake's answer -> (CSV name, Italian title, label table)
 DIMENSIONS = (
-    ("by_comune", "comune", "Schede per comune", None),
-    ("by_referring_body", "referring_body", "Ente segnalante", "referring_body"),
-    ("by_problem_reported", "problem_reported", "Problematica segnalata", "problem_reported"),
+    ("by_comune", "comune", N_("Schede per comune"), None),
+    ("by_referring_body", "referring_body", N_("Ente segnalante"), "referring_body"),
+    ("by_problem_reported", "problem_reported", N_("Problematica segnalata"), "problem_reported"),
     (
         "by_housing_situation",
         "housing_situation",
-        "Situazioni abitative riscontrate",
+        N_("Situazioni abitative riscontrate"),
         "housing_situation",
     ),
     (
         "by_household_composition",
         "household_composition",
-        "Composizione dei nuclei familiari",
+        N_("Composizione dei nuclei familiari"),
         "household_composition",
     ),
-    ("by_grade", "grade", "Grado di disagio abitativo", "grade"),
-    ("by_outcome", "outcome", "Esito della presa in carico", "closure_outcome"),
+    ("by_grade", "grade", N_("Grado di disagio abitativo"), "grade"),
+    ("by_outcome", "outcome", N_("Esito della presa in carico"), "closure_outcome"),
 )
 CSV_HEADER = ("dimension", "value", "count")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -33,6 +33,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from abitare_chassis.actor import AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR
 from abitare_chassis.types import UtcDateTime
 
+from .i18n import _
+
 OPERATOR_ROLES = (AGENCY_OPERATOR, COMUNE_OPERATOR, COORDINATOR)
 ISTAT_CODE = re.compile(r"^[0-9]{6}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -64,6 +66,7 @@ class OperatorRow(Base):
         Boolean, default=False, server_default=text("false")
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # "it", "en"; None: it
 
 
 class ApiClientRow(Base):
@@ -113,6 +116,7 @@ class Operator:
     credentials_version: int = 1
     must_change_password: bool = False
     last_login_at: datetime | None = None
+    language: str | None = None  # the UI's language the operator chose (i18n.LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -169,11 +173,11 @@ def validate_comuni(comuni) -> tuple[str, ...]:
 def password_problem(username: str, password: str) -> str | None:
     """Why an operator may not choose ``password`` (Italian), or ``None``."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"La password deve avere almeno {PASSWORD_MIN_LENGTH} caratteri."
+        return _("La password deve avere almeno %(n)s caratteri.", n=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"La password può avere al massimo {PASSWORD_MAX_LENGTH} caratteri."
+        return _("La password può avere al massimo %(n)s caratteri.", n=PASSWORD_MAX_LENGTH)
     if username and username.lower() in password.lower():
-        return "La password non può contenere il nome utente."
+        return _("La password non può contenere il nome utente.")
     return None
 
 
@@ -324,6 +328,13 @@ class IdentityStore:
                 username,
                 self._comuni(row),
             )
+            return self._operator(row)
+
+    def set_language(self, username: str, language: str) -> Operator:
+        """The operator's own choice of the UI's language (not audited: it changes no access)."""
+        with Session(self.engine) as session, session.begin():
+            row = self._operator_row(session, username)
+            row.language = language
             return self._operator(row)
 
     def reset_password(self, username: str, temporary_password: str, audit: AuditEntry) -> Operator:
@@ -565,6 +576,7 @@ class IdentityStore:
             credentials_version=row.credentials_version or 1,
             must_change_password=bool(row.must_change_password),
             last_login_at=row.last_login_at,
+            language=row.language,
         )
 
     @classmethod

@@ -1,4 +1,5 @@
-"""Italian labels of the codes the pages show. An unknown code shows as itself.
+"""Italian labels of the codes the pages show, in the page's language (:mod:`i18n`: the English
+is the catalogue's, looked up when a label is shown). An unknown code shows as itself.
 
 Intake owns its codes and their labels: the referral form's vocabularies and the whole case path
 (statuses, grades, indicators, actions, outcomes, the Commissione), gathered by
@@ -12,7 +13,10 @@ of the other services and of the gateway itself, in the gateway's own words.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources
+
+from .i18n import _
 
 INTAKE_VOCABULARY = json.loads(
     resources.files(__package__)
@@ -153,6 +157,13 @@ FORM_VOCABULARIES = ("referring_body", "problem_reported", "housing_situation", 
 
 
 def label(table: str, code) -> str:
+    """The label in the page's language."""
+    text = italian(table, code)
+    return _(text) if text != str(code) and code not in (None, "") else text
+
+
+def italian(table: str, code) -> str:
+    """The label in Italian whatever the page's language: the Fotografia's downloads."""
     if code is None or code == "":
         return "—"
     return TABLES.get(table, {}).get(str(code), str(code))
@@ -160,11 +171,18 @@ def label(table: str, code) -> str:
 
 def choices(table: str) -> list[tuple[str, str]]:
     """``[(code, label)]`` for a select."""
-    return list(TABLES[table].items())
+    return [(code, _(text)) for code, text in TABLES[table].items()]
 
 
 def options(table: str) -> list[dict[str, str]]:
-    return [{"code": code, "label": text} for code, text in TABLES[table].items()]
+    return [{"code": code, "label": label} for code, label in choices(table)]
+
+
+def catalogue_texts() -> Iterator[str]:
+    """The gateway's own words (intake's come from the vocabulary file itself)."""
+    for table in TABLES.values():
+        if table not in INTAKE_VOCABULARY["tables"].values():
+            yield from table.values()
 
 
 def form_vocabulary() -> dict[str, list[dict[str, str]]]:

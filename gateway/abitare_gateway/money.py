@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from .i18n import _
+
 MAX_CENTS = 100_000_000_00  # one hundred million euro: anything above is a typing error
 
 _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # 1.234 / 12.345.678 (Italian thousands)
@@ -24,42 +26,44 @@ def euro_to_cents(text: str) -> int:
     raw = (text or "").strip()
     cleaned = raw.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
     if not cleaned:
-        raise AmountError("Inserisci un importo.")
+        raise AmountError(_("Inserisci un importo."))
     if cleaned.startswith("-"):
-        raise AmountError("L'importo non può essere negativo.")
+        raise AmountError(_("L'importo non può essere negativo."))
     if cleaned.startswith("+"):
         cleaned = cleaned[1:]
     integer, comma, fraction = cleaned.partition(",")
     if comma:
         if "," in fraction or "." in fraction:
-            raise AmountError("Importo non valido: usa la virgola per i decimali (es. 1.234,56).")
+            raise AmountError(
+                _("Importo non valido: usa la virgola per i decimali (es. 1.234,56).")
+            )
         if "." in integer and not _GROUPED.match(integer):
-            raise AmountError("Importo non valido: separatore delle migliaia fuori posto.")
+            raise AmountError(_("Importo non valido: separatore delle migliaia fuori posto."))
         integer = integer.replace(".", "")
     elif "." in integer:
         if _GROUPED.match(integer):
             integer = integer.replace(".", "")
         else:
-            integer, _, fraction = integer.partition(".")
+            integer, _sep, fraction = integer.partition(".")
             if "." in fraction:
-                raise AmountError("Importo non valido.")
+                raise AmountError(_("Importo non valido."))
     if not integer:
         integer = "0"
     if not integer.isdigit() or (fraction and not fraction.isdigit()):
         raise AmountError(
-            "Importo non valido: usa solo cifre, punto per le migliaia e virgola per i decimali."
+            _("Importo non valido: usa solo cifre, punto per le migliaia e virgola per i decimali.")
         )
     if len(fraction) > 2:
-        raise AmountError("Al massimo due cifre decimali (centesimi).")
+        raise AmountError(_("Al massimo due cifre decimali (centesimi)."))
     try:
         amount = Decimal(f"{integer}.{fraction or '0'}")
     except InvalidOperation:
-        raise AmountError("Importo non valido.") from None
+        raise AmountError(_("Importo non valido.")) from None
     cents = amount * 100
     if cents != cents.to_integral_value():  # cannot happen with <= 2 decimals; kept as a guard
-        raise AmountError("Al massimo due cifre decimali (centesimi).")
+        raise AmountError(_("Al massimo due cifre decimali (centesimi)."))
     if cents > MAX_CENTS:
-        raise AmountError("Importo troppo grande.")
+        raise AmountError(_("Importo troppo grande."))
     return int(cents)
 
 

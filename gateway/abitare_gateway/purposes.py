@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 
-TRIAGE = "triage"
-CASE_MANAGEMENT = "gestione del caso"
-COMMISSION = "commissione"
-REPORTING = "rendicontazione"
-REFERRALS = "invio e verifica delle schede"
-DATA_QUALITY = "verifica della qualità dei dati"
-PARTNER_REFERRAL = "invio a un partner con il consenso del nucleo"
-PARTNER_CONVENTION = "servizio del partner previsto dalla convenzione"
-ACCESS_REQUEST = "richiesta di accesso dell'interessato (art. 15 GDPR)"  # the household's report
+from .i18n import N_
+
+TRIAGE = N_("triage")
+CASE_MANAGEMENT = N_("gestione del caso")
+COMMISSION = N_("commissione")
+REPORTING = N_("rendicontazione")
+REFERRALS = N_("invio e verifica delle schede")
+DATA_QUALITY = N_("verifica della qualità dei dati")
+PARTNER_REFERRAL = N_("invio a un partner con il consenso del nucleo")
+PARTNER_CONVENTION = N_("servizio del partner previsto dalla convenzione")
+ACCESS_REQUEST = N_(
+    "richiesta di accesso dell'interessato (art. 15 GDPR)"
+)  # the household's report
 
 BY_ENDPOINT = {
     "web.case_triage": TRIAGE,

@@ -23,6 +23,7 @@ from abitare_chassis.actor import COORDINATOR, Actor
 
 from . import labels, overview
 from .accounts import actor_name
+from .i18n import N_, _
 
 INTAKE = "intake"
 SOURCES = {  # section -> (service, method)
@@ -41,17 +42,17 @@ TAB_ENDPOINT = {
     "chiusura": "web.case_closure",
 }
 TAB_TEXT = {
-    "scheda": "Scheda",
-    "triage": "Triage",
-    "diario": "Diario",
-    "colloquio": "Colloquio congiunto",
-    "valutazione": "Valutazione",
-    "progetto": "Progetto",
-    "chiusura": "Chiusura",
-    "commissione": "Commissione",
+    "scheda": N_("Scheda"),
+    "triage": N_("Triage"),
+    "diario": N_("Diario"),
+    "colloquio": N_("Colloquio congiunto"),
+    "valutazione": N_("Valutazione"),
+    "progetto": N_("Progetto"),
+    "chiusura": N_("Chiusura"),
+    "commissione": N_("Commissione"),
 }
-CONFIDENTIAL_PLACEHOLDER = "Nota riservata"
-GAP = "dati non disponibili in questo momento"
+CONFIDENTIAL_PLACEHOLDER = N_("Nota riservata")
+GAP = N_("dati non disponibili in questo momento")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def household_timeline(actor: Actor, referral_id: str) -> dict:
     for name, section in sections.items():
         service = SECTION_SERVICE[name]
         if section["status"] == overview.UNAVAILABLE:
-            gaps.append(f"{labels.label('service', service)}: {GAP}")
+            gaps.append(f"{labels.label('service', service)}: {_(GAP)}")
             continue
         if section["status"] != overview.AVAILABLE:
             continue
@@ -113,49 +114,66 @@ def _intake_text(item: dict, who) -> tuple[str, str | None]:
     kind = item["kind"]
     if kind == "referral_received":
         return (
-            "Scheda di attivazione ricevuta da "
-            f"{labels.label('referring_body', item.get('referring_body'))}",
+            _(
+                "Scheda di attivazione ricevuta da %(body)s",
+                body=labels.label("referring_body", item.get("referring_body")),
+            ),
             labels.label("problem_reported", item.get("problem_reported")),
         )
     if kind == "triage":
-        return f"Triage: {labels.label('triage_outcome', item.get('outcome'))}", item.get("reason")
+        outcome = labels.label("triage_outcome", item.get("outcome"))
+        return _("Triage: %(outcome)s", outcome=outcome), item.get("reason")
     if kind == "assigned":
-        return f"Scheda assegnata a {who(item.get('assigned_to'))}", None
+        return _("Scheda assegnata a %(who)s", who=who(item.get("assigned_to"))), None
     if kind == "diary":
         if not item.get("readable"):
-            return CONFIDENTIAL_PLACEHOLDER, None
+            return _(CONFIDENTIAL_PLACEHOLDER), None
         what = labels.label("diary_kind", item.get("diary_kind"))
-        return (what + (" (riservata)" if item.get("confidential") else "")), item.get("excerpt")
+        confidential = " " + _("(riservata)") if item.get("confidential") else ""
+        return what + confidential, item.get("excerpt")
     if kind == "assessment":
-        what = f"Valutazione: {labels.label('grade', item.get('grade'))}"
+        what = _("Valutazione: %(grade)s", grade=labels.label("grade", item.get("grade")))
         if item.get("overridden"):
             return what, (
-                "Grado diverso da quello suggerito "
-                f"({labels.label('grade', item.get('suggested_grade'))})"
+                _(
+                    "Grado diverso da quello suggerito (%(grade)s)",
+                    grade=labels.label("grade", item.get("suggested_grade")),
+                )
             )
         return what, None
     if kind == "request_sent":
-        return f"Richiesta a {labels.label('service', item.get('service'))}: {_request(item)}", None
+        service = labels.label("service", item.get("service"))
+        return _("Richiesta a %(service)s: %(what)s", service=service, what=_request(item)), None
     if kind == "request_answered":
         detail = labels.label("service_outcome", item["outcome"]) if item.get("outcome") else None
         return (
-            f"{labels.label('service', item.get('service'))} ha risposto: {_request(item)} – "
-            f"{labels.label('request_state', item.get('state'))}",
+            _(
+                "%(service)s ha risposto: %(what)s – %(state)s",
+                service=labels.label("service", item.get("service")),
+                what=_request(item),
+                state=labels.label("request_state", item.get("state")),
+            ),
             detail,
         )
     if kind == "project_saved":
-        return f"Progetto salvato (versione {item.get('version')})", None
+        return _("Progetto salvato (versione %(version)s)", version=item.get("version")), None
     if kind == "proposal":
         kind_text = labels.label("proposal_kind", item.get("proposal_kind"))
-        return f"Proposta alla commissione: {kind_text}", None
+        return _("Proposta alla commissione: %(kind)s", kind=kind_text), None
     if kind == "decision":
         return (
-            f"Decisione della commissione: {labels.label('decision', item.get('decision'))}",
+            _(
+                "Decisione della commissione: %(decision)s",
+                decision=labels.label("decision", item.get("decision")),
+            ),
             labels.label("proposal_kind", item.get("proposal_kind")),
         )
     if kind == "closed":
         return (
-            f"Presa in carico chiusa: {labels.label('closure_outcome', item.get('outcome'))}",
+            _(
+                "Presa in carico chiusa: %(outcome)s",
+                outcome=labels.label("closure_outcome", item.get("outcome")),
+            ),
             None,
         )
     if kind == "reopened":
@@ -180,11 +198,11 @@ def _intake_link(item: dict, actor: Actor, referral_id: str) -> tuple[str | None
             return None, None  # the commission's pages are the coordinators'
         return (
             url_for("web.commission_meeting", meeting_id=item["meeting_id"]),
-            TAB_TEXT[tab],
+            _(TAB_TEXT[tab]),
         )
     if tab not in TAB_ENDPOINT:
         return None, None
-    return url_for(TAB_ENDPOINT[tab], referral_id=referral_id), TAB_TEXT[tab]
+    return url_for(TAB_ENDPOINT[tab], referral_id=referral_id), _(TAB_TEXT[tab])
 
 
 # -- the other services ---------------------------------------------------------------------------
@@ -197,13 +215,13 @@ def _funds(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     return [
         Entry(
             at=_instant(data["opened_at"]),
-            what="Fascicolo fondi aperto",
+            what=_("Fascicolo fondi aperto"),
             who=who("service:funds"),
             source=labels.label("service", "funds"),
-            detail="Sostenibilità del canone: "
+            detail=_("Sostenibilità del canone: ")
             + labels.label("affordability_outcome", check.get("outcome")),
             link=_scheda(referral_id, "fondi"),
-            link_text="Scheda · Fondi",
+            link_text=_("Scheda · Fondi"),
             kind="funds_file",
         )
     ]
@@ -214,14 +232,16 @@ def _housing(data: dict, actor: Actor, referral_id: str, who) -> list[Entry]:
     return [
         Entry(
             at=_instant(data["recorded_at"]),
-            what="Fabbisogno abitativo registrato",
+            what=_("Fabbisogno abitativo registrato"),
             who=who("service:housing_stock"),
             source=labels.label("service", "housing_stock"),
-            detail=f"Nucleo di {size} {'componente' if size == 1 else 'componenti'}"
+            detail=_("Nucleo di %(size)s componente", size=size)
+            if size == 1
+            else _("Nucleo di %(size)s componenti", size=size)
             if size
             else None,
             link=_scheda(referral_id, "patrimonio"),
-            link_text="Scheda · Patrimonio abitativo",
+            link_text=_("Scheda · Patrimonio abitativo"),
             kind="housing_need",
         )
     ]
@@ -236,7 +256,7 @@ def _partners(data: list, actor: Actor, referral_id: str, who) -> list[Entry]:
             source=labels.label("service", "partners"),
             detail=labels.label("event_type", d.get("event_type")),
             link=_scheda(referral_id, "partner"),
-            link_text="Scheda · Partner",
+            link_text=_("Scheda · Partner"),
             kind="partner_delivery",
         )
         for d in data or []

@@ -19,4 +19,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs" ]; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements.lock
   echo "$inputs" > "$stamp"
 fi
+# the UI's English: the catalogue is kept as text (messages.po), compiled here (docs/i18n.md)
+"$VENV/bin/pybabel" -q compile -d gateway/abitare_gateway/translations
 gateway/scripts/install_assets.sh

@@ -19,6 +19,7 @@ from ..agency_time import AGENCY_TZ
 from ..auth import csrf_token, csrf_valid, current_operator
 from ..error_texts import error_text, warning_text
 from ..errors import Problem
+from ..i18n import _
 from ..money import format_euro
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,8 @@ def require_csrf_token():
     if request.method == "POST" and not csrf_valid():
         raise Problem(
             400,
-            "Il modulo è scaduto o non è valido: ricarica la pagina e riprova.",
-            title="Modulo non valido",
+            _("Il modulo è scaduto o non è valido: ricarica la pagina e riprova."),
+            title=_("Modulo non valido"),
             localized=True,
         )
 

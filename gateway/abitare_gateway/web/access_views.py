@@ -13,13 +13,14 @@ from flask import Response, render_template, request, url_for
 
 from .. import access_log, agency_time, casework
 from ..auth import login_required, web_actor
+from ..i18n import N_
 from . import bp, pager
 from .case_forms import FormState
 from .case_views import TABS
 from .views import _int_arg
 
-DATE_MESSAGE = "Indica una data valida (gg/mm/aaaa o aaaa-mm-gg)."
-ORDER_MESSAGE = "La data finale viene prima di quella iniziale."
+DATE_MESSAGE = N_("Indica una data valida (gg/mm/aaaa o aaaa-mm-gg).")
+ORDER_MESSAGE = N_("La data finale viene prima di quella iniziale.")
 PAGE_SIZE = 25
 
 

@@ -14,6 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 from .. import accounts, backend, labels
 from ..auth import coordinator_required, current_operator, identity, throttle, web_actor
 from ..errors import Problem
+from ..i18n import _
 from ..identity import CLIENT_ID, USERNAME, AccountExists
 from ..throttle import account_key
 from . import bp
@@ -50,7 +51,7 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
     form, state = request.form, FormState()
     name = (form.get("account_id") or "").strip()
     pattern, hint = (
-        (USERNAME, "2-63 lettere minuscole, cifre, «.», «_» o «-»")
+        (USERNAME, _("2-63 lettere minuscole, cifre, «.», «_» o «-»"))
         if kind == "operator"
         else (CLIENT_ID, "2-63 lettere, cifre, «.», «_» o «-»")
     )
@@ -68,21 +69,21 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
         "comuni": comuni,
     }
     if not name:
-        state.error("account_id", "Campo obbligatorio.")
+        state.error("account_id", _("Campo obbligatorio."))
     elif not pattern.match(name):
-        state.error("account_id", f"Formato non valido: {hint}.")
+        state.error("account_id", _("Formato non valido: %(hint)s.", hint=_(hint)))
     if not display:
-        state.error("display_name", "Campo obbligatorio.")
+        state.error("display_name", _("Campo obbligatorio."))
     elif len(display) > NAME_LIMIT:
         state.error("display_name", f"Al massimo {NAME_LIMIT} caratteri.")
     if kind == "operator" and role not in accounts.grantable(manager):
-        state.error("role", "Seleziona un ruolo dall'elenco.")
+        state.error("role", _("Seleziona un ruolo dall'elenco."))
     if kind == "partner" and partner not in dict(backend.partner_choices(web_actor())):
-        state.error("partner", "Seleziona un partner dall'elenco.")
+        state.error("partner", _("Seleziona un partner dall'elenco."))
     if not comuni:
-        state.error("comuni", "Seleziona almeno un comune.")
+        state.error("comuni", _("Seleziona almeno un comune."))
     elif not accounts.within(manager, comuni):
-        state.error("comuni", "Puoi indicare solo i comuni che coordini.")
+        state.error("comuni", _("Puoi indicare solo i comuni che coordini."))
     data = {"name": name, "display": display, "role": role, "comuni": comuni, "partner": partner}
     return data, state
 
@@ -124,7 +125,7 @@ def account_operator_new():
             audit=accounts.audit(current_operator(), "operator_created"),
         )
     except AccountExists:
-        state.error("account_id", "Questo nome utente è già in uso: scegline un altro.")
+        state.error("account_id", _("Questo nome utente è già in uso: scegline un altro."))
         return _new_account_page("operator", state, 409)
     return _secret_page("operator", operator, password, created=True)
 
@@ -156,9 +157,9 @@ def account_operator_active(username):
     flash(
         f"{operator.display_name} ({operator.username}): "
         + (
-            "utente riattivato."
+            _("utente riattivato.")
             if active
-            else "utente disattivato, le sue sessioni sono state chiuse."
+            else _("utente disattivato, le sue sessioni sono state chiuse.")
         ),
         "success",
     )
@@ -197,7 +198,7 @@ def _new_client(kind: str, blank: FormState):
             partner_code=data["partner"] if kind == "partner" else None,
         )
     except AccountExists:
-        state.error("account_id", "Questo identificativo è già in uso: scegline un altro.")
+        state.error("account_id", _("Questo identificativo è già in uso: scegline un altro."))
         return _new_account_page(kind, state, 409)
     return _secret_page("client", client, secret, created=True)
 
@@ -229,9 +230,9 @@ def account_client_active(client_id):
     flash(
         f"{client.name} ({client.client_id}): "
         + (
-            "sistema riattivato."
+            _("sistema riattivato.")
             if active
-            else "sistema disattivato, i suoi token non valgono più."
+            else _("sistema disattivato, i suoi token non valgono più.")
         ),
         "success",
     )
@@ -243,6 +244,6 @@ def _wanted_state() -> bool:
     value = request.form.get("stato", "")
     if value not in ("attiva", "disattiva"):
         raise Problem(
-            400, "Operazione non riconosciuta.", title="Richiesta non valida", localized=True
+            400, _("Operazione non riconosciuta."), title=_("Richiesta non valida"), localized=True
         )
     return value == "attiva"

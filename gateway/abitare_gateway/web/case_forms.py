@@ -11,6 +11,7 @@ from datetime import datetime
 
 from .. import labels
 from ..agency_time import AGENCY_TZ
+from ..i18n import _
 from .forms import CHOOSE_MESSAGE, REQUIRED_MESSAGE, parse_date
 
 ACTION_KEY = re.compile(r"^actions-(\d{1,3})-([a-z_]+)$")
@@ -83,7 +84,7 @@ def _moment(form, state: FormState, name: str, required=True) -> str | None:
             return datetime.strptime(value, fmt).replace(tzinfo=AGENCY_TZ).isoformat()
         except ValueError:
             continue
-    state.error(name, "Data e ora non valide: usa il formato gg/mm/aaaa hh:mm.")
+    state.error(name, _("Data e ora non valide: usa il formato gg/mm/aaaa hh:mm."))
     return None
 
 
@@ -208,7 +209,7 @@ def project(form) -> tuple[int | None, dict, FormState]:
         version = int(form.get("version", ""))
     except ValueError:
         version = None
-        state.error("_form", "Versione del progetto mancante: ricarica la pagina.")
+        state.error("_form", _("Versione del progetto mancante: ricarica la pagina."))
     objectives = _text(form, state, "objectives", limit=20000)
     agreed_on = _date(form, state, "agreed_on")
     rows: dict[int, dict] = {}

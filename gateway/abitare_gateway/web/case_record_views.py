@@ -6,6 +6,7 @@ from flask import flash, redirect, request, url_for
 
 from .. import backend, casework, labels
 from ..auth import login_required, web_actor
+from ..i18n import _
 from . import bp, case_forms
 from .case_forms import FormState
 from .case_views import render_case
@@ -37,7 +38,7 @@ def case_diary(referral_id):
         done, state, status = _post(
             case_forms.diary_entry,
             lambda payload: casework.add_diary_entry(actor, referral_id, payload),
-            "Annotazione aggiunta al diario.",
+            _("Annotazione aggiunta al diario."),
             "web.case_diary",
             referral_id,
         )
@@ -66,7 +67,7 @@ def case_interview(referral_id):
         done, state, status = _post(
             case_forms.interview,
             lambda payload: casework.schedule_interview(actor, referral_id, payload),
-            "Colloquio congiunto fissato.",
+            _("Colloquio congiunto fissato."),
             "web.case_interview",
             referral_id,
         )
@@ -99,7 +100,7 @@ def case_assessment(referral_id):
         done, state, status = _post(
             case_forms.assessment,
             lambda payload: casework.record_assessment(actor, referral_id, payload),
-            "Valutazione registrata.",
+            _("Valutazione registrata."),
             "web.case_assessment",
             referral_id,
         )
@@ -119,7 +120,7 @@ def case_assessment(referral_id):
         form=state,
         history=history,
         latest=history[0] if history else None,
-        indicators=list(labels.INDICATOR.items()),
+        indicators=labels.choices("indicator"),
     )
 
 

@@ -11,22 +11,23 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import assignees, casework, labels, overview, roles, timeline
 from ..auth import login_required, web_actor
+from ..i18n import N_, _
 from ..rpc import RemoteError, RpcError
 from . import bp, case_forms
 from .case_forms import FormState
 from .commands import attempt
 
 TABS = (
-    ("scheda", "Scheda", "web.referral_detail"),
-    ("cronologia", "Cronologia", "web.case_timeline"),
-    ("triage", "Triage", "web.case_triage"),
-    ("diario", "Diario", "web.case_diary"),
-    ("colloquio", "Colloquio congiunto", "web.case_interview"),
-    ("valutazione", "Valutazione", "web.case_assessment"),
-    ("progetto", "Progetto", "web.case_project"),
-    ("partner", "Invii ai partner", "web.case_partners"),
-    ("chiusura", "Chiusura", "web.case_closure"),
-    ("accessi", "Accessi", "web.case_access"),  # coordinators only (see _layout.html)
+    ("scheda", N_("Scheda"), "web.referral_detail"),
+    ("cronologia", N_("Cronologia"), "web.case_timeline"),
+    ("triage", N_("Triage"), "web.case_triage"),
+    ("diario", N_("Diario"), "web.case_diary"),
+    ("colloquio", N_("Colloquio congiunto"), "web.case_interview"),
+    ("valutazione", N_("Valutazione"), "web.case_assessment"),
+    ("progetto", N_("Progetto"), "web.case_project"),
+    ("partner", N_("Invii ai partner"), "web.case_partners"),
+    ("chiusura", N_("Chiusura"), "web.case_closure"),
+    ("accessi", N_("Accessi"), "web.case_access"),  # coordinators only (see _layout.html)
 )
 
 
@@ -94,8 +95,10 @@ def case_triage(referral_id):
             outcome = attempt(lambda: casework.triage_referral(actor, referral_id, payload), state)
             if outcome.ok:
                 flash(
-                    f"Esito del triage registrato: "
-                    f"{labels.label('triage_outcome', payload['outcome'])}.",
+                    _(
+                        "Esito del triage registrato: %(outcome)s.",
+                        outcome=labels.label("triage_outcome", payload["outcome"]),
+                    ),
                     "success",
                 )
                 return redirect(url_for("web.case_triage", referral_id=referral_id))
@@ -127,7 +130,7 @@ def case_assign(referral_id):
         assignee = assignees.assignee(state.values["operator_sub"])
         outcome = attempt(lambda: casework.assign_case(actor, referral_id, assignee), state)
         if outcome.ok:
-            flash("Scheda assegnata.", "success")
+            flash(_("Scheda assegnata."), "success")
             return redirect(url_for("web.case_triage", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)
@@ -193,7 +196,7 @@ def case_legal_hold(referral_id):
             state,
         )
         if outcome.ok:
-            flash("Blocco legale tolto." if lift else "Blocco legale registrato.", "success")
+            flash(_("Blocco legale tolto.") if lift else _("Blocco legale registrato."), "success")
             return redirect(url_for("web.case_closure", referral_id=referral_id))
         status = outcome.status
     case = casework.get_case(actor, referral_id)

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import casework
 from ..auth import login_required, web_actor
+from ..i18n import _
 from ..rpc import RemoteError
 from . import bp, case_forms
 from .case_forms import FormState
@@ -28,7 +29,7 @@ def commission():
         if not state.errors:
             outcome = attempt(lambda: casework.create_meeting(actor, payload), state)
             if outcome.ok:
-                flash("Seduta della Commissione convocata.", "success")
+                flash(_("Seduta della Commissione convocata."), "success")
                 return redirect(url_for("web.commission_meeting", meeting_id=outcome.result["id"]))
             status = outcome.status
     meetings = casework.list_meetings(actor)  # intake's refusal: the 403 page, with the way back
@@ -77,10 +78,10 @@ def commission_proposal(meeting_id):
         except RemoteError as exc:
             if exc.code != "referral_not_found":
                 raise
-            state.error("referral_id", "Nucleo non trovato o non visibile con il tuo profilo.")
+            state.error("referral_id", _("Nucleo non trovato o non visibile con il tuo profilo."))
         else:
             if outcome.ok:
-                flash("Proposta aggiunta all'ordine del giorno.", "success")
+                flash(_("Proposta aggiunta all'ordine del giorno."), "success")
                 return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))
             status = outcome.status
     return _meeting_page(meeting_id, status, proposal_form=state)
@@ -96,7 +97,7 @@ def commission_decision(meeting_id, proposal_id):
             lambda: casework.decide_proposal(web_actor(), proposal_id, payload), state
         )
         if outcome.ok:
-            flash("Decisione registrata.", "success")
+            flash(_("Decisione registrata."), "success")
             return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))
         status = outcome.status
     return _meeting_page(meeting_id, status, decision_forms={proposal_id: state})
@@ -110,7 +111,7 @@ def commission_minutes(meeting_id):
     if not state.errors:
         outcome = attempt(lambda: casework.record_minutes(web_actor(), meeting_id, text), state)
         if outcome.ok:
-            flash("Verbale salvato.", "success")
+            flash(_("Verbale salvato."), "success")
             return redirect(url_for("web.commission_meeting", meeting_id=meeting_id))
         status = outcome.status
     return _meeting_page(meeting_id, status, minutes_form=state)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from .. import agency_time, error_texts
 from ..errors import field_message
+from ..i18n import _
 from ..money import AmountError, cents_to_euro_input, euro_to_cents
 from ..validators import codice_fiscale_error, normalize_codice_fiscale
 
@@ -53,7 +54,7 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError("Data non valida: usa il formato gg/mm/aaaa.")
+    raise ValueError(_("Data non valida: usa il formato gg/mm/aaaa."))
 
 
 def form_field_for(path: str) -> str:
@@ -136,7 +137,7 @@ class ReferralForm:
             if not values[name]:
                 self.error(name, REQUIRED_MESSAGE)
         if values["comune_istat"] and values["comune_istat"] not in allowed_comuni:
-            self.error("comune_istat", "Seleziona uno dei comuni di tua competenza.")
+            self.error("comune_istat", _("Seleziona uno dei comuni di tua competenza."))
         for name in ("referring_body", "problem_reported", "housing_situation"):
             codes = {option["code"] for option in vocabulary.get(name, [])}
             if values[name] and codes and values[name] not in codes:
@@ -203,7 +204,7 @@ class ReferralForm:
                     self.error(prefix + "codice_fiscale", problem)
             for name in ("first_name", "last_name"):
                 if len(member[name]) > 100:
-                    self.error(prefix + name, "Al massimo 100 caratteri.")
+                    self.error(prefix + name, _("Al massimo 100 caratteri."))
             birth_date = None
             if member["birth_date"]:
                 try:

@@ -4,9 +4,9 @@ and its tabs: :mod:`.case_views`, :mod:`.case_record_views`; the accounts page:
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
-from .. import agency_time, assignees, backend, casework, labels
+from .. import agency_time, assignees, backend, casework, i18n, labels
 from ..auth import (
     credentials_renewed,
     current_operator,
@@ -19,7 +19,8 @@ from ..auth import (
     web_actor,
 )
 from ..error_texts import warning_text
-from ..errors import field_errors, status_for_remote
+from ..errors import Problem, field_errors, status_for_remote
+from ..i18n import _
 from ..identity import password_problem
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from ..sessions import destroy
@@ -53,7 +54,7 @@ def login():
             "login.html",
             next_url=next_url,
             username=username,
-            error="Inserisci nome utente e password.",
+            error=_("Inserisci nome utente e password."),
         ), 200
     try:
         operator = throttled_check(
@@ -77,7 +78,7 @@ def login():
             "login.html",
             next_url=next_url,
             username=username,
-            error="Nome utente o password non validi.",
+            error=_("Nome utente o password non validi."),
         ), 200
     sign_in(operator)
     if operator.must_change_password:
@@ -86,11 +87,38 @@ def login():
 
 
 def too_many_attempts_text(seconds: int) -> str:
-    wait = f"{seconds} secondi" if seconds < 120 else f"{-(-seconds // 60)} minuti"
-    return (
-        f"Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
-        f"riprova tra {wait}."
+    wait = (
+        _("%(n)s secondi", n=seconds) if seconds < 120 else _("%(n)s minuti", n=-(-seconds // 60))
     )
+    return _(
+        "Troppi tentativi di accesso non riusciti con questo nome utente o da questa rete: "
+        "riprova tra %(wait)s.",
+        wait=wait,
+    )
+
+
+@bp.route("/lingua", methods=["POST"])
+def language():
+    """The header's "English"/"Italiano": kept with the signed-in operator's account, and in a
+    cookie for the login page (before signing in, and after signing out)."""
+    chosen = i18n.chosen(request.form.get("language"))
+    if chosen is None:
+        raise Problem(
+            400, _("Lingua non disponibile."), title=_("Modulo non valido"), localized=True
+        )
+    operator = current_operator()
+    if operator is not None:
+        identity().set_language(operator.username, chosen)
+    response = redirect(safe_next(request.form.get("next"), url_for("web.index")))
+    response.set_cookie(
+        i18n.COOKIE,
+        chosen,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -116,13 +144,15 @@ def password():
         current = request.form.get("current_password") or ""
         new = request.form.get("new_password") or ""
         if not current:
-            state.error("current_password", "Inserisci la password attuale.")
+            state.error("current_password", _("Inserisci la password attuale."))
         if problem := password_problem(operator.username, new):
             state.error("new_password", problem)
         elif new != (request.form.get("confirm_password") or ""):
-            state.error("confirm_password", "Le due password non coincidono.")
+            state.error("confirm_password", _("Le due password non coincidono."))
         elif new == current:
-            state.error("new_password", "La nuova password deve essere diversa da quella attuale.")
+            state.error(
+                "new_password", _("La nuova password deve essere diversa da quella attuale.")
+            )
         if not state.errors:
             try:
                 changed = throttled_check(
@@ -140,12 +170,14 @@ def password():
             if changed is not None:
                 credentials_renewed(changed)
                 flash(
-                    "Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
-                    "chiuse.",
+                    _(
+                        "Password cambiata. Le altre sessioni aperte con il tuo nome sono state "
+                        "chiuse."
+                    ),
                     "success",
                 )
                 return redirect(url_for("web.worklist"))
-            state.error("current_password", "La password attuale non è corretta.")
+            state.error("current_password", _("La password attuale non è corretta."))
         status = 422
     return render_template("password.html", form=state), status
 
@@ -183,7 +215,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
     criteria: dict = {}
     for name, key in (("cognome", "last_name"), ("nome", "first_name")):
         if len(values[name]) > 100:
-            state.error(name, "Al massimo 100 caratteri.")
+            state.error(name, _("Al massimo 100 caratteri."))
         elif values[name]:
             criteria[key] = values[name]
     if values["codice_fiscale"]:
@@ -196,7 +228,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
         if values["comune"] in actor.comuni:
             criteria["comune_istat"] = values["comune"]
         else:
-            state.error("comune", "Seleziona uno dei comuni di tua competenza.")
+            state.error("comune", _("Seleziona uno dei comuni di tua competenza."))
     for name, key, table in (("stato", "status", "referral_status"), ("grado", "grade", "grade")):
         if values[name]:
             if values[name] in labels.TABLES[table]:
@@ -204,7 +236,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
             else:
                 state.error(name, CHOOSE_MESSAGE)
     if values["operatore"]:
-        subs = {sub for sub, _ in assignees.in_scope_options(actor.comuni)} | {actor.sub}
+        subs = {sub for sub, _label in assignees.in_scope_options(actor.comuni)} | {actor.sub}
         if values["operatore"] == "me":
             criteria["assigned_to"] = actor.sub
         elif values["operatore"] in subs:
@@ -219,7 +251,7 @@ def _search(args, actor) -> tuple[FormState, dict]:
             except ValueError as exc:
                 state.error(name, str(exc))
     if criteria.get("received_from", "") > criteria.get("received_to", "9999"):
-        state.error("al", "La fine del periodo non può precedere l'inizio.")
+        state.error("al", _("La fine del periodo non può precedere l'inizio."))
     return state, criteria
 
 
@@ -302,14 +334,14 @@ def referral_new():
                     if code == 422:
                         form.add_remote_errors(field_errors(exc))
                     elif code == 403:
-                        form.error("comune_istat", "Non puoi inviare schede per questo comune.")
+                        form.error("comune_istat", _("Non puoi inviare schede per questo comune."))
                     else:
                         raise
                 except RpcError as exc:
                     status = 504 if isinstance(exc, ServiceTimeout) else 503
-                    form.error("_form", UNAVAILABLE + " I dati inseriti sono stati conservati.")
+                    form.error("_form", UNAVAILABLE + _(" I dati inseriti sono stati conservati."))
                 else:
-                    flash("Scheda di attivazione registrata.", "success")
+                    flash(_("Scheda di attivazione registrata."), "success")
                     return redirect(url_for("web.referral_detail", referral_id=referral["id"]))
             if form.errors and status == 200:
                 status = 422

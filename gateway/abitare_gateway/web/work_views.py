@@ -11,6 +11,7 @@ from .. import agency_time, casework, labels, partnerwork
 from ..auth import login_required, web_actor
 from ..errors import Problem, status_for_remote
 from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
+from ..i18n import N_, _
 from ..rpc import RemoteError, RpcError, ServiceTimeout
 from . import bp, page_window, pager
 from .case_forms import FormState
@@ -19,32 +20,34 @@ from .forms import parse_date
 from .views import _comune_options, _int_arg
 
 WORKLIST_SECTIONS = (
-    ("overdue_actions", "Azioni scadute", "per giorni di ritardo, dal ritardo maggiore"),
+    ("overdue_actions", N_("Azioni scadute"), N_("per giorni di ritardo, dal ritardo maggiore")),
     (
         "evictions_within_30_days",
-        "Sfratti entro 30 giorni",
-        "per data di sfratto, dalla più vicina",
+        N_("Sfratti entro 30 giorni"),
+        N_("per data di sfratto, dalla più vicina"),
     ),
     (
         "documents_expiring",
-        "Documenti in scadenza entro 30 giorni",
-        "per data di scadenza, dalla più vicina",
+        N_("Documenti in scadenza entro 30 giorni"),
+        N_("per data di scadenza, dalla più vicina"),
     ),
     (
         "proposals_awaiting_commission",
-        "Proposte in attesa della Commissione",
-        "per data della seduta, dalla più vicina",
+        N_("Proposte in attesa della Commissione"),
+        N_("per data della seduta, dalla più vicina"),
     ),
     (
         "awaiting_assignment",
-        "Prese in carico da assegnare",
-        "per data di ricezione, dalla più vecchia",
+        N_("Prese in carico da assegnare"),
+        N_("per data di ricezione, dalla più vecchia"),
     ),
     (
         "awaiting_triage",
-        "Schede in attesa di triage",
-        "prima quelle con sfratto entro 30 giorni o già passato (dalla data più vicina), "
-        "poi per data di ricezione, dalla più vecchia in attesa",
+        N_("Schede in attesa di triage"),
+        N_(
+            "prima quelle con sfratto entro 30 giorni o già passato (dalla data più vicina), "
+            "poi per data di ricezione, dalla più vecchia in attesa"
+        ),
     ),
 )
 PAGE_SIZE = 10
@@ -70,7 +73,7 @@ def worklist():
     mine = request.args.get("mie") == "1"
     filters = {"comune": comune, "mie": "1" if mine else None}
     filters = {name: value for name, value in filters.items() if value}
-    pages = {key: _page_arg(f"p_{key}") for key, _, _ in WORKLIST_SECTIONS}
+    pages = {key: _page_arg(f"p_{key}") for key, _title, _order in WORKLIST_SECTIONS}
     status, work, error = 200, None, None
     try:
         work = casework.get_worklist(
@@ -85,7 +88,7 @@ def worklist():
     except RpcError as exc:
         status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
     pagers = {}
-    for key, _, _ in WORKLIST_SECTIONS:
+    for key, _title, _order in WORKLIST_SECTIONS:
         others = {f"p_{k}": p for k, p in pages.items() if k != key and p > 1}
 
         def url_for_page(n, key=key, others=others):
@@ -97,7 +100,7 @@ def worklist():
         "lavoro.html",
         work=work or {},
         error=error,
-        sections=WORKLIST_SECTIONS,
+        sections=[(key, _(title), _(order)) for key, title, order in WORKLIST_SECTIONS],
         pagers=pagers,
         comuni=_comune_options(actor),
         filters=filters,
@@ -171,10 +174,10 @@ def _period(args) -> tuple[FormState, str | None, str | None, str | None]:
         except ValueError as exc:
             state.error(name, str(exc))
     if len(found) == 2 and found["dal"] > found["al"]:
-        state.error("al", "La fine del periodo non può precedere l'inizio.")
+        state.error("al", _("La fine del periodo non può precedere l'inizio."))
     comune = state.values["comune"] or None
     if comune and comune not in web_actor().comuni:
-        state.error("comune", "Seleziona uno dei comuni di tua competenza.")
+        state.error("comune", _("Seleziona uno dei comuni di tua competenza."))
     return state, found.get("dal"), found.get("al"), comune
 
 
@@ -208,7 +211,7 @@ def _export() -> tuple[dict, str, str, str | None]:
     """The counts of the period asked for a download (a bad period is a 422, not a file)."""
     state, date_from, date_to, comune = _period(request.args)
     if state.errors:
-        raise Problem(422, "Periodo non valido.", title="Dati non validi", localized=True)
+        raise Problem(422, _("Periodo non valido."), title=_("Dati non validi"), localized=True)
     data = casework.get_fotografia(web_actor(), date_from, date_to, comune)
     return data, date_from, date_to, comune
 
@@ -227,7 +230,7 @@ def fotografia_csv():
     """The page's counts for a spreadsheet: ``;``, decimal comma, UTF-8 with BOM, labels."""
     data, date_from, date_to, comune = _export()
     return _download(
-        to_spreadsheet_csv(data, labels.label),
+        to_spreadsheet_csv(data, labels.italian),
         "text/csv; charset=utf-8",
         csv_filename(date_from, date_to, comune),
     )
@@ -243,7 +246,7 @@ def fotografia_xlsx():
     data, date_from, date_to, comune = _export()
     period = f"dal {parse_date(date_from):%d/%m/%Y} al {parse_date(date_to):%d/%m/%Y}"
     return _download(
-        to_xlsx(data, labels.label, period),
+        to_xlsx(data, labels.italian, period),
         XLSX,
         csv_filename(date_from, date_to, comune, "xlsx"),
     )

@@ -10,6 +10,10 @@
   var announcer = document.getElementById("member-announcer");
   var addButton = document.getElementById("add-member");
   var MAX_MEMBERS = 20;
+  // the page's words, in its language (data-* of the announcer, from the catalogue): N is the count
+  function say(name, count) {
+    return announcer.getAttribute("data-" + name).split("N").join(String(count));
+  }
 
   function members() { return list.querySelectorAll("fieldset.abitare-member"); }
 
@@ -44,7 +48,7 @@
     var row = holder.firstElementChild;
     list.appendChild(row);
     renumber();
-    announcer.textContent = "Componente " + members().length + " aggiunto.";
+    announcer.textContent = say("added", members().length);
     var first = row.querySelector("input");
     if (first) { first.focus(); }
   });
@@ -56,8 +60,7 @@
     if (members().length < 2) { return; }
     button.closest("fieldset.abitare-member").remove();
     renumber();
-    announcer.textContent = "Componente rimosso. Il nucleo ha " + members().length +
-      (members().length === 1 ? " componente." : " componenti.");
+    announcer.textContent = say(members().length === 1 ? "removed-one" : "removed", members().length);
     addButton.focus();
   });
 
