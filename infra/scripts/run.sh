@@ -22,10 +22,12 @@ echo "==> migrating the service databases"
 for service in intake funds housing_stock partners; do
   .venv/bin/abitare-service "$service" --migrate-only
 done
-echo "==> broker users (one per service and one for the gateway)"
+echo "==> broker users (one per service, one for the gateway, one per partner queue)"
 if .venv/bin/abitare-broker users --definitions infra/rabbitmq/definitions.json \
-     --env-file "$ABITARE_VAR_DIR/broker-users.env"; then
+     --env-file "$ABITARE_VAR_DIR/broker-users.env" \
+     --partner-env-file "$ABITARE_VAR_DIR/partner-users.env"; then
   set -a; . "$ABITARE_VAR_DIR/broker-users.env"; set +a    # <SERVICE>_AMQP_URI, GATEWAY_AMQP_URI
+  # partner-users.env (PARTNER_<CODE>_AMQP_URI) is for the partners, not for our processes
 else
   echo "    (needs the management plugin and ABITARE_BROKER_ADMIN; everything runs as AMQP_URI's user)"
 fi

@@ -18,7 +18,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import requests
-from sqlalchemy import MetaData, create_engine, insert
+from sqlalchemy import JSON, MetaData, create_engine, insert
 from sqlalchemy.dialects import sqlite
 
 from intake.domain.codice_fiscale import coherence
@@ -95,6 +95,8 @@ def load_cases(database_url: str, count: int, seed: int = 7) -> None:
     tables = MetaData()
     tables.reflect(engine, only=["referral", "household_member"])
     referral, member = tables.tables["referral"], tables.tables["household_member"]
+    # reflected JSON writes None as the JSON text 'null'; intake's model stores SQL NULL
+    member.c.codice_fiscale_warnings.type = JSON(none_as_null=True)
     now = datetime.now(UTC)
     today = date.today()
     batch_referrals, batch_members = [], []

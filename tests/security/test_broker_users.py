@@ -1,7 +1,8 @@
 """Broker users (issue 7, finding 1): each service and the gateway connect as their own RabbitMQ
 user, created by ``abitare-broker users`` from infra/rabbitmq/definitions.json, with permissions
 limited to what they need. Tried with the credentials an attacker who stole funds' would have,
-on a private node; then funds and partners do their work with their own users."""
+on a private node; then funds and partners do their work with their own users. Issue 9: each
+partner reads its own queue ``partner.<code>`` as its own user, and can do nothing else."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import stat
 
 import pytest
 from amqp.exceptions import AccessRefused
-from kombu import Connection, Exchange
+from kombu import Connection, Exchange, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from abitare_chassis import broker
@@ -170,3 +171,78 @@ def files(rpc, actor, referral_id):
         if exc.exc_type.endswith("NotFound"):
             return None
         raise
+
+
+PARTNER_CODES = {"FWA", "AFOL", "ALER", "MM", "CAF", "EUREKA", "FUORILUOGHI", "LIBERACOMPAGNIA"}
+
+
+def test_abitare_broker_users_creates_a_user_per_partner_queue(node, monkeypatch, tmp_path):
+    """As ``make run`` calls it: the services' file and the partners' file, one line each."""
+    services_file, partners_file = tmp_path / "broker-users.env", tmp_path / "partner-users.env"
+    monkeypatch.setenv("AMQP_URI", node["admin"])  # the host and vhost the URIs name
+    argv = ["users", "--env-file", str(services_file), "--vhost", "abitare"]
+    argv += ["--management-url", node["management"], "--partner-env-file", str(partners_file)]
+    broker.main(argv)
+    partners = broker.read_env_file(partners_file)
+    assert set(partners) == {f"PARTNER_{code}_AMQP_URI" for code in PARTNER_CODES | {"AGENZIA1"}}
+    assert partners["PARTNER_CAF_AMQP_URI"].startswith("amqp://partner-caf:")
+    assert stat.S_IMODE(os.stat(partners_file).st_mode) == 0o600
+    assert not set(partners) & set(broker.read_env_file(services_file))  # apart from the services
+    broker.main(argv)  # a second run keeps the passwords the partners were given
+    assert broker.read_env_file(partners_file) == partners
+
+
+def test_a_partner_reads_its_own_queue_and_nothing_else(node):
+    uris = broker.create_users(
+        node["management"],
+        "guest:guest",
+        "abitare",
+        node["admin"],
+        node["definitions"],
+        partners=True,
+    )
+    fwa = uris["PARTNER_FWA_AMQP_URI"]
+    with Connection(node["admin"], transport_options={"confirm_publish": True}) as conn:
+        for code in ("fwa", "afol"):  # what partners' relay does: one copy per partner
+            conn.Producer().publish(
+                {"for": code},
+                exchange=Exchange("partners.outbound", type="topic", durable=True),
+                routing_key=code,
+                serializer="json",
+            )
+    got = []
+
+    def take(body, message):
+        got.append(body)
+        message.ack()
+
+    with Connection(fwa) as conn:  # its own queue: consumed and acknowledged, not declared
+        with conn.Consumer(Queue("partner.fwa", no_declare=True), callbacks=[take]):
+            conn.drain_events(timeout=10)
+    assert got == [{"for": "fwa"}] and depth(node["admin"], "partner.fwa") == 0
+
+    def publish(exchange, routing_key):
+        def action(conn, channel):
+            conn.Producer(channel).publish(
+                {"forged": True}, exchange=exchange, routing_key=routing_key, serializer="json"
+            )
+
+        return action
+
+    # a passive declare (does it exist, how many messages?) is not configuring it
+    assert not refused(fwa, lambda conn, ch: ch.queue_declare("partner.fwa", passive=True))
+    assert refused(fwa, lambda conn, ch: ch.basic_get("partner.afol", no_ack=True))
+    assert refused(fwa, lambda conn, ch: ch.basic_get(FUNDS_QUEUE, no_ack=True))
+    assert refused(fwa, lambda conn, ch: ch.queue_declare("partner.fwa-mine", durable=True))
+    assert refused(fwa, lambda conn, ch: ch.queue_declare("partner.fwa", durable=True))
+    for exchange, key in (("intake.events", "referral_received.v2"), ("partners.outbound", "afol")):
+        topic = Exchange(exchange, type="topic", durable=True)
+        assert refused(fwa, publish(topic, key)), exchange
+    assert refused(fwa, publish("", "partner.afol"))  # nor through the default exchange
+    assert refused(
+        fwa,
+        lambda conn, ch: ch.queue_bind("partner.fwa", exchange="intake.events", routing_key="#"),
+    )
+    assert refused(fwa, lambda conn, ch: ch.queue_delete("partner.fwa"))
+    assert depth(node["admin"], "partner.afol") == 1  # AFOL's copy untouched, nothing added
+    assert depth(node["admin"], FUNDS_QUEUE) == 0

@@ -12,6 +12,9 @@
   ``guest:guest``; ``ABITARE_BROKER_MANAGEMENT_URL``, default ``http://localhost:15672``), and
   write ``<SERVICE>_AMQP_URI=...`` lines to the env file (mode 600; passwords already in it are
   kept). Exit code 2 when the management API does not answer: then everything keeps AMQP_URI.
+  ``--partner-env-file var/partner-users.env`` also creates ``partner-<code>`` for every
+  ``partner.<code>`` queue (it may read that queue, nothing else) and writes
+  ``PARTNER_<CODE>_AMQP_URI=...`` lines there, one per partner, mode 600.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import secrets
 import sys
 import time
@@ -116,6 +120,25 @@ def read_env_file(path: Path | str) -> dict[str, str]:
     return found
 
 
+PARTNER_QUEUE = re.compile(r"^partner\.([a-z0-9]+)$")
+
+
+def partner_users(definitions: dict) -> list[dict]:
+    """The user ``partner-<code>`` of every ``partner.<code>`` queue of the definitions: it may
+    read (consume, get, acknowledge) that queue and nothing else; no configure (no declaring,
+    binding or deleting anything), no write (no publishing, not even to the default exchange)."""
+    return [
+        {
+            "name": f"partner-{found.group(1)}",
+            "configure": "^$",
+            "write": "^$",
+            "read": f"^{re.escape(queue['name'])}$",
+        }
+        for queue in definitions["queues"]
+        if (found := PARTNER_QUEUE.match(queue["name"]))
+    ]
+
+
 def create_users(
     management_url: str,
     admin: str,
@@ -123,16 +146,19 @@ def create_users(
     amqp_uri: str | None = None,
     definitions: dict | None = None,
     known: dict[str, str] | None = None,
+    partners: bool = False,
 ) -> dict[str, str]:
     """Create (or update) every user of the definitions with its permissions in ``vhost``;
-    return ``{"<SERVICE>_AMQP_URI": uri}``. ``known``: URIs of an earlier run, whose passwords are
-    kept (the services already running with them keep working)."""
+    return ``{"<SERVICE>_AMQP_URI": uri}``. ``partners``: the users of :func:`partner_users`
+    instead, ``{"PARTNER_<CODE>_AMQP_URI": uri}``. ``known``: URIs of an earlier run, whose
+    passwords are kept (the processes already connected with them keep working)."""
     definitions = definitions or load_definitions()
     amqp_uri = amqp_uri or config.amqp_uri()
     known = known or {}
     uris = {}
     quoted_vhost = urllib.parse.quote(vhost, safe="")
-    for user in definitions.get("users", []):
+    users = partner_users(definitions) if partners else definitions.get("users", [])
+    for user in users:
         variable = f"{config.env_name(user['name'])}_AMQP_URI"
         earlier = urllib.parse.urlsplit(known.get(variable, ""))
         password = (
@@ -155,13 +181,15 @@ def create_users(
     return uris
 
 
-def write_env_file(path: Path | str, uris: dict[str, str]) -> None:
+def write_env_file(
+    path: Path | str, uris: dict[str, str], whose: str = "each service's own broker user"
+) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
     path.write_text(
-        "# written by `abitare-broker users`: each service's own broker user\n"
+        f"# written by `abitare-broker users`: {whose}\n"
         + "".join(f"{name}={uri}\n" for name, uri in sorted(uris.items()))
     )
 
@@ -232,6 +260,11 @@ def main(argv=None):
         )
     u = sub.choices["users"]
     u.add_argument("--env-file", required=True, help="where to write <SERVICE>_AMQP_URI lines")
+    u.add_argument(
+        "--partner-env-file",
+        help="also create partner-<code> for every partner.<code> queue and write "
+        "PARTNER_<CODE>_AMQP_URI lines here (give each partner its own line only)",
+    )
     u.add_argument("--vhost", default="/")
     u.add_argument(
         "--management-url",
@@ -259,19 +292,24 @@ def main(argv=None):
             print(f"{count:6d}  {name}")
     elif args.command == "users":
         admin = os.environ.get("ABITARE_BROKER_ADMIN", "guest:guest")
-        try:
-            uris = create_users(
-                args.management_url,
-                admin,
-                args.vhost,
-                definitions=definitions,
-                known=read_env_file(args.env_file),
-            )
-        except ManagementUnavailable as exc:
-            print(f"broker users not created ({exc}): every process keeps AMQP_URI's user")
-            sys.exit(2)
-        write_env_file(args.env_file, uris)
-        print(f"broker users: {', '.join(sorted(uris))} written to {args.env_file}")
+        files = [(args.env_file, False, "each service's own broker user")]
+        if args.partner_env_file:
+            files.append((args.partner_env_file, True, "each partner's own broker user"))
+        for env_file, partners, whose in files:
+            try:
+                uris = create_users(
+                    args.management_url,
+                    admin,
+                    args.vhost,
+                    definitions=definitions,
+                    known=read_env_file(env_file),
+                    partners=partners,
+                )
+            except ManagementUnavailable as exc:
+                print(f"broker users not created ({exc}): every process keeps AMQP_URI's user")
+                sys.exit(2)
+            write_env_file(env_file, uris, whose)
+            print(f"broker users: {', '.join(sorted(uris))} written to {env_file}")
     elif args.command == "replay":
         print(f"replayed {replay(args.queue)} messages to {args.queue}")
 
