@@ -1,6 +1,7 @@
 """The case tab "Invii ai partner" in a real headless Chromium: sending without consent is
 refused with the reason next to the field, a consent recorded on the form lets the referral go,
-and the referral appears with its state and the fields sent. Screenshots: conftest.screenshot."""
+and the referral appears with its state and the fields sent (the demo case has no phone).
+Screenshots: conftest.screenshot."""
 
 from datetime import timedelta
 
@@ -56,6 +57,6 @@ def test_sending_a_referral_from_the_case_tab(page, case_id):
     sent = page.locator('.partner-referral[data-state="inviato"]')
     assert sent.count() == 1
     text = sent.inner_text()
-    assert "Pratica ISEE (DSU)" in text and "Telefono di contatto" in text
+    assert "Pratica ISEE (DSU)" in text and "Canone mensile" in text  # dati_economici
     assert "Componenti del nucleo" not in text  # the consent does not cover them
     screenshot(page, "invii-partner-inviato")

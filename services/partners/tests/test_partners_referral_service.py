@@ -103,10 +103,14 @@ def test_an_action_sent_twice_reaches_the_partner_once_and_its_answers_reach_int
         afol(), mine["id"], {"update": "outcome", "outcome": "assunzione"}
     )
     assert done["state"] == "concluso"
-    outcomes = wait_for(
-        lambda: (lambda got: got if len(got) == 2 else None)(broker.get_all(OUTCOMES)),
-        message="two outcomes for intake",
-    )
+    outcomes: list = []
+
+    def two_outcomes():  # get_all takes the messages off the queue: keep what came
+        outcomes.extend(broker.get_all(OUTCOMES))
+        return len(outcomes) >= 2
+
+    wait_for(two_outcomes, message="two outcomes for intake")
+    assert len(outcomes) == 2
     statuses = [(b["data"]["status"], b["data"]["outcome"]) for _, b in outcomes]
     assert statuses == [("in_corso", "accept"), ("completata", "assunzione")]
     assert {b["data"]["action_id"] for _, b in outcomes} == {envelope["data"]["action_id"]}
