@@ -72,7 +72,17 @@ def check_request_body():
 
 
 def init_app(app: Flask) -> Api:
-    from . import auth, cases, commission, comuni, fotografia, projects, referrals, worklist
+    from . import (
+        auth,
+        cases,
+        commission,
+        comuni,
+        fotografia,
+        projects,
+        referrals,
+        webhooks,
+        worklist,
+    )
 
     api = AbitareApi(app)
     api.spec.components.security_scheme(
@@ -97,6 +107,7 @@ def init_app(app: Flask) -> Api:
         commission.blp,
         worklist.blp,
         fotografia.blp,
+        webhooks.blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -107,6 +107,7 @@ def init_app(app: Flask) -> None:
         case_views,
         commission_views,
         views,
+        webhook_views,
         work_views,
     )
 

@@ -2,10 +2,12 @@
 
 - :class:`FakeRpcClient` records calls and answers from handlers (canned answers of funds,
   housing_stock, partners; failures of any service);
-- :class:`InProcessIntake` is the real intake service behind it, without a broker.
+- :class:`InProcessIntake` is the real intake service behind it, without a broker;
+- :class:`InProcessPartners` the real partners service, likewise (the webhook tests).
 """
 
 from .intake import InProcessIntake
+from .partners import InProcessPartners
 from .rpc import FakeRpcClient, RecordedCall
 
-__all__ = ["FakeRpcClient", "InProcessIntake", "RecordedCall"]
+__all__ = ["FakeRpcClient", "InProcessIntake", "InProcessPartners", "RecordedCall"]

@@ -48,27 +48,39 @@ class InProcessIntake:
             for name, dep in vars(self.service_cls).items()
             if isinstance(dep, DependencyProvider)
         }
-        if list(providers) != ["db"]:
-            raise TypeError(f"InProcessIntake injects only `db`; the service has {list(providers)}")
+        self.extras = self.dependencies()
+        if sorted(providers) != sorted(["db", *self.extras]):
+            raise TypeError(
+                f"{type(self).__name__} injects {['db', *self.extras]}; "
+                f"the service has {list(providers)}"
+            )
         self.db = Db(self.service_cls.name, f"sqlite:///{path}", providers["db"].metadata)
-        self.db.create_all()
+        self.create_tables()
         self.methods = rpc_methods(self.service_cls)
         self.signing_key = signing_key
         self.client = NamekoRpcClient("memory://", signing_key, proxy_factory=self.proxy)
+
+    def dependencies(self) -> dict:
+        """What the service's other dependency providers would inject (none for intake)."""
+        return {}
+
+    def create_tables(self):
+        self.db.create_all()
 
     def proxy(self) -> InProcessProxy:
         return InProcessProxy(self)
 
     def install(self, fake) -> InProcessIntake:
-        """Route every intake method of ``fake`` (a FakeRpcClient) here."""
+        """Route every method of the service in ``fake`` (a FakeRpcClient) here."""
+        service = self.service_cls.name
         for name in self.methods:
-            fake.on("intake", name, partial(self.client.call, "intake", name))
+            fake.on(service, name, partial(self.client.call, service, name))
         return self
 
     def __getattr__(self, name):
         """``intake.submit_referral(actor, payload)``: a call the fake client does not record."""
         if name in self.__dict__.get("methods", {}):
-            return partial(self.client.call, "intake", name)
+            return partial(self.client.call, self.service_cls.name, name)
         raise AttributeError(name)
 
     def close(self):
@@ -104,6 +116,8 @@ class InProcessProxy:
         args, kwargs = json.loads(json.dumps([args, kwargs]))  # what the wire carries
         worker = self.intake.service_cls()
         worker.db = self.intake.db
+        for name, value in self.intake.extras.items():
+            setattr(worker, name, value)
         try:
             actor = verify_actor(token, rpc_audience(service), key=self.intake.signing_key)
             Entrypoint.check_signature(self._entrypoint(method), [actor, *args], kwargs)

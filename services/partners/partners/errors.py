@@ -28,3 +28,23 @@ class ReferralEventInvalid(InvalidInput):
     """A referral event lacks what a delivery needs (parked at once: retrying cannot fix it)."""
 
     code = "partners_referral_event_invalid"
+
+
+class WebhookUrlInvalid(InvalidInput):
+    """A webhook URL the agency will not call: not HTTPS, credentials in it, a host written as
+    an ambiguous number, unresolvable, or on a private, loopback, link-local, multicast, reserved
+    or unspecified address (SSRF). The field error's code says which (``domain.webhooks``)."""
+
+    code = "webhook_url_invalid"
+
+
+class WebhookEndpointNotFound(NotFound):
+    """No webhook endpoint with this id for this partner."""
+
+    code = "webhook_endpoint_not_found"
+
+
+class WebhookReplayInvalid(InvalidInput):
+    """A replay names neither a time window (``from`` before ``to``) nor event ids."""
+
+    code = "webhook_replay_invalid"

@@ -15,8 +15,18 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
-from .schemas import DeliveriesQuery, PartnerQuery, SubscribeInput, read_referral_keys
-from .usecases import catalogue, sharing
+from .adapters.webhook_dispatcher import WebhookDispatcher, resolve
+from .schemas import (
+    DeliveriesQuery,
+    PartnerQuery,
+    ReplayInput,
+    SubscribeInput,
+    WebhookInput,
+    WebhookLogQuery,
+    WebhookQuery,
+    read_referral_keys,
+)
+from .usecases import catalogue, sharing, webhooks
 
 
 class PartnersService:
@@ -25,6 +35,7 @@ class PartnersService:
 
     db = Database(metadata)
     partner_queues = PartnerQueues()
+    dispatcher = WebhookDispatcher()  # sends the webhook messages, its own greenthreads
 
     @event_handler("intake", "referral_received")
     def handle_intake_referral_received(self, event):
@@ -63,3 +74,61 @@ class PartnersService:
     @rpc
     def count_deliveries(self, actor):
         return sharing.count_deliveries(self.db, actor)
+
+    # -- webhooks (coordinators) ------------------------------------------------------------
+    @rpc
+    def list_webhooks(self, actor, partner_code):
+        data = load(PartnerQuery(), {"partner_code": partner_code})
+        return jsonable(webhooks.list_endpoints(self.db, actor, data["partner_code"]))
+
+    @rpc
+    def register_webhook(self, actor, partner_code, url):
+        data = load(WebhookInput(), {"partner_code": partner_code, "url": url})
+        return jsonable(
+            webhooks.register_endpoint(
+                self.db,
+                actor,
+                data["partner_code"],
+                data["url"],
+                self.dispatcher.settings,
+                resolve,
+                self.dispatcher.clock(),
+            )
+        )
+
+    @rpc
+    def rotate_webhook_secret(self, actor, partner_code, endpoint_id):
+        data = load(WebhookQuery(), {"partner_code": partner_code, "endpoint_id": endpoint_id})
+        return jsonable(webhooks.rotate_secret(self.db, actor, **data, now=self.dispatcher.clock()))
+
+    @rpc
+    def enable_webhook(self, actor, partner_code, endpoint_id):
+        data = load(WebhookQuery(), {"partner_code": partner_code, "endpoint_id": endpoint_id})
+        return jsonable(
+            webhooks.enable_endpoint(self.db, actor, **data, now=self.dispatcher.clock())
+        )
+
+    @rpc
+    def list_webhook_attempts(self, actor, partner_code, endpoint_id, page=1, page_size=50):
+        data = load(
+            WebhookLogQuery(),
+            {
+                "partner_code": partner_code,
+                "endpoint_id": endpoint_id,
+                "page": page,
+                "page_size": page_size,
+            },
+        )
+        return jsonable(webhooks.list_attempts(self.db, actor, **data))
+
+    @rpc
+    def replay_webhook(self, actor, partner_code, endpoint_id, replay):
+        data = load(
+            ReplayInput(),
+            {**(replay or {}), "partner_code": partner_code, "endpoint_id": endpoint_id},
+        )
+        return jsonable(webhooks.replay(self.db, actor, **data, now=self.dispatcher.clock()))
+
+    @rpc
+    def list_disabled_webhooks(self, actor):
+        return jsonable(webhooks.disabled_endpoints(self.db, actor))

@@ -8,7 +8,8 @@ filtering every delivery query on the actor's comuni; this is only about the rol
   nothing about the partners themselves;
 - the system does what coordinators do (demo loading, health checks);
 - coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
-  page), and issue a partner's delivery key (a secret: not the system's business).
+  page), issue a partner's delivery key and manage its webhook endpoints (secrets: not the
+  system's business).
 
 Deliveries themselves are made by the service when an event arrives (the signed event is the
 authority, no actor role is checked).
@@ -30,6 +31,7 @@ READ_DELIVERIES = "read_deliveries"  # get_deliveries
 COUNT_DELIVERIES = "count_deliveries"  # count_deliveries
 READ_AUDIT = "read_partners_audit"  # list_audit
 ISSUE_DELIVERY_KEY = "issue_delivery_key"  # issue_delivery_key: coordinators only
+MANAGE_WEBHOOKS = "manage_webhooks"  # webhook endpoints, secrets, log, replay: coordinators only
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS}
@@ -38,7 +40,7 @@ _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS}
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset(_OPERATOR),
     COMUNE_OPERATOR: frozenset(_OPERATOR),
-    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
+    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY, MANAGE_WEBHOOKS}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
     SYSTEM: frozenset(_COORDINATOR),
 }

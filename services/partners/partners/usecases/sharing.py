@@ -25,6 +25,7 @@ from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
 from ..domain import permissions
 from ..domain.conventions import agency_today, convention_in_force, field_label
 from ..domain.filtering import delivered_paths, filter_fields
+from . import webhooks
 from .catalogue import conventions_of
 
 
@@ -75,11 +76,13 @@ def share_event(db: Db, event, keys: dict) -> list[dict]:
 
 
 def _deliver(tx, event, code, key, data, referral_id, tenant, now, pseudonymised_at=None) -> dict:
-    """Queue ``data`` for partner ``code`` (signed with its ``key``) and record the delivery."""
+    """Queue ``data`` for partner ``code`` (signed with its ``key``) on its queue and to each of
+    its webhook endpoints, and record the delivery: all in ``tx``."""
     envelope = events.partner_copy(event, data, tenant, key)
     tx.emit(
         event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code), envelope=envelope
     )
+    webhooks.enqueue(tx.session, code, envelope, referral_id, now)
     tx.session.add(
         Delivery(
             event_id=envelope["id"],
@@ -107,6 +110,7 @@ def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
     notices = []
     with db.transaction(causation=event) as tx:
         forget_published(tx.session, db.outbox, keys["referral_id"])
+        webhooks.forget(tx.session, keys["referral_id"])
         in_scope = (
             Delivery.referral_id == keys["referral_id"],
             Delivery.comune_istat == keys["comune_istat"],
