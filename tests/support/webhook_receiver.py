@@ -4,7 +4,8 @@ deduplicates by ``webhook-id``, as the spec tells a consumer to.
 
 ``mode`` says how it answers: ``ok`` (204), ``error`` (503), ``gone`` (410), ``redirect`` (302 to
 itself: must not be followed), ``slow`` (answers after ``slow_seconds``: past the sender's
-timeout). ``stop()`` and ``start()`` take it down and up on the same port."""
+timeout); ``delay`` slows every answer a little. ``stop()`` and ``start()`` take it down and
+up on the same port."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class WebhookReceiver:
         self.secrets = list(secrets or [])
         self.mode = mode
         self.slow_seconds = 3.0
+        self.delay = 0.0  # seconds each answer takes in every mode (a receiver doing some work)
         self.port = 0
         self.lock = threading.Lock()
         self.events: dict[str, dict] = {}  # webhook-id -> the CloudEvent, once
@@ -81,8 +83,7 @@ class WebhookReceiver:
                     event = json.loads(body)
                     assert event["id"] == msg_id
                     self.events.setdefault(msg_id, event)  # dedup by id
-        if self.mode == "slow":
-            time.sleep(self.slow_seconds)
+        time.sleep(self.slow_seconds if self.mode == "slow" else self.delay)
         handler.send_response(status)
         if status == 302:
             handler.send_header("location", self.url)

@@ -11,7 +11,9 @@ per socket operation, and never follows a redirect (``http.client`` does not).
 Settings (the nameko config, else the environment variable of the same name):
 ``WEBHOOK_ALLOWED_HOSTS`` (names or IPs, a list or comma-separated: HTTP and private
 addresses allowed there only; dev and tests set 127.0.0.1 and localhost),
-``WEBHOOK_DISABLE_AFTER_FAILURES``, ``WEBHOOK_RETRY_SCALE`` (tests shrink the schedule).
+``WEBHOOK_DISABLE_AFTER_FAILURES``, ``WEBHOOK_RETRY_SCALE`` (tests shrink the schedule),
+``WEBHOOK_TIMEOUT_SECONDS``, ``WEBHOOK_LEASE_SECONDS``, ``WEBHOOK_CONCURRENCY``,
+``WEBHOOK_PER_ENDPOINT``, ``WEBHOOK_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -142,6 +144,11 @@ class WebhookDispatcher(DependencyProvider):
         )
         self.timeout = float(setting("WEBHOOK_TIMEOUT_SECONDS", rules.REQUEST_TIMEOUT_SECONDS))
         self.poll = float(setting("WEBHOOK_POLL_SECONDS", 1.0))
+        # how long a taken message is not taken again: past an attempt's longest, or it may be
+        # sent twice (same id); after a crash, when it is sent again
+        self.lease = timedelta(
+            seconds=float(setting("WEBHOOK_LEASE_SECONDS", self.timeout * 4 + 30))
+        )
         self.per_endpoint = int(setting("WEBHOOK_PER_ENDPOINT", 2))
         self.pool = eventlet.GreenPool(int(setting("WEBHOOK_CONCURRENCY", 20)))
         self.busy: dict[str, int] = {}
@@ -179,8 +186,9 @@ class WebhookDispatcher(DependencyProvider):
         free = min(self.pool.free(), self.BATCH)
         if free <= 0:
             return
-        lease = timedelta(seconds=self.timeout * 4 + 30)
-        jobs = webhooks.claim_due(self.db, self.clock(), free, lease, self.busy, self.per_endpoint)
+        jobs = webhooks.claim_due(
+            self.db, self.clock(), free, self.lease, self.busy, self.per_endpoint
+        )
         for job in jobs:
             self.busy[job.endpoint_id] = self.busy.get(job.endpoint_id, 0) + 1
             self.pool.spawn_n(self._send, job)
