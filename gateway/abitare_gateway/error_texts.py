@@ -195,6 +195,11 @@ ERRORS: dict[str, Text] = {
         "Il webhook indicato non esiste per il partner {partner_code}.",
         "No such webhook endpoint for partner {partner_code}.",
     ),
+    "webhook_endpoint_exists": (
+        "Il partner {partner_code} ha già un webhook a questo indirizzo: ruotane il segreto se "
+        "serve uno nuovo.",
+        "Partner {partner_code} already has a webhook at this URL: rotate its secret instead.",
+    ),
     "webhook_replay_invalid": (
         "Indica un periodo (da, a) oppure gli identificativi degli eventi da reinviare.",
         "Give a window (from before to) or the event ids to replay.",

@@ -32,6 +32,8 @@ def test_register_list_rotate_and_read_the_log(coordinator):
     created = response.get_json()
     assert created["secret"].startswith("whsec_") and created["enabled"] is True
     assert response.headers["Location"] == f"{API}/{created['id']}"
+    again = coordinator.post(API, json={"url": LOCAL})
+    assert again.status_code == 409 and again.get_json()["code"] == "webhook_endpoint_exists"
     listed = coordinator.get(API).get_json()
     assert [e["id"] for e in listed] == [created["id"]]
     assert "secret" not in listed[0] and listed[0]["pending"] == 0

@@ -21,8 +21,10 @@ def subscribe_fwa(suite):
 
 
 def reload_until(page, selector, timeout_s=30):
+    """Open the page again (a GET: reloading the answer to a POST would post it again) until
+    ``selector`` is on it."""
     for _ in range(timeout_s * 2):
-        page.reload()
+        page.goto("/partner/FWA/consegne")
         if page.locator(selector).count():
             return page.locator(selector)
         page.wait_for_timeout(500)

@@ -47,6 +47,7 @@ class Webhooks(MethodView):
     @blp.arguments(WebhookIn)
     @blp.response(201, WebhookSecretOut)
     @blp.alt_response(403, description=COORDINATORS)
+    @blp.alt_response(409, description="Already registered at this URL (webhook_endpoint_exists)")
     @blp.alt_response(422, description="A URL that is not allowed (webhook_url_invalid)")
     def post(self, body, code):
         """Register a webhook endpoint: the answer shows its secret, this once

@@ -1,7 +1,7 @@
 """Errors of the partners service. Each has a stable ``code`` the gateway translates; the message
 is English, for logs only."""
 
-from abitare_chassis.errors import Forbidden, InvalidInput, NotFound
+from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class PartnerNotFound(NotFound):
@@ -42,6 +42,12 @@ class WebhookEndpointNotFound(NotFound):
     """No webhook endpoint with this id for this partner."""
 
     code = "webhook_endpoint_not_found"
+
+
+class WebhookEndpointExists(Conflict):
+    """The partner already has a webhook endpoint at this URL (rotate its secret instead)."""
+
+    code = "webhook_endpoint_exists"
 
 
 class WebhookReplayInvalid(InvalidInput):

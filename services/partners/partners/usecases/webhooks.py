@@ -24,7 +24,12 @@ from ..adapters import events
 from ..adapters.models import Partner, WebhookAttempt, WebhookEndpoint, WebhookMessage
 from ..domain import permissions
 from ..domain import webhooks as rules
-from ..errors import PartnerNotFound, WebhookEndpointNotFound, WebhookReplayInvalid
+from ..errors import (
+    PartnerNotFound,
+    WebhookEndpointExists,
+    WebhookEndpointNotFound,
+    WebhookReplayInvalid,
+)
 
 DISPATCHER_ACTOR = Actor(sub="system:webhooks", role=SYSTEM, comuni=(), name="Webhook")
 
@@ -43,12 +48,19 @@ def register_endpoint(
     db: Db, actor: Actor, partner_code: str, url: str, settings: WebhookSettings, resolve, now
 ) -> dict:
     """A new endpoint for ``partner_code`` at ``url`` (checked: ``rules.check_url``), enabled,
-    with a new secret returned this once."""
+    with a new secret returned this once; one endpoint per URL and partner."""
     permissions.ensure(actor.role, permissions.MANAGE_WEBHOOKS)
     target = rules.check_url(url, settings.allowed_hosts, resolve)
     with db.transaction() as tx:
         if tx.session.get(Partner, partner_code) is None:
             raise PartnerNotFound(partner_code=partner_code)
+        existing = tx.session.scalar(
+            select(WebhookEndpoint.id).where(
+                WebhookEndpoint.partner_code == partner_code, WebhookEndpoint.url == target.url
+            )
+        )
+        if existing is not None:
+            raise WebhookEndpointExists(partner_code=partner_code, endpoint_id=existing)
         endpoint = WebhookEndpoint(
             id=str(uuid.uuid4()),
             partner_code=partner_code,
