@@ -267,6 +267,23 @@ ERRORS: dict[str, Text] = {
         "La richiesta di invio a un partner non contiene i dati necessari.",
         "The action request lacks what a partner referral needs.",
     ),
+    "webhook_url_invalid": (
+        "L'indirizzo del webhook non è accettato.",
+        "The webhook URL is not accepted.",
+    ),
+    "webhook_endpoint_not_found": (
+        "Il webhook indicato non esiste per il partner {partner_code}.",
+        "No such webhook endpoint for partner {partner_code}.",
+    ),
+    "webhook_endpoint_exists": (
+        "Il partner {partner_code} ha già un webhook a questo indirizzo: ruotane il segreto se "
+        "serve uno nuovo.",
+        "Partner {partner_code} already has a webhook at this URL: rotate its secret instead.",
+    ),
+    "webhook_replay_invalid": (
+        "Indica un periodo (da, a) oppure gli identificativi degli eventi da reinviare.",
+        "Give a window (from before to) or the event ids to replay.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -549,6 +566,53 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "outcome_not_valid_for_service": (
         "Esito non previsto per questo servizio.",
         "Not an outcome of this service.",
+    ),
+    # partners: webhook URLs (SSRF checks, services/partners domain/webhooks.py)
+    "url_length": (
+        "L'indirizzo è vuoto o più lungo di {max} caratteri.",
+        "The URL is empty or longer than {max} characters.",
+    ),
+    "url_malformed": ("L'indirizzo non è scritto correttamente.", "The URL is malformed."),
+    "url_scheme": (
+        "Serve un indirizzo https:// (http solo sugli host di sviluppo consentiti).",
+        "Use an https:// URL (http only on the allow-listed development hosts).",
+    ),
+    "url_credentials": (
+        "L'indirizzo non deve contenere nome utente o password.",
+        "The URL may not carry a user name or password.",
+    ),
+    "url_fragment": ("L'indirizzo non deve contenere un frammento (#).", "No fragment (#)."),
+    "ambiguous_ip_address": (
+        "L'host è un numero scritto in forma ambigua (decimale, ottale o esadecimale): usa il "
+        "nome o l'indirizzo IP completo.",
+        "The host is a number in an ambiguous form (decimal, octal, hex): use a name or a "
+        "canonical IP address.",
+    ),
+    "host_unresolvable": ("Il nome dell'host non si risolve.", "The host name does not resolve."),
+    "loopback_address": (
+        "L'indirizzo punta a questa stessa macchina (loopback): non consentito.",
+        "The URL points at a loopback address.",
+    ),
+    "private_address": (
+        "L'indirizzo punta a una rete privata: non consentito.",
+        "The URL points at a private address.",
+    ),
+    "link_local_address": (
+        "L'indirizzo è link-local (ad es. 169.254.x.x): non consentito.",
+        "The URL points at a link-local address.",
+    ),
+    "multicast_address": ("L'indirizzo è multicast: non consentito.", "Multicast address."),
+    "reserved_address": (
+        "L'indirizzo è riservato o non pubblico: non consentito.",
+        "The URL points at a reserved or non-public address.",
+    ),
+    "unspecified_address": (
+        "L'indirizzo non è specificato (0.0.0.0 o ::): non consentito.",
+        "The URL points at the unspecified address.",
+    ),
+    "replay_window_or_ids": (
+        "Indica un periodo (da prima di a) oppure gli identificativi degli eventi.",
+        "Give a window (from before to) or event ids.",
     ),
 }
 

@@ -13,6 +13,8 @@ export GATEWAY_PORT=${GATEWAY_PORT:-8000}
 # GATEWAY_SECRET_KEY are set, plain http (no Secure cookie, no HSTS). A deployment leaves it unset,
 # and then nothing starts without its keys.
 export ABITARE_DEVELOPMENT=${ABITARE_DEVELOPMENT:-1}
+# partner webhooks: plain http and loopback allowed on these hosts only (development)
+export WEBHOOK_ALLOWED_HOSTS=${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1,localhost}
 URL="http://${GATEWAY_HOST}:${GATEWAY_PORT}"
 if curl -fsS "$URL/healthz" >/dev/null 2>&1; then
   echo "Abitare is already running at $URL"; exit 0

@@ -66,6 +66,7 @@ MAIN_PAGES = (
     MainPage("utenti", "/utenti"),
     MainPage("nuovo-operatore", "/utenti/operatori/nuovo", form=True),
     MainPage("password", "/password", form=True),
+    MainPage("consegne-partner", "/partner/FWA/consegne", form=True),
     MainPage("scheda-inesistente", "/schede/00000000-0000-4000-8000-000000000000", status=404),
 )
 

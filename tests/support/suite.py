@@ -52,6 +52,7 @@ class Suite:
                 "ABITARE_RETRY_DELAY_MS": "200",
                 "PYTHONUNBUFFERED": "1",
                 "ABITARE_DEVELOPMENT": "1",
+                "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1,localhost",  # the tests' webhook receivers
             }
         )  # dev keys, plain http: no Secure cookie, no HSTS
         env.pop("ABITARE_FAILPOINT", None)

@@ -83,6 +83,7 @@ def init_app(app: Flask) -> Api:
         partners,
         projects,
         referrals,
+        webhooks,
         worklist,
     )
 
@@ -113,6 +114,7 @@ def init_app(app: Flask) -> Api:
         partner.blp,
         partner_referrals.blp,
         partner_referrals.inbox,
+        webhooks.blp,
     ):
         api.register_blueprint(blueprint)
     return api

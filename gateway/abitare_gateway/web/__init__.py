@@ -110,6 +110,7 @@ def init_app(app: Flask) -> None:
         commission_views,
         partner_views,
         views,
+        webhook_views,
         work_views,
     )
 

@@ -3,7 +3,7 @@
 - :class:`FakeRpcClient` records calls and answers from handlers (canned answers of funds,
   housing_stock, partners; failures of any service);
 - :class:`InProcessIntake` is the real intake service behind it, without a broker;
-  :class:`InProcessPartners` the real partners service.
+- :class:`InProcessPartners` the real partners service, likewise (the webhook tests).
 """
 
 from .intake import InProcessIntake

@@ -41,23 +41,30 @@ class InProcessIntake:
     """``IntakeService`` on its own SQLite database at ``path``; ``client`` calls it."""
 
     service_cls = IntakeService
-    unused_providers: tuple[str, ...] = ()  # providers the methods under test never touch
 
     def __init__(self, path: Path, signing_key: str = SIGNING_KEY):
         providers = {
             name: dep
             for name, dep in vars(self.service_cls).items()
-            if isinstance(dep, DependencyProvider) and name not in self.unused_providers
+            if isinstance(dep, DependencyProvider)
         }
-        if list(providers) != ["db"]:
-            raise TypeError(f"InProcessIntake injects only `db`; the service has {list(providers)}")
+        self.extras = self.dependencies()
+        if sorted(providers) != sorted(["db", *self.extras]):
+            raise TypeError(
+                f"{type(self).__name__} injects {['db', *self.extras]}; "
+                f"the service has {list(providers)}"
+            )
         self.db = Db(self.service_cls.name, f"sqlite:///{path}", providers["db"].metadata)
         self.create_tables()
         self.methods = rpc_methods(self.service_cls)
         self.signing_key = signing_key
         self.client = NamekoRpcClient("memory://", signing_key, proxy_factory=self.proxy)
 
-    def create_tables(self) -> None:
+    def dependencies(self) -> dict:
+        """What the service's other dependency providers would inject (none for intake)."""
+        return {}
+
+    def create_tables(self):
         self.db.create_all()
 
     def proxy(self) -> InProcessProxy:
@@ -109,6 +116,8 @@ class InProcessProxy:
         args, kwargs = json.loads(json.dumps([args, kwargs]))  # what the wire carries
         worker = self.intake.service_cls()
         worker.db = self.intake.db
+        for name, value in self.intake.extras.items():
+            setattr(worker, name, value)
         try:
             actor = verify_actor(token, rpc_audience(service), key=self.intake.signing_key)
             Entrypoint.check_signature(self._entrypoint(method), [actor, *args], kwargs)

@@ -143,3 +143,29 @@ class ActionRequestInvalid(InvalidInput):
     """An ``intake.action_requested.v1`` lacks what a partner referral needs (parked at once)."""
 
     code = "partners_action_request_invalid"
+
+
+class WebhookUrlInvalid(InvalidInput):
+    """A webhook URL the agency will not call: not HTTPS, credentials in it, a host written as
+    an ambiguous number, unresolvable, or on a private, loopback, link-local, multicast, reserved
+    or unspecified address (SSRF). The field error's code says which (``domain.webhooks``)."""
+
+    code = "webhook_url_invalid"
+
+
+class WebhookEndpointNotFound(NotFound):
+    """No webhook endpoint with this id for this partner."""
+
+    code = "webhook_endpoint_not_found"
+
+
+class WebhookEndpointExists(Conflict):
+    """The partner already has a webhook endpoint at this URL (rotate its secret instead)."""
+
+    code = "webhook_endpoint_exists"
+
+
+class WebhookReplayInvalid(InvalidInput):
+    """A replay names neither a time window (``from`` before ``to``) nor event ids."""
+
+    code = "webhook_replay_invalid"

@@ -38,6 +38,34 @@ class SubscribeInput(PartnerQuery):
     event_type = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class WebhookInput(PartnerQuery):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class WebhookQuery(PartnerQuery):
+    endpoint_id = fields.UUID(required=True)
+
+    @post_load
+    def as_text(self, data, **_kwargs):
+        data["endpoint_id"] = str(data["endpoint_id"])
+        return data
+
+
+class WebhookLogQuery(WebhookQuery):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ReplayInput(WebhookQuery):
+    from_ = fields.AwareDateTime(data_key="from", load_default=None)
+    to = fields.AwareDateTime(load_default=None)
+    event_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        load_default=None,
+        validate=validate.Length(max=1000),
+    )
+
+
 class DeliveriesQuery(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     purpose = purpose_field()

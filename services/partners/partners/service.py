@@ -15,6 +15,7 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .adapters.queues import PartnerQueues
+from .adapters.webhook_dispatcher import WebhookDispatcher, resolve
 from .schemas import (
     CaseQuery,
     ConsentInput,
@@ -27,13 +28,17 @@ from .schemas import (
     PartnerReferralInput,
     PartnerUpdateInput,
     ReferralWithdrawal,
+    ReplayInput,
     SubscribeInput,
+    WebhookInput,
+    WebhookLogQuery,
+    WebhookQuery,
     read_action_request,
     read_changes,
     read_referral_keys,
     read_status_change,
 )
-from .usecases import catalogue, consents, conventions, lending, referrals, sharing
+from .usecases import catalogue, consents, conventions, lending, referrals, sharing, webhooks
 
 
 class PartnersService:
@@ -42,6 +47,7 @@ class PartnersService:
 
     db = Database(metadata)
     partner_queues = PartnerQueues()
+    dispatcher = WebhookDispatcher()  # sends the webhook messages, its own greenthreads
 
     @event_handler("intake", "referral_received")
     def handle_intake_referral_received(self, event):
@@ -185,6 +191,63 @@ class PartnersService:
         query = load(LoanQuery(), {"loan_ref": loan_ref})
         return jsonable(lending.get_loan(self.db, actor, query["loan_ref"]))
 
+    @rpc
+    def list_webhooks(self, actor, partner_code):
+        data = load(PartnerQuery(), {"partner_code": partner_code})
+        return jsonable(webhooks.list_endpoints(self.db, actor, data["partner_code"]))
+
+    @rpc
+    def register_webhook(self, actor, partner_code, url):
+        data = load(WebhookInput(), {"partner_code": partner_code, "url": url})
+        return jsonable(
+            webhooks.register_endpoint(
+                self.db,
+                actor,
+                data["partner_code"],
+                data["url"],
+                self.dispatcher.settings,
+                resolve,
+                self.dispatcher.clock(),
+            )
+        )
+
+    @rpc
+    def rotate_webhook_secret(self, actor, partner_code, endpoint_id):
+        data = load(WebhookQuery(), {"partner_code": partner_code, "endpoint_id": endpoint_id})
+        return jsonable(webhooks.rotate_secret(self.db, actor, **data, now=self.dispatcher.clock()))
+
+    @rpc
+    def enable_webhook(self, actor, partner_code, endpoint_id):
+        data = load(WebhookQuery(), {"partner_code": partner_code, "endpoint_id": endpoint_id})
+        return jsonable(
+            webhooks.enable_endpoint(self.db, actor, **data, now=self.dispatcher.clock())
+        )
+
+    @rpc
+    def list_webhook_attempts(self, actor, partner_code, endpoint_id, page=1, page_size=50):
+        data = load(
+            WebhookLogQuery(),
+            {
+                "partner_code": partner_code,
+                "endpoint_id": endpoint_id,
+                "page": page,
+                "page_size": page_size,
+            },
+        )
+        return jsonable(webhooks.list_attempts(self.db, actor, **data))
+
+    @rpc
+    def replay_webhook(self, actor, partner_code, endpoint_id, replay):
+        data = load(
+            ReplayInput(),
+            {**(replay or {}), "partner_code": partner_code, "endpoint_id": endpoint_id},
+        )
+        return jsonable(webhooks.replay(self.db, actor, **data, now=self.dispatcher.clock()))
+
+    @rpc
+    def list_disabled_webhooks(self, actor):
+        return jsonable(webhooks.disabled_endpoints(self.db, actor))
+
 
 def convention_query(partner_code, convention_code, expected_version) -> dict:
     return load(
@@ -195,3 +258,4 @@ def convention_query(partner_code, convention_code, expected_version) -> dict:
             "expected_version": expected_version,
         },
     )
+    # -- webhooks (coordinators) ------------------------------------------------------------

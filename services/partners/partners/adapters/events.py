@@ -54,3 +54,20 @@ def partner_ref_secret() -> str:
     if explicit:
         return explicit
     return hmac.new(secret_key().encode(), b"partners-household-ref", hashlib.sha256).hexdigest()
+
+
+WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint_disabled"  # partners.webhook_endpoint_disabled.v1
+
+
+def webhook_endpoint_disabled(endpoint: dict) -> dict:
+    """Data of ``partners.webhook_endpoint_disabled.v1`` (no secret, no personal data)."""
+    keys = ("partner_code", "url", "disabled_reason", "consecutive_failures", "disabled_at")
+    partner_code, url, reason, failures, at = (endpoint[k] for k in keys)
+    return {
+        "endpoint_id": endpoint["id"],
+        "partner_code": partner_code,
+        "url": url,
+        "reason": reason,
+        "consecutive_failures": failures,
+        "disabled_at": at.isoformat(),
+    }

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from abitare_chassis.audit import add_audit_table
@@ -227,6 +238,73 @@ class PartnerReferralStep(Base):
     update: Mapped[str] = mapped_column(String(20))  # created, accept, decline, outcome, withdraw
     outcome: Mapped[str | None] = mapped_column(String(60))
     reason: Mapped[str | None] = mapped_column(String(1000))
+
+
+class WebhookEndpoint(Base):
+    """A partner's webhook: where its copies are POSTed, signed with ``secret`` (and, for a while
+    after a rotation, ``previous_secret`` too). Disabled by a 410 Gone or a run of failures;
+    its messages wait (nothing is dropped) until a coordinator enables it again."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    disabled_reason: Mapped[str | None] = mapped_column(String(20))  # "gone" | "failures"
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class WebhookMessage(Base):
+    """One copy to POST to one endpoint: written in the transaction of its ``Delivery`` row, so
+    it survives a crash; ``body`` is the exact JSON sent (the CloudEvent of the partner's queue).
+    ``next_attempt_at`` is when the dispatcher may take it (also its lease while in flight)."""
+
+    __tablename__ = "webhook_message"
+    __table_args__ = (
+        UniqueConstraint("event_id", "endpoint_id", name="uq_webhook_message_event_endpoint"),
+        Index("ix_webhook_message_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)  # = webhook-id, Delivery.event_id
+    endpoint_id: Mapped[str] = mapped_column(String(36), ForeignKey("webhook_endpoint.id"))
+    partner_code: Mapped[str] = mapped_column(String(20), ForeignKey("partner.code"))
+    referral_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    body: Mapped[str | None] = mapped_column(Text)  # None once pseudonymised
+    status: Mapped[str] = mapped_column(String(20))  # pending | delivered | failed | forgotten
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # in the log, over every round
+    round_attempts: Mapped[int] = mapped_column(Integer, default=0)  # since queued or replayed
+    round_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookAttempt(Base):
+    """The delivery log: one row per attempt. No request or response body, only a short,
+    printable excerpt of the response."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(Integer, ForeignKey("webhook_message.id"))
+    event_id: Mapped[str] = mapped_column(String(36))
+    endpoint_id: Mapped[str] = mapped_column(String(36), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))  # delivered | failed | redirect | gone
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error_class: Mapped[str | None] = mapped_column(String(60))  # "timeout", "refused", ...
+    excerpt: Mapped[str | None] = mapped_column(String(200))
 
 
 add_chassis_tables(metadata)

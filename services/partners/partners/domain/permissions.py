@@ -14,7 +14,8 @@ filtering every delivery query on the actor's comuni; this is only about the rol
   the loans it granted to households sent to it and reads their history: only its own, by the
   partner in its ``sub`` (:func:`partner_of`), never by comune;
 - coordinators also read who accessed a household's deliveries (the audit trail, the Accessi
-  page), and issue a partner's delivery key (a secret: not the system's business).
+  page), issue a partner's delivery key and manage its webhook endpoints (secrets: not the
+  system's business).
 
 Deliveries themselves are made by the service when an event arrives (the signed event is the
 authority, no actor role is checked).
@@ -44,6 +45,7 @@ ANSWER_REFERRALS = "answer_partner_referrals"  # a partner: its own referrals, a
 REPORT_LENDER_STATUS = "report_lender_status"  # report_lender_status: partner clients only
 READ_LOANS = "read_loans"  # get_loan: partner clients (their own loans)
 PARTNER_PREFIX = "partner:"
+MANAGE_WEBHOOKS = "manage_webhooks"  # webhook endpoints, secrets, log, replay: coordinators only
 
 _MUNICIPAL_CLIENT = {READ_DELIVERIES, COUNT_DELIVERIES}
 _OPERATOR = _MUNICIPAL_CLIENT | {READ_PARTNERS, MANAGE_CONSENTS, SEND_REFERRALS}
@@ -52,7 +54,7 @@ _COORDINATOR = _OPERATOR | {MANAGE_SUBSCRIPTIONS, EDIT_CONVENTIONS}
 ALLOWED: dict[str, frozenset[str]] = {
     AGENCY_OPERATOR: frozenset(_OPERATOR),
     COMUNE_OPERATOR: frozenset(_OPERATOR),
-    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY}),
+    COORDINATOR: frozenset(_COORDINATOR | {READ_AUDIT, ISSUE_DELIVERY_KEY, MANAGE_WEBHOOKS}),
     MUNICIPAL_CLIENT: frozenset(_MUNICIPAL_CLIENT),
     SYSTEM: frozenset(_COORDINATOR),
     PARTNER_CLIENT: frozenset({REPORT_LENDER_STATUS, READ_LOANS, ANSWER_REFERRALS}),

@@ -25,6 +25,7 @@ from ..adapters.queues import OUTBOUND_EXCHANGE, routing_key
 from ..domain import permissions
 from ..domain.conventions import Convention, agency_today, convention_in_force, field_label
 from ..domain.filtering import delivered_paths, filter_fields
+from . import webhooks
 from .catalogue import conventions_of
 
 
@@ -78,12 +79,14 @@ def share_event(db: Db, event, keys: dict, day: date | None = None) -> list[dict
 def _deliver(
     tx, event, code, key, data, referral_id, tenant, now, convention=None, pseudonymised_at=None
 ) -> dict:
-    """Queue ``data`` for partner ``code`` (signed with its ``key``) and record the delivery,
-    with the ``convention`` version that allowed it."""
+    """Queue ``data`` for partner ``code`` (signed with its ``key``) on its queue and to each of
+    its webhook endpoints, and record the delivery with the ``convention`` version that allowed
+    it: all in ``tx``."""
     envelope = events.partner_copy(event, data, tenant, key)
     tx.emit(
         event.type, exchange=OUTBOUND_EXCHANGE, routing_key=routing_key(code), envelope=envelope
     )
+    webhooks.enqueue(tx.session, code, envelope, referral_id, now)
     tx.session.add(
         Delivery(
             event_id=envelope["id"],
@@ -121,6 +124,7 @@ def pseudonymise_deliveries(db: Db, keys: dict, event) -> list[dict]:
             )
             .values(shared={}, note=None)
         )
+        webhooks.forget(tx.session, keys["referral_id"])
         in_scope = (
             Delivery.referral_id == keys["referral_id"],
             Delivery.comune_istat == keys["comune_istat"],
