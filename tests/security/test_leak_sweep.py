@@ -14,7 +14,17 @@ import pytest
 import requests
 
 from abitare_gateway import agency_time, create_app
-from tests.support.sweep import MILANO, SGM, operators, plant
+from tests.support.sweep import (
+    MILANO,
+    OTHER_PARTNER_CLIENT,
+    PARTNER,
+    PARTNER_CLIENT,
+    PARTNER_SERVICE,
+    SGM,
+    operators,
+    plant,
+    register_demo_webhook,
+)
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Path parameter -> the planted ids it is filled with.
@@ -23,14 +33,20 @@ ID_PARAMS = {
     "referral_id": ("referral_id", "closed_referral_id"),
     "meeting_id": ("meeting_id",),
     "proposal_id": ("proposal_id",),
+    "consent_id": ("consent_id",),
+    "partner_referral_id": ("partner_referral_id",),
 }
 # Path parameters of the partner network: reference data every comune shares, with no household
 # in it, so there is no other comune's record to try: filled with a demo partner and swept as a
-# listing (no canary, no 5xx).
+# listing (no canary, no 5xx). The webhook endpoint is the demo one the world registers; the
+# loan reference is one nobody reported (a partner's loans are its own: services/partners'
+# tests and test_gateway_partner_clients prove another partner gets 404).
 SHARED_PARAMS = {
     "partner_code": "FWA",
     "convention_code": "FWA-2024",
     "code": "FWA",
+    "endpoint_id": None,
+    "loan_ref": "SWEEP-LOAN-1",
 }
 # Writes on the shared network (coordinators edit a convention; the gateway's
 # test_gateway_partners and the partners service's tests prove the role check): the sweep
@@ -38,6 +54,11 @@ SHARED_PARAMS = {
 SHARED_WRITES = {
     ("put", "/api/v1/partners/{partner_code}/conventions/{convention_code}"),
     ("put", "/api/v1/partners/{partner_code}/conventions/{convention_code}/status"),
+    # a partner's webhooks, coordinators only (test_gateway_webhooks proves the role check)
+    ("post", "/api/v1/partners/{code}/webhooks"),
+    ("post", "/api/v1/partners/{code}/webhooks/{endpoint_id}/rotate-secret"),
+    ("post", "/api/v1/partners/{code}/webhooks/{endpoint_id}/enable"),
+    ("post", "/api/v1/partners/{code}/webhooks/{endpoint_id}/replay"),
 }
 # Writes that name no record, so there is no foreign id to try: creating for another comune is
 # test_api_security's; a meeting is always for the creator's own comuni.
@@ -45,6 +66,9 @@ NO_ID_WRITES = {
     ("post", "/api/v1/auth/token"),
     ("post", "/api/v1/referrals"),
     ("post", "/api/v1/commission/meetings"),
+    # a lending partner's report names its own loan reference, not a household's record
+    # (test_gateway_partner_clients and the partners service's tests: FWA only, rules, replay)
+    ("post", "/api/v1/partner/lender-status"),
 }
 # A body the gateway accepts, for every write on a record: the scope check must answer, not the
 # shape check (a new write route without one fails test_every_route_is_swept).
@@ -71,7 +95,39 @@ WRITE_BODIES = {
     },
     ("post", "/api/v1/commission/proposals/{proposal_id}/decision"): {"decision": "rinviata"},
     ("put", "/api/v1/commission/meetings/{meeting_id}/minutes"): {"text": "x"},
+    ("post", "/api/v1/cases/{case_id}/consents"): {
+        "partner_code": PARTNER,
+        "service": PARTNER_SERVICE,
+        "categories": ["contatti"],
+        "given_by": "x",
+        "given_on": agency_time.today().isoformat(),
+        "valid_until": agency_time.today().isoformat(),
+    },
+    ("post", "/api/v1/cases/{case_id}/consents/{consent_id}/withdrawal"): {
+        "withdrawn_by": "x",
+        "withdrawn_on": agency_time.today().isoformat(),
+    },
+    ("post", "/api/v1/cases/{case_id}/partner-referrals"): {
+        "partner_code": PARTNER,
+        "service": PARTNER_SERVICE,
+    },
+    ("post", "/api/v1/cases/{case_id}/partner-referrals/{partner_referral_id}/withdrawal"): {
+        "reason": "x"
+    },
+    ("post", "/api/v1/partner/referrals/{partner_referral_id}/status"): {"update": "accept"},
 }
+# Lists the gateway asks the partners service for without reading the case first: a foreign case
+# and a never-existing one both answer 200 [] (nothing tells them apart, no canary; reported to
+# be made 404 like every other route on a case). Swept as "exactly what a never-existing id
+# gets"; any other answer fails.
+EMPTY_FOR_ANY_CASE = {
+    ("get", "/api/v1/cases/{case_id}/consents"),
+    ("get", "/api/v1/cases/{case_id}/partner-referrals"),
+}
+# The partner API, for partner clients only (every other actor gets 403 there).
+PARTNER_API = "/api/v1/partner/"
+# Actors with a token: on the pages they are nobody (302 to the login).
+TOKEN_ACTORS = ("municipal_client", "partner_client")
 NOBODYS_COMUNE = "015182"  # Rho: a real comune outside every demo account
 GHOST = "00000000-0000-4000-8000-00000000dead"
 QUERY = {
@@ -94,7 +150,13 @@ def world(suite):
     actors = dict(sessions)
     actors["municipal_client"] = (SGM, clients[SGM])
     actors["milano_municipal_client"] = (MILANO, clients[MILANO])
-    return {"planted": planted, "actors": actors}
+    # Another partner's client than the one both comuni's households were sent to: it must see
+    # neither (swept once against each comune's canaries).
+    other_partner = suite.partner_api(*OTHER_PARTNER_CLIENT)
+    actors["partner_client"] = (SGM, other_partner)
+    actors["milano_partner_client"] = (MILANO, other_partner)
+    shared = {**SHARED_PARAMS, "endpoint_id": register_demo_webhook(suite, coordinators[SGM])}
+    return {"planted": planted, "actors": actors, "shared": shared}
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +225,9 @@ def page_url(rule, ids) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: quote(ids[m.group(1)]), rule.rule)
 
 
-def assert_like_nothing(session, response, url_for, filling, where, method="GET", **kwargs):
+def assert_like_nothing(
+    session, response, url_for, filling, where, method="GET", refused=(403,), **kwargs
+):
     """A foreign id gets 404; or, where the role itself is refused before any record is looked
     at, exactly the 403 a never-existing id gets: nothing tells the two apart."""
     if response.status_code == 404:
@@ -174,7 +238,7 @@ def assert_like_nothing(session, response, url_for, filling, where, method="GET"
     seen = response.text
     for value in filling.values():
         seen = seen.replace(value, GHOST)
-    assert response.status_code == ghost.status_code == 403 and seen == ghost.text, (
+    assert response.status_code == ghost.status_code in refused and seen == ghost.text, (
         f"{where}: {response.status_code} {response.text[:1500]}\n"
         f"a never-existing id: {ghost.status_code} {ghost.text[:1500]}"
     )
@@ -232,7 +296,7 @@ def test_every_route_is_swept(openapi, web_rules):
 
 
 def test_api_sweep_no_leaks(suite, world, openapi):
-    planted = world["planted"]
+    planted, shared = world["planted"], world["shared"]
     checked = 0
     for role, (own, session) in world["actors"].items():
         foreign = planted[other(own)]
@@ -246,7 +310,7 @@ def test_api_sweep_no_leaks(suite, world, openapi):
             if not names or set(names) <= set(SHARED_PARAMS):
                 if method != "get":
                     continue
-                shared_path = path.format(**{name: SHARED_PARAMS[name] for name in names})
+                shared_path = path.format(**{name: shared[name] for name in names})
                 checked += sweep_listing(suite, session, shared_path, query, foreign, role)
                 continue
             for filling in fillings(names, foreign):
@@ -270,13 +334,14 @@ def test_api_sweep_no_leaks(suite, world, openapi):
                     method=method.upper(),
                     headers=headers,
                     json=WRITE_BODIES.get((method, path)),
+                    refused=(200, 403) if (method, path) in EMPTY_FOR_ANY_CASE else (403,),
                 )
                 checked += 1
     assert checked > 200
 
 
 def test_web_sweep_no_leaks(suite, world, web_rules):
-    planted = world["planted"]
+    planted, shared = world["planted"], world["shared"]
     for role, (own, session) in world["actors"].items():
         foreign = planted[other(own)]
         for rule in web_rules:
@@ -286,7 +351,7 @@ def test_web_sweep_no_leaks(suite, world, web_rules):
                     response = session.get(url, timeout=30, allow_redirects=False)
                     where = f"{role} page {url}"
                     assert_no_canary(response, foreign, where)
-                    if role.endswith("municipal_client"):  # a token is nothing on the pages
+                    if role.endswith(TOKEN_ACTORS):  # a token is nothing on the pages
                         assert response.status_code == 302, f"{where}: {response.status_code}"
                         continue
                     assert_like_nothing(
@@ -300,12 +365,12 @@ def test_web_sweep_no_leaks(suite, world, web_rules):
                 continue
             for query in ({}, {**QUERY, "comune": foreign.istat}):
                 response = session.get(
-                    suite.base_url + page_url(rule, SHARED_PARAMS),
+                    suite.base_url + page_url(rule, shared),
                     params=query,
                     timeout=30,
                     allow_redirects=False,
                 )
-                where = f"{role} page {page_url(rule, SHARED_PARAMS)}?{query}"
+                where = f"{role} page {page_url(rule, shared)}?{query}"
                 assert response.status_code < 500, f"{where}: {response.text}"
                 assert_no_canary(response, foreign, where)
 
@@ -318,7 +383,12 @@ def test_the_owners_see_their_canaries(suite, world, openapi):
         seen = 0
         for method, path, _, params in operations(openapi):
             names = [p["name"] for p in params if p["in"] == "path"]
-            if method != "get" or not names or set(names) <= set(SHARED_PARAMS):
+            if (
+                method != "get"
+                or not names
+                or set(names) <= set(SHARED_PARAMS)
+                or path.startswith(PARTNER_API)
+            ):
                 continue
             for filling in fillings(names, mine):
                 url = suite.base_url + path.format(**filling)
@@ -326,5 +396,19 @@ def test_the_owners_see_their_canaries(suite, world, openapi):
                 assert response.status_code == 200, f"{role} GET {url}: {response.text}"
                 seen += mine.canary in response.text
         assert seen >= 8
-        page = session.get(f"{suite.base_url}/schede/{mine.ids['referral_id']}/diario", timeout=30)
-        assert page.status_code == 200 and mine.canary in page.text
+        for tab in ("diario", "partner"):
+            page = session.get(
+                f"{suite.base_url}/schede/{mine.ids['referral_id']}/{tab}", timeout=30
+            )
+            assert page.status_code == 200 and mine.canary in page.text, f"{role} {tab}"
+
+
+def test_the_partner_sees_what_was_sent_to_it(suite, world):
+    """The partner-API control: the partner the households were sent to reads both referrals
+    (so the other partner's 404 on the same ids is a scope check, not a bad id)."""
+    partner = suite.partner_api(*PARTNER_CLIENT)
+    for mine in world["planted"].values():
+        url = f"{suite.base_url}{PARTNER_API}referrals/{mine.ids['partner_referral_id']}"
+        response = partner.get(url, timeout=30)
+        assert response.status_code == 200, f"{url}: {response.text}"
+        assert mine.ids["referral_id"] not in response.text

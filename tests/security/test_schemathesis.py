@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.suite import REPO, operator_session
-from tests.support.sweep import SGM, plant
+from tests.support.sweep import SGM, plant, register_demo_webhook
 
 ST = Path(sys.executable).parent / "st"
 MAX_TIME_S = 45
@@ -37,6 +37,9 @@ def planted(suite):
         "referral_id": [ids["referral_id"], ids["closed_referral_id"]],
         "meeting_id": [ids["meeting_id"]],
         "proposal_id": [ids["proposal_id"]],
+        "consent_id": [ids["consent_id"]],
+        "partner_referral_id": [ids["partner_referral_id"]],
+        "endpoint_id": [register_demo_webhook(suite, coordinator)],
     }
 
 

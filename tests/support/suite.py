@@ -177,8 +177,21 @@ class Suite:
         return response.json()["access_token"]
 
     def api(self, istat: str) -> requests.Session:
+        return self.bearer_session(self.client_token(istat))
+
+    def partner_api(self, client_id: str, client_secret: str) -> requests.Session:
+        """A partner's own system (a partner client), with its token."""
+        response = requests.post(
+            f"{self.base_url}/api/v1/auth/token",
+            timeout=10,
+            json={"client_id": client_id, "client_secret": client_secret},
+        )
+        response.raise_for_status()
+        return self.bearer_session(response.json()["access_token"])
+
+    def bearer_session(self, token: str) -> requests.Session:
         session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {self.client_token(istat)}"
+        session.headers["Authorization"] = f"Bearer {token}"
         session.base = self.base_url
         return session
 

@@ -1,12 +1,14 @@
 """Records planted in one comune for the leak sweep and the schemathesis run: a whole case path
-(referral, triage, diary, interview, assessment, project, commission, closure) whose every
-free-text field carries the comune's canary string, and the ids of what was created."""
+(referral, triage, diary, interview, assessment, project, commission, closure, a consent and a
+referral to a partner) whose every free-text field carries the comune's canary string, and the
+ids of what was created."""
 
 from __future__ import annotations
 
 import subprocess
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import requests
 
@@ -16,6 +18,13 @@ from tests.support.suite import BIN, REPO, Suite, operator_session
 
 SGM, MILANO = "015195", "015146"
 MILANO_COORDINATOR = ("milano.coord", "milano-coord-sweep")
+# The partner the planted households are sent to (its convention covers every comune), and a
+# partner client of another partner, which must never see them.
+PARTNER, PARTNER_SERVICE = "AFOL", "orientamento_lavoro"
+PARTNER_CLIENT = ("partner-afol", "demo-secret-afol")
+OTHER_PARTNER_CLIENT = ("partner-fwa", "demo-secret-fwa")
+# A demo webhook endpoint on a development host the suite allows (nothing listens there).
+DEMO_WEBHOOK = ("FWA", "http://127.0.0.1:9/sweep-hook")
 
 
 @dataclass
@@ -90,6 +99,28 @@ def plant(
         )
     case = f"/cases/{ids['referral_id']}"
     ids["case_id"] = ids["referral_id"]
+    today = agency_time.today()
+    ids["consent_id"] = send(
+        coordinator,
+        "POST",
+        f"{case}/consents",
+        {
+            "partner_code": PARTNER,
+            "service": PARTNER_SERVICE,
+            "categories": ["contatti"],
+            "given_by": text("consenso"),
+            "given_on": today.isoformat(),
+            "valid_until": (today + timedelta(days=365)).isoformat(),
+        },
+    )["id"]
+    sent = send(
+        coordinator,
+        "POST",
+        f"{case}/partner-referrals",
+        {"partner_code": PARTNER, "service": PARTNER_SERVICE, "note": text("invio")},
+    )
+    assert sent["state"] == "inviato", sent
+    ids["partner_referral_id"] = sent["id"]
     send(
         coordinator,
         "POST",
@@ -187,6 +218,16 @@ def plant(
         },
     )
     return planted
+
+
+def register_demo_webhook(suite: Suite, coordinator: requests.Session) -> str:
+    """The demo endpoint's id (registered once; a second call finds it in the list)."""
+    code, url = DEMO_WEBHOOK
+    api = f"{suite.base_url}/api/v1/partners/{code}/webhooks"
+    response = coordinator.post(api, json={"url": url}, timeout=30)
+    if response.status_code == 409:
+        return next(e["id"] for e in _ok(coordinator.get(api, timeout=30)) if e["url"] == url)
+    return _ok(response, 201)["id"]
 
 
 def operators(suite: Suite) -> dict[str, tuple[str, requests.Session]]:
