@@ -412,3 +412,30 @@ def test_the_partner_sees_what_was_sent_to_it(suite, world):
         response = partner.get(url, timeout=30)
         assert response.status_code == 200, f"{url}: {response.text}"
         assert mine.ids["referral_id"] not in response.text
+
+
+def test_a_foreign_record_under_an_own_case(suite, world):
+    """The withdrawals name the record by its own id: under a case the actor sees, the other
+    comune's consent and partner referral are still 404, and stay as they were."""
+    planted = world["planted"]
+    api = f"{suite.base_url}/api/v1/cases"
+    writes = (
+        ("consents/{}/withdrawal", "consent_id", "/consents"),
+        ("partner-referrals/{}/withdrawal", "partner_referral_id", "/partner-referrals"),
+    )
+    for role, (own, session) in world["actors"].items():
+        if role.endswith(TOKEN_ACTORS):
+            continue
+        mine, foreign = planted[own], planted[other(own)]
+        for template, key, _ in writes:
+            path = "/api/v1/cases/{case_id}/" + template.format("{" + key + "}")
+            url = f"{api}/{mine.ids['case_id']}/{template.format(foreign.ids[key])}"
+            response = session.post(url, json=WRITE_BODIES[("post", path)], timeout=30)
+            assert response.status_code == 404, f"{role} POST {url}: {response.text}"
+            assert_no_canary(response, foreign, f"{role} POST {url}")
+    for istat, records in planted.items():
+        owner = world["actors"]["coordinator" if istat == SGM else "milano_coordinator"][1]
+        for _, key, listing in writes:
+            [record] = owner.get(f"{api}/{records.ids['case_id']}{listing}", timeout=30).json()
+            assert record["id"] == records.ids[key]
+            assert record.get("withdrawn_on") is None and record.get("state") != "ritirato"
