@@ -3,6 +3,8 @@ replays (coordinators; partners answers 403 to every other role)."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from urllib.parse import quote
 
 from flask.views import MethodView
@@ -10,7 +12,7 @@ from flask_smorest import Blueprint
 
 from .. import webhooks
 from ..auth import api_actor
-from .access import checked_id
+from ..errors import Problem
 from .referrals import jsonable
 from .webhook_schemas import (
     AttemptPageArgs,
@@ -29,6 +31,21 @@ blp = Blueprint(
     description="Partners' webhook endpoints (Standard Webhooks), delivery log and replay",
 )
 COORDINATORS = "Only coordinators manage webhooks"
+PARTNER_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+def _code(value: str) -> str:
+    """A path that cannot name a partner names none: 404, as for an unknown partner."""
+    if not PARTNER_CODE.match(value):
+        raise Problem(404, "No such partner.")
+    return value
+
+
+def _endpoint(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Problem(404, "No such webhook endpoint.") from None
 
 
 @blp.before_request
@@ -42,7 +59,7 @@ class Webhooks(MethodView):
     @blp.alt_response(403, description=COORDINATORS)
     def get(self, code):
         """List a partner's webhook endpoints"""
-        return webhooks.list_webhooks(api_actor(), checked_id(code, "partner"))
+        return webhooks.list_webhooks(api_actor(), _code(code))
 
     @blp.arguments(WebhookIn)
     @blp.response(201, WebhookSecretOut)
@@ -57,7 +74,7 @@ class Webhooks(MethodView):
         same on every retry and replay), `webhook-timestamp` and `webhook-signature`. Retried
         with exponential backoff and jitter for more than 24 hours; a 410 disables the endpoint.
         """
-        created = webhooks.register_webhook(api_actor(), checked_id(code, "partner"), body["url"])
+        created = webhooks.register_webhook(api_actor(), _code(code), body["url"])
         location = f"{blp.url_prefix}/{quote(code, safe='')}/webhooks/{created['id']}"
         return created, 201, {"Location": location}
 
@@ -70,7 +87,7 @@ class RotateSecret(MethodView):
     def post(self, code, endpoint_id):
         """Rotate the secret: the new one is shown this once; for 24 hours both sign"""
         return webhooks.rotate_secret(
-            api_actor(), checked_id(code, "partner"), checked_id(endpoint_id, "webhook")
+            api_actor(), _code(code), _endpoint(endpoint_id)
         )
 
 
@@ -82,7 +99,7 @@ class Enable(MethodView):
     def post(self, code, endpoint_id):
         """Enable a disabled endpoint again: its waiting messages are sent at once"""
         return webhooks.enable_webhook(
-            api_actor(), checked_id(code, "partner"), checked_id(endpoint_id, "webhook")
+            api_actor(), _code(code), _endpoint(endpoint_id)
         )
 
 
@@ -96,8 +113,8 @@ class Deliveries(MethodView):
         """The delivery log: every attempt, newest first"""
         return webhooks.deliveries(
             api_actor(),
-            checked_id(code, "partner"),
-            checked_id(endpoint_id, "webhook"),
+            _code(code),
+            _endpoint(endpoint_id),
             args["page"],
             args["page_size"],
         )
@@ -117,7 +134,7 @@ class Replay(MethodView):
         """
         return webhooks.replay(
             api_actor(),
-            checked_id(code, "partner"),
-            checked_id(endpoint_id, "webhook"),
+            _code(code),
+            _endpoint(endpoint_id),
             {"from" if k == "from_" else k: v for k, v in jsonable(body).items()},
         )
