@@ -86,9 +86,7 @@ class RotateSecret(MethodView):
     @blp.alt_response(404, description="No such endpoint for this partner")
     def post(self, code, endpoint_id):
         """Rotate the secret: the new one is shown this once; for 24 hours both sign"""
-        return webhooks.rotate_secret(
-            api_actor(), _code(code), _endpoint(endpoint_id)
-        )
+        return webhooks.rotate_secret(api_actor(), _code(code), _endpoint(endpoint_id))
 
 
 @blp.route("/<code>/webhooks/<endpoint_id>/enable")
@@ -98,9 +96,7 @@ class Enable(MethodView):
     @blp.alt_response(404, description="No such endpoint for this partner")
     def post(self, code, endpoint_id):
         """Enable a disabled endpoint again: its waiting messages are sent at once"""
-        return webhooks.enable_webhook(
-            api_actor(), _code(code), _endpoint(endpoint_id)
-        )
+        return webhooks.enable_webhook(api_actor(), _code(code), _endpoint(endpoint_id))
 
 
 @blp.route("/<code>/webhooks/<endpoint_id>/deliveries")
