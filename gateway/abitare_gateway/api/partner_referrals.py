@@ -60,7 +60,9 @@ class Consents(MethodView):
     @blp.response(200, ConsentOut(many=True))
     def get(self, case_id):
         """The household's consents to share data with partners, newest first"""
-        return partnerwork.list_consents(operator_actor_or_404(), checked_id(case_id, "case"))
+        actor = operator_actor_or_404()
+        _case(actor, case_id)  # another comune's case, or none: 404
+        return partnerwork.list_consents(actor, checked_id(case_id, "case"))
 
     @blp.arguments(ConsentIn)
     @blp.response(201, ConsentOut)
@@ -88,7 +90,9 @@ class PartnerReferrals(MethodView):
     @blp.response(200, PartnerReferralOut(many=True))
     def get(self, case_id):
         """The case's referrals to partners, with their history"""
-        return partnerwork.list_referrals(operator_actor_or_404(), checked_id(case_id, "case"))
+        actor = operator_actor_or_404()
+        _case(actor, case_id)  # another comune's case, or none: 404
+        return partnerwork.list_referrals(actor, checked_id(case_id, "case"))
 
     @blp.arguments(PartnerReferralIn)
     @blp.response(201, PartnerReferralOut)
