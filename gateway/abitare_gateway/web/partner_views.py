@@ -34,6 +34,18 @@ COLUMN_WORDS = {
 }
 
 
+def _vocabulary(actor) -> dict:
+    """The partners service's words for its codes, in the page's language where the catalogue
+    has them (the service answers in Italian; words it has not shared stay Italian)."""
+
+    def translated(value):
+        if isinstance(value, dict):
+            return {key: translated(words) for key, words in value.items()}
+        return _(value) if isinstance(value, str) and value else value
+
+    return translated(partner_network.get_vocabulary(actor))
+
+
 @bp.get("/partner")
 @login_required
 def partners():
@@ -41,7 +53,7 @@ def partners():
     return render_template(
         "partner/list.html",
         partners=partner_network.list_partners(actor),
-        words=partner_network.get_vocabulary(actor),
+        words=_vocabulary(actor),
         comuni=backend.comune_names(actor),
     )
 
@@ -49,7 +61,7 @@ def partners():
 def _partner_page(code, status=200, edit_form=None, status_form=None):
     actor = web_actor()
     partner = partner_network.get_partner(actor, code)
-    words = partner_network.get_vocabulary(actor)
+    words = _vocabulary(actor)
     comuni = backend.comune_names(actor)
     for convention in partner["conventions"]:
         for version in convention["versions"]:
@@ -79,7 +91,7 @@ def partner_detail(code):
 def partner_convention_edit(code, convention):
     actor = web_actor()
     current = _current(actor, code, convention)
-    words = partner_network.get_vocabulary(actor)
+    words = _vocabulary(actor)
     changes, state = convention_changes(request.form, current, words)
     status = 422
     if not state.errors:
@@ -90,10 +102,8 @@ def partner_convention_edit(code, convention):
             state,
         )
         if outcome.ok:
-            flash(
-                _("Convenzione modificata: versione %(version)s.", version=outcome.result["version"]),
-                "success",
-            )
+            version = outcome.result["version"]
+            flash(_("Convenzione modificata: versione %(version)s.", version=version), "success")
             return redirect(url_for("web.partner_detail", code=code))
         status = outcome.status
     return _partner_page(code, status, edit_form={convention: state})

@@ -51,7 +51,9 @@ WORKLIST_SECTIONS = (
     ),
 )
 PAGE_SIZE = 10
-UNAVAILABLE = N_("Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco.")
+UNAVAILABLE = N_(
+    "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
+)
 
 
 def _page_arg(name: str) -> int:
