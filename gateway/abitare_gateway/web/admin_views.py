@@ -75,7 +75,7 @@ def _account_form(kind: str) -> tuple[dict, FormState]:
     if not display:
         state.error("display_name", _("Campo obbligatorio."))
     elif len(display) > NAME_LIMIT:
-        state.error("display_name", f"Al massimo {NAME_LIMIT} caratteri.")
+        state.error("display_name", _("Al massimo %(n)s caratteri.", n=NAME_LIMIT))
     if kind == "operator" and role not in accounts.grantable(manager):
         state.error("role", _("Seleziona un ruolo dall'elenco."))
     if kind == "partner" and partner not in dict(backend.partner_choices(web_actor())):

@@ -9,6 +9,7 @@ from flask import flash, redirect, request, url_for
 
 from .. import agency_time, casework, partnerwork
 from ..auth import login_required, web_actor
+from ..i18n import N_, _
 from . import bp
 from .case_forms import REQUIRED_MESSAGE, FormState
 from .case_views import render_case
@@ -16,9 +17,9 @@ from .commands import attempt
 from .forms import parse_date
 
 CATEGORIES = (
-    ("anagrafica", "Componenti del nucleo (nomi, codici fiscali, date di nascita)"),
-    ("contatti", "Contatti (telefono)"),
-    ("dati_economici", "Dati economici (reddito, canone)"),
+    ("anagrafica", N_("Componenti del nucleo (nomi, codici fiscali, date di nascita)")),
+    ("contatti", N_("Contatti (telefono)")),
+    ("dati_economici", N_("Dati economici (reddito, canone)")),
 )
 FORMS = ("consent", "send", "withdraw-consent", "withdraw-referral")
 
@@ -27,7 +28,7 @@ def _date(state: FormState, name: str):
     value = (request.form.get(name) or "").strip()
     state.values[name] = value
     if not value:
-        state.error(name, REQUIRED_MESSAGE)
+        state.error(name, _(REQUIRED_MESSAGE))
         return None
     try:
         return parse_date(value).isoformat()
@@ -40,18 +41,18 @@ def _text(state: FormState, name: str, required=True, limit=1000):
     value = (request.form.get(name) or "").strip()
     state.values[name] = value
     if required and not value:
-        state.error(name, REQUIRED_MESSAGE)
+        state.error(name, _(REQUIRED_MESSAGE))
     if len(value) > limit:
-        state.error(name, f"Al massimo {limit} caratteri.")
+        state.error(name, _("Al massimo %(n)s caratteri.", n=limit))
     return value or None
 
 
 def _partner_service(state: FormState, name: str):
     """``"FWA:microcredito"`` (one select: the partner and one of its services)."""
     value = _text(state, name)
-    code, _, service = (value or "").partition(":")
+    code, _colon, service = (value or "").partition(":")
     if value and not service:
-        state.error(name, "Scegli un partner e un suo servizio.")
+        state.error(name, _("Scegli un partner e un suo servizio."))
     return code, service
 
 
@@ -69,7 +70,7 @@ def _command(actor, case, form: str, state: FormState):
         }
         state.values["consent-categories"] = data["categories"]
         if not data["categories"]:
-            state.error("consent-categories", "Indica almeno una categoria di dati.")
+            state.error("consent-categories", _("Indica almeno una categoria di dati."))
         return None if state.errors else lambda: partnerwork.record_consent(actor, case, data)
     if form == "send":
         code, service = _partner_service(state, "send-offer")
@@ -112,17 +113,17 @@ def _attempt_on_select(command, state: FormState, posted: str):
 
 
 UPDATE_WORDS = {
-    "created": "Invio",
-    "accept": "Accettato dal partner",
-    "decline": "Rifiutato dal partner",
-    "outcome": "Esito dal partner",
-    "withdraw": "Ritirato dall'agenzia",
+    "created": N_("Invio"),
+    "accept": N_("Accettato dal partner"),
+    "decline": N_("Rifiutato dal partner"),
+    "outcome": N_("Esito dal partner"),
+    "withdraw": N_("Ritirato dall'agenzia"),
 }
 DONE = {
-    "consent": "Consenso registrato.",
-    "send": "Invio al partner registrato: il partner lo riceve con i soli dati consentiti.",
-    "withdraw-consent": "Revoca del consenso registrata.",
-    "withdraw-referral": "Invio ritirato: il partner è stato avvisato.",
+    "consent": N_("Consenso registrato."),
+    "send": N_("Invio al partner registrato: il partner lo riceve con i soli dati consentiti."),
+    "withdraw-consent": N_("Revoca del consenso registrata."),
+    "withdraw-referral": N_("Invio ritirato: il partner è stato avvisato."),
 }
 
 
@@ -140,7 +141,7 @@ def case_partners(referral_id):
         else:
             outcome = _attempt_on_select(command, state, posted)
             if outcome.ok:
-                flash(DONE[posted], "success")
+                flash(_(DONE[posted]), "success")
                 return redirect(url_for("web.case_partners", referral_id=referral_id))
             status = outcome.status
     offers = partnerwork.list_offers(actor)
@@ -156,9 +157,9 @@ def case_partners(referral_id):
         referrals=partnerwork.list_referrals(actor, referral_id),
         offers=[o for o in offers if o["in_force"]],
         lapsed=[o for o in offers if not o["in_force"]],
-        categories=CATEGORIES,
-        category_words=dict(CATEGORIES),
+        categories=[(code, _(words)) for code, words in CATEGORIES],
+        category_words={code: _(words) for code, words in CATEGORIES},
         partner_names={o["partner_code"]: o["partner_name"] for o in offers},
         service_words={s["code"]: s["label"] for o in offers for s in o["services"]},
-        update_words=UPDATE_WORDS,
+        update_words={update: _(words) for update, words in UPDATE_WORDS.items()},
     )

@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import backend, partner_network, roles
 from ..auth import login_required, web_actor
+from ..i18n import N_, _
 from . import bp
 from .case_forms import FormState
 from .commands import attempt
@@ -19,18 +20,30 @@ from .forms import parse_date
 
 ISTAT = re.compile(r"^[0-9]{6}$")
 COLUMN_WORDS = {
-    "kind": "Tipo di accordo",
-    "title": "Oggetto",
-    "reference": "Estremi dell'atto",
-    "services": "Servizi offerti",
-    "comuni": "Comuni coperti",
-    "valid_from": "Valida dal",
-    "valid_to": "Valida fino al",
-    "response_days": "Giorni per rispondere a un invio",
-    "channels": "Canali di consegna",
-    "status": "Stato",
-    "status_reason": "Motivo dello stato",
+    "kind": N_("Tipo di accordo"),
+    "title": N_("Oggetto"),
+    "reference": N_("Estremi dell'atto"),
+    "services": N_("Servizi offerti"),
+    "comuni": N_("Comuni coperti"),
+    "valid_from": N_("Valida dal"),
+    "valid_to": N_("Valida fino al"),
+    "response_days": N_("Giorni per rispondere a un invio"),
+    "channels": N_("Canali di consegna"),
+    "status": N_("Stato"),
+    "status_reason": N_("Motivo dello stato"),
 }
+
+
+def _vocabulary(actor) -> dict:
+    """The partners service's words for its codes, in the page's language where the catalogue
+    has them (the service answers in Italian; words it has not shared stay Italian)."""
+
+    def translated(value):
+        if isinstance(value, dict):
+            return {key: translated(words) for key, words in value.items()}
+        return _(value) if isinstance(value, str) and value else value
+
+    return translated(partner_network.get_vocabulary(actor))
 
 
 @bp.get("/partner")
@@ -40,7 +53,7 @@ def partners():
     return render_template(
         "partner/list.html",
         partners=partner_network.list_partners(actor),
-        words=partner_network.get_vocabulary(actor),
+        words=_vocabulary(actor),
         comuni=backend.comune_names(actor),
     )
 
@@ -48,7 +61,7 @@ def partners():
 def _partner_page(code, status=200, edit_form=None, status_form=None):
     actor = web_actor()
     partner = partner_network.get_partner(actor, code)
-    words = partner_network.get_vocabulary(actor)
+    words = _vocabulary(actor)
     comuni = backend.comune_names(actor)
     for convention in partner["conventions"]:
         for version in convention["versions"]:
@@ -78,7 +91,7 @@ def partner_detail(code):
 def partner_convention_edit(code, convention):
     actor = web_actor()
     current = _current(actor, code, convention)
-    words = partner_network.get_vocabulary(actor)
+    words = _vocabulary(actor)
     changes, state = convention_changes(request.form, current, words)
     status = 422
     if not state.errors:
@@ -89,7 +102,8 @@ def partner_convention_edit(code, convention):
             state,
         )
         if outcome.ok:
-            flash(f"Convenzione modificata: versione {outcome.result['version']}.", "success")
+            version = outcome.result["version"]
+            flash(_("Convenzione modificata: versione %(version)s.", version=version), "success")
             return redirect(url_for("web.partner_detail", code=code))
         status = outcome.status
     return _partner_page(code, status, edit_form={convention: state})
@@ -103,9 +117,9 @@ def partner_convention_status(code, convention):
     state = FormState(values={"reason": (request.form.get("reason") or "").strip()})
     target = request.form.get("status")
     if target not in ("sospesa", "attiva"):
-        state.error("_form", "Ricarica la pagina e riprova.")
+        state.error("_form", _("Ricarica la pagina e riprova."))
     if not state.values["reason"]:
-        state.error("reason", "Indica il motivo.")
+        state.error("reason", _("Indica il motivo."))
     status = 422
     if not state.errors:
         outcome = attempt(
@@ -116,7 +130,7 @@ def partner_convention_status(code, convention):
         )
         if outcome.ok:
             flash(
-                "Convenzione sospesa." if target == "sospesa" else "Convenzione ripresa.",
+                _("Convenzione sospesa.") if target == "sospesa" else _("Convenzione ripresa."),
                 "success",
             )
             return redirect(url_for("web.partner_detail", code=code))
@@ -149,7 +163,7 @@ def convention_changes(form, current: dict, words: dict) -> tuple[dict, FormStat
         state.values[name] = (form.get(name) or "").strip()
         posted[name] = state.values[name]
         if not posted[name]:
-            state.error(name, "Campo obbligatorio.")
+            state.error(name, _("Campo obbligatorio."))
     for name in ("valid_from", "valid_to"):
         state.values[name] = (form.get(name) or "").strip()
         posted[name] = None
@@ -159,17 +173,19 @@ def convention_changes(form, current: dict, words: dict) -> tuple[dict, FormStat
             except ValueError as exc:
                 state.error(name, str(exc))
     if posted["valid_from"] is None and not state.errors.get("valid_from"):
-        state.error("valid_from", "Campo obbligatorio.")
+        state.error("valid_from", _("Campo obbligatorio."))
     state.values["response_days"] = (form.get("response_days") or "").strip()
     try:
         posted["response_days"] = int(state.values["response_days"])
     except ValueError:
-        state.error("response_days", "Indica un numero di giorni.")
+        state.error("response_days", _("Indica un numero di giorni."))
     state.values["comuni"] = (form.get("comuni") or "").strip()
     posted["comuni"] = [c for c in re.split(r"[\s,;]+", state.values["comuni"]) if c]
     wrong = [c for c in posted["comuni"] if not ISTAT.match(c)]
     if wrong:
-        state.error("comuni", f"Non sono codici ISTAT (6 cifre): {', '.join(wrong)}.")
+        state.error(
+            "comuni", _("Non sono codici ISTAT (6 cifre): %(codes)s.", codes=", ".join(wrong))
+        )
     for name in ("services", "channels"):
         posted[name] = form.getlist(name)
         state.values[name] = posted[name]
@@ -183,9 +199,9 @@ def convention_changes(form, current: dict, words: dict) -> tuple[dict, FormStat
         if state.values[f"{key}-granted"]:
             posted["grants"][event_type] = {"fields": fields, "purpose": purpose}
             if not fields:
-                state.error(f"{key}-fields", "Scegli almeno un dato.")
+                state.error(f"{key}-fields", _("Scegli almeno un dato."))
             if not purpose:
-                state.error(f"{key}-purpose", "Indica la finalità.")
+                state.error(f"{key}-purpose", _("Indica la finalità."))
     return _changed(posted, current), state
 
 
@@ -226,13 +242,13 @@ def describe_change(change: dict, words: dict, comuni: dict) -> dict:
 
         def grant(value):
             if not value:
-                return "non ricevuto"
+                return _("non ricevuto")
             named = ", ".join(fields.get(f, f) for f in value["fields"])
-            return f"{named} (finalità: {value['purpose']})"
+            return _("%(fields)s (finalità: %(purpose)s)", fields=named, purpose=value["purpose"])
 
         label = words["event_types"].get(event_type, event_type)
         return {
-            "what": f"Dati ricevuti: {label}",
+            "what": _("Dati ricevuti: %(event)s", event=label),
             "before": grant(change["before"]),
             "after": grant(change["after"]),
         }
@@ -248,7 +264,7 @@ def describe_change(change: dict, words: dict, comuni: dict) -> dict:
         if value is None or value == "":
             return "—"
         if column == "comuni" and not value:
-            return "tutti i comuni dell'agenzia"
+            return _("tutti i comuni dell'agenzia")
         if isinstance(value, list):
             return ", ".join(tables.get(column, {}).get(v, v) for v in value) or "—"
         if column in ("valid_from", "valid_to"):
@@ -256,7 +272,7 @@ def describe_change(change: dict, words: dict, comuni: dict) -> dict:
         return str(tables.get(column, {}).get(value, value))
 
     return {
-        "what": COLUMN_WORDS.get(column, column),
+        "what": _(COLUMN_WORDS[column]) if column in COLUMN_WORDS else column,
         "before": value_words(change["before"]),
         "after": value_words(change["after"]),
     }

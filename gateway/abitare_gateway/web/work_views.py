@@ -51,7 +51,9 @@ WORKLIST_SECTIONS = (
     ),
 )
 PAGE_SIZE = 10
-UNAVAILABLE = "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
+UNAVAILABLE = N_(
+    "Il servizio delle schede non è raggiungibile in questo momento: riprova tra poco."
+)
 
 
 def _page_arg(name: str) -> int:
@@ -86,7 +88,7 @@ def worklist():
     except RemoteError:
         raise
     except RpcError as exc:
-        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), _(UNAVAILABLE)
     pagers = {}
     for key, _title, _order in WORKLIST_SECTIONS:
         others = {f"p_{k}": p for k, p in pages.items() if k != key and p > 1}
@@ -143,7 +145,7 @@ def anomalies():
             raise
         status, forbidden = 403, FORBIDDEN
     except RpcError as exc:
-        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+        status, error = (504 if isinstance(exc, ServiceTimeout) else 503), _(UNAVAILABLE)
     pages = max(1, -(-found["total"] // ANOMALIES_PAGE_SIZE)) if found else 1
     return render_template(
         "anomalie.html",
@@ -195,7 +197,7 @@ def fotografia():
         except RemoteError:
             raise
         except RpcError as exc:
-            status, error = (504 if isinstance(exc, ServiceTimeout) else 503), UNAVAILABLE
+            status, error = (504 if isinstance(exc, ServiceTimeout) else 503), _(UNAVAILABLE)
     return render_template(
         "fotografia.html",
         form=state,
