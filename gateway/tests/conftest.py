@@ -4,7 +4,7 @@ intake in process behind it, demo-like operators and API clients."""
 from __future__ import annotations
 
 import pytest
-from gateway_doubles import FakeRpcClient, InProcessIntake
+from gateway_doubles import FakeRpcClient, InProcessIntake, InProcessPartners
 from gateway_helpers import MILANO, SAN_DONATO, SGM, bearer, get_token
 
 from abitare_gateway import create_app
@@ -18,6 +18,15 @@ def pytest_configure(config):
 def intake(tmp_path):
     """Intake's real service on a SQLite database of the test (see gateway_doubles.intake)."""
     service = InProcessIntake(tmp_path / "intake.db")
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def partners(tmp_path, fake):
+    """Partners' real service on its migrated SQLite database, answering through ``fake``."""
+    service = InProcessPartners(tmp_path / "partners.db")
+    service.install(fake)
     yield service
     service.close()
 

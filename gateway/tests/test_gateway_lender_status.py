@@ -8,7 +8,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from gateway_doubles import InProcessPartners
 from gateway_helpers import MILANO, SAN_DONATO, SGM, bearer, get_token, login
 
 from abitare_gateway import agency_time
@@ -19,14 +18,6 @@ TODAY = agency_time.today()
 
 def day(offset: int) -> str:
     return (TODAY - timedelta(days=offset)).isoformat()
-
-
-@pytest.fixture
-def partners(tmp_path, fake):
-    service = InProcessPartners(tmp_path / "partners.db")
-    service.install(fake)
-    yield service
-    service.close()
 
 
 @pytest.fixture

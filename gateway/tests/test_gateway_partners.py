@@ -6,18 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from gateway_doubles import InProcessPartners
 from gateway_helpers import bearer, get_token, login, post_form
 
 FWA = "/api/v1/partners/FWA/conventions/FWA-2024"
-
-
-@pytest.fixture
-def partners(tmp_path, fake):
-    service = InProcessPartners(tmp_path / "partners.db")
-    service.install(fake)
-    yield service
-    service.close()
 
 
 @pytest.fixture

@@ -5,19 +5,10 @@ problem+json for a URL partners refuses, the secret shown once."""
 from __future__ import annotations
 
 import pytest
-from gateway_doubles import InProcessPartners
 from gateway_helpers import bearer, csrf_from, get_token, login
 
 API = "/api/v1/partners/FWA/webhooks"
 LOCAL = "http://127.0.0.1:9/hooks/abitare"
-
-
-@pytest.fixture
-def partners(tmp_path, fake):
-    service = InProcessPartners(tmp_path / "partners.db")
-    service.install(fake)
-    yield service
-    service.close()
 
 
 @pytest.fixture
