@@ -28,8 +28,9 @@ def record_consent(actor: Actor, case: dict, data: dict) -> dict:
     return _partners("record_consent", actor, payload)
 
 
-def withdraw_consent(actor: Actor, consent_id: str, data: dict) -> dict:
-    return _partners("withdraw_consent", actor, consent_id, data)
+def withdraw_consent(actor: Actor, case_id: str, consent_id: str, data: dict) -> dict:
+    """Withdraw a consent of case ``case_id``: partners refuses (404) another case's."""
+    return _partners("withdraw_consent", actor, case_id, consent_id, data)
 
 
 def list_referrals(actor: Actor, case_id: str) -> list[dict]:
@@ -66,8 +67,9 @@ def send_referral(actor: Actor, case: dict, data: dict) -> dict:
     return _partners("create_partner_referral", actor, payload)
 
 
-def withdraw_referral(actor: Actor, partner_referral_id: str, reason: str) -> dict:
-    return _partners("withdraw_partner_referral", actor, partner_referral_id, reason)
+def withdraw_referral(actor: Actor, case_id: str, partner_referral_id: str, reason: str) -> dict:
+    """Withdraw a referral of case ``case_id``: partners refuses (404) another case's."""
+    return _partners("withdraw_partner_referral", actor, case_id, partner_referral_id, reason)
 
 
 def list_offers(actor: Actor) -> list[dict]:

@@ -6,25 +6,11 @@ consent is refused with the reason and nothing is sent."""
 
 import re
 
-import requests
-
 from abitare_chassis.testing.services import wait_for
 from tests.support.data import referral
 from tests.support.suite import operator_session
 
 SGM = "015195"
-
-
-def partner_api(suite, client_id: str, secret: str) -> requests.Session:
-    response = requests.post(
-        f"{suite.base_url}/api/v1/auth/token",
-        json={"client_id": client_id, "client_secret": secret},
-        timeout=10,
-    )
-    response.raise_for_status()
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
-    return session
 
 
 def test_consent_referral_partner_answer_reaches_the_case(suite):
@@ -89,8 +75,8 @@ def test_consent_referral_partner_answer_reaches_the_case(suite):
     assert saved.status_code == 200, saved.text
     action_id = saved.json()["actions"][0]["id"]
 
-    afol = partner_api(suite, "partner-afol", "demo-secret-afol")
-    fwa = partner_api(suite, "partner-fwa", "demo-secret-fwa")
+    afol = suite.partner_api("partner-afol", "demo-secret-afol")
+    fwa = suite.partner_api("partner-fwa", "demo-secret-fwa")
 
     def sent():
         listed = afol.get(f"{url}/partner/referrals", timeout=10).json()

@@ -79,9 +79,9 @@ class ConsentWithdrawal(MethodView):
     def post(self, payload, case_id, consent_id):
         """Record that the household withdrew a consent (from that day nothing more is sent)"""
         actor = operator_actor_or_404()
-        _case(actor, case_id)
+        case = _case(actor, case_id)  # another comune's case, or none: 404
         return partnerwork.withdraw_consent(
-            actor, checked_id(consent_id, "consent"), jsonable(payload)
+            actor, case["id"], checked_id(consent_id, "consent"), jsonable(payload)
         )
 
 
@@ -109,9 +109,9 @@ class PartnerReferralWithdrawal(MethodView):
     def post(self, payload, case_id, partner_referral_id):
         """Withdraw a referral not yet ended; the partner is told"""
         actor = operator_actor_or_404()
-        _case(actor, case_id)
+        case = _case(actor, case_id)  # another comune's case, or none: 404
         return partnerwork.withdraw_referral(
-            actor, checked_id(partner_referral_id, "referral"), payload["reason"]
+            actor, case["id"], checked_id(partner_referral_id, "referral"), payload["reason"]
         )
 
 

@@ -83,12 +83,16 @@ def _command(actor, case, form: str, state: FormState):
             "withdrawn_on": agency_time.today().isoformat(),
         }
         return (
-            None if state.errors else lambda: partnerwork.withdraw_consent(actor, consent_id, data)
+            None
+            if state.errors
+            else lambda: partnerwork.withdraw_consent(actor, case["id"], consent_id, data)
         )
     referral_id = request.form.get("partner_referral_id", "")
     reason = _text(state, f"reason-{referral_id}")
     return (
-        None if state.errors else lambda: partnerwork.withdraw_referral(actor, referral_id, reason)
+        None
+        if state.errors
+        else lambda: partnerwork.withdraw_referral(actor, case["id"], referral_id, reason)
     )
 
 

@@ -229,6 +229,7 @@ class ConsentInput(PartnerQuery):
 
 
 class ConsentWithdrawal(Schema):
+    referral_id = fields.String(required=True, validate=CASE_ID)  # the case in the URL
     consent_id = fields.String(required=True, validate=CASE_ID)
     withdrawn_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
     withdrawn_on = fields.Date(required=True)
@@ -259,6 +260,7 @@ class PartnerReferralInput(PartnerQuery):
 
 
 class ReferralWithdrawal(Schema):
+    referral_id = fields.String(required=True, validate=CASE_ID)  # the case in the URL
     partner_referral_id = fields.String(required=True, validate=CASE_ID)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 

@@ -79,9 +79,14 @@ class PartnersService:
         return jsonable(consents.record_consent(self.db, actor, load(ConsentInput(), payload)))
 
     @rpc
-    def withdraw_consent(self, actor, consent_id, payload):
-        data = load(ConsentWithdrawal(), {**payload, "consent_id": consent_id})
-        return jsonable(consents.withdraw_consent(self.db, actor, consent_id, data))
+    def withdraw_consent(self, actor, referral_id, consent_id, payload):
+        data = load(
+            ConsentWithdrawal(),
+            {**(payload or {}), "referral_id": referral_id, "consent_id": consent_id},
+        )
+        return jsonable(
+            consents.withdraw_consent(self.db, actor, data["referral_id"], data["consent_id"], data)
+        )
 
     @rpc
     def list_consents(self, actor, referral_id, purpose=None):
@@ -95,9 +100,14 @@ class PartnersService:
         return jsonable(referrals.create_referral(self.db, actor, data, self.partner_queues))
 
     @rpc
-    def withdraw_partner_referral(self, actor, partner_referral_id, reason):
+    def withdraw_partner_referral(self, actor, referral_id, partner_referral_id, reason):
         data = load(
-            ReferralWithdrawal(), {"partner_referral_id": partner_referral_id, "reason": reason}
+            ReferralWithdrawal(),
+            {
+                "referral_id": referral_id,
+                "partner_referral_id": partner_referral_id,
+                "reason": reason,
+            },
         )
         return jsonable(referrals.withdraw_referral(self.db, actor, **data))
 

@@ -355,7 +355,7 @@ def test_a_loan_answers_a_referral_sent_to_this_partner_for_this_product(
 
 def test_a_withdrawn_referral_gets_no_new_loan_but_an_existing_one_goes_on(db):
     report(db, APPROVED)
-    referrals.withdraw_referral(db, OPERATOR, db.refs["MC"], "la famiglia ha rinunciato")
+    referrals.withdraw_referral(db, OPERATOR, CASE, db.refs["MC"], "la famiglia ha rinunciato")
     assert report(db, DISBURSED)["state"] == "disbursed"  # FWA's loan is FWA's
     with db.session() as session:
         assert session.get(PartnerReferral, db.refs["MC"]).state == "ritirato"

@@ -15,6 +15,7 @@ from partners.adapters.models import ConventionRow, Delivery, PartnerReferral, m
 from partners.domain.conventions import agency_today
 from partners.errors import (
     ConsentInvalid,
+    ConsentNotFound,
     PartnerReferralNotFound,
     PartnerReferralRefused,
     PartnerReferralUpdateInvalid,
@@ -86,7 +87,7 @@ def test_without_consent_a_grant_with_personal_fields_is_refused_and_nothing_cha
     assert refused.value.errors["consent"][0]["code"] == "consent_missing"
     withdrawn = consent(db)
     consents.withdraw_consent(
-        db, OPERATOR, withdrawn["id"], {"withdrawn_by": "Maria Rossi", "withdrawn_on": TODAY}
+        db, OPERATOR, CASE, withdrawn["id"], {"withdrawn_by": "Maria Rossi", "withdrawn_on": TODAY}
     )
     with pytest.raises(PartnerReferralRefused) as refused:
         referrals.create_referral(db, OPERATOR, referral_input())
@@ -212,7 +213,9 @@ def test_a_referral_with_no_answer_past_the_response_time_is_overdue(db):
 def test_withdrawing_tells_the_partner_and_ends_the_referral(db):
     consent(db)
     sent = referrals.create_referral(db, OPERATOR, referral_input())
-    withdrawn = referrals.withdraw_referral(db, OPERATOR, sent["id"], "Il nucleo ha trovato lavoro")
+    withdrawn = referrals.withdraw_referral(
+        db, OPERATOR, CASE, sent["id"], "Il nucleo ha trovato lavoro"
+    )
     assert withdrawn["state"] == "ritirato"
     with db.session() as session:
         types = session.scalars(select(Delivery.event_type).order_by(Delivery.id)).all()
@@ -221,9 +224,29 @@ def test_withdrawing_tells_the_partner_and_ends_the_referral(db):
         "partners.partner_referral_withdrawn.v1",
     ]
     with pytest.raises(PartnerReferralUpdateInvalid):
-        referrals.withdraw_referral(db, OPERATOR, sent["id"], "di nuovo")
+        referrals.withdraw_referral(db, OPERATOR, CASE, sent["id"], "di nuovo")
     with pytest.raises(PartnerReferralUpdateInvalid):
         referrals.update_by_partner(db, FWA_CLIENT, sent["id"], {"update": "accept"})
+
+
+def test_another_cases_consent_or_referral_cannot_be_withdrawn_through_this_case(db):
+    """The case in the URL must be the record's: another case of the same comune finds
+    nothing (not found, like another comune's) and nothing changes."""
+    given = consent(db)
+    sent = referrals.create_referral(db, OPERATOR, referral_input())
+    before = counts(db)
+    other_case = str(uuid.uuid4())
+    with pytest.raises(ConsentNotFound):
+        consents.withdraw_consent(
+            db, OPERATOR, other_case, given["id"], {"withdrawn_by": "X", "withdrawn_on": TODAY}
+        )
+    with pytest.raises(PartnerReferralNotFound):
+        referrals.withdraw_referral(db, OPERATOR, other_case, sent["id"], "per errore")
+    assert counts(db) == before
+    [still] = consents.list_consents(db, OPERATOR, CASE)
+    assert still["valid_today"] is True and still["withdrawn_on"] is None
+    [listed] = referrals.list_for_case(db, OPERATOR, CASE)
+    assert listed["state"] == "inviato" and [s["update"] for s in listed["steps"]] == ["created"]
 
 
 def test_a_consent_is_checked_when_recorded(db):

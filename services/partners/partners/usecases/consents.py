@@ -62,14 +62,15 @@ def record_consent(db: Db, actor: Actor, data: dict) -> dict:
         return consent_record(row)
 
 
-def withdraw_consent(db: Db, actor: Actor, consent_id: str, data: dict) -> dict:
-    """The household withdraws a consent (``withdrawn_by``: who, name as given;
-    ``withdrawn_on``: the day, not in the future nor before it was given). A consent already
+def withdraw_consent(db: Db, actor: Actor, referral_id: str, consent_id: str, data: dict) -> dict:
+    """The household of case ``referral_id`` withdraws one of its consents (``withdrawn_by``:
+    who, name as given; ``withdrawn_on``: the day, not in the future nor before it was given).
+    Another case's consent is not found, like one outside the actor's comuni. A consent already
     withdrawn cannot be withdrawn again."""
     permissions.ensure(actor.role, permissions.MANAGE_CONSENTS)
     with db.transaction() as tx:
         row = tx.session.get(ConsentRow, consent_id)
-        if row is None or not actor.can_see(row.comune_istat):
+        if row is None or row.referral_id != referral_id or not actor.can_see(row.comune_istat):
             raise ConsentNotFound(consent_id=consent_id)
         if row.withdrawn_on is not None:
             raise ConsentInvalid({"consent_id": [{"code": "consent_already_withdrawn"}]})

@@ -196,13 +196,16 @@ def _share(tx, row: PartnerReferral, partner: Partner, event_type: str, data: di
     )
 
 
-def withdraw_referral(db: Db, actor: Actor, partner_referral_id: str, reason: str) -> dict:
-    """The agency withdraws a referral not yet ended; the partner is told (the withdrawn event,
-    filtered by its grant)."""
+def withdraw_referral(
+    db: Db, actor: Actor, referral_id: str, partner_referral_id: str, reason: str
+) -> dict:
+    """The agency withdraws a referral of case ``referral_id`` not yet ended; the partner is
+    told (the withdrawn event, filtered by its grant). Another case's referral is not found,
+    like one outside the actor's comuni."""
     permissions.ensure(actor.role, permissions.SEND_REFERRALS)
     with db.transaction() as tx:
         row = tx.session.get(PartnerReferral, partner_referral_id)
-        if row is None or not actor.can_see(row.comune_istat):
+        if row is None or row.referral_id != referral_id or not actor.can_see(row.comune_istat):
             raise PartnerReferralNotFound(partner_referral_id=partner_referral_id)
         if row.state not in referrals.OPEN:
             raise PartnerReferralUpdateInvalid(
