@@ -9,6 +9,7 @@ from __future__ import annotations
 from abitare_chassis.actor import Actor
 
 from .backend import rpc
+from .rpc import RemoteError, RpcError
 
 
 def _partners(method: str, actor: Actor, *args):
@@ -41,3 +42,17 @@ def replay(actor: Actor, partner_code: str, endpoint_id: str, body: dict) -> dic
 
 def disabled_webhooks(actor: Actor) -> list[dict]:
     return _partners("list_disabled_webhooks", actor)
+
+
+def disabled_alert(actor: Actor) -> list[dict] | None:
+    """The coordinators' alert (Lavoro, the Partner list): every disabled endpoint, oldest
+    first; [] for the other roles (partners refuses them), None when partners cannot be asked
+    (the page says so)."""
+    try:
+        return disabled_webhooks(actor)
+    except RemoteError as exc:
+        if exc.kind == "forbidden":
+            return []
+        raise
+    except RpcError:
+        return None

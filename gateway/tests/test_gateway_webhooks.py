@@ -4,6 +4,8 @@ problem+json for a URL partners refuses, the secret shown once."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from gateway_helpers import bearer, csrf_from, get_token, login
 
@@ -111,3 +113,41 @@ def test_the_consegne_page_registers_shows_the_secret_once_and_refuses_in_italia
     assert "whsec_" in text and "solo ora" in text
     again = coordinator.get("/partner/FWA/consegne").get_data(as_text=True)
     assert "whsec_" not in again and LOCAL in again and "Registro delle consegne" in again
+
+
+def test_a_disabled_endpoint_is_on_lavoro_and_flagged_on_the_partner_list(coordinator, partners):
+    """The coordinators' alert beyond the Consegne banner: a line on Lavoro (partner, since
+    when, why, link to Consegne) and a flag on the Partner list; nothing while it is enabled."""
+    from datetime import UTC, datetime
+
+    from partners.adapters.models import WebhookEndpoint
+
+    created = coordinator.post(API, json={"url": LOCAL})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert 'class="alert alert-danger py-2 webhook-disabled"' not in coordinator.get(
+        "/lavoro"
+    ).get_data(as_text=True)
+    assert "partner-webhook-disabled" not in coordinator.get("/partner").get_data(as_text=True)
+    with partners.db.transaction() as tx:  # as the dispatcher does after a run of failures
+        endpoint = tx.session.get(WebhookEndpoint, created.get_json()["id"])
+        endpoint.enabled, endpoint.disabled_reason = False, "failures"
+        endpoint.disabled_at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+    lavoro = coordinator.get("/lavoro").get_data(as_text=True)
+    [line] = re.findall(
+        r'<li class="alert alert-danger py-2 webhook-disabled"[^>]*>(.*?)</li>', lavoro, re.S
+    )
+    assert "FWA" in line and "30/11/2026" in line
+    assert "troppi tentativi falliti di seguito" in line
+    assert 'href="/partner/FWA/consegne"' in line
+    listing = coordinator.get("/partner").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr id="partner-(\w+)">(.*?)</tr>', listing, re.S))
+    assert "partner-webhook-disabled" in rows["fwa"]
+    assert not any(
+        "partner-webhook-disabled" in html for code, html in rows.items() if code != "fwa"
+    )
+
+
+def test_an_operator_sees_no_webhook_alert(client, partners):
+    assert login(client).status_code == 302
+    assert "webhooks_disabled" not in client.get("/lavoro").get_data(as_text=True)

@@ -67,3 +67,35 @@ def test_coordinator_registers_a_webhook_sees_failures_and_replays(logged_in, su
         assert "24 ore" in page.locator("#secret-box").inner_text()
     finally:
         receiver.stop()
+
+
+def test_a_disabled_webhook_is_on_lavoro_and_on_the_partner_list(logged_in, suite):
+    """An endpoint that answers 410 Gone is disabled at once: the coordinator sees a line on
+    Lavoro (partner, since when, why, the way to Consegne) and a flag on the Partner list."""
+    receiver = WebhookReceiver(mode="gone").start()
+    try:
+        subscribe_fwa(suite)
+        page = logged_in("coordinatrice")
+        page.goto("/partner/FWA/consegne")
+        page.fill("#url", receiver.url)
+        page.click("#register-submit")
+        secret = page.locator("#one-time-secret").inner_text().strip()
+        assert secret.startswith("whsec_")
+        receiver.secrets = [secret]  # a signed request it answers 410; an unsigned one 400
+        response = suite.api("015195").post(
+            f"{suite.base_url}/api/v1/referrals", json=referral("015195", n=880202), timeout=15
+        )
+        assert response.status_code == 201, response.text
+        reload_until(page, "div[id^=disabled-]")
+        page.goto("/lavoro")
+        line = page.locator("#webhooks_disabled li.webhook-disabled[data-partner=FWA]").first
+        assert "410 Gone" in line.inner_text() and "FWA" in line.inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "lavoro-webhook-disattivato.png"), full_page=True)
+        line.get_by_role("link").click()
+        assert page.url.endswith("/partner/FWA/consegne")
+        page.goto("/partner")
+        flag = page.locator("#partner-fwa .partner-webhook-disabled")
+        assert flag.inner_text().strip() == "Webhook disattivato"
+        assert page.locator("#partner-afol .partner-webhook-disabled").count() == 0
+    finally:
+        receiver.stop()

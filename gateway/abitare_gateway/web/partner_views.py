@@ -10,7 +10,7 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import backend, partner_network, roles
+from .. import backend, partner_network, roles, webhooks
 from ..auth import login_required, web_actor
 from ..i18n import N_, _
 from . import bp
@@ -53,6 +53,7 @@ def partners():
     return render_template(
         "partner/list.html",
         partners=partner_network.list_partners(actor),
+        disabled={e["partner_code"] for e in webhooks.disabled_alert(actor) or []},
         words=_vocabulary(actor),
         comuni=backend.comune_names(actor),
     )

@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from .. import webhooks
 from ..auth import current_operator, login_required, web_actor
 from ..errors import Problem
+from ..i18n import N_
 from ..rpc import RemoteError
 from . import bp, pager
 from .case_forms import FormState
@@ -19,8 +20,10 @@ from .commands import attempt
 
 LOG_PAGE_SIZE = 20
 DISABLED_REASONS = {
-    "gone": "il partner ha risposto 410 Gone (non vuole più ricevere messaggi a questo indirizzo)",
-    "failures": "troppi tentativi falliti di seguito",
+    "gone": N_(
+        "il partner ha risposto 410 Gone (non vuole più ricevere messaggi a questo indirizzo)"
+    ),
+    "failures": N_("troppi tentativi falliti di seguito"),
 }
 OUTCOMES = {
     "delivered": "Consegnato",

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Response, render_template, request, url_for
 
-from .. import agency_time, casework, labels, partnerwork
+from .. import agency_time, casework, labels, partnerwork, webhooks
 from ..auth import login_required, web_actor
 from ..errors import Problem, status_for_remote
 from ..fotografia import csv_filename, tables, to_spreadsheet_csv, to_xlsx
@@ -18,6 +18,7 @@ from .case_forms import FormState
 from .commands import FORBIDDEN
 from .forms import parse_date
 from .views import _comune_options, _int_arg
+from .webhook_views import DISABLED_REASONS
 
 WORKLIST_SECTIONS = (
     ("overdue_actions", N_("Azioni scadute"), N_("per giorni di ritardo, dal ritardo maggiore")),
@@ -109,6 +110,8 @@ def worklist():
         form=FormState(values={"comune": comune or ""}),
         mine=mine,
         partner_overdue=_partner_overdue(actor, comune),
+        disabled_webhooks=webhooks.disabled_alert(actor),
+        webhook_reasons=DISABLED_REASONS,
         comune_names=dict(_comune_options(actor)),
     ), status
 
