@@ -11,9 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTEST=".venv/bin/pytest"
-echo "==> chassis, services, gateway, contract, architecture, e2e, security, reliability (eventlet patched)"
+echo "==> chassis, services, gateway, contract, architecture, e2e, security, reliability, bench smoke (eventlet patched)"
 "$PYTEST" -q infra/chassis/tests services gateway/tests tests/contract tests/architecture \
-  tests/e2e tests/security tests/reliability "$@"
+  tests/e2e tests/security tests/reliability tests/bench "$@"
 echo "==> browser tests (Playwright; no eventlet monkey patch)"
 "$PYTEST" -q -p no:abitare_chassis.testing.eventlet_patch --suppress-nameko-eventlet-notification \
   tests/browser "$@"

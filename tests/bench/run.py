@@ -5,7 +5,10 @@ services hold them, beside two ceilings measured on the same machine in the same
 - raw persistent publishes to RabbitMQ with publisher confirms (pika, one channel).
 Figures are reported as ratios to the ceilings; nothing here is asserted.
 
-    python -m tests.bench.run [--referrals 500] [--clients 8] [--cases 100000] [--part all]
+    python -m tests.bench.run [--referrals 500] [--clients 8] [--cases 100000]
+        [--fanout-events 10000] [--part all|referrals|cases|partners]
+
+Part 3, the partner fan-out, is tests/bench/partner_fanout.py.
 """
 
 from __future__ import annotations
@@ -283,7 +286,10 @@ def main():
     parser.add_argument("--referrals", type=int, default=500)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--part", choices=("all", "referrals", "cases"), default="all")
+    parser.add_argument(
+        "--fanout-events", type=int, default=10_000, help="part 3: events fanned out to 10"
+    )
+    parser.add_argument("--part", choices=("all", "referrals", "cases", "partners"), default="all")
     args = parser.parse_args()
     print("starting a private RabbitMQ node and the suite ...", flush=True)
     node = PrivateRabbit().start()
@@ -307,6 +313,16 @@ def main():
                 ).start()
             )
             bench_cases(suites[-1], args)
+        if args.part in ("all", "partners"):
+            from tests.bench.partner_fanout import bench_partner_fanout, report
+
+            report(
+                bench_partner_fanout(
+                    node.create_vhost("fanout"),
+                    Path(tempfile.mkdtemp(prefix="abitare-fanout-")),
+                    args.fanout_events,
+                )
+            )
     finally:
         for suite in suites:
             suite.stop()

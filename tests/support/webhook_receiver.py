@@ -27,6 +27,7 @@ class WebhookReceiver:
         self.port = 0
         self.lock = threading.Lock()
         self.events: dict[str, dict] = {}  # webhook-id -> the CloudEvent, once
+        self.received_at: dict[str, float] = {}  # webhook-id -> time.time() of its first arrival
         self.requests: Counter = Counter()  # webhook-id -> requests that reached us
         self.signatures: dict[str, list[str]] = {}  # webhook-id -> secrets that verified it
         self.rejected: list[str] = []  # requests that failed verification (must stay empty)
@@ -60,6 +61,7 @@ class WebhookReceiver:
             self.server = None
 
     def receive(self, handler: BaseHTTPRequestHandler, body: bytes):
+        arrived = time.time()
         headers = {k.lower(): v for k, v in handler.headers.items()}
         msg_id = headers.get("webhook-id", "")
         verified = []
@@ -83,6 +85,7 @@ class WebhookReceiver:
                     event = json.loads(body)
                     assert event["id"] == msg_id
                     self.events.setdefault(msg_id, event)  # dedup by id
+                    self.received_at.setdefault(msg_id, arrived)
         time.sleep(self.slow_seconds if self.mode == "slow" else self.delay)
         handler.send_response(status)
         if status == 302:
