@@ -338,7 +338,7 @@ def _scale(nucleo: Nucleo, p: _Parameters) -> dict:
     children = p(f"isee_scale_children_{min(nucleo.children, 5)}") if nucleo.children >= 2 else 0
     # lett. b/c: minor children, and every parent worked >= 6 months (or a lone parent)
     lone_parent = nucleo.parents == 1 and n == 1 + nucleo.children == 1 + nucleo.minors
-    working = 0
+    working = Fraction(0)
     if (
         nucleo.minors
         and nucleo.parents
