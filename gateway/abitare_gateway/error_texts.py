@@ -167,6 +167,39 @@ ERRORS: dict[str, Text] = {
         "La scheda ricevuta non contiene i dati del fascicolo fondi.",
         "The referral event lacks what a funds file needs.",
     ),
+    # funds: isee
+    "isee_input_invalid": (
+        "I dati della DSU non sono coerenti tra loro: correggi i campi indicati.",
+        "The DSU figures are inconsistent: correct the fields shown.",
+    ),
+    "isee_under_3_not_minor": (
+        "Un figlio sotto i 3 anni deve essere indicato anche come minorenne.",
+        "A child under 3 must also be marked as a minor.",
+    ),
+    "isee_minor_not_child": (
+        "Solo un figlio può essere indicato come minorenne.",
+        "Only a child can be marked as a minor.",
+    ),
+    "isee_no_adult": (
+        "Il nucleo deve avere almeno un componente adulto.",
+        "The household needs at least one adult member.",
+    ),
+    "isee_two_homes": (
+        "Solo un immobile può essere la casa di abitazione del nucleo.",
+        "Only one property can be the household's home.",
+    ),
+    "isee_property_value_missing": (
+        "Indica il valore IMU dell'immobile oppure la sua rendita catastale.",
+        "Give the property's IMU value or its cadastral income.",
+    ),
+    "certified_isee_invalid": (
+        "L'ISEE certificato indicato non è valido: correggi i campi indicati.",
+        "The certified ISEE is not valid: correct the fields shown.",
+    ),
+    "certified_isee_duplicate": (
+        "Questo protocollo DSU è già registrato per il nucleo.",
+        "This DSU protocol number is already recorded for the household.",
+    ),
     # housing_stock
     "housing_need_not_found": (
         "Il bisogno abitativo di questa scheda non esiste oppure non è "

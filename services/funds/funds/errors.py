@@ -20,3 +20,23 @@ class ReferralEventInvalid(InvalidInput):
     """A referral event lacks what a funds file needs (parked at once: retrying cannot fix it)."""
 
     code = "funds_referral_event_invalid"
+
+
+# -- isee: the ISEE aid ------------------------------------------------------------------------
+class IseeInputInvalid(InvalidInput):
+    """DSU figures that are impossible together (a child under 3 not a minor, two main homes, a
+    property with no value...): coded field errors, nothing stored."""
+
+    code = "isee_input_invalid"
+
+
+class CertifiedIseeInvalid(InvalidInput):
+    """A certified ISEE record that cannot be (expiry before issue, unknown type...)."""
+
+    code = "certified_isee_invalid"
+
+
+class CertifiedIseeDuplicate(InvalidInput):
+    """The same INPS DSU protocol number is already recorded for this household."""
+
+    code = "certified_isee_duplicate"
