@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from abitare_chassis.audit import add_audit_table
@@ -44,6 +55,135 @@ class FundsFile(Base):
     source_event_id: Mapped[str] = mapped_column(String(36))
     # intake.case_pseudonymised.v1: amounts and explanation removed, outcome and ratio kept
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# -- affitto: Fondo Affitto di Ambito (regulations, windows, applications, payments) ----------
+class RentFundRegulation(Base):
+    """One version of an ambito's Fondo Affitto regulation; decimals as text, money in cents."""
+
+    __tablename__ = "rent_fund_regulation"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    comuni: Mapped[list] = mapped_column(JSON)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    approved_by: Mapped[str] = mapped_column(String(300))  # the act that approved it
+    isee_ceiling_cents: Mapped[int] = mapped_column(Integer)
+    rent_burden_threshold: Mapped[str | None] = mapped_column(String(16))
+    min_lease_months: Mapped[int] = mapped_column(Integer)
+    residence_required: Mapped[bool] = mapped_column(Boolean)
+    excluded_tenures: Mapped[list] = mapped_column(JSON)
+    exclude_eviction_procedure: Mapped[bool] = mapped_column(Boolean)
+    exclude_adequate_dwelling: Mapped[bool] = mapped_column(Boolean)
+    grant_share: Mapped[str] = mapped_column(String(16))
+    grant_months: Mapped[int] = mapped_column(Integer)
+    grant_cap_cents: Mapped[int] = mapped_column(Integer)
+    paid_to: Mapped[str] = mapped_column(String(20))
+    required_documents: Mapped[list] = mapped_column(JSON)
+    ranking: Mapped[list] = mapped_column(JSON)
+    legal_references: Mapped[dict] = mapped_column(JSON)
+    unverified: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class RentFundWindow(Base):
+    """A window (bando) of a regulation version: dates, budget, and its ranking's progress."""
+
+    __tablename__ = "rent_fund_window"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    regulation_id: Mapped[str] = mapped_column(ForeignKey("rent_fund_regulation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    budget_cents: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))  # aperto chiuso graduatoria approvato
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ranking_state: Mapped[str | None] = mapped_column(String(20))  # in_corso completata
+    ranking_total: Mapped[int | None] = mapped_column(Integer)
+    ranking_done: Mapped[int | None] = mapped_column(Integer)
+    ranking_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ranking_requested_by: Mapped[str | None] = mapped_column(String(200))
+    ranking_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    funded_count: Mapped[int | None] = mapped_column(Integer)
+    funded_cents: Mapped[int | None] = mapped_column(Integer)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    # ledger (merge): what the approval committed on the budget line; see usecases.rent_fund
+    committed_cents: Mapped[int | None] = mapped_column(Integer)
+
+
+class RentFundApplication(Base):
+    """One household's application to a window: the facts, the check, the grant, the
+    ranking's place and the decision."""
+
+    __tablename__ = "rent_fund_application"
+    __table_args__ = (
+        UniqueConstraint("created_by", "idempotency_key"),
+        Index("ix_rent_fund_application_window_state", "window_id", "state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    window_id: Mapped[str | None] = mapped_column(ForeignKey("rent_fund_window.id"))
+    regulation_id: Mapped[str | None] = mapped_column(String(36))
+    action_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    state: Mapped[str] = mapped_column(String(20))
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    isee_cents: Mapped[int | None] = mapped_column(Integer)
+    isee_kind: Mapped[str | None] = mapped_column(String(20))
+    isee_protocol: Mapped[str | None] = mapped_column(String(60))
+    monthly_rent_cents: Mapped[int | None] = mapped_column(Integer)
+    monthly_net_income_cents: Mapped[int | None] = mapped_column(Integer)
+    resident: Mapped[bool | None] = mapped_column(Boolean)
+    lease_registered: Mapped[bool | None] = mapped_column(Boolean)
+    lease_start: Mapped[date | None] = mapped_column(Date)
+    tenure: Mapped[str | None] = mapped_column(String(20))
+    eviction_procedure: Mapped[bool | None] = mapped_column(Boolean)
+    owns_adequate_dwelling: Mapped[bool | None] = mapped_column(Boolean)
+    documents: Mapped[list] = mapped_column(JSON, default=list)
+    casa_grade: Mapped[int | None] = mapped_column(Integer)
+    criteria: Mapped[list | None] = mapped_column(JSON)
+    eligibility: Mapped[str | None] = mapped_column(String(20))
+    grant: Mapped[dict | None] = mapped_column(JSON)
+    grant_cents: Mapped[int | None] = mapped_column(Integer)
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_hash: Mapped[str | None] = mapped_column(String(64))
+    rank_position: Mapped[int | None] = mapped_column(Integer)
+    rank_outcome: Mapped[str | None] = mapped_column(String(30))
+    approved_cents: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    paid_cents: Mapped[int] = mapped_column(Integer, default=0)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class RentFundPayment(Base):
+    """A payment (erogato) of an approved application; append-only."""
+
+    __tablename__ = "rent_fund_payment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("rent_fund_application.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[date] = mapped_column(Date)
+    paid_to: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
 
 
 add_chassis_tables(metadata)

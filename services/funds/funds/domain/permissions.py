@@ -42,3 +42,24 @@ def may(role: str, action: str) -> bool:
 def ensure(role: str, action: str) -> None:
     if not may(role, action):
         raise FundsForbidden(role=role, action=action)
+
+
+# -- affitto: Fondo Affitto di Ambito -----------------------------------------------------------
+# Operators read the regulations and windows and file their households' applications;
+# coordinators also write regulations and windows, rank, approve and record payments; a
+# municipal client reads only the status of its own households' applications (the gateway
+# checks with intake that the case is the client's own first); the system files the draft of a
+# project's fund_application action (the event's actor) and runs the ranking.
+READ_RENT_FUND = "read_rent_fund"  # regulations, windows, a case's applications
+FILE_RENT_FUND_APPLICATION = "file_rent_fund_application"
+MANAGE_RENT_FUND = "manage_rent_fund"  # regulations, windows, ranking, approval, payments
+READ_RENT_FUND_STATUS = "read_rent_fund_status"  # municipal clients: status only
+
+for _role, _actions in {
+    AGENCY_OPERATOR: {READ_RENT_FUND, FILE_RENT_FUND_APPLICATION},
+    COMUNE_OPERATOR: {READ_RENT_FUND, FILE_RENT_FUND_APPLICATION},
+    COORDINATOR: {READ_RENT_FUND, FILE_RENT_FUND_APPLICATION, MANAGE_RENT_FUND},
+    MUNICIPAL_CLIENT: {READ_RENT_FUND_STATUS},
+    SYSTEM: {READ_RENT_FUND, FILE_RENT_FUND_APPLICATION, MANAGE_RENT_FUND},
+}.items():
+    ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
