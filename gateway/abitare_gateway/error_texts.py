@@ -323,6 +323,23 @@ ERRORS: dict[str, Text] = {
 FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     # produced by the chassis schema for any service
     "invalid": ("Valore non valido.", "Not a valid value."),
+    # funds: the guarantee fund's claims (domain/guarantee.py)
+    "guarantee_cover_not_active": (
+        "La morosità è iniziata fuori dal periodo di copertura del contratto.",
+        "The arrears began outside the contract's cover period.",
+    ),
+    "dwelling_not_recovered": (
+        "Il fondo paga solo dopo il rilascio dell'alloggio: indica la data del verbale.",
+        "The fund pays only after the dwelling is recovered: give the date of the report.",
+    ),
+    "date_order": (
+        "La data non è coerente con le altre date indicate.",
+        "The date is not consistent with the other dates given.",
+    ),
+    "documents_missing": (
+        "Mancano documenti obbligatori per la richiesta.",
+        "Required documents for the claim are missing.",
+    ),
     "required": ("Campo obbligatorio.", "Missing data for required field."),
     "null": ("Campo obbligatorio.", "Field may not be null."),
     "unknown_field": ("Campo non previsto.", "Unknown field."),
