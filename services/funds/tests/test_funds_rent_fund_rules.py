@@ -69,7 +69,7 @@ def test_a_household_meeting_every_criterion_is_eligible():
 def test_isee_ceiling_is_inclusive(isee, expected):
     result = rf.check_isee(MISURA_UNICA, replace(GOOD, isee_cents=isee))
     assert result.outcome == expected
-    assert result.reference == "DGR XI/6970 del 19/9/2022" and result.unverified
+    assert result.reference == "DGR XI/6970 del 19/9/2022" and result.to_verify
 
 
 def test_isee_explanation_says_which_kind_and_the_protocol():
@@ -243,8 +243,3 @@ def test_ranking_words():
         "ISEE crescente, poi grado C.A.S.A. decrescente, poi data di presentazione"
     )
 
-
-def test_euro():
-    assert rf.euro(360_000) == "€ 3.600,00"
-    assert rf.euro(5) == "€ 0,05"
-    assert rf.euro(123_456_789) == "€ 1.234.567,89"

@@ -128,3 +128,18 @@ def test_amounts_are_shown_the_italian_way():
 def test_the_referral_date_is_the_date_in_milan():
     assert local_date(datetime(2024, 12, 31, 23, 30, tzinfo=UTC)) == date(2025, 1, 1)
     assert local_date(datetime(2025, 7, 1, 12, 0)) == date(2025, 7, 1)
+
+
+def test_every_dated_rule_value_has_the_one_shape():
+    """Dated values live in ``DatedParameter`` rows only (domain/parameters.py); verdicts in
+    ``domain/criteria.Criterion``: no rule module declares its own."""
+    import pathlib
+    import re
+
+    domain = pathlib.Path(__file__).parents[1] / "funds" / "domain"
+    for module in domain.glob("*.py"):
+        text = module.read_text()
+        if module.name != "parameters.py":
+            assert not re.search(r"^\s+valid_from: date", text, re.M), module.name
+        if module.name != "criteria.py":
+            assert not re.search(r"^class Criterion\b", text, re.M), module.name

@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from .dates import add_months
 from .money import format_euro, format_percent
+from .parameters import DatedParameter, parameter_on
 
 # error codes (typed errors in ..errors carry them; the gateway has their words)
 ENTRY_CONDITION_NOT_MET = "guarantee_entry_condition_not_met"
@@ -48,23 +50,6 @@ DATE_ORDER = "date_order"
 RATIO_PLACES = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class GuaranteeTerms:
-    """The fund's rules in force over a period (a dated parameter set with its source)."""
-
-    valid_from: date
-    valid_to: date | None  # inclusive; None = still in force
-    max_rent_to_gross_income: Decimal  # enrolment: yearly rent / gross annual income
-    cover_months_of_rent: int  # the claim's cap, in monthly rents of the contract
-    min_repayment_months: int  # the tenant's plan to repay the fund
-    required_documents: tuple[str, ...]  # codes of DOCUMENT_LABELS, for a claim
-    source: str  # as a person cites it
-    to_verify: bool  # "da verificare": read in secondary sources only
-
-    def applies_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-
 VERBALE_RILASCIO = "verbale_rilascio"
 FATTURA_LEGALE = "fattura_legale_quietanzata"
 CONTRATTO = "contratto_registrato"
@@ -75,42 +60,61 @@ DOCUMENT_LABELS = {
     CONTRATTO: "Contratto di locazione registrato",
     PROSPETTO_MOROSITA: "Prospetto dei canoni non pagati e di quanto recuperato",
 }
+# the full eviction file a claim needs (§5.1)
+REQUIRED_DOCUMENTS = (CONTRATTO, PROSPETTO_MOROSITA, VERBALE_RILASCIO, FATTURA_LEGALE)
 
-TERMS: tuple[GuaranteeTerms, ...] = (
-    GuaranteeTerms(
-        valid_from=date(2015, 1, 1),
-        valid_to=None,
-        max_rent_to_gross_income=Decimal("0.30"),
-        cover_months_of_rent=18,
-        min_repayment_months=12,
-        required_documents=(CONTRATTO, PROSPETTO_MOROSITA, VERBALE_RILASCIO, FATTURA_LEGALE),
-        source=(
-            "Milano Abitare, fondo di garanzia per i proprietari (Comune di Milano e Fondazione "
-            "Welfare Ambrosiano, dal 2015; modello Comuni Insieme); da verificare con il "
-            "regolamento del fondo in vigore"
-        ),
-        to_verify=True,
-    ),
+MAX_RENT_TO_GROSS_INCOME = "guarantee_max_rent_to_gross_income"  # yearly rent / gross income
+COVER_MONTHS_OF_RENT = "guarantee_cover_months_of_rent"  # the claim's cap, in monthly rents
+MIN_REPAYMENT_MONTHS = "guarantee_min_repayment_months"  # the tenant's plan to repay the fund
+MILANO_ABITARE = (
+    "Milano Abitare, fondo di garanzia per i proprietari (Comune di Milano e Fondazione "
+    "Welfare Ambrosiano, dal 2015; modello Comuni Insieme); da verificare con il "
+    "regolamento del fondo in vigore"
+)
+PARAMETERS: tuple[DatedParameter, ...] = tuple(
+    DatedParameter(name, Decimal(value), date(2015, 1, 1), None, MILANO_ABITARE, to_verify=True)
+    for name, value in (
+        (MAX_RENT_TO_GROSS_INCOME, "0.30"),
+        (COVER_MONTHS_OF_RENT, "18"),
+        (MIN_REPAYMENT_MONTHS, "12"),
+    )
 )
 
 
-def terms_on(day: date, terms: tuple[GuaranteeTerms, ...] = TERMS) -> GuaranteeTerms | None:
-    """The terms valid on ``day`` (the most recent if periods overlap), or None."""
-    candidates = [t for t in terms if t.applies_on(day)]
-    return max(candidates, key=lambda t: t.valid_from) if candidates else None
+@dataclass(frozen=True)
+class GuaranteeTerms:
+    """The fund's parameters in force on one day, read together by the rules below."""
+
+    max_rent_to_gross_income: Decimal
+    cover_months_of_rent: int
+    min_repayment_months: int
+    parameters: tuple[DatedParameter, ...]
+    required_documents: tuple[str, ...] = REQUIRED_DOCUMENTS
+
+    @property
+    def source(self) -> str:
+        return "; ".join(dict.fromkeys(p.source for p in self.parameters))
+
+    @property
+    def to_verify(self) -> bool:
+        return any(p.to_verify for p in self.parameters)
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the month's last day (31/1 + 1 →
-    28/2 or 29/2)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has 28 days
+def terms_on(
+    day: date, parameters: tuple[DatedParameter, ...] = PARAMETERS
+) -> GuaranteeTerms | None:
+    """The terms valid on ``day``, or None when any of them is not in force."""
+    ratio = parameter_on(MAX_RENT_TO_GROSS_INCOME, day, parameters)
+    months = parameter_on(COVER_MONTHS_OF_RENT, day, parameters)
+    repay = parameter_on(MIN_REPAYMENT_MONTHS, day, parameters)
+    if ratio is None or months is None or repay is None:
+        return None
+    return GuaranteeTerms(
+        max_rent_to_gross_income=ratio.value,
+        cover_months_of_rent=int(months.value),
+        min_repayment_months=int(repay.value),
+        parameters=(ratio, months, repay),
+    )
 
 
 # -- enrolment --------------------------------------------------------------------------------

@@ -110,19 +110,7 @@ class _Parameters:
         return int(self(name))
 
     def records(self) -> list[dict]:
-        return [
-            {
-                "name": p.name,
-                "value": str(p.value),
-                "denominator": p.denominator,
-                "valid_from": p.valid_from,
-                "valid_to": p.valid_to,
-                "regime": p.regime,
-                "source": p.source,
-                "to_verify": p.to_verify,
-            }
-            for p in self.used.values()
-        ]
+        return [p.as_record() for p in self.used.values()]
 
 
 @dataclass(frozen=True)

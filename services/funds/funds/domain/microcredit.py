@@ -40,12 +40,14 @@ be verified; every one of §5.2 is [S] (secondary sources only), so all are "da 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .criteria import MET, MISSING, NOT_MET, Criterion
+from .dates import add_months
 from .money import format_euro, format_percent
+from .parameters import DatedParameter, required_parameter
 
 # -- products and statuses (the partners service's codes: partners/domain/lending.py) ---------
 MICROCREDITO = "microcredito"
@@ -102,7 +104,6 @@ OUTCOMES = (SUSTAINABLE, NOT_SUSTAINABLE, MISSING_DATA)
 ELIGIBLE = "ammissibile"
 NOT_ELIGIBLE = "non_ammissibile"
 ADVANCE_OUTCOMES = (ELIGIBLE, NOT_ELIGIBLE, MISSING_DATA)
-MET, NOT_MET, MISSING = "soddisfatto", "non_soddisfatto", "dato_mancante"
 
 RATIO_PLACES = Decimal("0.0001")
 CENT = Decimal("1")
@@ -132,37 +133,12 @@ FWA_ADVANCE = (
 )
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """A figure valid from ``valid_from`` to ``valid_to`` (inclusive; None = in force)."""
-
-    name: str
-    value: Decimal
-    valid_from: date
-    valid_to: date | None
-    source: str  # as a person cites it, in Italian
-    to_verify: bool  # "da verificare": not read in the act itself ([S] or [U])
-
-    def applies_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-    def as_record(self) -> dict:
-        return {
-            "name": self.name,
-            "value": str(self.value),
-            "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "source": self.source,
-            "to_verify": self.to_verify,
-        }
-
-
-def _p(name, value, valid_from, source, to_verify=True) -> Parameter:
-    return Parameter(name, Decimal(value), valid_from, None, source, to_verify)
+def _p(name, value, valid_from, source, to_verify=True) -> DatedParameter:
+    return DatedParameter(name, Decimal(value), valid_from, None, source, to_verify)
 
 
 MICRO_FROM, ADVANCE_FROM, AGENCY_FROM = date(2011, 10, 1), date(2013, 1, 1), date(2024, 1, 1)
-PARAMETERS: tuple[Parameter, ...] = (
+PARAMETERS: tuple[DatedParameter, ...] = (
     _p(MIN_AMOUNT, "200000", MICRO_FROM, FWA_MICROCREDIT),
     _p(MAX_AMOUNT, "2000000", MICRO_FROM, FWA_MICROCREDIT),
     _p(MAX_MONTHS, "72", MICRO_FROM, FWA_MICROCREDIT),
@@ -188,32 +164,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 
-def parameter_on(
-    name: str, day: date, parameters: tuple[Parameter, ...] = PARAMETERS
-) -> Parameter | None:
-    """The value of ``name`` valid on ``day`` (the most recent if periods overlap), or None."""
-    found = [p for p in parameters if p.name == name and p.applies_on(day)]
-    return max(found, key=lambda p: p.valid_from) if found else None
-
-
-def _need(name: str, day: date, parameters: tuple[Parameter, ...]) -> Parameter:
-    found = parameter_on(name, day, parameters)
-    if found is None:
-        raise LookupError(f"no parameter {name} in force on {day.isoformat()}")
-    return found
-
-
 # -- results ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Criterion:
-    code: str
-    outcome: str  # soddisfatto / non_soddisfatto / dato_mancante
-    explanation: str  # Italian, for operators
-
-    def as_record(self) -> dict:
-        return {"code": self.code, "outcome": self.outcome, "explanation": self.explanation}
-
-
 @dataclass(frozen=True)
 class Assessment:
     product: str
@@ -221,7 +172,7 @@ class Assessment:
     explanation: str
     criteria: tuple[Criterion, ...]
     figures: dict  # cents, ratios as text
-    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    parameters: tuple[DatedParameter, ...] = field(default_factory=tuple)
 
     @property
     def to_verify(self) -> bool:
@@ -285,15 +236,15 @@ def _months_text(n: int) -> str:
 
 
 def assess_microcredit(
-    request: MicrocreditRequest, on: date, parameters: tuple[Parameter, ...] = PARAMETERS
+    request: MicrocreditRequest, on: date, parameters: tuple[DatedParameter, ...] = PARAMETERS
 ) -> Assessment:
     """The pre-assessment of ``request`` with the parameters valid on ``on``."""
-    low = _need(MIN_AMOUNT, on, parameters)
-    high = _need(MAX_AMOUNT, on, parameters)
-    longest = _need(MAX_MONTHS, on, parameters)
-    ceiling = _need(BURDEN_CEILING, on, parameters)
+    low = required_parameter(MIN_AMOUNT, on, parameters)
+    high = required_parameter(MAX_AMOUNT, on, parameters)
+    longest = required_parameter(MAX_MONTHS, on, parameters)
+    ceiling = required_parameter(BURDEN_CEILING, on, parameters)
     business = request.purpose == "avvio_impresa"
-    rate = _need(RATE_BUSINESS if business else RATE_PERSONAL, on, parameters)
+    rate = required_parameter(RATE_BUSINESS if business else RATE_PERSONAL, on, parameters)
     criteria: list[Criterion] = []
 
     if request.purpose is None:
@@ -390,8 +341,8 @@ def _sustainability(
     request: MicrocreditRequest,
     instalment: int | None,
     figures: dict,
-    ceiling: Parameter,
-    rate: Parameter,
+    ceiling: DatedParameter,
+    rate: DatedParameter,
     estimated: bool,
 ) -> Criterion:
     income, rent = request.monthly_net_income_cents, request.monthly_rent_cents
@@ -450,20 +401,13 @@ class AdvanceRequest:
     workplace_in_milano_province: bool | None
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` plus calendar months, clamped to the month's last day (31/12 + 2 = 28/2)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def assess_advance(
-    request: AdvanceRequest, on: date, parameters: tuple[Parameter, ...] = PARAMETERS
+    request: AdvanceRequest, on: date, parameters: tuple[DatedParameter, ...] = PARAMETERS
 ) -> Assessment:
     """Whether the worker may ask FWA for an Anticipazione Sociale, checked on ``on``."""
-    wait = _need(ADVANCE_MIN_WAIT_MONTHS, on, parameters)
-    most = _need(ADVANCE_MAX_ALLOWANCES, on, parameters)
-    cap = _need(ADVANCE_MAX_AMOUNT, on, parameters)
+    wait = required_parameter(ADVANCE_MIN_WAIT_MONTHS, on, parameters)
+    most = required_parameter(ADVANCE_MAX_ALLOWANCES, on, parameters)
+    cap = required_parameter(ADVANCE_MAX_AMOUNT, on, parameters)
     criteria: list[Criterion] = []
 
     if request.scheme is None:
@@ -611,18 +555,18 @@ class Warning:
     """An arrears warning: open when the current plan has ``threshold`` missed instalments."""
 
     missed: tuple[int, ...]
-    threshold: Parameter
+    threshold: DatedParameter
 
 
 def arrears_warning(
     state: str,
     missed: list[int] | tuple[int, ...],
     on: date,
-    parameters: tuple[Parameter, ...] = PARAMETERS,
+    parameters: tuple[DatedParameter, ...] = PARAMETERS,
 ) -> Warning | None:
     """The warning a loan in ``state`` with the ``missed`` instalments of its current plan
     raises on ``on``, or None (a closed loan raises none: it is repaid or written off)."""
-    threshold = _need(ARREARS_MISSED_INSTALMENTS, on, parameters)
+    threshold = required_parameter(ARREARS_MISSED_INSTALMENTS, on, parameters)
     if state in CLOSED_STATES or len(missed) < threshold.value:
         return None
     return Warning(tuple(sorted(missed)), threshold)

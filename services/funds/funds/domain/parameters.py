@@ -14,14 +14,29 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class DatedParameter:
+    """The one shape of a dated rule value in funds (every area: ISEE, rent fund, guarantee,
+    microcredit). ``to_verify``: the figure (or its date) comes from a secondary or weak source
+    only ([S]/[U] in domain_rules.md) and is shown "da verificare"."""
+
     name: str
     value: Decimal
     valid_from: date
     valid_to: date | None  # inclusive; None = still in force
     source: str  # as a person cites it, in Italian (no internal references)
+    to_verify: bool = False
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def as_record(self) -> dict:
+        return {
+            "name": self.name,
+            "value": str(self.value),
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "source": self.source,
+            "to_verify": self.to_verify,
+        }
 
 
 RENT_TO_INCOME_THRESHOLD = "rent_to_income_threshold"
@@ -53,14 +68,22 @@ def parameter_on(
     return max(candidates, key=lambda p: p.valid_from)
 
 
+def required_parameter(
+    name: str, day: date, parameters: tuple[DatedParameter, ...]
+) -> DatedParameter:
+    """Like ``parameter_on``, for a rule that cannot be applied without the value."""
+    found = parameter_on(name, day, parameters)
+    if found is None:
+        raise LookupError(f"no parameter {name} in force on {day.isoformat()}")
+    return found
+
+
 # -- isee: the ISEE aid's parameters (domain_rules.md §1) ---------------------------------------
 # Each coefficient, threshold and deduction of the ISEE computation (DPCM 5 dicembre 2013 n. 159
 # and later changes) is a dated row. ``regime`` says which ISEE it belongs to: "ordinario" (the
 # one housing measures and municipal services use) or "misure_famiglia_2026" (L. 199/2025: only
 # Assegno unico, Assegno di inclusione, bonus nido and the like); a regime without its own row
-# uses the ordinary one. ``to_verify``: the figure (or its date) comes from a secondary or weak
-# source only ([U] in domain_rules.md): shown as "da verificare". ``denominator``: the value is
-# ``value / denominator`` (2/3 stays exact).
+# uses the ordinary one. ``denominator``: the value is ``value / denominator`` (2/3 stays exact).
 ORDINARY = "ordinario"
 FAMILY_2026 = "misure_famiglia_2026"
 ISEE_REGIMES = (ORDINARY, FAMILY_2026)
@@ -69,8 +92,10 @@ ISEE_REGIMES = (ORDINARY, FAMILY_2026)
 @dataclass(frozen=True)
 class IseeParameter(DatedParameter):
     regime: str = ORDINARY
-    to_verify: bool = False
     denominator: int = 1
+
+    def as_record(self) -> dict:
+        return {**super().as_record(), "regime": self.regime, "denominator": self.denominator}
 
 
 DPCM_159 = "DPCM 5 dicembre 2013 n. 159"

@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-# -- the outcomes of a criterion --------------------------------------------------------------
-MET = "soddisfatto"
-NOT_MET = "non_soddisfatto"
-MISSING = "dato_mancante"
+from .criteria import MET, MISSING, NOT_MET, Criterion
+from .money import format_euro
 
 # -- eligibility of the whole application -----------------------------------------------------
 ELIGIBLE = "ammissibile"
@@ -109,24 +107,6 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Criterion:
-    code: str
-    outcome: str  # soddisfatto | non_soddisfatto | dato_mancante
-    explanation: str  # Italian, for operators
-    reference: str | None = None
-    unverified: bool = False
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "outcome": self.outcome,
-            "explanation": self.explanation,
-            "reference": self.reference,
-            "da_verificare": self.unverified,
-        }
-
-
-@dataclass(frozen=True)
 class Grant:
     monthly_share_cents: int
     months: int
@@ -136,7 +116,7 @@ class Grant:
     paid_to: str
     explanation: str
 
-    def as_dict(self) -> dict:
+    def as_record(self) -> dict:
         return {
             "monthly_share_cents": self.monthly_share_cents,
             "months": self.months,
@@ -149,13 +129,6 @@ class Grant:
 
 
 # -- formatting (Italian) ------------------------------------------------------------------------
-def euro(cents: int) -> str:
-    """``360000`` -> ``"€ 3.600,00"``."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"€ {sign}{whole:,}".replace(",", ".") + f",{part:02d}"
-
-
 def percent(value: Decimal) -> str:
     text = f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}".replace(".", ",")
     return f"{text.removesuffix(',0')}%"
@@ -176,7 +149,7 @@ def _ref(regulation: Regulation, name: str) -> tuple[str | None, bool]:
 
 def check_isee(regulation: Regulation, facts: Facts) -> Criterion:
     ref, unverified = _ref(regulation, "isee_ceiling_cents")
-    ceiling = euro(regulation.isee_ceiling_cents)
+    ceiling = format_euro(regulation.isee_ceiling_cents)
     if facts.isee_cents is None:
         return Criterion(
             "isee",
@@ -186,7 +159,7 @@ def check_isee(regulation: Regulation, facts: Facts) -> Criterion:
             unverified,
         )
     kind = facts.isee_kind or "stimato"
-    said = f"ISEE {kind} {euro(facts.isee_cents)}"
+    said = f"ISEE {kind} {format_euro(facts.isee_cents)}"
     if kind == "certificato" and facts.isee_protocol:
         said += f" (protocollo {facts.isee_protocol})"
     if kind == "stimato":
@@ -221,7 +194,7 @@ def check_rent_burden(regulation: Regulation, facts: Facts) -> Criterion | None:
         return Criterion(
             "incidenza_canone",
             MET,
-            f"Reddito mensile nullo: il canone di {euro(facts.monthly_rent_cents)} supera "
+            f"Reddito mensile nullo: il canone di {format_euro(facts.monthly_rent_cents)} supera "
             f"qualunque soglia ({percent(threshold)}).",
             ref,
             unverified,
@@ -229,8 +202,8 @@ def check_rent_burden(regulation: Regulation, facts: Facts) -> Criterion | None:
     ratio = rent_burden(facts)
     assert ratio is not None
     said = (
-        f"Canone {euro(facts.monthly_rent_cents)} su reddito "
-        f"{euro(facts.monthly_net_income_cents)}: incidenza {percent(ratio)}"
+        f"Canone {format_euro(facts.monthly_rent_cents)} su reddito "
+        f"{format_euro(facts.monthly_net_income_cents)}: incidenza {percent(ratio)}"
     )
     if ratio >= threshold:
         return Criterion(
@@ -409,12 +382,13 @@ def compute_grant(regulation: Regulation, monthly_rent_cents: int | None) -> Gra
         else f"il {percent(regulation.grant_share)} del canone"
     )
     text = (
-        f"{share_words.capitalize()} di {euro(monthly_rent_cents)} = {euro(monthly)} al mese "
+        f"{share_words.capitalize()} di {format_euro(monthly_rent_cents)} = "
+        f"{format_euro(monthly)} al mese "
         f"(arrotondato al centesimo, metà per eccesso) × {regulation.grant_months} mesi = "
-        f"{euro(uncapped)}"
+        f"{format_euro(uncapped)}"
     )
     if uncapped > regulation.grant_cap_cents:
-        text += f", ridotto al tetto di {euro(regulation.grant_cap_cents)} per nucleo"
+        text += f", ridotto al tetto di {format_euro(regulation.grant_cap_cents)} per nucleo"
     text += f"; pagato al {regulation.paid_to}."
     return Grant(
         monthly_share_cents=monthly,
