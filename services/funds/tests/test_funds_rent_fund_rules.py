@@ -242,4 +242,3 @@ def test_ranking_words():
     assert rf.ranking_words(("isee_asc", "grado_desc", "data_asc")) == (
         "ISEE crescente, poi grado C.A.S.A. decrescente, poi data di presentazione"
     )
-
