@@ -1,7 +1,7 @@
 """Errors of the funds service. Each has a stable ``code`` the gateway translates; the message
 is English, for logs only."""
 
-from abitare_chassis.errors import Forbidden, InvalidInput, NotFound
+from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class FundsFileNotFound(NotFound):
@@ -40,3 +40,40 @@ class CertifiedIseeDuplicate(InvalidInput):
     """The same INPS DSU protocol number is already recorded for this household."""
 
     code = "certified_isee_duplicate"
+
+
+# -- affitto: Fondo Affitto di Ambito ----------------------------------------------------------
+class RentFundWindowNotFound(NotFound):
+    """No such regulation or window, or not covering the actor's comuni (same answer)."""
+
+    code = "rent_fund_window_not_found"
+
+
+class RentFundApplicationNotFound(NotFound):
+    """No such application, or not of the actor's comuni (same answer on purpose)."""
+
+    code = "rent_fund_application_not_found"
+
+
+class RentFundConflict(Conflict):
+    """The step does not fit the window's or the application's state (``reason`` says why)."""
+
+    code = "rent_fund_conflict"
+
+
+class RentFundInvalid(InvalidInput):
+    """A window or payment that cannot be (coded field errors), nothing stored."""
+
+    code = "rent_fund_invalid"
+
+
+class RentFundIdempotencyKeyReused(Conflict):
+    """The Idempotency-Key was already used for a different application."""
+
+    code = "rent_fund_idempotency_key_reused"
+
+
+class ActionRequestInvalid(InvalidInput):
+    """An ``intake.action_requested.v1`` funds cannot read (parked at once)."""
+
+    code = "funds_action_request_invalid"
