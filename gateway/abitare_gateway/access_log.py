@@ -61,6 +61,8 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "list_project_versions": "Consultazione delle versioni del progetto",
     "export_access_report": "Rapporto degli accessi consegnato all'interessato",
     "get_funds_file": "Consultazione del fascicolo fondi",
+    "list_rent_fund_applications": "Consultazione delle domande al Fondo Affitto",
+    "get_rent_fund_window": "Consultazione della graduatoria di un bando del Fondo Affitto",
     "get_housing_need": "Consultazione del bisogno abitativo",
     "get_deliveries": "Consultazione delle condivisioni con i partner",
     "edit_convention": "Modifica di una convenzione con un partner",

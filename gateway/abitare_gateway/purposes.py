@@ -17,6 +17,7 @@ REFERRALS = N_("invio e verifica delle schede")
 DATA_QUALITY = N_("verifica della qualità dei dati")
 PARTNER_REFERRAL = N_("invio a un partner con il consenso del nucleo")
 PARTNER_CONVENTION = N_("servizio del partner previsto dalla convenzione")
+FUND_APPLICATION = N_("istruttoria delle domande ai fondi dell'agenzia")
 ACCESS_REQUEST = N_(
     "richiesta di accesso dell'interessato (art. 15 GDPR)"
 )  # the household's report
@@ -53,6 +54,8 @@ BY_BLUEPRINT = {
     "referrals": REFERRALS,
     "partner_referrals": PARTNER_REFERRAL,
     "partner_inbox": PARTNER_CONVENTION,
+    "rent_fund": FUND_APPLICATION,
+    "case_rent_fund": FUND_APPLICATION,
 }
 WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 

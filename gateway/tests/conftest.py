@@ -4,7 +4,7 @@ intake in process behind it, demo-like operators and API clients."""
 from __future__ import annotations
 
 import pytest
-from gateway_doubles import FakeRpcClient, InProcessIntake, InProcessPartners
+from gateway_doubles import FakeRpcClient, InProcessFunds, InProcessIntake, InProcessPartners
 from gateway_helpers import MILANO, SAN_DONATO, SGM, bearer, get_token
 
 from abitare_gateway import create_app
@@ -26,6 +26,15 @@ def intake(tmp_path):
 def partners(tmp_path, fake):
     """Partners' real service on its migrated SQLite database, answering through ``fake``."""
     service = InProcessPartners(tmp_path / "partners.db")
+    service.install(fake)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def funds(tmp_path, fake):
+    """Funds' real service on its migrated SQLite database, answering through ``fake``."""
+    service = InProcessFunds(tmp_path / "funds.db")
     service.install(fake)
     yield service
     service.close()

@@ -83,6 +83,7 @@ def init_app(app: Flask) -> Api:
         partners,
         projects,
         referrals,
+        rent_fund,
         webhooks,
         worklist,
     )
@@ -115,6 +116,8 @@ def init_app(app: Flask) -> Api:
         partner_referrals.blp,
         partner_referrals.inbox,
         webhooks.blp,
+        rent_fund.blp,
+        rent_fund.cases,
     ):
         api.register_blueprint(blueprint)
     return api

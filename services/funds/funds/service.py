@@ -76,8 +76,8 @@ class FundsService:
         return jsonable(rent_fund.open_window(self.db, actor, load(WindowInput(), payload)))
 
     @rpc
-    def get_rent_fund_window(self, actor, window_id):
-        return jsonable(rent_fund.get_window(self.db, actor, window_id))
+    def get_rent_fund_window(self, actor, window_id, purpose=None):
+        return jsonable(rent_fund.get_window(self.db, actor, window_id, purpose))
 
     @rpc
     def close_rent_fund_window(self, actor, window_id):

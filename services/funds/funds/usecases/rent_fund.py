@@ -167,7 +167,7 @@ def list_windows(db: Db, actor: Actor) -> list[dict]:
         ]
 
 
-def get_window(db: Db, actor: Actor, window_id: str) -> dict:
+def get_window(db: Db, actor: Actor, window_id: str, purpose: str | None = None) -> dict:
     """A window with its applications in ranking order (coordinators: the ranking page)."""
     permissions.ensure(actor.role, permissions.MANAGE_RENT_FUND)
     with db.transaction() as tx:
@@ -186,7 +186,7 @@ def get_window(db: Db, actor: Actor, window_id: str) -> dict:
             )
         ).all()
         for app in apps:
-            _audit(tx.session, actor, "get_rent_fund_window", app)
+            _audit(tx.session, actor, "get_rent_fund_window", app, purpose)
         record = window_record(window, regulation, applications=len(apps))
         record["ranking_words"] = rules.ranking_words(regulation.ranking)
         record["items"] = [application_record(a) for a in apps]
