@@ -283,9 +283,9 @@ def _partner_referrals(data: list, actor: Actor, referral_id: str, who) -> list[
             )
             if step["update"] == "created" and r.get("state") == "non_inviato":
                 what = f"Invio a {r.get('partner_code') or 'partner'} non riuscito"
-            detail = r.get("service_label")
-            if step.get("outcome_label"):
-                detail = f"{detail}: {step['outcome_label']}"
+            detail = labels.label("partner_service", r.get("service"))
+            if step.get("outcome"):
+                detail = f"{detail}: {labels.partner_outcome(r.get('service'), step['outcome'])}"
             if step.get("reason"):
                 detail = f"{detail} – {step['reason']}"
             entries.append(
