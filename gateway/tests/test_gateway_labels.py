@@ -36,6 +36,7 @@ def test_the_package_ships_partners_contract_file_and_words_its_codes():
     assert labels.partner_outcome("mutua_sanitaria", "iscritto") == "Iscrizione completata"
     assert labels.partner_field("household.size") == "Numero di componenti del nucleo"
     assert labels.partner_field("nuovo.campo") == "Altro dato (nuovo.campo)"
+    assert labels.label("partner_lender_status", "written_off") == "Prestito passato a perdita"
 
 
 def test_labels_are_intakes_vocabulary():

@@ -4,7 +4,7 @@ may not drift, and every code the service answers with on a page has its words t
 
 from pathlib import Path
 
-from partners.domain import consent, event_catalogue, offers, referrals, vocabulary
+from partners.domain import consent, event_catalogue, lending, offers, referrals, vocabulary
 from partners.domain.conventions import CHANNELS, FIELD_LABELS, KINDS, STATUSES
 
 CONTRACT = Path(__file__).resolve().parents[3] / "infra" / "contracts" / "partners-vocabulary.json"
@@ -25,6 +25,7 @@ def test_the_contract_words_every_code_the_service_answers_with():
     assert tables["channel"] == CHANNELS and tables["field"] == FIELD_LABELS
     assert set(tables["consent_category"]) == set(consent.CATEGORIES)
     assert set(tables["event_type"]) == set(event_catalogue.event_types())
+    assert list(tables["lender_status"]) == list(lending.STATUSES)
     for service, offer in offers.OFFERS.items():
         assert list(contract["service_outcome"][service]) == [o.code for o in offer.outcomes]
     # the same code, two services, two words: outcomes are worded by service

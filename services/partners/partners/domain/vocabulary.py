@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from . import consent, event_catalogue, offers, referrals
+from . import consent, event_catalogue, lending, offers, referrals
 from .conventions import CHANNELS, FIELD_LABELS, KINDS, STATUSES, field_label
 
 # Partner.kind: what kind of organisation the partner is
@@ -24,6 +24,17 @@ PARTNER_KINDS = {
     "caf": "Centro di assistenza fiscale",
     "cooperativa_sociale": "Cooperativa sociale",
     "agenzia_immobiliare": "Agenzia immobiliare accreditata",
+}
+
+# What a lending partner reports of a loan (``domain.lending``), and so the loan's state
+LENDER_STATUSES = {
+    lending.APPROVED: "Prestito approvato",
+    lending.DISBURSED: "Prestito erogato",
+    lending.INSTALMENT_PAID: "Rata pagata",
+    lending.INSTALMENT_MISSED: "Rata non pagata",
+    lending.RESCHEDULED: "Piano di rimborso rinegoziato",
+    lending.REPAID: "Prestito rimborsato",
+    lending.WRITTEN_OFF: "Prestito passato a perdita",
 }
 
 
@@ -59,6 +70,7 @@ def as_contract() -> dict:
             "consent_category": {code: words for code, (words, _) in consent.CATEGORIES.items()},
             "event_type": {t: event_catalogue.event_label(t) for t in types},
             "field": FIELD_LABELS,
+            "lender_status": LENDER_STATUSES,
         },
         "service_outcome": {
             code: {o.code: o.label for o in offer.outcomes} for code, offer in offers.OFFERS.items()
