@@ -18,9 +18,8 @@ from tests.browser.conftest import (
     main_page_path,
     new_page,
     screenshot,
+    taken_case,
 )
-from tests.support.data import referral
-from tests.support.suite import operator_session
 
 PO = REPO / "gateway/abitare_gateway/translations/en/LC_MESSAGES/messages.po"
 
@@ -90,19 +89,7 @@ def test_in_english_a_case_sent_to_a_partner_reads_in_english(browser, suite):
     """The case's "Invii ai partner" tab with a refusal, a consent and a referral on it: the
     partners service's words (its reason, the service, the state, the categories, the fields
     sent) are in English (screenshot ``en-invii-partner-inviato-1400.png``)."""
-    url = suite.base_url + "/api/v1"
-    created = suite.api("015195").post(
-        f"{url}/referrals", json=referral("015195", n=919002), timeout=15
-    )
-    assert created.status_code == 201, created.text
-    case_id = created.json()["id"]
-    agenzia = operator_session(suite, "agenzia", "agenzia-demo")
-    taken = agenzia.post(
-        f"{url}/cases/{case_id}/triage",
-        json={"outcome": "presa_in_carico", "duplicates_acknowledged": True},
-        timeout=10,
-    )
-    assert taken.status_code == 200, taken.text
+    case_id = taken_case(suite, n=919002)
     italian = italian_msgids()
     page = new_page(browser, suite, WIDTHS[0])
     try:
