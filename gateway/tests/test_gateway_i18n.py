@@ -295,14 +295,19 @@ def partner_pages(app, client, intake, partners):
             "Contacts (telephone)",
             "Answer due by, Referral date, Service requested",
         ),
+        f"/schede/{case}/cronologia": (
+            "Referral to FWA",
+            "FWA accepted the referral",
+            "Social microcredit: Application opened",
+        ),
         "/lavoro": ("Debt counselling", "too many failed attempts in a row"),
     }
 
 
 def test_in_english_the_partner_pages_show_no_italian_of_partners(client, partner_pages):
     """The Partner list, a partner's conventions (with a history and a lapse), its Consegne, the
-    case's Invii ai partner tab and Lavoro's partner sections: the partners service's codes are
-    worded in English, nothing of ours is left Italian."""
+    case's Invii ai partner tab and its timeline, Lavoro's partner sections: the partners
+    service's codes are worded in English, nothing of ours is left Italian."""
     for path, english in partner_pages.items():
         response = client.get(path)
         html = response.get_data(as_text=True)
