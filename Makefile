@@ -5,7 +5,8 @@
 #   make bench  throughput and latency figures beside ceilings measured in the same run
 #   make lint   ruff (lint + format check) and mypy on the chassis and the domain rules
 #   make lock   resolve requirements.in into requirements.lock (what setup installs)
-#   make vocabulary  rewrite infra/contracts/vocabulary.json from intake's labels
+#   make vocabulary  rewrite infra/contracts/vocabulary.json from intake's labels (and
+#                    partners-vocabulary.json from partners' words)
 #   make i18n   extract the UI's Italian, update and compile the English catalogue (docs/i18n.md)
 SHELL := /bin/bash
 VENV ?= .venv
@@ -62,6 +63,7 @@ lock:
 
 vocabulary:
 	@$(PY) -c "from intake.domain import labels; open('infra/contracts/vocabulary.json', 'w', encoding='utf-8').write(labels.rendered())"
+	@$(PY) -c "from partners.domain import vocabulary; open('infra/contracts/partners-vocabulary.json', 'w', encoding='utf-8').write(vocabulary.rendered())"
 
 i18n: setup
 	@gateway/scripts/i18n.sh

@@ -7,7 +7,8 @@ and modules as written; ``translations/en/LC_MESSAGES/messages.po`` gives their 
   gettext: a literal ``%`` is written ``%%``).
 - Python: ``from .i18n import _`` where the text is built during a request; ``N_("Testo")``
   marks a module-level constant for extraction, translated where it is shown (``_(CONSTANT)``).
-- Tables of words (intake's ``contracts/vocabulary.json``, the gateway's tables in
+- Tables of words (intake's ``contracts/vocabulary.json``, partners'
+  ``contracts/partners-vocabulary.json``, the gateway's tables in
   :mod:`labels`, :mod:`error_texts`, :mod:`access_log`) are translated at lookup time; the
   extractor :func:`extract_tables` (``babel.cfg``) puts their Italian into the catalogue.
 
@@ -78,10 +79,14 @@ def init_app(app: Flask) -> None:
 
 # -- extraction (babel.cfg) ------------------------------------------------------------------
 def table_texts(path: Path) -> Iterator[str]:
-    """The Italian words of a table file: intake's vocabulary (its labels, not its codes) or a
-    module's words (``labels``, ``error_texts``, ``access_log``: each lists its own)."""
+    """The Italian words of a table file: intake's or partners' vocabulary (their labels, not
+    their codes: ``tables``, and partners' ``service_outcome`` by service) or a module's words
+    (``labels``, ``error_texts``, ``access_log``: each lists its own)."""
     if path.suffix == ".json":
-        for table in json.loads(path.read_text(encoding="utf-8"))["tables"].values():
+        contract = json.loads(path.read_text(encoding="utf-8"))
+        for table in contract["tables"].values():
+            yield from table.values()
+        for table in contract.get("service_outcome", {}).values():
             yield from table.values()
         return
     from . import access_log, error_texts, labels

@@ -6,8 +6,12 @@ Intake owns its codes and their labels: the referral form's vocabularies and the
 ``intake/domain/labels.py`` into ``infra/contracts/vocabulary.json`` (``make vocabulary``),
 which this package ships as ``contracts/vocabulary.json``. Pages and forms read their options
 and labels from there, so they work while intake is away, with nothing copied by hand; intake's
-and the gateway's tests fail when the file drifts from either. The remaining tables name codes
-of the other services and of the gateway itself, in the gateway's own words.
+and the gateway's tests fail when the file drifts from either. The partners service publishes
+its words the same way (``infra/contracts/partners-vocabulary.json``, shipped as
+``contracts/partners-vocabulary.json``: its partner kinds, conventions, channels, services and
+their outcomes, referral states, consent categories, events and fields), so its pages are worded
+here by code, in the page's language. The remaining tables name codes of the other services and
+of the gateway itself, in the gateway's own words.
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ from importlib import resources
 
 from .i18n import _
 
-INTAKE_VOCABULARY = json.loads(
-    resources.files(__package__)
-    .joinpath("contracts", "vocabulary.json")
-    .read_text(encoding="utf-8")
-)
+
+def _contract(name: str) -> dict:
+    return json.loads(
+        resources.files(__package__).joinpath("contracts", name).read_text(encoding="utf-8")
+    )
+
+
+INTAKE_VOCABULARY = _contract("vocabulary.json")
+PARTNERS_VOCABULARY = _contract("partners-vocabulary.json")
 
 REFERRING_BODY = INTAKE_VOCABULARY["tables"]["referring_body"]
 PROBLEM_REPORTED = INTAKE_VOCABULARY["tables"]["problem_reported"]
@@ -88,6 +96,41 @@ SERVICE_OUTCOME = {
     "nessuna_disponibilita": "Nessuna disponibilità",
 }
 
+# The partners service's codes (its contract file): tables named ``partner_<name>``
+PARTNER_TABLES = {f"partner_{name}": table for name, table in PARTNERS_VOCABULARY["tables"].items()}
+PARTNER_OUTCOME = PARTNERS_VOCABULARY["service_outcome"]  # service -> outcome -> words
+
+# What the partner said of a referral (the steps of its history, ``update``)
+PARTNER_UPDATE = {
+    "created": "Invio",
+    "accept": "Accettato dal partner",
+    "decline": "Rifiutato dal partner",
+    "outcome": "Esito dal partner",
+    "withdraw": "Ritirato dall'agenzia",
+}
+
+# A partner's webhook: why it was disabled, how an attempt went, what failed (partners'
+# webhook dispatcher's codes)
+WEBHOOK_DISABLED_REASON = {
+    "gone": "il partner ha risposto 410 Gone (non vuole più ricevere messaggi a questo indirizzo)",
+    "failures": "troppi tentativi falliti di seguito",
+}
+WEBHOOK_OUTCOME = {
+    "delivered": "Consegnato",
+    "failed": "Fallito",
+    "redirect": "Reindirizzamento (non seguito)",
+    "gone": "410 Gone",
+}
+WEBHOOK_ERROR = {
+    "timeout": "tempo scaduto",
+    "connection_refused": "connessione rifiutata",
+    "connection_reset": "connessione interrotta",
+    "connection_error": "errore di rete",
+    "tls_error": "errore TLS",
+    "protocol_error": "risposta HTTP non valida",
+    "url_refused": "indirizzo non più consentito",
+}
+
 SERVICE = {
     "intake": "Schede e percorso",
     "funds": "Fondi",
@@ -116,7 +159,9 @@ ROLE_ACTION = {
     "read_anomalies": "consultare le anomalie dei codici fiscali",
 }
 
+# the events a partner receives (partners' words, but the referral's own, shorter)
 EVENT_TYPE = {
+    **PARTNER_TABLES["partner_event_type"],
     "intake.referral_received.v1": "Scheda di attivazione ricevuta",
 }
 
@@ -150,6 +195,11 @@ TABLES = {
     "service_outcome": SERVICE_OUTCOME,
     "service": SERVICE,
     "fotografia_gap": FOTOGRAFIA_GAP,
+    **PARTNER_TABLES,
+    "partner_update": PARTNER_UPDATE,
+    "webhook_disabled_reason": WEBHOOK_DISABLED_REASON,
+    "webhook_outcome": WEBHOOK_OUTCOME,
+    "webhook_error": WEBHOOK_ERROR,
 }
 
 # The vocabularies of the referral form.
@@ -169,6 +219,25 @@ def italian(table: str, code) -> str:
     return TABLES.get(table, {}).get(str(code), str(code))
 
 
+def partner_outcome(service: str | None, code) -> str:
+    """The words of a partner's outcome ``code`` for ``service``, in the page's language (an
+    outcome code of no known service: the first service that has it)."""
+    if code is None or code == "":
+        return "—"
+    table = PARTNER_OUTCOME.get(service or "") or {}
+    if code not in table:
+        table = next((t for t in PARTNER_OUTCOME.values() if code in t), {})
+    return _(table[code]) if code in table else str(code)
+
+
+def partner_field(path: str) -> str:
+    """The words of a field a partner may receive (a dotted path), in the page's language; a
+    path with no words yet reads "Altro dato (path)", as partners words it."""
+    if path in PARTNER_TABLES["partner_field"]:
+        return label("partner_field", path)
+    return _("Altro dato (%(path)s)", path=path)
+
+
 def choices(table: str) -> list[tuple[str, str]]:
     """``[(code, label)]`` for a select."""
     return [(code, _(text)) for code, text in TABLES[table].items()]
@@ -179,9 +248,11 @@ def options(table: str) -> list[dict[str, str]]:
 
 
 def catalogue_texts() -> Iterator[str]:
-    """The gateway's own words (intake's come from the vocabulary file itself)."""
+    """The gateway's own words (intake's and partners' come from their vocabulary files)."""
     for table in TABLES.values():
-        if table not in INTAKE_VOCABULARY["tables"].values():
+        if table not in INTAKE_VOCABULARY["tables"].values() and table not in (
+            PARTNER_TABLES.values()
+        ):
             yield from table.values()
 
 

@@ -264,11 +264,11 @@ def _partners(data: list, actor: Actor, referral_id: str, who) -> list[Entry]:
 
 
 PARTNER_STEP = {
-    "created": "Invio a {partner}",
-    "accept": "{partner} ha accettato l'invio",
-    "decline": "{partner} ha rifiutato l'invio",
-    "outcome": "Esito da {partner}",
-    "withdraw": "Invio a {partner} ritirato",
+    "created": N_("Invio a %(partner)s"),
+    "accept": N_("%(partner)s ha accettato l'invio"),
+    "decline": N_("%(partner)s ha rifiutato l'invio"),
+    "outcome": N_("Esito da %(partner)s"),
+    "withdraw": N_("Invio a %(partner)s ritirato"),
 }
 
 
@@ -278,14 +278,14 @@ def _partner_referrals(data: list, actor: Actor, referral_id: str, who) -> list[
     entries = []
     for r in data or []:
         for step in r.get("steps") or []:
-            what = PARTNER_STEP.get(step["update"], step["update"]).format(
-                partner=r.get("partner_code") or "partner"
-            )
+            partner = r.get("partner_code") or "partner"
+            words = PARTNER_STEP.get(step["update"])
+            what = _(words, partner=partner) if words else step["update"]
             if step["update"] == "created" and r.get("state") == "non_inviato":
-                what = f"Invio a {r.get('partner_code') or 'partner'} non riuscito"
-            detail = r.get("service_label")
-            if step.get("outcome_label"):
-                detail = f"{detail}: {step['outcome_label']}"
+                what = _("Invio a %(partner)s non riuscito", partner=partner)
+            detail = labels.label("partner_service", r.get("service"))
+            if step.get("outcome"):
+                detail = f"{detail}: {labels.partner_outcome(r.get('service'), step['outcome'])}"
             if step.get("reason"):
                 detail = f"{detail} – {step['reason']}"
             entries.append(
@@ -296,7 +296,7 @@ def _partner_referrals(data: list, actor: Actor, referral_id: str, who) -> list[
                     source=labels.label("service", "partners"),
                     detail=detail,
                     link=url_for("web.case_partners", referral_id=referral_id),
-                    link_text="Invii ai partner",
+                    link_text=_("Invii ai partner"),
                     kind="partner_referral",
                 )
             )

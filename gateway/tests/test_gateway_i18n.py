@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from gateway_helpers import csrf_from, login
+from gateway_helpers import SAN_DONATO, SGM, csrf_from, login, referral_payload
+
+from abitare_chassis.actor import Actor
 
 GATEWAY = Path(__file__).resolve().parents[1]
 PO = GATEWAY / "abitare_gateway" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -59,6 +61,22 @@ def test_the_vocabulary_and_the_error_texts_are_extracted(extracted):
     assert "Consultazione del diario" in extracted  # access_log.ACTIONS
 
 
+def test_the_partners_vocabulary_is_extracted(extracted):
+    """partners' words (its contract file, by code) are msgids: one without English fails
+    ``test_every_message_of_the_sources_has_its_english``, and one left on an English page is
+    found by ``italian_left``."""
+    from abitare_gateway import labels
+
+    words = labels.PARTNERS_VOCABULARY
+    for table in (*words["tables"].values(), *words["service_outcome"].values()):
+        assert set(table.values()) <= extracted
+    assert "Inviato, in attesa di risposta" in extracted  # a referral's state
+    assert "Iscrizione al corso" in extracted  # an outcome of one service
+    assert "Coda AMQP dedicata" in extracted and "tempo scaduto" in extracted  # gateway's table
+    page = "<p><span>Microcredito sociale</span> <span>Inviato, in attesa di risposta</span></p>"
+    assert italian_left(page) == ["Microcredito sociale", "Inviato, in attesa di risposta"]
+
+
 class Text(HTMLParser):
     """The text nodes a person reads or hears (attributes aria-label, placeholder, title too)."""
 
@@ -81,6 +99,12 @@ class Text(HTMLParser):
     def handle_data(self, data):
         if not self.skip and data.strip():
             self.nodes.append(" ".join(data.split()))
+
+    @classmethod
+    def shown(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        return " | ".join(parser.nodes)
 
 
 def italian_left(html: str) -> list[str]:
@@ -186,3 +210,119 @@ def test_the_wrapper_wraps_words_once_and_leaves_markup_alone():
     assert "<script>var x = 'Testo';</script>" in wrapped and "bg-warning text-dark" in wrapped
     assert sorted(words) == ["Cognome", "Nuova scheda", "Riepilogo", "schede"]
     assert wrap(wrapped) == (wrapped, [])
+
+
+COORDINATOR = Actor(sub="operator:coordinamento", role="coordinator", comuni=(SGM, SAN_DONATO))
+FWA = Actor(sub="partner:FWA", role="partner_client", comuni=(SGM,))
+
+
+@pytest.fixture
+def partner_pages(app, client, intake, partners):
+    """As the coordinator, in English, the partner pages with something of every kind on them:
+    a case with a referral answered with an outcome and one overdue, a consent; a convention
+    edited (its history) and one suspended (a lapse); a webhook disabled, with a delivered and a
+    failed attempt in its log. The paths to visit."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from partners.adapters.models import (
+        PartnerReferral,
+        WebhookAttempt,
+        WebhookEndpoint,
+        WebhookMessage,
+    )
+
+    case = intake.submit_referral(COORDINATOR, referral_payload())["id"]
+    answered = partners.send(case, SGM, "FWA", "microcredito")
+    partners.update_own_referral(FWA, answered, {"update": "accept"})
+    partners.update_own_referral(FWA, answered, {"update": "outcome", "outcome": "pratica_aperta"})
+    late = partners.send(case, SGM, "FWA", "consulenza_debiti")
+    with partners.db.transaction() as tx:
+        tx.session.get(PartnerReferral, late).respond_by = date.today() - timedelta(days=3)
+    [fwa] = partners.get_partner(COORDINATOR, "FWA")["conventions"]
+    partners.edit_convention(
+        COORDINATOR,
+        "FWA",
+        fwa["code"],
+        fwa["current"]["version"],
+        {"channels": ["amqp", "webhook"], "kind": "protocollo_intesa"},
+    )
+    [aler] = partners.get_partner(COORDINATOR, "ALER")["conventions"]
+    partners.set_convention_status(
+        COORDINATOR, "ALER", aler["code"], aler["current"]["version"], "sospesa", "verifica"
+    )
+    endpoint = partners.register_webhook(COORDINATOR, "FWA", "http://127.0.0.1:9/hooks")["id"]
+    now = datetime.now(UTC)
+    with partners.db.transaction() as tx:
+        row = tx.session.get(WebhookEndpoint, endpoint)
+        row.enabled, row.disabled_reason, row.disabled_at = False, "failures", now
+        message = WebhookMessage(
+            event_id="00000000-0000-4000-8000-000000000001",
+            endpoint_id=endpoint,
+            partner_code="FWA",
+            body="{}",
+            status="failed",
+            attempts=2,
+            next_attempt_at=now,
+            queued_at=now,
+        )
+        tx.session.add(message)
+        tx.session.flush()
+        for attempt, outcome, error in ((1, "failed", "timeout"), (2, "delivered", None)):
+            tx.session.add(
+                WebhookAttempt(
+                    message_id=message.id,
+                    event_id=message.event_id,
+                    endpoint_id=endpoint,
+                    attempt=attempt,
+                    at=now,
+                    latency_ms=12,
+                    outcome=outcome,
+                    status_code=None if error else 200,
+                    error_class=error,
+                )
+            )
+    assert login(client, "coordinamento", "coord-pw").status_code == 302
+    assert choose(client, "en").status_code == 302
+    return {
+        "/partner": ("Social microcredit", "Memorandum of understanding", "Signed HTTPS webhook"),
+        "/partner/FWA": ("Dedicated AMQP queue", "Debt counselling", "Household referred"),
+        "/partner/ALER": ("Agreement suspended (verifica)",),
+        f"/partner/FWA/consegne?webhook={endpoint}": ("timed out", "Delivered", "Failed"),
+        f"/schede/{case}/partner": (
+            "Sent, awaiting an answer",
+            "Application opened",
+            "Accepted by the partner",
+            "Contacts (telephone)",
+            "Answer due by, Referral date, Service requested",
+        ),
+        f"/schede/{case}/cronologia": (
+            "Referral to FWA",
+            "FWA accepted the referral",
+            "Social microcredit: Application opened",
+        ),
+        "/lavoro": ("Debt counselling", "too many failed attempts in a row"),
+    }
+
+
+def test_in_english_the_partner_pages_show_no_italian_of_partners(client, partner_pages):
+    """The Partner list, a partner's conventions (with a history and a lapse), its Consegne, the
+    case's Invii ai partner tab and its timeline, Lavoro's partner sections: the partners
+    service's codes are worded in English, nothing of ours is left Italian."""
+    for path, english in partner_pages.items():
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert '<html lang="en">' in html, path
+        assert italian_left(html) == [], path
+        for words in english:
+            assert words in html, (path, words, Text.shown(html)[-3000:])
+
+
+def test_in_italian_the_partner_pages_read_as_before(client, partner_pages):
+    assert choose(client, "it").status_code == 302
+    case_tab = next(path for path in partner_pages if path.startswith("/schede/"))
+    html = client.get(case_tab).get_data(as_text=True)
+    assert "Inviato, in attesa di risposta" in html and "Pratica aperta" in html
+    assert "FWA – Microcredito sociale" in html or "Microcredito sociale" in html
+    listing = client.get("/partner").get_data(as_text=True)
+    assert "Protocollo d&#39;intesa" in listing and "Webhook HTTPS firmato" in listing

@@ -23,6 +23,22 @@ def test_the_package_ships_intakes_contract_file():
     assert shipped.read_bytes() == (REPO / "infra" / "contracts" / "vocabulary.json").read_bytes()
 
 
+def test_the_package_ships_partners_contract_file_and_words_its_codes():
+    name = "partners-vocabulary.json"
+    shipped = REPO / "gateway" / "abitare_gateway" / "contracts" / name
+    contract = REPO / "infra" / "contracts" / name
+    assert shipped.read_bytes() == contract.read_bytes()
+    words = json.loads(contract.read_text("utf-8"))
+    assert labels.PARTNERS_VOCABULARY == words
+    assert labels.label("partner_referral_state", "inviato") == "Inviato, in attesa di risposta"
+    assert labels.label("partner_service", "microcredito") == "Microcredito sociale"
+    assert labels.partner_outcome("formazione", "iscritto") == "Iscrizione al corso"
+    assert labels.partner_outcome("mutua_sanitaria", "iscritto") == "Iscrizione completata"
+    assert labels.partner_field("household.size") == "Numero di componenti del nucleo"
+    assert labels.partner_field("nuovo.campo") == "Altro dato (nuovo.campo)"
+    assert labels.label("partner_lender_status", "written_off") == "Prestito passato a perdita"
+
+
 def test_labels_are_intakes_vocabulary():
     assert labels.INTAKE_VOCABULARY == CONTRACT
     assert labels.RELATION == TABLES["relation"] and labels.DIARY_KIND == TABLES["diary_kind"]

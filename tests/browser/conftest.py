@@ -182,6 +182,23 @@ def page(browser, suite):
     page.context.close()
 
 
+def taken_case(suite, n: int, comune: str = "015195") -> str:
+    """A new case of ``comune`` (a referral from its system, ``data.referral(n=...)``) taken on
+    by the demo agency operator: its id."""
+    url = suite.base_url + "/api/v1"
+    created = suite.api(comune).post(f"{url}/referrals", json=referral(comune, n=n), timeout=15)
+    assert created.status_code == 201, created.text
+    case_id = created.json()["id"]
+    agenzia = operator_session(suite, "agenzia", ROLES["agenzia"])
+    taken = agenzia.post(
+        f"{url}/cases/{case_id}/triage",
+        json={"outcome": "presa_in_carico", "duplicates_acknowledged": True},
+        timeout=15,
+    )
+    assert taken.status_code == 200, taken.text
+    return case_id
+
+
 def login(page, username="agenzia", password=None):
     page.goto("/login")
     page.fill("#username", username)

@@ -5,8 +5,11 @@ node equal to an Italian msgid whose English differs), at 1400 and 390 px (scree
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from babel.messages.pofile import read_po
 
+from abitare_gateway.agency_time import today
 from tests.browser.conftest import (
     MAIN_PAGES,
     REPO,
@@ -15,6 +18,7 @@ from tests.browser.conftest import (
     main_page_path,
     new_page,
     screenshot,
+    taken_case,
 )
 
 PO = REPO / "gateway/abitare_gateway/translations/en/LC_MESSAGES/messages.po"
@@ -78,4 +82,44 @@ def test_english_on_every_main_page_and_back_to_italian(browser, suite, demo):
             page.wait_for_url("**/lavoro**")
         assert page.get_attribute("html", "lang") == "it"
         assert page.inner_text("#language-switch") == "English"
+        page.context.close()
+
+
+def test_in_english_a_case_sent_to_a_partner_reads_in_english(browser, suite):
+    """The case's "Invii ai partner" tab with a refusal, a consent and a referral on it: the
+    partners service's words (its reason, the service, the state, the categories, the fields
+    sent) are in English (screenshot ``en-invii-partner-inviato-1400.png``)."""
+    case_id = taken_case(suite, n=919002)
+    italian = italian_msgids()
+    page = new_page(browser, suite, WIDTHS[0])
+    try:
+        login(page, "agenzia")
+        page.click("#language-switch")
+        page.wait_for_url("**/lavoro**")
+        page.goto(f"/schede/{case_id}/partner")
+        assert page.get_attribute("html", "lang") == "en"
+        page.select_option("#send-offer", "CAF:pratica_isee")
+        page.click("#send-submit")
+        assert "consent to share its data" in page.locator("#send-offer-error").inner_text()
+        page.select_option("#consent-offer", "CAF:pratica_isee")
+        page.click("label[for=consent-categories-dati_economici]")
+        page.fill("#consent-given_by", "Maria Rossi")
+        page.fill("#consent-valid_until", (today() + timedelta(days=365)).isoformat())
+        page.click("#consent-submit")
+        page.select_option("#send-offer", "CAF:pratica_isee")
+        page.click("#send-submit")
+        sent = page.locator('.partner-referral[data-state="inviato"]')
+        assert sent.count() == 1
+        text = sent.inner_text()
+        assert "ISEE application (DSU)" in text and "Sent, awaiting an answer" in text
+        assert "Monthly rent" in text and "Referral date" in text
+        assert "Financial data (income, rent)" in page.locator(".consent").inner_text()
+        assert sorted({t for t in page.evaluate(SHOWN_TEXT) if t in italian}) == []
+        screenshot(page, "en-invii-partner-inviato-1400")
+    finally:  # the demo operator is shared by the other tests: leave her in Italian
+        page.goto("/lavoro")
+        if page.get_attribute("html", "lang") == "en":
+            page.click("#language-switch")
+            page.wait_for_url("**/lavoro**")
+        assert page.get_attribute("html", "lang") == "it"
         page.context.close()

@@ -8,27 +8,14 @@ from datetime import timedelta
 import pytest
 
 from abitare_gateway.agency_time import today
-from tests.browser.conftest import login, screenshot
-from tests.support.data import referral
-from tests.support.suite import operator_session
+from tests.browser.conftest import login, screenshot, taken_case
 
 SGM = "015195"
 
 
 @pytest.fixture(scope="module")
 def case_id(suite):
-    url = suite.base_url + "/api/v1"
-    created = suite.api(SGM).post(f"{url}/referrals", json=referral(SGM, n=919001), timeout=15)
-    assert created.status_code == 201, created.text
-    case_id = created.json()["id"]
-    agenzia = operator_session(suite, "agenzia", "agenzia-demo")
-    taken = agenzia.post(
-        f"{url}/cases/{case_id}/triage",
-        json={"outcome": "presa_in_carico", "duplicates_acknowledged": True},
-        timeout=10,
-    )
-    assert taken.status_code == 200, taken.text
-    return case_id
+    return taken_case(suite, n=919001, comune=SGM)
 
 
 def test_sending_a_referral_from_the_case_tab(page, case_id):

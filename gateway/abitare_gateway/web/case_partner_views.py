@@ -1,13 +1,15 @@
 """The case tab "Invii ai partner": the household's consents (record, withdraw), its referrals
 to partners with their state and history, and the form that sends one ("Invia a un partner":
 partner → its services). A refusal (no consent, convention expired, service not offered,
-comune not covered) is shown on the form in Italian; nothing changes."""
+comune not covered) is shown on the form, worded from its code; nothing changes. The partners
+service answers with codes (states, services, outcomes, fields, consent categories): the page
+words them in its language from the partners' vocabulary (:mod:`labels`)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
-from .. import agency_time, casework, partnerwork
+from .. import agency_time, casework, labels, partnerwork
 from ..auth import login_required, web_actor
 from ..i18n import N_, _
 from . import bp
@@ -16,11 +18,6 @@ from .case_views import render_case
 from .commands import attempt
 from .forms import parse_date
 
-CATEGORIES = (
-    ("anagrafica", N_("Componenti del nucleo (nomi, codici fiscali, date di nascita)")),
-    ("contatti", N_("Contatti (telefono)")),
-    ("dati_economici", N_("Dati economici (reddito, canone)")),
-)
 FORMS = ("consent", "send", "withdraw-consent", "withdraw-referral")
 
 
@@ -116,13 +113,6 @@ def _attempt_on_select(command, state: FormState, posted: str):
     return outcome
 
 
-UPDATE_WORDS = {
-    "created": N_("Invio"),
-    "accept": N_("Accettato dal partner"),
-    "decline": N_("Rifiutato dal partner"),
-    "outcome": N_("Esito dal partner"),
-    "withdraw": N_("Ritirato dall'agenzia"),
-}
 DONE = {
     "consent": N_("Consenso registrato."),
     "send": N_("Invio al partner registrato: il partner lo riceve con i soli dati consentiti."),
@@ -161,9 +151,18 @@ def case_partners(referral_id):
         referrals=partnerwork.list_referrals(actor, referral_id),
         offers=[o for o in offers if o["in_force"]],
         lapsed=[o for o in offers if not o["in_force"]],
-        categories=[(code, _(words)) for code, words in CATEGORIES],
-        category_words={code: _(words) for code, words in CATEGORIES},
+        categories=labels.choices("partner_consent_category"),
         partner_names={o["partner_code"]: o["partner_name"] for o in offers},
-        service_words={s["code"]: s["label"] for o in offers for s in o["services"]},
-        update_words={update: _(words) for update, words in UPDATE_WORDS.items()},
     )
+
+
+@bp.app_template_filter("partner_outcome")
+def partner_outcome(code, service) -> str:
+    """``{{ r.outcome | partner_outcome(r.service) }}``: a partner's outcome in words."""
+    return labels.partner_outcome(service, code)
+
+
+@bp.app_template_filter("partner_field")
+def partner_field(path) -> str:
+    """``{{ path | partner_field }}``: a field a partner receives, in words."""
+    return labels.partner_field(path)

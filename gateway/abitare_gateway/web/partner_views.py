@@ -10,7 +10,7 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import backend, partner_network, roles, webhooks
+from .. import backend, labels, partner_network, roles, webhooks
 from ..auth import login_required, web_actor
 from ..i18n import N_, _
 from . import bp
@@ -34,16 +34,36 @@ COLUMN_WORDS = {
 }
 
 
+# the tables of the partners service's vocabulary (``get_vocabulary``) -> the gateway's labels
+VOCABULARY_TABLES = {
+    "partner_kinds": "partner_partner_kind",
+    "convention_kinds": "partner_convention_kind",
+    "statuses": "partner_convention_status",
+    "channels": "partner_channel",
+    "services": "partner_service",
+    "event_types": "partner_event_type",
+}
+
+
 def _vocabulary(actor) -> dict:
-    """The partners service's words for its codes, in the page's language where the catalogue
-    has them (the service answers in Italian; words it has not shared stay Italian)."""
+    """The partners service's codes (which ones, and which fields each event type may grant, it
+    decides) worded in the page's language from its contract file (:mod:`labels`); a code the
+    file does not know yet keeps the service's Italian."""
+    served = partner_network.get_vocabulary(actor)
 
-    def translated(value):
-        if isinstance(value, dict):
-            return {key: translated(words) for key, words in value.items()}
-        return _(value) if isinstance(value, str) and value else value
+    def worded(table: str, code: str, italian: str) -> str:
+        return labels.label(table, code) if code in labels.TABLES[table] else _(italian)
 
-    return translated(partner_network.get_vocabulary(actor))
+    words = {
+        name: {code: worded(VOCABULARY_TABLES[name], code, text) for code, text in table.items()}
+        for name, table in served.items()
+        if name in VOCABULARY_TABLES
+    }
+    words["fields"] = {
+        event_type: {path: labels.partner_field(path) for path in fields}
+        for event_type, fields in served.get("fields", {}).items()
+    }
+    return words
 
 
 @bp.get("/partner")

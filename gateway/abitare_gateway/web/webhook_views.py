@@ -1,6 +1,8 @@
 """/partner/<code>/consegne, "Consegne al partner" (coordinators): the partner's webhook
 endpoints (register, rotate the secret, enable again) and each one's delivery log, failures
-highlighted; a banner when an endpoint was disabled (410 Gone or a run of failures).
+highlighted; a banner when an endpoint was disabled (410 Gone or a run of failures). The
+partners service's codes (why disabled, each attempt's outcome and error) are worded by
+:mod:`labels`.
 
 A new secret is shown once, in the answer to the POST that made it (never stored, never
 redirected to): that answer is ``Cache-Control: no-store``. Partners decides everything."""
@@ -12,42 +14,21 @@ from flask import flash, redirect, render_template, request, url_for
 from .. import webhooks
 from ..auth import current_operator, login_required, web_actor
 from ..errors import Problem
-from ..i18n import N_
+from ..i18n import N_, _
 from ..rpc import RemoteError
 from . import bp, pager
 from .case_forms import FormState
 from .commands import attempt
 
 LOG_PAGE_SIZE = 20
-DISABLED_REASONS = {
-    "gone": N_(
-        "il partner ha risposto 410 Gone (non vuole più ricevere messaggi a questo indirizzo)"
-    ),
-    "failures": N_("troppi tentativi falliti di seguito"),
-}
-OUTCOMES = {
-    "delivered": "Consegnato",
-    "failed": "Fallito",
-    "redirect": "Reindirizzamento (non seguito)",
-    "gone": "410 Gone",
-}
-ERROR_CLASSES = {
-    "timeout": "tempo scaduto",
-    "connection_refused": "connessione rifiutata",
-    "connection_reset": "connessione interrotta",
-    "connection_error": "errore di rete",
-    "tls_error": "errore TLS",
-    "protocol_error": "risposta HTTP non valida",
-    "url_refused": "indirizzo non più consentito",
-}
 
 
 def _coordinator():
     if current_operator().role != "coordinator":
         raise Problem(
             403,
-            "Le consegne ai partner sono gestite dal coordinamento.",
-            title="Accesso negato",
+            N_("Le consegne ai partner sono gestite dal coordinamento."),
+            title=N_("Accesso negato"),
             localized=True,
         )
     return web_actor()
@@ -75,9 +56,6 @@ def _page(code: str, form: FormState | None = None, secret: dict | None = None, 
         log=log,
         form=form or FormState(values={"url": ""}),
         secret=secret,
-        reasons=DISABLED_REASONS,
-        outcomes=OUTCOMES,
-        error_classes=ERROR_CLASSES,
     )
     headers = {"Cache-Control": "no-store"} if secret else {}
     return response, status, headers
@@ -97,7 +75,7 @@ def partner_webhook_register(code):
     url = (request.form.get("url") or "").strip()
     state = FormState(values={"url": url})
     if not url:
-        state.error("url", "Campo obbligatorio.")
+        state.error("url", _("Campo obbligatorio."))
         return _page(code, state, status=422)
     outcome = attempt(lambda: webhooks.register_webhook(actor, code, url), state)
     if not outcome.ok:
@@ -118,7 +96,7 @@ def partner_webhook_rotate(code, endpoint_id):
 def partner_webhook_enable(code, endpoint_id):
     actor, code = _coordinator(), code.upper()
     webhooks.enable_webhook(actor, code, endpoint_id)
-    flash("Webhook riattivato: i messaggi in attesa vengono inviati ora.", "success")
+    flash(_("Webhook riattivato: i messaggi in attesa vengono inviati ora."), "success")
     return redirect(url_for("web.partner_deliveries", code=code, webhook=endpoint_id))
 
 
@@ -130,8 +108,11 @@ def partner_webhook_replay(code, endpoint_id):
     try:
         done = webhooks.replay(actor, code, endpoint_id, {"event_ids": [event_id]})
     except RemoteError:
-        flash("Reinvio non riuscito: l'evento indicato non è valido.", "danger")
+        flash(_("Reinvio non riuscito: l'evento indicato non è valido."), "danger")
     else:
         replayed = done["replayed"]
-        flash(f"Reinvio programmato ({replayed} messaggio, stesso identificativo).", "success")
+        flash(
+            _("Reinvio programmato (%(n)s messaggio, stesso identificativo).", n=replayed),
+            "success",
+        )
     return redirect(url_for("web.partner_deliveries", code=code, webhook=endpoint_id))

@@ -18,7 +18,6 @@ from .case_forms import FormState
 from .commands import FORBIDDEN
 from .forms import parse_date
 from .views import _comune_options, _int_arg
-from .webhook_views import DISABLED_REASONS
 
 WORKLIST_SECTIONS = (
     ("overdue_actions", N_("Azioni scadute"), N_("per giorni di ritardo, dal ritardo maggiore")),
@@ -111,7 +110,6 @@ def worklist():
         mine=mine,
         partner_overdue=_partner_overdue(actor, comune),
         disabled_webhooks=webhooks.disabled_alert(actor),
-        webhook_reasons=DISABLED_REASONS,
         comune_names=dict(_comune_options(actor)),
     ), status
 
