@@ -40,3 +40,69 @@ class CertifiedIseeDuplicate(InvalidInput):
     """The same INPS DSU protocol number is already recorded for this household."""
 
     code = "certified_isee_duplicate"
+
+
+# -- ledger: the budget ledger (domain/ledger.py, usecases/ledger.py) ------------------------
+from abitare_chassis.errors import Conflict  # noqa: E402  (appended section: shared file)
+
+
+class LedgerAmountInvalid(InvalidInput):
+    """An amount that is not a whole positive number of cents within the ceiling."""
+
+    code = "ledger_amount_invalid"
+
+
+class LedgerLineInvalid(InvalidInput):
+    """A budget line that cannot be opened (unknown fund or source, bad year, code taken...)."""
+
+    code = "ledger_line_invalid"
+
+
+class LedgerLineNotFound(NotFound):
+    """No such budget line, or not in the actor's comuni (same answer on purpose)."""
+
+    code = "ledger_line_not_found"
+
+
+class LedgerMovementNotFound(NotFound):
+    """No such movement on this line (the commitment to pay, the movement to correct)."""
+
+    code = "ledger_movement_not_found"
+
+
+class LedgerOverCommitment(Conflict):
+    """A commitment (or a move out) above what the line still has available."""
+
+    code = "ledger_over_commitment"
+
+
+class LedgerPaymentAboveCommitment(Conflict):
+    """A payment above what its commitment still has open (committed, not paid, not
+    corrected)."""
+
+    code = "ledger_payment_above_commitment"
+
+
+class LedgerCorrectionInvalid(Conflict):
+    """A correction above what the movement still has to reverse, of a movement that cannot be
+    corrected, or that would break the line's totals."""
+
+    code = "ledger_correction_invalid"
+
+
+class LedgerMoveInvalid(Conflict):
+    """A move between the same line, or between lines of different funds' years or comuni."""
+
+    code = "ledger_move_invalid"
+
+
+class LedgerIdempotencyConflict(Conflict):
+    """The idempotency key was already used for a different movement."""
+
+    code = "ledger_idempotency_conflict"
+
+
+class LedgerAboveProgrammed(Conflict):
+    """An allocation above what the line's programme still foresees (programmato − ammesso)."""
+
+    code = "ledger_above_programmed"
