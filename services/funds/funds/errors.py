@@ -91,7 +91,7 @@ class LedgerCorrectionInvalid(Conflict):
 
 
 class LedgerMoveInvalid(Conflict):
-    """A move between the same line, or between lines of different funds' years or comuni."""
+    """A move from a line to itself."""
 
     code = "ledger_move_invalid"
 

@@ -5,7 +5,8 @@ MI4): ammesso € 1.514.648,44, giuridicamente vincolante € 1.326.980,00, erog
 
 import pytest
 
-from funds.domain import ledger
+from abitare_chassis.actor import ROLES
+from funds.domain import ledger, permissions
 from funds.domain.ledger import Delta, Totals
 from funds.errors import (
     LedgerAboveProgrammed,
@@ -114,7 +115,7 @@ def test_a_correction_of_an_allocation_cannot_take_committed_budget():
     }
 
 
-@pytest.mark.parametrize("kind", [ledger.CORRECTION, ledger.MOVE_OUT])
+@pytest.mark.parametrize("kind", [ledger.CORRECTION, ledger.MOVE_OUT, ledger.MOVE_IN])
 def test_corrections_and_moves_out_are_not_corrected(kind):
     with pytest.raises(LedgerCorrectionInvalid) as error:
         ledger.correction(SEED_000, kind, 100, 100)
@@ -136,3 +137,9 @@ def test_an_allocation_stays_within_the_programme():
         ledger.allocation(seed_002, 42_187_501)
     assert error.value.details["headroom"] == "€ 421.875,00"
     assert ledger.correction(seed_002, ledger.PROGRAMMING, 42_187_500, 100) == Delta(-100)
+
+
+@pytest.mark.parametrize("action", [permissions.READ_LEDGER, permissions.MANAGE_LEDGER])
+def test_only_coordinators_and_the_system_see_and_move_the_budget(action):
+    allowed = {role for role in ROLES if permissions.may(role, action)}
+    assert allowed == {permissions.COORDINATOR, permissions.SYSTEM}

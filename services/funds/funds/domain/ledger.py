@@ -18,10 +18,11 @@ new movement that reverses (part of) an earlier one, with a reason:
 
 - a commitment's open part (committed, not paid, not yet corrected) goes back to available;
 - a payment's uncorrected part goes back to its commitment (paid lowered);
-- an allocation's or move in's uncorrected part leaves the line, if it is still available;
+- an allocation's uncorrected part leaves the line, if it is still available;
 - a programming's uncorrected part leaves the programme, if it is not yet allocated.
 
-A move out and a correction are not corrected themselves: the opposite move is a new move.
+A move (out or in) and a correction are not corrected themselves: the opposite move is a new
+move.
 A move shifts available budget (programmed and allocated together) from one line to another.
 """
 
@@ -46,7 +47,7 @@ CORRECTION = "correction"  # rettifica: reverses (part of) an earlier movement
 MOVE_OUT = "move_out"  # storno: budget leaving this line for another
 MOVE_IN = "move_in"  # storno: budget arriving from another line
 KINDS = (PROGRAMMING, ALLOCATION, COMMITMENT, PAYMENT, CORRECTION, MOVE_OUT, MOVE_IN)
-CORRECTABLE = (PROGRAMMING, ALLOCATION, COMMITMENT, PAYMENT, MOVE_IN)
+CORRECTABLE = (PROGRAMMING, ALLOCATION, COMMITMENT, PAYMENT)
 
 # the funds the agency manages; a line's ``fund``
 FUNDS = (
@@ -192,8 +193,8 @@ def move_in(amount_cents: int) -> Delta:
 
 def correction(totals: Totals, kind: str, remaining_cents: int, amount_cents: int) -> Delta:
     """Reverse ``amount_cents`` of an earlier movement of ``kind`` of which ``remaining_cents``
-    can still be reversed (for a commitment: its open part; for a payment, an allocation or a
-    move in: what earlier corrections left of it)."""
+    can still be reversed (for a commitment: its open part; for a payment, a programming or an
+    allocation: what earlier corrections left of it)."""
     check_amount(amount_cents)
     if kind not in CORRECTABLE:
         raise LedgerCorrectionInvalid(reason="not_correctable", kind=kind)
@@ -220,8 +221,6 @@ def correction(totals: Totals, kind: str, remaining_cents: int, amount_cents: in
             available_cents=totals.available_cents,
             requested_cents=amount_cents,
         )
-    if kind == MOVE_IN:  # the moved budget leaves as it came
-        return Delta(programmed_cents=-amount_cents, allocated_cents=-amount_cents)
     return Delta(allocated_cents=-amount_cents)
 
 
