@@ -3,14 +3,17 @@ no broker: open, commit, pay, correct, move, each idempotent on the caller's key
 changes nothing; the totals reconcile with the movements; two commitments racing for the last
 euros: exactly one succeeds."""
 
+import json
 import threading
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.errors import InvalidInput
 from abitare_chassis.migrate import upgrade
+from abitare_chassis.testing.consumer import contracts_dir
 from funds.adapters.models import metadata
 from funds.errors import (
     FundsForbidden,
@@ -263,3 +266,31 @@ def test_two_commitments_racing_for_the_last_euros_exactly_one_succeeds(db_url, 
     totals = line_of(db, line["id"])
     assert (totals["committed_cents"], totals["available_cents"]) == (100_000, 0)
     assert ledger.reconcile(db, COORDINATOR) == []
+
+
+def test_every_movement_announces_itself_through_the_outbox_by_its_contract(db):
+    first, second = new_line(db, "a"), new_line(db, "b")
+    commitment = commit(db, first["id"], 100_000, "c1")
+    ledger.pay(db, COORDINATOR, first["id"], commitment["movement_id"], 40_000,
+               reason="Acconto", idempotency_key="p1")  # fmt: skip
+    ledger.correct(db, COORDINATOR, first["id"], commitment["movement_id"], 10_000,
+                   reason="Riduzione", idempotency_key="r1")  # fmt: skip
+    ledger.move(db, COORDINATOR, first["id"], second["id"], 5_000,
+                reason="Storno", idempotency_key="m1")  # fmt: skip
+    with db.session() as session:
+        bodies = [row.body for row in session.execute(db.outbox.select())]
+    kinds = []
+    for body in bodies:
+        schema = json.loads((contracts_dir() / "events" / f"{body['type']}.json").read_text())
+        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        assert [e.message for e in validator.iter_errors(body["data"])] == [], body["type"]
+        kinds.append((body["type"], body["data"]["kind"]))
+    assert kinds[-5:] == [
+        ("funds.commitment_made.v1", "commitment"),
+        ("funds.payment_made.v1", "payment"),
+        ("funds.budget_movement_recorded.v1", "correction"),
+        ("funds.budget_movement_recorded.v1", "move_out"),
+        ("funds.budget_movement_recorded.v1", "move_in"),
+    ]
+    assert bodies[-1]["subject"] == second["id"] and bodies[-1]["tenant"] == SGM
+    assert bodies[-1]["data"]["totals"]["allocated_cents"] == 405_000
