@@ -347,8 +347,8 @@ ERRORS: dict[str, Text] = {
         "This correction is not allowed on the movement (reason: {reason}).",
     ),
     "ledger_move_invalid": (
-        "Lo storno deve avvenire tra due linee diverse dello stesso ambito.",
-        "A move needs two different lines of the same comune.",
+        "Lo storno richiede due linee di bilancio diverse.",
+        "A move needs two different budget lines.",
     ),
     "ledger_idempotency_conflict": (
         "Questa chiave di idempotenza è già stata usata per un altro movimento.",
@@ -709,6 +709,10 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "ledger_amount": (
         "Importo non valido: centesimi interi tra {min} e {max}.",
         "Not a valid amount: whole cents between {min} and {max}.",
+    ),
+    "ledger_line_code_taken": (
+        "Esiste già una linea di bilancio con questo codice.",
+        "A budget line with this code already exists.",
     ),
 }
 
