@@ -343,6 +343,47 @@ ERRORS: dict[str, Text] = {
         "Indica un periodo (da, a) oppure gli identificativi degli eventi da reinviare.",
         "Give a window (from before to) or the event ids to replay.",
     ),
+    # funds: the budget ledger (domain/ledger.py)
+    "ledger_amount_invalid": (
+        "Importo non valido: indica centesimi interi, maggiori di zero.",
+        "Not a valid amount: whole cents, above zero.",
+    ),
+    "ledger_line_invalid": (
+        "La linea di bilancio non è valida.",
+        "The budget line is not valid.",
+    ),
+    "ledger_line_not_found": (
+        "Linea di bilancio inesistente oppure non visibile con il tuo profilo.",
+        "No such budget line, or not visible to you.",
+    ),
+    "ledger_movement_not_found": (
+        "Movimento inesistente su questa linea di bilancio.",
+        "No such movement on this budget line.",
+    ),
+    "ledger_over_commitment": (
+        "Importo superiore al disponibile della linea: {available}.",
+        "The amount exceeds the line's available budget: {available}.",
+    ),
+    "ledger_payment_above_commitment": (
+        "Pagamento superiore al residuo dell'impegno: {open}.",
+        "The payment exceeds what the commitment still has open: {open}.",
+    ),
+    "ledger_correction_invalid": (
+        "Rettifica non ammessa su questo movimento (motivo: {reason}).",
+        "This correction is not allowed on the movement (reason: {reason}).",
+    ),
+    "ledger_move_invalid": (
+        "Lo storno richiede due linee di bilancio diverse.",
+        "A move needs two different budget lines.",
+    ),
+    "ledger_idempotency_conflict": (
+        "Questa chiave di idempotenza è già stata usata per un altro movimento.",
+        "This idempotency key was already used for a different movement.",
+    ),
+    "ledger_above_programmed": (
+        "Importo ammesso superiore al programmato non ancora ammesso: {headroom}.",
+        "The allocation exceeds what is programmed and not yet allocated: {headroom}.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -701,6 +742,15 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "replay_window_or_ids": (
         "Indica un periodo (da prima di a) oppure gli identificativi degli eventi.",
         "Give a window (from before to) or event ids.",
+    ),
+    # funds: the budget ledger
+    "ledger_amount": (
+        "Importo non valido: centesimi interi tra {min} e {max}.",
+        "Not a valid amount: whole cents between {min} and {max}.",
+    ),
+    "ledger_line_code_taken": (
+        "Esiste già una linea di bilancio con questo codice.",
+        "A budget line with this code already exists.",
     ),
 }
 

@@ -32,3 +32,12 @@ def may(role: str, action: str) -> bool:
     if action not in ACTIONS:  # a misspelt action would hide a page from everyone
         raise LookupError(f"the role tables have no action {action!r}")
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+# -- ledger: the funds service's budget ledger (``funds/domain/permissions.py``: READ_LEDGER,
+# coordinators); the Fondi page is offered to the roles that may read it, funds checks each call
+READ_LEDGER = "read_ledger"
+FUNDS_ROLE_ACTIONS: dict[str, frozenset[str]] = {"coordinator": frozenset({READ_LEDGER})}
+for _role, _actions in FUNDS_ROLE_ACTIONS.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | _actions
+ACTIONS = ACTIONS | frozenset({READ_LEDGER})

@@ -78,6 +78,7 @@ def init_app(app: Flask) -> Api:
         commission,
         comuni,
         fotografia,
+        funds_ledger,  # ledger (appended)
         partner,
         partner_referrals,
         partners,
@@ -118,6 +119,7 @@ def init_app(app: Flask) -> Api:
         webhooks.blp,
         rent_fund.blp,
         rent_fund.cases,
+        funds_ledger.blp,
     ):
         api.register_blueprint(blueprint)
     return api

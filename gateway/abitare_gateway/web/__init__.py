@@ -108,6 +108,7 @@ def init_app(app: Flask) -> None:
         case_record_views,
         case_views,
         commission_views,
+        funds_views,
         partner_views,
         views,
         webhook_views,

@@ -77,3 +77,68 @@ class ActionRequestInvalid(InvalidInput):
     """An ``intake.action_requested.v1`` funds cannot read (parked at once)."""
 
     code = "funds_action_request_invalid"
+
+
+# -- ledger: the budget ledger (domain/ledger.py, usecases/ledger.py) ------------------------
+
+
+class LedgerAmountInvalid(InvalidInput):
+    """An amount that is not a whole positive number of cents within the ceiling."""
+
+    code = "ledger_amount_invalid"
+
+
+class LedgerLineInvalid(InvalidInput):
+    """A budget line that cannot be opened (unknown fund or source, bad year, code taken...)."""
+
+    code = "ledger_line_invalid"
+
+
+class LedgerLineNotFound(NotFound):
+    """No such budget line, or not in the actor's comuni (same answer on purpose)."""
+
+    code = "ledger_line_not_found"
+
+
+class LedgerMovementNotFound(NotFound):
+    """No such movement on this line (the commitment to pay, the movement to correct)."""
+
+    code = "ledger_movement_not_found"
+
+
+class LedgerOverCommitment(Conflict):
+    """A commitment (or a move out) above what the line still has available."""
+
+    code = "ledger_over_commitment"
+
+
+class LedgerPaymentAboveCommitment(Conflict):
+    """A payment above what its commitment still has open (committed, not paid, not
+    corrected)."""
+
+    code = "ledger_payment_above_commitment"
+
+
+class LedgerCorrectionInvalid(Conflict):
+    """A correction above what the movement still has to reverse, of a movement that cannot be
+    corrected, or that would break the line's totals."""
+
+    code = "ledger_correction_invalid"
+
+
+class LedgerMoveInvalid(Conflict):
+    """A move from a line to itself."""
+
+    code = "ledger_move_invalid"
+
+
+class LedgerIdempotencyConflict(Conflict):
+    """The idempotency key was already used for a different movement."""
+
+    code = "ledger_idempotency_conflict"
+
+
+class LedgerAboveProgrammed(Conflict):
+    """An allocation above what the line's programme still foresees (programmato − ammesso)."""
+
+    code = "ledger_above_programmed"

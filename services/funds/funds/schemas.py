@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from abitare_chassis.audit import purpose_field
 from abitare_chassis.errors import InvalidInput
+from abitare_chassis.schemas import Schema as CodedSchema
 from abitare_chassis.schemas import load
 
 from .errors import ActionRequestInvalid, ReferralEventInvalid
@@ -176,3 +177,51 @@ def read_action_request(event) -> dict | None:
         "comune_istat": data["comune_istat"],
         "action_id": str(data["action_id"]),
     }
+
+
+# -- ledger: RPC inputs of the budget ledger (amounts, keys and reasons are checked by the rules
+# and use cases, which refuse with coded errors: see usecases/ledger.py) -----------------------
+
+
+class LedgerQuery(CodedSchema):
+    year = fields.Integer(strict=True, allow_none=True, load_default=None)
+    fund = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
+
+
+class LedgerLineQuery(CodedSchema):
+    line_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+def _ledger_text(size: int, required: bool = True):
+    if required:
+        return fields.String(required=True, validate=validate.Length(min=1, max=size))
+    return fields.String(allow_none=True, load_default=None, validate=validate.Length(max=size))
+
+
+class LedgerMovementIn(CodedSchema):
+    """A commitment, payment, correction or move: the fields the movement's kind needs."""
+
+    line_id = _ledger_text(36)
+    amount_cents = fields.Raw(required=True)  # whole cents: the rule says why not
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    idempotency_key = _ledger_text(100)
+    source_kind = _ledger_text(40, required=False)
+    source_id = _ledger_text(36, required=False)
+    commitment_id = _ledger_text(36, required=False)  # pay
+    movement_id = _ledger_text(36, required=False)  # correct
+    to_line_id = _ledger_text(36, required=False)  # move
+
+
+class LedgerLineIn(CodedSchema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,79}$"))
+    name = _ledger_text(300)
+    fund = _ledger_text(40)
+    action = _ledger_text(200, required=False)
+    year = fields.Integer(required=True, strict=True)
+    source = _ledger_text(40)
+    source_act = _ledger_text(300, required=False)
+    comune_istat = fields.String(required=True, validate=ISTAT)
+    programmed_cents = fields.Raw(required=True)
+    allocated_cents = fields.Raw(load_default=0)
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    idempotency_key = _ledger_text(100)

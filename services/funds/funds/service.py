@@ -18,12 +18,16 @@ from .schemas import (
     ApplicationInput,
     CaseQuery,
     FundsFileQuery,
+    LedgerLineIn,
+    LedgerLineQuery,
+    LedgerMovementIn,
+    LedgerQuery,
     PaymentInput,
     WindowInput,
     read_action_request,
     read_referral,
 )
-from .usecases import files, rent_fund
+from .usecases import files, ledger, rent_fund
 
 
 class FundsService:
@@ -105,3 +109,85 @@ class FundsService:
     def record_rent_fund_payment(self, actor, application_id, payload):
         data = load(PaymentInput(), payload)
         return jsonable(rent_fund.record_payment(self.db, actor, application_id, data))
+
+    # -- ledger: the budget ledger (coordinators; usecases/ledger.py) -------------------------
+    @rpc
+    def ledger_summary(self, actor, year=None, fund=None):
+        query = load(LedgerQuery(), {"year": year, "fund": fund})
+        return jsonable(ledger.ledger_summary(self.db, actor, **query))
+
+    @rpc
+    def ledger_line_movements(self, actor, line_id):
+        query = load(LedgerLineQuery(), {"line_id": line_id})
+        return jsonable(ledger.line_movements(self.db, actor, query["line_id"]))
+
+    @rpc
+    def ledger_reconcile(self, actor):
+        return jsonable(ledger.reconcile(self.db, actor))
+
+    @rpc
+    def ledger_open_line(self, actor, data):
+        return jsonable(ledger.open_line(self.db, actor, load(LedgerLineIn(), data)))
+
+    @rpc
+    def ledger_commit(self, actor, data):
+        m = load(LedgerMovementIn(), data)
+        return jsonable(
+            ledger.commit(
+                self.db,
+                actor,
+                m["line_id"],
+                m["amount_cents"],
+                reason=m["reason"],
+                source_kind=m["source_kind"],
+                source_id=m["source_id"],
+                idempotency_key=m["idempotency_key"],
+            )  # fmt: skip
+        )
+
+    @rpc
+    def ledger_pay(self, actor, data):
+        m = load(LedgerMovementIn(), data)
+        return jsonable(
+            ledger.pay(
+                self.db,
+                actor,
+                m["line_id"],
+                m["commitment_id"] or "",
+                m["amount_cents"],
+                reason=m["reason"],
+                idempotency_key=m["idempotency_key"],
+                source_kind=m["source_kind"],
+                source_id=m["source_id"],
+            )  # fmt: skip
+        )
+
+    @rpc
+    def ledger_correct(self, actor, data):
+        m = load(LedgerMovementIn(), data)
+        return jsonable(
+            ledger.correct(
+                self.db,
+                actor,
+                m["line_id"],
+                m["movement_id"] or "",
+                m["amount_cents"],
+                reason=m["reason"],
+                idempotency_key=m["idempotency_key"],
+            )  # fmt: skip
+        )
+
+    @rpc
+    def ledger_move(self, actor, data):
+        m = load(LedgerMovementIn(), data)
+        return jsonable(
+            ledger.move(
+                self.db,
+                actor,
+                m["line_id"],
+                m["to_line_id"] or "",
+                m["amount_cents"],
+                reason=m["reason"],
+                idempotency_key=m["idempotency_key"],
+            )  # fmt: skip
+        )

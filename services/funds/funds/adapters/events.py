@@ -37,3 +37,38 @@ def application_decided(app: dict) -> dict:
         "approved_cents": app.get("approved_cents") or 0,
         "decided_at": app["decided_at"].isoformat(),
     }
+
+
+# -- ledger: the budget ledger ------------------------------------------------------------------
+COMMITMENT_MADE = "commitment_made"  # funds.commitment_made.v1
+PAYMENT_MADE = "payment_made"  # funds.payment_made.v1
+BUDGET_MOVEMENT_RECORDED = "budget_movement_recorded"  # funds.budget_movement_recorded.v1
+
+
+def ledger_movement(line: dict, movement: dict) -> dict:
+    """One movement of a budget line with the line's totals after it. No personal data: the
+    measure is named by its kind and id only, and the free-text reason stays in funds."""
+    return {
+        "movement_id": movement["movement_id"],
+        "kind": movement["kind"],
+        "line_id": line["id"],
+        "line_code": line["code"],
+        "fund": line["fund"],
+        "year": line["year"],
+        "source": line["source"],
+        "comune_istat": line["comune_istat"],
+        "amount_cents": movement["amount_cents"],
+        "commitment_id": movement["commitment_id"],
+        "corrects_id": movement["corrects_id"],
+        "related_id": movement["related_id"],
+        "source_kind": movement["source_kind"],
+        "source_id": movement["source_id"],
+        "recorded_at": movement["recorded_at"].isoformat(),
+        "totals": {
+            "programmed_cents": line["programmed_cents"],
+            "allocated_cents": line["allocated_cents"],
+            "committed_cents": line["committed_cents"],
+            "paid_cents": line["paid_cents"],
+            "available_cents": line["available_cents"],
+        },
+    }

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -184,6 +185,75 @@ class RentFundPayment(Base):
     reference: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+# -- ledger: the budget ledger (domain/ledger.py) ----------------------------------------------
+
+
+class LedgerLine(Base):
+    """A budget line: one fund, year and funding source of a comune (or ambito, by its lead
+    comune), with running totals that are the sum of its movements. The database refuses totals
+    that break ``0 <= paid <= committed <= allocated <= programmed``, whoever writes them."""
+
+    __tablename__ = "ledger_line"
+    __table_args__ = (
+        CheckConstraint("allocated_cents >= 0", name="ck_ledger_line_allocated"),
+        CheckConstraint("committed_cents >= 0", name="ck_ledger_line_committed"),
+        CheckConstraint("paid_cents >= 0", name="ck_ledger_line_paid"),
+        CheckConstraint("committed_cents <= allocated_cents", name="ck_ledger_line_available"),
+        CheckConstraint("paid_cents <= committed_cents", name="ck_ledger_line_paid_committed"),
+        CheckConstraint(
+            "allocated_cents <= programmed_cents", name="ck_ledger_line_allocated_programmed"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    fund: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(40))
+    source_act: Mapped[str | None] = mapped_column(String(300))  # the act funding it (DGR...)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    programmed_cents: Mapped[int] = mapped_column(Integer)  # programmato
+    allocated_cents: Mapped[int] = mapped_column(Integer)  # ammesso a finanziamento
+    committed_cents: Mapped[int] = mapped_column(Integer)
+    paid_cents: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)  # raised by every movement (the row lock)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_by: Mapped[str] = mapped_column(String(200))
+
+
+class LedgerMovement(Base):
+    """One movement of a line, append-only (triggers refuse UPDATE and DELETE): its kind, its
+    amount and signed effect on the totals, who, when, why, and the measure it serves."""
+
+    __tablename__ = "ledger_movement"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="ck_ledger_movement_amount"),
+        Index("ix_ledger_movement_line", "line_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    movement_id: Mapped[str] = mapped_column(String(36), unique=True)
+    line_id: Mapped[str] = mapped_column(ForeignKey("ledger_line.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    programmed_delta_cents: Mapped[int] = mapped_column(Integer)
+    allocated_delta_cents: Mapped[int] = mapped_column(Integer)
+    committed_delta_cents: Mapped[int] = mapped_column(Integer)
+    paid_delta_cents: Mapped[int] = mapped_column(Integer)
+    commitment_id: Mapped[str | None] = mapped_column(String(36), index=True)  # a payment's
+    corrects_id: Mapped[str | None] = mapped_column(String(36), index=True)  # a correction's
+    related_id: Mapped[str | None] = mapped_column(String(36))  # the other half of a move
+    source_kind: Mapped[str | None] = mapped_column(String(40))  # rent_fund_application...
+    source_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 add_chassis_tables(metadata)

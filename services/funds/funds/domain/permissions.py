@@ -63,3 +63,15 @@ for _role, _actions in {
     SYSTEM: {READ_RENT_FUND, FILE_RENT_FUND_APPLICATION, MANAGE_RENT_FUND},
 }.items():
     ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
+
+
+# -- ledger: the budget ledger -------------------------------------------------------------------
+# Coordinators read the lines of their comuni with their movements and record movements on them
+# (open a line, commit, pay, correct, move); the system does the same for the use cases that
+# commit and pay on approval (a window's approval, a guarantee claim) and for the demo. Operators
+# and clients see no budget.
+READ_LEDGER = "read_ledger"  # ledger_summary, line_movements, reconcile
+MANAGE_LEDGER = "manage_ledger"  # open_line, commit, pay, correct, move
+
+for _role in (COORDINATOR, SYSTEM):
+    ALLOWED[_role] = ALLOWED[_role] | frozenset({READ_LEDGER, MANAGE_LEDGER})
