@@ -14,8 +14,14 @@ from abitare_chassis.rpc import rpc
 from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
-from .schemas import FundsFileQuery, read_referral
-from .usecases import files
+from .schemas import (
+    CertifiedIseeIn,
+    FundsFileQuery,
+    IseeEstimateIn,
+    IseeQuery,
+    read_referral,
+)
+from .usecases import files, isee
 
 
 class FundsService:
@@ -47,3 +53,22 @@ class FundsService:
     @rpc
     def count_files(self, actor):
         return files.count_files(self.db, actor)
+
+    # -- isee: the ISEE aid ---------------------------------------------------------------------
+    @rpc
+    def list_isee(self, actor, referral_id, on=None, purpose=None):
+        """The household's certified ISEEs and estimates, and the one applying on ``on``."""
+        query = load(IseeQuery(), {"referral_id": referral_id, "on": on, "purpose": purpose})
+        return jsonable(isee.list_isee(self.db, actor, **query))
+
+    @rpc
+    def record_certified_isee(self, actor, referral_id, payload):
+        query = load(IseeQuery(), {"referral_id": referral_id})
+        data = load(CertifiedIseeIn(), payload)
+        return jsonable(isee.record_certified_isee(self.db, actor, query["referral_id"], data))
+
+    @rpc
+    def estimate_isee(self, actor, referral_id, payload):
+        query = load(IseeQuery(), {"referral_id": referral_id})
+        data = load(IseeEstimateIn(), payload)
+        return jsonable(isee.estimate_and_store(self.db, actor, query["referral_id"], data))

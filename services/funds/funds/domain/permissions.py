@@ -63,3 +63,19 @@ for _role, _actions in {
     SYSTEM: {READ_RENT_FUND, FILE_RENT_FUND_APPLICATION, MANAGE_RENT_FUND},
 }.items():
     ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
+
+
+# -- isee: the ISEE aid ----------------------------------------------------------------------
+# Operators and coordinators of the household's comuni read its ISEE records and record a
+# certified ISEE or an estimate; the system reads them (demo and checks); a municipal client
+# sees nothing of it (only the status of its households' applications).
+READ_ISEE = "read_isee"  # list_isee
+RECORD_ISEE = "record_isee"  # record_certified_isee, estimate_isee
+
+for _role, _actions in {
+    AGENCY_OPERATOR: {READ_ISEE, RECORD_ISEE},
+    COMUNE_OPERATOR: {READ_ISEE, RECORD_ISEE},
+    COORDINATOR: {READ_ISEE, RECORD_ISEE},
+    SYSTEM: {READ_ISEE},
+}.items():
+    ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
