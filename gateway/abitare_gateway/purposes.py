@@ -53,6 +53,7 @@ BY_BLUEPRINT = {
     "referrals": REFERRALS,
     "partner_referrals": PARTNER_REFERRAL,
     "partner_inbox": PARTNER_CONVENTION,
+    "case_funds": CASE_MANAGEMENT,
 }
 WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 

@@ -74,6 +74,7 @@ def check_request_body():
 def init_app(app: Flask) -> Api:
     from . import (
         auth,
+        case_funds,
         cases,
         commission,
         comuni,
@@ -115,6 +116,7 @@ def init_app(app: Flask) -> Api:
         partner_referrals.blp,
         partner_referrals.inbox,
         webhooks.blp,
+        case_funds.blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -1,0 +1,157 @@
+"""A case's ISEE aid through the gateway, against the real funds service (in process, no
+broker) on its migrated SQLite database: the API ``/api/v1/cases/{id}/funds/isee`` (record a
+certified ISEE, compute an estimate, the applicable one; refusals as problem+json with nothing
+stored; another comune's case is 404) and the case tab **Fondi** (its forms and what it shows:
+"stima, non certificata", every parameter with its source and "da verificare")."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from gateway_doubles.intake import InProcessIntake
+from gateway_helpers import SGM, login, referral_payload
+
+from abitare_chassis import migrate
+from abitare_chassis.actor import Actor
+from abitare_chassis.database import Db
+from funds.adapters.models import metadata
+from funds.service import FundsService
+from funds.usecases import files
+
+AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM,))
+DSU_B = {  # domain_rules.md §1.9 example B: ISEE 10.751,88
+    "members": [
+        {"relation": "genitore", "employment_income_cents": 2_800_000, "worked_6_months": True},
+        {"relation": "genitore", "employment_income_cents": 1_200_000, "worked_6_months": True},
+        {"relation": "figlio", "minor": True},
+        {"relation": "figlio", "minor": True},
+    ],
+    "rent": {"registered": True, "annual_rent_cents": 960_000},
+    "financial": {"deposits_balance_cents": 1_500_000, "state_bonds_cents": 2_000_000},
+}
+CHILD = {"relation": "figlio", "minor": True}
+CERTIFIED = {
+    "protocol": "INPS-ISEE-2026-00012345A-00",
+    "kind": "ordinario",
+    "isee_cents": 1_100_000,
+    "dsu_date": "2026-01-10",
+    "valid_until": "2026-12-31",
+}
+
+
+class InProcessFunds(InProcessIntake):
+    service_cls = FundsService
+
+    def create_tables(self):
+        migrate.upgrade(FundsService.migrations_dir, self.db.url)
+
+    def open_file(self, referral_id: str, comune: str = SGM):
+        """The funds file intake's referral_received.v2 would open."""
+        handler = Db(
+            "funds", self.db.url, metadata, handler="funds.handle_intake_referral_received"
+        )
+        try:
+            files.open_funds_file(
+                handler,
+                {"referral_id": referral_id, "comune_istat": comune, "received_at": None},
+                SimpleNamespace(id=f"open-{referral_id}", correlationid=referral_id),
+            )
+        finally:
+            handler.dispose()
+
+
+@pytest.fixture
+def funds(tmp_path, fake):
+    service = InProcessFunds(tmp_path / "funds.db")
+    service.install(fake)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def operator(client, funds):
+    assert login(client).status_code == 302
+    return client
+
+
+@pytest.fixture
+def case_id(intake, funds):
+    case = intake.submit_referral(AGENCY, referral_payload())["id"]
+    funds.open_file(case)
+    return case
+
+
+def listed(operator, case_id, on="2026-02-01"):
+    response = operator.get(f"/api/v1/cases/{case_id}/funds/isee?on={on}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_api_records_a_certified_isee_and_an_estimate_and_chooses(operator, case_id):
+    url = f"/api/v1/cases/{case_id}/funds/isee"
+    assert listed(operator, case_id)["applicable"] is None
+    estimate = operator.post(f"{url}/estimates", json={"dsu": DSU_B, "computed_on": "2026-01-15"})
+    assert estimate.status_code == 201, estimate.get_data(as_text=True)
+    body = estimate.get_json()
+    assert body["isee_cents"] == 1_075_188 and body["scale"] == "2.66"
+    assert body["label"] == "ISEE stimato" and body["to_verify"] is True
+    assert any(p["to_verify"] for p in body["parameters"])
+    assert listed(operator, case_id)["applicable"]["kind"] == "stimato"
+
+    certified = operator.post(url, json=CERTIFIED)
+    assert certified.status_code == 201, certified.get_data(as_text=True)
+    assert certified.get_json()["protocol"] == CERTIFIED["protocol"]
+    now = listed(operator, case_id)
+    assert now["applicable"]["kind"] == "certificato"
+    assert now["applicable"]["isee_cents"] == 1_100_000
+    assert [e["id"] for e in now["estimates"]] == [body["id"]]
+    assert now["estimates"][0] == body  # shown again as it was computed
+
+    again = operator.post(url, json=CERTIFIED)
+    assert again.status_code == 422 and again.get_json()["code"] == "certified_isee_duplicate"
+
+
+@pytest.mark.parametrize(
+    "path, body, code",
+    [
+        ("", {**CERTIFIED, "valid_until": "2025-12-31"}, "certified_isee_invalid"),
+        ("", {**CERTIFIED, "isee_cents": 10.5}, None),
+        (
+            "/estimates",
+            {"dsu": {"members": [{"relation": "figlio", "minor": True}]}},
+            "isee_input_invalid",
+        ),
+        ("/estimates", {"dsu": {"members": [{"relation": "zio"}]}}, None),
+    ],
+)
+def test_bad_figures_are_problem_json_and_nothing_is_stored(operator, case_id, path, body, code):
+    response = operator.post(f"/api/v1/cases/{case_id}/funds/isee{path}", json=body)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    if code:
+        assert response.get_json()["code"] == code
+    after = listed(operator, case_id)
+    assert after["certified"] == [] and after["estimates"] == []
+
+
+def test_another_comunes_case_is_404_and_municipal_clients_see_nothing(
+    operator, intake, funds, client, sgm_headers
+):
+    milano = Actor(sub="operator:mi", role="agency_operator", comuni=("015146",))
+    other = intake.submit_referral(milano, referral_payload(comune="015146"))["id"]
+    funds.open_file(other, "015146")
+    assert operator.get(f"/api/v1/cases/{other}/funds/isee").status_code == 404
+    assert operator.post(f"/api/v1/cases/{other}/funds/isee", json=CERTIFIED).status_code == 404
+    mine = intake.submit_referral(AGENCY, referral_payload())["id"]
+    funds.open_file(mine)
+    municipal = client.get(f"/api/v1/cases/{mine}/funds/isee", headers=sgm_headers)
+    assert municipal.status_code == 404
+
+
+def test_the_isee_paths_are_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/cases/{case_id}/funds/isee"])
+    assert "post" in paths["/api/v1/cases/{case_id}/funds/isee/estimates"]
+    assert "CertifiedIseeIn" in document["components"]["schemas"]
