@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from gateway_doubles.intake import InProcessIntake
-from gateway_helpers import SGM, login, referral_payload
+from gateway_helpers import SGM, csrf_from, login, referral_payload
 
 from abitare_chassis import migrate
 from abitare_chassis.actor import Actor
@@ -155,3 +155,92 @@ def test_the_isee_paths_are_in_the_openapi_document(client):
     assert {"get", "post"} <= set(paths["/api/v1/cases/{case_id}/funds/isee"])
     assert "post" in paths["/api/v1/cases/{case_id}/funds/isee/estimates"]
     assert "CertifiedIseeIn" in document["components"]["schemas"]
+
+
+# -- the case tab Fondi ----------------------------------------------------------------------
+def post_tab(operator, case_id, data):
+    page = operator.get(f"/schede/{case_id}/fondi").get_data(as_text=True)
+    return operator.post(
+        f"/schede/{case_id}/fondi/isee", data={"csrf_token": csrf_from(page), **data}
+    )
+
+
+ESTIMATE_FORM = {  # example B as an operator types it
+    "form": "estimate",
+    "e-computed_on": "15/01/2026",
+    "e-regime": "ordinario",
+    "m-0-relation": "genitore",
+    "m-0-worked_6_months": "1",
+    "m-0-employment_income": "28.000",
+    "m-1-relation": "genitore",
+    "m-1-worked_6_months": "1",
+    "m-1-employment_income": "12000,00",
+    "m-2-relation": "figlio",
+    "m-2-minor": "1",
+    "m-3-relation": "figlio",
+    "m-3-minor": "1",
+    "rent-registered": "1",
+    "rent-annual_rent": "9.600",
+    "fin-deposits_balance": "15.000",
+    "fin-state_bonds": "20.000",
+}
+
+
+def test_the_fondi_tab_computes_an_estimate_and_records_a_certified_isee(operator, case_id):
+    page = operator.get(f"/schede/{case_id}/fondi")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="tab-fondi"' in html and 'id="funds-section-isee"' in html
+    assert 'id="isee-applicable-none"' in html
+
+    done = post_tab(operator, case_id, ESTIMATE_FORM)
+    assert done.status_code == 302, done.get_data(as_text=True)
+    html = operator.get(done.headers["Location"]).get_data(as_text=True)
+    assert "10.751,88 €" in html and "stima, non certificata" in html
+    assert 'id="isee-applicable-estimate"' in html
+    assert "27.600,00 €" in html and "5.000,00 €" in html  # ISR, ISP
+    assert "2,66" in html  # the scala
+    assert "DPCM 5 dicembre 2013 n. 159, Allegato 1" in html
+    assert 'data-to-verify="si"' in html and "da verificare" in html
+
+    certified = {
+        "form": "certified",
+        "c-protocol": "inps-isee-2026-00012345a-00",
+        "c-kind": "ordinario",
+        "c-isee": "11.000",
+        "c-dsu_date": "2026-01-10",
+        "c-valid_until": "2099-12-31",
+    }
+    done = post_tab(operator, case_id, certified)
+    assert done.status_code == 302, done.get_data(as_text=True)
+    html = operator.get(f"/schede/{case_id}/fondi").get_data(as_text=True)
+    assert 'data-kind="certificato"' in html and "INPS-ISEE-2026-00012345A-00" in html
+    assert "11.000,00 €" in html
+
+
+def test_the_fondi_tab_shows_refusals_on_the_form_and_stores_nothing(operator, case_id):
+    bad = post_tab(operator, case_id, {**ESTIMATE_FORM, "m-0-under_3": "1"})
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Un figlio sotto i 3 anni deve essere indicato anche come minorenne." in html
+    assert 'id="m-0-under_3-error"' in html
+    bad = post_tab(
+        operator,
+        case_id,
+        {
+            "form": "certified",
+            "c-protocol": "INPS-ISEE-2026-00012345A-00",
+            "c-isee": "11.000",
+            "c-ise": "9.000",
+            "c-dsu_date": "2026-01-10",
+            "c-valid_until": "2025-12-31",
+        },
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "L&#39;ISEE non può superare l&#39;ISE" in html or "L'ISEE non può superare" in html
+    assert 'id="c-valid_until-error"' in html
+    bad = post_tab(operator, case_id, {**ESTIMATE_FORM, "m-0-employment_income": "-5"})
+    assert bad.status_code == 422
+    assert listed(operator, case_id)["estimates"] == []
+    assert listed(operator, case_id)["certified"] == []
