@@ -244,3 +244,20 @@ def test_the_fondi_tab_shows_refusals_on_the_form_and_stores_nothing(operator, c
     assert bad.status_code == 422
     assert listed(operator, case_id)["estimates"] == []
     assert listed(operator, case_id)["certified"] == []
+
+
+def test_the_fondi_tab_after_pseudonymisation_keeps_only_the_isee(operator, funds, case_id):
+    assert post_tab(operator, case_id, ESTIMATE_FORM).status_code == 302
+    handler = Db("funds", funds.db.url, metadata, handler="funds.handle_intake_case_pseudonymised")
+    try:
+        keys = {"referral_id": case_id, "comune_istat": SGM}
+        assert files.pseudonymise_funds_file(
+            handler, keys, SimpleNamespace(id="p", correlationid="p")
+        )
+    finally:
+        handler.dispose()
+    page = operator.get(f"/schede/{case_id}/fondi")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "10.751,88 €" in html and "rimossi alla pseudonimizzazione" in html
+    assert "27.600,00 €" not in html  # the ISR went with the DSU figures

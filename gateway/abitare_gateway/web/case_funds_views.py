@@ -22,6 +22,7 @@ from ..money import AmountError, euro_to_cents, format_euro
 from ..rpc import RemoteError, RpcError
 from . import bp
 from .case_forms import REQUIRED_MESSAGE, FormState
+from .case_partner_views import _date  # a required date field, ISO
 from .case_views import render_case
 from .commands import Outcome, attempt
 from .forms import parse_date
@@ -149,19 +150,6 @@ def _amount(state: FormState, name: str, required=False, default=None):
     except AmountError as exc:
         state.error(name, str(exc))
         return default
-
-
-def _date(state: FormState, name: str, required=True):
-    value = _value(state, name)
-    if not value:
-        if required:
-            state.error(name, _(REQUIRED_MESSAGE))
-        return None
-    try:
-        return parse_date(value).isoformat()
-    except ValueError as exc:
-        state.error(name, str(exc))
-        return None
 
 
 def _flag(state: FormState, name: str) -> bool:

@@ -205,26 +205,33 @@ def applicable(certified: list[dict], estimates: list[dict], on: date) -> dict |
     return {**chosen, "record": records[chosen["record"]["id"]]}
 
 
-def certified_record(row: CertifiedIsee, on: date | None = None) -> dict:
-    record = {
+def _figures(row, source: str, label: str) -> dict:
+    """What a certified ISEE and an estimate both say."""
+    return {
         "id": row.id,
         "referral_id": row.referral_id,
         "comune_istat": row.comune_istat,
-        "source": CERTIFIED,
-        "label": CERTIFIED_LABEL,
-        "protocol": row.protocol,
-        "kind": row.kind,
+        "source": source,
+        "label": label,
         "regime": row.regime,
         "isee_cents": row.isee_cents,
         "ise_cents": row.ise_cents,
         "isr_cents": row.isr_cents,
         "isp_cents": row.isp_cents,
         "scale": row.scale,
+        "pseudonymised_at": row.pseudonymised_at,
+    }
+
+
+def certified_record(row: CertifiedIsee, on: date | None = None) -> dict:
+    record = {
+        **_figures(row, CERTIFIED, CERTIFIED_LABEL),
+        "protocol": row.protocol,
+        "kind": row.kind,
         "dsu_date": row.dsu_date,
         "valid_until": row.valid_until,
         "recorded_at": row.recorded_at,
         "recorded_by": row.recorded_by,
-        "pseudonymised_at": row.pseudonymised_at,
     }
     record["valid"] = certified_valid_on(
         {"issued_on": row.dsu_date, "valid_until": row.valid_until}, on or today()
@@ -234,25 +241,14 @@ def certified_record(row: CertifiedIsee, on: date | None = None) -> dict:
 
 def estimate_record(row: IseeEstimate) -> dict:
     return {
-        "id": row.id,
-        "referral_id": row.referral_id,
-        "comune_istat": row.comune_istat,
-        "source": ESTIMATED,
-        "label": ESTIMATED_LABEL,
+        **_figures(row, ESTIMATED, ESTIMATED_LABEL),
         "computed_on": row.computed_on,
-        "regime": row.regime,
-        "isee_cents": row.isee_cents,
-        "ise_cents": row.ise_cents,
-        "isr_cents": row.isr_cents,
-        "isp_cents": row.isp_cents,
-        "scale": row.scale,
         "to_verify": row.to_verify,
         "dsu": row.dsu,
         "result": row.result,
         "parameters": row.parameters,
         "created_at": row.created_at,
         "created_by": row.created_by,
-        "pseudonymised_at": row.pseudonymised_at,
     }
 
 
@@ -262,25 +258,19 @@ def pseudonymise(session, referral_id: str, comune_istat: str, now: datetime) ->
     DSU figures, breakdowns and protocol numbers; the ISEE values, kinds and dates stay for the
     counts. How many records were pseudonymised now."""
     done = 0
-    for row in session.scalars(
-        select(CertifiedIsee).where(
-            CertifiedIsee.referral_id == referral_id,
-            CertifiedIsee.comune_istat == comune_istat,
-            CertifiedIsee.pseudonymised_at.is_(None),
-        )
+    for model, personal in (
+        (CertifiedIsee, ("protocol", "ise_cents", "isr_cents", "isp_cents", "scale")),
+        (IseeEstimate, ("dsu", "result", "ise_cents", "isr_cents", "isp_cents", "scale")),
     ):
-        row.protocol = row.ise_cents = row.isr_cents = row.isp_cents = row.scale = None
-        row.pseudonymised_at = now
-        done += 1
-    for row in session.scalars(
-        select(IseeEstimate).where(
-            IseeEstimate.referral_id == referral_id,
-            IseeEstimate.comune_istat == comune_istat,
-            IseeEstimate.pseudonymised_at.is_(None),
-        )
-    ):
-        row.dsu = row.result = None
-        row.ise_cents = row.isr_cents = row.isp_cents = row.scale = None
-        row.pseudonymised_at = now
-        done += 1
+        for row in session.scalars(
+            select(model).where(
+                model.referral_id == referral_id,
+                model.comune_istat == comune_istat,
+                model.pseudonymised_at.is_(None),
+            )
+        ):
+            for name in personal:
+                setattr(row, name, None)
+            row.pseudonymised_at = now
+            done += 1
     return done
