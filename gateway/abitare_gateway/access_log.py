@@ -74,6 +74,9 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "get_own_referral": "Invio consultato dal partner",
     "report_lender_status": "Stato del prestito comunicato dal partner",
     "get_loan": "Prestito consultato dal partner",
+    "list_isee": "Consultazione degli ISEE del nucleo",
+    "record_certified_isee": "Registrazione di un ISEE certificato",
+    "estimate_isee": "Stima dell'ISEE dai dati della DSU",
 }
 ROLES = {
     "agency_operator": "Operatore dell'agenzia",

@@ -752,6 +752,15 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
         "Esiste già una linea di bilancio con questo codice.",
         "A budget line with this code already exists.",
     ),
+    # funds: isee (a certified ISEE's figures)
+    "isee_above_ise": (
+        "L'ISEE non può superare l'ISE (la scala di equivalenza è almeno 1).",
+        "The ISEE cannot exceed the ISE (the equivalence scale is at least 1).",
+    ),
+    "isr_above_ise": (
+        "L'ISR non può superare l'ISE.",
+        "The ISR cannot exceed the ISE.",
+    ),
 }
 
 # -- warnings (stored and shown, never refused) ---------------------------------------------------

@@ -1,7 +1,13 @@
-"""What the gateway asks the funds service about the Fondo Affitto di Ambito, in one place:
-the REST API (``api/rent_fund.py``) and the pages (``web/rent_fund_views.py``) share these
-calls. The case is read from intake first (scope, audited there), so a case of another comune is
-404 before funds is asked anything."""
+"""What the gateway asks the funds service about a household's funds, in one place: the REST
+API (``/api/v1/cases/{id}/funds/...``, ``/api/v1/funds/...``) and the pages (the case tab
+**Fondi**, the coordinators' Fondi pages) share these calls.
+
+ISEE aid: the household's certified ISEEs (INPS attestazioni, recorded with their DSU protocol)
+and the agency's estimates, with the one that applies on a day (a valid certified ISEE beats an
+estimate). Fondo Affitto: the case is read from intake first (scope, audited there), so a case
+of another comune is 404 before funds is asked anything. Funds decides everything else: scope,
+roles, the checks, the estimate itself with its parameters.
+"""
 
 from __future__ import annotations
 
@@ -57,3 +63,16 @@ def file_application(actor: Actor, case_id: str, data: dict) -> dict:
 
 def record_payment(actor: Actor, application_id: str, data: dict) -> dict:
     return _funds("record_rent_fund_payment", actor, application_id, data)
+
+
+def list_isee(actor: Actor, case_id: str, on: str | None = None) -> dict:
+    """``{"on", "applicable", "certified": [...], "estimates": [...]}``, newest first."""
+    return _funds("list_isee", actor, case_id, on=on, purpose=purposes.current())
+
+
+def record_certified_isee(actor: Actor, case_id: str, data: dict) -> dict:
+    return _funds("record_certified_isee", actor, case_id, data)
+
+
+def estimate_isee(actor: Actor, case_id: str, data: dict) -> dict:
+    return _funds("estimate_isee", actor, case_id, data)

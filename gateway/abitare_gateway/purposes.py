@@ -56,6 +56,7 @@ BY_BLUEPRINT = {
     "partner_inbox": PARTNER_CONVENTION,
     "rent_fund": FUND_APPLICATION,
     "case_rent_fund": FUND_APPLICATION,
+    "case_funds": CASE_MANAGEMENT,
 }
 WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 

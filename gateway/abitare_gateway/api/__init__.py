@@ -74,11 +74,12 @@ def check_request_body():
 def init_app(app: Flask) -> Api:
     from . import (
         auth,
+        case_funds,
         cases,
         commission,
         comuni,
         fotografia,
-        funds_ledger,  # ledger (appended)
+        funds_ledger,
         partner,
         partner_referrals,
         partners,
@@ -120,6 +121,7 @@ def init_app(app: Flask) -> Api:
         rent_fund.blp,
         rent_fund.cases,
         funds_ledger.blp,
+        case_funds.blp,
     ):
         api.register_blueprint(blueprint)
     return api

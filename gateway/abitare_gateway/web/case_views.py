@@ -26,6 +26,7 @@ TABS = (
     ("valutazione", N_("Valutazione"), "web.case_assessment"),
     ("progetto", N_("Progetto"), "web.case_project"),
     ("partner", N_("Invii ai partner"), "web.case_partners"),
+    ("fondi", N_("Fondi"), "web.case_funds"),
     ("chiusura", N_("Chiusura"), "web.case_closure"),
     ("accessi", N_("Accessi"), "web.case_access"),  # coordinators only (see _layout.html)
 )

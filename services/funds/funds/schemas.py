@@ -4,7 +4,7 @@ tolerantly, DESIGN.md §5)."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -13,6 +13,8 @@ from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import Schema as CodedSchema
 from abitare_chassis.schemas import load
 
+from .domain.isee import CADASTRAL_CATEGORIES, CERTIFIED_TYPES, DISABILITIES, RELATIONS
+from .domain.parameters import ISEE_REGIMES, ORDINARY
 from .errors import ActionRequestInvalid, ReferralEventInvalid
 
 ISTAT = validate.Regexp(r"^[0-9]{6}$")
@@ -225,3 +227,103 @@ class LedgerLineIn(CodedSchema):
     allocated_cents = fields.Raw(load_default=0)
     reason = fields.String(required=True, validate=validate.Length(max=2000))
     idempotency_key = _ledger_text(100)
+
+
+# -- isee: the ISEE aid's RPC inputs ------------------------------------------------------------
+# Field checks only; what is impossible *together* is the domain's (funds.domain.isee.check_dsu
+# and funds.usecases.isee.check_certified). Amounts: integer cents, >= 0, up to 100 million euro.
+MAX_CENTS = 10_000_000_000
+PROTOCOL = validate.Regexp(r"^INPS-ISEE-[0-9]{4}-[0-9A-Z]{5,20}-[0-9]{2}$", error="format")
+
+
+def _cents(default=0, **kw):
+    return fields.Integer(
+        strict=True, load_default=default, validate=validate.Range(min=0, max=MAX_CENTS), **kw
+    )
+
+
+class DsuMemberIn(CodedSchema):
+    relation = fields.String(required=True, validate=validate.OneOf(RELATIONS))
+    minor = fields.Boolean(load_default=False)
+    under_3 = fields.Boolean(load_default=False)
+    worked_6_months = fields.Boolean(load_default=False)
+    disability = fields.String(load_default="nessuna", validate=validate.OneOf(DISABILITIES))
+    employment_income_cents = _cents()
+    pension_income_cents = _cents()
+    other_income_cents = _cents()
+    exempt_income_cents = _cents()
+    maintenance_received_cents = _cents()
+    foreign_income_cents = _cents()
+    maintenance_paid_cents = _cents()
+
+
+class DsuRentIn(CodedSchema):
+    registered = fields.Boolean(load_default=False)
+    annual_rent_cents = _cents(None, allow_none=True)
+
+
+class DsuFinancialIn(CodedSchema):
+    deposits_balance_cents = _cents()
+    deposits_average_cents = _cents()
+    other_financial_cents = _cents()
+    state_bonds_cents = _cents()
+
+
+class DsuPropertyIn(CodedSchema):
+    main_home = fields.Boolean(load_default=False)
+    imu_value_cents = _cents(None, allow_none=True)
+    rendita_cents = _cents(None, allow_none=True)
+    category = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(CADASTRAL_CATEGORIES)
+    )
+    mortgage_cents = _cents()
+
+
+class DsuIn(CodedSchema):
+    """The DSU figures of a nucleo, as :func:`funds.domain.isee.estimate_isee` reads them."""
+
+    members = fields.List(
+        fields.Nested(DsuMemberIn), required=True, validate=validate.Length(min=1, max=20)
+    )
+    rent = fields.Nested(DsuRentIn, load_default=dict)
+    financial = fields.Nested(DsuFinancialIn, load_default=dict)
+    properties = fields.List(
+        fields.Nested(DsuPropertyIn), load_default=list, validate=validate.Length(max=20)
+    )
+    home_in_capoluogo = fields.Boolean(load_default=False)
+
+
+class IseeEstimateIn(CodedSchema):
+    dsu = fields.Nested(DsuIn, required=True)
+    # the day whose parameters apply (None: today in Milan); the DPCM 159 ISEE starts in 2015
+    computed_on = fields.Date(
+        load_default=None, allow_none=True, validate=validate.Range(min=date(2015, 1, 1))
+    )
+    regime = fields.String(load_default=ORDINARY, validate=validate.OneOf(ISEE_REGIMES))
+
+
+class CertifiedIseeIn(CodedSchema):
+    protocol = fields.String(required=True, validate=PROTOCOL)
+    kind = fields.String(load_default="ordinario", validate=validate.OneOf(CERTIFIED_TYPES))
+    regime = fields.String(load_default=ORDINARY, validate=validate.OneOf(ISEE_REGIMES))
+    isee_cents = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=0, max=MAX_CENTS)
+    )
+    ise_cents = _cents(None, allow_none=True)
+    isr_cents = _cents(None, allow_none=True)
+    isp_cents = _cents(None, allow_none=True)
+    scale = fields.Decimal(
+        load_default=None,
+        allow_none=True,
+        places=2,
+        as_string=True,
+        validate=validate.Range(min=1, max=20),
+    )
+    dsu_date = fields.Date(required=True)
+    valid_until = fields.Date(required=True)
+
+
+class IseeQuery(Schema):
+    referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    on = fields.Date(load_default=None, allow_none=True)
+    purpose = purpose_field()

@@ -17,7 +17,10 @@ from .adapters.models import metadata
 from .schemas import (
     ApplicationInput,
     CaseQuery,
+    CertifiedIseeIn,
     FundsFileQuery,
+    IseeEstimateIn,
+    IseeQuery,
     LedgerLineIn,
     LedgerLineQuery,
     LedgerMovementIn,
@@ -27,7 +30,7 @@ from .schemas import (
     read_action_request,
     read_referral,
 )
-from .usecases import files, ledger, rent_fund
+from .usecases import files, isee, ledger, rent_fund
 
 
 class FundsService:
@@ -191,3 +194,22 @@ class FundsService:
                 idempotency_key=m["idempotency_key"],
             )  # fmt: skip
         )
+
+    # -- isee: the ISEE aid ---------------------------------------------------------------------
+    @rpc
+    def list_isee(self, actor, referral_id, on=None, purpose=None):
+        """The household's certified ISEEs and estimates, and the one applying on ``on``."""
+        query = load(IseeQuery(), {"referral_id": referral_id, "on": on, "purpose": purpose})
+        return jsonable(isee.list_isee(self.db, actor, **query))
+
+    @rpc
+    def record_certified_isee(self, actor, referral_id, payload):
+        query = load(IseeQuery(), {"referral_id": referral_id})
+        data = load(CertifiedIseeIn(), payload)
+        return jsonable(isee.record_certified_isee(self.db, actor, query["referral_id"], data))
+
+    @rpc
+    def estimate_isee(self, actor, referral_id, payload):
+        query = load(IseeQuery(), {"referral_id": referral_id})
+        data = load(IseeEstimateIn(), payload)
+        return jsonable(isee.estimate_and_store(self.db, actor, query["referral_id"], data))

@@ -256,5 +256,57 @@ class LedgerMovement(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+# -- isee: certified ISEE attestations and the agency's estimates --------------------------
+class CertifiedIsee(Base):
+    """An ISEE certified by INPS (attestazione) for a household, as an operator recorded it."""
+
+    __tablename__ = "isee_certified"
+    __table_args__ = (UniqueConstraint("referral_id", "protocol"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    # INPS-ISEE-...; None once pseudonymised
+    protocol: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(30))  # ordinario corrente minorenni ...
+    regime: Mapped[str] = mapped_column(String(30))
+    isee_cents: Mapped[int] = mapped_column(Integer)
+    ise_cents: Mapped[int | None] = mapped_column(Integer)
+    isr_cents: Mapped[int | None] = mapped_column(Integer)
+    isp_cents: Mapped[int | None] = mapped_column(Integer)
+    scale: Mapped[str | None] = mapped_column(String(8))  # "2.66"
+    dsu_date: Mapped[date] = mapped_column(Date)  # the DSU's date: valid from it
+    valid_until: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class IseeEstimate(Base):
+    """An ISEE estimate ("stimato") with what it was computed from: the DSU figures entered,
+    the result with every intermediate value, and the parameters used (value, validity,
+    source, to_verify), as computed then, so it reads back identically later."""
+
+    __tablename__ = "isee_estimate"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    computed_on: Mapped[date] = mapped_column(Date)  # the date the parameters were chosen for
+    regime: Mapped[str] = mapped_column(String(30))
+    dsu: Mapped[dict | None] = mapped_column(JSON)  # None once pseudonymised
+    result: Mapped[dict | None] = mapped_column(JSON)  # estimate_isee's answer without parameters
+    parameters: Mapped[list] = mapped_column(JSON)
+    to_verify: Mapped[bool] = mapped_column(Boolean)
+    isee_cents: Mapped[int] = mapped_column(Integer)
+    ise_cents: Mapped[int | None] = mapped_column(Integer)
+    isr_cents: Mapped[int | None] = mapped_column(Integer)
+    isp_cents: Mapped[int | None] = mapped_column(Integer)
+    scale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 add_chassis_tables(metadata)
 add_audit_table(metadata)

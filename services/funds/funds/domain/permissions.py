@@ -75,3 +75,17 @@ MANAGE_LEDGER = "manage_ledger"  # open_line, commit, pay, correct, move
 
 for _role in (COORDINATOR, SYSTEM):
     ALLOWED[_role] = ALLOWED[_role] | frozenset({READ_LEDGER, MANAGE_LEDGER})
+# -- isee: the ISEE aid ----------------------------------------------------------------------
+# Operators and coordinators of the household's comuni read its ISEE records and record a
+# certified ISEE or an estimate; the system reads them (demo and checks); a municipal client
+# sees nothing of it (only the status of its households' applications).
+READ_ISEE = "read_isee"  # list_isee
+RECORD_ISEE = "record_isee"  # record_certified_isee, estimate_isee
+
+for _role, _actions in {
+    AGENCY_OPERATOR: {READ_ISEE, RECORD_ISEE},
+    COMUNE_OPERATOR: {READ_ISEE, RECORD_ISEE},
+    COORDINATOR: {READ_ISEE, RECORD_ISEE},
+    SYSTEM: {READ_ISEE},
+}.items():
+    ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)

@@ -19,6 +19,7 @@ from ..domain import permissions
 from ..domain.affordability import check_affordability
 from ..domain.dates import local_date
 from ..errors import FundsFileNotFound
+from . import isee
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ PSEUDONYMISED_EXPLANATION = (
 
 def pseudonymise_funds_file(db: Db, keys: dict, event) -> bool:
     """``intake.case_pseudonymised.v1``: remove the household's amounts from its file (the
-    outcome, ratio and threshold stay for the counts) and forget the published events about
+    outcome, ratio and threshold stay for the counts) and from its ISEE records
+    (:func:`.isee.pseudonymise`), and forget the published events about
     it, in one transaction caused by ``event``. True if a file was pseudonymised now."""
     with db.transaction(causation=event) as tx:
         file = tx.session.scalar(
@@ -84,6 +86,7 @@ def pseudonymise_funds_file(db: Db, keys: dict, event) -> bool:
             )
         )
         forget_published(tx.session, db.outbox, keys["referral_id"])
+        isee.pseudonymise(tx.session, keys["referral_id"], keys["comune_istat"], datetime.now(UTC))
         if file is None or file.pseudonymised_at is not None:
             return False
         file.monthly_net_income_cents = file.monthly_rent_cents = None
