@@ -1,7 +1,7 @@
 """Errors of the funds service. Each has a stable ``code`` the gateway translates; the message
 is English, for logs only."""
 
-from abitare_chassis.errors import Forbidden, InvalidInput, NotFound
+from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class FundsFileNotFound(NotFound):
@@ -40,3 +40,31 @@ class CertifiedIseeDuplicate(InvalidInput):
     """The same INPS DSU protocol number is already recorded for this household."""
 
     code = "certified_isee_duplicate"
+
+
+# -- morosità incolpevole: the eviction file and the contribution ------------------------------
+class ArrearsStageTransitionInvalid(Conflict):
+    """The eviction file cannot move from its current stage to the one asked (details:
+    ``current``, ``requested``, ``allowed``): nothing recorded."""
+
+    code = "arrears_stage_transition_invalid"
+
+
+class ArrearsInputInvalid(InvalidInput):
+    """Dates or amounts of the eviction file or the contribution that cannot be (a stage before
+    the previous one, a grace period too long, a negative amount...): coded field errors."""
+
+    code = "arrears_input_invalid"
+
+
+class ArrearsFileNotFound(NotFound):
+    """No arrears file for this referral, or not in the actor's comuni (same answer on
+    purpose)."""
+
+    code = "arrears_file_not_found"
+
+
+class ArrearsFileExists(Conflict):
+    """The referral already has an arrears file."""
+
+    code = "arrears_file_exists"
