@@ -337,6 +337,11 @@ ERRORS: dict[str, Text] = {
         "Questa scheda ha già un fascicolo di morosità.",
         "This referral already has an arrears file.",
     ),
+    "arrears_file_pseudonymised": (
+        "Il fascicolo di morosità è stato pseudonimizzato (conservazione scaduta): non si "
+        "modifica più.",
+        "The arrears file was pseudonymised (retention over): it cannot change.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------

@@ -68,3 +68,10 @@ class ArrearsFileExists(Conflict):
     """The referral already has an arrears file."""
 
     code = "arrears_file_exists"
+
+
+class ArrearsFilePseudonymised(Conflict):
+    """The arrears file was pseudonymised (retention over): kept for the counts, never
+    written again."""
+
+    code = "arrears_file_pseudonymised"

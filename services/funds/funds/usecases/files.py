@@ -19,6 +19,7 @@ from ..domain import permissions
 from ..domain.affordability import check_affordability
 from ..domain.dates import local_date
 from ..errors import FundsFileNotFound
+from . import arrears_relief
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def pseudonymise_funds_file(db: Db, keys: dict, event) -> bool:
             )
         )
         forget_published(tx.session, db.outbox, keys["referral_id"])
+        arrears_relief.pseudonymise_arrears(tx.session, keys)  # its arrears file too
         if file is None or file.pseudonymised_at is not None:
             return False
         file.monthly_net_income_cents = file.monthly_rent_cents = None
