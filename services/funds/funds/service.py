@@ -14,8 +14,16 @@ from abitare_chassis.rpc import rpc
 from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
-from .schemas import FundsFileQuery, read_referral
-from .usecases import files
+from .schemas import (
+    ArrearsContributionInput,
+    ArrearsCriteriaInput,
+    ArrearsOpenInput,
+    ArrearsStageInput,
+    EvictionsDueQuery,
+    FundsFileQuery,
+    read_referral,
+)
+from .usecases import arrears_relief, files
 
 
 class FundsService:
@@ -47,3 +55,40 @@ class FundsService:
     @rpc
     def count_files(self, actor):
         return files.count_files(self.db, actor)
+
+    # -- morosità incolpevole: the arrears file (usecases.arrears_relief) ----------------------
+    @rpc
+    def open_arrears_file(self, actor, referral_id, payload):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsOpenInput(), payload or {})
+        return jsonable(arrears_relief.open_arrears_file(self.db, actor, referral, data))
+
+    @rpc
+    def record_arrears_stage(self, actor, referral_id, payload):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsStageInput(), payload or {})
+        return jsonable(arrears_relief.record_stage(self.db, actor, referral, data))
+
+    @rpc
+    def check_arrears_criteria(self, actor, referral_id, payload=None):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsCriteriaInput(), payload or {})
+        return jsonable(arrears_relief.check_criteria(self.db, actor, referral, data))
+
+    @rpc
+    def compute_arrears_contribution(self, actor, referral_id, payload):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsContributionInput(), payload or {})
+        return jsonable(arrears_relief.compute_contribution(self.db, actor, referral, data))
+
+    @rpc
+    def get_arrears_file(self, actor, referral_id, purpose=None):
+        query = load(FundsFileQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(arrears_relief.get_arrears_file(self.db, actor, **query))
+
+    @rpc
+    def evictions_due(self, actor, until, purpose=None):
+        """The hearings, executions and accesses fixed from today to ``until`` in the actor's
+        comuni (the worklist's "sfratti in scadenza")."""
+        query = load(EvictionsDueQuery(), {"until": until, "purpose": purpose})
+        return jsonable(arrears_relief.evictions_due(self.db, actor, **query))

@@ -347,3 +347,14 @@ def test_every_figure_is_a_dated_parameter_with_its_reference():
     # before DM 30/3/2016 there is no cap of art. 5: the computation cannot run
     with pytest.raises(LookupError):
         ar.compute_contribution(ar.ContributionRequest(deposit_cents=1), date(2016, 1, 1))
+
+
+# -- who may ------------------------------------------------------------------------------------
+def test_operators_and_coordinators_work_the_arrears_file_municipal_clients_and_partners_not():
+    from funds.domain import permissions as p
+
+    for role in (p.AGENCY_OPERATOR, p.COMUNE_OPERATOR, p.COORDINATOR):
+        assert p.may(role, p.READ_ARREARS) and p.may(role, p.WRITE_ARREARS)
+    assert p.may(p.SYSTEM, p.READ_ARREARS) and not p.may(p.SYSTEM, p.WRITE_ARREARS)
+    for role in (p.MUNICIPAL_CLIENT, p.PARTNER_CLIENT):
+        assert not p.may(role, p.READ_ARREARS) and not p.may(role, p.WRITE_ARREARS)
