@@ -15,13 +15,14 @@ from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
-from ..adapters.models import ArrearsContribution, ArrearsFile, ArrearsStage, FundsFile
+from ..adapters.models import ArrearsContribution, ArrearsFile, ArrearsStage
 from ..domain import arrears_relief as rules
 from ..domain import permissions
 from ..domain.dates import local_date
@@ -29,8 +30,8 @@ from ..errors import (
     ArrearsFileExists,
     ArrearsFileNotFound,
     ArrearsFilePseudonymised,
-    FundsFileNotFound,
 )
+from . import files  # the funds file: the household's scope (files imports this module too)
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def open_arrears_file(
     rules.check_cause_input(data.get("cause"), data.get("cause_note"))
     first = rules.check_stage([], _stage(data), today)
     with db.transaction() as tx:
-        funds_file = _funds_file_in_scope(tx.session, actor, referral_id)
+        funds_file = files._file_in_scope(tx.session, actor, referral_id)
         if funds_file.pseudonymised_at is not None:
             raise ArrearsFilePseudonymised(referral_id=referral_id)
         exists = tx.session.scalar(
@@ -83,7 +84,10 @@ def open_arrears_file(
             updated_at=now,
         )
         tx.session.add(file)
-        tx.session.flush()
+        try:
+            tx.session.flush()
+        except IntegrityError:  # opened at the same moment by someone else: the unique key
+            raise ArrearsFileExists(referral_id=referral_id) from None
         tx.session.add(_stage_row(file, first, data.get("note"), actor, now))
         _audit(tx.session, actor, "open_arrears_file", file)
         return _record(tx.session, file)
@@ -252,17 +256,6 @@ def pseudonymise_arrears(session: Session, keys: dict) -> bool:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _funds_file_in_scope(session: Session, actor: Actor, referral_id: str) -> FundsFile:
-    file = session.scalar(
-        select(FundsFile).where(
-            FundsFile.referral_id == referral_id, FundsFile.comune_istat.in_(actor.comuni)
-        )
-    )
-    if file is None:
-        raise FundsFileNotFound(referral_id=referral_id)
-    return file
-
-
 def _file_in_scope(
     session: Session, actor: Actor, referral_id: str, for_update: bool = False
 ) -> ArrearsFile:
