@@ -167,6 +167,10 @@ ERRORS: dict[str, Text] = {
         "La scheda ricevuta non contiene i dati del fascicolo fondi.",
         "The referral event lacks what a funds file needs.",
     ),
+    "funds_action_request_invalid": (
+        "La richiesta di azione del progetto non contiene i dati della domanda.",
+        "The project's action request lacks what an application needs.",
+    ),
     # funds: isee
     "isee_input_invalid": (
         "I dati della DSU non sono coerenti tra loro: correggi i campi indicati.",
@@ -199,6 +203,28 @@ ERRORS: dict[str, Text] = {
     "certified_isee_duplicate": (
         "Questo protocollo DSU è già registrato per il nucleo.",
         "This DSU protocol number is already recorded for the household.",
+    ),
+    "rent_fund_window_not_found": (
+        "Il bando o il regolamento non esiste oppure non riguarda i tuoi comuni.",
+        "No such window or regulation, or it does not cover your comuni.",
+    ),
+    "rent_fund_application_not_found": (
+        "La domanda al Fondo Affitto non esiste oppure non è visibile con il tuo profilo.",
+        "No such Fondo Affitto application, or not visible to you.",
+    ),
+    "rent_fund_conflict": (
+        "Questo passaggio non è possibile nello stato attuale del bando o della domanda.",
+        "This step is not possible in the current state of the window or the application.",
+    ),
+    "rent_fund_invalid": (
+        "I dati indicati non sono validi: correggi i campi indicati.",
+        "The data given are not valid: correct the fields shown.",
+    ),
+    "rent_fund_idempotency_key_reused": (
+        "La chiave di idempotenza è già stata usata per una domanda diversa: usa una chiave "
+        "nuova per ogni nuova domanda.",
+        "The Idempotency-Key was already used for a different application: use a new key "
+        "for a new application.",
     ),
     # housing_stock
     "housing_need_not_found": (
@@ -364,6 +390,18 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "documents_missing": (
         "Mancano documenti obbligatori per la richiesta.",
         "Required documents for the claim are missing.",
+    ),
+    "outside_regulation": (
+        "Le date del bando sono fuori dal periodo di validità del regolamento.",
+        "The window's dates fall outside the regulation's validity.",
+    ),
+    "comune_not_in_regulation": (
+        "Il regolamento del bando non riguarda il comune della scheda.",
+        "The window's regulation does not cover the case's comune.",
+    ),
+    "above_approved": (
+        "L'importo supera quanto resta da erogare sulla domanda approvata.",
+        "The amount is above what is left to pay on the approved application.",
     ),
     "required": ("Campo obbligatorio.", "Missing data for required field."),
     "null": ("Campo obbligatorio.", "Field may not be null."),

@@ -42,6 +42,43 @@ class CertifiedIseeDuplicate(InvalidInput):
     code = "certified_isee_duplicate"
 
 
+# -- affitto: Fondo Affitto di Ambito ----------------------------------------------------------
+class RentFundWindowNotFound(NotFound):
+    """No such regulation or window, or not covering the actor's comuni (same answer)."""
+
+    code = "rent_fund_window_not_found"
+
+
+class RentFundApplicationNotFound(NotFound):
+    """No such application, or not of the actor's comuni (same answer on purpose)."""
+
+    code = "rent_fund_application_not_found"
+
+
+class RentFundConflict(Conflict):
+    """The step does not fit the window's or the application's state (``reason`` says why)."""
+
+    code = "rent_fund_conflict"
+
+
+class RentFundInvalid(InvalidInput):
+    """A window or payment that cannot be (coded field errors), nothing stored."""
+
+    code = "rent_fund_invalid"
+
+
+class RentFundIdempotencyKeyReused(Conflict):
+    """The Idempotency-Key was already used for a different application."""
+
+    code = "rent_fund_idempotency_key_reused"
+
+
+class ActionRequestInvalid(InvalidInput):
+    """An ``intake.action_requested.v1`` funds cannot read (parked at once)."""
+
+    code = "funds_action_request_invalid"
+
+
 # -- morosità incolpevole: the eviction file and the contribution ------------------------------
 class ArrearsStageTransitionInvalid(Conflict):
     """The eviction file cannot move from its current stage to the one asked (details:

@@ -14,7 +14,7 @@ from abitare_chassis.schemas import Schema as CodedSchema
 from abitare_chassis.schemas import load
 
 from .domain import arrears_relief as _arrears
-from .errors import ReferralEventInvalid
+from .errors import ActionRequestInvalid, ReferralEventInvalid
 
 ISTAT = validate.Regexp(r"^[0-9]{6}$")
 CENTS = {
@@ -78,6 +78,106 @@ def _moment(value):
         return fields.AwareDateTime(default_timezone=UTC).deserialize(value)
     except ValidationError:
         return None
+
+
+# -- affitto: Fondo Affitto di Ambito ----------------------------------------------------------
+CASE_ID = validate.Length(min=1, max=36)
+MONEY = {"strict": True, "validate": validate.Range(min=0, max=10**11)}  # integer cents
+
+
+class WindowInput(Schema):
+    regulation_id = fields.String(required=True, validate=CASE_ID)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    budget_cents = fields.Integer(required=True, **MONEY)
+
+
+class ApplicationInput(Schema):
+    """A household's application (or the completion of a project's draft)."""
+
+    referral_id = fields.String(required=True, validate=CASE_ID)
+    comune_istat = fields.String(required=True, validate=ISTAT)
+    window_id = fields.String(required=True, validate=CASE_ID)
+    application_id = fields.String(load_default=None, allow_none=True, validate=CASE_ID)
+    idempotency_key = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=100)
+    )
+    household_size = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1, max=30)
+    )
+    casa_grade = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1, max=4)
+    )
+    isee_cents = fields.Integer(**CENTS)
+    isee_kind = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(("certificato", "stimato"))
+    )
+    isee_protocol = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=60)
+    )
+    monthly_rent_cents = fields.Integer(**CENTS)
+    monthly_net_income_cents = fields.Integer(**CENTS)
+    resident = fields.Boolean(load_default=None, allow_none=True)
+    lease_registered = fields.Boolean(load_default=None, allow_none=True)
+    lease_start = fields.Date(load_default=None, allow_none=True)
+    tenure = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(("libero", "concordato", "sap", "sat", "riscatto")),
+    )
+    eviction_procedure = fields.Boolean(load_default=None, allow_none=True)
+    owns_adequate_dwelling = fields.Boolean(load_default=None, allow_none=True)
+    documents = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        load_default=list,
+        validate=validate.Length(max=30),
+    )
+
+
+class PaymentInput(Schema):
+    amount_cents = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=10**11)
+    )
+    paid_on = fields.Date(required=True)
+    paid_to = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(("proprietario", "inquilino"))
+    )
+    reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class CaseQuery(Schema):
+    referral_id = fields.String(required=True, validate=CASE_ID)
+    purpose = purpose_field()
+
+
+class ActionRequestSchema(_Tolerant):
+    """``intake.action_requested.v1``, read tolerantly: what a draft application needs."""
+
+    referral_id = fields.UUID(required=True)
+    comune_istat = fields.String(required=True, validate=ISTAT)
+    action_id = fields.UUID(required=True)
+    action_type = fields.String(required=True)
+
+
+def read_action_request(event) -> dict | None:
+    """The draft application an ``intake.action_requested.v1`` asks for, or None when another
+    service fulfils the action; ``ActionRequestInvalid`` (parked) when it cannot be read."""
+    try:
+        data = load(ActionRequestSchema(), event.data if isinstance(event.data, dict) else {})
+    except InvalidInput as exc:
+        raise ActionRequestInvalid(exc.errors) from None
+    if data["action_type"] != "fund_application":
+        return None
+    if event.tenant is not None and event.tenant != data["comune_istat"]:
+        raise ActionRequestInvalid(
+            {"comune_istat": [{"code": "tenant_mismatch", "tenant": event.tenant}]}
+        )
+    return {
+        "referral_id": str(data["referral_id"]),
+        "comune_istat": data["comune_istat"],
+        "action_id": str(data["action_id"]),
+    }
 
 
 # -- morosità incolpevole: RPC inputs (coded errors, unknown fields refused) ------------------

@@ -15,15 +15,20 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
 from .schemas import (
+    ApplicationInput,
     ArrearsContributionInput,
     ArrearsCriteriaInput,
     ArrearsOpenInput,
     ArrearsStageInput,
+    CaseQuery,
     EvictionsDueQuery,
     FundsFileQuery,
+    PaymentInput,
+    WindowInput,
+    read_action_request,
     read_referral,
 )
-from .usecases import arrears_relief, files
+from .usecases import arrears_relief, files, rent_fund
 
 
 class FundsService:
@@ -55,6 +60,56 @@ class FundsService:
     @rpc
     def count_files(self, actor):
         return files.count_files(self.db, actor)
+
+    # -- affitto: Fondo Affitto di Ambito ------------------------------------------------------
+    @event_handler("intake", "action_requested")
+    def handle_intake_action_requested(self, event):
+        data = read_action_request(event)  # None: another service fulfils the action
+        if data is not None:
+            rent_fund.request_from_action(self.db, event, data)
+
+    @rpc
+    def list_rent_fund_regulations(self, actor):
+        return jsonable(rent_fund.list_regulations(self.db, actor))
+
+    @rpc
+    def list_rent_fund_windows(self, actor):
+        return jsonable(rent_fund.list_windows(self.db, actor))
+
+    @rpc
+    def open_rent_fund_window(self, actor, payload):
+        return jsonable(rent_fund.open_window(self.db, actor, load(WindowInput(), payload)))
+
+    @rpc
+    def get_rent_fund_window(self, actor, window_id):
+        return jsonable(rent_fund.get_window(self.db, actor, window_id))
+
+    @rpc
+    def close_rent_fund_window(self, actor, window_id):
+        return jsonable(rent_fund.close_window(self.db, actor, window_id))
+
+    @rpc
+    def rank_rent_fund_window(self, actor, window_id):
+        return jsonable(rent_fund.rank_window(self.db, actor, window_id))
+
+    @rpc
+    def approve_rent_fund_window(self, actor, window_id):
+        return jsonable(rent_fund.approve_window(self.db, actor, window_id))
+
+    @rpc
+    def file_rent_fund_application(self, actor, payload):
+        data = load(ApplicationInput(), payload)
+        return jsonable(rent_fund.file_application(self.db, actor, data))
+
+    @rpc
+    def list_rent_fund_applications(self, actor, referral_id, purpose=None):
+        query = load(CaseQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(rent_fund.list_for_case(self.db, actor, **query))
+
+    @rpc
+    def record_rent_fund_payment(self, actor, application_id, payload):
+        data = load(PaymentInput(), payload)
+        return jsonable(rent_fund.record_payment(self.db, actor, application_id, data))
 
     # -- morosità incolpevole: the arrears file (usecases.arrears_relief) ----------------------
     @rpc

@@ -1,5 +1,7 @@
 """Integration: the funds service with a real broker and a real database (SQLite, PostgreSQL)."""
 
+import uuid
+
 import pytest
 from nameko.exceptions import RemoteError
 from sqlalchemy import func, select
@@ -7,6 +9,7 @@ from sqlalchemy import func, select
 from abitare_chassis.actor import Actor, sign_actor
 from abitare_chassis.database import make_engine
 from abitare_chassis.handlers import dead_letter_queue_name, retry_queue_name
+from abitare_chassis.testing.consumer import EventFeed
 from abitare_chassis.testing.services import token, wait_for
 from funds.adapters.models import FundsFile
 from funds.service import FundsService
@@ -194,3 +197,35 @@ def test_a_pseudonymised_case_loses_its_amounts_once(
         stored = conn.execute(select(FundsFile)).one()
     assert inbox == 1 and broker.depth(dead_letter_queue_name(PSEUDONYMISED_QUEUE)) == 0
     assert stored.pseudonymised_at.isoformat() == file["pseudonymised_at"]
+
+
+ACTIONS = EventFeed("intake.action_requested.v1", id_field="action_id", tenant_field="comune_istat")
+
+
+def test_a_fund_application_action_opens_a_draft_once_and_other_actions_are_left(
+    funds, service_runner
+):
+    """intake.action_requested.v1 over the broker: a fund_application becomes one draft
+    application of the case (a redelivery changes nothing); a partner_referral is not funds'."""
+    broker = ACTIONS.broker(service_runner.amqp_uri)
+    case = str(uuid.uuid4())
+    wanted = ACTIONS.data(
+        referral_id=case, action_type="fund_application", fulfilled_by="funds", partner_code=None
+    )
+    envelope = ACTIONS.envelope(wanted)
+    broker.publish(envelope)
+    broker.publish(envelope)  # redelivered
+    broker.publish(ACTIONS.envelope(ACTIONS.data(referral_id=case)))  # partner_referral
+    coordinator = token("coordinator", [SGM], service="funds")
+    [draft] = wait_for(
+        lambda: funds.funds.list_rent_fund_applications(coordinator, case) or None,
+        message="draft application",
+    )
+    assert (draft["state"], draft["action_id"]) == ("bozza", wanted["action_id"])
+    wait_for(
+        lambda: (
+            broker.depth("evt-intake-action_requested--funds.handle_intake_action_requested") == 0
+        ),
+        message="all three handled",
+    )
+    assert len(funds.funds.list_rent_fund_applications(coordinator, case)) == 1
