@@ -384,6 +384,31 @@ ERRORS: dict[str, Text] = {
         "Importo ammesso superiore al programmato non ancora ammesso: {headroom}.",
         "The allocation exceeds what is programmed and not yet allocated: {headroom}.",
     ),
+    # funds: morosità incolpevole (domain/arrears_relief.py)
+    "arrears_stage_transition_invalid": (
+        "Il fascicolo di sfratto non può passare da «{current}» a «{requested}» (passaggi "
+        "possibili: {allowed}).",
+        "The eviction file cannot move from '{current}' to '{requested}' (allowed: {allowed}).",
+    ),
+    "arrears_input_invalid": (
+        "Le date o gli importi del fascicolo di morosità non sono coerenti: correggi i campi "
+        "indicati.",
+        "The arrears file's dates or amounts are inconsistent: correct the fields shown.",
+    ),
+    "arrears_file_not_found": (
+        "Il fascicolo di morosità di questa scheda non esiste oppure non è visibile con il tuo "
+        "profilo.",
+        "No arrears file for this referral, or not visible to you.",
+    ),
+    "arrears_file_exists": (
+        "Questa scheda ha già un fascicolo di morosità.",
+        "This referral already has an arrears file.",
+    ),
+    "arrears_file_pseudonymised": (
+        "Il fascicolo di morosità è stato pseudonimizzato (conservazione scaduta): non si "
+        "modifica più.",
+        "The arrears file was pseudonymised (retention over): it cannot change.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -760,6 +785,33 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "isr_above_ise": (
         "L'ISR non può superare l'ISE.",
         "The ISR cannot exceed the ISE.",
+    ),
+    # funds: morosità incolpevole (domain/arrears_relief.py)
+    "arrears_due_date_required": (
+        "Indica la data fissata ({kind}).",
+        "Give the date fixed ({kind}).",
+    ),
+    "arrears_due_date_not_expected": (
+        "Questa fase non fissa una data successiva.",
+        "This stage fixes no later date.",
+    ),
+    "arrears_grace_too_long": (
+        "Il termine di grazia è al massimo di {max} giorni e l'udienza entro 10 giorni dalla "
+        "scadenza (entro il {latest}).",
+        "The grace period is at most {max} days, its hearing within 10 days of its end "
+        "(by {latest}).",
+    ),
+    "arrears_release_notice_too_short": (
+        "Il preavviso di rilascio va notificato almeno {min} giorni prima dell'accesso.",
+        "The notice of release must precede the access by at least {min} days.",
+    ),
+    "arrears_cause_unknown": (
+        "Causa della morosità non prevista (possibili: {allowed}).",
+        "Unknown cause of the arrears (allowed: {allowed}).",
+    ),
+    "arrears_cause_note_required": (
+        "Per una causa non elencata descrivila.",
+        "Describe a cause that is not listed.",
     ),
 }
 

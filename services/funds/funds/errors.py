@@ -142,3 +142,38 @@ class LedgerAboveProgrammed(Conflict):
     """An allocation above what the line's programme still foresees (programmato − ammesso)."""
 
     code = "ledger_above_programmed"
+
+
+# -- morosità incolpevole: the eviction file and the contribution ------------------------------
+class ArrearsStageTransitionInvalid(Conflict):
+    """The eviction file cannot move from its current stage to the one asked (details:
+    ``current``, ``requested``, ``allowed``): nothing recorded."""
+
+    code = "arrears_stage_transition_invalid"
+
+
+class ArrearsInputInvalid(InvalidInput):
+    """Dates or amounts of the eviction file or the contribution that cannot be (a stage before
+    the previous one, a grace period too long, a negative amount...): coded field errors."""
+
+    code = "arrears_input_invalid"
+
+
+class ArrearsFileNotFound(NotFound):
+    """No arrears file for this referral, or not in the actor's comuni (same answer on
+    purpose)."""
+
+    code = "arrears_file_not_found"
+
+
+class ArrearsFileExists(Conflict):
+    """The referral already has an arrears file."""
+
+    code = "arrears_file_exists"
+
+
+class ArrearsFilePseudonymised(Conflict):
+    """The arrears file was pseudonymised (retention over): kept for the counts, never
+    written again."""
+
+    code = "arrears_file_pseudonymised"

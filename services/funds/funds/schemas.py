@@ -13,6 +13,7 @@ from abitare_chassis.errors import InvalidInput
 from abitare_chassis.schemas import Schema as CodedSchema
 from abitare_chassis.schemas import load
 
+from .domain import arrears_relief as _arrears
 from .domain.isee import CADASTRAL_CATEGORIES, CERTIFIED_TYPES, DISABILITIES, RELATIONS
 from .domain.parameters import ISEE_REGIMES, ORDINARY
 from .errors import ActionRequestInvalid, ReferralEventInvalid
@@ -326,4 +327,74 @@ class CertifiedIseeIn(CodedSchema):
 class IseeQuery(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     on = fields.Date(load_default=None, allow_none=True)
+    purpose = purpose_field()
+
+
+# -- morosità incolpevole: RPC inputs (coded errors, unknown fields refused) ------------------
+_NOTE = {"allow_none": True, "validate": validate.Length(max=2000)}
+_MAYBE_CENTS = {"strict": True, "allow_none": True, "validate": validate.Range(min=0)}
+_ASKED_CENTS = {"strict": True, "load_default": 0, "validate": validate.Range(min=0)}
+_MONTHS = {"strict": True, "load_default": 0, "validate": validate.Range(min=0, max=120)}
+
+
+class ArrearsStageInput(CodedSchema):
+    stage = fields.String(required=True, validate=validate.OneOf(_arrears.STAGES))
+    on = fields.Date(required=True)
+    due_on = fields.Date(allow_none=True, load_default=None)
+    hardship = fields.Boolean(load_default=False)
+    note = fields.String(load_default=None, **_NOTE)
+
+
+class ArrearsFactsInput(CodedSchema):
+    """The facts of the access criteria; a field left out keeps what the file has."""
+
+    cause = fields.String(allow_none=True, validate=validate.OneOf(tuple(_arrears.CAUSES)))
+    cause_note = fields.String(**_NOTE)
+    income_loss_on = fields.Date(allow_none=True)
+    ise_cents = fields.Integer(**_MAYBE_CENTS)
+    isee_cents = fields.Integer(**_MAYBE_CENTS)
+    monthly_rent_cents = fields.Integer(**_MAYBE_CENTS)
+    monthly_net_income_cents = fields.Integer(**_MAYBE_CENTS)
+    lease_registered = fields.Boolean(allow_none=True)
+    lease_start = fields.Date(allow_none=True)
+    cadastral_category = fields.String(allow_none=True, validate=validate.Length(max=4))
+    resident_since = fields.Date(allow_none=True)
+    citizenship = fields.String(allow_none=True, validate=validate.OneOf(_arrears.CITIZENSHIPS))
+    residence_permit_valid = fields.Boolean(allow_none=True)
+    owns_adequate_dwelling_in_province = fields.Boolean(allow_none=True)
+    member_over_70 = fields.Boolean(allow_none=True)
+    member_minor = fields.Boolean(allow_none=True)
+    member_invalidity_74 = fields.Boolean(allow_none=True)
+    social_care_plan = fields.Boolean(allow_none=True)
+
+
+class ArrearsCriteriaInput(ArrearsFactsInput):
+    on = fields.Date(load_default=None)  # the day of the check; today by default
+
+
+class ArrearsOpenInput(ArrearsStageInput):
+    cause = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(tuple(_arrears.CAUSES))
+    )
+    cause_note = fields.String(load_default=None, **_NOTE)
+    income_loss_on = fields.Date(allow_none=True, load_default=None)
+    facts = fields.Nested(ArrearsFactsInput, load_default=dict)
+
+
+class ArrearsContributionInput(CodedSchema):
+    on = fields.Date(load_default=None)
+    arrears_cents = fields.Integer(**_ASKED_CENTS)
+    lease_end = fields.Date(allow_none=True, load_default=None)
+    landlord_renounces_eviction = fields.Boolean(load_default=False)
+    deferral_months = fields.Integer(**_MONTHS)
+    monthly_rent_cents = fields.Integer(**_ASKED_CENTS)
+    landlord_defers_eviction = fields.Boolean(load_default=False)
+    deposit_cents = fields.Integer(**_ASKED_CENTS)
+    new_lease_months = fields.Integer(**_MONTHS)
+    new_monthly_rent_cents = fields.Integer(**_ASKED_CENTS)
+    new_lease_concordato = fields.Boolean(load_default=False)
+
+
+class EvictionsDueQuery(CodedSchema):
+    until = fields.Date(required=True)
     purpose = purpose_field()

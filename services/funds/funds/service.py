@@ -16,8 +16,13 @@ from abitare_chassis.schemas import jsonable, load, read_case_keys
 from .adapters.models import metadata
 from .schemas import (
     ApplicationInput,
+    ArrearsContributionInput,
+    ArrearsCriteriaInput,
+    ArrearsOpenInput,
+    ArrearsStageInput,
     CaseQuery,
     CertifiedIseeIn,
+    EvictionsDueQuery,
     FundsFileQuery,
     IseeEstimateIn,
     IseeQuery,
@@ -30,7 +35,7 @@ from .schemas import (
     read_action_request,
     read_referral,
 )
-from .usecases import files, isee, ledger, rent_fund
+from .usecases import arrears_relief, files, isee, ledger, rent_fund
 
 
 class FundsService:
@@ -213,3 +218,40 @@ class FundsService:
         query = load(IseeQuery(), {"referral_id": referral_id})
         data = load(IseeEstimateIn(), payload)
         return jsonable(isee.estimate_and_store(self.db, actor, query["referral_id"], data))
+
+    # -- morosità incolpevole: the arrears file (usecases.arrears_relief) ----------------------
+    @rpc
+    def open_arrears_file(self, actor, referral_id, payload):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsOpenInput(), payload or {})
+        return jsonable(arrears_relief.open_arrears_file(self.db, actor, referral, data))
+
+    @rpc
+    def record_arrears_stage(self, actor, referral_id, payload):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsStageInput(), payload or {})
+        return jsonable(arrears_relief.record_stage(self.db, actor, referral, data))
+
+    @rpc
+    def check_arrears_criteria(self, actor, referral_id, payload=None):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsCriteriaInput(), payload or {})
+        return jsonable(arrears_relief.check_criteria(self.db, actor, referral, data))
+
+    @rpc
+    def compute_arrears_contribution(self, actor, referral_id, payload):
+        referral = load(FundsFileQuery(), {"referral_id": referral_id})["referral_id"]
+        data = load(ArrearsContributionInput(), payload or {})
+        return jsonable(arrears_relief.compute_contribution(self.db, actor, referral, data))
+
+    @rpc
+    def get_arrears_file(self, actor, referral_id, purpose=None):
+        query = load(FundsFileQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(arrears_relief.get_arrears_file(self.db, actor, **query))
+
+    @rpc
+    def evictions_due(self, actor, until, purpose=None):
+        """The hearings, executions and accesses fixed from today to ``until`` in the actor's
+        comuni (the worklist's "sfratti in scadenza")."""
+        query = load(EvictionsDueQuery(), {"until": until, "purpose": purpose})
+        return jsonable(arrears_relief.evictions_due(self.db, actor, **query))

@@ -308,5 +308,67 @@ class IseeEstimate(Base):
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+# -- morosità incolpevole: the eviction file, its stages, the contribution requests ------------
+class ArrearsFile(Base):
+    """A household's arrears (morosità incolpevole) file: where its eviction stands (the last
+    stage, and the date it waits for: the worklist reads these), the cause of the income loss,
+    the facts of the access criteria and their last check."""
+
+    __tablename__ = "arrears_file"
+    __table_args__ = (Index("ix_arrears_file_comune_due", "comune_istat", "due_on"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), unique=True)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    stage: Mapped[str] = mapped_column(String(30))
+    stage_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_kind: Mapped[str | None] = mapped_column(String(20))
+    cause: Mapped[str | None] = mapped_column(String(40))
+    cause_note: Mapped[str | None] = mapped_column(Text)
+    income_loss_on: Mapped[date | None] = mapped_column(Date)
+    facts: Mapped[dict] = mapped_column(JSON)  # the criteria's facts, dates as ISO text
+    criteria: Mapped[dict | None] = mapped_column(JSON)  # the last Assessment.as_record()
+    eligibility: Mapped[str | None] = mapped_column(String(20))
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # intake.case_pseudonymised.v1: facts, notes and amounts removed; stages and outcome kept
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ArrearsStage(Base):
+    """One stage of an eviction file, append-only, in the order recorded."""
+
+    __tablename__ = "arrears_stage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    arrears_file_id: Mapped[str] = mapped_column(ForeignKey("arrears_file.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(30))
+    happened_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    hardship: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class ArrearsContribution(Base):
+    """A computed contribution request (lines a–d, DM 30/3/2016 art. 5) of an arrears file."""
+
+    __tablename__ = "arrears_contribution"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    arrears_file_id: Mapped[str] = mapped_column(ForeignKey("arrears_file.id"), index=True)
+    request: Mapped[dict | None] = mapped_column(JSON)  # the amounts asked, dates as ISO text
+    computation: Mapped[dict | None] = mapped_column(JSON)  # Contribution.as_record()
+    total_cents: Mapped[int] = mapped_column(Integer)
+    to_verify: Mapped[bool] = mapped_column(Boolean)
+    computed_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
 add_chassis_tables(metadata)
 add_audit_table(metadata)

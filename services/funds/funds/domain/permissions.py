@@ -89,3 +89,19 @@ for _role, _actions in {
     SYSTEM: {READ_ISEE},
 }.items():
     ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
+
+# -- morosità incolpevole: the arrears file -----------------------------------------------------
+# Operators and coordinators of the household's comune open its arrears file, record the
+# eviction's stages, check the criteria and compute the contribution; they also list the
+# hearings and executions coming up (the worklist). Municipal clients and partners: nothing
+# (the file holds the household's court dates and economics).
+READ_ARREARS = "read_arrears_file"  # a file, and evictions_due
+WRITE_ARREARS = "write_arrears_file"  # open, stages, criteria, contribution
+
+for _role, _actions in {
+    AGENCY_OPERATOR: {READ_ARREARS, WRITE_ARREARS},
+    COMUNE_OPERATOR: {READ_ARREARS, WRITE_ARREARS},
+    COORDINATOR: {READ_ARREARS, WRITE_ARREARS},
+    SYSTEM: {READ_ARREARS},
+}.items():
+    ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)

@@ -19,7 +19,7 @@ from ..domain import permissions
 from ..domain.affordability import check_affordability
 from ..domain.dates import local_date
 from ..errors import FundsFileNotFound
-from . import isee
+from . import arrears_relief, isee
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,7 @@ def pseudonymise_funds_file(db: Db, keys: dict, event) -> bool:
         )
         forget_published(tx.session, db.outbox, keys["referral_id"])
         isee.pseudonymise(tx.session, keys["referral_id"], keys["comune_istat"], datetime.now(UTC))
+        arrears_relief.pseudonymise_arrears(tx.session, keys)  # its arrears file too
         if file is None or file.pseudonymised_at is not None:
             return False
         file.monthly_net_income_cents = file.monthly_rent_cents = None
