@@ -214,6 +214,15 @@ ERRORS: dict[str, Text] = {
         "La scheda ricevuta non contiene i dati del bisogno abitativo.",
         "The referral event lacks what a housing need needs.",
     ),
+    # housing_stock: the housing rules (domain/)
+    "housing_rule_input_invalid": (
+        "I dati indicati non consentono di applicare la regola: correggi i campi indicati.",
+        "The figures given cannot be assessed by the rule: correct the fields shown.",
+    ),
+    "housing_parameter_not_in_force": (
+        "Nessun valore del parametro {name} è in vigore al {on}.",
+        "No value of the parameter {name} is in force on {on}.",
+    ),
     # partners
     "partner_not_found": ("Il partner {partner_code} non esiste.", "No partner {partner_code}."),
     "partner_forbidden": (

@@ -20,3 +20,17 @@ class ReferralEventInvalid(InvalidInput):
     """A referral event lacks what a housing need needs (parked at once: retrying cannot fix it)."""
 
     code = "housing_referral_event_invalid"
+
+
+# -- the housing rules (domain/: SAP access, SAT, occupancy, matching, arrears) ----------------
+class HousingRuleInputInvalid(InvalidInput):
+    """Figures a housing rule cannot assess (negative cents or m², a household of no one, dates
+    out of order): coded field errors, nothing computed."""
+
+    code = "housing_rule_input_invalid"
+
+
+class HousingParameterNotInForce(NotFound):
+    """No value of a housing parameter is in force on the day a rule is applied to."""
+
+    code = "housing_parameter_not_in_force"
