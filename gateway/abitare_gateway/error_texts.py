@@ -223,6 +223,27 @@ ERRORS: dict[str, Text] = {
         "Nessun valore del parametro {name} è in vigore al {on}.",
         "No value of the parameter {name} is in force on {on}.",
     ),
+    # housing_stock: the inventory (usecases/dwellings.py)
+    "housing_dwelling_not_found": (
+        "L'alloggio indicato non esiste oppure non è visibile con il tuo profilo.",
+        "No such dwelling, or not visible to you.",
+    ),
+    "housing_dwelling_invalid": (
+        "I dati dell'alloggio non sono validi: correggi i campi indicati.",
+        "The dwelling's data are not valid: correct the fields shown.",
+    ),
+    "housing_dwelling_exists": (
+        "Un alloggio con il codice {code} è già nel patrimonio.",
+        "A dwelling with code {code} is already in the inventory.",
+    ),
+    "housing_dwelling_not_available": (
+        "L'alloggio {code} non è disponibile (stato: {state}).",
+        "Dwelling {code} is not available (state: {state}).",
+    ),
+    "housing_placement_not_found": (
+        "L'inserimento indicato non esiste, è già concluso o non è visibile con il tuo profilo.",
+        "No such open placement, or not visible to you.",
+    ),
     # partners
     "partner_not_found": ("Il partner {partner_code} non esiste.", "No partner {partner_code}."),
     "partner_forbidden": (
@@ -348,6 +369,19 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "documents_missing": (
         "Mancano documenti obbligatori per la richiesta.",
         "Required documents for the claim are missing.",
+    ),
+    # housing_stock: dwellings (domain/dwellings.py)
+    "dwelling_transition_not_allowed": (
+        "L'alloggio non può passare dallo stato «{from}» allo stato «{to}» (ammessi: {allowed}).",
+        "The dwelling cannot go from '{from}' to '{to}' (allowed: {allowed}).",
+    ),
+    "dwelling_comune_out_of_scope": (
+        "Il comune dell'alloggio non è tra quelli del tuo profilo.",
+        "The dwelling's comune is outside your scope.",
+    ),
+    "dwelling_state_by_placement": (
+        "Un alloggio diventa occupato con un inserimento e torna disponibile con l'uscita.",
+        "A dwelling becomes occupied by a placement and free again by the exit.",
     ),
     "required": ("Campo obbligatorio.", "Missing data for required field."),
     "null": ("Campo obbligatorio.", "Field may not be null."),
