@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from housing_stock.domain.dwellings import dwelling_problems, transition_problems
 from housing_stock.domain.occupancy import check_occupancy
 from housing_stock.domain.sap_access import (
     ELIGIBLE,
@@ -106,3 +107,32 @@ def test_negative_rooms_or_area_are_refused():
     with pytest.raises(HousingRuleInputInvalid) as caught:
         check_occupancy(0, -1, 0, date(2025, 9, 1))
     assert set(caught.value.errors) == {"household_size", "bedrooms", "area_m2"}
+
+
+# -- dwelling states ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "current, wanted, allowed",
+    [
+        ("disponibile", "in_ristrutturazione", True),
+        ("occupata", "disponibile", True),
+        ("occupata", "in_ristrutturazione", False),  # not without the exit
+        ("in_ristrutturazione", "disponibile", True),
+        ("dismessa", "disponibile", False),  # final
+    ],
+)
+def test_dwelling_state_transitions(current, wanted, allowed):
+    problems = transition_problems(current, wanted)
+    assert (problems == {}) is allowed
+    if not allowed:
+        assert problems["state"][0]["code"] == "dwelling_transition_not_allowed"
+
+
+def test_an_unknown_state_is_one_of_the_list():
+    assert transition_problems("disponibile", "volante")["state"][0]["code"] == "one_of"
+
+
+def test_a_dwelling_needs_its_data_within_the_actor_scope():
+    problems = dwelling_problems({"comune_istat": "015146", "bedrooms": -1}, ("015175",))
+    assert problems["comune_istat"] == [{"code": "dwelling_comune_out_of_scope"}]
+    assert problems["bedrooms"] == [{"code": "range", "min": 0}]
+    assert {"code", "tenure", "owner", "area_m2"} <= set(problems)
