@@ -244,6 +244,14 @@ ERRORS: dict[str, Text] = {
         "L'inserimento indicato non esiste, è già concluso o non è visibile con il tuo profilo.",
         "No such open placement, or not visible to you.",
     ),
+    "housing_dwelling_changed": (
+        "L'alloggio {code} è stato modificato da un altro inserimento: ricarica e riprova.",
+        "Dwelling {code} was changed by another placement: reload and retry.",
+    ),
+    "housing_placement_refused": (
+        "L'inserimento non rispetta le regole dell'alloggio {code}: {reasons}",
+        "The placement breaks the rules of dwelling {code} ({rules}).",
+    ),
     # partners
     "partner_not_found": ("Il partner {partner_code} non esiste.", "No partner {partner_code}."),
     "partner_forbidden": (

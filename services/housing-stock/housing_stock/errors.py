@@ -1,7 +1,7 @@
 """Errors of the housing_stock service. Each has a stable ``code`` the gateway translates; the
 message is English, for logs only."""
 
-from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
+from abitare_chassis.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 
 
 class HousingNeedNotFound(NotFound):
@@ -66,3 +66,17 @@ class PlacementNotFound(NotFound):
     """No open placement with this id in the actor's comuni."""
 
     code = "housing_placement_not_found"
+
+
+class PlacementRefused(Conflict):
+    """The placement breaks the apartment's capacity or admission rules (``reasons``, Italian,
+    one per rule broken): nothing changed."""
+
+    code = "housing_placement_refused"
+
+
+class DwellingChanged(StaleVersion):
+    """Another placement or exit changed the dwelling while this one was checked: reload and
+    retry (the rules are checked again on the new state)."""
+
+    code = "housing_dwelling_changed"

@@ -13,12 +13,14 @@ from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
 from housing_stock.adapters.models import metadata
 from housing_stock.errors import (
+    DwellingChanged,
     DwellingExists,
     DwellingInvalid,
     DwellingNotAvailable,
     DwellingNotFound,
     HousingForbidden,
     PlacementNotFound,
+    PlacementRefused,
 )
 from housing_stock.service import HousingStockService
 from housing_stock.usecases import dwellings
@@ -138,20 +140,20 @@ def test_proposals_rank_the_fitting_affordable_dwellings_with_reasons(db):
 
 
 def test_a_placement_and_its_exit_free_the_dwelling(db):
-    placed = dwellings.place(db, OPERATOR, "SEG-HS-01", REFERRAL, 3, ON, date(2027, 12, 1))
+    placed = dwellings.place(db, OPERATOR, "SEG-TMP-01", REFERRAL, 3, ON, date(2027, 12, 1))
     with pytest.raises(DwellingNotAvailable) as taken:
-        dwellings.place(db, OPERATOR, "SEG-HS-01", "another", 1, ON)
-    assert taken.value.details == {"code": "SEG-HS-01", "state": "occupata"}
+        dwellings.place(db, OPERATOR, "SEG-TMP-01", "another", 1, ON)
+    assert taken.value.details == {"code": "SEG-TMP-01", "state": "occupata"}
     with pytest.raises(DwellingInvalid) as bad:
         dwellings.end_placement(db, OPERATOR, placed["id"], date(2026, 1, 1), "altrove")
     assert set(bad.value.errors) == {"destination", "ended_on"}
     ended = dwellings.end_placement(db, OPERATOR, placed["id"], date(2027, 6, 30), "sap_assegnato")
     assert (ended["ended_on"], ended["exit_destination"]) == (date(2027, 6, 30), "sap_assegnato")
-    assert dwellings.get_dwelling(db, OPERATOR, "SEG-HS-01")["state"] == "disponibile"
+    assert dwellings.get_dwelling(db, OPERATOR, "SEG-TMP-01")["state"] == "disponibile"
     with pytest.raises(PlacementNotFound):  # already ended
         dwellings.end_placement(db, OPERATOR, placed["id"], date(2027, 7, 1), "sap_assegnato")
     with pytest.raises(DwellingInvalid):
-        dwellings.place(db, OPERATOR, "SEG-HS-01", REFERRAL, 0, ON)
+        dwellings.place(db, OPERATOR, "SEG-TMP-01", REFERRAL, 0, ON)
 
 
 def test_two_operators_placing_into_the_same_free_dwelling_at_once_exactly_one_succeeds(db):
@@ -163,7 +165,7 @@ def test_two_operators_placing_into_the_same_free_dwelling_at_once_exactly_one_s
         try:
             dwellings.place(db, OPERATOR, "VIM-TMP-01", referral_id, 1, ON)
             outcomes.append("placed")
-        except DwellingNotAvailable:
+        except (DwellingNotAvailable, DwellingChanged):
             outcomes.append("refused")
 
     threads = [threading.Thread(target=attempt, args=(f"r{i}",)) for i in range(2)]
@@ -173,3 +175,66 @@ def test_two_operators_placing_into_the_same_free_dwelling_at_once_exactly_one_s
         thread.join(timeout=30)
     assert sorted(outcomes) == ["placed", "refused"]
     assert len(dwellings.get_dwelling(db, OPERATOR, "VIM-TMP-01")["placements"]) == 1
+
+
+MAN = {"sex": "M", "age": 40}
+
+
+def test_pioltello_admits_by_its_rules_and_fills_its_four_beds(db):
+    with pytest.raises(DwellingInvalid) as nobody:
+        dwellings.place(db, OPERATOR, "PIO-HS-01", REFERRAL, None, ON)
+    assert nobody.value.errors == {"people": [{"code": "required"}]}
+    for age in (17, 66):
+        with pytest.raises(PlacementRefused) as young_or_old:
+            person = MAN | {"age": age}
+            dwellings.place(db, OPERATOR, "PIO-HS-01", REFERRAL, None, ON, people=[person])
+        assert "age" in young_or_old.value.details["rules"]
+    with pytest.raises(PlacementRefused) as woman:
+        woman_alone = [{"sex": "F", "age": 30}]
+        dwellings.place(db, OPERATOR, "PIO-HS-01", REFERRAL, None, ON, people=woman_alone)
+    assert "sex" in woman.value.details["rules"]
+    assert "solo uomini adulti" in " ".join(woman.value.details["reasons"])
+    for n in range(3):
+        placed = dwellings.place(db, OPERATOR, "PIO-HS-01", f"r{n}", None, ON, people=[MAN])
+        assert placed["household_type"] == "uomo_solo"
+    assert dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["state"] == "disponibile"
+    last = dwellings.place(db, OPERATOR, "PIO-HS-01", "r3", None, ON, people=[MAN])
+    assert dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["state"] == "occupata"  # 4 of 4
+    with pytest.raises(DwellingNotAvailable):
+        dwellings.place(db, OPERATOR, "PIO-HS-01", "r4", None, ON, people=[MAN])
+    dwellings.end_placement(db, OPERATOR, last["id"], ON, "rientro_in_famiglia")
+    assert dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["state"] == "disponibile"
+
+
+def test_segrate_refuses_a_fourth_household_of_women_with_children(db):
+    mother = [{"sex": "F", "age": 30}, {"sex": "M", "age": 4}]
+    for n in range(3):
+        dwellings.place(db, OPERATOR, "SEG-HS-01", f"m{n}", None, ON, people=mother)
+    with pytest.raises(PlacementRefused) as fourth:
+        dwellings.place(db, OPERATOR, "SEG-HS-01", "m3", None, ON, people=mother)
+    assert fourth.value.details["rules"] == ["arrangements"]
+    assert len(dwellings.get_dwelling(db, OPERATOR, "SEG-HS-01")["placements"]) == 3
+
+
+def test_two_operators_placing_into_the_last_bed_at_once_exactly_one_succeeds(db):
+    for n in range(3):
+        dwellings.place(db, OPERATOR, "PIO-HS-01", f"r{n}", None, ON, people=[MAN])
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(referral_id):
+        start.wait()
+        try:
+            dwellings.place(db, OPERATOR, "PIO-HS-01", referral_id, None, ON, people=[MAN])
+            outcomes.append("placed")
+        except (DwellingNotAvailable, DwellingChanged):
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=attempt, args=(f"last{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["placed", "refused"]
+    stays = dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["placements"]
+    assert len([stay for stay in stays if not stay["ended_on"]]) == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from abitare_chassis.audit import add_audit_table
@@ -63,6 +63,9 @@ class Dwelling(Base):
     state: Mapped[str] = mapped_column(String(30))  # domain.dwellings.STATES
     state_since: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(300))  # e.g. who the apartment hosts
+    # a temporary apartment's capacity and admission rules (domain.capacity); None: one household
+    capacity_rules: Mapped[list | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)  # +1 on every placement and exit
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -75,6 +78,7 @@ class Placement(Base):
     dwelling_id: Mapped[int] = mapped_column(ForeignKey("dwelling.id"), index=True)
     referral_id: Mapped[str] = mapped_column(String(36), index=True)
     household_size: Mapped[int] = mapped_column(Integer)
+    household_type: Mapped[str | None] = mapped_column(String(20))  # domain.capacity types
     starts_on: Mapped[date] = mapped_column(Date)
     max_end_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)

@@ -74,6 +74,18 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A household already in the apartment: all the rules need of it (no ages kept)."""
+
+    household_type: str
+    people: int
+
+
+def placed_of(people: tuple[Person, ...]) -> Placed:
+    return Placed(household_type(people), len(people))
+
+
+@dataclass(frozen=True)
 class CapacityCheck:
     admitted: bool
     refusals: tuple[tuple[str, str], ...]  # (rule kind, Italian reason), one per broken rule
@@ -91,28 +103,27 @@ def household_type(people: tuple[Person, ...]) -> str:
     return WOMAN_WITH_CHILDREN if adult.sex == "F" else OTHER
 
 
-def _validate(rules, households) -> None:
+def _validate(rules, candidate) -> None:
     problems = Problems()
     for i, rule in enumerate(rules):
         problems.one_of(f"rules.{i}.rule", rule.get("rule"), RULE_KINDS)
-    for h, people in enumerate(households):
-        if not people:
-            problems.add(f"households.{h}", {"code": "required"})
-        for p, person in enumerate(people):
-            problems.one_of(f"households.{h}.{p}.sex", person.sex, ("F", "M"))
-            problems.at_least(f"households.{h}.{p}.age", person.age, 0)
+    if not candidate:
+        problems.add("people", {"code": "required"})
+    for p, person in enumerate(candidate):
+        problems.one_of(f"people.{p}.sex", person.sex, ("F", "M"))
+        problems.at_least(f"people.{p}.age", person.age, 0)
     problems.raise_any()
 
 
 def check_capacity(
     rules: tuple[dict, ...] | list[dict],
-    placed: list[tuple[Person, ...]],
+    placed: list[Placed],
     candidate: tuple[Person, ...],
 ) -> CapacityCheck:
     """May ``candidate`` join the households ``placed`` under ``rules``?"""
-    _validate(rules, [*placed, candidate])
+    _validate(rules, candidate)
     kind = household_type(candidate)
-    after = [*placed, candidate]
+    after = [*placed, placed_of(candidate)]
     refusals: list[tuple[str, str]] = []
     for rule in rules:
         reason = _CHECKS[rule["rule"]](rule, candidate, kind, after)
@@ -122,7 +133,7 @@ def check_capacity(
 
 
 def _beds(rule, candidate, kind, after) -> str | None:
-    people = sum(len(h) for h in after)
+    people = sum(h.people for h in after)
     if people > rule["max"]:
         return (
             f"Posti letto insufficienti: con questo nucleo ({len(candidate)} persone) "
@@ -157,7 +168,7 @@ def _types(rule, candidate, kind, after) -> str | None:
 
 
 def _arrangements(rule, candidate, kind, after) -> str | None:
-    counts = Counter(household_type(h) for h in after)
+    counts = Counter(h.household_type for h in after)
     for option in rule["options"]:
         if all(n <= option.get(t, 0) for t, n in counts.items()):
             return None

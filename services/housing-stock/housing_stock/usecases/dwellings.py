@@ -21,6 +21,7 @@ from abitare_chassis.database import Db
 
 from ..adapters.models import Dwelling, Placement
 from ..domain import permissions
+from ..domain.capacity import OTHER, Person, Placed, check_capacity
 from ..domain.dwellings import (
     AVAILABLE,
     EXIT_DESTINATIONS,
@@ -32,11 +33,14 @@ from ..domain.dwellings import (
 from ..domain.inputs import Problems
 from ..domain.matching import Household, Unit, match_units
 from ..errors import (
+    DwellingChanged,
     DwellingExists,
     DwellingInvalid,
     DwellingNotAvailable,
     DwellingNotFound,
+    HousingRuleInputInvalid,
     PlacementNotFound,
+    PlacementRefused,
 )
 
 log = logging.getLogger(__name__)
@@ -75,6 +79,7 @@ def register_dwelling(db: Db, actor: Actor, data: dict, on: date) -> dict:
     )
     dwelling = Dwelling(
         **values,
+        version=0,
         state=data.get("state") or AVAILABLE,
         state_since=on,
         registered_at=datetime.now(UTC),
@@ -201,11 +206,17 @@ def place(
     actor: Actor,
     code: str,
     referral_id: str,
-    household_size: int,
+    household_size: int | None,
     starts_on: date,
     max_end_on: date | None = None,
+    people: list[dict] | None = None,
 ) -> dict:
-    """Place the household of ``referral_id`` in the free dwelling ``code``."""
+    """Place the household of ``referral_id`` in the dwelling ``code``. A dwelling without
+    capacity rules hosts one household: it becomes ``occupata``. A temporary apartment with
+    rules (``domain.capacity``) needs the household's ``people`` (``{"sex", "age"}`` each, the
+    age on ``starts_on``; only the household's type and size are kept) and stays ``disponibile``
+    until its beds are full. Either way the dwelling's version moves in the same conditional
+    UPDATE, so of two placements read against the same state only the first commits."""
     permissions.ensure(actor.role, permissions.PLACE)
     problems = Problems()
     problems.at_least("household_size", household_size, 1)
@@ -214,19 +225,34 @@ def place(
         raise DwellingInvalid(problems.fields)
     with db.transaction() as tx:
         dwelling = _in_scope(tx.session, actor, code)
+        if dwelling.state != AVAILABLE:
+            raise DwellingNotAvailable(code=code, state=dwelling.state)
+        kind, size, state = None, household_size, OCCUPIED
+        if dwelling.capacity_rules:
+            kind, size, state = _admit(tx.session, dwelling, people)
+        if size is None:
+            raise DwellingInvalid({"household_size": [{"code": "required"}]})
         taken = tx.session.execute(
             update(Dwelling)
-            .where(Dwelling.id == dwelling.id, Dwelling.state == AVAILABLE)
-            .values(state=OCCUPIED, state_since=starts_on)
+            .where(
+                Dwelling.id == dwelling.id,
+                Dwelling.version == dwelling.version,
+                Dwelling.state == AVAILABLE,
+            )
+            .values(
+                state=state,
+                state_since=starts_on if state != dwelling.state else dwelling.state_since,
+                version=dwelling.version + 1,
+            )
+            .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:
-            tx.session.rollback()
-            current = tx.session.scalar(select(Dwelling.state).where(Dwelling.id == dwelling.id))
-            raise DwellingNotAvailable(code=code, state=current)
+            raise DwellingChanged(code=code)
         placement = Placement(
             dwelling_id=dwelling.id,
             referral_id=referral_id,
-            household_size=household_size,
+            household_size=size,
+            household_type=kind,
             starts_on=starts_on,
             max_end_on=max_end_on,
             created_at=datetime.now(UTC),
@@ -235,6 +261,34 @@ def place(
         tx.session.add(placement)
     log.info("referral %s placed in dwelling %s", referral_id, code)
     return placement_record(placement, code)
+
+
+def _admit(session, dwelling: Dwelling, people: list[dict] | None) -> tuple[str, int, str]:
+    """The household's type and size if the apartment's rules admit it, and the dwelling's
+    state after it (``occupata`` when the beds are full)."""
+    if not people:
+        raise DwellingInvalid({"people": [{"code": "required"}]})
+    candidate = tuple(Person(p.get("sex"), p.get("age")) for p in people)
+    open_placements = session.execute(
+        select(Placement.household_type, Placement.household_size).where(
+            Placement.dwelling_id == dwelling.id, Placement.ended_on.is_(None)
+        )
+    ).all()
+    placed = [Placed(kind or OTHER, size) for kind, size in open_placements]
+    try:
+        check = check_capacity(dwelling.capacity_rules, placed, candidate)
+    except HousingRuleInputInvalid as error:
+        raise DwellingInvalid(error.errors) from None
+    if not check.admitted:
+        raise PlacementRefused(
+            code=dwelling.code,
+            rules=[rule for rule, _ in check.refusals],
+            reasons=[reason for _, reason in check.refusals],
+        )
+    beds = next((r["max"] for r in dwelling.capacity_rules if r["rule"] == "beds"), None)
+    people_after = sum(size for _, size in open_placements) + len(candidate)
+    full = beds is not None and people_after >= beds
+    return check.household_type, len(candidate), OCCUPIED if full else AVAILABLE
 
 
 def end_placement(
@@ -261,7 +315,9 @@ def end_placement(
         if problems.fields:
             raise DwellingInvalid(problems.fields)
         placement.ended_on, placement.exit_destination = ended_on, destination
-        dwelling.state, dwelling.state_since = AVAILABLE, ended_on
+        if dwelling.state != AVAILABLE:
+            dwelling.state, dwelling.state_since = AVAILABLE, ended_on
+        dwelling.version += 1
     log.info("placement %s ended (%s)", placement_id, destination)
     return placement_record(placement, dwelling.code)
 
@@ -277,6 +333,7 @@ def _in_scope(session, actor: Actor, code: str) -> Dwelling:
 
 def dwelling_record(d: Dwelling) -> dict:
     return {field: getattr(d, field) for field in FIELDS} | {
+        "capacity_rules": d.capacity_rules,
         "state": d.state,
         "state_since": d.state_since,
         "registered_at": d.registered_at,
@@ -289,6 +346,7 @@ def placement_record(p: Placement, code: str) -> dict:
         "dwelling_code": code,
         "referral_id": p.referral_id,
         "household_size": p.household_size,
+        "household_type": p.household_type,
         "starts_on": p.starts_on,
         "max_end_on": p.max_end_on,
         "ended_on": p.ended_on,

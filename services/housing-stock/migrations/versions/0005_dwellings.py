@@ -24,6 +24,27 @@ OPERATOR_RENTED = "Privato, locato dall'operatore del servizio"
 SINCE = date(2026, 11, 1)
 REGISTERED = datetime(2026, 12, 2, tzinfo=UTC)
 
+# the two housing-sociale apartments' rules (seed 004), as housing_stock.domain.capacity reads
+# them: Pioltello 4 adult men aged 18-65; Segrate single adult women and/or women with children
+# (3 households of women with children, or 2 of them and 2-3 single women)
+RULES = {
+    "PIO-HS-01": [
+        {"rule": "beds", "max": 4},
+        {"rule": "sex", "allowed": ["M"]},
+        {"rule": "age", "min": 18, "max": 65},
+        {"rule": "household_types", "allowed": ["uomo_solo"]},
+    ],
+    "SEG-HS-01": [
+        {"rule": "beds", "max": 9},
+        {"rule": "sex", "allowed": ["F"]},
+        {"rule": "household_types", "allowed": ["donna_sola", "donna_con_figli"]},
+        {
+            "rule": "arrangements",
+            "options": [{"donna_con_figli": 3}, {"donna_con_figli": 2, "donna_sola": 3}],
+        },
+    ],
+}
+
 # code, tenure, owner, comune, name, address, bedrooms, m², floor, lift, step free, rent, charges,
 # note
 DEMO = (
@@ -76,6 +97,8 @@ def upgrade():
         sa.Column("state", sa.String(30), nullable=False),
         sa.Column("state_since", sa.Date, nullable=False),
         sa.Column("note", sa.String(300), nullable=True),
+        sa.Column("capacity_rules", sa.JSON, nullable=True),
+        sa.Column("version", sa.Integer, nullable=False),
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
@@ -84,6 +107,7 @@ def upgrade():
         sa.Column("dwelling_id", sa.Integer, sa.ForeignKey("dwelling.id"), nullable=False),
         sa.Column("referral_id", sa.String(36), nullable=False),
         sa.Column("household_size", sa.Integer, nullable=False),
+        sa.Column("household_type", sa.String(20), nullable=True),
         sa.Column("starts_on", sa.Date, nullable=False),
         sa.Column("max_end_on", sa.Date, nullable=True),
         sa.Column("ended_on", sa.Date, nullable=True),
@@ -102,6 +126,8 @@ def upgrade():
         [
             {
                 **dict(zip(names, row, strict=True)),
+                "capacity_rules": RULES.get(row[0]),
+                "version": 0,
                 "state": "disponibile",
                 "state_since": SINCE,
                 "registered_at": REGISTERED,
