@@ -190,7 +190,8 @@ def propose_dwellings(db: Db, actor: Actor, household: dict, on: date) -> dict:
             "code": match.unit.unit_id,
             "rank": match.rank,
             "suitable": match.suitable,
-            "rent_to_income": match.rent_to_income,
+            # a decimal string ("0.2800"): exact, and plain JSON
+            "rent_to_income": None if match.rent_to_income is None else str(match.rent_to_income),
             "reasons": list(match.reasons),
             "to_verify": match.to_verify,
         }
