@@ -248,6 +248,10 @@ ERRORS: dict[str, Text] = {
         "L'alloggio {code} è stato modificato da un altro inserimento: ricarica e riprova.",
         "Dwelling {code} was changed by another placement: reload and retry.",
     ),
+    "housing_tenancy_not_found": (
+        "L'assegnazione SAP indicata non esiste oppure non è visibile con il tuo profilo.",
+        "No such SAP tenancy, or not visible to you.",
+    ),
     "housing_placement_refused": (
         "L'inserimento non rispetta le regole dell'alloggio {code}: {reasons}",
         "The placement breaks the rules of dwelling {code} ({rules}).",

@@ -80,3 +80,9 @@ class DwellingChanged(StaleVersion):
     retry (the rules are checked again on the new state)."""
 
     code = "housing_dwelling_changed"
+
+
+class TenancyNotFound(NotFound):
+    """No SAP tenancy with this id in the actor's comuni."""
+
+    code = "housing_tenancy_not_found"

@@ -87,5 +87,33 @@ class Placement(Base):
     created_by: Mapped[str] = mapped_column(String(100))
 
 
+class SapTenancy(Base):
+    """The assignment of a SAP dwelling to a household: its rents, from start to end."""
+
+    __tablename__ = "sap_tenancy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dwelling_id: Mapped[int] = mapped_column(ForeignKey("dwelling.id"), index=True)
+    referral_id: Mapped[str | None] = mapped_column(String(36), index=True)  # when a case exists
+    canone_applicato_cents: Mapped[int] = mapped_column(Integer)
+    monthly_services_cents: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TenancyEntry(Base):
+    """A charge (rent and services due) or a payment on a SAP tenancy, in integer cents."""
+
+    __tablename__ = "tenancy_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenancy_id: Mapped[int] = mapped_column(ForeignKey("sap_tenancy.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "addebito" or "pagamento"
+    booked_on: Mapped[date] = mapped_column(Date)  # due date of a charge, day of a payment
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 add_chassis_tables(metadata)
 add_audit_table(metadata)

@@ -1,7 +1,8 @@
-"""The inventory: dwellings (SAP, temporary apartments, private vacancies) with their state, and
-the placements of households in them; with the demo stock of the seeds (the two housing-sociale
-apartments of the Distretto Sociale Est Milano, five units the operator rents for temporary
-stays, private vacancies found by C.A.S.A. in the Ambito di San Giuliano Milanese, one SAP unit).
+"""The inventory: dwellings (SAP, temporary apartments, private vacancies) with their state, the
+placements of households in them, SAP tenancies with their charges and payments; with the demo
+stock of the seeds (the two housing-sociale apartments of the Distretto Sociale Est Milano, five
+units the operator rents for temporary stays, private vacancies found by C.A.S.A. in the Ambito
+di San Giuliano Milanese, one SAP unit).
 
 Revision ID: 0005
 Revises: 0004
@@ -116,6 +117,29 @@ def upgrade():
         sa.Column("created_by", sa.String(100), nullable=False),
     )
     op.create_index("ix_placement_dwelling_id", "placement", ["dwelling_id"])
+    op.create_table(
+        "sap_tenancy",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("dwelling_id", sa.Integer, sa.ForeignKey("dwelling.id"), nullable=False),
+        sa.Column("referral_id", sa.String(36), nullable=True),
+        sa.Column("canone_applicato_cents", sa.Integer, nullable=False),
+        sa.Column("monthly_services_cents", sa.Integer, nullable=False),
+        sa.Column("started_on", sa.Date, nullable=False),
+        sa.Column("ended_on", sa.Date, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_sap_tenancy_dwelling_id", "sap_tenancy", ["dwelling_id"])
+    op.create_index("ix_sap_tenancy_referral_id", "sap_tenancy", ["referral_id"])
+    op.create_table(
+        "tenancy_entry",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("tenancy_id", sa.Integer, sa.ForeignKey("sap_tenancy.id"), nullable=False),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("booked_on", sa.Date, nullable=False),
+        sa.Column("amount_cents", sa.Integer, nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_tenancy_entry_tenancy_id", "tenancy_entry", ["tenancy_id"])
     op.create_index("ix_placement_referral_id", "placement", ["referral_id"])
     names = (
         "code tenure owner comune_istat comune_name address bedrooms area_m2 floor lift "
@@ -138,5 +162,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("tenancy_entry")
+    op.drop_table("sap_tenancy")
     op.drop_table("placement")
     op.drop_table("dwelling")
