@@ -108,6 +108,50 @@ class PlacementEnd(Schema):
     destination = fields.String(required=True)
 
 
+class TenancyInput(Schema):
+    code = fields.String(**CODE)
+    canone_applicato_cents = fields.Integer(required=True, strict=True)
+    monthly_services_cents = fields.Integer(strict=True, load_default=0)
+    started_on = fields.Date(required=True)
+    referral_id = _optional(fields.String, validate=validate.Length(min=1, max=36))
+
+
+class TenancyEntryInput(Schema):
+    tenancy_id = fields.Integer(required=True, strict=True)
+    kind = fields.String(required=True)
+    on = fields.Date(required=True)
+    amount_cents = fields.Integer(required=True, strict=True)
+
+
+class TenancyDay(Schema):
+    tenancy_id = fields.Integer(strict=True, load_default=None)
+    on = fields.Date(required=True)
+
+
+class SapApplicantInput(Schema):
+    """What ``domain.sap_access.SapApplicant`` takes; every field optional (missing data are
+    reported, not refused)."""
+
+    household_size = _optional(fields.Integer, strict=True)
+    citizenship = _optional(fields.String)
+    permit_years = _optional(fields.Integer, strict=True)
+    regular_work = _optional(fields.Boolean)
+    resident_or_working_in_lombardia = _optional(fields.Boolean)
+    years_resident_in_lombardia = _optional(fields.Integer, strict=True)
+    isee_cents = _optional(fields.Integer, strict=True)
+    patrimony_cents = _optional(fields.Integer, strict=True)
+    pse = _optional(fields.Decimal, places=2)
+    owns_adequate_dwelling = _optional(fields.Boolean)
+    sap_decadenza_on = _optional(fields.Date)
+    had_sap_decadenza = _optional(fields.Boolean)
+    abusive_occupation = _optional(fields.Boolean)
+
+
+class SapAccessQuery(Schema):
+    applicant = fields.Nested(SapApplicantInput, required=True)
+    on = fields.Date(required=True)
+
+
 # -- the consumed event ----------------------------------------------------------------------
 class _Tolerant(Schema):
     class Meta:

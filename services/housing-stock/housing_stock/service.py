@@ -23,10 +23,14 @@ from .schemas import (
     PlacementEnd,
     PlacementInput,
     ProposalQuery,
+    SapAccessQuery,
     StateChange,
+    TenancyDay,
+    TenancyEntryInput,
+    TenancyInput,
     read_referral,
 )
-from .usecases import dwellings, needs
+from .usecases import dwellings, needs, rules, tenancies
 
 
 class HousingStockService:
@@ -99,3 +103,30 @@ class HousingStockService:
             {"placement_id": placement_id, "ended_on": ended_on, "destination": destination},
         )
         return jsonable(dwellings.end_placement(self.db, actor, **data))
+
+    # -- SAP tenancies and arrears --------------------------------------------------------------
+    @rpc
+    def assign_sap_dwelling(self, actor, tenancy):
+        data = load(TenancyInput(), tenancy)
+        return jsonable(tenancies.assign_sap_dwelling(self.db, actor, **data))
+
+    @rpc
+    def book_tenancy_entry(self, actor, entry):
+        data = load(TenancyEntryInput(), entry)
+        return jsonable(tenancies.book(self.db, actor, **data))
+
+    @rpc
+    def tenancy_arrears(self, actor, tenancy_id, on):
+        query = load(TenancyDay(), {"tenancy_id": tenancy_id, "on": on})
+        return jsonable(tenancies.arrears(self.db, actor, **query))
+
+    @rpc
+    def arrears_worklist(self, actor, on):
+        query = load(TenancyDay(only=("on",)), {"on": on})
+        return jsonable(tenancies.arrears_worklist(self.db, actor, query["on"]))
+
+    # -- the rules, stateless ---------------------------------------------------------------------
+    @rpc
+    def check_sap_access(self, actor, applicant, on):
+        query = load(SapAccessQuery(), {"applicant": applicant, "on": on})
+        return jsonable(rules.sap_access(actor, query["applicant"], query["on"]))

@@ -211,3 +211,23 @@ def test_the_inventory_over_rpc_lists_proposes_and_places_by_the_rules(housing):
     assert ended["ended_on"] == "2027-01-15"
     dwelling = housing.housing_stock.get_dwelling(actor, "PIO-HS-01")
     assert dwelling["state"] == "disponibile" and len(dwelling["placements"]) == 1
+
+
+def test_sap_tenancy_arrears_and_the_sap_access_check_over_rpc(housing):
+    actor = token("coordinator", [SGM], service="housing_stock")
+    tenancy = housing.housing_stock.assign_sap_dwelling(
+        actor,
+        {"code": "SGM-SAP-01", "canone_applicato_cents": 15_000, "started_on": "2026-01-01"},
+    )
+    for day in ("2026-01-01", "2026-02-01"):
+        entry = {"tenancy_id": tenancy["id"], "kind": "addebito", "on": day, "amount_cents": 15_000}
+        housing.housing_stock.book_tenancy_entry(actor, entry)
+    (listed,) = housing.housing_stock.arrears_worklist(actor, "2026-02-15")
+    assert listed["balance_cents"] == 30_000 and listed["oldest_unpaid_due_on"] == "2026-01-01"
+    applicant = {"household_size": 1, "isee_cents": 1_700_000, "citizenship": "italiana_o_ue"}
+    check = housing.housing_stock.check_sap_access(actor, applicant, "2026-02-15")
+    assert check["outcome"] == "non_ammissibile"
+    assert {c["criterion"]: c["outcome"] for c in check["criteria"]}["isee"] == "non_soddisfatto"
+    with pytest.raises(RemoteError) as invalid:
+        housing.housing_stock.check_sap_access(actor, applicant | {"isee_cents": -1}, "2026-02-15")
+    assert invalid.value.exc_type == "HousingRuleInputInvalid"
