@@ -238,3 +238,27 @@ def test_two_operators_placing_into_the_last_bed_at_once_exactly_one_succeeds(db
     assert sorted(outcomes) == ["placed", "refused"]
     stays = dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["placements"]
     assert len([stay for stay in stays if not stay["ended_on"]]) == 4
+
+
+def test_a_placement_and_its_exit_are_announced_by_events_valid_against_their_schemas(db):
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator, FormatChecker
+    from sqlalchemy import select
+
+    placed = dwellings.place(db, OPERATOR, "PIO-HS-01", REFERRAL, None, ON, people=[MAN])
+    dwellings.end_placement(db, OPERATOR, placed["id"], date(2027, 1, 31), "sap_assegnato")
+    with db.session() as session:
+        bodies = session.scalars(select(db.outbox.c.body).order_by(db.outbox.c.id)).all()
+    assert [b["type"] for b in bodies] == [
+        "housing_stock.placement_started.v1",
+        "housing_stock.placement_ended.v1",
+    ]
+    contracts = Path(__file__).resolve().parents[3] / "infra" / "contracts" / "events"
+    for body in bodies:
+        schema = json.loads((contracts / f"{body['type']}.json").read_text())
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(body["data"])
+        assert body["subject"] == REFERRAL and body["tenant"] == PIOLTELLO
+    assert bodies[1]["data"]["exit_destination"] == "sap_assegnato"
+    assert bodies[0]["data"]["household_type"] == "uomo_solo"

@@ -45,6 +45,9 @@ from ..errors import (
 
 log = logging.getLogger(__name__)
 
+PLACEMENT_STARTED = "placement_started"  # housing_stock.placement_started.v1
+PLACEMENT_ENDED = "placement_ended"  # housing_stock.placement_ended.v1
+
 FIELDS = (
     "code",
     "tenure",
@@ -260,6 +263,14 @@ def place(
             created_by=actor.sub,
         )
         tx.session.add(placement)
+        tx.session.flush()  # the placement's id, for the event
+        tx.emit(
+            PLACEMENT_STARTED,
+            placement_event(placement, dwelling),
+            actor=actor,
+            subject=referral_id,
+            tenant=dwelling.comune_istat,
+        )
     log.info("referral %s placed in dwelling %s", referral_id, code)
     return placement_record(placement, code)
 
@@ -319,6 +330,14 @@ def end_placement(
         if dwelling.state != AVAILABLE:
             dwelling.state, dwelling.state_since = AVAILABLE, ended_on
         dwelling.version += 1
+        tx.emit(
+            PLACEMENT_ENDED,
+            placement_event(placement, dwelling)
+            | {"ended_on": ended_on.isoformat(), "exit_destination": destination},
+            actor=actor,
+            subject=placement.referral_id,
+            tenant=dwelling.comune_istat,
+        )
     log.info("placement %s ended (%s)", placement_id, destination)
     return placement_record(placement, dwelling.code)
 
@@ -338,6 +357,21 @@ def dwelling_record(d: Dwelling) -> dict:
         "state": d.state,
         "state_since": d.state_since,
         "registered_at": d.registered_at,
+    }
+
+
+def placement_event(p: Placement, d: Dwelling) -> dict:
+    """The data of ``housing_stock.placement_started.v1`` (and the start of ``_ended``)."""
+    return {
+        "placement_id": p.id,
+        "dwelling_code": d.code,
+        "tenure": d.tenure,
+        "comune_istat": d.comune_istat,
+        "referral_id": p.referral_id,
+        "household_size": p.household_size,
+        "household_type": p.household_type,
+        "starts_on": p.starts_on.isoformat(),
+        "max_end_on": p.max_end_on.isoformat() if p.max_end_on else None,
     }
 
 
