@@ -114,7 +114,7 @@ def arrears_balance(
     months = (Decimal(balance) / Decimal(monthly_rent_cents)).quantize(Decimal("0.01"))
     warning = balance > 0 and months >= threshold.value
     age = (on - oldest).days if oldest is not None and balance > 0 else 0
-    if balance <= 0:
+    if balance <= 0 or oldest is None:  # a positive balance always has an oldest charge
         text = f"Nessuna morosità al {on.strftime('%d/%m/%Y')}."
         if balance < 0:
             text += f" Credito del nucleo: {format_euro(-balance)}."
