@@ -3,7 +3,9 @@ would, built from the contract's example payload (infra/contracts/examples/)."""
 
 import pytest
 
+from abitare_chassis.database import Db
 from abitare_chassis.envelope import sign_envelope
+from abitare_chassis.migrate import upgrade
 from abitare_chassis.testing.consumer import EventFeed
 
 REFERRAL_RECEIVED = "intake.referral_received.v2"
@@ -75,3 +77,16 @@ def sap_family():
         had_sap_decadenza=False,
         abusive_occupation=False,
     )
+
+
+@pytest.fixture
+def db(db_url):
+    """The service's database, migrated (with the demo stock of migration 0005), without a
+    broker; a test module may define its own (``test_housing_stock_needs`` binds a handler)."""
+    from housing_stock.adapters.models import metadata
+    from housing_stock.service import HousingStockService
+
+    upgrade(HousingStockService.migrations_dir, db_url)
+    database = Db("housing_stock", db_url, metadata)
+    yield database
+    database.dispose()

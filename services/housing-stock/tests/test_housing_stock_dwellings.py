@@ -9,9 +9,6 @@ from datetime import date
 import pytest
 
 from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from abitare_chassis.migrate import upgrade
-from housing_stock.adapters.models import metadata
 from housing_stock.errors import (
     DwellingChanged,
     DwellingExists,
@@ -22,7 +19,6 @@ from housing_stock.errors import (
     PlacementNotFound,
     PlacementRefused,
 )
-from housing_stock.service import HousingStockService
 from housing_stock.usecases import dwellings
 
 PIOLTELLO, SEGRATE, RODANO, VIMODRONE = "015175", "015205", "015185", "015242"
@@ -33,14 +29,6 @@ COORDINATOR = Actor(sub="coord:sgm", role="coordinator", comuni=(SGM, SAN_DONATO
 SEGRATE_CLIENT = Actor(sub="client:segrate", role="municipal_client", comuni=(SEGRATE,))
 ON = date(2026, 12, 2)
 REFERRAL = "6f1c1b1e-8d2a-4b9e-9c59-2f1a7c7c1f00"
-
-
-@pytest.fixture
-def db(db_url):
-    upgrade(HousingStockService.migrations_dir, db_url)
-    database = Db("housing_stock", db_url, metadata)
-    yield database
-    database.dispose()
 
 
 def codes(rows):
@@ -156,24 +144,29 @@ def test_a_placement_and_its_exit_free_the_dwelling(db):
         dwellings.place(db, OPERATOR, "SEG-TMP-01", REFERRAL, 0, ON)
 
 
-def test_two_operators_placing_into_the_same_free_dwelling_at_once_exactly_one_succeeds(db):
+def race(db, code, people=None) -> list[str]:
+    """Two operators placing into ``code`` at the same moment: what each of them got."""
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
     def attempt(referral_id):
         start.wait()
         try:
-            dwellings.place(db, OPERATOR, "VIM-TMP-01", referral_id, 1, ON)
+            dwellings.place(db, OPERATOR, code, referral_id, 1, ON, people=people)
             outcomes.append("placed")
         except (DwellingNotAvailable, DwellingChanged):
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=attempt, args=(f"r{i}",)) for i in range(2)]
+    threads = [threading.Thread(target=attempt, args=(f"{code}-{i}",)) for i in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes) == ["placed", "refused"]
+    return sorted(outcomes)
+
+
+def test_two_operators_placing_into_the_same_free_dwelling_at_once_exactly_one_succeeds(db):
+    assert race(db, "VIM-TMP-01") == ["placed", "refused"]
     assert len(dwellings.get_dwelling(db, OPERATOR, "VIM-TMP-01")["placements"]) == 1
 
 
@@ -219,23 +212,7 @@ def test_segrate_refuses_a_fourth_household_of_women_with_children(db):
 def test_two_operators_placing_into_the_last_bed_at_once_exactly_one_succeeds(db):
     for n in range(3):
         dwellings.place(db, OPERATOR, "PIO-HS-01", f"r{n}", None, ON, people=[MAN])
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def attempt(referral_id):
-        start.wait()
-        try:
-            dwellings.place(db, OPERATOR, "PIO-HS-01", referral_id, None, ON, people=[MAN])
-            outcomes.append("placed")
-        except (DwellingNotAvailable, DwellingChanged):
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=attempt, args=(f"last{i}",)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["placed", "refused"]
+    assert race(db, "PIO-HS-01", people=[MAN]) == ["placed", "refused"]
     stays = dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["placements"]
     assert len([stay for stay in stays if not stay["ended_on"]]) == 4
 

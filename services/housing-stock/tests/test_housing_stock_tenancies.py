@@ -6,16 +6,12 @@ from datetime import date
 import pytest
 
 from abitare_chassis.actor import Actor
-from abitare_chassis.database import Db
-from abitare_chassis.migrate import upgrade
-from housing_stock.adapters.models import metadata
 from housing_stock.errors import (
     DwellingInvalid,
     DwellingNotAvailable,
     HousingForbidden,
     TenancyNotFound,
 )
-from housing_stock.service import HousingStockService
 from housing_stock.usecases import dwellings, tenancies
 
 SGM, SAN_DONATO = "015195", "015192"
@@ -23,14 +19,6 @@ COORDINATOR = Actor(sub="coord:sgm", role="coordinator", comuni=(SGM, SAN_DONATO
 ELSEWHERE = Actor(sub="op:est", role="agency_operator", comuni=("015175",))
 SGM_CLIENT = Actor(sub="client:sgm", role="municipal_client", comuni=(SGM,))
 MONTHLY = 15_000 + 6_500  # canone applicato + servizi of the demo SAP dwelling
-
-
-@pytest.fixture
-def db(db_url):
-    upgrade(HousingStockService.migrations_dir, db_url)
-    database = Db("housing_stock", db_url, metadata)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

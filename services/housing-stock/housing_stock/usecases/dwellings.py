@@ -126,7 +126,7 @@ def get_dwelling(db: Db, actor: Actor, code: str) -> dict:
     """The dwelling; with its placements for the roles that place households."""
     permissions.ensure(actor.role, permissions.READ_DWELLINGS)
     with db.session() as session:
-        dwelling = _in_scope(session, actor, code)
+        dwelling = dwelling_in_scope(session, actor, code)
         record = dwelling_record(dwelling)
         if permissions.may(actor.role, permissions.PLACE):
             placements = session.scalars(
@@ -143,7 +143,7 @@ def change_state(db: Db, actor: Actor, code: str, state: str, on: date) -> dict:
     and its end go through :func:`place` and :func:`end_placement` only."""
     permissions.ensure(actor.role, permissions.MANAGE_DWELLINGS)
     with db.transaction() as tx:
-        dwelling = _in_scope(tx.session, actor, code)
+        dwelling = dwelling_in_scope(tx.session, actor, code)
         if OCCUPIED in (state, dwelling.state):
             raise DwellingInvalid({"state": [{"code": "dwelling_state_by_placement"}]})
         problems = transition_problems(dwelling.state, state)
@@ -228,7 +228,7 @@ def place(
     if problems.fields:
         raise DwellingInvalid(problems.fields)
     with db.transaction() as tx:
-        dwelling = _in_scope(tx.session, actor, code)
+        dwelling = dwelling_in_scope(tx.session, actor, code)
         if dwelling.state != AVAILABLE:
             raise DwellingNotAvailable(code=code, state=dwelling.state)
         kind, size, state = None, household_size, OCCUPIED
@@ -236,22 +236,7 @@ def place(
             kind, size, state = _admit(tx.session, dwelling, people)
         if size is None:
             raise DwellingInvalid({"household_size": [{"code": "required"}]})
-        taken = tx.session.execute(
-            update(Dwelling)
-            .where(
-                Dwelling.id == dwelling.id,
-                Dwelling.version == dwelling.version,
-                Dwelling.state == AVAILABLE,
-            )
-            .values(
-                state=state,
-                state_since=starts_on if state != dwelling.state else dwelling.state_since,
-                version=dwelling.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount != 1:
-            raise DwellingChanged(code=code)
+        take(tx.session, dwelling, state, starts_on)
         placement = Placement(
             dwelling_id=dwelling.id,
             referral_id=referral_id,
@@ -273,6 +258,27 @@ def place(
         )
     log.info("referral %s placed in dwelling %s", referral_id, code)
     return placement_record(placement, code)
+
+
+def take(session, dwelling: Dwelling, state: str, since: date) -> None:
+    """Move the free ``dwelling`` to ``state`` in one conditional UPDATE on its version, or raise
+    :class:`DwellingChanged` when another transaction changed it since it was read."""
+    taken = session.execute(
+        update(Dwelling)
+        .where(
+            Dwelling.id == dwelling.id,
+            Dwelling.version == dwelling.version,
+            Dwelling.state == AVAILABLE,
+        )
+        .values(
+            state=state,
+            state_since=since if state != dwelling.state else dwelling.state_since,
+            version=dwelling.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise DwellingChanged(code=dwelling.code)
 
 
 def _admit(session, dwelling: Dwelling, people: list[dict] | None) -> tuple[str, int, str]:
@@ -342,7 +348,7 @@ def end_placement(
     return placement_record(placement, dwelling.code)
 
 
-def _in_scope(session, actor: Actor, code: str) -> Dwelling:
+def dwelling_in_scope(session, actor: Actor, code: str) -> Dwelling:
     dwelling = session.scalar(
         select(Dwelling).where(Dwelling.code == code, Dwelling.comune_istat.in_(actor.comuni))
     )

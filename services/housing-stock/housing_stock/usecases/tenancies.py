@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
@@ -18,7 +18,8 @@ from ..domain.arrears import arrears_balance
 from ..domain.dwellings import AVAILABLE, OCCUPIED
 from ..domain.inputs import Problems
 from ..domain.matching import SAP
-from ..errors import DwellingInvalid, DwellingNotAvailable, DwellingNotFound, TenancyNotFound
+from ..errors import DwellingInvalid, DwellingNotAvailable, TenancyNotFound
+from .dwellings import dwelling_in_scope, take
 
 CHARGE = "addebito"
 PAYMENT = "pagamento"
@@ -42,21 +43,12 @@ def assign_sap_dwelling(
     if problems.fields:
         raise DwellingInvalid(problems.fields)
     with db.transaction() as tx:
-        dwelling = tx.session.scalar(
-            select(Dwelling).where(Dwelling.code == code, Dwelling.comune_istat.in_(actor.comuni))
-        )
-        if dwelling is None:
-            raise DwellingNotFound(code=code)
+        dwelling = dwelling_in_scope(tx.session, actor, code)
         if dwelling.tenure != SAP:
             raise DwellingInvalid({"code": [{"code": "one_of", "choices": [SAP]}]})
-        taken = tx.session.execute(
-            update(Dwelling)
-            .where(Dwelling.id == dwelling.id, Dwelling.state == AVAILABLE)
-            .values(state=OCCUPIED, state_since=started_on, version=Dwelling.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount != 1:
+        if dwelling.state != AVAILABLE:
             raise DwellingNotAvailable(code=code, state=dwelling.state)
+        take(tx.session, dwelling, OCCUPIED, started_on)
         tenancy = SapTenancy(
             dwelling_id=dwelling.id,
             referral_id=referral_id,
