@@ -240,6 +240,48 @@ ERRORS: dict[str, Text] = {
         "La scheda ricevuta non contiene i dati del bisogno abitativo.",
         "The referral event lacks what a housing need needs.",
     ),
+    # housing_stock: the housing rules (domain/)
+    "housing_rule_input_invalid": (
+        "I dati indicati non consentono di applicare la regola: correggi i campi indicati.",
+        "The figures given cannot be assessed by the rule: correct the fields shown.",
+    ),
+    "housing_parameter_not_in_force": (
+        "Nessun valore del parametro {name} è in vigore al {on}.",
+        "No value of the parameter {name} is in force on {on}.",
+    ),
+    # housing_stock: the inventory (usecases/dwellings.py)
+    "housing_dwelling_not_found": (
+        "L'alloggio indicato non esiste oppure non è visibile con il tuo profilo.",
+        "No such dwelling, or not visible to you.",
+    ),
+    "housing_dwelling_invalid": (
+        "I dati dell'alloggio non sono validi: correggi i campi indicati.",
+        "The dwelling's data are not valid: correct the fields shown.",
+    ),
+    "housing_dwelling_exists": (
+        "Un alloggio con il codice {code} è già nel patrimonio.",
+        "A dwelling with code {code} is already in the inventory.",
+    ),
+    "housing_dwelling_not_available": (
+        "L'alloggio {code} non è disponibile (stato: {state}).",
+        "Dwelling {code} is not available (state: {state}).",
+    ),
+    "housing_placement_not_found": (
+        "L'inserimento indicato non esiste, è già concluso o non è visibile con il tuo profilo.",
+        "No such open placement, or not visible to you.",
+    ),
+    "housing_dwelling_changed": (
+        "L'alloggio {code} è stato modificato da un altro inserimento: ricarica e riprova.",
+        "Dwelling {code} was changed by another placement: reload and retry.",
+    ),
+    "housing_tenancy_not_found": (
+        "L'assegnazione SAP indicata non esiste oppure non è visibile con il tuo profilo.",
+        "No such SAP tenancy, or not visible to you.",
+    ),
+    "housing_placement_refused": (
+        "L'inserimento non rispetta le regole dell'alloggio {code}: {reasons}",
+        "The placement breaks the rules of dwelling {code} ({rules}).",
+    ),
     # partners
     "partner_not_found": ("Il partner {partner_code} non esiste.", "No partner {partner_code}."),
     "partner_forbidden": (
@@ -443,6 +485,19 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "above_approved": (
         "L'importo supera quanto resta da erogare sulla domanda approvata.",
         "The amount is above what is left to pay on the approved application.",
+    ),
+    # housing_stock: dwellings (domain/dwellings.py)
+    "dwelling_transition_not_allowed": (
+        "L'alloggio non può passare dallo stato «{from}» allo stato «{to}» (ammessi: {allowed}).",
+        "The dwelling cannot go from '{from}' to '{to}' (allowed: {allowed}).",
+    ),
+    "dwelling_comune_out_of_scope": (
+        "Il comune dell'alloggio non è tra quelli del tuo profilo.",
+        "The dwelling's comune is outside your scope.",
+    ),
+    "dwelling_state_by_placement": (
+        "Un alloggio diventa occupato con un inserimento e torna disponibile con l'uscita.",
+        "A dwelling becomes occupied by a placement and free again by the exit.",
     ),
     "required": ("Campo obbligatorio.", "Missing data for required field."),
     "null": ("Campo obbligatorio.", "Field may not be null."),

@@ -174,3 +174,60 @@ def test_a_pseudonymised_case_keeps_only_the_month_of_its_eviction_once(
         stored = conn.execute(select(HousingNeed)).one()
     assert inbox == 1 and broker.depth(dead_letter_queue_name(PSEUDONYMISED_QUEUE)) == 0
     assert stored.pseudonymised_at.isoformat() == need["pseudonymised_at"]
+
+
+# -- the inventory over RPC ---------------------------------------------------------------------
+PIOLTELLO = "015175"
+
+
+def est_operator_token():
+    return token("agency_operator", [PIOLTELLO], service="housing_stock")
+
+
+def test_the_inventory_over_rpc_lists_proposes_and_places_by_the_rules(housing):
+    actor = est_operator_token()
+    stock = housing.housing_stock.list_dwellings(actor, {"comune_istat": PIOLTELLO})
+    assert [d["code"] for d in stock] == ["PIO-HS-01", "PIO-TMP-01", "PIO-TMP-02"]
+    household = {"size": 1, "monthly_net_income_cents": 50_000, "comune_istat": PIOLTELLO}
+    proposal = housing.housing_stock.propose_dwellings(actor, household, "2026-12-02")
+    assert proposal["ranked"][0]["code"] == "PIO-HS-01"  # free of charge: 0% of the income
+    assert proposal["ranked"][1]["rent_to_income"] == "0.1600"  # PIO-TMP-01: € 80 of € 500
+    woman = {
+        "code": "PIO-HS-01",
+        "referral_id": "r-1",
+        "starts_on": "2026-12-02",
+        "people": [{"sex": "F", "age": 30}],
+    }
+    with pytest.raises(RemoteError) as refused:
+        housing.housing_stock.place_household(actor, woman)
+    assert refused.value.exc_type == "PlacementRefused"
+    man = woman | {"people": [{"sex": "M", "age": 30}]}
+    placed = housing.housing_stock.place_household(actor, man)
+    assert placed["household_type"] == "uomo_solo" and placed["starts_on"] == "2026-12-02"
+    with pytest.raises(RemoteError) as invalid:
+        housing.housing_stock.place_household(actor, man | {"starts_on": "ieri"})
+    assert invalid.value.exc_type == "InvalidInput"
+    ended = housing.housing_stock.end_placement(actor, placed["id"], "2027-01-15", "sap_assegnato")
+    assert ended["ended_on"] == "2027-01-15"
+    dwelling = housing.housing_stock.get_dwelling(actor, "PIO-HS-01")
+    assert dwelling["state"] == "disponibile" and len(dwelling["placements"]) == 1
+
+
+def test_sap_tenancy_arrears_and_the_sap_access_check_over_rpc(housing):
+    actor = token("coordinator", [SGM], service="housing_stock")
+    tenancy = housing.housing_stock.assign_sap_dwelling(
+        actor,
+        {"code": "SGM-SAP-01", "canone_applicato_cents": 15_000, "started_on": "2026-01-01"},
+    )
+    for day in ("2026-01-01", "2026-02-01"):
+        entry = {"tenancy_id": tenancy["id"], "kind": "addebito", "on": day, "amount_cents": 15_000}
+        housing.housing_stock.book_tenancy_entry(actor, entry)
+    (listed,) = housing.housing_stock.arrears_worklist(actor, "2026-02-15")
+    assert listed["balance_cents"] == 30_000 and listed["oldest_unpaid_due_on"] == "2026-01-01"
+    applicant = {"household_size": 1, "isee_cents": 1_700_000, "citizenship": "italiana_o_ue"}
+    check = housing.housing_stock.check_sap_access(actor, applicant, "2026-02-15")
+    assert check["outcome"] == "non_ammissibile"
+    assert {c["criterion"]: c["outcome"] for c in check["criteria"]}["isee"] == "non_soddisfatto"
+    with pytest.raises(RemoteError) as invalid:
+        housing.housing_stock.check_sap_access(actor, applicant | {"isee_cents": -1}, "2026-02-15")
+    assert invalid.value.exc_type == "HousingRuleInputInvalid"
