@@ -2,16 +2,19 @@
 no broker: enrol, claim, pay, repay, exposure; refusals store nothing; idempotent keys; reads
 scoped and audited; events in the outbox; pseudonymisation."""
 
+import json
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import func, select
 
 from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 from abitare_chassis.migrate import upgrade
+from abitare_chassis.testing.consumer import contracts_dir
 from funds.adapters.models import GuaranteeClaim, GuaranteeCover, metadata
 from funds.domain import guarantee as rules
 from funds.errors import (
@@ -260,3 +263,16 @@ def test_pseudonymisation_removes_names_address_income_and_texts(db):
     assert read["cover_cap_cents"] == 1_080_000  # the fund's figures stay
     assert read["claims"][0]["explanation"] == [g.PSEUDONYMISED_EXPLANATION]
     assert read["claims"][0]["payable_cents"] == 580_000
+
+
+def test_the_events_in_the_outbox_follow_their_published_contracts(db):
+    cover = g.enrol(db, OPERATOR, REFERRAL_ID, contract())
+    filed = g.file_claim(db, OPERATOR, REFERRAL_ID, cover["id"], claim())
+    g.pay_claim(db, COORDINATOR, REFERRAL_ID, filed["id"])
+    with db.session() as session:
+        bodies = [row.body for row in session.execute(select(db.outbox)).all()]
+    assert len(bodies) == 3
+    for body in bodies:
+        schema = json.loads((contracts_dir() / "events" / f"{body['type']}.json").read_text())
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(body["data"])
+        assert body["subject"] == REFERRAL_ID and body["tenant"] == SGM
