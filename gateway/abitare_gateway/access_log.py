@@ -72,6 +72,13 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "get_own_referral": "Invio consultato dal partner",
     "report_lender_status": "Stato del prestito comunicato dal partner",
     "get_loan": "Prestito consultato dal partner",
+    "get_guarantee": "Consultazione del fondo di garanzia",
+    "enrol_guarantee": "Adesione di un contratto al fondo di garanzia",
+    "file_guarantee_claim": "Richiesta del proprietario al fondo di garanzia",
+    "pay_guarantee_claim": "Pagamento di una richiesta al fondo di garanzia",
+    "refuse_guarantee_claim": "Rifiuto di una richiesta al fondo di garanzia",
+    "create_guarantee_repayment_plan": "Piano di rientro verso il fondo di garanzia",
+    "mark_guarantee_instalment": "Rata del piano di rientro registrata",
 }
 ROLES = {
     "agency_operator": "Operatore dell'agenzia",

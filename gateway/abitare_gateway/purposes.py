@@ -53,6 +53,7 @@ BY_BLUEPRINT = {
     "referrals": REFERRALS,
     "partner_referrals": PARTNER_REFERRAL,
     "partner_inbox": PARTNER_CONVENTION,
+    "funds_guarantee": CASE_MANAGEMENT,  # the case's guarantee fund (funds' audit)
 }
 WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 

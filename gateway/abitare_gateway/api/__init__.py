@@ -78,6 +78,7 @@ def init_app(app: Flask) -> Api:
         commission,
         comuni,
         fotografia,
+        funds_guarantee,
         partner,
         partner_referrals,
         partners,
@@ -115,6 +116,7 @@ def init_app(app: Flask) -> Api:
         partner_referrals.blp,
         partner_referrals.inbox,
         webhooks.blp,
+        funds_guarantee.blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -76,3 +76,68 @@ def _moment(value):
         return fields.AwareDateTime(default_timezone=UTC).deserialize(value)
     except ValidationError:
         return None
+
+
+# -- garanzia: the landlord guarantee fund (RPC inputs) ---------------------------------------
+from abitare_chassis.schemas import Schema as _CodedSchema  # noqa: E402
+
+from .domain.guarantee import REQUIRED_DOCUMENTS as _GUARANTEE_DOCUMENTS  # noqa: E402
+
+_ID = validate.Length(min=1, max=36)
+_MONEY = {"required": True, "strict": True, "validate": validate.Range(min=0, max=10**11)}
+_KEY = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+
+
+class GuaranteeCaseQuery(_CodedSchema):
+    referral_id = fields.String(required=True, validate=_ID)
+    purpose = purpose_field()
+
+
+class GuaranteeEnrolment(_CodedSchema):
+    landlord_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    dwelling_address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    monthly_rent_cents = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=10**9)
+    )
+    start_date = fields.Date(required=True)
+    duration_months = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=240)
+    )
+    attestazione = fields.Boolean(required=True)
+    gross_annual_income_cents = fields.Integer(**_MONEY)
+    idempotency_key = _KEY
+
+
+class GuaranteeClaimIn(_CodedSchema):
+    arrears_from = fields.Date(required=True)
+    dwelling_recovered_on = fields.Date(load_default=None, allow_none=True)
+    filed_on = fields.Date(load_default=None, allow_none=True)
+    unpaid_rent_cents = fields.Integer(**_MONEY)
+    legal_costs_cents = fields.Integer(**_MONEY)
+    recovered_cents = fields.Integer(**_MONEY)
+    deposit_kept_cents = fields.Integer(**_MONEY)
+    documents = fields.List(
+        fields.String(validate=validate.OneOf(_GUARANTEE_DOCUMENTS)),
+        load_default=list,
+        validate=validate.Length(max=len(_GUARANTEE_DOCUMENTS)),
+    )
+    idempotency_key = _KEY
+
+
+class GuaranteeRefusal(_CodedSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class GuaranteePlanIn(_CodedSchema):
+    months = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
+    first_due_on = fields.Date(required=True)
+
+
+class GuaranteeInstalmentMark(_CodedSchema):
+    number = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
+    status = fields.String(required=True, validate=validate.OneOf(["paid", "missed"]))
+    on = fields.Date(load_default=None, allow_none=True)
+
+
+class GuaranteeDay(_CodedSchema):
+    on = fields.Date(load_default=None, allow_none=True)

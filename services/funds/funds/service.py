@@ -14,8 +14,19 @@ from abitare_chassis.rpc import rpc
 from abitare_chassis.schemas import jsonable, load, read_case_keys
 
 from .adapters.models import metadata
-from .schemas import FundsFileQuery, read_referral
+from .schemas import (
+    FundsFileQuery,
+    GuaranteeCaseQuery,
+    GuaranteeClaimIn,
+    GuaranteeDay,
+    GuaranteeEnrolment,
+    GuaranteeInstalmentMark,
+    GuaranteePlanIn,
+    GuaranteeRefusal,
+    read_referral,
+)
 from .usecases import files
+from .usecases import guarantee as guarantee_fund
 
 
 class FundsService:
@@ -47,3 +58,60 @@ class FundsService:
     @rpc
     def count_files(self, actor):
         return files.count_files(self.db, actor)
+
+    # -- garanzia: the landlord guarantee fund (usecases/guarantee.py) -------------------------
+    @rpc
+    def get_guarantee(self, actor, referral_id, purpose=None):
+        query = load(GuaranteeCaseQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(guarantee_fund.get_guarantee(self.db, actor, **query))
+
+    @rpc
+    def enrol_guarantee(self, actor, referral_id, contract):
+        case = load(GuaranteeCaseQuery(), {"referral_id": referral_id})
+        data = load(GuaranteeEnrolment(), contract)
+        return jsonable(guarantee_fund.enrol(self.db, actor, case["referral_id"], data))
+
+    @rpc
+    def file_guarantee_claim(self, actor, referral_id, cover_id, claim):
+        case = load(GuaranteeCaseQuery(), {"referral_id": referral_id})
+        data = load(GuaranteeClaimIn(), claim)
+        return jsonable(
+            guarantee_fund.file_claim(self.db, actor, case["referral_id"], str(cover_id), data)
+        )
+
+    @rpc
+    def pay_guarantee_claim(self, actor, referral_id, claim_id, paid_on=None):
+        day = load(GuaranteeDay(), {"on": paid_on})["on"]
+        return jsonable(
+            guarantee_fund.pay_claim(self.db, actor, str(referral_id), str(claim_id), day)
+        )
+
+    @rpc
+    def refuse_guarantee_claim(self, actor, referral_id, claim_id, reason):
+        body = load(GuaranteeRefusal(), {"reason": reason})
+        return jsonable(
+            guarantee_fund.refuse_claim(
+                self.db, actor, str(referral_id), str(claim_id), body["reason"]
+            )
+        )
+
+    @rpc
+    def create_guarantee_repayment_plan(self, actor, referral_id, claim_id, plan):
+        body = load(GuaranteePlanIn(), plan)
+        return jsonable(
+            guarantee_fund.create_repayment_plan(
+                self.db, actor, str(referral_id), str(claim_id), **body
+            )
+        )
+
+    @rpc
+    def mark_guarantee_instalment(self, actor, referral_id, claim_id, mark):
+        body = load(GuaranteeInstalmentMark(), mark)
+        return jsonable(
+            guarantee_fund.mark_instalment(self.db, actor, str(referral_id), str(claim_id), **body)
+        )
+
+    @rpc
+    def guarantee_exposure(self, actor, on=None):
+        day = load(GuaranteeDay(), {"on": on})["on"]
+        return jsonable(guarantee_fund.exposure(self.db, actor, day))

@@ -127,7 +127,14 @@ def enrol(db: Db, actor: Actor, referral_id: str, data: dict) -> dict:
             )
             tx.session.add(cover)
             tx.session.flush()
-            _audit(tx.session, actor, "enrol_guarantee", cover)
+            audit.record(
+                tx.session,
+                actor,
+                "enrol_guarantee",
+                cover.referral_id,
+                comune_istat=cover.comune_istat,
+                data_set="guarantee",
+            )
             record = cover_record(cover, [])
             tx.emit(
                 events.GUARANTEE_ENROLLED,
@@ -214,7 +221,14 @@ def file_claim(db: Db, actor: Actor, referral_id: str, cover_id: str, data: dict
             )
             tx.session.add(claim)
             tx.session.flush()
-            _audit(tx.session, actor, "file_guarantee_claim", cover)
+            audit.record(
+                tx.session,
+                actor,
+                "file_guarantee_claim",
+                cover.referral_id,
+                comune_istat=cover.comune_istat,
+                data_set="guarantee",
+            )
             record = claim_record(claim, [])
             tx.emit(
                 events.GUARANTEE_CLAIM_FILED,
@@ -271,7 +285,14 @@ def pay_claim(
         # LEDGER HOOK (branch "ledger"): commit ``amount`` on the guarantee fund's budget line
         # here, in this transaction (a refused commitment must roll the payment back). The
         # ledger is not on this branch: nothing is committed yet.
-        _audit(tx.session, actor, "pay_guarantee_claim", cover)
+        audit.record(
+            tx.session,
+            actor,
+            "pay_guarantee_claim",
+            cover.referral_id,
+            comune_istat=cover.comune_istat,
+            data_set="guarantee",
+        )
         record = claim_record(claim, [])
         tx.emit(
             events.GUARANTEE_CLAIM_PAID,
@@ -294,7 +315,14 @@ def refuse_claim(db: Db, actor: Actor, referral_id: str, claim_id: str, reason: 
         claim.refusal_reason = reason
         claim.decided_at = _now()
         claim.decided_by = actor.sub
-        _audit(tx.session, actor, "refuse_guarantee_claim", claim)
+        audit.record(
+            tx.session,
+            actor,
+            "refuse_guarantee_claim",
+            claim.referral_id,
+            comune_istat=claim.comune_istat,
+            data_set="guarantee",
+        )
         return claim_record(claim, [])
 
 
@@ -333,7 +361,14 @@ def create_repayment_plan(
         ]
         tx.session.add_all(rows)
         tx.session.flush()
-        _audit(tx.session, actor, "create_guarantee_repayment_plan", claim)
+        audit.record(
+            tx.session,
+            actor,
+            "create_guarantee_repayment_plan",
+            claim.referral_id,
+            comune_istat=claim.comune_istat,
+            data_set="guarantee",
+        )
         return claim_record(claim, rows)
 
 
@@ -367,7 +402,14 @@ def mark_instalment(
         row.marked_on = on or local_date(_now())
         row.marked_at = _now()
         row.marked_by = actor.sub
-        _audit(tx.session, actor, "mark_guarantee_instalment", claim)
+        audit.record(
+            tx.session,
+            actor,
+            "mark_guarantee_instalment",
+            claim.referral_id,
+            comune_istat=claim.comune_istat,
+            data_set="guarantee",
+        )
         return claim_record(claim, rows)
 
 
@@ -511,17 +553,6 @@ def _instalments(session: Session, claim_id: str) -> list[GuaranteeInstalment]:
             .where(GuaranteeInstalment.claim_id == claim_id)
             .order_by(GuaranteeInstalment.number)
         )
-    )
-
-
-def _audit(session: Session, actor: Actor, action: str, row) -> None:
-    audit.record(
-        session,
-        actor,
-        action,
-        row.referral_id,
-        comune_istat=row.comune_istat,
-        data_set="guarantee",
     )
 
 
