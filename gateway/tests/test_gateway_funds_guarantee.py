@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 from gateway_doubles import InProcessIntake
-from gateway_helpers import SGM, login
+from gateway_helpers import SGM, csrf_from, login, referral_payload
 
 from abitare_chassis import migrate
+from abitare_chassis.actor import Actor
 from funds.service import FundsService
 from funds.usecases import files
 
@@ -169,3 +170,117 @@ def test_the_openapi_document_has_the_guarantee_paths(client):
         "put"
         in paths["/api/v1/cases/{case_id}/funds/guarantee/claims/{claim_id}/instalments/{number}"]
     )
+
+
+# -- the web section (web/case_guarantee_views.py, funds/_guarantee.html) --------------------
+AGENCY = Actor(sub="operator:agenzia", role="agency_operator", comuni=(SGM,))
+
+
+@pytest.fixture
+def case_id(intake, funds):
+    """A case of intake with its funds file open."""
+    case = intake.submit_referral(AGENCY, referral_payload())["id"]
+    referral = {
+        "referral_id": case,
+        "comune_istat": SGM,
+        "received_at": None,
+        "household": {},
+        "economics": {},
+    }
+    handler = funds.db.for_handler("funds.handle_intake_referral_received")
+    files.open_funds_file(handler, referral, SimpleNamespace(id="e2", correlationid="e2"))
+    return case
+
+
+def web_form(client, url, data):
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+ENROL_FORM = {
+    "form": "enrol",
+    "landlord_name": "Mario Rossi",
+    "dwelling_address": "Via Roma 1",
+    "monthly_rent_cents": "600,00",
+    "start_date": "01/03/2026",
+    "duration_months": "36",
+    "attestazione": "si",
+    "gross_annual_income_cents": "28.000,00",
+}
+
+
+def test_the_section_enrols_refuses_with_reasons_files_and_pays(operator, coordinator, case_id):
+    url = f"/schede/{case_id}/fondi/garanzia"
+    page = operator.get(url)
+    assert page.status_code == 200
+    assert "Nessun contratto iscritto al fondo." in page.get_data(as_text=True)
+
+    refused = web_form(operator, url, {**ENROL_FORM, "monthly_rent_cents": "750,00"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "32,14%" in html and "supera il 30,00%" in html
+
+    enrolled = web_form(operator, url, ENROL_FORM)
+    assert enrolled.status_code == 302, enrolled.get_data(as_text=True)
+    html = operator.get(url).get_data(as_text=True)
+    assert "Mario Rossi" in html and "10.800,00" in html and "claim-form" in html
+    assert "Paga la richiesta" not in html
+    cover_id = html.split('id="cover-', 1)[1].split('"', 1)[0]
+
+    claim_form = {
+        "form": "claim",
+        "cover_id": cover_id,
+        "arrears_from": "01/09/2026",
+        "dwelling_recovered_on": "30/06/2027",
+        "filed_on": "10/07/2027",
+        "unpaid_rent_cents": "6.000,00",
+        "legal_costs_cents": "1.500,00",
+        "recovered_cents": "500,00",
+        "deposit_kept_cents": "1.200,00",
+    }
+    missing = web_form(operator, url, claim_form)  # no documents
+    assert missing.status_code == 422
+    assert "Mancano documenti obbligatori" in missing.get_data(as_text=True)
+    token = csrf_from(operator.get(url).get_data(as_text=True))
+    filed = operator.post(
+        url,
+        data={
+            "csrf_token": token,
+            **claim_form,
+            "documents": [
+                "contratto_registrato",
+                "prospetto_morosita",
+                "verbale_rilascio",
+                "fattura_legale_quietanzata",
+            ],
+        },
+    )
+    assert filed.status_code == 302, filed.get_data(as_text=True)
+    html = coordinator.get(url).get_data(as_text=True)
+    assert "5.800,00" in html and "Paga la richiesta" in html
+    claim_id = html.split('id="pay-', 1)[1].split('"', 1)[0]
+    paid = web_form(coordinator, url, {"form": "pay", "claim_id": claim_id})
+    assert paid.status_code == 302
+    plan = web_form(
+        coordinator,
+        url,
+        {
+            "form": "plan",
+            "claim_id": claim_id,
+            f"months-{claim_id}": "6",
+            f"first_due_on-{claim_id}": "01/09/2027",
+        },
+    )
+    assert plan.status_code == 422 and "almeno 12 mesi" in plan.get_data(as_text=True)
+    plan = web_form(
+        coordinator,
+        url,
+        {
+            "form": "plan",
+            "claim_id": claim_id,
+            f"months-{claim_id}": "12",
+            f"first_due_on-{claim_id}": "01/09/2027",
+        },
+    )
+    assert plan.status_code == 302
+    assert coordinator.get(url).get_data(as_text=True).count('data-status="due"') == 12

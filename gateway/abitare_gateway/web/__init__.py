@@ -104,6 +104,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401
         access_views,
         admin_views,
+        case_guarantee_views,
         case_partner_views,
         case_record_views,
         case_views,
