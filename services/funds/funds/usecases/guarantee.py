@@ -83,6 +83,7 @@ PSEUDONYMISED_EXPLANATION = (
 
 
 # -- enrol ------------------------------------------------------------------------------------
+# -- enrol ------------------------------------------------------------------------------------
 def enrol(db: Db, actor: Actor, referral_id: str, data: dict) -> dict:
     """Enrol the contract ``data`` (``ENROL_FIELDS``, optional ``idempotency_key``) for the
     case, checked with the terms in force on its start date; refused with the reasons
@@ -90,79 +91,58 @@ def enrol(db: Db, actor: Actor, referral_id: str, data: dict) -> dict:
     permissions.ensure(actor.role, permissions.ENROL_GUARANTEE)
     key = data.get("idempotency_key")
     fingerprint = _fingerprint(referral_id, data, ENROL_FIELDS)
-    try:
-        with db.transaction() as tx:
-            file = _file_in_scope(tx.session, actor, referral_id)
-            if key and (found := _cover_by_key(tx.session, actor, key, fingerprint)):
-                return cover_record(found, [])
-            terms = rules.terms_on(data["start_date"])
-            if terms is None:
-                raise GuaranteeInputInvalid({"start_date": [{"code": NO_TERMS_ON_DATE}]})
-            check = rules.check_entry(
-                monthly_rent_cents=data["monthly_rent_cents"],
-                gross_annual_income_cents=data["gross_annual_income_cents"],
-                start_date=data["start_date"],
-                duration_months=data["duration_months"],
-                attestazione=data["attestazione"],
-                terms=terms,
-            )
-            if not check.eligible:
-                raise GuaranteeEntryRefused(check.reasons, _text(check.rent_to_gross_income))
-            cover = GuaranteeCover(
-                id=str(uuid.uuid4()),
-                referral_id=file.referral_id,
-                comune_istat=file.comune_istat,
-                **{name: data[name] for name in ENROL_FIELDS},
-                ends_on=check.cover_ends_on,
-                eligible=check.eligible,
-                rent_to_gross_income=_text(check.rent_to_gross_income),
-                cover_cap_cents=check.cover_cap_cents,
-                reasons=list(check.reasons),
-                parameters=[p.as_record() for p in terms.parameters],
-                paid_cents=0,
-                created_at=_now(),
-                created_by=actor.sub,
-                idempotency_key=key,
-                idempotency_hash=fingerprint if key else None,
-            )
-            tx.session.add(cover)
-            tx.session.flush()
-            audit.record(
-                tx.session,
-                actor,
-                "enrol_guarantee",
-                cover.referral_id,
-                comune_istat=cover.comune_istat,
-                data_set="guarantee",
-            )
-            record = cover_record(cover, [])
-            tx.emit(
-                events.GUARANTEE_ENROLLED,
-                events.guarantee_enrolled(record),
-                actor=actor,
-                subject=cover.referral_id,
-                tenant=cover.comune_istat,
-            )
-    except IntegrityError:
-        if key:  # a concurrent call with the same key committed first: its answer
-            with db.session() as session:
-                if found := _cover_by_key(session, actor, key, fingerprint):
-                    return cover_record(found, [])
-        raise
-    return record
 
+    def find(session: Session) -> dict | None:
+        found = _by_key(session, actor, GuaranteeCover.created_by, key, fingerprint)
+        return None if found is None else cover_record(found, [])
 
-def _cover_by_key(session: Session, actor: Actor, key: str, fingerprint: str):
-    cover = session.scalar(
-        select(GuaranteeCover).where(
-            GuaranteeCover.created_by == actor.sub, GuaranteeCover.idempotency_key == key
+    def write(tx) -> dict:
+        file = _file_in_scope(tx.session, actor, referral_id)
+        terms = rules.terms_on(data["start_date"])
+        if terms is None:
+            raise GuaranteeInputInvalid({"start_date": [{"code": NO_TERMS_ON_DATE}]})
+        check = rules.check_entry(
+            monthly_rent_cents=data["monthly_rent_cents"],
+            gross_annual_income_cents=data["gross_annual_income_cents"],
+            start_date=data["start_date"],
+            duration_months=data["duration_months"],
+            attestazione=data["attestazione"],
+            terms=terms,
         )
-    )
-    if cover is None:
-        return None
-    if cover.idempotency_hash != fingerprint or cover.comune_istat not in actor.comuni:
-        raise GuaranteeIdempotencyKeyReused(key=key)
-    return cover
+        if not check.eligible:
+            raise GuaranteeEntryRefused(check.reasons, _text(check.rent_to_gross_income))
+        cover = GuaranteeCover(
+            id=str(uuid.uuid4()),
+            referral_id=file.referral_id,
+            comune_istat=file.comune_istat,
+            **{name: data[name] for name in ENROL_FIELDS},
+            ends_on=check.cover_ends_on,
+            eligible=check.eligible,
+            rent_to_gross_income=_text(check.rent_to_gross_income),
+            cover_cap_cents=check.cover_cap_cents,
+            reasons=list(check.reasons),
+            parameters=[p.as_record() for p in terms.parameters],
+            paid_cents=0,
+            created_at=_now(),
+            created_by=actor.sub,
+            idempotency_key=key,
+            idempotency_hash=fingerprint if key else None,
+        )
+        tx.session.add(cover)
+        tx.session.flush()
+        audit.record(
+            tx.session,
+            actor,
+            "enrol_guarantee",
+            cover.referral_id,
+            comune_istat=cover.comune_istat,
+            data_set="guarantee",
+        )
+        record = cover_record(cover, [])
+        _announce(tx, actor, events.GUARANTEE_ENROLLED, events.guarantee_enrolled(record))
+        return record
+
+    return _keyed(db, key, find, write)
 
 
 # -- a landlord's claim -----------------------------------------------------------------------
@@ -175,88 +155,102 @@ def file_claim(db: Db, actor: Actor, referral_id: str, cover_id: str, data: dict
     data = {**data, "filed_on": data.get("filed_on") or local_date(_now())}
     key = data.get("idempotency_key")
     fingerprint = _fingerprint(f"{referral_id}/{cover_id}", data, CLAIM_FIELDS)
+
+    def find(session: Session) -> dict | None:
+        found = _by_key(session, actor, GuaranteeClaim.filed_by, key, fingerprint)
+        return None if found is None else claim_record(found, [])
+
+    def write(tx) -> dict:
+        cover = _cover_in_scope(tx.session, actor, referral_id, cover_id)
+        terms = cover_terms(cover)
+        documents = frozenset(data["documents"])
+        problems = rules.claim_problems(
+            arrears_from=data["arrears_from"],
+            dwelling_recovered_on=data.get("dwelling_recovered_on"),
+            filed_on=data["filed_on"],
+            documents=documents,
+            cover_starts_on=cover.start_date,
+            cover_ends_on=cover.ends_on,
+            terms=terms,
+        )
+        if problems:
+            raise GuaranteeInputInvalid(problems)
+        assessment = rules.assess_claim(
+            unpaid_rent_cents=data["unpaid_rent_cents"],
+            legal_costs_cents=data["legal_costs_cents"],
+            recovered_cents=data["recovered_cents"],
+            deposit_kept_cents=data["deposit_kept_cents"],
+            monthly_rent_cents=cover.monthly_rent_cents,
+            terms=terms,
+        )
+        claim = GuaranteeClaim(
+            id=str(uuid.uuid4()),
+            cover_id=cover.id,
+            referral_id=cover.referral_id,
+            comune_istat=cover.comune_istat,
+            **{name: data[name] for name in CLAIM_FIELDS if name != "documents"},
+            documents=sorted(documents),
+            owed_cents=assessment.owed_cents,
+            cap_cents=assessment.cap_cents,
+            payable_cents=assessment.payable_cents,
+            explanation=list(assessment.explanation),
+            parameters=list(cover.parameters),
+            status=FILED,
+            filed_at=_now(),
+            filed_by=actor.sub,
+            idempotency_key=key,
+            idempotency_hash=fingerprint if key else None,
+        )
+        tx.session.add(claim)
+        tx.session.flush()
+        audit.record(
+            tx.session,
+            actor,
+            "file_guarantee_claim",
+            cover.referral_id,
+            comune_istat=cover.comune_istat,
+            data_set="guarantee",
+        )
+        record = claim_record(claim, [])
+        _announce(tx, actor, events.GUARANTEE_CLAIM_FILED, events.guarantee_claim_filed(record))
+        return record
+
+    return _keyed(db, key, find, write)
+
+
+def _keyed(db: Db, key: str | None, find, write) -> dict:
+    """``write(tx)`` in one transaction, unless the caller's ``key`` already has an answer
+    (``find(session)``); when a concurrent call with the same key commits first (the unique
+    constraint), its answer."""
     try:
         with db.transaction() as tx:
-            cover = _cover_in_scope(tx.session, actor, referral_id, cover_id)
-            if key and (found := _claim_by_key(tx.session, actor, key, fingerprint)):
-                return claim_record(found, [])
-            terms = cover_terms(cover)
-            documents = frozenset(data["documents"])
-            problems = rules.claim_problems(
-                arrears_from=data["arrears_from"],
-                dwelling_recovered_on=data.get("dwelling_recovered_on"),
-                filed_on=data["filed_on"],
-                documents=documents,
-                cover_starts_on=cover.start_date,
-                cover_ends_on=cover.ends_on,
-                terms=terms,
-            )
-            if problems:
-                raise GuaranteeInputInvalid(problems)
-            assessment = rules.assess_claim(
-                unpaid_rent_cents=data["unpaid_rent_cents"],
-                legal_costs_cents=data["legal_costs_cents"],
-                recovered_cents=data["recovered_cents"],
-                deposit_kept_cents=data["deposit_kept_cents"],
-                monthly_rent_cents=cover.monthly_rent_cents,
-                terms=terms,
-            )
-            claim = GuaranteeClaim(
-                id=str(uuid.uuid4()),
-                cover_id=cover.id,
-                referral_id=cover.referral_id,
-                comune_istat=cover.comune_istat,
-                **{name: data[name] for name in CLAIM_FIELDS if name != "documents"},
-                documents=sorted(documents),
-                owed_cents=assessment.owed_cents,
-                cap_cents=assessment.cap_cents,
-                payable_cents=assessment.payable_cents,
-                explanation=list(assessment.explanation),
-                parameters=list(cover.parameters),
-                status=FILED,
-                filed_at=_now(),
-                filed_by=actor.sub,
-                idempotency_key=key,
-                idempotency_hash=fingerprint if key else None,
-            )
-            tx.session.add(claim)
-            tx.session.flush()
-            audit.record(
-                tx.session,
-                actor,
-                "file_guarantee_claim",
-                cover.referral_id,
-                comune_istat=cover.comune_istat,
-                data_set="guarantee",
-            )
-            record = claim_record(claim, [])
-            tx.emit(
-                events.GUARANTEE_CLAIM_FILED,
-                events.guarantee_claim_filed(record),
-                actor=actor,
-                subject=claim.referral_id,
-                tenant=claim.comune_istat,
-            )
+            if key and (found := find(tx.session)) is not None:
+                return found
+            record = write(tx)
     except IntegrityError:
         if key:
             with db.session() as session:
-                if found := _claim_by_key(session, actor, key, fingerprint):
-                    return claim_record(found, [])
+                if (found := find(session)) is not None:
+                    return found
         raise
     return record
 
 
-def _claim_by_key(session: Session, actor: Actor, key: str, fingerprint: str):
-    claim = session.scalar(
-        select(GuaranteeClaim).where(
-            GuaranteeClaim.filed_by == actor.sub, GuaranteeClaim.idempotency_key == key
-        )
-    )
-    if claim is None:
+def _by_key(session: Session, actor: Actor, owner, key: str, fingerprint: str):
+    """The row the actor (``owner``: the model's column of who wrote it) stored with ``key``;
+    :class:`GuaranteeIdempotencyKeyReused` if it was for another request."""
+    model = owner.class_
+    row = session.scalar(select(model).where(owner == actor.sub, model.idempotency_key == key))
+    if row is None:
         return None
-    if claim.idempotency_hash != fingerprint or claim.comune_istat not in actor.comuni:
+    if row.idempotency_hash != fingerprint or row.comune_istat not in actor.comuni:
         raise GuaranteeIdempotencyKeyReused(key=key)
-    return claim
+    return row
+
+
+def _announce(tx, actor: Actor, event: str, data: dict) -> None:
+    """``funds.<event>.v1`` through the outbox, about the case named in ``data``."""
+    tx.emit(event, data, actor=actor, subject=data["referral_id"], tenant=data["comune_istat"])
 
 
 def pay_claim(
@@ -294,13 +288,7 @@ def pay_claim(
             data_set="guarantee",
         )
         record = claim_record(claim, [])
-        tx.emit(
-            events.GUARANTEE_CLAIM_PAID,
-            events.guarantee_claim_paid(record),
-            actor=actor,
-            subject=claim.referral_id,
-            tenant=claim.comune_istat,
-        )
+        _announce(tx, actor, events.GUARANTEE_CLAIM_PAID, events.guarantee_claim_paid(record))
     return record
 
 
