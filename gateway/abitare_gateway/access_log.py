@@ -77,6 +77,13 @@ ACTIONS = {  # what intake and the services record, as the page names it
     "list_isee": "Consultazione degli ISEE del nucleo",
     "record_certified_isee": "Registrazione di un ISEE certificato",
     "estimate_isee": "Stima dell'ISEE dai dati della DSU",
+    "get_guarantee": "Consultazione del fondo di garanzia",
+    "enrol_guarantee": "Adesione di un contratto al fondo di garanzia",
+    "file_guarantee_claim": "Richiesta del proprietario al fondo di garanzia",
+    "pay_guarantee_claim": "Pagamento di una richiesta al fondo di garanzia",
+    "refuse_guarantee_claim": "Rifiuto di una richiesta al fondo di garanzia",
+    "create_guarantee_repayment_plan": "Piano di rientro verso il fondo di garanzia",
+    "mark_guarantee_instalment": "Rata del piano di rientro registrata",
 }
 ROLES = {
     "agency_operator": "Operatore dell'agenzia",

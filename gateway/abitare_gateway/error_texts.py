@@ -451,6 +451,32 @@ ERRORS: dict[str, Text] = {
         "modifica più.",
         "The arrears file was pseudonymised (retention over): it cannot change.",
     ),
+    # funds: the guarantee fund (usecases/guarantee.py)
+    "guarantee_entry_condition_not_met": (
+        "Il contratto non soddisfa le condizioni di accesso al fondo di garanzia: vedi i motivi.",
+        "The contract does not meet the guarantee fund's entry conditions: see the reasons.",
+    ),
+    "guarantee_input_invalid": (
+        "I dati per il fondo di garanzia non sono coerenti: correggi i campi indicati.",
+        "The guarantee fund data are inconsistent: correct the fields shown.",
+    ),
+    "guarantee_cover_not_found": (
+        "La copertura del fondo di garanzia non esiste oppure non è visibile con il tuo profilo.",
+        "No such guarantee cover, or not visible to you.",
+    ),
+    "guarantee_claim_not_found": (
+        "La richiesta al fondo di garanzia non esiste oppure non è visibile con il tuo profilo.",
+        "No such guarantee claim, or not visible to you.",
+    ),
+    "guarantee_claim_not_payable": (
+        "La richiesta non è più in istruttoria (stato: {status}): non si può pagare né respingere.",
+        "The claim is no longer pending (status: {status}): it cannot be paid or refused.",
+    ),
+    "guarantee_idempotency_key_reused": (
+        "La chiave di idempotenza è già stata usata per una richiesta diversa: usa una chiave "
+        "nuova.",
+        "The idempotency key was already used for a different request: use a new key.",
+    ),
 }
 
 # -- field errors (one per field, in InvalidInput) ---------------------------------------------
@@ -867,6 +893,27 @@ FIELD_ERRORS: dict[str, Text | dict[tuple[str, ...], Text]] = {
     "arrears_cause_note_required": (
         "Per una causa non elencata descrivila.",
         "Describe a cause that is not listed.",
+    ),
+    # funds: the guarantee fund (usecases/guarantee.py)
+    "guarantee_no_terms_on_date": (
+        "Per quella data non sono in vigore le condizioni del fondo di garanzia.",
+        "No guarantee fund terms are in force on that date.",
+    ),
+    "guarantee_claim_not_paid": (
+        "Il piano di rientro si crea solo per una richiesta pagata.",
+        "A repayment plan is made only for a paid claim.",
+    ),
+    "repayment_plan_exists": (
+        "La richiesta ha già il suo piano di rientro.",
+        "The claim has its repayment plan already.",
+    ),
+    "repayment_plan_too_short": (
+        "Il piano di rientro deve durare almeno {min} mesi.",
+        "The repayment plan must last at least {min} months.",
+    ),
+    "guarantee_cover_exhausted": (
+        "Il massimale della copertura ({cap_cents} centesimi) è già stato pagato.",
+        "The cover's cap ({cap_cents} cents) is paid out already.",
     ),
 }
 

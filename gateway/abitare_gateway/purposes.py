@@ -57,6 +57,7 @@ BY_BLUEPRINT = {
     "rent_fund": FUND_APPLICATION,
     "case_rent_fund": FUND_APPLICATION,
     "case_funds": CASE_MANAGEMENT,
+    "funds_guarantee": CASE_MANAGEMENT,  # the case's guarantee fund (funds' audit)
 }
 WEB_CASE_PAGES = "web.case_"  # the case page's other tabs: managing the case
 

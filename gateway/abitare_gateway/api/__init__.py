@@ -79,6 +79,7 @@ def init_app(app: Flask) -> Api:
         commission,
         comuni,
         fotografia,
+        funds_guarantee,
         funds_ledger,
         partner,
         partner_referrals,
@@ -122,6 +123,7 @@ def init_app(app: Flask) -> Api:
         rent_fund.cases,
         funds_ledger.blp,
         case_funds.blp,
+        funds_guarantee.blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -105,6 +105,7 @@ def init_app(app: Flask) -> None:
         access_views,
         admin_views,
         case_funds_views,
+        case_guarantee_views,
         case_partner_views,
         case_record_views,
         case_views,

@@ -177,3 +177,50 @@ class ArrearsFilePseudonymised(Conflict):
     written again."""
 
     code = "arrears_file_pseudonymised"
+
+
+# -- garanzia: the landlord guarantee fund -----------------------------------------------------
+class GuaranteeEntryRefused(InvalidInput):
+    """The contract does not meet the guarantee fund's entry conditions; ``reasons`` says why,
+    condition by condition (Italian). Nothing is stored."""
+
+    code = "guarantee_entry_condition_not_met"
+
+    def __init__(self, reasons, rent_to_gross_income: str | None = None):
+        super().__init__(
+            {},
+            "the contract does not meet the guarantee fund's entry conditions",
+            reasons=list(reasons),
+            rent_to_gross_income=rent_to_gross_income,
+        )
+
+
+class GuaranteeInputInvalid(InvalidInput):
+    """An enrolment, claim, plan or instalment mark that cannot be (a claim outside the cover,
+    no terms in force on the date, a plan too short...): coded field errors, nothing stored."""
+
+    code = "guarantee_input_invalid"
+
+
+class GuaranteeCoverNotFound(NotFound):
+    """No such cover on this case, or not in the actor's comuni (same answer on purpose)."""
+
+    code = "guarantee_cover_not_found"
+
+
+class GuaranteeClaimNotFound(NotFound):
+    """No such claim on this case, or not in the actor's comuni (same answer on purpose)."""
+
+    code = "guarantee_claim_not_found"
+
+
+class GuaranteeClaimNotPayable(Conflict):
+    """The claim is not filed any more (paid or refused), or its plan exists already."""
+
+    code = "guarantee_claim_not_payable"
+
+
+class GuaranteeIdempotencyKeyReused(InvalidInput):
+    """The idempotency key was already used by this actor with a different request."""
+
+    code = "guarantee_idempotency_key_reused"

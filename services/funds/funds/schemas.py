@@ -14,6 +14,7 @@ from abitare_chassis.schemas import Schema as CodedSchema
 from abitare_chassis.schemas import load
 
 from .domain import arrears_relief as _arrears
+from .domain.guarantee import REQUIRED_DOCUMENTS as _GUARANTEE_DOCUMENTS
 from .domain.isee import CADASTRAL_CATEGORIES, CERTIFIED_TYPES, DISABILITIES, RELATIONS
 from .domain.parameters import ISEE_REGIMES, ORDINARY
 from .errors import ActionRequestInvalid, ReferralEventInvalid
@@ -398,3 +399,66 @@ class ArrearsContributionInput(CodedSchema):
 class EvictionsDueQuery(CodedSchema):
     until = fields.Date(required=True)
     purpose = purpose_field()
+
+
+# -- garanzia: the landlord guarantee fund (RPC inputs) ---------------------------------------
+
+
+_ID = validate.Length(min=1, max=36)
+_MONEY = {"required": True, "strict": True, "validate": validate.Range(min=0, max=10**11)}
+_KEY = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+
+
+class GuaranteeCaseQuery(CodedSchema):
+    referral_id = fields.String(required=True, validate=_ID)
+    purpose = purpose_field()
+
+
+class GuaranteeEnrolment(CodedSchema):
+    landlord_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    dwelling_address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    monthly_rent_cents = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=10**9)
+    )
+    start_date = fields.Date(required=True)
+    duration_months = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=240)
+    )
+    attestazione = fields.Boolean(required=True)
+    gross_annual_income_cents = fields.Integer(**_MONEY)
+    idempotency_key = _KEY
+
+
+class GuaranteeClaimIn(CodedSchema):
+    arrears_from = fields.Date(required=True)
+    dwelling_recovered_on = fields.Date(load_default=None, allow_none=True)
+    filed_on = fields.Date(load_default=None, allow_none=True)
+    unpaid_rent_cents = fields.Integer(**_MONEY)
+    legal_costs_cents = fields.Integer(**_MONEY)
+    recovered_cents = fields.Integer(**_MONEY)
+    deposit_kept_cents = fields.Integer(**_MONEY)
+    documents = fields.List(
+        fields.String(validate=validate.OneOf(_GUARANTEE_DOCUMENTS)),
+        load_default=list,
+        validate=validate.Length(max=len(_GUARANTEE_DOCUMENTS)),
+    )
+    idempotency_key = _KEY
+
+
+class GuaranteeRefusal(CodedSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class GuaranteePlanIn(CodedSchema):
+    months = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
+    first_due_on = fields.Date(required=True)
+
+
+class GuaranteeInstalmentMark(CodedSchema):
+    number = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
+    status = fields.String(required=True, validate=validate.OneOf(["paid", "missed"]))
+    on = fields.Date(load_default=None, allow_none=True)
+
+
+class GuaranteeDay(CodedSchema):
+    on = fields.Date(load_default=None, allow_none=True)

@@ -24,6 +24,13 @@ from .schemas import (
     CertifiedIseeIn,
     EvictionsDueQuery,
     FundsFileQuery,
+    GuaranteeCaseQuery,
+    GuaranteeClaimIn,
+    GuaranteeDay,
+    GuaranteeEnrolment,
+    GuaranteeInstalmentMark,
+    GuaranteePlanIn,
+    GuaranteeRefusal,
     IseeEstimateIn,
     IseeQuery,
     LedgerLineIn,
@@ -36,6 +43,7 @@ from .schemas import (
     read_referral,
 )
 from .usecases import arrears_relief, files, isee, ledger, rent_fund
+from .usecases import guarantee as guarantee_fund
 
 
 class FundsService:
@@ -255,3 +263,60 @@ class FundsService:
         comuni (the worklist's "sfratti in scadenza")."""
         query = load(EvictionsDueQuery(), {"until": until, "purpose": purpose})
         return jsonable(arrears_relief.evictions_due(self.db, actor, **query))
+
+    # -- garanzia: the landlord guarantee fund (usecases/guarantee.py) -------------------------
+    @rpc
+    def get_guarantee(self, actor, referral_id, purpose=None):
+        query = load(GuaranteeCaseQuery(), {"referral_id": referral_id, "purpose": purpose})
+        return jsonable(guarantee_fund.get_guarantee(self.db, actor, **query))
+
+    @rpc
+    def enrol_guarantee(self, actor, referral_id, contract):
+        case = load(GuaranteeCaseQuery(), {"referral_id": referral_id})
+        data = load(GuaranteeEnrolment(), contract)
+        return jsonable(guarantee_fund.enrol(self.db, actor, case["referral_id"], data))
+
+    @rpc
+    def file_guarantee_claim(self, actor, referral_id, cover_id, claim):
+        case = load(GuaranteeCaseQuery(), {"referral_id": referral_id})
+        data = load(GuaranteeClaimIn(), claim)
+        return jsonable(
+            guarantee_fund.file_claim(self.db, actor, case["referral_id"], str(cover_id), data)
+        )
+
+    @rpc
+    def pay_guarantee_claim(self, actor, referral_id, claim_id, paid_on=None):
+        day = load(GuaranteeDay(), {"on": paid_on})["on"]
+        return jsonable(
+            guarantee_fund.pay_claim(self.db, actor, str(referral_id), str(claim_id), day)
+        )
+
+    @rpc
+    def refuse_guarantee_claim(self, actor, referral_id, claim_id, reason):
+        body = load(GuaranteeRefusal(), {"reason": reason})
+        return jsonable(
+            guarantee_fund.refuse_claim(
+                self.db, actor, str(referral_id), str(claim_id), body["reason"]
+            )
+        )
+
+    @rpc
+    def create_guarantee_repayment_plan(self, actor, referral_id, claim_id, plan):
+        body = load(GuaranteePlanIn(), plan)
+        return jsonable(
+            guarantee_fund.create_repayment_plan(
+                self.db, actor, str(referral_id), str(claim_id), **body
+            )
+        )
+
+    @rpc
+    def mark_guarantee_instalment(self, actor, referral_id, claim_id, mark):
+        body = load(GuaranteeInstalmentMark(), mark)
+        return jsonable(
+            guarantee_fund.mark_instalment(self.db, actor, str(referral_id), str(claim_id), **body)
+        )
+
+    @rpc
+    def guarantee_exposure(self, actor, on=None):
+        day = load(GuaranteeDay(), {"on": on})["on"]
+        return jsonable(guarantee_fund.exposure(self.db, actor, day))

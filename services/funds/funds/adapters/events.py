@@ -72,3 +72,47 @@ def ledger_movement(line: dict, movement: dict) -> dict:
             "available_cents": line["available_cents"],
         },
     }
+
+
+# -- garanzia: the landlord guarantee fund ----------------------------------------------------
+GUARANTEE_ENROLLED = "guarantee_enrolled"  # funds.guarantee_enrolled.v1
+GUARANTEE_CLAIM_FILED = "guarantee_claim_filed"  # funds.guarantee_claim_filed.v1
+GUARANTEE_CLAIM_PAID = "guarantee_claim_paid"  # funds.guarantee_claim_paid.v1
+
+
+def guarantee_enrolled(cover: dict) -> dict:
+    """The cover's terms, no landlord's name, address or tenant's income: those stay in funds."""
+    return {
+        "cover_id": cover["id"],
+        "referral_id": cover["referral_id"],
+        "comune_istat": cover["comune_istat"],
+        "monthly_rent_cents": cover["monthly_rent_cents"],
+        "start_date": cover["start_date"].isoformat(),
+        "ends_on": cover["ends_on"].isoformat(),
+        "cover_cap_cents": cover["cover_cap_cents"],
+        "enrolled_at": cover["created_at"].isoformat(),
+    }
+
+
+def guarantee_claim_filed(claim: dict) -> dict:
+    return {
+        "claim_id": claim["id"],
+        "cover_id": claim["cover_id"],
+        "referral_id": claim["referral_id"],
+        "comune_istat": claim["comune_istat"],
+        "payable_cents": claim["payable_cents"],
+        "filed_on": claim["filed_on"].isoformat(),
+        "filed_at": claim["filed_at"].isoformat(),
+    }
+
+
+def guarantee_claim_paid(claim: dict) -> dict:
+    return {
+        "claim_id": claim["id"],
+        "cover_id": claim["cover_id"],
+        "referral_id": claim["referral_id"],
+        "comune_istat": claim["comune_istat"],
+        "paid_cents": claim["paid_cents"],
+        "paid_on": claim["paid_on"].isoformat(),
+        "paid_at": claim["decided_at"].isoformat(),
+    }

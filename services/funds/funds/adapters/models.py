@@ -370,5 +370,95 @@ class ArrearsContribution(Base):
     created_by: Mapped[str] = mapped_column(String(200))
 
 
+# -- garanzia: the landlord guarantee fund (domain/guarantee.py) -------------------------------
+class GuaranteeCover(Base):
+    """A canone concordato contract enrolled in the guarantee fund for one case (``referral_id``,
+    as the funds file names it): the contract, the entry check that admitted it and the terms'
+    parameters it was checked with (``DatedParameter.as_record()``), so it keeps the rule that
+    applied. Only eligible contracts are stored (a refusal stores nothing)."""
+
+    __tablename__ = "guarantee_cover"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    comune_istat: Mapped[str] = mapped_column(String(6), index=True)
+    landlord_name: Mapped[str | None] = mapped_column(String(200))  # None once pseudonymised
+    dwelling_address: Mapped[str | None] = mapped_column(String(300))
+    monthly_rent_cents: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    duration_months: Mapped[int] = mapped_column(Integer)
+    ends_on: Mapped[date] = mapped_column(Date)  # inclusive
+    attestazione: Mapped[bool] = mapped_column(Boolean)
+    gross_annual_income_cents: Mapped[int | None] = mapped_column(Integer)
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    rent_to_gross_income: Mapped[str | None] = mapped_column(String(16))  # "0.2571"
+    cover_cap_cents: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list] = mapped_column(JSON)
+    parameters: Mapped[list] = mapped_column(JSON)
+    paid_cents: Mapped[int] = mapped_column(Integer, default=0)  # claims paid on this cover
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_hash: Mapped[str | None] = mapped_column(String(64))
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class GuaranteeClaim(Base):
+    """A landlord's claim on a cover: the figures, the documents, the assessment, the status
+    (filed, paid, refused)."""
+
+    __tablename__ = "guarantee_claim"
+    __table_args__ = (UniqueConstraint("filed_by", "idempotency_key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    cover_id: Mapped[str] = mapped_column(ForeignKey("guarantee_cover.id"), index=True)
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    comune_istat: Mapped[str] = mapped_column(String(6))
+    arrears_from: Mapped[date] = mapped_column(Date)
+    dwelling_recovered_on: Mapped[date] = mapped_column(Date)
+    filed_on: Mapped[date] = mapped_column(Date)
+    unpaid_rent_cents: Mapped[int] = mapped_column(Integer)
+    legal_costs_cents: Mapped[int] = mapped_column(Integer)
+    recovered_cents: Mapped[int] = mapped_column(Integer)
+    deposit_kept_cents: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[list] = mapped_column(JSON)
+    owed_cents: Mapped[int] = mapped_column(Integer)
+    cap_cents: Mapped[int] = mapped_column(Integer)
+    payable_cents: Mapped[int] = mapped_column(Integer)
+    explanation: Mapped[list] = mapped_column(JSON)
+    parameters: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))  # filed paid refused
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_hash: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    paid_cents: Mapped[int | None] = mapped_column(Integer)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class GuaranteeInstalment(Base):
+    """One instalment of the tenant's plan to repay what the fund paid on a claim, and its mark
+    (due, paid, missed)."""
+
+    __tablename__ = "guarantee_instalment"
+    __table_args__ = (UniqueConstraint("claim_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("guarantee_claim.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))  # due paid missed
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    marked_on: Mapped[date | None] = mapped_column(Date)
+    marked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    marked_by: Mapped[str | None] = mapped_column(String(200))
+
+
 add_chassis_tables(metadata)
 add_audit_table(metadata)

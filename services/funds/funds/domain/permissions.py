@@ -105,3 +105,18 @@ for _role, _actions in {
     SYSTEM: {READ_ARREARS},
 }.items():
     ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
+# -- garanzia: the landlord guarantee fund ----------------------------------------------------
+# Operators read a case's covers and claims, enrol a contract and file a landlord's claim;
+# coordinators also decide claims (pay, refuse), set the tenant's repayment plan, mark its
+# instalments and read the fund's exposure; the system does everything (demo and test scripts).
+READ_GUARANTEE = "read_guarantee"  # a case's covers, claims and plans
+ENROL_GUARANTEE = "enrol_guarantee"  # enrol a contract, file a claim
+MANAGE_GUARANTEE = "manage_guarantee"  # pay or refuse a claim, plans, instalments, exposure
+
+for _role, _actions in {
+    AGENCY_OPERATOR: {READ_GUARANTEE, ENROL_GUARANTEE},
+    COMUNE_OPERATOR: {READ_GUARANTEE, ENROL_GUARANTEE},
+    COORDINATOR: {READ_GUARANTEE, ENROL_GUARANTEE, MANAGE_GUARANTEE},
+    SYSTEM: {READ_GUARANTEE, ENROL_GUARANTEE, MANAGE_GUARANTEE},
+}.items():
+    ALLOWED[_role] = ALLOWED[_role] | frozenset(_actions)
