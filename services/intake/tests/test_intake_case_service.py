@@ -325,3 +325,51 @@ def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
     with intake.rpc() as rpc:
         current = rpc.intake.get_project(agency_token(), referral["id"])
     assert current["version"] == 1 and current["actions"][0]["status"] == "da_avviare"
+
+
+def test_a_partner_answer_without_an_action_writes_the_diary_once(intake, payload, amqp_uri):
+    """A referral sent from the case's "Invii ai partner" tab: partners' event names no action;
+    intake writes the case's diary, touches no project, and a redelivered copy is a no-op."""
+    with intake.rpc() as rpc:
+        referral = rpc.intake.submit_referral(agency_token(), payload)
+        rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
+    example = json.loads(
+        (CONTRACTS / "examples/partners.action_outcome_recorded.v1.json").read_text()
+    )
+    answer = dict(example, referral_id=referral["id"], comune_istat=SGM)
+
+    def partner_envelope(data):
+        return sign_envelope(
+            new_envelope(
+                service="partners",
+                event="action_outcome_recorded",
+                data=data,
+                subject=referral["id"],
+                tenant=SGM,
+                actor_token=event_token("partner_client", (SGM,), sub="partner:FWA"),
+            )
+        )
+
+    envelope = partner_envelope(answer)
+    publish_outcome(amqp_uri, "partners", answer, envelope)
+    publish_outcome(amqp_uri, "partners", answer, envelope)  # redelivered
+    # A later answer proves the consumer is past both copies of the first one.
+    later = dict(answer, status="completata", outcome="prestito_erogato")
+    publish_outcome(
+        amqp_uri, "partners", later, partner_envelope(dict(later, outcome_label="Prestito erogato"))
+    )
+
+    def partner_entries():
+        with intake.rpc() as rpc:
+            entries = rpc.intake.list_diary(agency_token(), referral["id"])
+        found = [e for e in entries if e["kind"] == "aggiornamento_partner"]
+        return found if len(found) >= 2 else None
+
+    entries = wait_for(partner_entries, message="the partner's answers in the diary")
+    assert sorted(e["text"] for e in entries) == [
+        "Aggiornamento dal partner FWA (Microcredito sociale): Prestito erogato.",
+        "Aggiornamento dal partner FWA (Microcredito sociale): invio accettato.",
+    ]
+    assert {e["author"] for e in entries} == {"partner:FWA"}
+    with intake.rpc() as rpc:
+        assert rpc.intake.get_project(agency_token(), referral["id"])["version"] == 0
