@@ -7,6 +7,7 @@ consent is refused with the reason and nothing is sent."""
 import re
 
 from abitare_chassis.testing.services import wait_for
+from tests.support.data import consent as consent_body
 from tests.support.data import referral
 from tests.support.suite import operator_session
 
@@ -124,14 +125,7 @@ def test_consent_referral_partner_answer_reaches_the_case(suite):
     # reaches the case's diary, and the project's action stays as it was
     consent = agenzia.post(
         f"{url}/cases/{case_id}/consents",
-        json={
-            "partner_code": "FWA",
-            "service": "microcredito",
-            "categories": ["contatti"],
-            "given_by": "Maria Rossi",
-            "given_on": today,
-            "valid_until": f"{int(today[:4]) + 1}{today[4:]}",
-        },
+        json=consent_body("FWA", "microcredito", today),
         timeout=10,
     )
     assert consent.status_code == 201, consent.text

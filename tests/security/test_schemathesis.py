@@ -12,13 +12,13 @@ import re
 import subprocess
 import sys
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 
 from abitare_gateway import agency_time
+from tests.support.data import consent as consent_body
 from tests.support.suite import REPO, operator_session
 from tests.support.sweep import OTHER_PARTNER_CLIENT, SGM, plant, register_demo_webhook
 
@@ -148,18 +148,8 @@ def partner_planted(suite, planted):
     half of the partner's path parameters reach its own referral, the other half AFOL's (404)."""
     coordinator = operator_session(suite, "coordinatrice", "coordinatrice-demo")
     url = f"{suite.base_url}/api/v1/cases/{planted['case_id'][0]}"
-    today = agency_time.today()
     consent = coordinator.post(
-        f"{url}/consents",
-        json={
-            "partner_code": "FWA",
-            "service": "microcredito",
-            "categories": ["contatti"],
-            "given_by": "Maria Rossi",
-            "given_on": today.isoformat(),
-            "valid_until": (today + timedelta(days=365)).isoformat(),
-        },
-        timeout=30,
+        f"{url}/consents", json=consent_body("FWA", "microcredito", agency_time.today()), timeout=30
     )
     assert consent.status_code == 201, consent.text
     sent = coordinator.post(

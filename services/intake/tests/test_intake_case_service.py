@@ -79,17 +79,22 @@ def remote_error(call, *args) -> RemoteError:
     return info.value
 
 
-def publish_outcome(amqp_uri, service, data, envelope=None):
-    envelope = envelope or sign_envelope(
+def outcome_envelope(service, data, tenant=SGM, role="system", sub=None):
+    """``<service>.action_outcome_recorded.v1`` signed, its actor ``role`` over ``tenant``."""
+    return sign_envelope(
         new_envelope(
             service=service,
             event="action_outcome_recorded",
             data=data,
             subject=data["referral_id"],
-            tenant=SGM,
-            actor_token=event_token("system", (SGM,), sub=f"service:{service}"),
+            tenant=tenant,
+            actor_token=event_token(role, (tenant,), sub=sub or f"service:{service}"),
         )
     )
+
+
+def publish_outcome(amqp_uri, service, data, envelope=None):
+    envelope = envelope or outcome_envelope(service, data)
     with Connection(amqp_uri) as conn:
         conn.Producer().publish(
             envelope,
@@ -303,16 +308,7 @@ def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
         "status": "annullata",
         "recorded_at": "2026-11-20T10:00:00Z",
     }
-    envelope = sign_envelope(
-        new_envelope(
-            service="housing_stock",
-            event="action_outcome_recorded",
-            data=outcome,
-            subject=referral["id"],
-            tenant=milano,
-            actor_token=event_token("system", (milano,), sub="service:housing_stock"),
-        )
-    )
+    envelope = outcome_envelope("housing_stock", outcome, tenant=milano)
     publish_outcome(amqp_uri, "housing_stock", outcome, envelope)
     queue = dead_letter_queue_name(
         "evt-housing_stock-action_outcome_recorded--"
@@ -339,16 +335,7 @@ def test_a_partner_answer_without_an_action_writes_the_diary_once(intake, payloa
     answer = dict(example, referral_id=referral["id"], comune_istat=SGM)
 
     def partner_envelope(data):
-        return sign_envelope(
-            new_envelope(
-                service="partners",
-                event="action_outcome_recorded",
-                data=data,
-                subject=referral["id"],
-                tenant=SGM,
-                actor_token=event_token("partner_client", (SGM,), sub="partner:FWA"),
-            )
-        )
+        return outcome_envelope("partners", data, role="partner_client", sub="partner:FWA")
 
     envelope = partner_envelope(answer)
     publish_outcome(amqp_uri, "partners", answer, envelope)
