@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from jsonschema import Draft202012Validator
 from nameko.events import EventHandler
@@ -113,3 +114,34 @@ def test_every_example_payload_matches_its_schema():
         Draft202012Validator(schema, format_checker=FormatChecker()).validate(
             json.loads(path.read_text())
         )
+
+
+def test_a_partner_outcome_names_an_action_or_the_partner_referral():
+    """``partners.action_outcome_recorded.v1``: a referral from a project action carries its
+    ``action_id``; one sent from the case carries ``partner_code`` and ``partner_referral_id``
+    instead (intake writes the diary only). A message with neither is invalid."""
+    from jsonschema import FormatChecker, ValidationError
+
+    schema = json.loads(
+        (CONTRACTS / "events" / "partners.action_outcome_recorded.v1.json").read_text()
+    )
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    case_sent = json.loads(
+        (CONTRACTS / "examples" / "partners.action_outcome_recorded.v1.json").read_text()
+    )
+    assert "action_id" not in case_sent
+    validator.validate(case_sent)
+    from_action = dict(case_sent, action_id="3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+    validator.validate(from_action)
+    bare_action = {k: from_action[k] for k in ("referral_id", "action_id", "status")}
+    validator.validate(bare_action)  # funds-like: the action alone still suffices
+    for missing in (
+        ("partner_code", "partner_referral_id"),
+        ("partner_code",),
+        ("partner_referral_id",),
+    ):
+        neither = {k: v for k, v in case_sent.items() if k not in missing}
+        with pytest.raises(ValidationError):
+            validator.validate(neither)
+    with pytest.raises(ValidationError):
+        validator.validate(dict(case_sent, action_id=None))

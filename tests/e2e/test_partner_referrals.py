@@ -7,6 +7,7 @@ consent is refused with the reason and nothing is sent."""
 import re
 
 from abitare_chassis.testing.services import wait_for
+from tests.support.data import consent as consent_body
 from tests.support.data import referral
 from tests.support.suite import operator_session
 
@@ -119,3 +120,45 @@ def test_consent_referral_partner_answer_reaches_the_case(suite):
     entries = re.findall(r'data-kind="partner_referral">(.*?)</li>', timeline, re.S)
     assert len(entries) == 3, entries
     assert "Esito da AFOL" in timeline and "Orientamento al lavoro: Assunzione" in timeline
+
+    # sent from the case's "Invii ai partner" tab (no project action): FWA's answer still
+    # reaches the case's diary, and the project's action stays as it was
+    consent = agenzia.post(
+        f"{url}/cases/{case_id}/consents",
+        json=consent_body("FWA", "microcredito", today),
+        timeout=10,
+    )
+    assert consent.status_code == 201, consent.text
+    sent = agenzia.post(
+        f"{url}/cases/{case_id}/partner-referrals",
+        json={"partner_code": "FWA", "service": "microcredito"},
+        timeout=15,
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["action_id"] is None
+
+    def fwa_sent():
+        return fwa.get(f"{url}/partner/referrals", timeout=10).json() or None
+
+    [theirs] = wait_for(fwa_sent, timeout=30, message="FWA sees the case-sent referral")
+    accepted = fwa.post(
+        f"{url}/partner/referrals/{theirs['id']}/status", json={"update": "accept"}, timeout=10
+    )
+    assert accepted.status_code == 200, accepted.text
+
+    def fwa_entry():
+        diary = agenzia.get(f"{url}/cases/{case_id}/diary", timeout=10).json()
+        found = [
+            e["text"]
+            for e in diary
+            if e["kind"] == "aggiornamento_partner" and "partner FWA" in e["text"]
+        ]
+        return found or None
+
+    found = wait_for(fwa_entry, timeout=30, message="FWA's answer in the case's diary")
+    assert found == ["Aggiornamento dal partner FWA (Microcredito sociale): invio accettato."]
+    project = agenzia.get(f"{url}/cases/{case_id}/project", timeout=10).json()
+    assert [a["status"] for a in project["actions"]] == ["completata"]
+    page = agenzia.get(f"{suite.base_url}/schede/{case_id}/diario", timeout=15)
+    assert page.status_code == 200
+    assert "Aggiornamento dal partner FWA (Microcredito sociale): invio accettato." in page.text

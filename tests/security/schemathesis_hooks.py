@@ -6,9 +6,14 @@
    description): a checksum-valid codice fiscale, exactly one head of household, dates not in
    the future, the caller's own comune, a reason where the outcome needs one, a new
    Idempotency-Key per payload; a convention's services, event types and fields from the
-   partners' catalogues, its validity in order. A generated body is brought within them; every
-   constraint JSON Schema can state (types, enums, formats, lengths, patterns) the document
-   states and is left to the generator.
+   partners' catalogues, its validity in order; on the partner API, a decline's reason, an
+   outcome among the (FWA) referral's outcomes_allowed, a loan report with what its status
+   needs within the product's limits and plan rules (``partners.domain.lending``). A generated
+   body is brought within them; every constraint JSON Schema can state (types, enums, formats,
+   lengths, patterns) the document states and is left to the generator.
+3. The partner run's custom check (``partner_refusals_are_state_refusals``): on the partner
+   API a schema-valid request the referral's or the loan's *state* refuses is a 422 with the
+   state's code (the operations' descriptions say so); any other 422 there fails.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 import schemathesis
 
 from abitare_gateway import agency_time
-from partners.domain import event_catalogue, offers
+from partners.domain import event_catalogue, lending, offers
 from tests.support.data import codice_fiscale
 
 IDS: dict[str, list[str]] = json.loads(os.environ.get("ABITARE_ST_IDS", "{}"))
@@ -109,6 +114,45 @@ def _convention_changes(changes: dict) -> None:
         changes["valid_to"] = max(changes["valid_to"], "2024-01-01")
 
 
+# The partner run's partner is FWA: its referrals are for microcredito.
+PARTNER_SERVICE = os.environ.get("ABITARE_ST_PARTNER_SERVICE", "microcredito")
+
+
+def _partner_update(body: dict) -> None:
+    if body.get("update") == "decline" and _blank(body.get("reason")):
+        body["reason"] = "Motivo del rifiuto"
+    if body.get("update") == "outcome":
+        body["outcome"] = random.choice([o.code for o in offers.offer(PARTNER_SERVICE).outcomes])
+
+
+def _lender_status(body: dict) -> None:
+    """What the report's status needs (the field descriptions), within the product's limits."""
+    if body.get("product") not in lending.PRODUCTS:  # a negative case: left as generated
+        return
+    if IDS.get("partner_referral_id") and random.random() < 0.5:
+        body["partner_referral_id"] = random.choice(IDS["partner_referral_id"])
+        body["product"] = PARTNER_SERVICE  # the loan answers the referral's service
+    body["occurred_on"] = _past_date(body.get("occurred_on"), 2014)
+    limits = lending.limits_on(body["product"], date.fromisoformat(body["occurred_on"]))
+    status = body.get("status")
+    if status in ("approved", "rescheduled"):
+        amount = _integer(body.get("amount_cents"), limits.min_cents)
+        body["amount_cents"] = min(max(amount, limits.min_cents), limits.max_cents)
+        body["instalments"] = min(max(_integer(body.get("instalments"), 12), 1), 72)
+        body["instalments"] = min(body["instalments"], limits.max_instalments)
+        body["instalment_cents"] = -(-body["amount_cents"] // body["instalments"])
+        body["first_due_on"] = body.get("first_due_on") or body["occurred_on"]
+        # a new plan must repay what the loan still owes: its state decides (STATE_REFUSALS)
+    if limits.max_allowances is not None and status == "approved":
+        body["allowances"] = min(max(_integer(body.get("allowances"), 1), 1), limits.max_allowances)
+    if status in ("instalment_paid", "instalment_missed"):
+        body["instalment_number"] = max(_integer(body.get("instalment_number"), 1), 1)
+
+
+def _integer(value, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
 @schemathesis.hook
 def map_body(context, body):
     operation = context.operation
@@ -135,7 +179,46 @@ def map_body(context, body):
         body["restitution_date"] = TODAY.isoformat()
     elif path.endswith("/conventions/{convention_code}") and isinstance(body.get("changes"), dict):
         _convention_changes(body["changes"])
+    elif path == "/api/v1/partner/referrals/{partner_referral_id}/status":
+        _partner_update(body)
+    elif path == "/api/v1/partner/lender-status":
+        _lender_status(body)
     return body
+
+
+# A refusal the referral's or the loan's state decides (the body was brought within every rule
+# stated in words): the partner API answers it with 422 and these codes.
+STATE_REFUSALS = {
+    "/api/v1/partner/referrals/{partner_referral_id}/status": {"transition_not_allowed"},
+    "/api/v1/partner/lender-status": {
+        lending.OUT_OF_ORDER,
+        lending.PRODUCT_MISMATCH,
+        lending.INSTALMENT_NOT_IN_PLAN,
+        lending.INSTALMENT_ALREADY_PAID,
+        lending.DISBURSED_MORE_THAN_APPROVED,
+        lending.PLAN_TOO_SHORT,
+        lending.PLAN_CHARGES_INTEREST,
+        # the referral decides the product, and a loan stays with its referral: the stateful
+        # phase takes partner_referral_id and loan_ref from earlier answers after the hooks ran
+        "referral_service_mismatch",
+        "loan_referral_mismatch",
+        "referral_not_open",  # a new loan answers a referral still open (not declined, ended)
+    },
+}
+
+
+@schemathesis.check
+def partner_refusals_are_state_refusals(ctx, response, case):
+    """On the partner API, a 422 to a schema-valid request must be a refusal of the state."""
+    allowed = STATE_REFUSALS.get(case.operation.path)
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if allowed is None or response.status_code != 422 or not positive:
+        return None
+    errors = (response.json() or {}).get("errors") or {}
+    codes = {e.get("code") for items in errors.values() for e in items}
+    if not codes or not codes <= allowed:
+        raise AssertionError(f"422 not a refusal of the state: {sorted(map(str, codes))}")
+    return None
 
 
 @schemathesis.hook

@@ -88,3 +88,17 @@ def project(agreed_on: date) -> dict:
             }
         ],
     }
+
+
+def consent(partner_code: str, service: str, given_on: date | str) -> dict:
+    """A household's consent to share its contacts with ``partner_code`` for ``service``, from
+    ``given_on`` for a year (the body of ``POST /api/v1/cases/{id}/consents``)."""
+    day = date.fromisoformat(str(given_on)[:10])
+    return {
+        "partner_code": partner_code,
+        "service": service,
+        "categories": ["contatti"],
+        "given_by": "Maria Rossi",
+        "given_on": day.isoformat(),
+        "valid_until": (day + timedelta(days=365)).isoformat(),
+    }

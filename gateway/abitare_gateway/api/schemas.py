@@ -6,7 +6,15 @@ the rules (which comuni exist, one head of household, ...) are intake's.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    INCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 from .. import labels
 from ..validators import codice_fiscale_error
@@ -383,19 +391,46 @@ class OverviewOut(Schema):
     )
 
 
+class FieldErrorOut(Schema):
+    """One field's error: its ``code``, the code's params (``min``, ``max``...) and ``message``."""
+
+    class Meta:
+        unknown = INCLUDE  # the code's params
+
+    code = fields.String(metadata={"example": "codice_fiscale_checksum"})
+    message = fields.String(metadata={"example": "Invalid codice fiscale checksum."})
+
+
 class ProblemOut(Schema):
-    """RFC 9457 problem details (``application/problem+json``)."""
+    """RFC 9457 problem details (``application/problem+json``), with the error's ``code`` and
+    ``details`` (its params); extension members may follow (RFC 9457 section 3.2)."""
+
+    class Meta:
+        unknown = INCLUDE  # extension members
 
     type = fields.String(metadata={"example": "urn:abitare:problem:invalid-input"})
     title = fields.String(metadata={"example": "Unprocessable Content"})
     status = fields.Integer(metadata={"example": 422})
+    code = fields.String(
+        metadata={"description": "The error's code (stable, for programs)", "example": "not_found"}
+    )
     detail = fields.String()
+    details = fields.Dict(
+        keys=fields.String(), metadata={"description": "The code's params, e.g. the id not found"}
+    )
     instance = fields.String(metadata={"example": "/api/v1/referrals"})
     errors = fields.Dict(
         keys=fields.String(),
-        values=fields.List(fields.String()),
+        values=fields.List(fields.Nested(FieldErrorOut)),
         metadata={
-            "description": "422 only: messages by field path",
-            "example": {"household.0.codice_fiscale": ["Invalid codice fiscale checksum."]},
+            "description": "422 only: coded errors by field path",
+            "example": {
+                "household.0.codice_fiscale": [
+                    {
+                        "code": "codice_fiscale_checksum",
+                        "message": "Invalid codice fiscale checksum.",
+                    }
+                ]
+            },
         },
     )

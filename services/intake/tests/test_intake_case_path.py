@@ -614,6 +614,59 @@ def test_a_partner_answer_sets_the_action_and_writes_the_diary(db, case):
     assert entry["author"] == "partner:AFOL"
 
 
+def test_a_partner_answer_to_a_case_sent_referral_writes_the_diary_only(db, case):
+    """Sent from the case's "Invii ai partner" tab: no action_id, so no project is needed and no
+    action is touched; the answer is the case's diary entry (the contract's example)."""
+    from marshmallow import ValidationError
+
+    from intake.schemas.cases import ActionOutcomeEvent
+
+    example = json.loads(
+        (CONTRACTS.parent / "examples/partners.action_outcome_recorded.v1.json").read_text()
+    )
+    data = ActionOutcomeEvent().load(dict(example, referral_id=case, comune_istat=SGM))
+    assert data["action_id"] is None
+    data["recorded_at"] = jsonable(data["recorded_at"])
+    partner = Actor(sub="partner:FWA", role="partner_client", comuni=(SGM,))
+    with db.transaction() as tx:
+        projects.apply_action_outcome(tx, partner, "partners", data)
+    assert projects.get_project(db, AGENCY, case)["version"] == 0  # no project made
+    [entry] = [
+        e for e in diary.list_diary(db, AGENCY, case) if e["kind"] == "aggiornamento_partner"
+    ]
+    assert entry["text"] == "Aggiornamento dal partner FWA (Microcredito sociale): invio accettato."
+    assert entry["author"] == "partner:FWA"
+
+    # with a project, its actions stay as they were
+    projects.save_project(db, AGENCY, case, 0, load(ProjectInput(), PROJECT))
+    with db.transaction() as tx:
+        projects.apply_action_outcome(
+            tx, partner, "partners", dict(data, status="completata", outcome_label="Erogato")
+        )
+    project = projects.get_project(db, AGENCY, case)
+    assert project["version"] == 1 and project["actions"][0]["status"] == "da_avviare"
+    assert (
+        len([e for e in diary.list_diary(db, AGENCY, case) if e["kind"] == "aggiornamento_partner"])
+        == 2
+    )
+
+    before = snapshot(db)
+    for missing in ("partner_code", "partner_referral_id"):  # neither action nor referral
+        with pytest.raises(ValidationError):
+            ActionOutcomeEvent().load({k: v for k, v in example.items() if k != missing})
+    for service, wrong in (
+        ("funds", data),  # only partners answers without an action
+        ("partners", dict(data, referral_id="00000000-0000-0000-0000-000000000000")),
+        ("partners", dict(data, comune_istat=MELEGNANO)),
+    ):
+        with pytest.raises(InvalidInput), db.transaction() as tx:
+            projects.apply_action_outcome(tx, partner, service, wrong)
+    milano_partner = Actor(sub="partner:FWA", role="partner_client", comuni=(MILANO,))
+    with pytest.raises(InvalidInput), db.transaction() as tx:
+        projects.apply_action_outcome(tx, milano_partner, "partners", data)
+    assert snapshot(db) == before
+
+
 # -- commission -------------------------------------------------------------------------------
 def test_commission_meeting_proposal_decision_minutes(db, case):
     with pytest.raises(CaseForbidden):

@@ -79,17 +79,22 @@ def remote_error(call, *args) -> RemoteError:
     return info.value
 
 
-def publish_outcome(amqp_uri, service, data, envelope=None):
-    envelope = envelope or sign_envelope(
+def outcome_envelope(service, data, tenant=SGM, role="system", sub=None):
+    """``<service>.action_outcome_recorded.v1`` signed, its actor ``role`` over ``tenant``."""
+    return sign_envelope(
         new_envelope(
             service=service,
             event="action_outcome_recorded",
             data=data,
             subject=data["referral_id"],
-            tenant=SGM,
-            actor_token=event_token("system", (SGM,), sub=f"service:{service}"),
+            tenant=tenant,
+            actor_token=event_token(role, (tenant,), sub=sub or f"service:{service}"),
         )
     )
+
+
+def publish_outcome(amqp_uri, service, data, envelope=None):
+    envelope = envelope or outcome_envelope(service, data)
     with Connection(amqp_uri) as conn:
         conn.Producer().publish(
             envelope,
@@ -303,16 +308,7 @@ def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
         "status": "annullata",
         "recorded_at": "2026-11-20T10:00:00Z",
     }
-    envelope = sign_envelope(
-        new_envelope(
-            service="housing_stock",
-            event="action_outcome_recorded",
-            data=outcome,
-            subject=referral["id"],
-            tenant=milano,
-            actor_token=event_token("system", (milano,), sub="service:housing_stock"),
-        )
-    )
+    envelope = outcome_envelope("housing_stock", outcome, tenant=milano)
     publish_outcome(amqp_uri, "housing_stock", outcome, envelope)
     queue = dead_letter_queue_name(
         "evt-housing_stock-action_outcome_recorded--"
@@ -325,3 +321,42 @@ def test_an_outcome_outside_the_event_actor_scope_is_parked_and_changes_nothing(
     with intake.rpc() as rpc:
         current = rpc.intake.get_project(agency_token(), referral["id"])
     assert current["version"] == 1 and current["actions"][0]["status"] == "da_avviare"
+
+
+def test_a_partner_answer_without_an_action_writes_the_diary_once(intake, payload, amqp_uri):
+    """A referral sent from the case's "Invii ai partner" tab: partners' event names no action;
+    intake writes the case's diary, touches no project, and a redelivered copy is a no-op."""
+    with intake.rpc() as rpc:
+        referral = rpc.intake.submit_referral(agency_token(), payload)
+        rpc.intake.triage_referral(agency_token(), referral["id"], {"outcome": "presa_in_carico"})
+    example = json.loads(
+        (CONTRACTS / "examples/partners.action_outcome_recorded.v1.json").read_text()
+    )
+    answer = dict(example, referral_id=referral["id"], comune_istat=SGM)
+
+    def partner_envelope(data):
+        return outcome_envelope("partners", data, role="partner_client", sub="partner:FWA")
+
+    envelope = partner_envelope(answer)
+    publish_outcome(amqp_uri, "partners", answer, envelope)
+    publish_outcome(amqp_uri, "partners", answer, envelope)  # redelivered
+    # A later answer proves the consumer is past both copies of the first one.
+    later = dict(answer, status="completata", outcome="prestito_erogato")
+    publish_outcome(
+        amqp_uri, "partners", later, partner_envelope(dict(later, outcome_label="Prestito erogato"))
+    )
+
+    def partner_entries():
+        with intake.rpc() as rpc:
+            entries = rpc.intake.list_diary(agency_token(), referral["id"])
+        found = [e for e in entries if e["kind"] == "aggiornamento_partner"]
+        return found if len(found) >= 2 else None
+
+    entries = wait_for(partner_entries, message="the partner's answers in the diary")
+    assert sorted(e["text"] for e in entries) == [
+        "Aggiornamento dal partner FWA (Microcredito sociale): Prestito erogato.",
+        "Aggiornamento dal partner FWA (Microcredito sociale): invio accettato.",
+    ]
+    assert {e["author"] for e in entries} == {"partner:FWA"}
+    with intake.rpc() as rpc:
+        assert rpc.intake.get_project(agency_token(), referral["id"])["version"] == 0

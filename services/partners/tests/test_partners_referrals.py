@@ -174,6 +174,42 @@ def test_answers_move_the_state_and_a_bad_one_changes_nothing(db):
     assert listed["steps"][-1]["outcome_label"] == "Prestito erogato"
 
 
+def test_a_case_sent_referral_s_answers_are_events_without_an_action(db):
+    """Sent from the case's tab (no project action): each answer still tells intake (its diary),
+    naming the partner's referral instead of an action; valid against the contract."""
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    consent(db)
+    sent = referrals.create_referral(db, OPERATOR, referral_input())
+    assert sent["action_id"] is None
+    referrals.update_by_partner(db, FWA_CLIENT, sent["id"], {"update": "accept"})
+    referrals.update_by_partner(
+        db, FWA_CLIENT, sent["id"], {"update": "outcome", "outcome": "prestito_erogato"}
+    )
+    with db.session() as session:
+        bodies = session.scalars(select(db.outbox.c.body).order_by(db.outbox.c.id)).all()
+    answers = [b for b in bodies if b["type"] == "partners.action_outcome_recorded.v1"]
+    schema = json.loads(
+        (
+            Path(__file__).resolve().parents[3]
+            / "infra/contracts/events/partners.action_outcome_recorded.v1.json"
+        ).read_text()
+    )
+    for answer in answers:
+        Draft202012Validator(schema, format_checker=FormatChecker()).validate(answer["data"])
+        assert "action_id" not in answer["data"]
+        assert answer["data"]["partner_referral_id"] == sent["id"]
+        assert answer["data"]["partner_code"] == "FWA" and answer["data"]["referral_id"] == CASE
+        assert answer["subject"] == CASE and answer["tenant"] == SGM
+    assert [(a["data"]["status"], a["data"]["outcome_label"]) for a in answers] == [
+        ("in_corso", "invio accettato"),
+        ("completata", "Prestito erogato"),
+    ]
+
+
 def test_a_project_action_that_cannot_be_sent_is_recorded_as_not_sent(db, db_url):
     handler = Db("partners", db_url, metadata, handler="partners.handle_intake_action_requested")
     event = type("E", (), {"id": str(uuid.uuid4()), "actor": OPERATOR, "correlationid": None})()

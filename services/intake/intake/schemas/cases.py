@@ -219,13 +219,15 @@ class ReferralId(Strict):
 
 
 class ActionOutcomeEvent(Schema):
-    """``<service>.action_outcome_recorded.v1`` data, read tolerantly (unknown fields ignored)."""
+    """``<service>.action_outcome_recorded.v1`` data, read tolerantly (unknown fields ignored).
+    Without ``action_id`` (a partner referral sent from the case) ``partner_code`` and
+    ``partner_referral_id`` are required: the answer is the case's diary entry only."""
 
     class Meta:
         unknown = EXCLUDE
 
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    action_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    action_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
     status = fields.String(required=True, validate=validate.OneOf(project.OUTCOME_STATUSES))
     outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     comune_istat = fields.String(load_default=None, allow_none=True, validate=ISTAT_FORMAT)
@@ -241,3 +243,13 @@ class ActionOutcomeEvent(Schema):
         load_default=None, allow_none=True, validate=validate.Length(max=200)
     )
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    partner_referral_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=36)
+    )
+
+    @validates_schema
+    def names_an_action_or_a_partner_referral(self, data, **kwargs):
+        if data.get("action_id") is None:
+            for name in ("partner_code", "partner_referral_id"):
+                if not data.get(name):
+                    raise field_error("required", name)

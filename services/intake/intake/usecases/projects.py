@@ -168,11 +168,16 @@ def action_requested(referral: Referral, action: dict, version: int, at) -> dict
 def apply_action_outcome(tx, actor, service: str, data: dict) -> None:
     """``<service>.action_outcome_recorded``: set the action's status, as a new project version
     saved by the service. An unknown case or action, or a case outside the comuni of the
-    event's signed actor, is bad data (parked, not retried): nothing changes."""
+    event's signed actor, is bad data (parked, not retried): nothing changes. A partner's
+    answer to a referral sent from the case (no ``action_id``) is the diary entry only: no
+    project needed, no action touched. Redelivery is a no-op (the handler's inbox)."""
     referral = tx.session.get(Referral, data["referral_id"])
-    current = tx.session.get(Project, data["referral_id"])
     if referral is not None and not actor.can_see(referral.comune_istat):
         raise ActionOutcomeInvalid({"referral_id": [{"code": "referral_out_of_actor_scope"}]})
+    if data.get("action_id") is None:
+        _case_sent_partner_answer(tx, actor, service, referral, data)
+        return
+    current = tx.session.get(Project, data["referral_id"])
     if referral is None or current is None:
         raise ActionOutcomeInvalid({"referral_id": [{"code": "project_missing"}]})
     if data.get("comune_istat") and data["comune_istat"] != referral.comune_istat:
@@ -202,6 +207,18 @@ def apply_action_outcome(tx, actor, service: str, data: dict) -> None:
     )
     if data.get("partner_code"):
         tx.session.add(partner_diary_entry(referral, actor, data))
+    cases.touch(referral)
+
+
+def _case_sent_partner_answer(tx, actor, service: str, referral, data: dict) -> None:
+    """A partner's answer to a referral sent from the case's "Invii ai partner" tab."""
+    if service != "partners" or not data.get("partner_code"):
+        raise ActionOutcomeInvalid({"action_id": [{"code": "required"}]})
+    if referral is None:
+        raise ActionOutcomeInvalid({"referral_id": [{"code": "referral_not_found"}]})
+    if data.get("comune_istat") and data["comune_istat"] != referral.comune_istat:
+        raise ActionOutcomeInvalid({"comune_istat": [{"code": "comune_mismatch"}]})
+    tx.session.add(partner_diary_entry(referral, actor, data))
     cases.touch(referral)
 
 

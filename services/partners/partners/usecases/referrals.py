@@ -373,9 +373,10 @@ def _audit_partner_read(session: Session, actor: Actor, row: PartnerReferral, ac
 
 def update_by_partner(db: Db, actor: Actor, partner_referral_id: str, data: dict) -> dict:
     """The partner accepts, declines (with a reason) or posts an outcome of its service; each
-    update is a step, and a referral from a project action publishes
-    ``partners.action_outcome_recorded.v1`` (intake sets the action's status and writes the
-    case's diary)."""
+    update is a step and publishes ``partners.action_outcome_recorded.v1``: intake writes the
+    case's diary and, for a referral from a project action (``action_id``), sets the action's
+    status. A referral sent from the case has no ``action_id`` (the event names the partner's
+    referral instead)."""
     code = partner_code_of(actor)
     with db.transaction() as tx:
         row = _own(tx.session, code, partner_referral_id)
@@ -398,25 +399,25 @@ def update_by_partner(db: Db, actor: Actor, partner_referral_id: str, data: dict
             outcome=outcome.code if outcome else None,
             reason=data.get("reason"),
         )
-        if row.action_id is None:
-            return partner_view(row, _steps(tx.session, [row.id])[row.id])
+        answer = {
+            "referral_id": row.referral_id,
+            "comune_istat": row.comune_istat,
+            "status": referrals.action_status(data["update"], outcome),
+            "outcome": outcome.code if outcome else data["update"],
+            "recorded_at": now.isoformat(),
+            "partner_code": row.partner_code,
+            "partner_referral_id": row.id,
+            "service": row.service,
+            "service_label": _service_label(row.service),
+            "outcome_label": outcome.label if outcome else UPDATE_WORDS[data["update"]],
+            "reason": data.get("reason"),
+        }
+        if row.action_id is not None:  # sent from the case: no action, the diary only
+            answer["action_id"] = row.action_id
         # the event's actor: the partner's client, scoped to the case's comune
         tx.emit(
             events.ACTION_OUTCOME_RECORDED,
-            {
-                "referral_id": row.referral_id,
-                "comune_istat": row.comune_istat,
-                "action_id": row.action_id,
-                "status": referrals.action_status(data["update"], outcome),
-                "outcome": outcome.code if outcome else data["update"],
-                "recorded_at": now.isoformat(),
-                "partner_code": row.partner_code,
-                "partner_referral_id": row.id,
-                "service": row.service,
-                "service_label": _service_label(row.service),
-                "outcome_label": outcome.label if outcome else UPDATE_WORDS[data["update"]],
-                "reason": data.get("reason"),
-            },
+            answer,
             actor=Actor(
                 sub=actor.sub, role=actor.role, comuni=(row.comune_istat,), name=actor.name
             ),
