@@ -5,10 +5,11 @@ other comuni and bad input get the problem+json they should, with nothing change
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from gateway_helpers import MILANO, SGM, bearer, get_token, login, referral_payload
+from gateway_helpers import MILANO, SGM, bearer, csrf_from, get_token, login, referral_payload
 
 from abitare_chassis.actor import Actor
 from abitare_gateway import agency_time
@@ -152,3 +153,42 @@ def test_the_routes_are_in_the_openapi_document(client):
         "/api/v1/cases/{case_id}/funds/applications",
     ):
         assert path in paths, path
+
+
+def test_the_case_tab_files_an_application_and_explains_it(coordinator, operator, intake):
+    """Fondi → Fondo Affitto: no open window says so; with one, the form files the application
+    (a double post is one application) and the page shows each criterion and the grant."""
+    case = intake.submit_referral(AGENCY, referral_payload())["id"]
+    page = f"/schede/{case}/fondi/affitto"
+    empty = operator.get(page).get_data(as_text=True)
+    assert 'id="rent-no-window"' in empty and 'id="funds-section-affitto"' in empty
+    window = coordinator.post(f"{API}/windows", json=window_body()).get_json()
+    html = operator.get(page).get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', html).group(1)
+    form = {
+        "csrf_token": csrf_from(html),
+        "idempotency_key": key,
+        "window_id": window["id"],
+        "isee_cents": "9.000,00",
+        "isee_kind": "certificato",
+        "monthly_rent_cents": "550",
+        "monthly_net_income_cents": "1.300",
+        "lease_start": "01/05/2024",
+        "tenure": "concordato",
+        "resident": "si",
+        "lease_registered": "si",
+        "eviction_procedure": "no",
+        "owns_adequate_dwelling": "no",
+        "casa_grade": "3",
+        "documents": DOCUMENTS,
+    }
+    done = operator.post(page, data=form)
+    assert done.status_code == 302, done.get_data(as_text=True)
+    assert operator.post(page, data=form).status_code == 302  # the same page posted again
+    shown = operator.get(page).get_data(as_text=True)
+    assert shown.count('class="card card-bg shadow-sm mb-3 rent-application"') == 1
+    assert "Ammissibile" in shown and "€ 3.600,00" in shown
+    assert shown.count('data-outcome="soddisfatto"') >= 7 and "da verificare" in shown
+    bad = operator.post(page, data={**form, "idempotency_key": "k2", "monthly_rent_cents": "x"})
+    assert bad.status_code == 422
+    assert len(operator.get(f"/api/v1/cases/{case}/funds/applications").get_json()) == 1

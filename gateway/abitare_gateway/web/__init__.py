@@ -108,6 +108,7 @@ def init_app(app: Flask) -> None:
         case_guarantee_views,
         case_partner_views,
         case_record_views,
+        case_rent_fund_views,
         case_views,
         commission_views,
         funds_views,

@@ -28,7 +28,11 @@ from .commands import Outcome, attempt
 from .forms import parse_date
 
 # the tab's sub-navigation: (key, words, endpoint); the other levers join here
-SECTIONS = (("isee", N_("ISEE"), "web.case_funds_isee"),)
+SECTIONS = (  # the Fondi tab's sub-navigation: (key, label, endpoint)
+    ("isee", N_("ISEE"), "web.case_funds_isee"),
+    ("affitto", N_("Fondo Affitto"), "web.case_funds_rent"),
+    ("garanzia", N_("Fondo di garanzia"), "web.case_funds_guarantee"),
+)
 
 MEMBER_ROWS = 5
 PROPERTY_ROWS = 2

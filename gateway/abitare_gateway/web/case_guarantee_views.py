@@ -4,11 +4,8 @@ forms that enrol a contract, file a landlord's claim and (coordinators) pay or r
 the tenant's plan and mark its instalments. Funds decides; a refusal is shown on the form in
 Italian (a contract outside the entry conditions: every reason, condition by condition).
 
-To plug it into the Fondi tab: the tab's view adds ``**guarantee_section(actor, referral_id)``
-to its template context and its template ``{% include "funds/_guarantee.html" %}``; the forms
-post to ``web.case_funds_guarantee``, which redirects to :data:`RETURN_ENDPOINT` on success (set
-it to the Fondi tab's endpoint). Until then ``/schede/<id>/fondi/garanzia`` shows the section
-on a page of its own within the case layout.
+It is the second section of the Fondi tab (``case_funds_views.SECTIONS``):
+``/schede/<id>/fondi/garanzia``; its forms post there and come back there.
 """
 
 from __future__ import annotations
@@ -24,11 +21,12 @@ from ..money import AmountError, euro_to_cents
 from ..rpc import RemoteError, RpcError
 from . import bp
 from .case_forms import REQUIRED_MESSAGE, FormState
+from .case_funds_views import SECTIONS
 from .case_views import render_case
 from .commands import attempt
 from .forms import parse_date
 
-RETURN_ENDPOINT = "web.case_funds_guarantee"  # the Fondi tab's endpoint once it exists
+RETURN_ENDPOINT = "web.case_funds_guarantee"
 ENTRY_REFUSED = "guarantee_entry_condition_not_met"
 MANAGERS = ("coordinator", "system")  # funds' MANAGE_GUARANTEE (it checks every call)
 DOCUMENTS = (
@@ -228,5 +226,7 @@ def case_funds_guarantee(referral_id):
         referral_id,
         "fondi",
         status,
+        section="garanzia",
+        sections=SECTIONS,
         **guarantee_section(actor, referral_id, state, posted),
     )
