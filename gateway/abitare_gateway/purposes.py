@@ -42,6 +42,8 @@ BY_ENDPOINT = {
     "web.anomalies": DATA_QUALITY,
     "web.referral_list": CASE_MANAGEMENT,
     "web.referral_new": CASE_MANAGEMENT,
+    "web.rent_fund_window": FUND_APPLICATION,  # a window's ranking lists its households
+    "web.rent_fund_windows": FUND_APPLICATION,
     "web.case_access_report": ACCESS_REQUEST,
     "web.case_access_report_csv": ACCESS_REQUEST,
 }

@@ -37,7 +37,10 @@ def may(role: str, action: str) -> bool:
 # -- ledger: the funds service's budget ledger (``funds/domain/permissions.py``: READ_LEDGER,
 # coordinators); the Fondi page is offered to the roles that may read it, funds checks each call
 READ_LEDGER = "read_ledger"
-FUNDS_ROLE_ACTIONS: dict[str, frozenset[str]] = {"coordinator": frozenset({READ_LEDGER})}
+MANAGE_RENT_FUND = "manage_rent_fund"  # Fondo Affitto windows: open, close, rank, approve, pay
+FUNDS_ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "coordinator": frozenset({READ_LEDGER, MANAGE_RENT_FUND})
+}
 for _role, _actions in FUNDS_ROLE_ACTIONS.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | _actions
-ACTIONS = ACTIONS | frozenset({READ_LEDGER})
+ACTIONS = ACTIONS | frozenset({READ_LEDGER, MANAGE_RENT_FUND})

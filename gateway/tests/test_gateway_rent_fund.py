@@ -192,3 +192,50 @@ def test_the_case_tab_files_an_application_and_explains_it(coordinator, operator
     bad = operator.post(page, data={**form, "idempotency_key": "k2", "monthly_rent_cents": "x"})
     assert bad.status_code == 422
     assert len(operator.get(f"/api/v1/cases/{case}/funds/applications").get_json()) == 1
+
+
+def test_the_coordinators_window_pages_open_rank_approve_and_pay(coordinator, operator, intake):
+    """/fondi/bandi: a coordinator opens a window on the form, an application is filed, and the
+    window's page closes, ranks, approves and records the payment; operators get 403."""
+    assert operator.get("/fondi/bandi").status_code == 403
+    html = coordinator.get("/fondi/bandi").get_data(as_text=True)
+    assert 'id="windows-empty"' in html
+    today = agency_time.today()
+    form = {
+        "csrf_token": csrf_from(html),
+        "regulation_id": DEMO_REGULATION,
+        "title": "Bando dicembre",
+        "opens_on": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
+        "closes_on": (today + timedelta(days=30)).strftime("%d/%m/%Y"),
+        "budget_cents": "10.000",
+    }
+    bad = coordinator.post("/fondi/bandi", data={**form, "budget_cents": "-5"})
+    assert bad.status_code == 422
+    opened = coordinator.post("/fondi/bandi", data=form)
+    assert opened.status_code == 302, opened.get_data(as_text=True)
+    page = opened.headers["Location"]
+    window_id = page.rsplit("/", 1)[1]
+    case = intake.submit_referral(AGENCY, referral_payload())["id"]
+    filed = operator.post(
+        f"/api/v1/cases/{case}/funds/applications", json=application_body(window_id)
+    )
+    assert filed.status_code == 201
+    for step in ("closure", "ranking", "approval"):
+        html = coordinator.get(page).get_data(as_text=True)
+        assert f'id="step-{step}"' in html, step
+        done = coordinator.post(page, data={"csrf_token": csrf_from(html), "form": step})
+        assert done.status_code == 302, (step, done.get_data(as_text=True))
+    html = coordinator.get(page).get_data(as_text=True)
+    assert "Approvato" in html and "3.600,00 €" in html and 'value="3600,00"' in html
+    paid = coordinator.post(
+        page,
+        data={
+            "csrf_token": csrf_from(html),
+            "form": "payment",
+            "application_id": filed.get_json()["id"],
+            "amount_cents": "3600,00",
+            "paid_on": today.strftime("%d/%m/%Y"),
+        },
+    )
+    assert paid.status_code == 302, paid.get_data(as_text=True)
+    assert "Pagata" in coordinator.get(page).get_data(as_text=True)

@@ -20,7 +20,7 @@ from ..auth import csrf_token, csrf_valid, current_operator
 from ..error_texts import error_text, warning_text
 from ..errors import Problem
 from ..i18n import _
-from ..money import format_euro
+from ..money import cents_to_euro_input, format_euro
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ def init_app(app: Flask) -> None:
         commission_views,
         funds_views,
         partner_views,
+        rent_fund_views,
         views,
         webhook_views,
         work_views,
@@ -123,6 +124,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_it)
     app.add_template_filter(percent_it)
     app.add_template_filter(format_euro, "euro")
+    app.add_template_filter(cents_to_euro_input, "euro_input")
     app.add_template_filter(label_filter, "label")
     app.add_template_filter(actor_name, "who")
     app.add_template_filter(warning_text, "warning_text")
