@@ -41,7 +41,7 @@ def _date(description: str | None = None, **kwargs):
 
 
 # -- answers ----------------------------------------------------------------------------------
-class ParameterOut(Schema):
+class GuaranteeParameterOut(Schema):
     name = fields.String(metadata={"example": "guarantee_cover_months_of_rent"})
     value = fields.String(metadata={"example": "18"})
     valid_from = fields.String(metadata={"format": "date"})
@@ -106,7 +106,7 @@ class CoverOut(Schema):
     paid_cents = fields.Integer()
     remaining_cents = fields.Integer()
     reasons = fields.List(fields.String(), metadata={"description": "Italian, per condition"})
-    parameters = fields.List(fields.Nested(ParameterOut))
+    parameters = fields.List(fields.Nested(GuaranteeParameterOut))
     to_verify = fields.Boolean()
     created_at = fields.String(metadata={"format": "date-time"})
     created_by = fields.String()
@@ -158,7 +158,7 @@ class ClaimIn(Schema):
     idempotency_key = fields.String(validate=validate.Length(min=1, max=100))
 
 
-class PaymentIn(Schema):
+class GuaranteePaymentIn(Schema):
     paid_on = _date("Default: today", allow_none=True)
 
 
@@ -269,7 +269,7 @@ def _claim(claim_id: str) -> str:
 
 @blp.route("/cases/<case_id>/funds/guarantee/claims/<claim_id>/payment")
 class Payment(MethodView):
-    @blp.arguments(PaymentIn)
+    @blp.arguments(GuaranteePaymentIn)
     @blp.response(200, ClaimOut)
     @blp.alt_response(403, description="Only coordinators pay claims")
     @blp.alt_response(409, description="The claim is paid or refused already")

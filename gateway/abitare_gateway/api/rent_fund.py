@@ -17,8 +17,8 @@ from .referrals import jsonable
 from .rent_fund_schemas import (
     ApplicationIn,
     ApplicationOut,
-    PaymentIn,
     RegulationOut,
+    RentPaymentIn,
     WindowDetailOut,
     WindowIn,
     WindowOut,
@@ -110,7 +110,7 @@ class WindowApproval(MethodView):
 
 @blp.route("/applications/<application_id>/payments")
 class Payments(MethodView):
-    @blp.arguments(PaymentIn)
+    @blp.arguments(RentPaymentIn)
     @blp.response(201, ApplicationOut)
     @blp.alt_response(409, description="The application is not approved")
     def post(self, payload, application_id):

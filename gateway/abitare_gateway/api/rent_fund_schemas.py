@@ -159,7 +159,7 @@ class WindowDetailOut(WindowOut):
     items = fields.List(fields.Nested(ApplicationOut))
 
 
-class PaymentIn(Schema):
+class RentPaymentIn(Schema):
     amount_cents = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=1, max=10**11)
     )
