@@ -25,10 +25,19 @@ DOCUMENTS = [
 ]
 
 
+AMBITO = ["015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244"]
+
+
 @pytest.fixture
 def coordinator(app, funds):
+    """A coordinator of every comune of the demo regulation (managing a window decides them
+    all: a coordinator of some comuni only is refused)."""
+    store = app.extensions["abitare_identity"]
+    store.save_operator(
+        "coord-ambito", "ambito-pw", "Coordinatrice d'ambito", "coordinator", AMBITO
+    )
     client = app.test_client()
-    assert login(client, "coordinamento", "coord-pw").status_code == 302
+    assert login(client, "coord-ambito", "ambito-pw").status_code == 302
     return client
 
 

@@ -33,7 +33,8 @@ DOCUMENTS = [
     "verbale_rilascio",
     "fattura_legale_quietanzata",
 ]
-CENTS = {"strict": True, "validate": validate.Range(min=0, max=10**11)}
+MAX_DB_CENTS = 2_147_483_647  # funds keeps amounts in 32-bit INTEGER columns: € 21.474.836,47
+CENTS = {"strict": True, "validate": validate.Range(min=0, max=MAX_DB_CENTS)}
 
 
 def _date(description: str | None = None, **kwargs):

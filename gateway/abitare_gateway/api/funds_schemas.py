@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-CENTS = {"strict": True, "validate": validate.Range(min=0, max=10_000_000_000)}
+MAX_DB_CENTS = 2_147_483_647  # funds keeps amounts in 32-bit INTEGER columns: € 21.474.836,47
+CENTS = {"strict": True, "validate": validate.Range(min=0, max=MAX_DB_CENTS)}
 RELATIONS = ("genitore", "figlio", "altro")
 DISABILITIES = ("nessuna", "media", "grave", "non_autosufficienza")
 CERTIFIED_TYPES = (

@@ -110,15 +110,20 @@ class WindowApproval(MethodView):
 
 @blp.route("/applications/<application_id>/payments")
 class Payments(MethodView):
+    @blp.arguments(IdempotencyHeader, location="headers")
     @blp.arguments(RentPaymentIn)
     @blp.response(201, ApplicationOut)
     @blp.alt_response(409, description="The application is not approved")
-    def post(self, payload, application_id):
-        """Record a payment (erogato) of an approved application, never above what is left"""
+    def post(self, headers, payload, application_id):
+        """Record a payment (erogato) of an approved application, never above what is left
+
+        A retry with the same `Idempotency-Key` header records the payment once.
+        """
         actor = operator_actor_or_404()
-        return fundswork.record_payment(
-            actor, checked_id(application_id, "application"), jsonable(payload)
-        ), 201
+        data = jsonable(payload)
+        if headers.get("idempotency_key"):
+            data["idempotency_key"] = headers["idempotency_key"]
+        return fundswork.record_payment(actor, checked_id(application_id, "application"), data), 201
 
 
 @cases.route("/<case_id>/funds/applications")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-CENTS = {"strict": True, "validate": validate.Range(min=0, max=10**11)}
+MAX_DB_CENTS = 2_147_483_647  # funds keeps amounts in 32-bit INTEGER columns: € 21.474.836,47
+CENTS = {"strict": True, "validate": validate.Range(min=0, max=MAX_DB_CENTS)}
 OPTIONAL_CENTS = {**CENTS, "allow_none": True, "load_default": None}
 OUTCOMES = ["soddisfatto", "non_soddisfatto", "dato_mancante"]
 
@@ -161,7 +162,7 @@ class WindowDetailOut(WindowOut):
 
 class RentPaymentIn(Schema):
     amount_cents = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=10**11)
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_DB_CENTS)
     )
     paid_on = fields.Date(required=True)
     paid_to = fields.String(

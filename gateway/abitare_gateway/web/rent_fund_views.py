@@ -6,6 +6,8 @@ and decides; a refusal is shown on the page in Italian and nothing changes."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import agency_time, backend, fundswork, roles
@@ -129,7 +131,11 @@ def rent_fund_window(window_id):
             status = outcome.status
         elif posted == "payment":
             application_id = request.form.get("application_id", "")
-            data = {"paid_on": None, "amount_cents": None}
+            data = {
+                "paid_on": None,
+                "amount_cents": None,
+                "idempotency_key": request.form.get("idempotency_key") or None,
+            }
             try:
                 data["amount_cents"] = euro_to_cents(_field(state, "amount_cents"))
                 data["paid_on"] = parse_date(_field(state, "paid_on")).isoformat()
@@ -153,4 +159,5 @@ def rent_fund_window(window_id):
         words=_words(),
         comuni=backend.comune_names(actor),
         today=agency_time.today(),
+        page_key=uuid.uuid4().hex,  # each page's payment forms: a double click pays once
     ), status

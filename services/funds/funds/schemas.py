@@ -19,6 +19,7 @@ from .domain.isee import CADASTRAL_CATEGORIES, CERTIFIED_TYPES, DISABILITIES, RE
 from .domain.parameters import ISEE_REGIMES, ORDINARY
 from .errors import ActionRequestInvalid, ReferralEventInvalid
 
+MAX_DB_CENTS = 2_147_483_647  # funds keeps amounts in 32-bit INTEGER columns: € 21.474.836,47
 ISTAT = validate.Regexp(r"^[0-9]{6}$")
 CENTS = {
     "strict": True,
@@ -85,7 +86,7 @@ def _moment(value):
 
 # -- affitto: Fondo Affitto di Ambito ----------------------------------------------------------
 CASE_ID = validate.Length(min=1, max=36)
-MONEY = {"strict": True, "validate": validate.Range(min=0, max=10**11)}  # integer cents
+MONEY = {"strict": True, "validate": validate.Range(min=0, max=MAX_DB_CENTS)}  # integer cents
 
 
 class WindowInput(Schema):
@@ -140,13 +141,16 @@ class ApplicationInput(Schema):
 
 class PaymentInput(Schema):
     amount_cents = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=10**11)
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_DB_CENTS)
     )
     paid_on = fields.Date(required=True)
     paid_to = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(("proprietario", "inquilino"))
     )
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    idempotency_key = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=100)
+    )
 
 
 class CaseQuery(Schema):
@@ -234,7 +238,7 @@ class LedgerLineIn(CodedSchema):
 # -- isee: the ISEE aid's RPC inputs ------------------------------------------------------------
 # Field checks only; what is impossible *together* is the domain's (funds.domain.isee.check_dsu
 # and funds.usecases.isee.check_certified). Amounts: integer cents, >= 0, up to 100 million euro.
-MAX_CENTS = 10_000_000_000
+MAX_CENTS = MAX_DB_CENTS
 PROTOCOL = validate.Regexp(r"^INPS-ISEE-[0-9]{4}-[0-9A-Z]{5,20}-[0-9]{2}$", error="format")
 
 
@@ -405,7 +409,7 @@ class EvictionsDueQuery(CodedSchema):
 
 
 _ID = validate.Length(min=1, max=36)
-_MONEY = {"required": True, "strict": True, "validate": validate.Range(min=0, max=10**11)}
+_MONEY = {"required": True, "strict": True, "validate": validate.Range(min=0, max=MAX_DB_CENTS)}
 _KEY = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
 
 

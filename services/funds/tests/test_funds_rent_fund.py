@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -36,7 +36,9 @@ from funds.usecases import rent_fund
 SGM = "015195"
 MILANO = "015146"  # not in the demo regulation's ambito
 DEMO_REGULATION = "5a3b2e1c-0000-4000-8000-000000000001"
-COORDINATOR = Actor(sub="operator:coord", role="coordinator", comuni=(SGM,))
+AMBITO = ("015195", "015192", "015050", "015071", "015082", "015101", "015140", "015202", "015244")
+COORDINATOR = Actor(sub="operator:coord", role="coordinator", comuni=AMBITO)
+SGM_COORDINATOR = Actor(sub="operator:sgm", role="coordinator", comuni=(SGM,))
 OPERATOR = Actor(sub="operator:op", role="agency_operator", comuni=(SGM,))
 MILANO_COORDINATOR = Actor(sub="operator:mi", role="coordinator", comuni=(MILANO,))
 TODAY = rent_fund._today()
@@ -52,6 +54,16 @@ DOCUMENTS = [
 def db(db_url):
     upgrade(FundsService.migrations_dir, db_url)
     return Db("funds", db_url, metadata, handler="funds.handle_intake_action_requested")
+
+
+def window_body(**changes):
+    return {
+        "regulation_id": DEMO_REGULATION,
+        "title": "Bando 2026",
+        "opens_on": (TODAY - timedelta(days=10)).isoformat(),
+        "closes_on": (TODAY + timedelta(days=10)).isoformat(),
+        **changes,
+    }
 
 
 def window(db, budget_cents=500_000, **changes):
@@ -280,3 +292,85 @@ def test_a_case_lists_its_applications_in_scope_only(db):
     [regulation] = rent_fund.list_regulations(db, OPERATOR)
     assert regulation["id"] == DEMO_REGULATION and "grant_cap_cents" in regulation["to_verify"]
     assert rent_fund.list_regulations(db, MILANO_COORDINATOR) == []
+
+
+def test_only_a_coordinator_of_every_comune_of_the_regulation_manages_its_windows(db):
+    """Closing, ranking and approving decide every comune's applications: a coordinator of one
+    comune of the ambito reads the window (its own households only) but cannot manage it."""
+    with pytest.raises(RentFundWindowNotFound):
+        rent_fund.open_window(
+            db,
+            SGM_COORDINATOR,
+            load(WindowInput(), window_body(budget_cents=100_000)),
+        )
+    w = window(db)
+    for step in (rent_fund.close_window, rent_fund.rank_window, rent_fund.approve_window):
+        with pytest.raises(RentFundWindowNotFound):
+            step(db, SGM_COORDINATOR, w["id"])
+    assert rent_fund.get_window(db, SGM_COORDINATOR, w["id"])["state"] == "aperto"
+
+
+def test_a_payment_asked_twice_with_its_key_is_recorded_once(db):
+    w = window(db)
+    app = rent_fund.file_application(db, OPERATOR, application(w["id"]))
+    for step in (rent_fund.close_window, rent_fund.rank_window, rent_fund.approve_window):
+        step(db, COORDINATOR, w["id"])
+    payment = {"amount_cents": 100_000, "paid_on": TODAY, "idempotency_key": "bonifico-1"}
+    first = rent_fund.record_payment(db, COORDINATOR, app["id"], dict(payment))
+    again = rent_fund.record_payment(db, COORDINATOR, app["id"], dict(payment))
+    assert first["paid_cents"] == again["paid_cents"] == 100_000
+    with pytest.raises(RentFundIdempotencyKeyReused):
+        rent_fund.record_payment(db, COORDINATOR, app["id"], {**payment, "amount_cents": 5})
+    assert counts(db) == (1, 1, 1)
+
+
+def test_an_application_filed_after_the_ranking_stops_the_approval(db):
+    w = window(db)
+    rent_fund.file_application(db, OPERATOR, application(w["id"]))
+    rent_fund.close_window(db, COORDINATOR, w["id"])
+    rent_fund.rank_window(db, COORDINATOR, w["id"])
+    with db.transaction() as tx:  # as a filing that read "aperto" before the close would
+        late = RentFundApplication(
+            id=str(uuid.uuid4()),
+            referral_id=str(uuid.uuid4()),
+            comune_istat=SGM,
+            window_id=w["id"],
+            state="presentata",
+            documents=[],
+            created_at=datetime.now(UTC),
+            created_by="operator:op",
+        )
+        tx.session.add(late)
+    with pytest.raises(RentFundConflict) as caught:
+        rent_fund.approve_window(db, COORDINATOR, w["id"])
+    assert caught.value.details["reason"] == "not_ranked"
+    assert rent_fund.rank_window(db, COORDINATOR, w["id"])["state"] == "graduatoria"
+    assert rent_fund.approve_window(db, COORDINATOR, w["id"])["state"] == "approvato"
+
+
+def test_pseudonymisation_removes_the_households_figures_and_keeps_the_accounts(db):
+    w = window(db)
+    app = rent_fund.file_application(db, OPERATOR, application(w["id"], isee_protocol="INPS-1"))
+    for step in (rent_fund.close_window, rent_fund.rank_window, rent_fund.approve_window):
+        step(db, COORDINATOR, w["id"])
+    rent_fund.record_payment(
+        db,
+        COORDINATOR,
+        app["id"],
+        {"amount_cents": 360_000, "paid_on": TODAY, "reference": "CRO 1"},
+    )
+    with db.transaction() as tx:
+        assert rent_fund.pseudonymise(tx.session, app["referral_id"], SGM) == 1
+    [after] = rent_fund.list_for_case(db, OPERATOR, app["referral_id"])
+    assert after["pseudonymised_at"] and after["state"] == "pagata"
+    assert (after["grant_cents"], after["paid_cents"], after["eligibility"]) == (
+        360_000,
+        360_000,
+        "ammissibile",
+    )
+    for name in ("isee_cents", "isee_protocol", "monthly_rent_cents", "monthly_net_income_cents"):
+        assert after[name] is None, name
+    assert all(set(c) == {"code", "outcome"} for c in after["criteria"])
+    assert "explanation" not in after["grant"]
+    with db.session() as session:
+        assert session.scalar(select(RentFundPayment.reference)) is None

@@ -170,12 +170,16 @@ class RentFundApplication(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     paid_cents: Mapped[int] = mapped_column(Integer, default=0)
     source_event_id: Mapped[str | None] = mapped_column(String(36))
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class RentFundPayment(Base):
     """A payment (erogato) of an approved application; append-only."""
 
     __tablename__ = "rent_fund_payment"
+    __table_args__ = (
+        Index("ux_rent_fund_payment_key", "recorded_by", "idempotency_key", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     application_id: Mapped[str] = mapped_column(ForeignKey("rent_fund_application.id"), index=True)
@@ -185,6 +189,7 @@ class RentFundPayment(Base):
     reference: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
 
 
 # -- ledger: the budget ledger (domain/ledger.py) ----------------------------------------------

@@ -72,7 +72,7 @@ SOURCES = (
 )
 
 # one hundred million euro: any single amount above is a typing error (as gateway money.py)
-MAX_CENTS = 100_000_000_00
+MAX_CENTS = 2_147_483_647  # the columns are 32-bit on PostgreSQL (INTEGER): € 21.474.836,47
 
 
 @dataclass(frozen=True)

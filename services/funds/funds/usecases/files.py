@@ -19,7 +19,7 @@ from ..domain import permissions
 from ..domain.affordability import check_affordability
 from ..domain.dates import local_date
 from ..errors import FundsFileNotFound
-from . import arrears_relief, isee
+from . import arrears_relief, isee, rent_fund
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,10 @@ def pseudonymise_funds_file(db: Db, keys: dict, event) -> bool:
         forget_published(tx.session, db.outbox, keys["referral_id"])
         isee.pseudonymise(tx.session, keys["referral_id"], keys["comune_istat"], datetime.now(UTC))
         arrears_relief.pseudonymise_arrears(tx.session, keys)  # its arrears file too
-        from . import guarantee  # the guarantee fund's covers of the case, same transaction
+        from . import guarantee  # (imports this module) the case's covers, same transaction
 
         guarantee.pseudonymise(tx.session, keys["referral_id"], keys["comune_istat"])
+        rent_fund.pseudonymise(tx.session, keys["referral_id"], keys["comune_istat"])
         if file is None or file.pseudonymised_at is not None:
             return False
         file.monthly_net_income_cents = file.monthly_rent_cents = None

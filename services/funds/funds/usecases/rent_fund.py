@@ -113,7 +113,7 @@ def open_window(db: Db, actor: Actor, data: dict) -> dict:
     a budget in cents."""
     permissions.ensure(actor.role, permissions.MANAGE_RENT_FUND)
     with db.transaction() as tx:
-        regulation = _regulation_in_scope(tx.session, actor, data["regulation_id"])
+        regulation = _regulation_in_scope(tx.session, actor, data["regulation_id"], manage=True)
         problems: dict[str, list[dict]] = {}
         if data["closes_on"] < data["opens_on"]:
             problems["closes_on"] = [{"code": "date_order"}]
@@ -196,7 +196,7 @@ def get_window(db: Db, actor: Actor, window_id: str, purpose: str | None = None)
 def close_window(db: Db, actor: Actor, window_id: str) -> dict:
     permissions.ensure(actor.role, permissions.MANAGE_RENT_FUND)
     with db.transaction() as tx:
-        window, regulation = _window_in_scope(tx.session, actor, window_id, lock=True)
+        window, regulation = _window_in_scope(tx.session, actor, window_id, lock=True, manage=True)
         _expect_state(window, OPEN)
         window.state, window.closed_at = CLOSED, datetime.now(UTC)
         return window_record(window, regulation)
@@ -207,7 +207,7 @@ def rank_window(db: Db, actor: Actor, window_id: str) -> dict:
     funded until the budget ends. Ranking again before the approval gives the same result."""
     permissions.ensure(actor.role, permissions.MANAGE_RENT_FUND)
     with db.transaction() as tx:
-        window, regulation = _window_in_scope(tx.session, actor, window_id, lock=True)
+        window, regulation = _window_in_scope(tx.session, actor, window_id, lock=True, manage=True)
         _expect_state(window, CLOSED, RANKED)
         apps = {
             a.id: a
@@ -239,7 +239,7 @@ def approve_window(db: Db, actor: Actor, window_id: str) -> dict:
     not funded or excluded; each decision is announced and answers its project action."""
     permissions.ensure(actor.role, permissions.MANAGE_RENT_FUND)
     with db.transaction() as tx:
-        window, regulation = _window_in_scope(tx.session, actor, window_id, lock=True)
+        window, regulation = _window_in_scope(tx.session, actor, window_id, lock=True, manage=True)
         _expect_state(window, RANKED)
         now = datetime.now(UTC)
         apps = tx.session.scalars(
@@ -248,6 +248,8 @@ def approve_window(db: Db, actor: Actor, window_id: str) -> dict:
                 RentFundApplication.state == SUBMITTED,
             )
         ).all()
+        if any(app.rank_outcome is None for app in apps):  # filed after the ranking: rank again
+            raise RentFundConflict("an application is not ranked", reason="not_ranked")
         for app in apps:
             app.state = DECISION_OF[app.rank_outcome or rules.EXCLUDED]
             app.approved_cents = app.grant_cents if app.state == APPROVED else 0
@@ -309,7 +311,7 @@ def file_application(db: Db, actor: Actor, data: dict) -> dict:
         with db.transaction() as tx:
             if key and (done := _by_key(tx.session, actor, key, fingerprint)):
                 return done
-            window, regulation = _window_in_scope(tx.session, actor, data["window_id"])
+            window, regulation = _window_in_scope(tx.session, actor, data["window_id"], lock=True)
             today = _today()
             if window.state != OPEN or not (window.opens_on <= today <= window.closes_on):
                 raise RentFundConflict(
@@ -370,8 +372,13 @@ def record_payment(db: Db, actor: Actor, application_id: str, data: dict) -> dic
     When the payments reach the approved amount the application is ``pagata`` and its project
     action is answered ``completata``."""
     permissions.ensure(actor.role, permissions.MANAGE_RENT_FUND)
+    key = data.get("idempotency_key")
     with db.transaction() as tx:
         app = _application_in_scope(tx.session, actor, application_id, lock=True)
+        if key and (done := _payment_by_key(tx.session, actor, key)) is not None:
+            if (done.application_id, done.amount_cents) != (app.id, data["amount_cents"]):
+                raise RentFundIdempotencyKeyReused(idempotency_key=key)
+            return application_record(app)  # the same payment asked again: recorded once
         if app.state != APPROVED:
             raise RentFundConflict(
                 "only an approved application is paid", reason="not_approved", state=app.state
@@ -392,6 +399,7 @@ def record_payment(db: Db, actor: Actor, application_id: str, data: dict) -> dic
                 reference=data.get("reference"),
                 recorded_at=now,
                 recorded_by=actor.sub,
+                idempotency_key=key,
             )
         )
         app.paid_cents += data["amount_cents"]
@@ -401,7 +409,43 @@ def record_payment(db: Db, actor: Actor, application_id: str, data: dict) -> dic
         return application_record(app)
 
 
+def pseudonymise(session: Session, referral_id: str, comune_istat: str) -> int:
+    """``intake.case_pseudonymised.v1`` (called in the funds file's transaction): the case's
+    applications lose the household's figures and facts (ISEE, protocol, rent, income, lease,
+    documents, the criteria's sentences that quote them, the payments' references); the state,
+    eligibility, outcomes and amounts granted and paid stay for the fund's accounts."""
+    apps = session.scalars(
+        select(RentFundApplication).where(
+            RentFundApplication.referral_id == referral_id,
+            RentFundApplication.comune_istat == comune_istat,
+            RentFundApplication.pseudonymised_at.is_(None),
+        )
+    ).all()
+    now = datetime.now(UTC)
+    for app in apps:
+        for name in FACTS:
+            setattr(app, name, [] if name == "documents" else None)
+        app.criteria = [{"code": c["code"], "outcome": c["outcome"]} for c in app.criteria or []]
+        if app.grant:
+            app.grant = {k: v for k, v in app.grant.items() if k != "explanation"}
+        app.idempotency_hash = None
+        app.pseudonymised_at = now
+        for payment in session.scalars(
+            select(RentFundPayment).where(RentFundPayment.application_id == app.id)
+        ):
+            payment.reference = None
+    return len(apps)
+
+
 # -- helpers ----------------------------------------------------------------------------------
+def _payment_by_key(session: Session, actor: Actor, key: str) -> RentFundPayment | None:
+    return session.scalar(
+        select(RentFundPayment).where(
+            RentFundPayment.recorded_by == actor.sub, RentFundPayment.idempotency_key == key
+        )
+    )
+
+
 ACTION_ANSWER = {  # application state -> (action status, outcome code)
     DRAFT: ("in_corso", "domanda_in_preparazione"),
     APPROVED: ("in_corso", "concesso"),
@@ -501,19 +545,28 @@ def _fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _regulation_in_scope(session: Session, actor: Actor, regulation_id: str):
+def _covers(regulation: RentFundRegulation, actor: Actor, manage: bool) -> bool:
+    """Reading or filing: the regulation covers one of the actor's comuni. Managing (open,
+    close, rank, approve: steps that decide every comune's applications): all of them."""
+    comuni, mine = set(regulation.comuni), set(actor.comuni)
+    return comuni <= mine if manage else bool(comuni & mine)
+
+
+def _regulation_in_scope(session: Session, actor: Actor, regulation_id: str, manage=False):
     row = session.get(RentFundRegulation, regulation_id)
-    if row is None or not set(row.comuni) & set(actor.comuni):
+    if row is None or not _covers(row, actor, manage):
         raise RentFundWindowNotFound(regulation_id=regulation_id)
     return row
 
 
-def _window_in_scope(session: Session, actor: Actor, window_id: str, lock: bool = False):
+def _window_in_scope(
+    session: Session, actor: Actor, window_id: str, lock: bool = False, manage: bool = False
+):
     window = session.get(RentFundWindow, window_id, with_for_update=lock)
     if window is None:
         raise RentFundWindowNotFound(window_id=window_id)
     regulation = session.get(RentFundRegulation, window.regulation_id)
-    if not set(regulation.comuni) & set(actor.comuni):
+    if not _covers(regulation, actor, manage):
         raise RentFundWindowNotFound(window_id=window_id)
     return window, regulation
 
@@ -622,4 +675,5 @@ def application_record(app: RentFundApplication) -> dict:
         "approved_cents": app.approved_cents,
         "decided_at": app.decided_at,
         "paid_cents": app.paid_cents,
+        "pseudonymised_at": app.pseudonymised_at,
     }
