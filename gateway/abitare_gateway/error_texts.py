@@ -159,6 +159,11 @@ ERRORS: dict[str, Text] = {
         "Il fascicolo fondi di questa scheda non esiste oppure non è visibile con il tuo profilo.",
         "No funds file for this referral, or not visible to you.",
     ),
+    "funds_file_pseudonymised": (
+        "I dati di questa scheda sono stati pseudonimizzati (conservazione scaduta): non si "
+        "aggiungono più dati personali.",
+        "This case was pseudonymised (retention over): no personal data can be added.",
+    ),
     "funds_forbidden": (
         "Il tuo profilo non consente questa operazione sui fondi.",
         "Your role may not do this on funds files.",

@@ -16,6 +16,13 @@ class FundsForbidden(Forbidden):
     code = "funds_forbidden"
 
 
+class FundsFilePseudonymised(Conflict):
+    """The case was pseudonymised (retention over): its funds file is kept for the counts and
+    takes no new personal data."""
+
+    code = "funds_file_pseudonymised"
+
+
 class ReferralEventInvalid(InvalidInput):
     """A referral event lacks what a funds file needs (parked at once: retrying cannot fix it)."""
 

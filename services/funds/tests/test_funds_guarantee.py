@@ -19,6 +19,7 @@ from funds.adapters.models import GuaranteeClaim, GuaranteeCover, metadata
 from funds.domain import guarantee as rules
 from funds.errors import (
     FundsFileNotFound,
+    FundsFilePseudonymised,
     FundsForbidden,
     GuaranteeClaimNotFound,
     GuaranteeClaimNotPayable,
@@ -263,6 +264,10 @@ def test_pseudonymisation_removes_names_address_income_and_texts(db):
     assert read["cover_cap_cents"] == 1_080_000  # the fund's figures stay
     assert read["claims"][0]["explanation"] == [g.PSEUDONYMISED_EXPLANATION]
     assert read["claims"][0]["payable_cents"] == 580_000
+    with pytest.raises(FundsFilePseudonymised):  # nothing personal is added afterwards
+        g.enrol(db, OPERATOR, REFERRAL_ID, contract())
+    with pytest.raises(FundsFilePseudonymised):
+        g.file_claim(db, OPERATOR, REFERRAL_ID, cover["id"], claim())
 
 
 def test_the_events_in_the_outbox_follow_their_published_contracts(db):

@@ -20,6 +20,7 @@ from funds.errors import (
     CertifiedIseeDuplicate,
     CertifiedIseeInvalid,
     FundsFileNotFound,
+    FundsFilePseudonymised,
     FundsForbidden,
     IseeInputInvalid,
 )
@@ -227,3 +228,7 @@ def test_pseudonymisation_removes_the_figures_and_keeps_the_isee(db):
     assert estimated["dsu"] is None and estimated["result"] is None
     assert estimated["isr_cents"] is None and estimated["isee_cents"] == 1_075_188
     assert listed["applicable"]["kind"] == "certificato"
+    with pytest.raises(FundsFilePseudonymised):  # nothing personal is added afterwards
+        estimate(db)
+    with pytest.raises(FundsFilePseudonymised):
+        certify(db, protocol="INPS-ISEE-2026-XX0000000-99")

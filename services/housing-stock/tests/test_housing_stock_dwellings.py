@@ -239,3 +239,15 @@ def test_a_placement_and_its_exit_are_announced_by_events_valid_against_their_sc
         assert body["subject"] == REFERRAL and body["tenant"] == PIOLTELLO
     assert bodies[1]["data"]["exit_destination"] == "sap_assegnato"
     assert bodies[0]["data"]["household_type"] == "uomo_solo"
+
+
+def test_a_shared_flat_with_households_is_not_retired_and_an_exit_revives_no_closed_flat(db):
+    """PIO-HS-01 keeps its "disponibile" state while beds are left: it cannot be retired or
+    closed for works with a household in it; after the exit it can, and stays so."""
+    placed = dwellings.place(db, OPERATOR, "PIO-HS-01", "r-retire", None, ON, people=[MAN])
+    with pytest.raises(DwellingInvalid) as caught:
+        dwellings.change_state(db, OPERATOR, "PIO-HS-01", "dismessa", ON)
+    assert caught.value.errors["state"][0]["code"] == "dwelling_state_by_placement"
+    dwellings.end_placement(db, OPERATOR, placed["id"], ON, "rientro_in_famiglia")
+    assert dwellings.change_state(db, OPERATOR, "PIO-HS-01", "dismessa", ON)["state"] == "dismessa"
+    assert dwellings.get_dwelling(db, OPERATOR, "PIO-HS-01")["state"] == "dismessa"

@@ -18,7 +18,7 @@ from ..adapters.models import FundsFile
 from ..domain import permissions
 from ..domain.affordability import check_affordability
 from ..domain.dates import local_date
-from ..errors import FundsFileNotFound
+from ..errors import FundsFileNotFound, FundsFilePseudonymised
 from . import arrears_relief, isee, rent_fund
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,14 @@ def _file_in_scope(session, actor: Actor, referral_id: str) -> FundsFile:
     )
     if file is None:
         raise FundsFileNotFound(referral_id=referral_id)
+    return file
+
+
+def writable_file(session, actor: Actor, referral_id: str) -> FundsFile:
+    """The file in scope, refusing a pseudonymised case: nothing personal is added after it."""
+    file = _file_in_scope(session, actor, referral_id)
+    if file.pseudonymised_at is not None:
+        raise FundsFilePseudonymised(referral_id=referral_id)
     return file
 
 

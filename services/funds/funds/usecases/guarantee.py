@@ -37,6 +37,7 @@ from ..domain import permissions
 from ..domain.dates import local_date
 from ..domain.parameters import DatedParameter
 from ..errors import (
+    FundsFilePseudonymised,
     GuaranteeClaimNotFound,
     GuaranteeClaimNotPayable,
     GuaranteeCoverNotFound,
@@ -44,7 +45,7 @@ from ..errors import (
     GuaranteeIdempotencyKeyReused,
     GuaranteeInputInvalid,
 )
-from .files import _file_in_scope
+from .files import _file_in_scope, writable_file
 
 FILED, PAID, REFUSED = "filed", "paid", "refused"
 DUE, MISSED = "due", "missed"
@@ -97,7 +98,7 @@ def enrol(db: Db, actor: Actor, referral_id: str, data: dict) -> dict:
         return None if found is None else cover_record(found, [])
 
     def write(tx) -> dict:
-        file = _file_in_scope(tx.session, actor, referral_id)
+        file = writable_file(tx.session, actor, referral_id)
         terms = rules.terms_on(data["start_date"])
         if terms is None:
             raise GuaranteeInputInvalid({"start_date": [{"code": NO_TERMS_ON_DATE}]})
@@ -162,6 +163,8 @@ def file_claim(db: Db, actor: Actor, referral_id: str, cover_id: str, data: dict
 
     def write(tx) -> dict:
         cover = _cover_in_scope(tx.session, actor, referral_id, cover_id)
+        if cover.pseudonymised_at is not None:
+            raise FundsFilePseudonymised(referral_id=referral_id)
         terms = cover_terms(cover)
         documents = frozenset(data["documents"])
         problems = rules.claim_problems(

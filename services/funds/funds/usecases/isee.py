@@ -60,7 +60,7 @@ def record_certified_isee(db: Db, actor: Actor, referral_id: str, data: dict) ->
     check_certified(data)
     try:
         with db.transaction() as tx:
-            file = files._file_in_scope(tx.session, actor, referral_id)
+            file = files.writable_file(tx.session, actor, referral_id)
             _refuse_duplicate(tx.session, file.referral_id, data["protocol"])
             row = CertifiedIsee(
                 id=str(uuid.uuid4()),
@@ -120,7 +120,7 @@ def estimate_and_store(db: Db, actor: Actor, referral_id: str, data: dict) -> di
     result = jsonable(estimate_isee(data["dsu"], on, regime))
     parameters = result.pop("parameters")
     with db.transaction() as tx:
-        file = files._file_in_scope(tx.session, actor, referral_id)
+        file = files.writable_file(tx.session, actor, referral_id)
         row = IseeEstimate(
             id=str(uuid.uuid4()),
             referral_id=file.referral_id,

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
@@ -125,16 +126,25 @@ def list_dwellings(
 def get_dwelling(db: Db, actor: Actor, code: str) -> dict:
     """The dwelling; with its placements for the roles that place households."""
     permissions.ensure(actor.role, permissions.READ_DWELLINGS)
-    with db.session() as session:
-        dwelling = dwelling_in_scope(session, actor, code)
+    with db.transaction() as tx:
+        dwelling = dwelling_in_scope(tx.session, actor, code)
         record = dwelling_record(dwelling)
         if permissions.may(actor.role, permissions.PLACE):
-            placements = session.scalars(
+            placements = tx.session.scalars(
                 select(Placement)
                 .where(Placement.dwelling_id == dwelling.id)
                 .order_by(Placement.starts_on, Placement.id)
             ).all()
             record["placements"] = [placement_record(p, code) for p in placements]
+            for p in placements:  # each household's stay read: on its case's Accessi
+                audit.record(
+                    tx.session,
+                    actor,
+                    "get_dwelling",
+                    p.referral_id,
+                    comune_istat=dwelling.comune_istat,
+                    data_set="placement",
+                )
     return record
 
 
@@ -143,13 +153,21 @@ def change_state(db: Db, actor: Actor, code: str, state: str, on: date) -> dict:
     and its end go through :func:`place` and :func:`end_placement` only."""
     permissions.ensure(actor.role, permissions.MANAGE_DWELLINGS)
     with db.transaction() as tx:
-        dwelling = dwelling_in_scope(tx.session, actor, code)
+        dwelling = dwelling_in_scope(tx.session, actor, code, lock=True)
         if OCCUPIED in (state, dwelling.state):
             raise DwellingInvalid({"state": [{"code": "dwelling_state_by_placement"}]})
         problems = transition_problems(dwelling.state, state)
         if problems:
             raise DwellingInvalid(problems)
+        hosting = tx.session.scalar(
+            select(Placement.id).where(
+                Placement.dwelling_id == dwelling.id, Placement.ended_on.is_(None)
+            )
+        )
+        if hosting is not None and state != AVAILABLE:  # a shared flat with households in it
+            raise DwellingInvalid({"state": [{"code": "dwelling_state_by_placement"}]})
         dwelling.state, dwelling.state_since = state, on
+        dwelling.version += 1
     log.info("dwelling %s now %s", code, state)
     return dwelling_record(dwelling)
 
@@ -323,6 +341,7 @@ def end_placement(
                 Placement.ended_on.is_(None),
                 Dwelling.comune_istat.in_(actor.comuni),
             )
+            .with_for_update()  # two exits of one stay: the second waits, then finds it ended
         ).first()
         if found is None:
             raise PlacementNotFound(placement_id=placement_id)
@@ -333,7 +352,7 @@ def end_placement(
         if problems.fields:
             raise DwellingInvalid(problems.fields)
         placement.ended_on, placement.exit_destination = ended_on, destination
-        if dwelling.state != AVAILABLE:
+        if dwelling.state == OCCUPIED:  # a retired or closed dwelling stays so
             dwelling.state, dwelling.state_since = AVAILABLE, ended_on
         dwelling.version += 1
         tx.emit(
@@ -348,10 +367,9 @@ def end_placement(
     return placement_record(placement, dwelling.code)
 
 
-def dwelling_in_scope(session, actor: Actor, code: str) -> Dwelling:
-    dwelling = session.scalar(
-        select(Dwelling).where(Dwelling.code == code, Dwelling.comune_istat.in_(actor.comuni))
-    )
+def dwelling_in_scope(session, actor: Actor, code: str, lock: bool = False) -> Dwelling:
+    query = select(Dwelling).where(Dwelling.code == code, Dwelling.comune_istat.in_(actor.comuni))
+    dwelling = session.scalar(query.with_for_update() if lock else query)
     if dwelling is None:
         raise DwellingNotFound(code=code)
     return dwelling

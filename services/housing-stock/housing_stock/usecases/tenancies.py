@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from abitare_chassis import audit
 from abitare_chassis.actor import Actor
 from abitare_chassis.database import Db
 
@@ -87,11 +88,12 @@ def arrears(db: Db, actor: Actor, tenancy_id: int, on: date) -> dict:
     """The tenancy's arrears on ``on``: balance, oldest unpaid due date, age, months of rent,
     early warning, explained."""
     permissions.ensure(actor.role, permissions.PLACE)
-    with db.session() as session:
-        tenancy, code = _tenancy(session, actor, tenancy_id)
-        entries = session.scalars(
+    with db.transaction() as tx:
+        tenancy, code = _tenancy(tx.session, actor, tenancy_id)
+        entries = tx.session.scalars(
             select(TenancyEntry).where(TenancyEntry.tenancy_id == tenancy.id)
         ).all()
+        _audit(tx.session, actor, "get_sap_arrears", tenancy)
     return _arrears_record(tenancy, code, entries, on)
 
 
@@ -99,7 +101,8 @@ def arrears_worklist(db: Db, actor: Actor, on: date) -> list[dict]:
     """The open tenancies of the actor's comuni whose arrears reached the early warning, the
     oldest arrears first."""
     permissions.ensure(actor.role, permissions.PLACE)
-    with db.session() as session:
+    with db.transaction() as tx:
+        session = tx.session
         rows = session.execute(
             select(SapTenancy, Dwelling.code)
             .join(Dwelling, Dwelling.id == SapTenancy.dwelling_id)
@@ -111,9 +114,27 @@ def arrears_worklist(db: Db, actor: Actor, on: date) -> list[dict]:
                 select(TenancyEntry).where(TenancyEntry.tenancy_id.in_([t.id for t, _ in rows]))
             ):
                 entries.setdefault(entry.tenancy_id, []).append(entry)
-    records = [_arrears_record(t, code, entries.get(t.id, []), on) for t, code in rows]
-    warned = [r for r in records if r["warning"]]
+        records = [_arrears_record(t, code, entries.get(t.id, []), on) for t, code in rows]
+        warned = [r for r in records if r["warning"]]
+        listed = {r["id"] for r in warned}
+        for tenancy, _code in rows:
+            if tenancy.id in listed:
+                _audit(session, actor, "list_sap_arrears", tenancy)
     return sorted(warned, key=lambda r: (-r["age_days"], r["dwelling_code"]))
+
+
+def _audit(session, actor: Actor, action: str, tenancy: SapTenancy) -> None:
+    """A household's arrears read: on its case's Accessi (when the tenancy has a case)."""
+    if tenancy.referral_id is None:
+        return
+    audit.record(
+        session,
+        actor,
+        action,
+        tenancy.referral_id,
+        comune_istat=session.get(Dwelling, tenancy.dwelling_id).comune_istat,
+        data_set="sap_tenancy",
+    )
 
 
 def _arrears_record(tenancy: SapTenancy, code: str, entries, on: date) -> dict:
