@@ -6,9 +6,10 @@ ids of what was created."""
 from __future__ import annotations
 
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import requests
 
@@ -207,6 +208,7 @@ def plant(
         f"/commission/meetings/{ids['meeting_id']}/proposals",
         {"referral_id": ids["referral_id"], "kind": "extend_stay", "notes": text("in attesa")},
     )["id"]
+    plant_funds(api, send, coordinator, planted, text)
     send(
         coordinator,
         "POST",
@@ -218,6 +220,90 @@ def plant(
         },
     )
     return planted
+
+
+GHOST_ID = "00000000-0000-4000-8000-00000000beef"
+DEMO_REGULATION = "5a3b2e1c-0000-4000-8000-000000000001"  # the Misura unica of SGM's ambito
+GUARANTEE_CONTRACT = {
+    "monthly_rent_cents": 60_000,
+    "start_date": "2026-03-01",
+    "duration_months": 36,
+    "attestazione": True,
+    "gross_annual_income_cents": 2_800_000,
+}
+GUARANTEE_CLAIM = {
+    "arrears_from": "2026-09-01",
+    "dwelling_recovered_on": "2027-06-30",
+    "filed_on": "2027-07-10",
+    "unpaid_rent_cents": 600_000,
+    "legal_costs_cents": 150_000,
+    "recovered_cents": 50_000,
+    "deposit_kept_cents": 120_000,
+    "documents": [
+        "contratto_registrato",
+        "prospetto_morosita",
+        "verbale_rilascio",
+        "fattura_legale_quietanzata",
+    ],
+}
+
+
+def plant_funds(api: str, send, coordinator, planted: Planted, text) -> None:
+    """The comune's funds records: a ledger line of its own, a guarantee cover (landlord and
+    address carry the canary) with a claim, and where the demo has a Fondo Affitto regulation
+    for the comune (SGM's ambito) a window with the case's application. Milano has no
+    regulation in the demo: its window and application ids are a ghost's (404 for everyone)."""
+    ids, istat = planted.ids, planted.istat
+    lines = [
+        line
+        for line in send(coordinator, "GET", "/funds/ledger")["lines"]
+        if line["comune_istat"] == istat
+    ]
+    ids["line_id"] = lines[0]["id"] if lines else GHOST_ID
+    case = f"/cases/{ids['referral_id']}"
+    contract = {
+        **GUARANTEE_CONTRACT,
+        "landlord_name": text("proprietario"),
+        "dwelling_address": text("indirizzo"),
+    }
+    deadline = time.monotonic() + 60
+    while True:  # funds opens the household's file on intake's event
+        response = coordinator.post(
+            f"{api}{case}/funds/guarantee/covers", json=contract, timeout=30
+        )
+        if response.status_code != 404 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    ids["cover_id"] = _ok(response, 201)["id"]
+    ids["claim_id"] = send(
+        coordinator,
+        "POST",
+        f"{case}/funds/guarantee/covers/{ids['cover_id']}/claims",
+        GUARANTEE_CLAIM,
+    )["id"]
+    ids["instalment_number"] = "1"
+    if istat not in ("015195",):
+        ids["window_id"] = ids["application_id"] = GHOST_ID
+        return
+    today = agency_time.today()
+    ids["window_id"] = send(
+        coordinator,
+        "POST",
+        "/funds/rent-fund/windows",
+        {
+            "regulation_id": DEMO_REGULATION,
+            "title": text("bando"),
+            "opens_on": max(today - timedelta(days=5), date(2026, 1, 1)).isoformat(),
+            "closes_on": (today + timedelta(days=30)).isoformat(),
+            "budget_cents": 1_000_000,
+        },
+    )["id"]
+    ids["application_id"] = send(
+        coordinator,
+        "POST",
+        f"{case}/funds/applications",
+        {"window_id": ids["window_id"], "isee_cents": 900_000, "isee_protocol": text("prot")[:60]},
+    )["id"]
 
 
 def register_demo_webhook(suite: Suite, coordinator: requests.Session) -> str:
